@@ -1,0 +1,418 @@
+// Local Upstash REST gateway: a node:http server in front of a real Redis, so the unmodified
+// @upstash/redis client (Node and Cloudflare builds) runs against it in tests, dev and benchmarks.
+// About 400 lines, over the usual 300 on purpose: wire protocol, Redis execution and fault
+// injection stay together so the whole contract can be read in one place.
+//
+// Wire protocol (checked against @upstash/redis 1.39 dist code and the Upstash REST docs):
+//   POST /            ["SET","k","v"]      -> 200 {"result":…} | 400 {"error":"<Redis text>"}
+//   POST /pipeline    [[…],[…]]            -> 200 [{"result":…}|{"error":…}, …] (not atomic)
+//   POST /multi-exec  [[…],[…]]            -> 200 [{"result":…}|{"error":…}, …] (MULTI/EXEC)
+// With "Upstash-Encoding: base64" every string at any depth is base64 (the client decodes all).
+// Redis unreachable -> 500 {"error":"ERR Redis unavailable: …"} at once; it reconnects by itself.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { Redis, ReplyError } from "ioredis";
+
+export type GatewayFault = "none" | "refuse" | "hang" | "slow" | "http500" | "malformed";
+
+export interface UpstashGatewayOptions {
+  port: number;
+  host?: string;
+  redisUrl: string;
+  token: string;
+  log?: (line: string) => void;
+}
+
+export interface UpstashGateway {
+  url: string;
+  port: number;
+  /** Fault injection for failover tests: every later request gets this behaviour until set back
+   * to "none". refuse = destroy the socket without a response; hang = never answer (until close);
+   * slow = answer after slowMs; http500 = 500 with a JSON error; malformed = 200 with a body that
+   * is not JSON. */
+  setFault(fault: GatewayFault, opts?: { slowMs?: number }): void;
+  /** Requests received since start (all paths), for tests. */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_SLOW_MS = 1000;
+const STARTUP_WAIT_MS = 2000;
+
+// Commands that block or change connection state would break the one shared connection.
+// biome-ignore format: a packed list reads better than one name per line
+const REFUSED_COMMANDS = new Set(
+  [
+    "select", "multi", "exec", "discard", "watch", "unwatch", "quit", "reset", "hello", "auth",
+    "client", "monitor", "sync", "psync", "replicaof", "slaveof", "shutdown", "wait", "waitaof",
+    "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe",
+    "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop",
+  ],
+);
+
+type Command = [name: string, ...args: string[]];
+type Reply = { result: unknown } | { error: string };
+interface Outcome {
+  status: number;
+  body: Reply | Reply[];
+}
+type Route = (redis: Redis, body: unknown, base64: boolean) => Promise<Outcome>;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------- request parsing
+
+function parseCommand(raw: unknown): Command {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new HttpError(400, "ERR a command must be a non-empty JSON array");
+  }
+  const parts = raw.map((arg: unknown) => {
+    if (typeof arg === "string") return arg;
+    // The client sends numbers and booleans as JSON values; Redis only knows strings.
+    if (typeof arg === "number" || typeof arg === "boolean") return String(arg);
+    throw new HttpError(400, `ERR unsupported argument type: ${JSON.stringify(arg)}`);
+  });
+  const [name = "", ...args] = parts;
+  // Upper case on purpose: ioredis reply transformers are keyed by lower-case names (e.g.
+  // "hgetall" -> object) and must not fire; Redis itself ignores the case.
+  return [name.toUpperCase(), ...args];
+}
+
+function parseCommandList(raw: unknown): Command[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new HttpError(400, "ERR body must be a non-empty JSON array of commands");
+  }
+  return raw.map(parseCommand);
+}
+
+/** Upstash-style refusal text, or undefined when the command may run on the shared connection. */
+function refusal([name, ...args]: Command): string | undefined {
+  const lower = name.toLowerCase();
+  if (REFUSED_COMMANDS.has(lower)) return `ERR Command is not allowed: ${lower}`;
+  if (lower === "xread" || lower === "xreadgroup") {
+    const upper = args.map((a) => a.toUpperCase());
+    const streamsAt = upper.indexOf("STREAMS");
+    const options = streamsAt < 0 ? upper : upper.slice(0, streamsAt);
+    if (options.includes("BLOCK")) return `ERR Command is not allowed: ${lower} with BLOCK`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- reply encoding
+
+function encodeValue(value: unknown, base64: boolean): unknown {
+  if (Buffer.isBuffer(value)) return base64 ? value.toString("base64") : value.toString("utf8");
+  if (typeof value === "string") return encodeValue(Buffer.from(value), base64);
+  if (typeof value === "number") return value;
+  if (Array.isArray(value)) return value.map((item) => encodeValue(item, base64));
+  // An error nested in an array reply (e.g. a Lua table holding redis.error_reply).
+  if (value instanceof Error) return encodeValue(value.message, base64);
+  return null;
+}
+
+function isRedisError(err: unknown): err is Error {
+  return err instanceof ReplyError;
+}
+
+/** A non-Redis failure (connection down, timeout) gets a message that says so. */
+function unavailable(err: unknown): string {
+  return `ERR Redis unavailable: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function toReply(err: Error | null, value: unknown, base64: boolean): Reply {
+  if (!err) return { result: encodeValue(value, base64) };
+  return { error: isRedisError(err) ? err.message : unavailable(err) };
+}
+
+function failure(err: unknown): Outcome {
+  if (!isRedisError(err)) return { status: 500, body: { error: unavailable(err) } };
+  // EXECABORT alone does not say which command was wrong; ioredis keeps the queue-time errors.
+  const previous = (err as Error & { previousErrors?: Error[] }).previousErrors ?? [];
+  const detail = previous.length > 0 ? ` (${previous.map((e) => e.message).join("; ")})` : "";
+  return { status: 400, body: { error: `${err.message}${detail}` } };
+}
+
+// ---------------------------------------------------------------- Redis execution
+
+const runSingle: Route = async (redis, body, base64) => {
+  const command = parseCommand(body);
+  const refused = refusal(command);
+  if (refused) return { status: 400, body: { error: refused } };
+  try {
+    // Buffer variant: replies come back as raw bytes, so binary values round-trip exactly.
+    const value = await redis.callBuffer(...command);
+    return { status: 200, body: { result: encodeValue(value, base64) } };
+  } catch (err) {
+    return failure(err);
+  }
+};
+
+const runPipeline: Route = async (redis, body, base64) => {
+  const commands = parseCommandList(body);
+  const refusals = commands.map(refusal);
+  const pipeline = redis.pipeline();
+  for (const [i, command] of commands.entries()) {
+    if (!refusals[i]) pipeline.callBuffer(...command);
+  }
+  const results = pipeline.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+  // Redis unreachable for every command: one 500 is clearer than N identical errors.
+  if (results.length > 0 && results.every(([err]) => err && !isRedisError(err))) {
+    return { status: 500, body: { error: unavailable(results[0]?.[0]) } };
+  }
+  let next = 0;
+  const replies = commands.map((_, i): Reply => {
+    const refused = refusals[i];
+    if (refused) return { error: refused };
+    const [err, value] = results[next++] ?? [new Error("no reply"), null];
+    return toReply(err, value, base64);
+  });
+  return { status: 200, body: replies };
+};
+
+const runMultiExec: Route = async (redis, body, base64) => {
+  const commands = parseCommandList(body);
+  const refused = commands.map(refusal).find((r) => r !== undefined);
+  if (refused) return { status: 400, body: { error: refused } };
+  // ioredis writes MULTI…EXEC in one socket write, so nothing else interleaves on the connection.
+  const multi = redis.multi();
+  for (const command of commands) multi.callBuffer(...command);
+  try {
+    const results = await multi.exec();
+    if (!results) return { status: 500, body: { error: "ERR transaction aborted" } };
+    return { status: 200, body: results.map(([err, value]) => toReply(err, value, base64)) };
+  } catch (err) {
+    return failure(err);
+  }
+};
+
+const ROUTES: Record<string, Route> = {
+  "/": runSingle,
+  "/pipeline": runPipeline,
+  "/multi-exec": runMultiExec,
+};
+
+function connectRedis(url: string, log: (line: string) => void): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false, // fail fast while Redis is down instead of queueing
+    maxRetriesPerRequest: 0, // in-flight commands fail as soon as the connection drops
+    autoResendUnfulfilledCommands: false, // never replay a write that may already have run
+    retryStrategy: (times) => Math.min(times * 100, 1000), // reconnect forever, ≤ 1 s apart
+    connectTimeout: 1000,
+    commandTimeout: 5000, // a stalled Redis must not hang callers
+  });
+  let healthy = true;
+  redis.on("error", (err: Error) => {
+    if (healthy) log(`upstash gateway: redis error: ${err.message}`);
+    healthy = false;
+  });
+  redis.on("ready", () => {
+    if (!healthy) log("upstash gateway: redis connection ready");
+    healthy = true;
+  });
+  return redis;
+}
+
+/** Resolves on the first connect outcome, so a down Redis does not block start-up. */
+function firstConnectAttempt(redis: Redis): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      redis.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, STARTUP_WAIT_MS);
+    redis.once("ready", done);
+    redis.once("error", done);
+  });
+}
+
+// ---------------------------------------------------------------- HTTP
+
+interface GatewayState {
+  redis: Redis;
+  tokenHash: Buffer;
+  fault: GatewayFault;
+  slowMs: number;
+  requests: number;
+  timers: Set<NodeJS.Timeout>;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Hashing first gives equal-length buffers, so the comparison is constant-time. */
+function isAuthorized(header: string | undefined, tokenHash: Buffer): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return match?.[1] !== undefined && timingSafeEqual(sha256(match[1]), tokenHash);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, "ERR request body exceeds 1 MB");
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new HttpError(400, "ERR request body is not valid JSON");
+  }
+}
+
+function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.add(timer);
+  });
+}
+
+/** Returns true when the injected fault has fully handled (or swallowed) the request. */
+async function applyFault(state: GatewayState, req: IncomingMessage, res: ServerResponse) {
+  switch (state.fault) {
+    case "refuse":
+      req.socket.destroy();
+      return true;
+    case "hang":
+      return true; // never answer; close() destroys the socket
+    case "http500":
+      sendJson(res, 500, { error: "ERR injected fault: http500" });
+      return true;
+    case "malformed":
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html>injected fault: malformed</html>");
+      return true;
+    case "slow":
+      await sleep(state.slowMs, state.timers);
+      return false;
+    default:
+      return false;
+  }
+}
+
+async function handleRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse) {
+  state.requests++;
+  if (await applyFault(state, req, res)) return;
+  const path = new URL(req.url ?? "/", "http://gateway").pathname;
+  const route = ROUTES[path];
+  if (!route) return sendJson(res, 404, { error: `ERR unknown path: ${path}` });
+  if (req.method !== "POST") {
+    res.setHeader("Allow", "POST");
+    return sendJson(res, 405, { error: `ERR method not allowed: ${req.method}` });
+  }
+  if (!isAuthorized(req.headers.authorization, state.tokenHash)) {
+    return sendJson(res, 401, { error: "Unauthorized" });
+  }
+  const base64 = String(req.headers["upstash-encoding"]).toLowerCase() === "base64";
+  try {
+    const outcome = await route(state.redis, await readJson(req), base64);
+    sendJson(res, outcome.status, outcome.body);
+  } catch (err) {
+    const status = err instanceof HttpError ? err.status : 500;
+    if (status === 413) res.setHeader("Connection", "close");
+    sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function closeGateway(server: Server, state: GatewayState): Promise<void> {
+  for (const timer of state.timers) clearTimeout(timer);
+  state.timers.clear();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections(); // also ends hung and idle keep-alive sockets
+  state.redis.disconnect();
+  await closed;
+}
+
+export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<UpstashGateway> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.log ?? (() => {});
+  const redis = connectRedis(opts.redisUrl, log);
+  await firstConnectAttempt(redis);
+  const state: GatewayState = {
+    redis,
+    tokenHash: sha256(opts.token),
+    fault: "none",
+    slowMs: DEFAULT_SLOW_MS,
+    requests: 0,
+    timers: new Set(),
+  };
+  const server = createServer((req, res) => {
+    handleRequest(state, req, res).catch((err: unknown) => {
+      log(`upstash gateway: request failed: ${String(err)}`);
+      res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 60_000; // benchmarks reuse sockets; undici honours the hint
+  let port: number;
+  try {
+    port = await listen(server, opts.port, host);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    setFault(fault, faultOpts) {
+      state.fault = fault;
+      state.slowMs = faultOpts?.slowMs ?? DEFAULT_SLOW_MS;
+    },
+    requestCount: () => state.requests,
+    close: () => closeGateway(server, state),
+  };
+}
+
+async function main(): Promise<void> {
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN;
+  if (!token) {
+    console.error("upstash gateway: UPSTASH_REDIS_REST_TOKEN is required (the clients' token)");
+    process.exit(1);
+  }
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const port = Number(process.env.UPSTASH_GATEWAY_PORT ?? 8079);
+  const gateway = await startUpstashGateway({ port, redisUrl, token, log: console.error });
+  console.log(`upstash gateway listening on ${gateway.url} -> ${redisUrl}`);
+  const stop = () => void gateway.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error("upstash gateway: failed to start:", err);
+    process.exit(1);
+  });
+}
