@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { fakeServices, resolveFake } from "../test/fakes.ts";
+import { testBindings } from "../test/stack-env.ts";
+import { createApp } from "./app.ts";
+import { resolveServices } from "./compose.ts";
+
+const app = createApp(resolveFake(fakeServices()));
+
+describe("the app shell", () => {
+  it("gives every response an X-Request-Id, and echoes a well-formed incoming one", async () => {
+    const generated = await app.request("/v1/health");
+    expect(generated.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await app.request("/v1/health", { headers: { "X-Request-Id": "req-abc-123" } });
+    expect(echoed.headers.get("X-Request-Id")).toBe("req-abc-123");
+  });
+
+  it("answers unknown routes with 404 NOT_FOUND in the envelope", async () => {
+    const res = await app.request("/v1/nope", { headers: { "X-Request-Id": "r1" } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: "NOT_FOUND", message: "No route for GET /v1/nope", requestId: "r1" },
+    });
+  });
+
+  it("refuses bodies over 64 KB with 413 before any handler runs", async () => {
+    const res = await app.request("/v1/health", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ pad: "x".repeat(70_000) }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      message: "body: must be at most 65536 bytes",
+    });
+  });
+
+  it("sets secure headers", async () => {
+    const res = await app.request("/v1/health");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("Strict-Transport-Security")).toContain("max-age=");
+  });
+
+  it("allows CORS only for configured origins", async () => {
+    const allowed = await app.request("/v1/health", { headers: { Origin: "https://app.example" } });
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example");
+    const other = await app.request("/v1/health", { headers: { Origin: "https://evil.example" } });
+    expect(other.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
+  it("answers a misconfigured deployment with 500 BAD_ENVIRONMENT naming the variable", async () => {
+    const real = createApp(resolveServices);
+    const { ADMIN_TOKEN: _omit, ...bindings } = testBindings("env:");
+    const res = await real.request("/v1/health", {}, bindings);
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as {
+      error: { code: string; message: string; details: { fields: string[] } };
+    };
+    expect(body.error.code).toBe("BAD_ENVIRONMENT");
+    expect(body.error.message).toContain("ADMIN_TOKEN");
+  });
+
+  it("serves an OpenAPI 3.1 document that describes /v1/health", async () => {
+    const res = await app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/v1/health");
+  });
+
+  it("serves the interactive reference page at /docs, pointing at /openapi.json assets", async () => {
+    const res = await app.request("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain('<div id="swagger-ui">');
+    expect(html).toContain("/docs/swagger-ui-bundle.js");
+  });
+});

@@ -1,0 +1,43 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { errorResponse, handleError } from "./errors/handle-error.ts";
+import type { AppEnv, ResolveServices } from "./http/app-env.ts";
+import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { createRouter } from "./http/router.ts";
+import { docsRoutes } from "./routes/docs/index.ts";
+import { healthRoutes } from "./routes/health/index.ts";
+
+export const API_TITLE = "AppointEase Edge API";
+export const API_VERSION = "1.0.0";
+
+/**
+ * Builds the HTTP app. `resolveServices` turns bindings into wired services: the composition
+ * root passes the real adapters; route tests may pass fakes.
+ */
+export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+
+  app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
+  app.use("*", secureHeaders());
+  app.use("*", withServices(resolveServices));
+  app.use("*", corsFromConfig);
+  app.use("*", limitBody);
+
+  app.route("/", healthRoutes);
+  app.route("/", docsRoutes);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description:
+        "Appointment booking at the edge: live availability, exclusive holds, and bookings that can never overlap.",
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
+  app.onError(handleError);
+  return app;
+}

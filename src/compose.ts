@@ -1,0 +1,47 @@
+import type { Clock } from "./domain/ports.ts";
+import { parseConfig } from "./env.ts";
+import type { Services } from "./http/app-env.ts";
+import { createMysqlClient } from "./storage/mysql/client.ts";
+import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
+import { createRedisClient } from "./storage/redis/client.ts";
+import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
+import { RedisKeys } from "./storage/redis/keys.ts";
+
+/**
+ * The composition root: the only place where storage adapters are wired to the domain's ports.
+ * Clients are built once per isolate and per bindings object (Workers hands the same `env` to
+ * every request of an isolate), so their connections and caches are reused.
+ */
+const servicesByBindings = new WeakMap<object, Services>();
+
+export const systemClock: Clock = { nowMs: () => Date.now() };
+
+export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
+  const config = parseConfig(bindings);
+  const redis = createRedisClient({
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+    timeoutMs: config.REDIS_TIMEOUT_MS,
+  });
+  const db = createMysqlClient({ url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS });
+  const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
+  return {
+    config,
+    ctx: {
+      clock,
+      liveStateProbe: new RedisHealthProbe(redis, keys, clock),
+      bookingStoreProbe: new MysqlHealthProbe(db, clock),
+    },
+  };
+}
+
+/** Services for these bindings, built on first use and cached for the isolate's lifetime. */
+export function resolveServices(bindings: unknown): Services {
+  const key = (bindings ?? {}) as object;
+  let services = servicesByBindings.get(key);
+  if (!services) {
+    services = buildServices(bindings);
+    servicesByBindings.set(key, services);
+  }
+  return services;
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/**
+ * The business settings (one deployment serves one business), stored as one validated JSON
+ * document so that a new setting is a new field with a default rather than a schema migration.
+ */
+export const Settings = z.object({
+  businessName: z.string().min(1).max(200).default("AppointEase"),
+  timeZone: z.string().min(1).max(64).default("UTC"),
+  slotIntervalMin: z.number().int().min(5).max(240).default(15),
+  holdTtlS: z.number().int().min(5).max(3600).default(600),
+  viewingTtlS: z.number().int().min(2).max(300).default(10),
+  holdExtensionCapS: z.number().int().min(5).max(7200).default(1800),
+  minNoticeMin: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(60),
+  horizonDays: z.number().int().min(1).max(730).default(90),
+  cancelCutoffMin: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(120),
+  rescheduleCutoffMin: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(120),
+});
+
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = Settings.parse({});

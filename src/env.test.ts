@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { testBindings } from "../test/stack-env.ts";
+import { EnvironmentError, parseConfig } from "./env.ts";
+
+describe("parseConfig", () => {
+  it("parses the bindings and applies defaults to optional vars", () => {
+    const { REDIS_TIMEOUT_MS: _omit, ...bindings } = testBindings("p:");
+    const config = parseConfig(bindings);
+    expect(config.REDIS_TIMEOUT_MS).toBe(300);
+    expect(config.REDIS_KEY_PREFIX).toBe("p:");
+    expect(config.CORS_ORIGINS).toEqual(["https://app.example"]);
+  });
+
+  it("coerces numeric vars, which wrangler passes as strings", () => {
+    expect(parseConfig(testBindings("p:", { MYSQL_TIMEOUT_MS: "2500" })).MYSQL_TIMEOUT_MS).toBe(
+      2500,
+    );
+  });
+
+  it("names every missing or invalid variable, never its value", () => {
+    const bindings = testBindings("p:", {
+      ADMIN_TOKEN: "short-secret-value",
+      DATABASE_URL: "not a url",
+    });
+    delete (bindings as Record<string, string | undefined>).UPSTASH_REDIS_REST_TOKEN;
+    let error: unknown;
+    try {
+      parseConfig(bindings);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    const fields = (error as EnvironmentError).fields.map((field) => field.split(":")[0]);
+    expect(fields.sort()).toEqual(["ADMIN_TOKEN", "DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN"]);
+    expect((error as Error).message).not.toContain("short-secret-value");
+  });
+});

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/** Reads a numeric var that wrangler passes as a string. */
+const intVar = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * The worker's configuration, parsed from its bindings (wrangler vars and secrets) once per
+ * isolate. A deployment missing a secret answers every request with 500 BAD_ENVIRONMENT naming
+ * the variable, instead of failing somewhere deep inside a request.
+ */
+export const Config = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  DATABASE_URL: z.url({ protocol: /^https?$/ }),
+  ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters"),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]{0,32}$/i, "letters, digits, ':', '_' and '-' only (at most 32)")
+    .default("ae:"),
+  REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
+  REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
+  MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
+  MAILER_KIND: z.enum(["outbox", "http"]).default("outbox"),
+  MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
+  MAILER_API_URL: z.string().default(""),
+  MAILER_API_KEY: z.string().default(""),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
+});
+
+export type Config = z.infer<typeof Config>;
+
+export class EnvironmentError extends Error {
+  readonly fields: string[];
+  constructor(fields: string[]) {
+    super(`The deployment is misconfigured: ${fields.join("; ")}`);
+    this.name = "EnvironmentError";
+    this.fields = fields;
+  }
+}
+
+/** Parses bindings into a Config, or throws an EnvironmentError naming each bad variable (never its value). */
+export function parseConfig(bindings: unknown): Config {
+  const result = Config.safeParse(bindings ?? {});
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new EnvironmentError(fields);
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { fakeServices, resolveFake } from "../../test/fakes.ts";
+import { createApp } from "../app.ts";
+import { DomainError } from "../domain/errors.ts";
+import { ApiError } from "./api-error.ts";
+import { ERROR_CODE_NAMES, ERROR_CODES, statusOf } from "./codes.ts";
+import { errorResponses } from "./envelope.ts";
+
+const SPEC_STATUSES: Record<string, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SLOT_HELD: 409,
+  SLOT_UNAVAILABLE: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  HOLD_EXPIRED: 410,
+  RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+describe("the error code table", () => {
+  it("answers every SPEC.md code with the SPEC.md status", () => {
+    for (const [code, status] of Object.entries(SPEC_STATUSES)) {
+      expect(ERROR_CODES[code as keyof typeof ERROR_CODES]?.status, code).toBe(status);
+    }
+  });
+
+  it("is what ApiError carries", () => {
+    for (const code of ERROR_CODE_NAMES) {
+      expect(new ApiError(code, "x").status).toBe(statusOf(code));
+    }
+  });
+
+  it("documents each code under its own status in errorResponses", () => {
+    const responses = errorResponses(...ERROR_CODE_NAMES) as Record<
+      number,
+      { description: string }
+    >;
+    for (const code of ERROR_CODE_NAMES) {
+      expect(responses[statusOf(code)]?.description).toContain(`\`${code}\``);
+    }
+  });
+
+  it("agrees with the OpenAPI document: every documented error status belongs to a code", async () => {
+    const app = createApp(resolveFake(fakeServices()));
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }
+        >
+      >;
+      components: {
+        schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } };
+      };
+    };
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(
+      ERROR_CODE_NAMES,
+    );
+    const codeStatuses = new Set(Object.values(ERROR_CODES).map((entry) => String(entry.status)));
+    let documented = 0;
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          documented++;
+          expect(codeStatuses.has(status), status).toBe(true);
+          expect(response.content?.["application/json"]?.schema.$ref).toBe(
+            "#/components/schemas/Error",
+          );
+        }
+      }
+    }
+    expect(documented).toBeGreaterThan(0);
+  });
+
+  it("turns a DomainError into its envelope and status, with Retry-After when given", async () => {
+    const app = createApp(resolveFake(fakeServices()));
+    app.get("/boom", () => {
+      throw new DomainError("RATE_LIMITED", "slow down", {
+        retryAfterSeconds: 7,
+        details: { limit: 3 },
+      });
+    });
+    const res = await app.request("/boom");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("Retry-After")).toBe("7");
+    const body = (await res.json()) as { error: Record<string, unknown> };
+    expect(body.error).toEqual({
+      code: "RATE_LIMITED",
+      message: "slow down",
+      requestId: res.headers.get("X-Request-Id"),
+      details: { limit: 3 },
+    });
+  });
+
+  it("turns a bug into a 500 INTERNAL without the stack or the internal message", async () => {
+    const app = createApp(resolveFake(fakeServices()));
+    app.get("/bug", () => {
+      throw new Error("secret internal detail at line 42");
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (line: unknown) => errors.push(line);
+    try {
+      const res = await app.request("/bug");
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(text).not.toContain("secret internal detail");
+      expect(text).not.toContain("at ");
+      expect(JSON.parse(text).error.code).toBe("INTERNAL");
+      expect(String(errors[0])).toContain("secret internal detail");
+    } finally {
+      console.error = original;
+    }
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The one table of API error codes. Every status the API can answer with an error comes from
+ * here: `ApiError`, `handleError`, the validation hook and the OpenAPI error responses all derive
+ * from it, and `codes.test.ts` checks that they agree.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, description: "The request is malformed or a field is invalid." },
+  UNAUTHORIZED: { status: 401, description: "Missing or invalid credentials." },
+  FORBIDDEN: { status: 403, description: "The credentials do not allow this action." },
+  NOT_FOUND: { status: 404, description: "No such resource (or it is not yours)." },
+  SLOT_HELD: { status: 409, description: "Another client holds the slot." },
+  SLOT_UNAVAILABLE: { status: 409, description: "The slot is booked or not offered." },
+  IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    description: "The Idempotency-Key was used with another body, or is in flight.",
+  },
+  CONFLICT: { status: 409, description: "The change conflicts with the current state." },
+  HOLD_EXPIRED: { status: 410, description: "The hold is gone and the slot is no longer free." },
+  PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },
+  RATE_LIMITED: { status: 429, description: "Too many requests; see Retry-After." },
+  INTERNAL: { status: 500, description: "An unexpected error; it has been logged." },
+  BAD_ENVIRONMENT: { status: 500, description: "The deployment is misconfigured." },
+  STORE_UNAVAILABLE: { status: 503, description: "The booking store is unavailable." },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode]["status"];
+
+export const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** The HTTP status that answers `code`. */
+export function statusOf(code: ErrorCode): ErrorStatus {
+  return ERROR_CODES[code].status;
+}

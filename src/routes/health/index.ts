@@ -1,0 +1,4 @@
+import { createRouter } from "../../http/router.ts";
+import { getHealth } from "./get.ts";
+
+export const healthRoutes = createRouter().route("/", getHealth);
