@@ -1,0 +1,42 @@
+/**
+ * Fakes for domain unit tests and route tests only. Integration tests use the real stack.
+ */
+import type { Clock, DomainContext, ProbeResult, StoreProbe } from "../src/domain/ports.ts";
+import { parseConfig } from "../src/env.ts";
+import type { ResolveServices, Services } from "../src/http/app-env.ts";
+import { testBindings } from "./stack-env.ts";
+
+export class FixedClock implements Clock {
+  constructor(public current: number) {}
+  nowMs(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export function fakeProbe(result: ProbeResult): StoreProbe {
+  return { probe: async () => result };
+}
+
+export const UP: ProbeResult = { ok: true, latencyMs: 3 };
+export const DOWN: ProbeResult = { ok: false, latencyMs: 300, error: "timeout" };
+
+export function fakeContext(overrides: Partial<DomainContext> = {}): DomainContext {
+  return {
+    clock: new FixedClock(Date.UTC(2026, 0, 5, 9, 0)),
+    liveStateProbe: fakeProbe(UP),
+    bookingStoreProbe: fakeProbe(UP),
+    ...overrides,
+  };
+}
+
+/** Services with a real parsed config and fake ports, for `createApp(…)` in route tests. */
+export function fakeServices(ctx: Partial<DomainContext> = {}): Services {
+  return { config: parseConfig(testBindings("fake:")), ctx: fakeContext(ctx) };
+}
+
+export function resolveFake(services: Services): ResolveServices {
+  return () => services;
+}
