@@ -1,6 +1,8 @@
 import type { Clock } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
 import type { Services } from "./http/app-env.ts";
+import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
+import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { createRedisClient } from "./storage/redis/client.ts";
@@ -31,6 +33,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       clock,
       liveStateProbe: new RedisHealthProbe(redis, keys, clock),
       bookingStoreProbe: new MysqlHealthProbe(db, clock),
+      catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
+      availability: new MysqlAvailabilitySource(db),
     },
   };
 }

@@ -18,12 +18,88 @@ export interface StoreProbe {
   probe(): Promise<ProbeResult>;
 }
 
+import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
+import type {
+  Closure,
+  DateOverride,
+  Service,
+  ServiceInput,
+  Staff,
+  StaffInput,
+  WeeklySchedule,
+} from "./catalog/types.ts";
+import type { Settings } from "./settings/settings.ts";
+
 /** Which store serves live slot state right now. */
 export type StorageMode = "redis" | "fallback";
+
+/**
+ * The catalog in the booking store. Writes that touch several rows run in one transaction;
+ * `deleteService` and `deleteStaff` refuse (return "has-future-appointments") inside the same
+ * transaction that would delete, so an appointment booked meanwhile is never orphaned.
+ */
+export interface CatalogRepo {
+  getSettings(): Promise<Settings>;
+  putSettings(settings: Settings): Promise<void>;
+
+  listServices(options: { activeOnly: boolean }): Promise<Service[]>;
+  getService(id: string): Promise<Service | null>;
+  createService(id: string, input: ServiceInput): Promise<Service>;
+  updateService(id: string, input: ServiceInput): Promise<Service | null>;
+  deleteService(id: string): Promise<"deleted" | "not-found" | "has-future-appointments">;
+
+  listStaff(options: { activeOnly: boolean; serviceId?: string }): Promise<Staff[]>;
+  getStaff(id: string): Promise<Staff | null>;
+  createStaff(id: string, input: StaffInput): Promise<Staff>;
+  updateStaff(id: string, input: StaffInput): Promise<Staff | null>;
+  deleteStaff(id: string): Promise<"deleted" | "not-found" | "has-future-appointments">;
+
+  getSchedule(staffId: string): Promise<WeeklySchedule | null>;
+  putSchedule(staffId: string, weekly: WeeklySchedule): Promise<boolean>;
+
+  listOverrides(staffId: string, range: { from?: string; to?: string }): Promise<DateOverride[]>;
+  putOverride(override: DateOverride): Promise<boolean>;
+  deleteOverride(staffId: string, date: string): Promise<boolean>;
+
+  listClosures(): Promise<Closure[]>;
+  createClosure(closure: Closure): Promise<Closure>;
+  deleteClosure(id: string): Promise<boolean>;
+}
+
+/** Everything availability needs about one service, read in ONE SQL round trip. */
+export interface AvailabilityData {
+  settings: Settings;
+  service: ServiceSpec;
+  /** Active staff who perform the service (only `staffId` when one was asked for). */
+  staff: StaffAvailability[];
+  closures: Closure[];
+}
+
+export interface StaffAvailability {
+  staffId: string;
+  /** The staff member's own zone, or null for the business's zone. */
+  timeZone: string | null;
+  weekly: WeeklySchedule;
+  overrides: ReadonlyMap<string, Interval[]>;
+  /** Confirmed appointments' occupied time (buffers included) around the requested dates. */
+  busy: BusyRange[];
+}
+
+export interface AvailabilitySource {
+  /** null when the service does not exist or is inactive. */
+  load(request: {
+    serviceId: string;
+    staffId?: string;
+    fromDate: string;
+    toDate: string;
+  }): Promise<AvailabilityData | null>;
+}
 
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
   liveStateProbe: StoreProbe;
   bookingStoreProbe: StoreProbe;
+  catalog: CatalogRepo;
+  availability: AvailabilitySource;
 }
