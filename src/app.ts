@@ -5,6 +5,10 @@ import { errorResponse, handleError } from "./errors/handle-error.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
 import { createRouter } from "./http/router.ts";
+import { adminRoutes } from "./routes/admin/index.ts";
+import { availabilityRoutes } from "./routes/availability/index.ts";
+import { catalogRoutes } from "./routes/catalog/index.ts";
+import { debugRoutes } from "./routes/debug/index.ts";
 import { docsRoutes } from "./routes/docs/index.ts";
 import { healthRoutes } from "./routes/health/index.ts";
 
@@ -26,6 +30,16 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", catalogRoutes);
+  app.route("/", adminRoutes);
+  app.route("/", availabilityRoutes);
+  app.route("/", debugRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The deployment's ADMIN_TOKEN secret.",
+  });
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,7 +1,14 @@
 /**
  * Fakes for domain unit tests and route tests only. Integration tests use the real stack.
  */
-import type { Clock, DomainContext, ProbeResult, StoreProbe } from "../src/domain/ports.ts";
+import type {
+  AvailabilitySource,
+  CatalogRepo,
+  Clock,
+  DomainContext,
+  ProbeResult,
+  StoreProbe,
+} from "../src/domain/ports.ts";
 import { parseConfig } from "../src/env.ts";
 import type { ResolveServices, Services } from "../src/http/app-env.ts";
 import { testBindings } from "./stack-env.ts";
@@ -23,11 +30,22 @@ export function fakeProbe(result: ProbeResult): StoreProbe {
 export const UP: ProbeResult = { ok: true, latencyMs: 3 };
 export const DOWN: ProbeResult = { ok: false, latencyMs: 300, error: "timeout" };
 
+/** A port whose every method throws: a route test that reaches it did not fake what it uses. */
+function unfaked<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => {
+      throw new Error(`${name}.${String(method)} is not faked in this test`);
+    },
+  });
+}
+
 export function fakeContext(overrides: Partial<DomainContext> = {}): DomainContext {
   return {
     clock: new FixedClock(Date.UTC(2026, 0, 5, 9, 0)),
     liveStateProbe: fakeProbe(UP),
     bookingStoreProbe: fakeProbe(UP),
+    catalog: unfaked<CatalogRepo>("catalog"),
+    availability: unfaked<AvailabilitySource>("availability"),
     ...overrides,
   };
 }

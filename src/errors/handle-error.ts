@@ -101,7 +101,12 @@ export function describeZodError(
   target: string,
   error: ZodError,
 ): { message: string; details: Record<string, unknown> } {
-  const where = (path: PropertyKey[]) => [targetName(target), ...path.map(String)].join(".");
+  // body.serviceIds[0].name: array positions in brackets, like the domain's own messages.
+  const where = (path: PropertyKey[]) =>
+    path.reduce<string>(
+      (out, key) => (typeof key === "number" ? `${out}[${key}]` : `${out}.${String(key)}`),
+      targetName(target),
+    );
   const issues = error.issues.map((issue) => ({
     field: where(issue.path),
     message: issue.message,

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors/api-error.ts";
+import type { AppEnv } from "./app-env.ts";
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+/**
+ * Compares two secrets in constant time: both are hashed first (equal lengths, and the time
+ * taken says nothing about where they differ), then every byte is compared.
+ */
+export async function secretsEqual(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+/** Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN>`, else 401 UNAUTHORIZED. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  const token = match?.[1]?.trim() ?? "";
+  if (token === "" || !(await secretsEqual(token, c.var.services.config.ADMIN_TOKEN))) {
+    throw new ApiError(
+      "UNAUTHORIZED",
+      "header.authorization: a valid admin bearer token is required",
+      {
+        headers: { "WWW-Authenticate": 'Bearer realm="admin"' },
+      },
+    );
+  }
+  await next();
+};

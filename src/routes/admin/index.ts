@@ -1,0 +1,16 @@
+import { requireAdmin } from "../../http/admin-auth.ts";
+import { createRouter } from "../../http/router.ts";
+import { adminClosureRoutes } from "./closures/index.ts";
+import { adminScheduleRoutes } from "./schedules/index.ts";
+import { adminServiceRoutes } from "./services/index.ts";
+import { adminSettingsRoutes } from "./settings/index.ts";
+import { adminStaffRoutes } from "./staff/index.ts";
+
+/** Every admin route; the admin token is checked before any of them runs. */
+export const adminRoutes = createRouter();
+adminRoutes.use("/v1/admin/*", requireAdmin);
+adminRoutes.route("/", adminServiceRoutes);
+adminRoutes.route("/", adminStaffRoutes);
+adminRoutes.route("/", adminScheduleRoutes);
+adminRoutes.route("/", adminClosureRoutes);
+adminRoutes.route("/", adminSettingsRoutes);

@@ -1,0 +1,72 @@
+import { z } from "@hono/zod-openapi";
+import { TimeZone } from "../../shared/schemas.ts";
+
+const MINUTES_PER_DAY = 24 * 60;
+const MAX_OFFSET_MIN = 30 * MINUTES_PER_DAY;
+
+const Int = (min: number, max: number, description: string, example: number) =>
+  z.number().int().min(min).max(max).openapi({ description, example });
+
+/** Every setting with its range (the same as `domain/settings/settings.ts`) and documentation. */
+const fields = {
+  businessName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .openapi({ description: "Shown to customers and in emails.", example: "Salon Aurora" }),
+  timeZone: TimeZone.openapi({
+    description: "The business's IANA time zone; closures and staff without a zone use it.",
+    example: "Europe/Berlin",
+  }),
+  slotIntervalMin: z
+    .number()
+    .int()
+    .min(5)
+    .max(240)
+    .multipleOf(5)
+    .refine((value) => MINUTES_PER_DAY % value === 0, "must divide a day (1440 minutes) evenly")
+    .openapi({
+      description: "Minutes between slot starts; a multiple of 5 that divides 1440.",
+      example: 15,
+    }),
+  holdTtlS: Int(5, 3600, "Seconds a new hold lasts.", 600),
+  viewingTtlS: Int(2, 300, "Seconds a `viewing` marker lasts without a heartbeat.", 10),
+  holdExtensionCapS: Int(
+    5,
+    7200,
+    "Longest total life of a hold, extensions included; at least holdTtlS.",
+    1800,
+  ),
+  minNoticeMin: Int(0, MAX_OFFSET_MIN, "Minutes between now and the earliest bookable start.", 60),
+  horizonDays: Int(1, 730, "How many days ahead customers can book.", 90),
+  cancelCutoffMin: Int(
+    0,
+    MAX_OFFSET_MIN,
+    "Customers cannot cancel later than this many minutes before the start.",
+    120,
+  ),
+  rescheduleCutoffMin: Int(
+    0,
+    MAX_OFFSET_MIN,
+    "Customers cannot reschedule later than this many minutes before the start.",
+    120,
+  ),
+};
+
+export const SettingsSchema = z.object(fields).openapi("Settings");
+
+export const SettingsPatch = z
+  .strictObject({
+    businessName: fields.businessName.optional(),
+    timeZone: fields.timeZone.optional(),
+    slotIntervalMin: fields.slotIntervalMin.optional(),
+    holdTtlS: fields.holdTtlS.optional(),
+    viewingTtlS: fields.viewingTtlS.optional(),
+    holdExtensionCapS: fields.holdExtensionCapS.optional(),
+    minNoticeMin: fields.minNoticeMin.optional(),
+    horizonDays: fields.horizonDays.optional(),
+    cancelCutoffMin: fields.cancelCutoffMin.optional(),
+    rescheduleCutoffMin: fields.rescheduleCutoffMin.optional(),
+  })
+  .openapi("SettingsPatch", { description: "Only the fields given change." });

@@ -1,0 +1,83 @@
+/**
+ * Field schemas shared by several routes. Each carries its OpenAPI description and example:
+ * that text is the user's documentation.
+ */
+import { z } from "@hono/zod-openapi";
+import { ID_PATTERN } from "../../domain/ids.ts";
+import { isValidDate, isValidTimeZone, parseHhmm } from "../../domain/time/zoned-time.ts";
+
+export const Id = (example: string) =>
+  z.string().regex(ID_PATTERN, "must be an id like svc_…").openapi({ example });
+
+export const LocalDate = z
+  .string()
+  .refine(isValidDate, "must be a calendar date YYYY-MM-DD")
+  .openapi({ description: "A local calendar date.", example: "2026-12-07" });
+
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isValidTimeZone, "must be an IANA time zone such as Europe/Berlin")
+  .openapi({ description: "IANA time zone.", example: "Europe/Berlin" });
+
+export const WallTime = z
+  .string()
+  .refine((value) => parseHhmm(value) !== null, "must be a wall time HH:MM between 00:00 and 24:00")
+  .openapi({ description: "Local wall time.", example: "09:00" });
+
+export const WorkingInterval = z
+  .strictObject({ start: WallTime, end: WallTime.openapi({ example: "12:00" }) })
+  .openapi("WorkingInterval", {
+    description: "Working time from `start` to `end` (local wall time, end exclusive).",
+  });
+
+export const WEEKDAY_NAMES = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+
+export const WeeklyHours = z
+  .strictObject(
+    Object.fromEntries(
+      WEEKDAY_NAMES.map((day) => [day, z.array(WorkingInterval).max(24).optional()]),
+    ) as Record<(typeof WEEKDAY_NAMES)[number], z.ZodOptional<z.ZodArray<typeof WorkingInterval>>>,
+  )
+  .openapi("WeeklyHours", {
+    description:
+      "Working intervals per weekday; gaps between intervals are breaks; a missing day is a day off.",
+    example: {
+      monday: [
+        { start: "09:00", end: "12:00" },
+        { start: "13:00", end: "17:00" },
+      ],
+    },
+  });
+
+export const Money = z
+  .strictObject({
+    amountMinor: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .openapi({ description: "Amount in minor units (cents).", example: 5500 }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")
+      .openapi({ example: "EUR" }),
+  })
+  .openapi("Money");
+
+/** Query flag `?includeInactive=true`. */
+export const IncludeInactive = z
+  .enum(["true", "false"])
+  .optional()
+  .transform((value) => value === "true")
+  .openapi({ description: "Also list inactive entries.", example: "false" });
+
+export const AdminSecurity = [{ adminToken: [] as string[] }];

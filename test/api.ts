@@ -1,0 +1,54 @@
+/**
+ * Helpers for route tests that drive the real app (`app.request`) against the test stack.
+ */
+import { expect } from "vitest";
+import { app } from "../src/worker.ts";
+import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
+
+export interface Api {
+  bindings: Record<string, string>;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+/** An API client with its own Redis key prefix, against the shared test stack. */
+export function testApi(overrides: Record<string, string> = {}): Api {
+  const bindings = testBindings(`${uniqueId("r")}:`, overrides);
+  const request = (path: string, init: RequestInit = {}) =>
+    Promise.resolve(app.request(path, init, bindings));
+  const send = async (
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+    }
+    return request(path, init);
+  };
+  return {
+    bindings,
+    request,
+    admin: (method, path, body) =>
+      send(method, path, body, { Authorization: `Bearer ${TEST_STACK.adminToken}` }),
+  };
+}
+
+/** Asserts the error envelope exactly: status, code, and a message naming the field. */
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+  messageStart?: string,
+): Promise<void> {
+  const body = (await res.json()) as {
+    error: { code: string; message: string; requestId: string };
+  };
+  expect({ status: res.status, code: body.error.code }).toEqual({ status, code });
+  expect(body.error.requestId).toBe(res.headers.get("X-Request-Id"));
+  if (messageStart !== undefined)
+    expect(body.error.message.startsWith(messageStart), body.error.message).toBe(true);
+}
