@@ -14,6 +14,23 @@ export const TEST_STACK = {
   adminToken: "test-admin-token-0123456789abcdef0123456789",
 } as const;
 
+/**
+ * The business settings every test can rely on (written by the global setup). A test that
+ * changes settings must put these values back.
+ */
+export const TEST_SETTINGS = {
+  businessName: "Test business",
+  timeZone: "Europe/Berlin",
+  slotIntervalMin: 15,
+  holdTtlS: 600,
+  viewingTtlS: 10,
+  holdExtensionCapS: 1800,
+  minNoticeMin: 60,
+  horizonDays: 120,
+  cancelCutoffMin: 120,
+  rescheduleCutoffMin: 120,
+} as const;
+
 /** Worker bindings pointing at the test stack; `prefix` isolates one test file's Redis keys. */
 export function testBindings(
   prefix: string,

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: starts the local stack (own database and Redis logical database), serves the
+ * bundled worker with Miniflare, runs every case with autocannon (50 connections, bounded
+ * duration, loopback only), and prints one table plus bench/results/latest.json. Ratios compare
+ * each case with a baseline measured in the same run, because these machines are shared.
+ *
+ * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import mysql from "mysql2/promise";
+import { startStack } from "../lib/stack.ts";
+import { availabilityCases, engineCase } from "./cases/availability.ts";
+import {
+  bundleWorker,
+  type CaseResult,
+  formatTable,
+  machineLine,
+  runLoad,
+  serveWorker,
+} from "./harness.ts";
+
+const BENCH = {
+  redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/3",
+  mysqlUrl: process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/appointease_bench",
+  upstashPort: Number(process.env.BENCH_UPSTASH_GATEWAY_PORT ?? 8279),
+  planetscalePort: Number(process.env.BENCH_PLANETSCALE_GATEWAY_PORT ?? 4001),
+  upstashToken: "bench-upstash-token",
+  planetscaleUsername: "bench",
+  planetscalePassword: "bench-planetscale-password",
+  adminToken: "bench-admin-token-0123456789abcdef0123456789",
+};
+const durationS = Number(process.env.BENCH_DURATION_S ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+export interface BenchContext {
+  url: string;
+  adminHeaders: Record<string, string>;
+  durationS: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+async function resetBenchSettings(): Promise<void> {
+  const conn = await mysql.createConnection({ uri: BENCH.mysqlUrl });
+  const settings = {
+    timeZone: "Europe/Berlin",
+    slotIntervalMin: 15,
+    minNoticeMin: 0,
+    horizonDays: 365,
+  };
+  await conn.query(
+    `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, UTC_TIMESTAMP(3))
+     ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
+    [JSON.stringify(settings)],
+  );
+  await conn.end();
+}
+
+function withRatio(result: CaseResult, baseline: CaseResult): CaseResult {
+  return {
+    ...result,
+    baseline: baseline.name,
+    ratioP50: result.p50Ms / Math.max(baseline.p50Ms, 0.001),
+  };
+}
+
+async function main(): Promise<void> {
+  const startedMs = Date.now();
+  log(`machine: ${machineLine()}`);
+  const stack = await startStack({ ...BENCH, seed: false }, log);
+  let worker: Awaited<ReturnType<typeof serveWorker>> | undefined;
+  try {
+    await resetBenchSettings();
+    log("bundling the worker (wrangler deploy --dry-run)");
+    const script = bundleWorker("dist/bench");
+    worker = await serveWorker(script, {
+      ...stack.bindings,
+      ENVIRONMENT: "test",
+      ADMIN_TOKEN: BENCH.adminToken,
+      REDIS_KEY_PREFIX: "bench:",
+      REDIS_TIMEOUT_MS: "1000",
+    });
+    log(`worker on ${worker.url} (Miniflare), ${connections} connections, ${durationS} s per case`);
+    const ctx: BenchContext = {
+      url: worker.url,
+      adminHeaders: { Authorization: `Bearer ${BENCH.adminToken}` },
+      durationS,
+      connections,
+      log,
+    };
+
+    const constant = await runLoad({
+      name: "baseline: constant route",
+      url: `${ctx.url}/v1/debug/noop`,
+      connections,
+      durationS,
+      headers: ctx.adminHeaders,
+    });
+    const redisPing = await runLoad({
+      name: "baseline: one Redis call",
+      url: `${ctx.url}/v1/debug/redis-ping`,
+      connections,
+      durationS,
+      headers: ctx.adminHeaders,
+    });
+    const health = await runLoad({
+      name: "baseline: /v1/health (Redis + SQL)",
+      url: `${ctx.url}/v1/health`,
+      connections,
+      durationS,
+    });
+    const results: CaseResult[] = [
+      constant,
+      withRatio(redisPing, constant),
+      withRatio(health, constant),
+    ];
+    for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
+
+    const engine = engineCase();
+    const table = formatTable(results);
+    console.log(
+      `\n${machineLine()}; Miniflare; ${connections} connections; ${durationS} s per case\n`,
+    );
+    console.log(table);
+    console.log(
+      `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
+    );
+    mkdirSync("bench/results", { recursive: true });
+    const report = {
+      at: new Date().toISOString(),
+      machine: machineLine(),
+      runtime: "miniflare",
+      connections,
+      durationS,
+      results,
+      engine,
+      tookS: Math.round((Date.now() - startedMs) / 1000),
+    };
+    writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
+    log(`done in ${report.tookS} s; wrote bench/results/latest.json`);
+  } finally {
+    await worker?.dispose();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exit(1);
+});

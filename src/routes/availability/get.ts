@@ -1,0 +1,36 @@
+import { createRoute } from "@hono/zod-openapi";
+import { getAvailability } from "../../domain/availability/get-availability.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { AvailabilityQuery, AvailabilityResponse, toAvailabilityResponse } from "./schema.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/availability",
+  tags: ["Availability"],
+  summary: "Slots of a service over up to 31 days",
+  description:
+    "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
+    "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
+    "One SQL round trip whatever the range.",
+  request: { query: AvailabilityQuery },
+  responses: {
+    200: {
+      description: "Days with their slots.",
+      content: { "application/json": { schema: AvailabilityResponse } },
+    },
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+  },
+});
+
+export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
+  const query = c.req.valid("query");
+  const input = {
+    serviceId: query.serviceId,
+    fromDate: query.from,
+    toDate: query.to,
+    ...(query.staffId ? { staffId: query.staffId } : {}),
+  };
+  const days = await getAvailability({ ctx: c.var.ctx, input });
+  return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, days)), 200);
+});

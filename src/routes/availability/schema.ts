@@ -1,0 +1,78 @@
+import { z } from "@hono/zod-openapi";
+import type { AvailabilityDay } from "../../domain/availability/types.ts";
+import { Id, LocalDate } from "../shared/schemas.ts";
+
+export const AvailabilityQuery = z.strictObject({
+  serviceId: Id("svc_demo_cut").openapi({
+    description: "The service to book.",
+    param: { name: "serviceId", in: "query" },
+  }),
+  staffId: Id("stf_demo_ana")
+    .optional()
+    .openapi({
+      description: "One staff member; omit for every active staff member who performs the service.",
+      param: { name: "staffId", in: "query" },
+    }),
+  from: LocalDate.openapi({
+    description: "First local date (inclusive), in each staff member's time zone.",
+    param: { name: "from", in: "query" },
+  }),
+  to: LocalDate.openapi({
+    description: "Last local date (inclusive); at most 31 days after `from`, counting both.",
+    param: { name: "to", in: "query" },
+  }),
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, '_' or '-'")
+    .optional()
+    .openapi({
+      description: "The caller's client id, so that its own holds and markers show as its own.",
+      example: "c_7f3a9b2e41d8",
+      param: { name: "clientId", in: "query" },
+    }),
+});
+
+export const AvailabilitySlot = z
+  .object({
+    start: z.string().openapi({
+      description: "ISO 8601 with the staff member's UTC offset.",
+      example: "2026-12-07T10:00:00+01:00",
+    }),
+    end: z.string().openapi({ example: "2026-12-07T11:00:00+01:00" }),
+    staffId: z.string().openapi({ example: "stf_demo_ana" }),
+    state: z.enum(["available", "booked"]).openapi({
+      description:
+        "`available`: free. `booked`: a confirmed appointment covers it (buffers included).",
+      example: "available",
+    }),
+  })
+  .openapi("AvailabilitySlot");
+
+export const AvailabilityResponse = z
+  .object({
+    serviceId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    days: z.array(
+      z.object({
+        date: z.string().openapi({ example: "2026-12-07" }),
+        slots: z.array(AvailabilitySlot),
+      }),
+    ),
+  })
+  .openapi("Availability");
+
+export function toAvailabilityResponse(
+  query: { serviceId: string; from: string; to: string },
+  days: AvailabilityDay[],
+): z.infer<typeof AvailabilityResponse> {
+  return {
+    serviceId: query.serviceId,
+    from: query.from,
+    to: query.to,
+    days: days.map((day) => ({
+      date: day.date,
+      slots: day.slots.map(({ start, end, staffId, state }) => ({ start, end, staffId, state })),
+    })),
+  };
+}

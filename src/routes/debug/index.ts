@@ -1,0 +1,8 @@
+import { requireAdmin } from "../../http/admin-auth.ts";
+import { createRouter } from "../../http/router.ts";
+import { baselineRoutes } from "./baselines.ts";
+
+/** Debug routes; the admin token is checked before any of them runs. */
+export const debugRoutes = createRouter();
+debugRoutes.use("/v1/debug/*", requireAdmin);
+debugRoutes.route("/", baselineRoutes);
