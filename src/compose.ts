@@ -8,6 +8,7 @@ import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { createRedisClient } from "./storage/redis/client.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
+import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
 
 /**
  * The composition root: the only place where storage adapters are wired to the domain's ports.
@@ -35,6 +36,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       bookingStoreProbe: new MysqlHealthProbe(db, clock),
       catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
       availability: new MysqlAvailabilitySource(db),
+      liveState: new RedisLiveStateStore(redis, keys),
     },
   };
 }

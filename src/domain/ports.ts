@@ -28,6 +28,16 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "./catalog/types.ts";
+import type {
+  HoldOutcome,
+  LiveCells,
+  LiveEntry,
+  LiveEntryDump,
+  OfferDay,
+  OfferMeta,
+  SelectOutcome,
+  SlotRef,
+} from "./live/types.ts";
 import type { Settings } from "./settings/settings.ts";
 
 /** Which store serves live slot state right now. */
@@ -95,6 +105,63 @@ export interface AvailabilitySource {
   }): Promise<AvailabilityData | null>;
 }
 
+/**
+ * Live slot state: every operation is ONE atomic call (a Lua script on Redis; one statement or
+ * transaction on the fallback store), so holds are exclusive and multi-slot holds all-or-nothing.
+ */
+export interface LiveStateStore {
+  /** Publishes what availability offered and returns the live cells of each staff member. */
+  overlay(input: {
+    serviceId: string;
+    meta: OfferMeta;
+    staff: { staffId: string; days: OfferDay[] }[];
+    clientTag: string | null;
+    nowMs: number;
+  }): Promise<LiveCells[][]>;
+  select(input: {
+    serviceId: string;
+    staffId: string;
+    clientTag: string;
+    slot: SlotRef;
+    nowMs: number;
+  }): Promise<SelectOutcome>;
+  hold(input: {
+    serviceId: string;
+    staffId: string;
+    clientTag: string;
+    holdKey: string;
+    tokenHash: string;
+    slots: SlotRef[];
+    nowMs: number;
+  }): Promise<HoldOutcome>;
+  extend(input: {
+    staffId: string;
+    holdKey: string;
+    tokenHash: string;
+    nowMs: number;
+  }): Promise<{ expiresAtMs: number; capped: boolean } | null>;
+  release(input: {
+    staffId: string;
+    holdKey: string;
+    tokenHash: string;
+    nowMs: number;
+  }): Promise<boolean>;
+  heartbeat(input: {
+    staffId: string;
+    clientTag: string;
+    keepViewing: boolean;
+    fromMs: number;
+    toMs: number;
+    nowMs: number;
+  }): Promise<LiveEntry[]>;
+  /** Admin listing: a page of live entries, walking the store with a cursor ("0" = start/done). */
+  scan(input: {
+    cursor: string;
+    staffId?: string;
+    nowMs: number;
+  }): Promise<{ cursor: string; entries: LiveEntryDump[] }>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -102,4 +169,5 @@ export interface DomainContext {
   bookingStoreProbe: StoreProbe;
   catalog: CatalogRepo;
   availability: AvailabilitySource;
+  liveState: LiveStateStore;
 }

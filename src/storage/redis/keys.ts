@@ -9,4 +9,24 @@ export class RedisKeys {
   health(): string {
     return `${this.prefix}health`;
   }
+
+  /** One hash per staff member: holds, viewing markers and recent bookings (see lua/hold_slots.lua). */
+  live(staffId: string): string {
+    return `${this.prefix}live:${staffId}`;
+  }
+
+  /** What availability last offered for (service, staff member), so select and hold need no SQL. */
+  offer(serviceId: string, staffId: string): string {
+    return `${this.prefix}offer:${serviceId}:${staffId}`;
+  }
+
+  /** SCAN pattern of every live hash. */
+  livePattern(): string {
+    return `${this.prefix}live:*`;
+  }
+
+  /** The staff id in a live hash's key. */
+  staffIdOfLive(key: string): string {
+    return key.slice(`${this.prefix}live:`.length);
+  }
 }

@@ -1,0 +1,79 @@
+import { DomainError } from "../errors.ts";
+import type { DomainContext } from "../ports.ts";
+import { formatWithOffset } from "../time/fixed-offset.ts";
+import { formatHoldId } from "./hold-id.ts";
+import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
+import { clientTag, hashToken, newHoldKey, newToken } from "./tokens.ts";
+
+export interface Hold {
+  holdId: string;
+  /** Returned once; only its hash is stored. */
+  holdToken: string;
+  expiresAtMs: number;
+  /** False when the same client repeated a hold it already had (same hold, new token). */
+  created: boolean;
+  slots: { serviceId: string; staffId: string; start: string; end: string }[];
+}
+
+/**
+ * Holds one or several slots of one staff member and one service, all or nothing, in one
+ * live-state call. Exclusive: of concurrent overlapping holds exactly one wins; the others get
+ * SLOT_HELD with the time the winning hold ends.
+ */
+export async function holdSlots({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { clientId: string; slots: SlotInput[]; field: string };
+}): Promise<Hold> {
+  const [first] = input.slots;
+  if (!first) throw new DomainError("BAD_REQUEST", `${input.field}: at least one slot`);
+  input.slots.forEach((slot, i) => {
+    if (slot.staffId !== first.staffId)
+      throw new DomainError(
+        "BAD_REQUEST",
+        `${input.field}[${i}].staffId: one hold covers one staff member; make one hold per staff member`,
+      );
+    if (slot.serviceId !== first.serviceId)
+      throw new DomainError(
+        "BAD_REQUEST",
+        `${input.field}[${i}].serviceId: one hold covers one service; make one hold per service`,
+      );
+  });
+  const startField = (i: number) =>
+    input.slots.length === 1 && input.field === "body"
+      ? "body.start"
+      : `${input.field}[${i}].start`;
+  const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
+  const holdToken = newToken();
+  const outcome = await ctx.liveState.hold({
+    serviceId: first.serviceId,
+    staffId: first.staffId,
+    clientTag: await clientTag(input.clientId),
+    holdKey: newHoldKey(),
+    tokenHash: await hashToken(holdToken),
+    slots: refs,
+    nowMs: ctx.clock.nowMs(),
+  });
+  if (outcome.kind === "overlap")
+    throw new DomainError(
+      "BAD_REQUEST",
+      `${startField(outcome.second)}: overlaps ${startField(outcome.first)}`,
+    );
+  if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
+  if (outcome.kind !== "ok" && outcome.kind !== "existing")
+    throw slotRefused(outcome, startField(0));
+  return {
+    holdId: formatHoldId(outcome.holdKey, first.staffId),
+    holdToken,
+    expiresAtMs: outcome.expiresAtMs,
+    created: outcome.kind === "ok",
+    slots: refs.map((ref, i) => ({
+      serviceId: first.serviceId,
+      staffId: first.staffId,
+      start: formatWithOffset(ref.startMs, ref.offsetMin),
+      end: formatWithOffset(outcome.endMs[i] ?? ref.startMs, ref.offsetMin),
+    })),
+  };
+}

@@ -1,0 +1,71 @@
+import { DomainError } from "../errors.ts";
+import type { DomainContext } from "../ports.ts";
+import { formatWithOffset, parseOffsetDateTime } from "../time/fixed-offset.ts";
+import { clientTag } from "./tokens.ts";
+import type { Blocked, SlotRef } from "./types.ts";
+
+export interface SlotInput {
+  serviceId: string;
+  staffId: string;
+  start: string;
+}
+
+/** Parses a slot start as the API writes it; `field` names it in the error. */
+export function slotRef(start: string, field: string): SlotRef {
+  const parsed = parseOffsetDateTime(start);
+  if (!parsed)
+    throw new DomainError(
+      "BAD_REQUEST",
+      `${field}: must be an ISO 8601 date-time with an offset, as availability returns it`,
+    );
+  return { startMs: parsed.ms, offsetMin: parsed.offsetMin, localDate: parsed.localDate };
+}
+
+/** The refusals shared by select and hold. */
+export function slotRefused(
+  outcome: Blocked | { kind: "unavailable"; reason: "not-offered" | "notice" },
+  field: string,
+): DomainError {
+  if (outcome.kind === "unavailable") {
+    const why =
+      outcome.reason === "notice"
+        ? "it starts too soon (minimum notice)"
+        : "it is not an offered slot for this service and staff member (reload availability)";
+    return new DomainError("SLOT_UNAVAILABLE", `${field}: ${why}`);
+  }
+  if (outcome.kind === "booked")
+    return new DomainError("SLOT_UNAVAILABLE", `${field}: this slot was just booked`);
+  return new DomainError("SLOT_HELD", `${field}: another client holds this slot`, {
+    details: { heldUntil: new Date(outcome.untilMs).toISOString() },
+  });
+}
+
+/**
+ * Marks the slot as `viewing` by this client for the viewing TTL (one marker per client and
+ * staff member: it replaces the client's previous one). One live-state call, no SQL: the slot is
+ * checked against what availability last offered.
+ */
+export async function selectSlot({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: SlotInput & { clientId: string };
+}) {
+  const slot = slotRef(input.start, "body.start");
+  const outcome = await ctx.liveState.select({
+    serviceId: input.serviceId,
+    staffId: input.staffId,
+    clientTag: await clientTag(input.clientId),
+    slot,
+    nowMs: ctx.clock.nowMs(),
+  });
+  if (outcome.kind !== "ok") throw slotRefused(outcome, "body.start");
+  return {
+    staffId: input.staffId,
+    serviceId: input.serviceId,
+    start: formatWithOffset(slot.startMs, slot.offsetMin),
+    end: formatWithOffset(outcome.endMs, slot.offsetMin),
+    expiresAtMs: outcome.expiresAtMs,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Live slot state (SPEC.md section 3): viewing markers, holds and recent bookings, kept per
+ * staff member in the live-state store (Redis, or the MySQL fallback while Redis is down).
+ *
+ * Conflicts are decided on 5-minute UTC cells: a slot occupies the cells from its start minus
+ * its buffer before to its end plus its buffer after, and two slots conflict exactly when they
+ * share a cell, whatever their lengths.
+ */
+export const CELL_MS = 5 * 60_000;
+
+export type LiveKind = "held" | "viewing" | "booked";
+
+/** One live entry as seen by one client. */
+export interface LiveEntry {
+  kind: LiveKind;
+  /** The entry belongs to the asking client. */
+  mine: boolean;
+  startMs: number;
+  endMs: number;
+  /** The UTC offset the slot was named with (the staff member's), for formatting. */
+  offsetMin: number;
+  expiresAtMs: number;
+}
+
+/** A live entry as cells, for overlaying availability. */
+export interface LiveCells {
+  kind: LiveKind;
+  mine: boolean;
+  cellStart: number;
+  cellEnd: number;
+}
+
+/** What the store needs to check a slot without SQL, published with each availability read. */
+export interface OfferMeta {
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  holdTtlS: number;
+  viewingTtlS: number;
+  holdExtensionCapS: number;
+  minNoticeMin: number;
+}
+
+/** The offered starts of one local date: bit i ⇔ a slot at baseMs + i × CELL_MS is offered. */
+export interface OfferDay {
+  date: string;
+  baseMs: number;
+  bitmapHex: string;
+}
+
+/** A slot named by the client: its instant, the offset it was written with, and its local date. */
+export interface SlotRef {
+  startMs: number;
+  offsetMin: number;
+  localDate: string;
+}
+
+/** Another client's hold, or a booking, covers a cell of the slot. */
+export type Blocked = { kind: "held"; untilMs: number } | { kind: "booked"; untilMs: number };
+
+export interface HoldGranted {
+  holdKey: string;
+  expiresAtMs: number;
+  endMs: number[];
+}
+
+export type HoldOutcome =
+  | ({ kind: "ok" } & HoldGranted)
+  | ({ kind: "existing" } & HoldGranted)
+  | Blocked
+  | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
+  | { kind: "overlap"; first: number; second: number };
+
+export type SelectOutcome =
+  | { kind: "ok"; expiresAtMs: number; endMs: number }
+  | Blocked
+  | { kind: "unavailable"; reason: "not-offered" | "notice" };
+
+/** One live entry as the debug listing shows it (admin only). */
+export interface LiveEntryDump {
+  staffId: string;
+  kind: LiveKind;
+  /** The hold id for holds, the client tag for markers, the appointment id for bookings. */
+  id: string;
+  startMs: number;
+  endMs: number;
+  offsetMin: number;
+  expiresAtMs: number;
+}

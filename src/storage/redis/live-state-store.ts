@@ -1,0 +1,253 @@
+/**
+ * The live-state port on Redis: each operation is one Lua script, so one round trip and one
+ * atomic step. Replies are decoded with zod; anything else is a RedisFailure, which callers
+ * treat like an outage. About 250 lines: one adapter for one port, each method a thin call.
+ */
+import type { Redis } from "@upstash/redis/cloudflare";
+import { z } from "zod";
+import { formatHoldId } from "../../domain/live/hold-id.ts";
+import type {
+  HoldOutcome,
+  LiveCells,
+  LiveEntry,
+  LiveEntryDump,
+  LiveKind,
+  OfferMeta,
+  SelectOutcome,
+  SlotRef,
+} from "../../domain/live/types.ts";
+import type { LiveStateStore } from "../../domain/ports.ts";
+import { addDays } from "../../domain/time/zoned-time.ts";
+import {
+  availabilityOverlay,
+  extendHold,
+  heartbeat,
+  holdSlots,
+  releaseHold,
+  selectSlot,
+} from "../../lua/scripts.gen.ts";
+import type { RedisKeys } from "./keys.ts";
+import { RedisFailure, runScript } from "./run-script.ts";
+
+/** How long an offer stays checkable after the availability read that published it. */
+export const OFFER_TTL_MS = 15 * 60_000;
+
+const Strings = z.array(z.string());
+const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
+
+function kindOf(code: string | undefined): LiveKind {
+  const kind = code === undefined ? undefined : KINDS[code];
+  if (!kind) throw new RedisFailure(`unknown live entry kind ${String(code)}`);
+  return kind;
+}
+
+function int(text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new RedisFailure(`not an integer in a script reply: ${String(text)}`);
+  return n;
+}
+
+function encodeMeta(meta: OfferMeta): string {
+  return [
+    meta.durationMin,
+    meta.bufferBeforeMin,
+    meta.bufferAfterMin,
+    meta.holdTtlS,
+    meta.viewingTtlS,
+    meta.holdExtensionCapS,
+    meta.minNoticeMin,
+  ].join("|");
+}
+
+/** The slot's own local date and its neighbours: the client may have written it in any offset. */
+function candidateDates(slot: SlotRef): string[] {
+  return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
+}
+
+export class RedisLiveStateStore implements LiveStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async overlay(input: Parameters<LiveStateStore["overlay"]>[0]): Promise<LiveCells[][]> {
+    const keys = input.staff.flatMap((s) => [
+      this.keys.live(s.staffId),
+      this.keys.offer(input.serviceId, s.staffId),
+    ]);
+    const args: (string | number)[] = [
+      input.nowMs,
+      OFFER_TTL_MS,
+      encodeMeta(input.meta),
+      input.clientTag ?? "",
+    ];
+    for (const staff of input.staff) {
+      args.push(staff.days.length);
+      for (const day of staff.days) args.push(day.date, day.baseMs, day.bitmapHex);
+    }
+    const rows = await runScript(this.redis, availabilityOverlay, keys, args, Strings);
+    const cells: LiveCells[][] = input.staff.map(() => []);
+    for (let i = 0; i + 5 < rows.length; i += 6) {
+      cells[int(rows[i])]?.push({
+        kind: kindOf(rows[i + 1]),
+        mine: rows[i + 2] === "1",
+        cellStart: int(rows[i + 3]),
+        cellEnd: int(rows[i + 4]),
+      });
+    }
+    return cells;
+  }
+
+  async select(input: Parameters<LiveStateStore["select"]>[0]): Promise<SelectOutcome> {
+    const { slot } = input;
+    const keys = [this.keys.live(input.staffId), this.keys.offer(input.serviceId, input.staffId)];
+    const reply = await runScript(
+      this.redis,
+      selectSlot,
+      keys,
+      [input.nowMs, input.clientTag, slot.startMs, slot.offsetMin, ...candidateDates(slot)],
+      Strings,
+    );
+    const [kind, a, b] = reply;
+    if (kind === "ok") return { kind, expiresAtMs: int(a), endMs: int(b) };
+    if (kind === "held") return { kind, untilMs: int(a) };
+    if (kind === "booked") return { kind, untilMs: int(a) };
+    if (kind === "unavailable" && (a === "not-offered" || a === "notice"))
+      return { kind, reason: a };
+    throw new RedisFailure(`select_slot: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  async hold(input: Parameters<LiveStateStore["hold"]>[0]): Promise<HoldOutcome> {
+    const keys = [this.keys.live(input.staffId), this.keys.offer(input.serviceId, input.staffId)];
+    const args: (string | number)[] = [
+      input.nowMs,
+      input.holdKey,
+      input.tokenHash,
+      input.clientTag,
+      input.slots.length,
+    ];
+    for (const slot of input.slots)
+      args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
+    const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
+    const [kind, a, b, ...rest] = reply;
+    if (kind === "ok" || kind === "existing") {
+      return { kind, holdKey: String(a), expiresAtMs: int(b), endMs: rest.map(int) };
+    }
+    if (kind === "held") return { kind, untilMs: int(a) };
+    if (kind === "booked") return { kind, untilMs: int(a) };
+    if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
+      return { kind, index: int(a), reason: b };
+    if (kind === "overlap") return { kind, first: int(a), second: int(b) };
+    throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  async extend(
+    input: Parameters<LiveStateStore["extend"]>[0],
+  ): Promise<{ expiresAtMs: number; capped: boolean } | null> {
+    const reply = await runScript(
+      this.redis,
+      extendHold,
+      [this.keys.live(input.staffId)],
+      [input.nowMs, input.holdKey, input.tokenHash],
+      Strings,
+    );
+    if (reply[0] === "not-found") return null;
+    if (reply[0] !== "ok")
+      throw new RedisFailure(`extend_hold: unexpected reply ${JSON.stringify(reply)}`);
+    return { expiresAtMs: int(reply[1]), capped: reply[2] === "1" };
+  }
+
+  async release(input: Parameters<LiveStateStore["release"]>[0]): Promise<boolean> {
+    const reply = await runScript(
+      this.redis,
+      releaseHold,
+      [this.keys.live(input.staffId)],
+      [input.nowMs, input.holdKey, input.tokenHash],
+      Strings,
+    );
+    if (reply[0] !== "ok" && reply[0] !== "not-found")
+      throw new RedisFailure(`release_hold: unexpected reply ${JSON.stringify(reply)}`);
+    return reply[0] === "ok";
+  }
+
+  /** SCAN (never KEYS) for live hashes, then one pipeline of HGETALL: two round trips. */
+  async scan(input: {
+    cursor: string;
+    staffId?: string;
+    nowMs: number;
+  }): Promise<{ cursor: string; entries: LiveEntryDump[] }> {
+    const match = input.staffId ? this.keys.live(input.staffId) : this.keys.livePattern();
+    const [next, keys] = (await this.redis.scan(input.cursor, { match, count: 200 })) as [
+      string | number,
+      string[],
+    ];
+    const entries: LiveEntryDump[] = [];
+    if (keys.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) pipeline.hgetall(key);
+      const hashes = (await pipeline.exec()) as unknown[];
+      keys.forEach((key, i) => {
+        entries.push(...dumpHash(this.keys.staffIdOfLive(key), hashes[i], input.nowMs));
+      });
+    }
+    return { cursor: String(next), entries };
+  }
+
+  async heartbeat(input: Parameters<LiveStateStore["heartbeat"]>[0]): Promise<LiveEntry[]> {
+    const args = [
+      input.nowMs,
+      input.clientTag,
+      input.keepViewing ? "1" : "0",
+      input.fromMs,
+      input.toMs,
+    ];
+    const rows = await runScript(
+      this.redis,
+      heartbeat,
+      [this.keys.live(input.staffId)],
+      args,
+      Strings,
+    );
+    const entries: LiveEntry[] = [];
+    for (let i = 0; i + 5 < rows.length; i += 6) {
+      entries.push({
+        kind: kindOf(rows[i]),
+        mine: rows[i + 1] === "1",
+        startMs: int(rows[i + 2]),
+        endMs: int(rows[i + 3]),
+        offsetMin: int(rows[i + 4]),
+        expiresAtMs: int(rows[i + 5]),
+      });
+    }
+    return entries;
+  }
+}
+
+/** Decodes one live hash (flat [field, value, …] or an object) into entries, skipping expired ones. */
+function dumpHash(staffId: string, hash: unknown, nowMs: number): LiveEntryDump[] {
+  const pairs: [string, string][] = Array.isArray(hash)
+    ? Array.from({ length: hash.length / 2 }, (_, i) => [
+        String(hash[2 * i]),
+        String(hash[2 * i + 1]),
+      ])
+    : Object.entries((hash ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+  const entries: LiveEntryDump[] = [];
+  for (const [field, value] of pairs) {
+    const v = value.split("|");
+    const expiresAtMs = Number(v[5]);
+    if (!(expiresAtMs > nowMs)) continue;
+    const [code, key] = field.split(":");
+    const id = code === "h" ? formatHoldId(key ?? "", staffId) : (key ?? "");
+    entries.push({
+      staffId,
+      kind: kindOf(code),
+      id,
+      startMs: int(v[2]) * 60_000,
+      endMs: int(v[3]) * 60_000,
+      offsetMin: int(v[4]),
+      expiresAtMs,
+    });
+  }
+  return entries;
+}
