@@ -2,6 +2,9 @@
  * Helpers for route tests that drive the real app (`app.request`) against the test stack.
  */
 import { expect } from "vitest";
+import { createApp } from "../src/app.ts";
+import { buildServices } from "../src/compose.ts";
+import type { Clock } from "../src/domain/ports.ts";
 import { app } from "../src/worker.ts";
 import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
 
@@ -11,11 +14,16 @@ export interface Api {
   admin(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
-/** An API client with its own Redis key prefix, against the shared test stack. */
-export function testApi(overrides: Record<string, string> = {}): Api {
+/**
+ * An API client with its own Redis key prefix, against the shared test stack. With a clock, the
+ * app is wired with it, so tests move time past TTLs instead of sleeping.
+ */
+export function testApi(overrides: Record<string, string> = {}, clock?: Clock): Api {
   const bindings = testBindings(`${uniqueId("r")}:`, overrides);
+  const services = clock ? buildServices(bindings, clock) : undefined;
+  const target = services ? createApp(() => services) : app;
   const request = (path: string, init: RequestInit = {}) =>
-    Promise.resolve(app.request(path, init, bindings));
+    Promise.resolve(target.request(path, init, bindings));
   const send = async (
     method: string,
     path: string,

@@ -6,6 +6,7 @@ import type {
   CatalogRepo,
   Clock,
   DomainContext,
+  LiveStateStore,
   ProbeResult,
   StoreProbe,
 } from "../src/domain/ports.ts";
@@ -46,6 +47,7 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     bookingStoreProbe: fakeProbe(UP),
     catalog: unfaked<CatalogRepo>("catalog"),
     availability: unfaked<AvailabilitySource>("availability"),
+    liveState: unfaked<LiveStateStore>("liveState"),
     ...overrides,
   };
 }

@@ -1,5 +1,8 @@
 import { DomainError } from "../errors.ts";
-import type { DomainContext } from "../ports.ts";
+import { type AvailabilityState, type LiveSlot, offerDays, overlaySlot } from "../live/offers.ts";
+import { clientTag } from "../live/tokens.ts";
+import type { LiveCells } from "../live/types.ts";
+import type { AvailabilityData, DomainContext } from "../ports.ts";
 import { daysBetween } from "../time/zoned-time.ts";
 import { computeAvailability } from "./compute-availability.ts";
 import type { AvailabilityDay } from "./types.ts";
@@ -12,20 +15,18 @@ export interface AvailabilityRequest {
   staffId?: string;
   fromDate: string;
   toDate: string;
+  /** The caller's client id: its own holds and markers show as `mine`. */
+  clientId?: string;
 }
 
-/**
- * Every slot of a service for one staff member (or every active staff member who performs it)
- * from `fromDate` to `toDate` inclusive, each date in the staff member's own zone. One SQL round
- * trip reads everything; the engine is pure.
- */
-export async function getAvailability({
-  ctx,
-  input,
-}: {
-  ctx: DomainContext;
-  input: AvailabilityRequest;
-}): Promise<AvailabilityDay[]> {
+export interface LiveAvailabilityDay {
+  date: string;
+  slots: LiveSlot[];
+}
+
+export type { AvailabilityState };
+
+function checkRange(input: AvailabilityRequest): void {
   const span = daysBetween(input.fromDate, input.toDate);
   if (span < 0) throw new DomainError("BAD_REQUEST", "query.to: must not be before from");
   if (span >= MAX_AVAILABILITY_DAYS) {
@@ -34,7 +35,24 @@ export async function getAvailability({
       `query.to: at most ${MAX_AVAILABILITY_DAYS} days per call (from … to inclusive)`,
     );
   }
-  const data = await ctx.availability.load(input);
+}
+
+/**
+ * Every slot of a service for one staff member (or every active staff member who performs it)
+ * from `fromDate` to `toDate` inclusive, each date in the staff member's own zone, with live
+ * states. One SQL round trip reads the catalog and bookings; one live-state call publishes the
+ * offered slots (so select and hold can check them without SQL) and reads holds and markers.
+ */
+export async function getAvailability({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: AvailabilityRequest;
+}): Promise<LiveAvailabilityDay[]> {
+  checkRange(input);
+  const { clientId, ...request } = input;
+  const data = await ctx.availability.load(request);
   if (!data) throw new DomainError("NOT_FOUND", "query.serviceId: no such active service");
   if (input.staffId !== undefined && data.staff.length === 0) {
     throw new DomainError(
@@ -42,10 +60,12 @@ export async function getAvailability({
       "query.staffId: no such active staff member performing this service",
     );
   }
+  const nowMs = ctx.clock.nowMs();
   const { settings } = data;
-  return computeAvailability({
+  const staff = data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone }));
+  const days = computeAvailability({
     service: data.service,
-    staff: data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone })),
+    staff,
     closures: data.closures.map(({ startDate, endDate }) => ({ startDate, endDate })),
     businessTimeZone: settings.timeZone,
     slotIntervalMin: settings.slotIntervalMin,
@@ -53,6 +73,38 @@ export async function getAvailability({
     horizonDays: settings.horizonDays,
     fromDate: input.fromDate,
     toDate: input.toDate,
-    nowMs: ctx.clock.nowMs(),
+    nowMs,
+  });
+  const cells = await liveCells(ctx, data, staff, days, clientId, nowMs);
+  const byStaff = new Map(staff.map((s, i) => [s.staffId, cells[i] ?? []]));
+  return days.map((day) => ({
+    date: day.date,
+    slots: day.slots.map((slot) => overlaySlot(slot, byStaff.get(slot.staffId) ?? [])),
+  }));
+}
+
+async function liveCells(
+  ctx: DomainContext,
+  data: AvailabilityData,
+  staff: { staffId: string; timeZone: string }[],
+  days: AvailabilityDay[],
+  clientId: string | undefined,
+  nowMs: number,
+): Promise<LiveCells[][]> {
+  const { settings, service } = data;
+  return ctx.liveState.overlay({
+    serviceId: service.id,
+    meta: {
+      durationMin: service.durationMin,
+      bufferBeforeMin: service.bufferBeforeMin,
+      bufferAfterMin: service.bufferAfterMin,
+      holdTtlS: settings.holdTtlS,
+      viewingTtlS: settings.viewingTtlS,
+      holdExtensionCapS: settings.holdExtensionCapS,
+      minNoticeMin: settings.minNoticeMin,
+    },
+    staff: staff.map((s) => ({ staffId: s.staffId, days: offerDays(days, s.staffId, s.timeZone) })),
+    clientTag: clientId === undefined ? null : await clientTag(clientId),
+    nowMs,
   });
 }

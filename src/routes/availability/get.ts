@@ -12,7 +12,7 @@ const route = createRoute({
   description:
     "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
     "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
-    "One SQL round trip whatever the range.",
+    "States are from the caller's point of view (`clientId`). One SQL and one Redis round trip whatever the range.",
   request: { query: AvailabilityQuery },
   responses: {
     200: {
@@ -30,6 +30,7 @@ export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
     fromDate: query.from,
     toDate: query.to,
     ...(query.staffId ? { staffId: query.staffId } : {}),
+    ...(query.clientId ? { clientId: query.clientId } : {}),
   };
   const days = await getAvailability({ ctx: c.var.ctx, input });
   return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, days)), 200);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { AvailabilityDay } from "../../domain/availability/types.ts";
+import type { LiveAvailabilityDay } from "../../domain/availability/get-availability.ts";
 import { Id, LocalDate } from "../shared/schemas.ts";
 
 export const AvailabilityQuery = z.strictObject({
@@ -40,10 +40,15 @@ export const AvailabilitySlot = z
     }),
     end: z.string().openapi({ example: "2026-12-07T11:00:00+01:00" }),
     staffId: z.string().openapi({ example: "stf_demo_ana" }),
-    state: z.enum(["available", "booked"]).openapi({
+    state: z.enum(["available", "viewing", "held", "booked"]).openapi({
       description:
-        "`available`: free. `booked`: a confirmed appointment covers it (buffers included).",
+        "`available`: free. `viewing`: another client has it selected right now (advisory). `held`: a client holds it while completing a booking. `booked`: a confirmed appointment covers it (buffers included).",
       example: "available",
+    }),
+    mine: z.boolean().optional().openapi({
+      description:
+        "Present and true when the state is the caller's own hold or selection (needs `clientId`).",
+      example: true,
     }),
   })
   .openapi("AvailabilitySlot");
@@ -64,7 +69,7 @@ export const AvailabilityResponse = z
 
 export function toAvailabilityResponse(
   query: { serviceId: string; from: string; to: string },
-  days: AvailabilityDay[],
+  days: LiveAvailabilityDay[],
 ): z.infer<typeof AvailabilityResponse> {
   return {
     serviceId: query.serviceId,
@@ -72,7 +77,9 @@ export function toAvailabilityResponse(
     to: query.to,
     days: days.map((day) => ({
       date: day.date,
-      slots: day.slots.map(({ start, end, staffId, state }) => ({ start, end, staffId, state })),
+      slots: day.slots.map(({ start, end, staffId, state, mine }) =>
+        mine ? { start, end, staffId, state, mine } : { start, end, staffId, state },
+      ),
     })),
   };
 }

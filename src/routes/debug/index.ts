@@ -1,8 +1,10 @@
 import { requireAdmin } from "../../http/admin-auth.ts";
 import { createRouter } from "../../http/router.ts";
 import { baselineRoutes } from "./baselines.ts";
+import { locksRoute } from "./locks.ts";
 
 /** Debug routes; the admin token is checked before any of them runs. */
 export const debugRoutes = createRouter();
 debugRoutes.use("/v1/debug/*", requireAdmin);
 debugRoutes.route("/", baselineRoutes);
+debugRoutes.route("/", locksRoute);

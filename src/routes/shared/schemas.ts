@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../../domain/ids.ts";
+import { parseOffsetDateTime } from "../../domain/time/fixed-offset.ts";
 import { isValidDate, isValidTimeZone, parseHhmm } from "../../domain/time/zoned-time.ts";
 
 export const Id = (example: string) =>
@@ -81,3 +82,26 @@ export const IncludeInactive = z
   .openapi({ description: "Also list inactive entries.", example: "false" });
 
 export const AdminSecurity = [{ adminToken: [] as string[] }];
+
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, '_' or '-'")
+  .openapi({
+    description: "A random id the client keeps for the session (e.g. per browser tab).",
+    example: "c_7f3a9b2e41d8",
+  });
+
+export const SlotStart = z
+  .string()
+  .max(40)
+  .refine(
+    (value) => parseOffsetDateTime(value) !== null,
+    "must be an ISO 8601 date-time with an offset, as availability returns it",
+  )
+  .openapi({
+    description: "The slot's start exactly as availability returned it.",
+    example: "2026-12-07T10:00:00+01:00",
+  });
+
+export const ServiceId = Id("svc_demo_cut").openapi({ description: "The service." });
+export const StaffId = Id("stf_demo_ana").openapi({ description: "The staff member." });

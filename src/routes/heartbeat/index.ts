@@ -1,0 +1,4 @@
+import { createRouter } from "../../http/router.ts";
+import { heartbeatRoute } from "./post.ts";
+
+export const heartbeatRoutes = createRouter().route("/", heartbeatRoute);

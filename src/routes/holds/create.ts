@@ -1,0 +1,36 @@
+import { createRoute } from "@hono/zod-openapi";
+import { holdSlots } from "../../domain/live/hold-slots.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { HoldBody, HoldResponse, toHoldResponse } from "./schema.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/holds",
+  tags: ["Live state"],
+  summary: "Hold one or several slots",
+  description:
+    "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
+    "Several slots are held all or nothing (one staff member, one service). The same client repeating a hold it already has gets the same hold back (200) with a new token. One Redis round trip, no SQL.",
+  request: { body: { required: true, content: { "application/json": { schema: HoldBody } } } },
+  responses: {
+    201: { description: "Held.", content: { "application/json": { schema: HoldResponse } } },
+    200: {
+      description: "This client already held exactly these slots: the same hold, with a new token.",
+      content: { "application/json": { schema: HoldResponse } },
+    },
+    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+  },
+});
+
+export const createHoldRoute = createRouter().openapi(route, async (c) => {
+  const body = c.req.valid("json");
+  const slots = body.slots ?? [
+    { serviceId: body.serviceId ?? "", staffId: body.staffId ?? "", start: body.start ?? "" },
+  ];
+  const hold = await holdSlots({
+    ctx: c.var.ctx,
+    input: { clientId: body.clientId, slots, field: body.slots ? "body.slots" : "body" },
+  });
+  return c.json(HoldResponse.parse(toHoldResponse(hold)), hold.created ? 201 : 200);
+});

@@ -1,0 +1,48 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { extendHold } from "../../domain/live/manage-hold.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { HoldIdParam, HoldTokenHeader } from "./schema.ts";
+
+const ExtendResponse = z
+  .object({
+    holdId: z.string(),
+    expiresAt: z.string().openapi({ example: "2026-12-01T09:20:00.000Z" }),
+    capped: z.boolean().openapi({
+      description: "True when the hold has reached its maximum lifetime (created + extension cap).",
+    }),
+  })
+  .openapi("ExtendedHold");
+
+const route = createRoute({
+  method: "patch",
+  path: "/v1/holds/{holdId}",
+  tags: ["Live state"],
+  summary: "Extend a hold",
+  description:
+    "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+  request: { params: HoldIdParam, headers: HoldTokenHeader },
+  responses: {
+    200: {
+      description: "Extended (or already at its cap).",
+      content: { "application/json": { schema: ExtendResponse } },
+    },
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+  },
+});
+
+export const extendHoldRoute = createRouter().openapi(route, async (c) => {
+  const { holdId } = c.req.valid("param");
+  const extended = await extendHold({
+    ctx: c.var.ctx,
+    input: { holdId, holdToken: c.req.valid("header")["x-hold-token"] },
+  });
+  return c.json(
+    ExtendResponse.parse({
+      holdId,
+      expiresAt: new Date(extended.expiresAtMs).toISOString(),
+      capped: extended.capped,
+    }),
+    200,
+  );
+});

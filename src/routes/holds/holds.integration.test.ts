@@ -1,0 +1,241 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Api, expectError, testApi } from "../../../test/api.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../../../test/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fakes.ts";
+import { countRoundTrips } from "../../../test/round-trips.ts";
+import { uniqueId } from "../../../test/stack-env.ts";
+
+type Slot = { start: string; end: string; staffId: string; state: string; mine?: boolean };
+type HoldBody = {
+  holdId: string;
+  holdToken: string;
+  expiresAt: string;
+  slots: { start: string; end: string }[];
+};
+
+const clock = new FixedClock(Date.now());
+const api: Api = testApi({}, clock);
+const monday = upcomingMonday();
+let service: { id: string };
+let shortService: { id: string };
+let staff: { id: string };
+
+/** Loads availability (which publishes the offer that holds are checked against). */
+async function slotsFor(serviceId: string, clientId?: string): Promise<Slot[]> {
+  const query = new URLSearchParams({
+    serviceId,
+    staffId: staff.id,
+    from: monday,
+    to: monday,
+    ...(clientId ? { clientId } : {}),
+  });
+  const res = await api.request(`/v1/availability?${query}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
+}
+
+const at = (hhmm: string, slots: Slot[]) => {
+  const slot = slots.find((s) => s.start.slice(11, 16) === hhmm);
+  if (!slot) throw new Error(`no slot at ${hhmm}`);
+  return slot.start;
+};
+
+function post(path: string, body: unknown) {
+  return api.request(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+const hold = (clientId: string, start: string, serviceId = service.id) =>
+  post("/v1/holds", { clientId, serviceId, staffId: staff.id, start });
+const withToken = (method: string, holdId: string, token: string) =>
+  api.request(`/v1/holds/${holdId}`, { method, headers: { "X-Hold-Token": token } });
+const client = () => uniqueId("client_");
+
+beforeAll(async () => {
+  service = await createTestService(api, { durationMin: 60, bufferAfterMin: 15 });
+  shortService = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+  staff = await createTestStaff(api, { serviceIds: [service.id, shortService.id] });
+});
+
+describe("holds on the real Redis", () => {
+  it("of 100 parallel holds on one slot exactly one wins; 99 get 409 SLOT_HELD with heldUntil", async () => {
+    const start = at("09:00", await slotsFor(service.id));
+    const responses = await Promise.all(Array.from({ length: 100 }, () => hold(client(), start)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(99);
+    const loser = responses.find((r) => r.status === 409) as Response;
+    const body = (await loser.json()) as {
+      error: { code: string; details: { heldUntil: string } };
+    };
+    expect(body.error.code).toBe("SLOT_HELD");
+    expect(Date.parse(body.error.details.heldUntil)).toBe(clock.nowMs() + 600_000);
+  });
+
+  // Times used below (staff works 09:00–12:00 and 13:00–17:00; the 100-way test holds 09:00–10:15):
+  // 13:00–14:45 overlap test, 15:00–16:00 all-or-nothing test, 10:30 extend test, 16:00 expiry
+  // test, 11:00 same-client test, 16:30 "mine" test. Moving the clock expires earlier holds.
+  it("overlapping slots of different lengths conflict: a 60-minute hold at 13:00 blocks a 30-minute hold at 13:30", async () => {
+    await slotsFor(shortService.id);
+    expect((await hold(client(), at("13:00", await slotsFor(service.id)))).status).toBe(201);
+    const short = await slotsFor(shortService.id);
+    await expectError(
+      await hold(client(), at("13:30", short), shortService.id),
+      409,
+      "SLOT_HELD",
+      "body.start:",
+    );
+    // The 15-minute buffer after the 60-minute hold (14:00–14:15) blocks 14:00 too, but not 14:15.
+    await expectError(await hold(client(), at("14:00", short), shortService.id), 409, "SLOT_HELD");
+    expect((await hold(client(), at("14:15", short), shortService.id)).status).toBe(201);
+  });
+
+  it("holds several slots all or nothing: one taken slot leaves nothing behind", async () => {
+    const slots = await slotsFor(shortService.id);
+    const taken = at("15:00", slots);
+    const free = at("15:30", slots);
+    expect((await hold(client(), taken, shortService.id)).status).toBe(201);
+    const both = await post("/v1/holds", {
+      clientId: client(),
+      slots: [
+        { serviceId: shortService.id, staffId: staff.id, start: free },
+        { serviceId: shortService.id, staffId: staff.id, start: taken },
+      ],
+    });
+    await expectError(both, 409, "SLOT_HELD", "body.slots[0].start:");
+    expect((await hold(client(), free, shortService.id)).status).toBe(201);
+  });
+
+  it("extend and release need the hold token; the holder can extend up to the cap and release", async () => {
+    const res = await hold(client(), at("10:30", await slotsFor(shortService.id)), shortService.id);
+    const created = (await res.json()) as HoldBody;
+    const createdMs = clock.nowMs();
+    await expectError(
+      await withToken("PATCH", created.holdId, "x".repeat(43)),
+      404,
+      "NOT_FOUND",
+      "holdId:",
+    );
+    await expectError(await withToken("DELETE", created.holdId, "x".repeat(43)), 404, "NOT_FOUND");
+    clock.advance(9 * 60_000);
+    const extended = await withToken("PATCH", created.holdId, created.holdToken);
+    expect(await extended.json()).toEqual({
+      holdId: created.holdId,
+      expiresAt: new Date(createdMs + 19 * 60_000).toISOString(),
+      capped: false,
+    });
+    clock.advance(9 * 60_000);
+    const second = await withToken("PATCH", created.holdId, created.holdToken);
+    expect(await second.json()).toEqual({
+      holdId: created.holdId,
+      expiresAt: new Date(createdMs + 28 * 60_000).toISOString(),
+      capped: false,
+    });
+    clock.advance(9 * 60_000); // now + TTL would pass the 30-minute cap
+    const capped = await withToken("PATCH", created.holdId, created.holdToken);
+    expect(await capped.json()).toEqual({
+      holdId: created.holdId,
+      expiresAt: new Date(createdMs + 30 * 60_000).toISOString(),
+      capped: true,
+    });
+    expect((await withToken("DELETE", created.holdId, created.holdToken)).status).toBe(204);
+    await expectError(
+      await withToken("DELETE", created.holdId, created.holdToken),
+      404,
+      "NOT_FOUND",
+    );
+  });
+
+  it("a hold expires after its TTL: the slot can be held again, and the old token extends nothing", async () => {
+    const start = at("16:00", await slotsFor(shortService.id));
+    const first = (await (await hold(client(), start, shortService.id)).json()) as HoldBody;
+    clock.advance(600_001);
+    await slotsFor(shortService.id);
+    expect((await hold(client(), start, shortService.id)).status).toBe(201);
+    await expectError(await withToken("PATCH", first.holdId, first.holdToken), 404, "NOT_FOUND");
+  });
+
+  it("the same client holding the same slot again gets the same hold with a new token", async () => {
+    const me = client();
+    const start = at("11:00", await slotsFor(shortService.id));
+    const first = (await (await hold(me, start, shortService.id)).json()) as HoldBody;
+    const again = await hold(me, start, shortService.id);
+    expect(again.status).toBe(200);
+    const second = (await again.json()) as HoldBody;
+    expect({ id: second.holdId, expiresAt: second.expiresAt }).toEqual({
+      id: first.holdId,
+      expiresAt: first.expiresAt,
+    });
+    expect(second.holdToken).not.toBe(first.holdToken);
+    await expectError(await withToken("PATCH", first.holdId, first.holdToken), 404, "NOT_FOUND");
+    expect((await withToken("PATCH", second.holdId, second.holdToken)).status).toBe(200);
+  });
+
+  it("refuses a slot availability did not offer with 409 SLOT_UNAVAILABLE", async () => {
+    const slots = await slotsFor(service.id);
+    const offGrid = at("09:00", slots).replace("09:00", "09:05");
+    const lunch = at("09:00", slots).replace("09:00", "12:00");
+    await expectError(
+      await hold(client(), offGrid),
+      409,
+      "SLOT_UNAVAILABLE",
+      "body.start: it is not an offered slot",
+    );
+    await expectError(await hold(client(), lunch), 409, "SLOT_UNAVAILABLE", "body.start:");
+  });
+
+  it("availability shows other clients' holds as held and the caller's own as mine", async () => {
+    const me = client();
+    const start = at("16:30", await slotsFor(shortService.id));
+    expect((await hold(me, start, shortService.id)).status).toBe(201);
+    const mine = (await slotsFor(shortService.id, me)).find((s) => s.start === start);
+    const theirs = (await slotsFor(shortService.id, client())).find((s) => s.start === start);
+    expect(mine).toMatchObject({ state: "held", mine: true });
+    expect(theirs?.state).toBe("held");
+    expect(theirs?.mine).toBeUndefined();
+  });
+
+  it("select, hold, extend, release and heartbeat each make one Redis round trip and no SQL", async () => {
+    const me = client();
+    const start = at("09:00", await slotsFor(shortService.id));
+    // Warm the script cache: the first call of a script on a fresh Redis costs EVALSHA + EVAL.
+    await post("/v1/slots/select", {
+      clientId: client(),
+      serviceId: shortService.id,
+      staffId: staff.id,
+      start: at("16:00", await slotsFor(shortService.id)),
+    });
+    await post("/v1/heartbeat", { clientId: me, staffId: staff.id, date: monday });
+    const select = await countRoundTrips(() =>
+      post("/v1/slots/select", {
+        clientId: me,
+        serviceId: shortService.id,
+        staffId: staff.id,
+        start,
+      }),
+    );
+    expect(select.result.status).toBe(200);
+    const held = await countRoundTrips(() =>
+      hold(me, at("09:30", [{ start: start.replace("09:00", "09:30") } as Slot]), shortService.id),
+    );
+    expect(held.result.status).toBe(201);
+    const body = (await held.result.json()) as HoldBody;
+    const extend = await countRoundTrips(() => withToken("PATCH", body.holdId, body.holdToken));
+    const release = await countRoundTrips(() => withToken("DELETE", body.holdId, body.holdToken));
+    const beat = await countRoundTrips(() =>
+      post("/v1/heartbeat", { clientId: me, staffId: staff.id, date: monday }),
+    );
+    expect([extend.result.status, release.result.status, beat.result.status]).toEqual([
+      200, 204, 200,
+    ]);
+    for (const counted of [select, held, extend, release, beat])
+      expect({ redis: counted.redis, sql: counted.sql }).toEqual({ redis: 1, sql: 0 });
+  });
+});

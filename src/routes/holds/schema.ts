@@ -1,0 +1,88 @@
+import { z } from "@hono/zod-openapi";
+import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
+import type { Hold } from "../../domain/live/hold-slots.ts";
+import { ClientId, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
+
+/** Several slots in one hold: all or nothing, one staff member and one service. */
+export const MAX_SLOTS_PER_HOLD = 8;
+
+const HoldSlotInput = z
+  .strictObject({ serviceId: ServiceId, staffId: StaffId, start: SlotStart })
+  .openapi("HoldSlotInput");
+
+export const HoldBody = z
+  .strictObject({
+    clientId: ClientId,
+    serviceId: ServiceId.optional(),
+    staffId: StaffId.optional(),
+    start: SlotStart.optional(),
+    slots: z
+      .array(HoldSlotInput)
+      .min(1)
+      .max(MAX_SLOTS_PER_HOLD)
+      .optional()
+      .openapi({ description: "Several slots at once (instead of serviceId, staffId, start)." }),
+  })
+  .superRefine((body, ctx) => {
+    const single = ["serviceId", "staffId", "start"] as const;
+    if (body.slots) {
+      for (const key of single)
+        if (body[key] !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "give either slots or serviceId/staffId/start, not both",
+          });
+      return;
+    }
+    for (const key of single)
+      if (body[key] === undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: "required (or give slots)" });
+  })
+  .openapi("HoldInput", {
+    description: "One slot (`serviceId`, `staffId`, `start`) or several (`slots`).",
+  });
+
+export const HoldResponse = z
+  .object({
+    holdId: z.string().openapi({ example: "hld_k3m9q2w5d8f1h4n6_stf_demo_ana" }),
+    holdToken: z.string().openapi({
+      description: "Proves you are the holder (header `X-Hold-Token`). Shown once; keep it.",
+      example: "q8Jc…",
+    }),
+    expiresAt: z.string().openapi({ example: "2026-12-01T09:10:00.000Z" }),
+    slots: z.array(
+      z.object({ serviceId: z.string(), staffId: z.string(), start: z.string(), end: z.string() }),
+    ),
+  })
+  .openapi("Hold");
+
+export const HoldIdParam = z.object({
+  holdId: z
+    .string()
+    .regex(HOLD_ID_PATTERN, "must be a hold id")
+    .openapi({
+      param: { name: "holdId", in: "path" },
+      example: "hld_k3m9q2w5d8f1h4n6_stf_demo_ana",
+    }),
+});
+
+export const HoldTokenHeader = z.object({
+  "x-hold-token": z
+    .string()
+    .min(20)
+    .max(100)
+    .openapi({
+      param: { name: "x-hold-token", in: "header" },
+      description: "The hold token returned at creation.",
+    }),
+});
+
+export function toHoldResponse(hold: Hold): z.infer<typeof HoldResponse> {
+  return {
+    holdId: hold.holdId,
+    holdToken: hold.holdToken,
+    expiresAt: new Date(hold.expiresAtMs).toISOString(),
+    slots: hold.slots,
+  };
+}

@@ -1,0 +1,4 @@
+import { createRouter } from "../../http/router.ts";
+import { selectSlotRoute } from "./select.ts";
+
+export const slotRoutes = createRouter().route("/", selectSlotRoute);

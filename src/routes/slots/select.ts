@@ -1,0 +1,51 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { selectSlot } from "../../domain/live/select-slot.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { ClientId, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
+
+const SelectBody = z
+  .strictObject({ clientId: ClientId, serviceId: ServiceId, staffId: StaffId, start: SlotStart })
+  .openapi("SelectSlot");
+
+const SelectResponse = z
+  .object({
+    serviceId: z.string(),
+    staffId: z.string(),
+    start: z.string().openapi({ example: "2026-12-07T10:00:00+01:00" }),
+    end: z.string().openapi({ example: "2026-12-07T11:00:00+01:00" }),
+    state: z.literal("viewing"),
+    expiresAt: z.string().openapi({
+      description: "When the marker lapses unless a heartbeat keeps it.",
+      example: "2026-12-01T09:00:10.000Z",
+    }),
+  })
+  .openapi("SelectedSlot");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/slots/select",
+  tags: ["Live state"],
+  summary: "Mark a slot as viewing",
+  description:
+    "Shows other clients that this client has the slot selected (advisory, viewing TTL, kept alive by the heartbeat). Replaces the client's previous selection on the same staff member. " +
+    "The slot must be one that availability offered. One Redis round trip, no SQL.",
+  request: { body: { required: true, content: { "application/json": { schema: SelectBody } } } },
+  responses: {
+    200: { description: "Marked.", content: { "application/json": { schema: SelectResponse } } },
+    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+  },
+});
+
+export const selectSlotRoute = createRouter().openapi(route, async (c) => {
+  const selected = await selectSlot({ ctx: c.var.ctx, input: c.req.valid("json") });
+  const { expiresAtMs, ...rest } = selected;
+  return c.json(
+    SelectResponse.parse({
+      ...rest,
+      state: "viewing",
+      expiresAt: new Date(expiresAtMs).toISOString(),
+    }),
+    200,
+  );
+});
