@@ -11,6 +11,9 @@ import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
 import { docsRoutes } from "./routes/docs/index.ts";
 import { healthRoutes } from "./routes/health/index.ts";
+import { heartbeatRoutes } from "./routes/heartbeat/index.ts";
+import { holdRoutes } from "./routes/holds/index.ts";
+import { slotRoutes } from "./routes/slots/index.ts";
 
 export const API_TITLE = "AppointEase Edge API";
 export const API_VERSION = "1.0.0";
@@ -33,6 +36,9 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", catalogRoutes);
   app.route("/", adminRoutes);
   app.route("/", availabilityRoutes);
+  app.route("/", slotRoutes);
+  app.route("/", holdRoutes);
+  app.route("/", heartbeatRoutes);
   app.route("/", debugRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {

@@ -57,3 +57,81 @@ describe("the worker inside workerd", () => {
     });
   });
 });
+
+describe("live state inside workerd", () => {
+  const admin = {
+    Authorization: `Bearer ${String(env.ADMIN_TOKEN)}`,
+    "Content-Type": "application/json",
+  };
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = admin,
+  ) => {
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    return exports.default.fetch(`http://worker.test${path}`, init);
+  };
+
+  it("holds a slot (crypto, Lua, base64 all in the Workers runtime) and sees it in the heartbeat", async () => {
+    const service = (await (
+      await call("POST", "/v1/admin/services", {
+        name: "wd",
+        durationMin: 30,
+        price: { amountMinor: 1, currency: "EUR" },
+      })
+    ).json()) as { id: string };
+    const staff = (await (
+      await call("POST", "/v1/admin/staff", {
+        name: "wd",
+        email: "wd@example.test",
+        serviceIds: [service.id],
+      })
+    ).json()) as { id: string };
+    const hours = [{ start: "09:00", end: "17:00" }];
+    const weekly = {
+      monday: hours,
+      tuesday: hours,
+      wednesday: hours,
+      thursday: hours,
+      friday: hours,
+      saturday: hours,
+      sunday: hours,
+    };
+    expect((await call("PUT", `/v1/admin/staff/${staff.id}/schedule`, { weekly })).status).toBe(
+      200,
+    );
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const availability = (await (
+      await call("GET", `/v1/availability?serviceId=${service.id}&from=${date}&to=${date}`)
+    ).json()) as { days: { slots: { start: string }[] }[] };
+    const start = availability.days[0]?.slots[0]?.start ?? "";
+    const json = { "Content-Type": "application/json" };
+    const held = await call(
+      "POST",
+      "/v1/holds",
+      { clientId: "workerd_client_1", serviceId: service.id, staffId: staff.id, start },
+      json,
+    );
+    expect(held.status).toBe(201);
+    const body = (await held.json()) as { holdId: string; holdToken: string };
+    expect(body.holdToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const beat = (await (
+      await call(
+        "POST",
+        "/v1/heartbeat",
+        { clientId: "workerd_client_1", staffId: staff.id, date },
+        json,
+      )
+    ).json()) as { slots: { start: string; state: string; mine: boolean }[] };
+    expect(beat.slots).toEqual([{ start, end: expect.any(String), state: "held", mine: true }]);
+    expect(
+      (
+        await call("DELETE", `/v1/holds/${body.holdId}`, undefined, {
+          "X-Hold-Token": body.holdToken,
+        })
+      ).status,
+    ).toBe(204);
+  });
+});

@@ -17,6 +17,8 @@ export interface CaseResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** Responses by status, e.g. "201: 12, 409: 3000". */
+  statuses?: string;
   /** p50 relative to the named baseline's p50, measured in the same run. */
   baseline?: string;
   ratioP50?: number;
@@ -67,8 +69,12 @@ export async function runLoad(options: LoadOptions): Promise<CaseResult> {
     ...(options.requests ? { requests: options.requests } : {}),
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([status, stat]) => `${status}: ${stat.count ?? 0}`)
+    .join(", ");
   return {
     name: options.name,
+    statuses,
     requests: result.requests.total,
     throughputRps: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -98,11 +104,11 @@ export function machineLine(): string {
 
 export function formatTable(results: CaseResult[]): string {
   const header =
-    "| case | requests | req/s | p50 ms | p90 ms | p99 ms | errors | non-2xx | vs baseline (p50) |";
-  const rule = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
+    "| case | requests | req/s | p50 ms | p90 ms | p99 ms | errors | statuses | vs baseline (p50) |";
+  const rule = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |";
   const rows = results.map((r) => {
     const ratio = r.ratioP50 === undefined ? "—" : `${r.ratioP50.toFixed(2)}× ${r.baseline}`;
-    return `| ${r.name} | ${r.requests} | ${r.throughputRps} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} | ${ratio}${r.note ? ` (${r.note})` : ""} |`;
+    return `| ${r.name} | ${r.requests} | ${r.throughputRps} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.errors} | ${r.statuses ?? ""} | ${ratio}${r.note ? ` (${r.note})` : ""} |`;
   });
   return [header, rule, ...rows].join("\n");
 }

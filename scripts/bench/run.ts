@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import mysql from "mysql2/promise";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
+import { liveCases, memoryPerHold } from "./cases/live.ts";
 import {
   bundleWorker,
   type CaseResult,
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
       withRatio(health, constant),
     ];
     for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
+    for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    log("measuring Redis memory per hold (100 000 holds)");
+    const memory = await memoryPerHold(BENCH.redisUrl);
 
     const engine = engineCase();
     const table = formatTable(results);
@@ -126,6 +130,9 @@ async function main(): Promise<void> {
     console.log(
       `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
     );
+    console.log(
+      `Redis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
+    );
     mkdirSync("bench/results", { recursive: true });
     const report = {
       at: new Date().toISOString(),
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
       durationS,
       results,
       engine,
+      memory,
       tookS: Math.round((Date.now() - startedMs) / 1000),
     };
     writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);

@@ -5,62 +5,15 @@
 import { computeAvailability } from "../../../src/domain/availability/compute-availability.ts";
 import type { AvailabilityQuery, StaffCalendar } from "../../../src/domain/availability/types.ts";
 import { addDays } from "../../../src/domain/time/zoned-time.ts";
+import { seedCatalog, tomorrow } from "../catalog.ts";
 import { type CaseResult, medianMs, runLoad } from "../harness.ts";
 import type { BenchContext } from "../run.ts";
 
-const DAY = [
-  { start: "09:00", end: "12:00" },
-  { start: "13:00", end: "19:00" },
-];
-const WEEK = {
-  monday: DAY,
-  tuesday: DAY,
-  wednesday: DAY,
-  thursday: DAY,
-  friday: DAY,
-  saturday: DAY,
-};
-
-async function post(
-  ctx: BenchContext,
-  method: string,
-  path: string,
-  body: unknown,
-): Promise<{ id: string }> {
-  const res = await fetch(`${ctx.url}${path}`, {
-    method,
-    headers: { ...ctx.adminHeaders, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string };
-}
-
-/** One service performed by 10 staff with 9-hour days, created through the admin API. */
-async function seedCatalog(ctx: BenchContext): Promise<string> {
-  const service = await post(ctx, "POST", "/v1/admin/services", {
-    name: "Bench",
+export async function availabilityCases(ctx: BenchContext): Promise<CaseResult[]> {
+  const { serviceId } = await seedCatalog(ctx, "Bench availability", 10, {
     durationMin: 30,
     bufferAfterMin: 15,
-    price: { amountMinor: 100, currency: "EUR" },
   });
-  for (let i = 0; i < 10; i++) {
-    const staff = await post(ctx, "POST", "/v1/admin/staff", {
-      name: `Bench ${i}`,
-      email: `b${i}@bench.test`,
-      serviceIds: [service.id],
-    });
-    await post(ctx, "PUT", `/v1/admin/staff/${staff.id}/schedule`, { weekly: WEEK });
-  }
-  return service.id;
-}
-
-function tomorrow(): string {
-  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-}
-
-export async function availabilityCases(ctx: BenchContext): Promise<CaseResult[]> {
-  const serviceId = await seedCatalog(ctx);
   const from = tomorrow();
   const results: CaseResult[] = [];
   for (const days of [7, 31]) {

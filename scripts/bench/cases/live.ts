@@ -1,0 +1,203 @@
+/**
+ * Live-state cases: select, hold storms (spread over a month of slots, and contended on four
+ * slots), and the heartbeat at one poll per second per client; plus Redis memory per hold.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type autocannon from "autocannon";
+import Redis from "ioredis";
+import { addDays } from "../../../src/domain/time/zoned-time.ts";
+import { holdSlots } from "../../../src/lua/scripts.gen.ts";
+import { seedCatalog, tomorrow } from "../catalog.ts";
+import { type CaseResult, runLoad } from "../harness.ts";
+import type { BenchContext } from "../run.ts";
+
+type Slot = { start: string; staffId: string; state: string };
+
+const json = { "Content-Type": "application/json" };
+let counter = 0;
+const clientId = () => `bench_${process.pid}_${++counter}`;
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)] as T;
+}
+
+/** A request whose JSON body is built afresh for every call. */
+function dynamicPost(path: string, body: () => unknown): autocannon.Request[] {
+  return [
+    {
+      method: "POST",
+      path,
+      headers: json,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }),
+    },
+  ];
+}
+
+async function offeredSlots(
+  ctx: BenchContext,
+  serviceId: string,
+  from: string,
+  days: number,
+): Promise<Slot[]> {
+  const res = await fetch(
+    `${ctx.url}/v1/availability?serviceId=${serviceId}&from=${from}&to=${addDays(from, days - 1)}`,
+  );
+  const body = (await res.json()) as { days: { slots: Slot[] }[] };
+  return body.days.flatMap((d) => d.slots).filter((s) => s.state === "available");
+}
+
+export async function liveCases(ctx: BenchContext): Promise<CaseResult[]> {
+  const { serviceId, staffIds } = await seedCatalog(ctx, "Bench live", 10, { durationMin: 30 });
+  const from = tomorrow();
+  const slots = await offeredSlots(ctx, serviceId, from, 31);
+  const contendedStaff = staffIds[0] as string;
+  const contended = slots.filter((s) => s.staffId === contendedStaff).slice(0, 4);
+  const spread = slots.filter((s) => s.staffId !== contendedStaff);
+  const base = { connections: ctx.connections, durationS: ctx.durationS };
+  ctx.log(`live cases: ${slots.length} offered slots; ${contended.length} contended`);
+
+  const select = await runLoad({
+    ...base,
+    name: "select (random slots)",
+    url: ctx.url,
+    requests: dynamicPost("/v1/slots/select", () => ({
+      clientId: clientId(),
+      serviceId,
+      ...pickSlot(spread),
+    })),
+  });
+  const contendedStorm = await runLoad({
+    ...base,
+    name: "hold storm, contended (4 slots)",
+    url: ctx.url,
+    requests: dynamicPost("/v1/holds", () => ({
+      clientId: clientId(),
+      serviceId,
+      ...pickSlot(contended),
+    })),
+  });
+  const spreadStorm = await runLoad({
+    ...base,
+    name: `hold storm, spread (${spread.length} slots)`,
+    url: ctx.url,
+    requests: dynamicPost("/v1/holds", () => ({
+      clientId: clientId(),
+      serviceId,
+      ...pickSlot(spread),
+    })),
+  });
+  const heartbeat = await heartbeatCase(ctx, staffIds[1] as string, from);
+  return [select, contendedStorm, spreadStorm, heartbeat];
+}
+
+function pickSlot(slots: readonly Slot[]): { staffId: string; start: string } {
+  const slot = pick(slots);
+  return { staffId: slot.staffId, start: slot.start };
+}
+
+/** 500 clients polling once a second with `since` = the current version: mostly unchanged polls. */
+async function heartbeatCase(
+  ctx: BenchContext,
+  staffId: string,
+  date: string,
+): Promise<CaseResult> {
+  const clients = Array.from({ length: 500 }, () => clientId());
+  const first = await fetch(`${ctx.url}/v1/heartbeat`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ clientId: clients[0], staffId, date }),
+  });
+  const { version } = (await first.json()) as { version: string };
+  const result = await runLoad({
+    name: "heartbeat, 500 clients × 1 poll/s",
+    url: ctx.url,
+    connections: ctx.connections,
+    durationS: ctx.durationS,
+    overallRate: clients.length,
+    requests: dynamicPost("/v1/heartbeat", () => ({
+      clientId: pick(clients),
+      staffId,
+      date,
+      since: version,
+    })),
+  });
+  return { ...result, note: "rate-limited to 500 req/s by design" };
+}
+
+/**
+ * Redis memory per hold: 100 000 single-slot holds written by the real hold script (2 000 staff
+ * members × 50 slots), measured as the growth of `used_memory`, with the offers written first so
+ * that only the holds are counted.
+ */
+export async function memoryPerHold(
+  redisUrl: string,
+  count = 100_000,
+): Promise<{ holds: number; bytesPerHold: number; totalMb: number }> {
+  const redis = new Redis(redisUrl);
+  const prefix = `benchmem${process.pid}:`;
+  const perStaff = 50;
+  const staffCount = Math.ceil(count / perStaff);
+  const baseMs = Date.UTC(2030, 0, 7, 0, 0);
+  const date = "2030-01-07";
+  const meta = "30|0|0|600|10|1800|0";
+  try {
+    const offers = redis.pipeline();
+    for (let s = 0; s < staffCount; s++)
+      offers.hset(`${prefix}offer:svc:stf_${s}`, "meta", meta, date, `${baseMs}|${"f".repeat(75)}`);
+    await offers.exec();
+    await redis.script("LOAD", holdSlots.source);
+    const before = await usedMemory(redis);
+    for (let s = 0; s < staffCount; s += 50) {
+      const batch = redis.pipeline();
+      for (let t = s; t < Math.min(s + 50, staffCount); t++) {
+        for (let i = 0; i < perStaff; i++) {
+          const token = createHash("sha256")
+            .update(randomBytes(32))
+            .digest("base64url")
+            .slice(0, 22);
+          const key = randomBytes(10).toString("hex").slice(0, 16);
+          const args = [
+            Date.UTC(2030, 0, 1),
+            key,
+            token,
+            randomBytes(8).toString("base64url").slice(0, 11),
+            1,
+            baseMs + i * 1_800_000,
+            60,
+            date,
+            date,
+            date,
+          ];
+          batch.evalsha(
+            holdSlots.sha1,
+            2,
+            `${prefix}live:stf_${t}`,
+            `${prefix}offer:svc:stf_${t}`,
+            ...args,
+          );
+        }
+      }
+      await batch.exec();
+    }
+    const after = await usedMemory(redis);
+    const holds = staffCount * perStaff;
+    return {
+      holds,
+      bytesPerHold: Math.round((after - before) / holds),
+      totalMb: Math.round(((after - before) / 1_048_576) * 10) / 10,
+    };
+  } finally {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+    redis.disconnect();
+  }
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info("memory");
+  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+}
