@@ -75,7 +75,19 @@ export async function getAvailability({
     toDate: input.toDate,
     nowMs,
   });
-  const cells = await liveCells(ctx, data, staff, days, clientId, nowMs);
+  const cells = await liveCells(ctx, data, staff, days, clientId, nowMs).catch((error: unknown) => {
+    // Live states are advisory here: bookings come from SQL. A live-state failure must not fail
+    // availability, so the slots are answered without holds and markers (and without publishing
+    // offers, so holds are refused until a later read succeeds).
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        msg: "availability without live state",
+        error: String(error),
+      }),
+    );
+    return [] as LiveCells[][];
+  });
   const byStaff = new Map(staff.map((s, i) => [s.staffId, cells[i] ?? []]));
   return days.map((day) => ({
     date: day.date,

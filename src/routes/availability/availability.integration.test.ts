@@ -166,3 +166,30 @@ describe("GET /v1/availability on the real stack", () => {
     );
   });
 });
+
+describe("GET /v1/availability while Redis is down", () => {
+  it("still answers from SQL (no live states) within the Redis timeout, never a 500", async () => {
+    const { startUpstashGateway } = await import("../../../scripts/gateways/upstash-gateway.ts");
+    const { TEST_STACK } = await import("../../../test/stack-env.ts");
+    const hung = await startUpstashGateway({
+      port: 0,
+      redisUrl: TEST_STACK.redisUrl,
+      token: TEST_STACK.upstashToken,
+    });
+    hung.setFault("hang");
+    try {
+      const down = testApi({ UPSTASH_REDIS_REST_URL: hung.url, REDIS_TIMEOUT_MS: "200" });
+      const service = await createTestService(down);
+      await createTestStaff(down, { serviceIds: [service.id] });
+      const monday = upcomingMonday();
+      const res = await down.request(
+        `/v1/availability?serviceId=${service.id}&from=${monday}&to=${monday}`,
+      );
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { days: { slots: { state: string }[] }[] };
+      expect(body.days[0]?.slots).toHaveLength(20);
+    } finally {
+      await hung.close();
+    }
+  });
+});
