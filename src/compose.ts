@@ -2,6 +2,7 @@ import type { Clock } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
 import type { Services } from "./http/app-env.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
+import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
@@ -28,6 +29,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   });
   const db = createMysqlClient({ url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS });
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
+  const tokenSecret = config.TOKEN_SECRET ?? config.ADMIN_TOKEN;
   return {
     config,
     ctx: {
@@ -37,6 +39,12 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
       availability: new MysqlAvailabilitySource(db),
       liveState: new RedisLiveStateStore(redis, keys),
+      bookings: new MysqlBookingRepo(db),
+      // One secret, two purposes: the label keeps a hold-token MAC from ever being a manage token.
+      secrets: {
+        holdTokenKey: `hold-token:${tokenSecret}`,
+        manageTokenKey: `manage-token:${tokenSecret}`,
+      },
     },
   };
 }

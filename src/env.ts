@@ -15,6 +15,8 @@ export const Config = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   DATABASE_URL: z.url({ protocol: /^https?$/ }),
   ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters"),
+  /** Signs hold tokens and derives manage tokens; defaults to ADMIN_TOKEN when unset. */
+  TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9:_-]{0,32}$/i, "letters, digits, ':', '_' and '-' only (at most 32)")

@@ -3,6 +3,7 @@
  */
 import type {
   AvailabilitySource,
+  BookingRepo,
   CatalogRepo,
   Clock,
   DomainContext,
@@ -48,6 +49,8 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     catalog: unfaked<CatalogRepo>("catalog"),
     availability: unfaked<AvailabilitySource>("availability"),
     liveState: unfaked<LiveStateStore>("liveState"),
+    bookings: unfaked<BookingRepo>("bookings"),
+    secrets: { holdTokenKey: "test-hold-key", manageTokenKey: "test-manage-key" },
     ...overrides,
   };
 }

@@ -20,6 +20,13 @@ export interface StoreProbe {
 
 import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
 import type {
+  Appointment,
+  AppointmentFilter,
+  BookInput,
+  BookOutcome,
+  OutboxEmail,
+} from "./booking/types.ts";
+import type {
   Closure,
   DateOverride,
   Service,
@@ -29,6 +36,7 @@ import type {
   WeeklySchedule,
 } from "./catalog/types.ts";
 import type {
+  BeginBookingOutcome,
   HoldOutcome,
   LiveCells,
   LiveEntry,
@@ -154,12 +162,65 @@ export interface LiveStateStore {
     toMs: number;
     nowMs: number;
   }): Promise<LiveEntry[]>;
+  /**
+   * Before a booking's SQL transaction: claims the idempotency key, checks that nobody else
+   * holds or has just booked the slots, and turns the caller's hold into booked entries.
+   */
+  beginBooking(input: {
+    staffId: string;
+    serviceId: string;
+    holdKey: string;
+    tokenHash: string;
+    clientTag: string;
+    idempotency: { keyHash: string; bodyHash: string } | null;
+    slots: { startMs: number; offsetMin: number; appointmentId: string }[];
+    nowMs: number;
+  }): Promise<BeginBookingOutcome>;
+  /** Drops the booked entries of appointments that were cancelled or moved (best effort). */
+  clearBooked(input: { staffId: string; appointmentIds: string[] }): Promise<void>;
+  /** Undoes beginBooking after the SQL transaction failed. */
+  abortBooking(input: {
+    staffId: string;
+    idempotencyKeyHash: string | null;
+    appointmentIds: string[];
+    restore: string[];
+  }): Promise<void>;
   /** Admin listing: a page of live entries, walking the store with a cursor ("0" = start/done). */
   scan(input: {
     cursor: string;
     staffId?: string;
     nowMs: number;
   }): Promise<{ cursor: string; entries: LiveEntryDump[] }>;
+}
+
+/**
+ * Appointments in MySQL, the final arbiter. `book` runs ONE transaction: the no-overlap rule is
+ * enforced inside it by the database (a row per 5-minute cell under a unique key), never by a
+ * check before it.
+ */
+export interface BookingRepo {
+  book(input: BookInput): Promise<BookOutcome>;
+  findIdempotencyRecord(
+    keyHash: string,
+  ): Promise<{ bodyHash: string; appointmentIds: string[] } | null>;
+  getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]>;
+  /** Cancels in one transaction (status, freed cells, email). `cutoffMs`: refuse if start − now < it. */
+  cancel(input: {
+    id: string;
+    nowMs: number;
+    cutoffMs: number | null;
+    email: (a: Appointment) => OutboxEmail;
+  }): Promise<
+    | { kind: "cancelled"; appointment: Appointment }
+    | { kind: "not-found" }
+    | { kind: "not-confirmed" }
+    | { kind: "too-late" }
+  >;
+  list(filter: AppointmentFilter): Promise<Appointment[]>;
+  listOutbox(input: {
+    limit: number;
+    pendingOnly: boolean;
+  }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
 }
 
 /** Everything a domain verb may use; built once per isolate by the composition root. */
@@ -170,4 +231,7 @@ export interface DomainContext {
   catalog: CatalogRepo;
   availability: AvailabilitySource;
   liveState: LiveStateStore;
+  bookings: BookingRepo;
+  /** Secrets derived from the deployment's secret: signing hold tokens, deriving manage tokens. */
+  secrets: { holdTokenKey: string; manageTokenKey: string };
 }

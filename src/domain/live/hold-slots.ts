@@ -2,8 +2,9 @@ import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
+import { signHoldToken } from "./hold-token.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
-import { clientTag, hashToken, newHoldKey, newToken } from "./tokens.ts";
+import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
 
 export interface Hold {
   holdId: string;
@@ -46,7 +47,12 @@ export async function holdSlots({
       ? "body.start"
       : `${input.field}[${i}].start`;
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
-  const holdToken = newToken();
+  const holdToken = await signHoldToken(ctx.secrets.holdTokenKey, {
+    staffId: first.staffId,
+    serviceId: first.serviceId,
+    startsMs: refs.map((ref) => ref.startMs),
+    offsetMin: refs[0]?.offsetMin ?? 0,
+  });
   const outcome = await ctx.liveState.hold({
     serviceId: first.serviceId,
     staffId: first.staffId,

@@ -87,3 +87,12 @@ export interface LiveEntryDump {
   offsetMin: number;
   expiresAtMs: number;
 }
+
+/** What Redis said before a booking's SQL transaction (see lua/begin_booking.lua). */
+export type BeginBookingOutcome =
+  | { kind: "ok"; ownHold: boolean; restore: string[] }
+  | { kind: "idempotency-seen" }
+  | { kind: "idempotency-conflict" }
+  | { kind: "wrong-token" }
+  | { kind: "held"; untilMs: number; ownHold: boolean }
+  | { kind: "booked"; untilMs: number; ownHold: boolean };

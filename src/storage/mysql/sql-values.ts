@@ -38,6 +38,11 @@ export function parseJsonColumn(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
 }
 
+/** A deadlock (1213) or lock wait timeout (1205): MySQL rolled the transaction back; retry it. */
+export function isRetryableConflict(error: unknown): boolean {
+  return error instanceof Error && /errno 1213|errno 1205|Deadlock found/.test(error.message);
+}
+
 /** True for MySQL's duplicate-key error (errno 1062), as the PlanetScale driver reports it. */
 export function isDuplicateKey(error: unknown): boolean {
   return error instanceof Error && /errno 1062|ALREADY_EXISTS|Duplicate entry/.test(error.message);

@@ -20,6 +20,11 @@ export class RedisKeys {
     return `${this.prefix}offer:${serviceId}:${staffId}`;
   }
 
+  /** A claimed Idempotency-Key of POST /v1/appointments (by its hash). */
+  idempotency(keyHash: string): string {
+    return `${this.prefix}idem:${keyHash}`;
+  }
+
   /** SCAN pattern of every live hash. */
   livePattern(): string {
     return `${this.prefix}live:*`;

@@ -7,6 +7,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { formatHoldId } from "../../domain/live/hold-id.ts";
 import type {
+  BeginBookingOutcome,
   HoldOutcome,
   LiveCells,
   LiveEntry,
@@ -19,7 +20,9 @@ import type {
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import {
+  abortBooking,
   availabilityOverlay,
+  beginBooking,
   extendHold,
   heartbeat,
   holdSlots,
@@ -31,6 +34,9 @@ import { RedisFailure, runScript } from "./run-script.ts";
 
 /** How long an offer stays checkable after the availability read that published it. */
 export const OFFER_TTL_MS = 15 * 60_000;
+
+/** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 const Strings = z.array(z.string());
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
@@ -169,6 +175,63 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (reply[0] !== "ok" && reply[0] !== "not-found")
       throw new RedisFailure(`release_hold: unexpected reply ${JSON.stringify(reply)}`);
     return reply[0] === "ok";
+  }
+
+  async beginBooking(
+    input: Parameters<LiveStateStore["beginBooking"]>[0],
+  ): Promise<BeginBookingOutcome> {
+    const keys = [
+      this.keys.live(input.staffId),
+      this.keys.offer(input.serviceId, input.staffId),
+      this.keys.idempotency(input.idempotency?.keyHash ?? "none"),
+    ];
+    const args: (string | number)[] = [
+      input.nowMs,
+      input.holdKey,
+      input.tokenHash,
+      input.clientTag,
+      input.idempotency?.bodyHash ?? "",
+      IDEMPOTENCY_LEASE_MS,
+      OFFER_TTL_MS,
+      input.slots.length,
+    ];
+    for (const slot of input.slots) args.push(slot.startMs, slot.offsetMin, slot.appointmentId);
+    const reply = await runScript(this.redis, beginBooking, keys, args, Strings);
+    const [kind, a, b, ...rest] = reply;
+    if (kind === "ok")
+      return {
+        kind,
+        ownHold: a === "1",
+        restore: [b, ...rest].filter((x): x is string => x !== undefined),
+      };
+    if (kind === "idempotency-seen" || kind === "idempotency-conflict" || kind === "wrong-token")
+      return { kind };
+    if (kind === "held") return { kind, untilMs: int(a), ownHold: b === "1" };
+    if (kind === "booked") return { kind, untilMs: int(a), ownHold: b === "1" };
+    throw new RedisFailure(`begin_booking: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  async clearBooked(input: Parameters<LiveStateStore["clearBooked"]>[0]): Promise<void> {
+    await this.abortBooking({
+      staffId: input.staffId,
+      idempotencyKeyHash: null,
+      appointmentIds: input.appointmentIds,
+      restore: [],
+    });
+  }
+
+  async abortBooking(input: Parameters<LiveStateStore["abortBooking"]>[0]): Promise<void> {
+    const keys = [
+      this.keys.live(input.staffId),
+      this.keys.idempotency(input.idempotencyKeyHash ?? "none"),
+    ];
+    const args = [
+      input.idempotencyKeyHash ? "1" : "0",
+      input.appointmentIds.length,
+      ...input.appointmentIds,
+      ...input.restore,
+    ];
+    await runScript(this.redis, abortBooking, keys, args, z.number());
   }
 
   /** SCAN (never KEYS) for live hashes, then one pipeline of HGETALL: two round trips. */

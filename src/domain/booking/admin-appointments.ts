@@ -1,0 +1,173 @@
+/**
+ * Admin verbs over appointments: list them page by page, cancel and reschedule them without the
+ * customer cut-offs, and read the email outbox. The verbs of one admin screen share a file; it is
+ * about 170 lines because the page cursor's codec belongs beside the one verb that issues it.
+ */
+import { DomainError } from "../errors.ts";
+import { ID_PATTERN, newId } from "../ids.ts";
+import type { DomainContext } from "../ports.ts";
+import { parseOffsetDateTime } from "../time/fixed-offset.ts";
+import { isValidDate } from "../time/zoned-time.ts";
+import { cancellationEmail, rescheduleEmail } from "./emails.ts";
+import { nearbySlots } from "./nearby-slots.ts";
+import { type PresentedAppointment, presentAppointment } from "./present.ts";
+import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
+
+export interface ListAppointmentsInput {
+  /** UTC days, YYYY-MM-DD: appointments that start from `from` (inclusive) to `to` (exclusive). */
+  from?: string;
+  to?: string;
+  staffId?: string;
+  status?: AppointmentStatus;
+  cursor?: string;
+  /** 1..200. */
+  limit: number;
+}
+
+/** The cursor is opaque to clients: base64url of `${startMs}:${id}` of a page's last item. */
+function encodeCursor(startMs: number, id: string): string {
+  return btoa(`${startMs}:${id}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeCursor(cursor: string): { startMs: number; id: string } {
+  const bad = new DomainError("BAD_REQUEST", "query.cursor: must be a cursor from a previous page");
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad;
+  let text: string;
+  try {
+    text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    throw bad;
+  }
+  const match = /^(\d{1,15}):(.+)$/.exec(text);
+  if (!match?.[2] || !ID_PATTERN.test(match[2])) throw bad;
+  return { startMs: Number(match[1]), id: match[2] };
+}
+
+function utcDayStartMs(date: string, field: "from" | "to"): number {
+  if (!isValidDate(date)) {
+    throw new DomainError("BAD_REQUEST", `query.${field}: must be a calendar date YYYY-MM-DD`);
+  }
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+/**
+ * A page of appointments by start time (then id), filtered. One row more than the page is read
+ * so that the last page says so (`nextCursor: null`) instead of leading to an empty one.
+ */
+export async function listAppointments({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: ListAppointmentsInput;
+}): Promise<{ appointments: PresentedAppointment[]; nextCursor: string | null }> {
+  const filter: AppointmentFilter = { limit: input.limit + 1 };
+  if (input.from !== undefined) filter.fromMs = utcDayStartMs(input.from, "from");
+  if (input.to !== undefined) filter.toMs = utcDayStartMs(input.to, "to");
+  if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.toMs <= filter.fromMs) {
+    throw new DomainError("BAD_REQUEST", "query.to: must be a later day than from (exclusive)");
+  }
+  if (input.staffId !== undefined) filter.staffId = input.staffId;
+  if (input.status !== undefined) filter.status = input.status;
+  if (input.cursor !== undefined) filter.after = decodeCursor(input.cursor);
+  const rows = await ctx.bookings.list(filter);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeCursor(last.startMs, last.id) : null;
+  return { appointments: page.map(presentAppointment), nextCursor };
+}
+
+/** Cancels a confirmed appointment at any time (no cut-off) and queues the customer's email. */
+export async function adminCancelAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string };
+}): Promise<PresentedAppointment> {
+  const nowMs = ctx.clock.nowMs();
+  const outcome = await ctx.bookings.cancel({
+    id: input.id,
+    nowMs,
+    cutoffMs: null,
+    email: cancellationEmail,
+  });
+  if (outcome.kind === "not-found") throw appointmentNotFound();
+  if (outcome.kind !== "cancelled") throw notConfirmed();
+  return presentAppointment(outcome.appointment);
+}
+
+/**
+ * Moves a confirmed appointment to `start` (optionally to another staff member) as a new
+ * appointment whose `rescheduledFrom` is the old one. Admin override: working hours, closures,
+ * notice and cut-offs are not checked, and live holds are not consulted. It can still never
+ * double-book: the new appointment is booked and the old one cancelled in ONE MySQL transaction,
+ * whose cells refuse any time another confirmed appointment covers (a client holding that time
+ * then fails to book). Nothing changes unless the whole move succeeds.
+ */
+export async function adminRescheduleAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string; start: string; staffId?: string };
+}): Promise<PresentedAppointment> {
+  const start = parseOffsetDateTime(input.start);
+  if (!start)
+    throw new DomainError("BAD_REQUEST", "body.start: must be a date-time with an offset");
+  const [old] = await ctx.bookings.getAppointments([input.id]);
+  if (!old) throw appointmentNotFound();
+  if (old.status !== "confirmed") throw notConfirmed();
+  const staffId = input.staffId ?? old.staffId;
+  const outcome = await ctx.bookings.book({
+    staffId,
+    serviceId: old.serviceId,
+    appointmentIds: [newId("apt")],
+    startsMs: [start.ms],
+    customer: old.customer,
+    notes: old.notes,
+    manageTokenHash: old.manageTokenHash,
+    idempotency: null,
+    nowMs: ctx.clock.nowMs(),
+    email: (appointments) => rescheduleEmail(appointments, old.id),
+    replaces: { appointmentId: input.id, cutoffMs: null },
+  });
+  switch (outcome.kind) {
+    case "booked": {
+      const [booked] = outcome.appointments;
+      if (!booked) throw new Error("book() answered booked without an appointment");
+      return presentAppointment(booked);
+    }
+    case "slot-taken": {
+      const nearby = await nearbySlots(ctx, old.serviceId, staffId, start.ms, start.offsetMin);
+      const message = "body.start: another appointment covers this time";
+      throw new DomainError("SLOT_UNAVAILABLE", message, { details: { nearby } });
+    }
+    case "not-bookable":
+      throw new DomainError("SLOT_UNAVAILABLE", `body.start: ${outcome.reason}`);
+    case "replaced-not-found":
+      // Cancelled or moved by someone else between the read above and the transaction.
+      throw appointmentNotFound();
+    default:
+      throw new Error(`unexpected outcome of an admin reschedule: ${outcome.kind}`);
+  }
+}
+
+/** The newest outbox emails first; `pendingOnly` leaves out those already sent. */
+export async function listOutbox({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { limit: number; pendingOnly: boolean };
+}) {
+  return ctx.bookings.listOutbox(input);
+}
+
+function appointmentNotFound(): DomainError {
+  return new DomainError("NOT_FOUND", "id: no such appointment");
+}
+
+function notConfirmed(): DomainError {
+  return new DomainError("CONFLICT", "id: the appointment is not confirmed");
+}

@@ -1,0 +1,194 @@
+/**
+ * POST /v1/appointments: one Redis round trip (begin_booking) and one SQL transaction on the
+ * success path. Redis says whether someone else holds the slot and claims the Idempotency-Key;
+ * MySQL decides: its cells make an overlapping booking impossible.
+ */
+import { DomainError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import { parseHoldId } from "../live/hold-id.ts";
+import { manageTokenFor as deriveManageToken, verifyHoldToken } from "../live/hold-token.ts";
+import { hashToken } from "../live/tokens.ts";
+import type { BeginBookingOutcome } from "../live/types.ts";
+import type { DomainContext } from "../ports.ts";
+import { confirmationEmail } from "./emails.ts";
+import { nearbySlots } from "./nearby-slots.ts";
+import { type PresentedAppointment, presentAppointment } from "./present.ts";
+import type { Customer } from "./types.ts";
+
+export interface BookRequest {
+  idempotencyKey: string;
+  holdId: string;
+  holdToken: string;
+  customer: Customer;
+  notes: string;
+}
+
+export interface Booking {
+  appointments: PresentedAppointment[];
+  manageToken: string;
+  replayed: boolean;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function holdNotFound(): DomainError {
+  return new DomainError("NOT_FOUND", "holdId: no such hold for this token");
+}
+
+/** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
+export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
+  const parsed = parseHoldId(holdId);
+  const claim = parsed ? await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken) : null;
+  if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
+  return { ...parsed, claim, tokenHash: await hashToken(holdToken) };
+}
+
+export async function bookAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: BookRequest;
+}): Promise<Booking> {
+  const hold = await resolveHold(ctx, input.holdId, input.holdToken);
+  const keyHash = await sha256Hex(`idempotency:${input.idempotencyKey}`);
+  const bodyHash = await sha256Hex(
+    JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
+  );
+  const nowMs = ctx.clock.nowMs();
+  const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
+  const begin = await ctx.liveState.beginBooking({
+    staffId: hold.staffId,
+    serviceId: hold.claim.serviceId,
+    holdKey: hold.holdKey,
+    tokenHash: hold.tokenHash,
+    clientTag: "",
+    idempotency: { keyHash, bodyHash },
+    slots: hold.claim.startsMs.map((startMs, i) => ({
+      startMs,
+      offsetMin: hold.claim.offsetMin,
+      appointmentId: appointmentIds[i] ?? "",
+    })),
+    nowMs,
+  });
+  if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
+  if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
+  if (begin.kind === "wrong-token") throw holdNotFound();
+  if (begin.kind === "held" || begin.kind === "booked") throw refusal(begin);
+
+  const manageToken = await manageTokenFor(ctx, appointmentIds[0] ?? "");
+  const undo = () =>
+    ctx.liveState.abortBooking({
+      staffId: hold.staffId,
+      idempotencyKeyHash: keyHash,
+      appointmentIds,
+      restore: begin.restore,
+    });
+  let outcome: Awaited<ReturnType<DomainContext["bookings"]["book"]>>;
+  try {
+    outcome = await ctx.bookings.book({
+      staffId: hold.staffId,
+      serviceId: hold.claim.serviceId,
+      appointmentIds,
+      startsMs: hold.claim.startsMs,
+      customer: input.customer,
+      notes: input.notes,
+      manageTokenHash: await hashToken(manageToken),
+      idempotency: { keyHash, bodyHash },
+      nowMs,
+      email: confirmationEmail,
+    });
+  } catch (error) {
+    await undo();
+    throw new DomainError(
+      "STORE_UNAVAILABLE",
+      "The booking store is unavailable; nothing was booked. Try again shortly.",
+      { cause: error },
+    );
+  }
+  if (outcome.kind === "booked") {
+    return {
+      appointments: outcome.appointments.map(presentAppointment),
+      manageToken,
+      replayed: false,
+    };
+  }
+  await undo();
+  if (outcome.kind === "idempotency-used") return replay(ctx, keyHash, bodyHash);
+  if (outcome.kind === "slot-taken") {
+    const details = {
+      nearby: await nearbySlots(
+        ctx,
+        hold.claim.serviceId,
+        hold.staffId,
+        hold.claim.startsMs[0] ?? nowMs,
+        hold.claim.offsetMin,
+      ),
+    };
+    if (!begin.ownHold)
+      throw new DomainError(
+        "HOLD_EXPIRED",
+        "holdId: the hold expired and the slot has been booked since",
+        { details },
+      );
+    throw new DomainError("SLOT_UNAVAILABLE", "holdId: the slot was booked meanwhile", { details });
+  }
+  throw new DomainError(
+    "SLOT_UNAVAILABLE",
+    `holdId: ${"reason" in outcome ? outcome.reason : "the slot can no longer be booked"}`,
+  );
+}
+
+function idempotencyConflict(): DomainError {
+  return new DomainError(
+    "IDEMPOTENCY_CONFLICT",
+    "header.idempotency-key: already used with another request body",
+  );
+}
+
+/** Someone else holds or has just booked the slot; 410 when the caller's own hold is gone. */
+function refusal(begin: Extract<BeginBookingOutcome, { kind: "held" | "booked" }>): DomainError {
+  if (!begin.ownHold)
+    return new DomainError(
+      "HOLD_EXPIRED",
+      "holdId: the hold expired and the slot is no longer free",
+    );
+  if (begin.kind === "booked")
+    return new DomainError("SLOT_UNAVAILABLE", "holdId: the slot was booked meanwhile");
+  return new DomainError("SLOT_HELD", "holdId: another client holds this slot", {
+    details: { heldUntil: new Date(begin.untilMs).toISOString() },
+  });
+}
+
+/** The same key and body again: the same 201, rebuilt from the appointments it created. */
+async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Promise<Booking> {
+  const record = await ctx.bookings.findIdempotencyRecord(keyHash);
+  if (!record)
+    throw new DomainError(
+      "IDEMPOTENCY_CONFLICT",
+      "header.idempotency-key: a request with this key is still in flight",
+    );
+  if (record.bodyHash !== bodyHash) throw idempotencyConflict();
+  const appointments = await ctx.bookings.getAppointments(record.appointmentIds);
+  const manageToken = await manageTokenFor(ctx, record.appointmentIds[0] ?? "");
+  // The answer is the one the first request gave: the appointments as they were booked.
+  const asBooked = appointments.map((a) =>
+    presentAppointment({
+      ...a,
+      status: "confirmed",
+      cancelledAtMs: null,
+      updatedAtMs: a.createdAtMs,
+    }),
+  );
+  return { appointments: asBooked, manageToken, replayed: true };
+}
+
+/** Derived, not stored: a replay answers the same token, and only its hash is in MySQL. */
+function manageTokenFor(ctx: DomainContext, appointmentId: string): Promise<string> {
+  return deriveManageToken(ctx.secrets.manageTokenKey, appointmentId);
+}

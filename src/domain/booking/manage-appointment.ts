@@ -1,0 +1,183 @@
+/**
+ * The customer's own appointment, proved by its manage token (the customer's session arrives
+ * with the sign-in issue). Anyone else gets 404, never 403, so ids leak nothing.
+ */
+import { DomainError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import { hashToken } from "../live/tokens.ts";
+import type { DomainContext } from "../ports.ts";
+import { secretsEqual } from "../secrets.ts";
+import { resolveHold } from "./book-appointment.ts";
+import { cancellationEmail, rescheduleEmail } from "./emails.ts";
+import { nearbySlots } from "./nearby-slots.ts";
+import { presentAppointment } from "./present.ts";
+import type { Appointment } from "./types.ts";
+
+/**
+ * The freed time stops showing as booked in live state at once. Best effort: MySQL already
+ * says it is free, and the live entry lapses with the offer TTL anyway.
+ */
+async function forgetBooked(ctx: DomainContext, appointment: Appointment): Promise<void> {
+  await ctx.liveState
+    .clearBooked({ staffId: appointment.staffId, appointmentIds: [appointment.id] })
+    .catch(() => undefined);
+}
+
+function notFound(): DomainError {
+  return new DomainError("NOT_FOUND", "id: no such appointment for this token");
+}
+
+/** The appointment when the manage token is its own (hashes compared in constant time). */
+async function authorized(
+  ctx: DomainContext,
+  id: string,
+  manageToken: string,
+): Promise<Appointment & { manageTokenHash: string }> {
+  const [appointment] = await ctx.bookings.getAppointments([id]);
+  if (
+    !appointment ||
+    !(await secretsEqual(await hashToken(manageToken), appointment.manageTokenHash))
+  )
+    throw notFound();
+  return appointment;
+}
+
+export async function getAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string; manageToken: string };
+}) {
+  return presentAppointment(await authorized(ctx, input.id, input.manageToken));
+}
+
+export async function cancelAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string; manageToken: string };
+}) {
+  await authorized(ctx, input.id, input.manageToken);
+  const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  const outcome = await ctx.bookings.cancel({
+    id: input.id,
+    nowMs: ctx.clock.nowMs(),
+    cutoffMs: cancelCutoffMin * 60_000,
+    email: cancellationEmail,
+  });
+  if (outcome.kind === "not-found") throw notFound();
+  if (outcome.kind === "not-confirmed")
+    throw new DomainError("CONFLICT", "id: the appointment is already cancelled");
+  if (outcome.kind === "too-late")
+    throw new DomainError(
+      "CONFLICT",
+      `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
+    );
+  await forgetBooked(ctx, outcome.appointment);
+  return presentAppointment(outcome.appointment);
+}
+
+/**
+ * Moves the appointment to the held slot in ONE transaction: the old one is cancelled and its
+ * cells freed, the new one booked (its cells claimed), or nothing changes. The manage token
+ * stays the same.
+ */
+export async function rescheduleAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string; manageToken: string; holdId: string; holdToken: string };
+}) {
+  const old = await authorized(ctx, input.id, input.manageToken);
+  const hold = await resolveHold(ctx, input.holdId, input.holdToken);
+  const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
+  const nowMs = ctx.clock.nowMs();
+  const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
+  const begin = await ctx.liveState.beginBooking({
+    staffId: hold.staffId,
+    serviceId: hold.claim.serviceId,
+    holdKey: hold.holdKey,
+    tokenHash: hold.tokenHash,
+    clientTag: "",
+    idempotency: null,
+    slots: hold.claim.startsMs.map((startMs, i) => ({
+      startMs,
+      offsetMin: hold.claim.offsetMin,
+      appointmentId: appointmentIds[i] ?? "",
+    })),
+    nowMs,
+  });
+  if (begin.kind === "wrong-token")
+    throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
+  if (begin.kind === "held")
+    throw new DomainError("SLOT_HELD", "holdId: another client holds this slot", {
+      details: { heldUntil: new Date(begin.untilMs).toISOString() },
+    });
+  if (begin.kind !== "ok")
+    throw new DomainError("SLOT_UNAVAILABLE", "holdId: the slot was booked meanwhile");
+  const undo = () =>
+    ctx.liveState.abortBooking({
+      staffId: hold.staffId,
+      idempotencyKeyHash: null,
+      appointmentIds,
+      restore: begin.restore,
+    });
+  const outcome = await ctx.bookings
+    .book({
+      staffId: hold.staffId,
+      serviceId: hold.claim.serviceId,
+      appointmentIds,
+      startsMs: hold.claim.startsMs,
+      customer: old.customer,
+      notes: old.notes,
+      manageTokenHash: old.manageTokenHash,
+      idempotency: null,
+      nowMs,
+      email: (appointments) => rescheduleEmail(appointments, old.id),
+      replaces: { appointmentId: old.id, cutoffMs: rescheduleCutoffMin * 60_000 },
+    })
+    .catch(async (error: unknown) => {
+      await undo();
+      throw new DomainError(
+        "STORE_UNAVAILABLE",
+        "The booking store is unavailable; nothing was changed.",
+        { cause: error },
+      );
+    });
+  if (outcome.kind === "booked") {
+    await forgetBooked(ctx, old);
+    return outcome.appointments.map(presentAppointment);
+  }
+  await undo();
+  if (outcome.kind === "slot-taken") {
+    throw new DomainError(
+      "SLOT_UNAVAILABLE",
+      "holdId: the new time was booked meanwhile; nothing changed",
+      {
+        details: {
+          nearby: await nearbySlots(
+            ctx,
+            hold.claim.serviceId,
+            hold.staffId,
+            hold.claim.startsMs[0] ?? nowMs,
+            hold.claim.offsetMin,
+          ),
+        },
+      },
+    );
+  }
+  if (outcome.kind === "too-late")
+    throw new DomainError(
+      "CONFLICT",
+      `id: appointments can be moved until ${rescheduleCutoffMin} minutes before they start`,
+    );
+  if (outcome.kind === "replaced-not-found")
+    throw new DomainError("CONFLICT", "id: the appointment is no longer confirmed");
+  throw new DomainError(
+    "SLOT_UNAVAILABLE",
+    `holdId: ${"reason" in outcome ? outcome.reason : "the slot can no longer be booked"}`,
+  );
+}

@@ -1,0 +1,42 @@
+import { computeAvailability } from "../availability/compute-availability.ts";
+import type { DomainContext } from "../ports.ts";
+import { formatWithOffset } from "../time/fixed-offset.ts";
+import { addDays } from "../time/zoned-time.ts";
+
+/**
+ * Up to three free slots of the same service and staff member nearest to `startMs` (same local
+ * date ± 1 day), for the details of a 409 SLOT_UNAVAILABLE. One SQL round trip, error path only.
+ */
+export async function nearbySlots(
+  ctx: DomainContext,
+  serviceId: string,
+  staffId: string,
+  startMs: number,
+  offsetMin: number,
+): Promise<string[]> {
+  const date = formatWithOffset(startMs, offsetMin).slice(0, 10);
+  const data = await ctx.availability
+    .load({ serviceId, staffId, fromDate: addDays(date, -1), toDate: addDays(date, 1) })
+    .catch(() => null);
+  if (!data) return [];
+  const { settings } = data;
+  const days = computeAvailability({
+    service: data.service,
+    staff: data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone })),
+    closures: data.closures,
+    businessTimeZone: settings.timeZone,
+    slotIntervalMin: settings.slotIntervalMin,
+    minNoticeMin: settings.minNoticeMin,
+    horizonDays: settings.horizonDays,
+    fromDate: addDays(date, -1),
+    toDate: addDays(date, 1),
+    nowMs: ctx.clock.nowMs(),
+  });
+  return days
+    .flatMap((day) => day.slots)
+    .filter((slot) => slot.state === "available")
+    .sort((a, b) => Math.abs(a.startMs - startMs) - Math.abs(b.startMs - startMs))
+    .slice(0, 3)
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((slot) => slot.start);
+}

@@ -1,0 +1,365 @@
+/**
+ * Appointments in MySQL. About 250 lines: the booking transaction and the reads that rebuild its
+ * answer belong together.
+ *
+ * The no-overlap rule lives in the database: every confirmed appointment owns one row in
+ * appointment_cells per 5-minute cell of its occupied time, under PRIMARY KEY (staff_id,
+ * cell_start). Two overlapping appointments of one staff member would need the same row, so the
+ * second INSERT fails with errno 1062 inside its own transaction and nothing of it is written.
+ */
+import type { Client, Transaction } from "@planetscale/database";
+import type {
+  Appointment,
+  AppointmentFilter,
+  BookInput,
+  BookOutcome,
+  OutboxEmail,
+} from "../../domain/booking/types.ts";
+import { CELL_MS } from "../../domain/live/types.ts";
+import type { BookingRepo } from "../../domain/ports.ts";
+import {
+  fromSqlDateTime,
+  isDuplicateKey,
+  isRetryableConflict,
+  toBool,
+  toInt,
+  toSqlDateTime,
+} from "./sql-values.ts";
+
+type Row = Record<string, unknown>;
+
+const APPOINTMENT_SELECT = `SELECT a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
+  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
+  a.created_at, a.updated_at, a.cancelled_at,
+  COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
+  FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id`;
+
+function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
+  return {
+    id: String(row.id),
+    staffId: String(row.staff_id),
+    serviceId: String(row.service_id),
+    status: row.status === "cancelled" ? "cancelled" : "confirmed",
+    startMs: fromSqlDateTime(row.start_at),
+    endMs: fromSqlDateTime(row.end_at),
+    occupiedStartMs: fromSqlDateTime(row.occupied_start),
+    occupiedEndMs: fromSqlDateTime(row.occupied_end),
+    timeZone: String(row.time_zone),
+    customer: {
+      name: String(row.customer_name),
+      email: String(row.customer_email),
+      phone: row.customer_phone === null ? null : String(row.customer_phone),
+    },
+    notes: String(row.notes),
+    rescheduledFrom: row.rescheduled_from === null ? null : String(row.rescheduled_from),
+    createdAtMs: fromSqlDateTime(row.created_at),
+    updatedAtMs: fromSqlDateTime(row.updated_at),
+    cancelledAtMs: row.cancelled_at === null ? null : fromSqlDateTime(row.cancelled_at),
+    manageTokenHash: String(row.manage_token_hash),
+  };
+}
+
+/** A stable customer id per email, so the upsert needs no read-back. */
+async function customerIdFor(email: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email.toLowerCase())),
+  );
+  return `cus_${[...digest.slice(0, 10)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Marks which statement failed, so a duplicate key is attributed to the right rule. */
+class Step extends Error {
+  constructor(
+    readonly step: "idempotency" | "cells",
+    readonly error: unknown,
+  ) {
+    super(step);
+  }
+}
+
+async function insertOrMark(
+  tx: Transaction,
+  step: Step["step"],
+  sql: string,
+  params: unknown[],
+): Promise<void> {
+  try {
+    await tx.execute(sql, params);
+  } catch (error) {
+    throw isDuplicateKey(error) ? new Step(step, error) : error;
+  }
+}
+
+function cellRows(
+  staffId: string,
+  appointmentId: string,
+  occupiedStartMs: number,
+  occupiedEndMs: number,
+): unknown[][] {
+  const rows: unknown[][] = [];
+  const first = Math.floor(occupiedStartMs / CELL_MS);
+  const last = Math.ceil(occupiedEndMs / CELL_MS);
+  for (let cell = first; cell < last; cell++)
+    rows.push([staffId, toSqlDateTime(cell * CELL_MS), appointmentId]);
+  return rows;
+}
+
+export class MysqlBookingRepo implements BookingRepo {
+  constructor(private readonly db: Client) {}
+
+  async book(input: BookInput): Promise<BookOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.bookIn(tx, input));
+      } catch (error) {
+        if (error instanceof Step)
+          return { kind: error.step === "cells" ? "slot-taken" : "idempotency-used" };
+        // InnoDB picked this transaction as a deadlock victim and rolled it back whole: run it
+        // again; the retry meets the winner's committed cells and ends as slot-taken.
+        if (attempt < 3 && isRetryableConflict(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Statements: catalog check, [replaced: lock, free], idempotency, customer, appointments, cells, email. */
+  private async bookIn(tx: Transaction, input: BookInput): Promise<BookOutcome> {
+    const now = toSqlDateTime(input.nowMs);
+    const { rows } = await tx.execute(
+      `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
+         EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
+         COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
+       FROM services sv JOIN staff st ON st.id = ? WHERE sv.id = ?`,
+      [input.staffId, input.serviceId],
+    );
+    const catalog = rows[0] as Row | undefined;
+    if (
+      !catalog ||
+      !toBool(catalog.service_active) ||
+      !toBool(catalog.staff_active) ||
+      !toBool(catalog.performs)
+    ) {
+      return { kind: "not-bookable", reason: "the service or staff member is no longer offered" };
+    }
+    if (input.startsMs.some((ms) => ms <= input.nowMs))
+      return { kind: "not-bookable", reason: "the slot has already started" };
+    if (input.replaces) {
+      const freed = await this.freeReplaced(tx, input.replaces, input.nowMs, now);
+      if (freed !== "ok") return { kind: freed };
+    }
+    if (input.idempotency) {
+      await insertOrMark(
+        tx,
+        "idempotency",
+        "INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES (?, ?, ?, ?)",
+        [
+          input.idempotency.keyHash,
+          input.idempotency.bodyHash,
+          input.appointmentIds.join(","),
+          now,
+        ],
+      );
+    }
+    const customerId = await customerIdFor(input.customer.email);
+    await tx.execute(
+      `INSERT INTO customers (id, email, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), updated_at = VALUES(updated_at)`,
+      [
+        customerId,
+        input.customer.email.toLowerCase(),
+        input.customer.name,
+        input.customer.phone,
+        now,
+        now,
+      ],
+    );
+    const appointments = this.newAppointments(input, catalog, now);
+    await tx.execute(
+      `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
+         customer_name, customer_email, customer_phone, notes, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at)
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)").join(", ")}`,
+      appointments.flatMap((a) => [
+        a.id,
+        a.staffId,
+        a.serviceId,
+        customerId,
+        toSqlDateTime(a.startMs),
+        toSqlDateTime(a.endMs),
+        toSqlDateTime(a.occupiedStartMs),
+        toSqlDateTime(a.occupiedEndMs),
+        a.customer.name,
+        a.customer.email,
+        a.customer.phone,
+        a.notes,
+        input.manageTokenHash,
+        a.rescheduledFrom,
+        now,
+        now,
+      ]),
+    );
+    // The line that closes the race: a cell another confirmed appointment owns fails with 1062.
+    const cells = appointments.flatMap((a) =>
+      cellRows(a.staffId, a.id, a.occupiedStartMs, a.occupiedEndMs),
+    );
+    await insertOrMark(
+      tx,
+      "cells",
+      `INSERT INTO appointment_cells (staff_id, cell_start, appointment_id) VALUES ${cells.map(() => "(?, ?, ?)").join(", ")}`,
+      cells.flat(),
+    );
+    await insertEmail(tx, input.email(appointments), now);
+    return { kind: "booked", appointments };
+  }
+
+  private newAppointments(input: BookInput, catalog: Row, now: string): Appointment[] {
+    const durationMs = toInt(catalog.duration_min) * 60_000;
+    const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
+    const afterMs = toInt(catalog.buffer_after_min) * 60_000;
+    return input.startsMs.map((startMs, i) => ({
+      id: input.appointmentIds[i] ?? "",
+      staffId: input.staffId,
+      serviceId: input.serviceId,
+      status: "confirmed" as const,
+      startMs,
+      endMs: startMs + durationMs,
+      occupiedStartMs: startMs - beforeMs,
+      occupiedEndMs: startMs + durationMs + afterMs,
+      timeZone: String(catalog.time_zone),
+      customer: { ...input.customer, email: input.customer.email.toLowerCase() },
+      notes: input.notes,
+      rescheduledFrom: input.replaces?.appointmentId ?? null,
+      createdAtMs: fromSqlDateTime(now),
+      updatedAtMs: fromSqlDateTime(now),
+      cancelledAtMs: null,
+    }));
+  }
+
+  /** Reschedule: lock the old appointment, check it, cancel it and free its cells first. */
+  private async freeReplaced(
+    tx: Transaction,
+    replaces: NonNullable<BookInput["replaces"]>,
+    nowMs: number,
+    now: string,
+  ): Promise<"ok" | "replaced-not-found" | "too-late"> {
+    const { rows } = await tx.execute(
+      "SELECT status, start_at FROM appointments WHERE id = ? FOR UPDATE",
+      [replaces.appointmentId],
+    );
+    const old = rows[0] as Row | undefined;
+    if (old?.status !== "confirmed") return "replaced-not-found";
+    if (replaces.cutoffMs !== null && fromSqlDateTime(old.start_at) - nowMs < replaces.cutoffMs)
+      return "too-late";
+    await tx.execute(
+      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
+      [now, now, replaces.appointmentId],
+    );
+    await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [
+      replaces.appointmentId,
+    ]);
+    return "ok";
+  }
+
+  async findIdempotencyRecord(
+    keyHash: string,
+  ): Promise<{ bodyHash: string; appointmentIds: string[] } | null> {
+    const { rows } = await this.db.execute(
+      "SELECT body_hash, appointment_ids FROM idempotency_keys WHERE key_hash = ?",
+      [keyHash],
+    );
+    const row = rows[0] as Row | undefined;
+    return row
+      ? { bodyHash: String(row.body_hash), appointmentIds: String(row.appointment_ids).split(",") }
+      : null;
+  }
+
+  async getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.db.execute(
+      `${APPOINTMENT_SELECT} WHERE a.id IN (${ids.map(() => "?").join(", ")}) ORDER BY a.start_at, a.id`,
+      ids,
+    );
+    return (rows as Row[]).map(toAppointment);
+  }
+
+  async cancel(input: {
+    id: string;
+    nowMs: number;
+    cutoffMs: number | null;
+    email: (a: Appointment) => OutboxEmail;
+  }) {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.execute(`${APPOINTMENT_SELECT} WHERE a.id = ? FOR UPDATE`, [
+        input.id,
+      ]);
+      const row = rows[0] as Row | undefined;
+      if (!row) return { kind: "not-found" as const };
+      const appointment = toAppointment(row);
+      if (appointment.status !== "confirmed") return { kind: "not-confirmed" as const };
+      if (input.cutoffMs !== null && appointment.startMs - input.nowMs < input.cutoffMs)
+        return { kind: "too-late" as const };
+      const now = toSqlDateTime(input.nowMs);
+      await tx.execute(
+        "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
+        [now, now, input.id],
+      );
+      await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [input.id]);
+      const cancelled = {
+        ...appointment,
+        status: "cancelled" as const,
+        cancelledAtMs: input.nowMs,
+        updatedAtMs: input.nowMs,
+      };
+      await insertEmail(tx, input.email(cancelled), now);
+      return { kind: "cancelled" as const, appointment: cancelled };
+    });
+  }
+
+  async list(filter: AppointmentFilter): Promise<Appointment[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (filter.fromMs !== undefined) add("a.start_at >= ?", toSqlDateTime(filter.fromMs));
+    if (filter.toMs !== undefined) add("a.start_at < ?", toSqlDateTime(filter.toMs));
+    if (filter.staffId !== undefined) add("a.staff_id = ?", filter.staffId);
+    if (filter.status !== undefined) add("a.status = ?", filter.status);
+    if (filter.customerEmail !== undefined)
+      add("a.customer_email = ?", filter.customerEmail.toLowerCase());
+    if (filter.after)
+      add(
+        "(a.start_at > ? OR (a.start_at = ? AND a.id > ?))",
+        toSqlDateTime(filter.after.startMs),
+        toSqlDateTime(filter.after.startMs),
+        filter.after.id,
+      );
+    // 201: a page of at most 200 plus the one row that tells the caller another page follows.
+    const sql = `${APPOINTMENT_SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.start_at, a.id LIMIT ${Math.max(1, Math.min(201, Math.floor(filter.limit)))}`;
+    const { rows } = await this.db.execute(sql, params);
+    return (rows as Row[]).map(toAppointment);
+  }
+
+  async listOutbox(input: { limit: number; pendingOnly: boolean }) {
+    const { rows } = await this.db.execute(
+      `SELECT id, to_email, subject, body, kind, created_at, sent_at FROM outbox_emails ${input.pendingOnly ? "WHERE sent_at IS NULL" : ""}
+       ORDER BY created_at DESC, id LIMIT ${Math.max(1, Math.min(500, Math.floor(input.limit)))}`,
+    );
+    return (rows as Row[]).map((row) => ({
+      id: String(row.id),
+      to: String(row.to_email),
+      subject: String(row.subject),
+      body: String(row.body),
+      kind: String(row.kind) as OutboxEmail["kind"],
+      createdAtMs: fromSqlDateTime(row.created_at),
+      sentAtMs: row.sent_at === null ? null : fromSqlDateTime(row.sent_at),
+    }));
+  }
+}
+
+async function insertEmail(tx: Transaction, email: OutboxEmail, now: string): Promise<void> {
+  await tx.execute(
+    "INSERT INTO outbox_emails (id, to_email, subject, body, kind, created_at, sent_at, attempts) VALUES (?, ?, ?, ?, ?, ?, NULL, 0)",
+    [email.id, email.to, email.subject, email.body, email.kind, now],
+  );
+}
