@@ -5,6 +5,7 @@ import { TEST_STACK, uniqueId } from "./stack-env.ts";
 export async function withDb<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
   const conn = await mysql.createConnection({ uri: TEST_STACK.mysqlUrl, timezone: "Z" });
   try {
+    await conn.query("SET time_zone = '+00:00'");
     return await fn(conn);
   } finally {
     await conn.end();
@@ -44,5 +45,43 @@ export async function insertAppointment(a: {
       ],
     ),
   );
+  return id;
+}
+
+const CELL_MS = 5 * 60_000;
+
+/**
+ * Like `insertAppointment`, and also writes its appointment_cells (one per 5-minute UTC cell of
+ * the occupied range), so MySQL knows the time is taken, as a booking would have left it.
+ */
+export async function insertAppointmentWithCells(a: {
+  staffId: string;
+  serviceId: string;
+  startMs: number;
+  endMs: number;
+  bufferBeforeMin?: number;
+  bufferAfterMin?: number;
+  customerEmail?: string;
+}): Promise<string> {
+  const id = await insertAppointment(a);
+  const occupiedStart = a.startMs - (a.bufferBeforeMin ?? 0) * 60_000;
+  const occupiedEnd = a.endMs + (a.bufferAfterMin ?? 0) * 60_000;
+  const cells: [string, string, string][] = [];
+  const last = Math.ceil(occupiedEnd / CELL_MS);
+  for (let cell = Math.floor(occupiedStart / CELL_MS); cell < last; cell++) {
+    cells.push([a.staffId, sqlTime(cell * CELL_MS).slice(0, 19), id]);
+  }
+  await withDb(async (conn) => {
+    if (a.customerEmail !== undefined) {
+      await conn.query("UPDATE appointments SET customer_email = ? WHERE id = ?", [
+        a.customerEmail,
+        id,
+      ]);
+    }
+    await conn.query(
+      "INSERT INTO appointment_cells (staff_id, cell_start, appointment_id) VALUES ?",
+      [cells],
+    );
+  });
   return id;
 }

@@ -1,6 +1,8 @@
 import { requireAdmin } from "../../http/admin-auth.ts";
 import { createRouter } from "../../http/router.ts";
+import { adminAppointmentRoutes } from "./appointments/index.ts";
 import { adminClosureRoutes } from "./closures/index.ts";
+import { adminOutboxRoutes } from "./outbox/index.ts";
 import { adminScheduleRoutes } from "./schedules/index.ts";
 import { adminServiceRoutes } from "./services/index.ts";
 import { adminSettingsRoutes } from "./settings/index.ts";
@@ -14,3 +16,5 @@ adminRoutes.route("/", adminStaffRoutes);
 adminRoutes.route("/", adminScheduleRoutes);
 adminRoutes.route("/", adminClosureRoutes);
 adminRoutes.route("/", adminSettingsRoutes);
+adminRoutes.route("/", adminAppointmentRoutes);
+adminRoutes.route("/", adminOutboxRoutes);

@@ -71,7 +71,7 @@ export const HoldTokenHeader = z.object({
   "x-hold-token": z
     .string()
     .min(20)
-    .max(100)
+    .max(512)
     .openapi({
       param: { name: "x-hold-token", in: "header" },
       description: "The hold token returned at creation.",

@@ -1,0 +1,9 @@
+import { createRouter } from "../../../http/router.ts";
+import { cancelAppointmentRoute } from "./cancel.ts";
+import { listAppointmentsRoute } from "./list.ts";
+import { rescheduleAppointmentRoute } from "./reschedule.ts";
+
+export const adminAppointmentRoutes = createRouter()
+  .route("/", listAppointmentsRoute)
+  .route("/", cancelAppointmentRoute)
+  .route("/", rescheduleAppointmentRoute);

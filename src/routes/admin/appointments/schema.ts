@@ -1,0 +1,68 @@
+import { z } from "@hono/zod-openapi";
+import { AppointmentSchema } from "../../shared/appointment-schema.ts";
+import { Id, LocalDate, SlotStart, StaffId } from "../../shared/schemas.ts";
+
+/** Days here are UTC days, not the staff members' local dates: one range for everyone. */
+const UtcDay = (description: string, example: string) =>
+  LocalDate.optional().openapi({ description, example });
+
+export const AppointmentListQuery = z.strictObject({
+  from: UtcDay("Appointments that start on or after this UTC day.", "2026-12-01"),
+  to: UtcDay("Appointments that start before this UTC day (exclusive).", "2026-12-08"),
+  staffId: StaffId.optional(),
+  status: z
+    .enum(["confirmed", "cancelled"])
+    .optional()
+    .openapi({ description: "Only appointments in this status.", example: "confirmed" }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "`nextCursor` of the previous page; omit for the first page." }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: "Page size, 1 to 200.", example: 50 }),
+});
+
+export const AppointmentPage = z
+  .object({
+    appointments: z.array(AppointmentSchema).openapi({
+      description: "By start time, then id.",
+    }),
+    nextCursor: z.string().nullable().openapi({
+      description: "Pass as `cursor` for the next page; null on the last page.",
+      example: "MTc2NTA5ODAwMDAwMDphcHRfNW4yazhxMXc3ZDNmOWg0bTZwMHI",
+    }),
+  })
+  .openapi("AppointmentPage");
+
+export const AppointmentIdParam = z.object({
+  id: Id("apt_5n2k8q1w7d3f9h4m6p0r").openapi({
+    description: "The appointment.",
+    param: { name: "id", in: "path" },
+  }),
+});
+
+export const AdminRescheduleBody = z
+  .strictObject({
+    start: SlotStart.openapi({
+      description:
+        "The new start, ISO 8601 with an offset. Need not be an offered slot (admin override).",
+    }),
+    staffId: StaffId.optional().openapi({
+      description: "Move to this staff member (who must perform the service); default: the same.",
+    }),
+  })
+  .openapi("AdminRescheduleInput");
+
+export const RescheduledAppointment = z
+  .object({
+    appointment: AppointmentSchema.openapi({
+      description: "The new appointment; `rescheduledFrom` is the old one, now cancelled.",
+    }),
+  })
+  .openapi("AdminRescheduleResult");

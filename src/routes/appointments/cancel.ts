@@ -1,0 +1,30 @@
+import { createRoute } from "@hono/zod-openapi";
+import { cancelAppointment } from "../../domain/booking/manage-appointment.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { AppointmentIdParam, AppointmentResponse, ManageTokenHeader } from "./schema.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/appointments/{id}/cancel",
+  tags: ["Appointments"],
+  summary: "Cancel an appointment",
+  description:
+    "Frees its time in one transaction and emails the customer. Refused (409 `CONFLICT`) inside the cancellation cut-off. Anyone without the manage token gets 404.",
+  request: { params: AppointmentIdParam, headers: ManageTokenHeader },
+  responses: {
+    200: {
+      description: "Cancelled.",
+      content: { "application/json": { schema: AppointmentResponse } },
+    },
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "STORE_UNAVAILABLE"),
+  },
+});
+
+export const cancelAppointmentRoute = createRouter().openapi(route, async (c) => {
+  const appointment = await cancelAppointment({
+    ctx: c.var.ctx,
+    input: { id: c.req.valid("param").id, manageToken: c.req.valid("header")["x-manage-token"] },
+  });
+  return c.json(AppointmentResponse.parse({ appointment }), 200);
+});

@@ -1,0 +1,29 @@
+import { createRoute } from "@hono/zod-openapi";
+import { getAppointment } from "../../domain/booking/manage-appointment.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { AppointmentIdParam, AppointmentResponse, ManageTokenHeader } from "./schema.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/appointments/{id}",
+  tags: ["Appointments"],
+  summary: "Read an appointment",
+  description: "With the appointment's `X-Manage-Token`. Anyone else gets 404.",
+  request: { params: AppointmentIdParam, headers: ManageTokenHeader },
+  responses: {
+    200: {
+      description: "The appointment.",
+      content: { "application/json": { schema: AppointmentResponse } },
+    },
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+  },
+});
+
+export const getAppointmentRoute = createRouter().openapi(route, async (c) => {
+  const appointment = await getAppointment({
+    ctx: c.var.ctx,
+    input: { id: c.req.valid("param").id, manageToken: c.req.valid("header")["x-manage-token"] },
+  });
+  return c.json(AppointmentResponse.parse({ appointment }), 200);
+});

@@ -1,0 +1,11 @@
+import { createRouter } from "../../http/router.ts";
+import { cancelAppointmentRoute } from "./cancel.ts";
+import { createAppointmentRoute } from "./create.ts";
+import { getAppointmentRoute } from "./get.ts";
+import { rescheduleAppointmentRoute } from "./reschedule.ts";
+
+export const appointmentRoutes = createRouter()
+  .route("/", createAppointmentRoute)
+  .route("/", getAppointmentRoute)
+  .route("/", cancelAppointmentRoute)
+  .route("/", rescheduleAppointmentRoute);

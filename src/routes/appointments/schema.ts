@@ -1,0 +1,82 @@
+import { z } from "@hono/zod-openapi";
+import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
+import { AppointmentSchema } from "../shared/appointment-schema.ts";
+import { Id } from "../shared/schemas.ts";
+
+export const HoldProof = {
+  holdId: z
+    .string()
+    .regex(HOLD_ID_PATTERN, "must be a hold id")
+    .openapi({ description: "From POST /v1/holds.", example: "hld_k3m9q2w5d8f1h4n6_stf_demo_ana" }),
+  holdToken: z
+    .string()
+    .min(20)
+    .max(512)
+    .openapi({ description: "From POST /v1/holds.", example: "q8Jc….eyJ….Zk3" }),
+};
+
+export const BookBody = z
+  .strictObject({
+    ...HoldProof,
+    customer: z
+      .strictObject({
+        name: z.string().trim().min(1).max(200).openapi({ example: "Mia Weber" }),
+        email: z.email().max(320).openapi({ example: "mia@example.com" }),
+        phone: z
+          .string()
+          .regex(/^\+?[0-9 ()-]{5,40}$/, "must be a phone number such as +49 30 1234567")
+          .optional()
+          .openapi({ example: "+49 30 1234567" }),
+      })
+      .openapi("CustomerInput"),
+    notes: z
+      .string()
+      .max(2000)
+      .optional()
+      .openapi({ description: "For the staff member.", example: "First visit." }),
+  })
+  .openapi("BookInput");
+
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, "must be 1–200 visible ASCII characters (e.g. a UUID)")
+    .openapi({
+      param: { name: "idempotency-key", in: "header" },
+      description: "Replaying the same key with the same body returns the same 201 for 24 h.",
+      example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
+    }),
+});
+
+export const ManageTokenHeader = z.object({
+  "x-manage-token": z
+    .string()
+    .min(20)
+    .max(200)
+    .openapi({
+      param: { name: "x-manage-token", in: "header" },
+      description: "The manage token returned at booking.",
+    }),
+});
+
+export const AppointmentIdParam = z.object({
+  id: Id("apt_5n2k8q1w7d3f9h4m6p0r").openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const BookingResponse = z
+  .object({
+    appointment: AppointmentSchema,
+    appointments: z
+      .array(AppointmentSchema)
+      .openapi({ description: "Every appointment of the hold (one per slot)." }),
+    manageToken: z.string().openapi({
+      description:
+        "Lets the customer read, cancel and reschedule (header `X-Manage-Token`). Keep it.",
+      example: "Zk3…",
+    }),
+  })
+  .openapi("Booking");
+
+export const AppointmentResponse = z
+  .object({ appointment: AppointmentSchema })
+  .openapi("AppointmentEnvelope");

@@ -1,0 +1,54 @@
+/**
+ * The appointment as every route shows it (public, customer and admin): the fields of
+ * `presentAppointment`, times with the staff member's UTC offset.
+ */
+import { z } from "@hono/zod-openapi";
+import { Id } from "./schemas.ts";
+
+const Timestamp = (description: string) =>
+  z.string().openapi({ description, example: "2026-11-26T10:00:00.000Z" });
+
+export const AppointmentCustomer = z
+  .object({
+    name: z.string().openapi({ description: "The customer's name.", example: "Mia Weber" }),
+    email: z
+      .string()
+      .openapi({ description: "Where confirmations are sent.", example: "mia@example.com" }),
+    phone: z
+      .string()
+      .nullable()
+      .openapi({ description: "Optional phone number.", example: "+49 30 1234567" }),
+  })
+  .openapi("AppointmentCustomer");
+
+export const AppointmentSchema = z
+  .object({
+    id: Id("apt_5n2k8q1w7d3f9h4m6p0r").openapi({ description: "The appointment." }),
+    status: z.enum(["confirmed", "cancelled"]).openapi({
+      description: "`confirmed` holds the time; `cancelled` released it.",
+      example: "confirmed",
+    }),
+    staffId: Id("stf_demo_ana").openapi({ description: "The staff member." }),
+    serviceId: Id("svc_demo_cut").openapi({ description: "The service." }),
+    start: z.string().openapi({
+      description: "Start, ISO 8601 with the staff member's UTC offset.",
+      example: "2026-12-07T10:00:00+01:00",
+    }),
+    end: z.string().openapi({
+      description: "End (exclusive), ISO 8601 with the staff member's UTC offset.",
+      example: "2026-12-07T11:00:00+01:00",
+    }),
+    customer: AppointmentCustomer,
+    notes: z
+      .string()
+      .openapi({ description: "The customer's notes; empty if none.", example: "First visit." }),
+    rescheduledFrom: Id("apt_2b7c9d1e3f5g7h9j1k3m").nullable().openapi({
+      description: "The appointment this one replaced by a reschedule, if any.",
+    }),
+    createdAt: Timestamp("When the appointment was booked (UTC)."),
+    updatedAt: Timestamp("When the appointment last changed (UTC)."),
+    cancelledAt: Timestamp("When it was cancelled (UTC); null while confirmed.").nullable(),
+  })
+  .openapi("Appointment");
+
+export type AppointmentSchema = z.infer<typeof AppointmentSchema>;
