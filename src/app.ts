@@ -6,6 +6,7 @@ import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
 import { createRouter } from "./http/router.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
@@ -39,6 +40,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", slotRoutes);
   app.route("/", holdRoutes);
   app.route("/", heartbeatRoutes);
+  app.route("/", appointmentRoutes);
   app.route("/", debugRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {

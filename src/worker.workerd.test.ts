@@ -116,7 +116,7 @@ describe("live state inside workerd", () => {
     );
     expect(held.status).toBe(201);
     const body = (await held.json()) as { holdId: string; holdToken: string };
-    expect(body.holdToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.holdToken).toMatch(/^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
     const beat = (await (
       await call(
         "POST",

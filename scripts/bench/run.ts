@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import mysql from "mysql2/promise";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
+import { bookingCases } from "./cases/booking.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
 import {
   bundleWorker,
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     ];
     for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
     for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    const booking = await bookingCases(ctx, BENCH.mysqlUrl);
+    for (const result of booking.results) results.push(withRatio(result, health));
     log("measuring Redis memory per hold (100 000 holds)");
     const memory = await memoryPerHold(BENCH.redisUrl);
 
@@ -133,6 +136,9 @@ async function main(): Promise<void> {
     console.log(
       `Redis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
     );
+    console.log(
+      `Bookings: ${booking.confirmed} confirmed after the run; double bookings (SQL): ${booking.doubleBookings}; confirmed bookings lost: ${booking.lost}`,
+    );
     mkdirSync("bench/results", { recursive: true });
     const report = {
       at: new Date().toISOString(),
@@ -143,6 +149,11 @@ async function main(): Promise<void> {
       results,
       engine,
       memory,
+      bookingAudit: {
+        doubleBookings: booking.doubleBookings,
+        confirmed: booking.confirmed,
+        lost: booking.lost,
+      },
       tookS: Math.round((Date.now() - startedMs) / 1000),
     };
     writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
