@@ -1,12 +1,16 @@
 import type { Clock } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
 import type { Services } from "./http/app-env.ts";
+import { HttpMailer } from "./storage/http/http-mailer.ts";
+import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
+import { MysqlOutbox } from "./storage/mysql/outbox.ts";
 import { createRedisClient } from "./storage/redis/client.ts";
+import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
@@ -44,7 +48,20 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       secrets: {
         holdTokenKey: `hold-token:${tokenSecret}`,
         manageTokenKey: `manage-token:${tokenSecret}`,
+        codeKey: `sign-in-code:${tokenSecret}`,
       },
+      auth: new MysqlAuthRepo(db),
+      limiter: new RedisExactLimiter(redis, keys),
+      outbox: new MysqlOutbox(db),
+      mailer:
+        config.MAILER_KIND === "http"
+          ? new HttpMailer({
+              url: config.MAILER_API_URL,
+              apiKey: config.MAILER_API_KEY,
+              from: config.MAILER_FROM,
+              timeoutMs: 5_000,
+            })
+          : null,
     },
   };
 }

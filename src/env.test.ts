@@ -35,3 +35,19 @@ describe("parseConfig", () => {
     expect((error as Error).message).not.toContain("short-secret-value");
   });
 });
+
+describe("mailer configuration", () => {
+  it("requires an https endpoint and a key for HTTP email delivery", () => {
+    expect(() => parseConfig(testBindings("p:", { MAILER_KIND: "http" }))).toThrow(
+      /MAILER_API_URL.*MAILER_API_KEY/,
+    );
+    const ok = parseConfig(
+      testBindings("p:", {
+        MAILER_KIND: "http",
+        MAILER_API_URL: "https://api.mail.example/send",
+        MAILER_API_KEY: "k",
+      }),
+    );
+    expect(ok.MAILER_KIND).toBe("http");
+  });
+});

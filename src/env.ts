@@ -41,6 +41,23 @@ export const Config = z.object({
 
 export type Config = z.infer<typeof Config>;
 
+/** HTTP email delivery needs its endpoint and key; "outbox" keeps emails in the dev outbox. */
+const CheckedConfig = Config.superRefine((config, ctx) => {
+  if (config.MAILER_KIND !== "http") return;
+  if (!/^https:\/\//.test(config.MAILER_API_URL))
+    ctx.addIssue({
+      code: "custom",
+      path: ["MAILER_API_URL"],
+      message: "must be an https URL when MAILER_KIND is http",
+    });
+  if (config.MAILER_API_KEY === "")
+    ctx.addIssue({
+      code: "custom",
+      path: ["MAILER_API_KEY"],
+      message: "is required when MAILER_KIND is http",
+    });
+});
+
 export class EnvironmentError extends Error {
   readonly fields: string[];
   constructor(fields: string[]) {
@@ -52,7 +69,7 @@ export class EnvironmentError extends Error {
 
 /** Parses bindings into a Config, or throws an EnvironmentError naming each bad variable (never its value). */
 export function parseConfig(bindings: unknown): Config {
-  const result = Config.safeParse(bindings ?? {});
+  const result = CheckedConfig.safeParse(bindings ?? {});
   if (result.success) return result.data;
   const fields = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new EnvironmentError(fields);

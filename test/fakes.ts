@@ -2,12 +2,15 @@
  * Fakes for domain unit tests and route tests only. Integration tests use the real stack.
  */
 import type {
+  AuthRepo,
   AvailabilitySource,
   BookingRepo,
   CatalogRepo,
   Clock,
   DomainContext,
+  ExactLimiter,
   LiveStateStore,
+  Outbox,
   ProbeResult,
   StoreProbe,
 } from "../src/domain/ports.ts";
@@ -50,7 +53,15 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     availability: unfaked<AvailabilitySource>("availability"),
     liveState: unfaked<LiveStateStore>("liveState"),
     bookings: unfaked<BookingRepo>("bookings"),
-    secrets: { holdTokenKey: "test-hold-key", manageTokenKey: "test-manage-key" },
+    auth: unfaked<AuthRepo>("auth"),
+    limiter: unfaked<ExactLimiter>("limiter"),
+    outbox: unfaked<Outbox>("outbox"),
+    mailer: null,
+    secrets: {
+      holdTokenKey: "test-hold-key",
+      manageTokenKey: "test-manage-key",
+      codeKey: "test-code-key",
+    },
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { deliverEmails } from "../domain/booking/deliver-emails.ts";
 import { checkHealth } from "../domain/health/check-health.ts";
 import type { Services } from "../http/app-env.ts";
 
@@ -7,6 +8,9 @@ import type { Services } from "../http/app-env.ts";
  */
 export async function runScheduled(services: Services, cron: string): Promise<void> {
   const report = await checkHealth({ ctx: services.ctx });
+  const emails = report.bookingStoreUp
+    ? await deliverEmails({ ctx: services.ctx, input: { limit: 50 } })
+    : { sent: 0, failed: 0 };
   console.log(
     JSON.stringify({
       level: report.status === "ok" ? "info" : "warn",
@@ -16,6 +20,7 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
       storage: report.storage,
       redis: report.redis,
       database: report.database,
+      emails,
     }),
   );
 }

@@ -13,7 +13,8 @@ export type DomainErrorCode =
   | "IDEMPOTENCY_CONFLICT"
   | "HOLD_EXPIRED"
   | "RATE_LIMITED"
-  | "STORE_UNAVAILABLE";
+  | "STORE_UNAVAILABLE"
+  | "UNAUTHORIZED";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

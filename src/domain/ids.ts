@@ -4,7 +4,7 @@
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "svc" | "stf" | "clo" | "apt" | "cus" | "hld" | "eml" | "ses";
+export type IdPrefix = "svc" | "stf" | "clo" | "apt" | "cus" | "hld" | "eml" | "ses" | "cod";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

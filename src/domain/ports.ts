@@ -223,6 +223,56 @@ export interface BookingRepo {
   }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
 }
 
+/** Delivers one email (production: an HTTP email API). Throws when the provider refuses. */
+export interface Mailer {
+  send(email: OutboxEmail): Promise<void>;
+}
+
+/** The transactional outbox: emails written with the changes they announce, delivered later. */
+export interface Outbox {
+  pending(limit: number): Promise<OutboxEmail[]>;
+  markSent(id: string, nowMs: number): Promise<void>;
+  markFailed(id: string): Promise<void>;
+}
+
+/** An exact sliding-window limit over several keys at once (all or nothing), in one call. */
+export interface ExactLimiter {
+  take(input: {
+    keys: { key: string; limit: number }[];
+    windowMs: number;
+    nowMs: number;
+  }): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
+}
+
+/** Sign-in codes and sessions in MySQL (they survive a Redis outage), stored only as hashes. */
+export interface AuthRepo {
+  /** Stores a new code (superseding older ones) and its email, in one transaction. */
+  createCode(input: {
+    id: string;
+    email: string;
+    codeHash: string;
+    nowMs: number;
+    expiresAtMs: number;
+    message: OutboxEmail;
+  }): Promise<void>;
+  /**
+   * Checks the email's latest code in one transaction: a wrong code counts an attempt; the right
+   * one is used up and a session created. "dead": none, used, expired, or out of attempts.
+   */
+  verifyCode(input: {
+    email: string;
+    codeHash: string;
+    nowMs: number;
+    maxAttempts: number;
+    session: { tokenHash: string; expiresAtMs: number };
+  }): Promise<"ok" | "wrong" | "dead">;
+  findSession(
+    tokenHash: string,
+    nowMs: number,
+  ): Promise<{ email: string; expiresAtMs: number } | null>;
+  revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -232,6 +282,11 @@ export interface DomainContext {
   availability: AvailabilitySource;
   liveState: LiveStateStore;
   bookings: BookingRepo;
+  auth: AuthRepo;
+  limiter: ExactLimiter;
+  outbox: Outbox;
+  /** null in development: the outbox is the mailbox (GET /v1/admin/outbox). */
+  mailer: Mailer | null;
   /** Secrets derived from the deployment's secret: signing hold tokens, deriving manage tokens. */
-  secrets: { holdTokenKey: string; manageTokenKey: string };
+  secrets: { holdTokenKey: string; manageTokenKey: string; codeKey: string };
 }

@@ -2,6 +2,8 @@
  * The customer's own appointment, proved by its manage token (the customer's session arrives
  * with the sign-in issue). Anyone else gets 404, never 403, so ids leak nothing.
  */
+
+import { resolveSession } from "../auth/sign-in.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
@@ -27,19 +29,28 @@ function notFound(): DomainError {
   return new DomainError("NOT_FOUND", "id: no such appointment for this token");
 }
 
-/** The appointment when the manage token is its own (hashes compared in constant time). */
+/** Who asks: the appointment's manage token, or the customer's session. */
+export interface Credential {
+  manageToken?: string | undefined;
+  sessionToken?: string | undefined;
+}
+
+/** The appointment when the credential is its own: its manage token, or its customer's session. */
 async function authorized(
   ctx: DomainContext,
   id: string,
-  manageToken: string,
+  credential: Credential,
 ): Promise<Appointment & { manageTokenHash: string }> {
   const [appointment] = await ctx.bookings.getAppointments([id]);
-  if (
-    !appointment ||
-    !(await secretsEqual(await hashToken(manageToken), appointment.manageTokenHash))
-  )
-    throw notFound();
-  return appointment;
+  if (!appointment) throw notFound();
+  if (credential.manageToken !== undefined) {
+    const hash = await hashToken(credential.manageToken);
+    if (await secretsEqual(hash, appointment.manageTokenHash)) return appointment;
+  } else if (credential.sessionToken !== undefined) {
+    const email = await resolveSession(ctx, credential.sessionToken);
+    if (email === appointment.customer.email) return appointment;
+  }
+  throw notFound();
 }
 
 export async function getAppointment({
@@ -47,9 +58,9 @@ export async function getAppointment({
   input,
 }: {
   ctx: DomainContext;
-  input: { id: string; manageToken: string };
+  input: { id: string } & Credential;
 }) {
-  return presentAppointment(await authorized(ctx, input.id, input.manageToken));
+  return presentAppointment(await authorized(ctx, input.id, input));
 }
 
 export async function cancelAppointment({
@@ -57,9 +68,9 @@ export async function cancelAppointment({
   input,
 }: {
   ctx: DomainContext;
-  input: { id: string; manageToken: string };
+  input: { id: string } & Credential;
 }) {
-  await authorized(ctx, input.id, input.manageToken);
+  await authorized(ctx, input.id, input);
   const { cancelCutoffMin } = await ctx.catalog.getSettings();
   const outcome = await ctx.bookings.cancel({
     id: input.id,
@@ -89,9 +100,9 @@ export async function rescheduleAppointment({
   input,
 }: {
   ctx: DomainContext;
-  input: { id: string; manageToken: string; holdId: string; holdToken: string };
+  input: { id: string; holdId: string; holdToken: string } & Credential;
 }) {
-  const old = await authorized(ctx, input.id, input.manageToken);
+  const old = await authorized(ctx, input.id, input);
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();

@@ -25,6 +25,11 @@ export class RedisKeys {
     return `${this.prefix}idem:${keyHash}`;
   }
 
+  /** A sliding-log rate limit (see lua/sliding_log.lua). */
+  rateLimit(name: string): string {
+    return `${this.prefix}rl:${name}`;
+  }
+
   /** SCAN pattern of every live hash. */
   livePattern(): string {
     return `${this.prefix}live:*`;

@@ -1,0 +1,162 @@
+/**
+ * Customer sign-in by email code. No account enumeration: requesting a code always answers the
+ * same way whether or not the email has appointments. Codes and sessions are stored hashed.
+ */
+import { DomainError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import type { DomainContext } from "../ports.ts";
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const CODE_MAX_ATTEMPTS = 5;
+export const SESSION_TTL_MS = 24 * 3_600_000;
+/** SPEC.md: at most 3 codes per email in any rolling 10 minutes, exactly. */
+export const CODES_PER_EMAIL = 3;
+export const CODES_PER_IP = 10;
+export const VERIFY_PER_IP = 30;
+export const WINDOW_MS = 10 * 60_000;
+
+const encoder = new TextEncoder();
+
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Six digits from a cryptographic source, uniform (rejection sampling, no modulo bias). */
+export function newCode(): string {
+  const limit = 4_294_000_000; // the largest multiple of 10^6 below 2^32
+  for (;;) {
+    const [n = limit] = crypto.getRandomValues(new Uint32Array(1));
+    if (n < limit) return String(n % 1_000_000).padStart(6, "0");
+  }
+}
+
+/** A code's hash is keyed by a secret: the 10^6 possible codes cannot be tried offline. */
+function codeHash(ctx: DomainContext, email: string, code: string): Promise<string> {
+  return hmacHex(ctx.secrets.codeKey, `${email}:${code}`);
+}
+
+/** The limiter must not fail open: if it cannot answer, no code is sent (503). */
+async function limit(ctx: DomainContext, keys: { key: string; limit: number }[]): Promise<void> {
+  const outcome = await ctx.limiter
+    .take({ keys, windowMs: WINDOW_MS, nowMs: ctx.clock.nowMs() })
+    .catch((error: unknown) => {
+      throw new DomainError(
+        "STORE_UNAVAILABLE",
+        "Sign-in is briefly unavailable; try again shortly.",
+        { cause: error },
+      );
+    });
+  if (!outcome.ok) {
+    throw new DomainError("RATE_LIMITED", "Too many sign-in attempts; try again later.", {
+      retryAfterSeconds: Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
+    });
+  }
+}
+
+export async function requestCode({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { email: string; clientIp: string };
+}): Promise<void> {
+  const email = normalizeEmail(input.email);
+  await limit(ctx, [
+    { key: `otp:email:${await sha256Hex(email)}`, limit: CODES_PER_EMAIL },
+    { key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP },
+  ]);
+  const code = newCode();
+  const nowMs = ctx.clock.nowMs();
+  await ctx.auth.createCode({
+    id: newId("cod"),
+    email,
+    codeHash: await codeHash(ctx, email, code),
+    nowMs,
+    expiresAtMs: nowMs + CODE_TTL_MS,
+    message: {
+      id: newId("eml"),
+      to: email,
+      subject: `Your sign-in code: ${code}`,
+      body: `Your sign-in code is ${code}. It works once, for 10 minutes. If you did not ask for it, ignore this email.`,
+      kind: "sign-in-code",
+    },
+  });
+}
+
+export async function verifyCode({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { email: string; code: string; clientIp: string };
+}) {
+  await limit(ctx, [{ key: `verify:ip:${input.clientIp}`, limit: VERIFY_PER_IP }]);
+  const email = normalizeEmail(input.email);
+  const sessionToken = randomToken();
+  const nowMs = ctx.clock.nowMs();
+  const expiresAtMs = nowMs + SESSION_TTL_MS;
+  const outcome = await ctx.auth.verifyCode({
+    email,
+    codeHash: await codeHash(ctx, email, input.code),
+    nowMs,
+    maxAttempts: CODE_MAX_ATTEMPTS,
+    session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
+  });
+  if (outcome !== "ok") {
+    const why =
+      outcome === "wrong"
+        ? "is wrong"
+        : "has expired, was used, or failed 5 times: ask for a new code";
+    throw new DomainError("UNAUTHORIZED", `body.code: the code ${why}`);
+  }
+  return { sessionToken, expiresAtMs };
+}
+
+/** The signed-in customer's email, or null for a missing, expired or revoked session. */
+export async function resolveSession(
+  ctx: DomainContext,
+  sessionToken: string,
+): Promise<string | null> {
+  if (sessionToken === "") return null;
+  const session = await ctx.auth.findSession(await sha256Hex(sessionToken), ctx.clock.nowMs());
+  return session?.email ?? null;
+}
+
+export async function endSession({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { sessionToken: string };
+}): Promise<void> {
+  if (
+    input.sessionToken === "" ||
+    !(await ctx.auth.revokeSession(await sha256Hex(input.sessionToken), ctx.clock.nowMs()))
+  ) {
+    throw new DomainError("UNAUTHORIZED", "header.authorization: no such session");
+  }
+}
+
+function randomToken(): string {
+  let binary = "";
+  for (const byte of crypto.getRandomValues(new Uint8Array(32)))
+    binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
