@@ -4,9 +4,11 @@ import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { publicRateLimit } from "./http/public-rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
+import { authRoutes } from "./routes/auth/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
@@ -14,6 +16,7 @@ import { docsRoutes } from "./routes/docs/index.ts";
 import { healthRoutes } from "./routes/health/index.ts";
 import { heartbeatRoutes } from "./routes/heartbeat/index.ts";
 import { holdRoutes } from "./routes/holds/index.ts";
+import { myAppointmentsRoute } from "./routes/me/appointments.ts";
 import { slotRoutes } from "./routes/slots/index.ts";
 
 export const API_TITLE = "AppointEase Edge API";
@@ -31,6 +34,21 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", withServices(resolveServices));
   app.use("*", corsFromConfig);
   app.use("*", limitBody);
+  for (const path of [
+    "/v1/services",
+    "/v1/staff",
+    "/v1/availability",
+    "/v1/slots/*",
+    "/v1/holds",
+    "/v1/holds/*",
+    "/v1/heartbeat",
+    "/v1/appointments",
+    "/v1/appointments/*",
+    "/v1/auth/*",
+    "/v1/me/*",
+  ]) {
+    app.use(path, publicRateLimit);
+  }
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
@@ -41,6 +59,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", holdRoutes);
   app.route("/", heartbeatRoutes);
   app.route("/", appointmentRoutes);
+  app.route("/", authRoutes);
+  app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {

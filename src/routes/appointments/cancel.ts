@@ -2,7 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { cancelAppointment } from "../../domain/booking/manage-appointment.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
-import { AppointmentIdParam, AppointmentResponse, ManageTokenHeader } from "./schema.ts";
+import {
+  AppointmentIdParam,
+  AppointmentResponse,
+  credentialOf,
+  ManageTokenHeader,
+} from "./schema.ts";
 
 const route = createRoute({
   method: "post",
@@ -24,7 +29,7 @@ const route = createRoute({
 export const cancelAppointmentRoute = createRouter().openapi(route, async (c) => {
   const appointment = await cancelAppointment({
     ctx: c.var.ctx,
-    input: { id: c.req.valid("param").id, manageToken: c.req.valid("header")["x-manage-token"] },
+    input: { id: c.req.valid("param").id, ...credentialOf(c.req.valid("header")) },
   });
   return c.json(AppointmentResponse.parse({ appointment }), 200);
 });

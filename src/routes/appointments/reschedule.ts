@@ -3,7 +3,7 @@ import { rescheduleAppointment } from "../../domain/booking/manage-appointment.t
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
-import { AppointmentIdParam, HoldProof, ManageTokenHeader } from "./schema.ts";
+import { AppointmentIdParam, credentialOf, HoldProof, ManageTokenHeader } from "./schema.ts";
 
 const RescheduleBody = z.strictObject(HoldProof).openapi("RescheduleInput");
 const RescheduleResponse = z
@@ -43,7 +43,7 @@ export const rescheduleAppointmentRoute = createRouter().openapi(route, async (c
     ctx: c.var.ctx,
     input: {
       id: c.req.valid("param").id,
-      manageToken: c.req.valid("header")["x-manage-token"],
+      ...credentialOf(c.req.valid("header")),
       holdId: body.holdId,
       holdToken: body.holdToken,
     },

@@ -48,16 +48,37 @@ export const IdempotencyHeader = z.object({
     }),
 });
 
+/** Either the appointment's manage token or the customer's session (`Authorization: Bearer`). */
 export const ManageTokenHeader = z.object({
   "x-manage-token": z
     .string()
     .min(20)
     .max(200)
+    .optional()
     .openapi({
       param: { name: "x-manage-token", in: "header" },
       description: "The manage token returned at booking.",
     }),
+  authorization: z
+    .string()
+    .regex(/^Bearer [A-Za-z0-9_-]{20,200}$/, "must be 'Bearer <session token>'")
+    .optional()
+    .openapi({
+      param: { name: "authorization", in: "header" },
+      description: "`Bearer <session token>` from POST /v1/auth/verify.",
+    }),
 });
+
+/** The credential in the headers (the manage token wins when both are given). */
+export function credentialOf(headers: z.infer<typeof ManageTokenHeader>): {
+  manageToken?: string;
+  sessionToken?: string;
+} {
+  if (headers["x-manage-token"] !== undefined) return { manageToken: headers["x-manage-token"] };
+  if (headers.authorization !== undefined)
+    return { sessionToken: headers.authorization.slice("Bearer ".length) };
+  return {};
+}
 
 export const AppointmentIdParam = z.object({
   id: Id("apt_5n2k8q1w7d3f9h4m6p0r").openapi({ param: { name: "id", in: "path" } }),

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { expectError } from "../../test/api.ts";
+import { TEST_STACK, testBindings } from "../../test/stack-env.ts";
+import { app } from "../worker.ts";
+
+/** A stand-in for the Workers rate-limiting binding that admits `budget` calls per key. */
+function fakeLimiter(budget: number) {
+  const seen = new Map<string, number>();
+  return {
+    keys: seen,
+    limit: async ({ key }: { key: string }) => {
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      return { success: (seen.get(key) ?? 0) <= budget };
+    },
+  };
+}
+
+describe("the public per-IP rate limit", () => {
+  it("answers 429 RATE_LIMITED with Retry-After once an IP is over its budget", async () => {
+    const limiter = fakeLimiter(2);
+    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: limiter };
+    const call = () =>
+      app.request("/v1/services", { headers: { "CF-Connecting-IP": "203.0.113.7" } }, env);
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    const limited = await call();
+    expect(limited.headers.get("Retry-After")).toBe("60");
+    await expectError(limited, 429, "RATE_LIMITED");
+  });
+
+  it("keys on CF-Connecting-IP only, never on X-Forwarded-For", async () => {
+    const limiter = fakeLimiter(100);
+    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: limiter };
+    await app.request(
+      "/v1/services",
+      { headers: { "CF-Connecting-IP": "203.0.113.8", "X-Forwarded-For": "1.2.3.4" } },
+      env,
+    );
+    await app.request("/v1/services", { headers: { "X-Forwarded-For": "5.6.7.8" } }, env);
+    expect([...limiter.keys.keys()]).toEqual(["ip:203.0.113.8", "ip:unknown"]);
+  });
+
+  it("does not apply to admin routes", async () => {
+    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: fakeLimiter(0) };
+    const res = await app.request(
+      "/v1/admin/settings",
+      { headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` } },
+      env,
+    );
+    expect(res.status).toBe(200);
+  });
+});
