@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { secretsEqual } from "../domain/secrets.ts";
+import { secretsEqual } from "../domain/crypto.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { AppEnv } from "./app-env.ts";
 

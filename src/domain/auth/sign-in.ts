@@ -2,6 +2,7 @@
  * Customer sign-in by email code. No account enumeration: requesting a code always answers the
  * same way whether or not the email has appointments. Codes and sessions are stored hashed.
  */
+import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { DomainContext } from "../ports.ts";
@@ -14,25 +15,6 @@ export const CODES_PER_EMAIL = 3;
 export const CODES_PER_IP = 10;
 export const VERIFY_PER_IP = 30;
 export const WINDOW_MS = 10 * 60_000;
-
-const encoder = new TextEncoder();
-
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -152,11 +134,4 @@ export async function endSession({
   ) {
     throw new DomainError("UNAUTHORIZED", "header.authorization: no such session");
   }
-}
-
-function randomToken(): string {
-  let binary = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(32)))
-    binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

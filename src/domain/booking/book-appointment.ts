@@ -3,6 +3,7 @@
  * success path. Redis says whether someone else holds the slot and claims the Idempotency-Key;
  * MySQL decides: its cells make an overlapping booking impossible.
  */
+import { sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { parseHoldId } from "../live/hold-id.ts";
@@ -29,13 +30,6 @@ export interface Booking {
   replayed: boolean;
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
-  );
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function holdNotFound(): DomainError {
   return new DomainError("NOT_FOUND", "holdId: no such hold for this token");
 }
@@ -46,6 +40,30 @@ export async function resolveHold(ctx: DomainContext, holdId: string, holdToken:
   const claim = parsed ? await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken) : null;
   if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
   return { ...parsed, claim, tokenHash: await hashToken(holdToken) };
+}
+
+/** Redis's half of a booking, for the slots the hold token claims (lua/begin_booking.lua). */
+export function beginFromHold(
+  ctx: DomainContext,
+  hold: Awaited<ReturnType<typeof resolveHold>>,
+  appointmentIds: string[],
+  idempotency: { keyHash: string; bodyHash: string } | null,
+  nowMs: number,
+): Promise<BeginBookingOutcome> {
+  return ctx.liveState.beginBooking({
+    staffId: hold.staffId,
+    serviceId: hold.claim.serviceId,
+    holdKey: hold.holdKey,
+    tokenHash: hold.tokenHash,
+    clientTag: "",
+    idempotency,
+    slots: hold.claim.startsMs.map((startMs, i) => ({
+      startMs,
+      offsetMin: hold.claim.offsetMin,
+      appointmentId: appointmentIds[i] ?? "",
+    })),
+    nowMs,
+  });
 }
 
 export async function bookAppointment({
@@ -62,20 +80,7 @@ export async function bookAppointment({
   );
   const nowMs = ctx.clock.nowMs();
   const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
-  const begin = await ctx.liveState.beginBooking({
-    staffId: hold.staffId,
-    serviceId: hold.claim.serviceId,
-    holdKey: hold.holdKey,
-    tokenHash: hold.tokenHash,
-    clientTag: "",
-    idempotency: { keyHash, bodyHash },
-    slots: hold.claim.startsMs.map((startMs, i) => ({
-      startMs,
-      offsetMin: hold.claim.offsetMin,
-      appointmentId: appointmentIds[i] ?? "",
-    })),
-    nowMs,
-  });
+  const begin = await beginFromHold(ctx, hold, appointmentIds, { keyHash, bodyHash }, nowMs);
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
   if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
   if (begin.kind === "wrong-token") throw holdNotFound();

@@ -4,12 +4,12 @@
  */
 
 import { resolveSession } from "../auth/sign-in.ts";
+import { secretsEqual } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
-import { secretsEqual } from "../secrets.ts";
-import { resolveHold } from "./book-appointment.ts";
+import { beginFromHold, resolveHold } from "./book-appointment.ts";
 import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
@@ -107,20 +107,7 @@ export async function rescheduleAppointment({
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
   const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
-  const begin = await ctx.liveState.beginBooking({
-    staffId: hold.staffId,
-    serviceId: hold.claim.serviceId,
-    holdKey: hold.holdKey,
-    tokenHash: hold.tokenHash,
-    clientTag: "",
-    idempotency: null,
-    slots: hold.claim.startsMs.map((startMs, i) => ({
-      startMs,
-      offsetMin: hold.claim.offsetMin,
-      appointmentId: appointmentIds[i] ?? "",
-    })),
-    nowMs,
-  });
+  const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
   if (begin.kind === "held")

@@ -5,6 +5,8 @@
  * lost with Redis, can still book while the slot is free: the token alone says which slots it
  * was granted. Only a hash of the whole token is stored.
  */
+import { base64url, fromBase64url, hmacSha256 } from "../crypto.ts";
+
 export interface HoldClaim {
   staffId: string;
   serviceId: string;
@@ -16,27 +18,8 @@ export interface HoldClaim {
 
 const encoder = new TextEncoder();
 
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): string {
-  return atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-}
-
 async function mac(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return base64url(
-    new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message))).slice(0, 16),
-  );
+  return base64url((await hmacSha256(secret, message)).slice(0, 16));
 }
 
 export async function signHoldToken(secret: string, claim: HoldClaim): Promise<string> {
@@ -86,16 +69,5 @@ export async function verifyHoldToken(secret: string, token: string): Promise<Ho
 
 /** A manage token for an appointment: derived, so replays of the booking answer the same one. */
 export async function manageTokenFor(secret: string, appointmentId: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return base64url(
-    new Uint8Array(
-      await crypto.subtle.sign("HMAC", key, encoder.encode(`manage:${appointmentId}`)),
-    ),
-  );
+  return base64url(await hmacSha256(secret, `manage:${appointmentId}`));
 }

@@ -1,24 +1,10 @@
 /**
- * Secrets and tags for live state. Tokens are 256 random bits, shown once, and stored only as a
- * hash; a client id is stored only as a short tag (it is not a secret, and a tag keeps Redis
+ * Hashes and tags for live state. Tokens are stored only as a hash; a client id is stored only as a short tag (it is not a secret, and a tag keeps Redis
  * entries small).
  */
+import { base64url, sha256 } from "../crypto.ts";
+
 const HOLD_KEY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-}
-
-/** A bearer secret: 256 random bits, base64url. */
-export function newToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
-}
 
 /** What is stored for a token: the first 128 bits of its SHA-256, base64url (22 characters). */
 export async function hashToken(token: string): Promise<string> {

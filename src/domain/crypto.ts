@@ -1,0 +1,59 @@
+/**
+ * The few WebCrypto helpers the domain needs, in one place. WebCrypto is part of the platform
+ * (Workers and Node alike), so the domain stays free of libraries.
+ */
+const encoder = new TextEncoder();
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** Decodes base64url to a binary string; throws on malformed input. */
+export function fromBase64url(text: string): string {
+  return atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(await sha256(text));
+}
+
+export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+}
+
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  return hex(await hmacSha256(secret, message));
+}
+
+/** `bytes` random bytes from the platform's cryptographic source, base64url. */
+export function randomToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/**
+ * Compares two secrets in constant time: both are hashed first (equal lengths, and the time
+ * taken says nothing about where they differ), then every byte is compared.
+ */
+export async function secretsEqual(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
