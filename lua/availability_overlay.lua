@@ -3,7 +3,7 @@
 --
 -- Offer hash per (service, staff member): field "meta" =
 --   durationMin|bufferBeforeMin|bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin
--- and one field per local date = "<baseMs>|<hex bitmap>", bit i set when a slot starting at
+-- and one field per local date = "<publishedMs>|<baseMs>|<hex bitmap>", bit i set when a slot starting at
 -- baseMs + i × 5 min is offered (available, not booked) on that date.
 --
 -- KEYS     pairs: live hash of staff i, offer hash of (service, staff i)
@@ -31,7 +31,9 @@ for s = 1, #KEYS / 2 do
   local fields = {"meta", meta}
   for i = 0, d - 1 do
     fields[#fields + 1] = ARGV[at + 1 + 3 * i]
-    fields[#fields + 1] = ARGV[at + 2 + 3 * i] .. "|" .. ARGV[at + 3 + 3 * i]
+    -- Each date carries its publish time: a date not republished within the offer TTL is stale
+    -- even while the hash lives on because other dates were read.
+    fields[#fields + 1] = ARGV[1] .. "|" .. ARGV[at + 2 + 3 * i] .. "|" .. ARGV[at + 3 + 3 * i]
   end
   redis.call("HSET", offer, unpack(fields))
   redis.call("PEXPIRE", offer, offerTtl)

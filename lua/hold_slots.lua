@@ -19,7 +19,7 @@
 --      | {"existing", holdKey, expiresAtMs, endMs1, …}   (same client, same slots: token rotated)
 --      | {"held", untilMs} | {"booked", untilMs}
 --      | {"unavailable", index, reason} | {"overlap", i, j}
-local CELL = 300000
+local CELL, OFFER_TTL = 300000, 900000
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
 local n = tonumber(ARGV[5])
@@ -46,9 +46,9 @@ local function offered(startMs, dates)
   for _, date in ipairs(dates) do
     local day = redis.call("HGET", KEYS[2], date)
     if day then
-      local base, bits = string.match(day, "^(%d+)|(%x*)$")
+      local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
       local index = (startMs - tonumber(base)) / CELL
-      if index >= 0 and index % 1 == 0 and index < #bits * 4 then
+      if tonumber(published) + OFFER_TTL > now and index >= 0 and index % 1 == 0 and index < #bits * 4 then
         local nibble = tonumber(string.sub(bits, math.floor(index / 4) + 1, math.floor(index / 4) + 1), 16)
         if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return true end
       end
@@ -94,9 +94,11 @@ for k = 1, #entries, 2 do
         if key and v[7] == clientTag and (sameHold == nil or sameHold == key) then
           sameHold = key
           mineStarts[v[3]] = true
+        elseif string.sub(field, 1, 1) == "b" then
+          blocked, blockedKind = true, "booked" -- a booking outranks any hold in the answer
         else
           blocked = true
-          blockedKind = string.sub(field, 1, 1) == "b" and "booked" or "held"
+          if blockedKind ~= "booked" then blockedKind = "held" end
           if expiresAt > blockedUntil then blockedUntil = expiresAt end
         end
       end

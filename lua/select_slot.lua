@@ -9,7 +9,7 @@
 -- ARGV[5..7]  candidate local dates of the slot (its date ±1)
 --
 -- Reply: {"ok", expiresAtMs, endMs} | {"held", untilMs} | {"booked", untilMs} | {"unavailable", reason}
-local CELL = 300000
+local CELL, OFFER_TTL = 300000, 900000
 local now, clientTag, startMs, offsetMin = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
 local function split(value)
@@ -34,9 +34,9 @@ local isOffered = false
 for d = 5, 7 do
   local day = redis.call("HGET", KEYS[2], ARGV[d])
   if day and not isOffered then
-    local base, bits = string.match(day, "^(%d+)|(%x*)$")
+    local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
     local index = (startMs - tonumber(base)) / CELL
-    if index >= 0 and index % 1 == 0 and index < #bits * 4 then
+    if tonumber(published) + OFFER_TTL > now and index >= 0 and index % 1 == 0 and index < #bits * 4 then
       local nibble = tonumber(string.sub(bits, math.floor(index / 4) + 1, math.floor(index / 4) + 1), 16)
       isOffered = bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0
     end

@@ -65,6 +65,18 @@ export function handleError(err: Error, c: Context): Response {
     return errorResponse(c, err.code, err.message, { details: err.details, headers: err.headers });
   }
   if (err instanceof DomainError) {
+    if (err.code === "STORE_UNAVAILABLE") {
+      // The caller learns only that a store is down; the log keeps what went wrong.
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "store unavailable",
+          requestId: c.get("requestId"),
+          path: c.req.path,
+          cause: String(err.cause),
+        }),
+      );
+    }
     const headers =
       err.retryAfterSeconds === undefined
         ? undefined

@@ -143,7 +143,13 @@ export async function memoryPerHold(
   try {
     const offers = redis.pipeline();
     for (let s = 0; s < staffCount; s++)
-      offers.hset(`${prefix}offer:svc:stf_${s}`, "meta", meta, date, `${baseMs}|${"f".repeat(75)}`);
+      offers.hset(
+        `${prefix}offer:svc:stf_${s}`,
+        "meta",
+        meta,
+        date,
+        `${Date.UTC(2030, 0, 1)}|${baseMs}|${"f".repeat(75)}`,
+      );
     await offers.exec();
     await redis.script("LOAD", holdSlots.source);
     const before = await usedMemory(redis);

@@ -1,4 +1,5 @@
 import { presentAppointment } from "../booking/present.ts";
+import { fromBase64url } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { resolveSession } from "./sign-in.ts";
@@ -6,8 +7,14 @@ import { resolveSession } from "./sign-in.ts";
 /** Cursor: base64url of "startMs:id" of the last appointment of the previous page. */
 function decodeCursor(cursor: string | undefined): { startMs: number; id: string } | undefined {
   if (cursor === undefined) return undefined;
-  const [ms, id] = atob(cursor.replaceAll("-", "+").replaceAll("_", "/")).split(":");
-  if (!ms || !id || !/^\d{1,15}$/.test(ms))
+  let decoded = "";
+  try {
+    decoded = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? fromBase64url(cursor) : "";
+  } catch {
+    decoded = "";
+  }
+  const [ms, id] = decoded.split(":");
+  if (!ms || !id || !/^\d{1,15}$/.test(ms) || !/^[a-z]{3}_[a-z0-9_]{4,36}$/.test(id))
     throw new DomainError("BAD_REQUEST", "query.cursor: not a cursor from this endpoint");
   return { startMs: Number(ms), id };
 }

@@ -102,11 +102,11 @@ export async function verifyCode({
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
   });
   if (outcome !== "ok") {
-    const why =
-      outcome === "wrong"
-        ? "is wrong"
-        : "has expired, was used, or failed 5 times: ask for a new code";
-    throw new DomainError("UNAUTHORIZED", `body.code: the code ${why}`);
+    // One answer for wrong and dead codes: it must not tell whether a code was requested.
+    throw new DomainError(
+      "UNAUTHORIZED",
+      "body.code: wrong or expired code (after 5 wrong attempts, ask for a new one)",
+    );
   }
   return { sessionToken, expiresAtMs };
 }

@@ -9,6 +9,7 @@ import type { DomainContext } from "../ports.ts";
 import { parseOffsetDateTime } from "../time/fixed-offset.ts";
 import { isValidDate } from "../time/zoned-time.ts";
 import { cancellationEmail, rescheduleEmail } from "./emails.ts";
+import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
@@ -94,6 +95,7 @@ export async function adminCancelAppointment({
   });
   if (outcome.kind === "not-found") throw appointmentNotFound();
   if (outcome.kind !== "cancelled") throw notConfirmed();
+  await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
 }
 
@@ -136,6 +138,7 @@ export async function adminRescheduleAppointment({
     case "booked": {
       const [booked] = outcome.appointments;
       if (!booked) throw new Error("book() answered booked without an appointment");
+      await forgetBooked(ctx, old);
       return presentAppointment(booked);
     }
     case "slot-taken": {

@@ -84,7 +84,12 @@ export async function bookAppointment({
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
   if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
   if (begin.kind === "wrong-token") throw holdNotFound();
-  if (begin.kind === "held" || begin.kind === "booked") throw refusal(begin);
+  if (begin.kind === "held" || begin.kind === "booked") {
+    // After the 60-second claim lapses, a replay meets its own booking's entries: MySQL's
+    // idempotency record tells a replay (same 201, or 409 for another body) from a real conflict.
+    if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
+    throw refusal(begin);
+  }
 
   const manageToken = await manageTokenFor(ctx, appointmentIds[0] ?? "");
   const undo = () =>

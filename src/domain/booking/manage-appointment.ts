@@ -19,7 +19,7 @@ import type { Appointment } from "./types.ts";
  * The freed time stops showing as booked in live state at once. Best effort: MySQL already
  * says it is free, and the live entry lapses with the offer TTL anyway.
  */
-async function forgetBooked(ctx: DomainContext, appointment: Appointment): Promise<void> {
+export async function forgetBooked(ctx: DomainContext, appointment: Appointment): Promise<void> {
   await ctx.liveState
     .clearBooked({ staffId: appointment.staffId, appointmentIds: [appointment.id] })
     .catch(() => undefined);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
@@ -112,6 +113,13 @@ describe("POST /v1/appointments on the real stack", () => {
       "IDEMPOTENCY_CONFLICT",
       "header.idempotency-key:",
     );
+    // After the Redis claim lapses (60 s), MySQL's record still answers the replay.
+    const claim = createHash("sha256").update(`idempotency:${key}`).digest("hex");
+    await redis.del(`${api.bindings.REDIS_KEY_PREFIX}idem:${claim}`);
+    const late = await book(h, key);
+    expect(late.status).toBe(201);
+    expect(await late.json()).toEqual(firstBody);
+    await expectError(await book(h, key, { notes: "changed again" }), 409, "IDEMPOTENCY_CONFLICT");
   });
 
   it("of 200 concurrent bookings for 20 slots exactly 20 succeed (holds lost with Redis: MySQL decides)", async () => {

@@ -4,7 +4,10 @@ import { fromSqlDateTime, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
 
-/** Sign-in codes and sessions. Hashes only: a database leak reveals no usable code or token. */
+/**
+ * Sign-in codes and sessions, as hashes only. (The code itself is in the email outbox until it is
+ * delivered, then blanked; in development, where the outbox is the mailbox, it stays there.)
+ */
 export class MysqlAuthRepo implements AuthRepo {
   constructor(private readonly db: Client) {}
 

@@ -24,8 +24,12 @@ export class MysqlOutbox implements Outbox {
   }
 
   async markSent(id: string, nowMs: number): Promise<void> {
+    // A delivered sign-in code is not kept: the row stays as a record, without the code.
     await this.db.execute(
-      "UPDATE outbox_emails SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+      `UPDATE outbox_emails SET sent_at = ?, attempts = attempts + 1,
+         subject = IF(kind = 'sign-in-code', 'Your sign-in code', subject),
+         body = IF(kind = 'sign-in-code', '(code delivered; not kept)', body)
+       WHERE id = ?`,
       [toSqlDateTime(nowMs), id],
     );
   }

@@ -33,7 +33,7 @@ import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript } from "./run-script.ts";
 
 /** How long an offer stays checkable after the availability read that published it. */
-export const OFFER_TTL_MS = 15 * 60_000;
+export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua and lua/select_slot.lua
 
 /** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
