@@ -220,6 +220,7 @@ export interface BookingRepo {
   listOutbox(input: {
     limit: number;
     pendingOnly: boolean;
+    to?: string;
   }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
 }
 

@@ -162,9 +162,10 @@ export async function listOutbox({
   input,
 }: {
   ctx: DomainContext;
-  input: { limit: number; pendingOnly: boolean };
+  input: { limit: number; pendingOnly: boolean; to?: string | undefined };
 }) {
-  return ctx.bookings.listOutbox(input);
+  const { to, ...rest } = input;
+  return ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
 }
 
 function appointmentNotFound(): DomainError {

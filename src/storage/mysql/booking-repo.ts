@@ -340,10 +340,15 @@ export class MysqlBookingRepo implements BookingRepo {
     return (rows as Row[]).map(toAppointment);
   }
 
-  async listOutbox(input: { limit: number; pendingOnly: boolean }) {
+  async listOutbox(input: { limit: number; pendingOnly: boolean; to?: string }) {
+    const where = [
+      ...(input.pendingOnly ? ["sent_at IS NULL"] : []),
+      ...(input.to !== undefined ? ["to_email = ?"] : []),
+    ];
     const { rows } = await this.db.execute(
-      `SELECT id, to_email, subject, body, kind, created_at, sent_at FROM outbox_emails ${input.pendingOnly ? "WHERE sent_at IS NULL" : ""}
+      `SELECT id, to_email, subject, body, kind, created_at, sent_at FROM outbox_emails ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY created_at DESC, id LIMIT ${Math.max(1, Math.min(500, Math.floor(input.limit)))}`,
+      input.to !== undefined ? [input.to.toLowerCase()] : [],
     );
     return (rows as Row[]).map((row) => ({
       id: String(row.id),

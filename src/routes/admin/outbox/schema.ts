@@ -16,6 +16,11 @@ export const OutboxQuery = z.strictObject({
     .default("false")
     .transform((value) => value === "true")
     .openapi({ description: "Only emails not sent yet.", example: "false" }),
+  to: z
+    .email()
+    .max(320)
+    .optional()
+    .openapi({ description: "Only emails to this address.", example: "mia@example.com" }),
 });
 
 export const OutboxEmailSchema = z
