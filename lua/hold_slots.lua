@@ -15,8 +15,9 @@
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
 --
--- Reply: {"ok", holdKey, expiresAtMs, endMs1, …}
---      | {"existing", holdKey, expiresAtMs, endMs1, …}   (same client, same slots: token rotated)
+-- Reply: {"ok", holdKey, expiresAtMs, then per requested slot: endMs, cellStart, cellEnd}
+--      | {"existing", holdKey, expiresAtMs, …the same per slot…}   (same client, same slots:
+--        same hold, token rotated)
 --      | {"held", untilMs} | {"booked", untilMs}
 --      | {"unavailable", index, reason} | {"overlap", i, j}
 local CELL, OFFER_TTL = 300000, 900000
@@ -114,13 +115,21 @@ if sameHold then
   local same = count == n
   for _, slot in ipairs(slots) do same = same and mineStarts[fmt(slot.startMs / 60000)] == true end
   if not same then return {"held", first[6]} end
-  local reply = {"existing", sameHold, first[6]}
+  local byStart = {}
   for i = 0, count - 1 do
     local f = "h:" .. sameHold .. ":" .. i
     local v = split(redis.call("HGET", KEYS[1], f))
     v[8] = tokenHash
     redis.call("HSET", KEYS[1], f, table.concat(v, "|"))
+    byStart[v[3]] = v
+  end
+  -- Answer in the order of this request, which may differ from the order the hold was made in.
+  local reply = {"existing", sameHold, first[6]}
+  for _, slot in ipairs(slots) do
+    local v = byStart[fmt(slot.startMs / 60000)]
     reply[#reply + 1] = fmt(tonumber(v[4]) * 60000)
+    reply[#reply + 1] = v[1]
+    reply[#reply + 1] = v[2]
   end
   return reply
 end
@@ -132,6 +141,8 @@ for i, slot in ipairs(slots) do
     slot.offsetMin, fmt(expiresAt), clientTag, tokenHash, fmt(now + capMs), fmt(ttlMs / 1000), tostring(n)}, "|")
   redis.call("HSET", KEYS[1], "h:" .. holdKey .. ":" .. (i - 1), value)
   reply[#reply + 1] = fmt(slot.endMs)
+  reply[#reply + 1] = fmt(slot.cellStart)
+  reply[#reply + 1] = fmt(slot.cellEnd)
 end
 -- The hash lives as long as its longest-lived entry could (a hold extended to its cap).
 if redis.call("PTTL", KEYS[1]) < capMs then redis.call("PEXPIRE", KEYS[1], capMs) end

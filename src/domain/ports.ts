@@ -168,12 +168,18 @@ export interface LiveStateStore {
    */
   beginBooking(input: {
     staffId: string;
-    serviceId: string;
     holdKey: string;
     tokenHash: string;
     clientTag: string;
     idempotency: { keyHash: string; bodyHash: string } | null;
-    slots: { startMs: number; offsetMin: number; appointmentId: string }[];
+    slots: {
+      startMs: number;
+      endMs: number;
+      cellStart: number;
+      cellEnd: number;
+      offsetMin: number;
+      appointmentId: string;
+    }[];
     nowMs: number;
   }): Promise<BeginBookingOutcome>;
   /** Drops the booked entries of appointments that were cancelled or moved (best effort). */

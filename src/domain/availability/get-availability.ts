@@ -5,7 +5,7 @@ import type { LiveCells } from "../live/types.ts";
 import type { AvailabilityData, DomainContext } from "../ports.ts";
 import { daysBetween } from "../time/zoned-time.ts";
 import { computeAvailability } from "./compute-availability.ts";
-import type { AvailabilityDay } from "./types.ts";
+import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
 
 /** SPEC.md section 5: at most 31 days per call. */
 export const MAX_AVAILABILITY_DAYS = 31;
@@ -61,20 +61,8 @@ export async function getAvailability({
     );
   }
   const nowMs = ctx.clock.nowMs();
-  const { settings } = data;
-  const staff = data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone }));
-  const days = computeAvailability({
-    service: data.service,
-    staff,
-    closures: data.closures.map(({ startDate, endDate }) => ({ startDate, endDate })),
-    businessTimeZone: settings.timeZone,
-    slotIntervalMin: settings.slotIntervalMin,
-    minNoticeMin: settings.minNoticeMin,
-    horizonDays: settings.horizonDays,
-    fromDate: input.fromDate,
-    toDate: input.toDate,
-    nowMs,
-  });
+  const { staff, query } = engineQuery(data, input.fromDate, input.toDate, nowMs);
+  const days = computeAvailability(query);
   const cells = await liveCells(ctx, data, staff, days, clientId, nowMs).catch((error: unknown) => {
     // Live states are advisory here: bookings come from SQL. A live-state failure must not fail
     // availability, so the slots are answered without holds and markers (and without publishing
@@ -93,6 +81,33 @@ export async function getAvailability({
     date: day.date,
     slots: day.slots.map((slot) => overlaySlot(slot, byStaff.get(slot.staffId) ?? [])),
   }));
+}
+
+/**
+ * The engine's query for loaded data: settings applied, staff on their own zone or the
+ * business's. Shared by availability and the "nearby slots" of a refused booking.
+ */
+export function engineQuery(
+  data: AvailabilityData,
+  fromDate: string,
+  toDate: string,
+  nowMs: number,
+) {
+  const { settings } = data;
+  const staff = data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone }));
+  const query: AvailabilityQuery = {
+    service: data.service,
+    staff,
+    closures: data.closures.map(({ startDate, endDate }) => ({ startDate, endDate })),
+    businessTimeZone: settings.timeZone,
+    slotIntervalMin: settings.slotIntervalMin,
+    minNoticeMin: settings.minNoticeMin,
+    horizonDays: settings.horizonDays,
+    fromDate,
+    toDate,
+    nowMs,
+  };
+  return { staff, query };
 }
 
 async function liveCells(

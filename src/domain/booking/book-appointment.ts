@@ -7,7 +7,11 @@ import { sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { parseHoldId } from "../live/hold-id.ts";
-import { manageTokenFor as deriveManageToken, verifyHoldToken } from "../live/hold-token.ts";
+import {
+  manageTokenFor as deriveManageToken,
+  holdSecretOf,
+  verifyHoldToken,
+} from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
 import type { DomainContext } from "../ports.ts";
@@ -39,7 +43,8 @@ export async function resolveHold(ctx: DomainContext, holdId: string, holdToken:
   const parsed = parseHoldId(holdId);
   const claim = parsed ? await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken) : null;
   if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
-  return { ...parsed, claim, tokenHash: await hashToken(holdToken) };
+  const tokenHash = await hashToken(holdSecretOf(holdToken));
+  return { ...parsed, claim, tokenHash, startsMs: claim.slots.map((slot) => slot.startMs) };
 }
 
 /** Redis's half of a booking, for the slots the hold token claims (lua/begin_booking.lua). */
@@ -52,13 +57,12 @@ export function beginFromHold(
 ): Promise<BeginBookingOutcome> {
   return ctx.liveState.beginBooking({
     staffId: hold.staffId,
-    serviceId: hold.claim.serviceId,
     holdKey: hold.holdKey,
     tokenHash: hold.tokenHash,
     clientTag: "",
     idempotency,
-    slots: hold.claim.startsMs.map((startMs, i) => ({
-      startMs,
+    slots: hold.claim.slots.map((slot, i) => ({
+      ...slot,
       offsetMin: hold.claim.offsetMin,
       appointmentId: appointmentIds[i] ?? "",
     })),
@@ -79,7 +83,7 @@ export async function bookAppointment({
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
   const nowMs = ctx.clock.nowMs();
-  const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
+  const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, { keyHash, bodyHash }, nowMs);
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
   if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
@@ -105,7 +109,7 @@ export async function bookAppointment({
       staffId: hold.staffId,
       serviceId: hold.claim.serviceId,
       appointmentIds,
-      startsMs: hold.claim.startsMs,
+      startsMs: hold.startsMs,
       customer: input.customer,
       notes: input.notes,
       manageTokenHash: await hashToken(manageToken),
@@ -136,7 +140,7 @@ export async function bookAppointment({
         ctx,
         hold.claim.serviceId,
         hold.staffId,
-        hold.claim.startsMs[0] ?? nowMs,
+        hold.startsMs[0] ?? nowMs,
         hold.claim.offsetMin,
       ),
     };

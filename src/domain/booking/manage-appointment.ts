@@ -106,7 +106,7 @@ export async function rescheduleAppointment({
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
-  const appointmentIds = hold.claim.startsMs.map(() => newId("apt"));
+  const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
@@ -128,7 +128,7 @@ export async function rescheduleAppointment({
       staffId: hold.staffId,
       serviceId: hold.claim.serviceId,
       appointmentIds,
-      startsMs: hold.claim.startsMs,
+      startsMs: hold.startsMs,
       customer: old.customer,
       notes: old.notes,
       manageTokenHash: old.manageTokenHash,
@@ -160,7 +160,7 @@ export async function rescheduleAppointment({
             ctx,
             hold.claim.serviceId,
             hold.staffId,
-            hold.claim.startsMs[0] ?? nowMs,
+            hold.startsMs[0] ?? nowMs,
             hold.claim.offsetMin,
           ),
         },

@@ -1,4 +1,5 @@
 import { computeAvailability } from "../availability/compute-availability.ts";
+import { engineQuery } from "../availability/get-availability.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { addDays } from "../time/zoned-time.ts";
@@ -19,19 +20,9 @@ export async function nearbySlots(
     .load({ serviceId, staffId, fromDate: addDays(date, -1), toDate: addDays(date, 1) })
     .catch(() => null);
   if (!data) return [];
-  const { settings } = data;
-  const days = computeAvailability({
-    service: data.service,
-    staff: data.staff.map((s) => ({ ...s, timeZone: s.timeZone ?? settings.timeZone })),
-    closures: data.closures,
-    businessTimeZone: settings.timeZone,
-    slotIntervalMin: settings.slotIntervalMin,
-    minNoticeMin: settings.minNoticeMin,
-    horizonDays: settings.horizonDays,
-    fromDate: addDays(date, -1),
-    toDate: addDays(date, 1),
-    nowMs: ctx.clock.nowMs(),
-  });
+  const days = computeAvailability(
+    engineQuery(data, addDays(date, -1), addDays(date, 1), ctx.clock.nowMs()).query,
+  );
   return days
     .flatMap((day) => day.slots)
     .filter((slot) => slot.state === "available")

@@ -2,7 +2,7 @@ import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
-import { signHoldToken } from "./hold-token.ts";
+import { newHoldSecret, signHoldToken } from "./hold-token.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
 
@@ -47,18 +47,13 @@ export async function holdSlots({
       ? "body.start"
       : `${input.field}[${i}].start`;
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
-  const holdToken = await signHoldToken(ctx.secrets.holdTokenKey, {
-    staffId: first.staffId,
-    serviceId: first.serviceId,
-    startsMs: refs.map((ref) => ref.startMs),
-    offsetMin: refs[0]?.offsetMin ?? 0,
-  });
+  const holdSecret = newHoldSecret();
   const outcome = await ctx.liveState.hold({
     serviceId: first.serviceId,
     staffId: first.staffId,
     clientTag: await clientTag(input.clientId),
     holdKey: newHoldKey(),
-    tokenHash: await hashToken(holdToken),
+    tokenHash: await hashToken(holdSecret),
     slots: refs,
     nowMs: ctx.clock.nowMs(),
   });
@@ -70,6 +65,16 @@ export async function holdSlots({
   if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
+  // Signed after the script: the claim carries the cells the script computed for each slot.
+  const holdToken = await signHoldToken(ctx.secrets.holdTokenKey, holdSecret, {
+    staffId: first.staffId,
+    serviceId: first.serviceId,
+    slots: refs.map((ref, i) => {
+      const granted = outcome.slots[i] ?? { endMs: ref.startMs, cellStart: 0, cellEnd: 0 };
+      return { startMs: ref.startMs, ...granted };
+    }),
+    offsetMin: refs[0]?.offsetMin ?? 0,
+  });
   return {
     holdId: formatHoldId(outcome.holdKey, first.staffId),
     holdToken,
@@ -79,7 +84,7 @@ export async function holdSlots({
       serviceId: first.serviceId,
       staffId: first.staffId,
       start: formatWithOffset(ref.startMs, ref.offsetMin),
-      end: formatWithOffset(outcome.endMs[i] ?? ref.startMs, ref.offsetMin),
+      end: formatWithOffset(outcome.slots[i]?.endMs ?? ref.startMs, ref.offsetMin),
     })),
   };
 }

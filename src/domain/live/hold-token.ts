@@ -1,17 +1,24 @@
 /**
- * Hold tokens are signed claims: `<random>.<claim>.<mac>`. The random part (144 bits) makes each
- * token unique; the claim names the hold's staff member, service and slot starts; the MAC
- * (HMAC-SHA-256, 128 bits) proves the server issued it. So a holder whose hold expired, or was
- * lost with Redis, can still book while the slot is free: the token alone says which slots it
- * was granted. Only a hash of the whole token is stored.
+ * Hold tokens are signed claims: `<secret>.<claim>.<mac>`. The secret part (144 random bits) is
+ * what Redis stores, as a hash, and what extend and release check; the claim names the hold's
+ * staff member, service and slots with their occupied cells; the MAC (HMAC-SHA-256, 128 bits)
+ * proves the server issued it. So a holder whose hold expired, or was lost with Redis, can still
+ * book while the slot is free, and the booking still knows exactly which cells to check.
  */
 import { base64url, fromBase64url, hmacSha256 } from "../crypto.ts";
+
+export interface ClaimedSlot {
+  startMs: number;
+  endMs: number;
+  /** The occupied 5-minute cells, buffers included: [cellStart, cellEnd). */
+  cellStart: number;
+  cellEnd: number;
+}
 
 export interface HoldClaim {
   staffId: string;
   serviceId: string;
-  /** Slot starts, in ms since the epoch. */
-  startsMs: number[];
+  slots: ClaimedSlot[];
   /** The UTC offset the slots were named with (the staff member's), for answers. */
   offsetMin: number;
 }
@@ -22,46 +29,62 @@ async function mac(secret: string, message: string): Promise<string> {
   return base64url((await hmacSha256(secret, message)).slice(0, 16));
 }
 
-export async function signHoldToken(secret: string, claim: HoldClaim): Promise<string> {
-  const random = base64url(crypto.getRandomValues(new Uint8Array(18)));
+/** The random part of a new hold token; only its hash is stored. */
+export function newHoldSecret(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(18)));
+}
+
+/** The random part of a hold token (what the stored hash is of). */
+export function holdSecretOf(token: string): string {
+  return token.split(".")[0] ?? "";
+}
+
+export async function signHoldToken(
+  key: string,
+  holdSecret: string,
+  claim: HoldClaim,
+): Promise<string> {
+  const slots = claim.slots.map((s) => [
+    s.startMs / 60_000,
+    s.endMs / 60_000,
+    s.cellStart,
+    s.cellEnd,
+  ]);
   const body = base64url(
-    encoder.encode(
-      JSON.stringify([
-        claim.staffId,
-        claim.serviceId,
-        claim.startsMs.map((ms) => ms / 60_000),
-        claim.offsetMin,
-      ]),
-    ),
+    encoder.encode(JSON.stringify([claim.staffId, claim.serviceId, slots, claim.offsetMin])),
   );
-  return `${random}.${body}.${await mac(secret, `hold:${random}.${body}`)}`;
+  return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
+}
+
+function isClaimedSlot(value: unknown): value is [number, number, number, number] {
+  return Array.isArray(value) && value.length === 4 && value.every((n) => Number.isSafeInteger(n));
 }
 
 /** The claim of a token this server signed, or null (malformed, forged or altered). */
-export async function verifyHoldToken(secret: string, token: string): Promise<HoldClaim | null> {
-  const [random, body, signature, extra] = token.split(".");
-  if (!random || !body || !signature || extra !== undefined) return null;
-  const expected = await mac(secret, `hold:${random}.${body}`);
+export async function verifyHoldToken(key: string, token: string): Promise<HoldClaim | null> {
+  const [holdSecret, body, signature, extra] = token.split(".");
+  if (!holdSecret || !body || !signature || extra !== undefined) return null;
+  const expected = await mac(key, `hold:${holdSecret}.${body}`);
   let diff = expected.length ^ signature.length;
   for (let i = 0; i < expected.length; i++)
     diff |= expected.charCodeAt(i) ^ (signature.charCodeAt(i) || 0);
   if (diff !== 0) return null;
   try {
-    const [staffId, serviceId, startsMin, offsetMin] = JSON.parse(fromBase64url(body)) as [
-      string,
-      string,
-      number[],
-      number,
-    ];
+    const [staffId, serviceId, slots, offsetMin] = JSON.parse(fromBase64url(body)) as unknown[];
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
-      !Array.isArray(startsMin) ||
       typeof offsetMin !== "number"
     )
       return null;
-    if (startsMin.length === 0 || startsMin.some((min) => !Number.isSafeInteger(min))) return null;
-    return { staffId, serviceId, startsMs: startsMin.map((min) => min * 60_000), offsetMin };
+    if (!Array.isArray(slots) || slots.length === 0 || !slots.every(isClaimedSlot)) return null;
+    const claimed = slots.map(([start, end, cellStart, cellEnd]) => ({
+      startMs: start * 60_000,
+      endMs: end * 60_000,
+      cellStart,
+      cellEnd,
+    }));
+    return { staffId, serviceId, slots: claimed, offsetMin };
   } catch {
     return null;
   }

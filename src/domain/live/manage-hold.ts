@@ -1,6 +1,7 @@
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { parseHoldId } from "./hold-id.ts";
+import { holdSecretOf } from "./hold-token.ts";
 import { hashToken } from "./tokens.ts";
 
 /** Unknown, expired, or not yours: the same answer, so a hold id alone reveals nothing. */
@@ -11,7 +12,7 @@ function holdNotFound(): DomainError {
 async function resolve(input: { holdId: string; holdToken: string }) {
   const parsed = parseHoldId(input.holdId);
   if (!parsed) throw holdNotFound();
-  return { ...parsed, tokenHash: await hashToken(input.holdToken) };
+  return { ...parsed, tokenHash: await hashToken(holdSecretOf(input.holdToken)) };
 }
 
 /** Extends a hold to now + hold TTL, never past its creation + the extension cap. */

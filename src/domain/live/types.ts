@@ -61,7 +61,8 @@ export type Blocked = { kind: "held"; untilMs: number } | { kind: "booked"; unti
 export interface HoldGranted {
   holdKey: string;
   expiresAtMs: number;
-  endMs: number[];
+  /** Per requested slot, in request order: its end and its occupied cells. */
+  slots: { endMs: number; cellStart: number; cellEnd: number }[];
 }
 
 export type HoldOutcome =

@@ -138,7 +138,11 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok" || kind === "existing") {
-      return { kind, holdKey: String(a), expiresAtMs: int(b), endMs: rest.map(int) };
+      const slots = [];
+      for (let i = 0; i + 2 < rest.length; i += 3) {
+        slots.push({ endMs: int(rest[i]), cellStart: int(rest[i + 1]), cellEnd: int(rest[i + 2]) });
+      }
+      return { kind, holdKey: String(a), expiresAtMs: int(b), slots };
     }
     if (kind === "held") return { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
@@ -182,7 +186,6 @@ export class RedisLiveStateStore implements LiveStateStore {
   ): Promise<BeginBookingOutcome> {
     const keys = [
       this.keys.live(input.staffId),
-      this.keys.offer(input.serviceId, input.staffId),
       this.keys.idempotency(input.idempotency?.keyHash ?? "none"),
     ];
     const args: (string | number)[] = [
@@ -195,7 +198,8 @@ export class RedisLiveStateStore implements LiveStateStore {
       OFFER_TTL_MS,
       input.slots.length,
     ];
-    for (const slot of input.slots) args.push(slot.startMs, slot.offsetMin, slot.appointmentId);
+    for (const s of input.slots)
+      args.push(s.startMs, s.endMs, s.cellStart, s.cellEnd, s.offsetMin, s.appointmentId);
     const reply = await runScript(this.redis, beginBooking, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok")
