@@ -3,11 +3,16 @@
  * several deployments (or test runs) can share a Redis without colliding.
  */
 export class RedisKeys {
-  constructor(private readonly prefix: string) {}
+  constructor(readonly prefix: string) {}
 
   /** The health-check key written and read back by the probe (5 s TTL). */
   health(): string {
     return `${this.prefix}health`;
+  }
+
+  /** The lease held by the failback sync that is running (see src/storage/failover/failback-sync.ts). */
+  syncLock(): string {
+    return `${this.prefix}sync-lock`;
   }
 
   /** One hash per staff member: holds, viewing markers and recent bookings (see lua/hold_slots.lua). */

@@ -1,0 +1,629 @@
+/**
+ * The live-state port on MySQL, used while Redis is down (SPEC.md section 4), with the same
+ * answers as the Lua scripts for the same state.
+ *
+ * The model (migrations/0005_fallback_live_state.sql):
+ * - `fallback_live` holds the Redis live hash, one row per field, `field` and `value` byte for
+ *   byte (fallback-codec.ts formats them), so failback copies them without translation.
+ * - `fallback_cells` makes holds and recent bookings exclusive: one row per 5-minute cell under
+ *   PRIMARY KEY (staff_id, cell), owned by "h:<holdKey>" or "b:<appointmentId>". A claim is ONE
+ *   multi-row INSERT; a cell someone else owns fails it with errno 1062 and nothing is written.
+ *   Markers own no cells: they never block.
+ * - Every row carries its expiry. Reads skip expired rows; a claim meeting an expired cell runs
+ *   again, deleting exactly that row first. The Cron Trigger deletes the rest.
+ *
+ * Claims INSERT first and read only after a duplicate key: a read or DELETE before the INSERT
+ * would take gap locks on the free cells, and two claims of the same free cells would then
+ * deadlock instead of one winning. Every answer follows the Lua script named in its method.
+ *
+ * About 600 lines: what each script does in one atomic step takes a transaction of several
+ * statements here; the pure parts (value formats, offer check, conflict rules) live in
+ * fallback-codec.ts.
+ */
+import type { Client, Transaction } from "@planetscale/database";
+import type {
+  BeginBookingOutcome,
+  HoldOutcome,
+  LiveCells,
+  LiveEntry,
+  LiveEntryDump,
+  SelectOutcome,
+} from "../../domain/live/types.ts";
+import type { LiveStateStore } from "../../domain/ports.ts";
+import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
+import {
+  type Blocker,
+  bookedField,
+  type CheckedSlot,
+  candidateDates,
+  cellParts,
+  cellsOf,
+  checkSlots,
+  decodeEntry,
+  decodeLive,
+  type Entry,
+  encodeLive,
+  encodeMeta,
+  fmt,
+  holdConflict,
+  holdField,
+  holdParts,
+  kindOf,
+  type LiveValue,
+  type Offer,
+  offerOf,
+  overlaps,
+  ownerOf,
+  pairsOf,
+  splitField,
+  toDump,
+  toLiveEntry,
+  withPart,
+} from "./fallback-codec.ts";
+import { isDuplicateKey, isRetryableConflict, toInt } from "./sql-values.ts";
+
+type Row = Record<string, unknown>;
+type Sql = Pick<Transaction, "execute">;
+type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
+
+const SCAN_STAFF_PER_PAGE = 50;
+const ATTEMPTS = 5;
+
+const marks = (n: number, row = "?") => Array.from({ length: n }, () => row).join(", ");
+
+const toEntry = (row: Row): Entry => decodeEntry(String(row.field), String(row.value));
+const toPair = (row: Row): [string, string] => [String(row.field), String(row.value)];
+
+/** One claimed cell range: a hold's or a booking's slot. */
+interface Claim {
+  owner: string;
+  clientTag: string;
+  expiresAtMs: number;
+  cellStart: number;
+  cellEnd: number;
+}
+
+/** A row of fallback_cells. */
+interface CellRow extends Blocker {
+  cell: number;
+}
+
+/** An answer that rolls the transaction back (nothing written) and is returned as is. */
+class Rollback extends Error {
+  constructor(readonly outcome: unknown) {
+    super("rollback");
+  }
+}
+
+/** The transaction must run again from the start, after `before` (e.g. deleting dead rows). */
+class RunAgain extends Error {
+  constructor(readonly before?: (db: Client) => Promise<void>) {
+    super("run again");
+  }
+}
+
+/**
+ * Runs `fn` in ONE transaction. `answer(x)` rolls it back and returns x. A deadlock victim (InnoDB
+ * rolled it back whole) or a RunAgain runs again; the rerun meets the winner's cells.
+ */
+async function inTransaction<T>(
+  db: Client,
+  fn: (tx: Transaction, answer: (outcome: T) => never) => Promise<T>,
+): Promise<T> {
+  const answer = (outcome: T): never => {
+    throw new Rollback(outcome);
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => fn(tx, answer));
+    } catch (error) {
+      if (error instanceof Rollback) return error.outcome as T;
+      const again = error instanceof RunAgain || isRetryableConflict(error);
+      if (!again || attempt === ATTEMPTS) throw error;
+      if (error instanceof RunAgain) await error.before?.(db);
+    }
+  }
+}
+
+/** Inserts or overwrites live rows in one statement; the filter columns come from the value. */
+async function upsertLive(
+  sql: Sql,
+  scope: string,
+  staffId: string,
+  rows: [string, string][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.execute(
+    `INSERT INTO fallback_live (scope, staff_id, field, value, kind, client_tag, cell_start, cell_end, start_ms, end_ms, expires_at_ms)
+     VALUES ${marks(rows.length, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")}
+     ON DUPLICATE KEY UPDATE scope = VALUES(scope), value = VALUES(value), kind = VALUES(kind), client_tag = VALUES(client_tag),
+       cell_start = VALUES(cell_start), cell_end = VALUES(cell_end), start_ms = VALUES(start_ms),
+       end_ms = VALUES(end_ms), expires_at_ms = VALUES(expires_at_ms)`,
+    rows.flatMap(([field, value]) => {
+      const v = decodeLive(value);
+      const { code } = splitField(field);
+      const ms = [v.startMin * 60_000, v.endMin * 60_000, v.expiresAtMs];
+      return [scope, staffId, field, value, code, v.clientTag, v.cellStart, v.cellEnd, ...ms];
+    }),
+  );
+}
+
+/**
+ * ONE multi-row INSERT of every cell of every claim, in ascending cell order so that concurrent
+ * claims lock cells in one order. The line that closes the race: a cell another owner has fails
+ * the whole statement with 1062 (false). `keep` leaves owned cells alone instead (restores).
+ */
+async function insertCells(
+  tx: Sql,
+  staffId: string,
+  claims: Claim[],
+  keep = false,
+): Promise<boolean> {
+  const rows = claims
+    .flatMap((c) => cellsOf(c).map((cell) => [staffId, cell, c.owner, c.clientTag, c.expiresAtMs]))
+    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  if (rows.length === 0) return true;
+  try {
+    await tx.execute(
+      `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(rows.length, "(?, ?, ?, ?, ?)")}${keep ? " ON DUPLICATE KEY UPDATE cell = cell" : ""}`,
+      rows.flat(),
+    );
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Claims the cells; returns the unexpired rows in the way ([] = claimed), sorted by owner ("b:"
+ * first). When only expired rows are in the way, they are deleted in a statement of their own
+ * (dead rows need no transaction) and the transaction runs again: deleting them inside it, next
+ * to the INSERT, makes concurrent claims deadlock on the owner index.
+ */
+async function claimCells(
+  tx: Sql,
+  staffId: string,
+  claims: Claim[],
+  nowMs: number,
+): Promise<CellRow[]> {
+  if (await insertCells(tx, staffId, claims)) return [];
+  const cells = claims.flatMap(cellsOf);
+  const { rows } = await tx.execute(
+    `SELECT cell, owner, client_tag, expires_at_ms FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)}) ORDER BY owner, cell`,
+    [staffId, ...cells],
+  );
+  const found = (rows as Row[]).map((r) => ({
+    cell: toInt(r.cell),
+    owner: String(r.owner),
+    clientTag: String(r.client_tag),
+    expiresAtMs: toInt(r.expires_at_ms),
+  }));
+  const blockers = found.filter((r) => r.expiresAtMs > nowMs);
+  if (blockers.length > 0 || found.length === 0) return blockers;
+  throw new RunAgain(async (db) => {
+    await db.execute(
+      `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(found.length)}) AND expires_at_ms <= ?`,
+      [staffId, ...found.map((r) => r.cell), nowMs],
+    );
+  });
+}
+
+/** A hold's fields 0…n−1 (n from field 0), locked until the transaction ends; null without field 0. */
+async function lockHold(tx: Sql, staffId: string, holdKey: string) {
+  const { rows } = await tx.execute(
+    "SELECT field, value FROM fallback_live WHERE staff_id = ? AND field LIKE ? FOR UPDATE",
+    [staffId, `h:${holdKey.replace(/[\\%_]/g, "\\$&")}:%`],
+  );
+  const byField = new Map((rows as Row[]).map((r) => [String(r.field), toEntry(r)]));
+  const head = byField.get(holdField(holdKey, 0));
+  if (!head) return null;
+  const parts = holdParts(head.live);
+  const entries: Entry[] = [];
+  for (let i = 0; i < parts.n; i++) {
+    const entry = byField.get(holdField(holdKey, i));
+    if (entry) entries.push(entry);
+  }
+  return { head: head.live, ...parts, entries, owner: ownerOf(head.field) };
+}
+
+/** Deletes one owner's live rows and cells. */
+async function deleteOwned(tx: Sql, staffId: string, owner: string, entries: Entry[]) {
+  if (entries.length === 0) return;
+  await tx.execute(
+    `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(entries.length)})`,
+    [staffId, ...entries.map((e) => e.field)],
+  );
+  const cells = entries.flatMap((e) => cellsOf(e.live));
+  await tx.execute(
+    `DELETE FROM fallback_cells WHERE staff_id = ? AND owner = ? AND cell IN (${marks(cells.length)})`,
+    [staffId, owner, ...cells],
+  );
+}
+
+export class MysqlFallbackLiveStateStore implements LiveStateStore {
+  /** `scope`: the deployment's REDIS_KEY_PREFIX; rows carry it so each deployment's sync takes its own. */
+  constructor(
+    private readonly db: Client,
+    private readonly scope: string,
+  ) {}
+
+  /** Two round trips: one upsert of every offer row, one read of every staff member's rows. */
+  async overlay(input: In<"overlay">): Promise<LiveCells[][]> {
+    if (input.staff.length === 0) return [];
+    const expiresAtMs = input.nowMs + OFFER_TTL_MS;
+    const offers = input.staff.flatMap((s) => [
+      [this.scope, input.serviceId, s.staffId, "meta", encodeMeta(input.meta), expiresAtMs],
+      ...s.days.map((d) => [
+        this.scope,
+        input.serviceId,
+        s.staffId,
+        d.date,
+        `${input.nowMs}|${d.baseMs}|${d.bitmapHex}`,
+        expiresAtMs,
+      ]),
+    ]);
+    await this.db.execute(
+      `INSERT INTO fallback_offers (scope, service_id, staff_id, field, value, expires_at_ms) VALUES ${marks(offers.length, "(?, ?, ?, ?, ?, ?)")}
+       ON DUPLICATE KEY UPDATE scope = VALUES(scope), value = VALUES(value), expires_at_ms = VALUES(expires_at_ms)`,
+      offers.flat(),
+    );
+    const ids = input.staff.map((s) => s.staffId);
+    const { rows } = await this.db.execute(
+      `SELECT staff_id, field, value FROM fallback_live WHERE staff_id IN (${marks(ids.length)}) AND expires_at_ms > ? ORDER BY staff_id, field`,
+      [...ids, input.nowMs],
+    );
+    return ids.map((staffId) =>
+      (rows as Row[])
+        .filter((r) => String(r.staff_id) === staffId)
+        .map(toEntry)
+        .map(({ code, live }) => ({
+          kind: kindOf(code),
+          mine: input.clientTag !== null && live.clientTag === input.clientTag,
+          cellStart: live.cellStart,
+          cellEnd: live.cellEnd,
+        })),
+    );
+  }
+
+  /** Two round trips: the offer and the live rows in one read, then the marker upsert. */
+  async select(input: In<"select">): Promise<SelectOutcome> {
+    const { slot, staffId, clientTag, nowMs } = input;
+    const dates = candidateDates(slot);
+    const { rows } = await this.db.execute(
+      `SELECT 'offer' AS source, field, value FROM fallback_offers
+         WHERE service_id = ? AND staff_id = ? AND field IN ('meta', ?, ?, ?) AND expires_at_ms > ?
+       UNION ALL
+       SELECT 'live', field, value FROM fallback_live WHERE staff_id = ? AND kind <> 'v' AND expires_at_ms > ?
+       ORDER BY source, field`,
+      [input.serviceId, staffId, ...dates, nowMs, staffId, nowMs],
+    );
+    const offerRows = (rows as Row[]).filter((r) => r.source === "offer").map(toPair);
+    const check = checkSlots(offerOf(offerRows), [slot], nowMs);
+    if (check.kind === "unavailable") return { kind: check.kind, reason: check.reason };
+    if (check.kind === "overlap") throw new Error("select: one slot cannot overlap itself");
+    const checked = check.slots[0] as CheckedSlot;
+    // A plain read decides, not a lock: markers never block anyone, so a hold committed between
+    // this read and the upsert below costs only a marker the next heartbeat shows as held.
+    const blocker = (rows as Row[])
+      .filter((r) => r.source === "live")
+      .map(toEntry)
+      .find((e) => e.live.clientTag !== clientTag && overlaps(e.live, checked));
+    if (blocker)
+      return { kind: blocker.code === "b" ? "booked" : "held", untilMs: blocker.live.expiresAtMs };
+    const expiresAtMs = nowMs + check.viewingMs;
+    await upsertLive(this.db, this.scope, staffId, [
+      [
+        `v:${clientTag}`,
+        encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
+      ],
+    ]);
+    return { kind: "ok", expiresAtMs, endMs: checked.endMs };
+  }
+
+  /** Happy path five round trips: offer read, BEGIN, cells INSERT, live INSERT, COMMIT. */
+  async hold(input: In<"hold">): Promise<HoldOutcome> {
+    const { staffId, holdKey, clientTag, tokenHash, nowMs } = input;
+    const check = checkSlots(await this.readOffer(input), input.slots, nowMs);
+    if (check.kind !== "checked") return check;
+    const expiresAtMs = nowMs + check.ttlMs;
+    const owner = `h:${holdKey}`;
+    return inTransaction<HoldOutcome>(this.db, async (tx, answer) => {
+      const claims = check.slots.map((s) => ({ owner, clientTag, expiresAtMs, ...s }));
+      const blockers = await claimCells(tx, staffId, claims, nowMs);
+      if (blockers.length > 0) return this.holdRefused(tx, input, check.slots, blockers, answer);
+      const n = check.slots.length;
+      await upsertLive(
+        tx,
+        this.scope,
+        staffId,
+        check.slots.map((s, i) => [
+          holdField(holdKey, i),
+          encodeLive([
+            ...cellParts(s),
+            expiresAtMs,
+            clientTag,
+            tokenHash,
+            nowMs + check.capMs,
+            check.ttlMs / 1000,
+            n,
+          ]),
+        ]),
+      );
+      return { kind: "ok", holdKey, expiresAtMs, slots: check.slots.map(slotAnswer) };
+    });
+  }
+
+  /** hold_slots.lua's answer when cells are in the way (see holdConflict); "existing" commits. */
+  private async holdRefused(
+    tx: Transaction,
+    input: In<"hold">,
+    slots: CheckedSlot[],
+    blockers: CellRow[],
+    answer: (outcome: HoldOutcome) => never,
+  ): Promise<HoldOutcome> {
+    const conflict = holdConflict(blockers, input.clientTag);
+    if (conflict.kind !== "same") return answer(conflict);
+    const sameHold = conflict.holdKey;
+    const hold = await lockHold(tx, input.staffId, sameHold);
+    if (!hold) throw new RunAgain();
+    const mine = hold.entries.filter((e) => slots.some((s) => overlaps(e.live, s)));
+    const same =
+      hold.n === slots.length &&
+      slots.every((s) => mine.some((e) => fmt(s.startMs / 60_000) === e.live.parts[2]));
+    if (!same) return answer({ kind: "held", untilMs: hold.head.expiresAtMs });
+    await upsertLive(
+      tx,
+      this.scope,
+      input.staffId,
+      hold.entries.map((e) => [e.field, withPart(e.live, 7, input.tokenHash)]),
+    );
+    // Answer in the order of this request, which may differ from the order the hold was made in.
+    const byStart = new Map(hold.entries.map((e) => [e.live.parts[2], e.live]));
+    return {
+      kind: "existing",
+      holdKey: sameHold,
+      expiresAtMs: hold.head.expiresAtMs,
+      slots: slots.map((s) => {
+        const v = byStart.get(fmt(s.startMs / 60_000)) as LiveValue;
+        return { endMs: v.endMin * 60_000, cellStart: v.cellStart, cellEnd: v.cellEnd };
+      }),
+    };
+  }
+
+  /** Five round trips (BEGIN, locking read, live upsert, cells UPDATE, COMMIT); three if unchanged. */
+  async extend(input: In<"extend">): Promise<{ expiresAtMs: number; capped: boolean } | null> {
+    return inTransaction(this.db, async (tx) => {
+      const hold = await lockHold(tx, input.staffId, input.holdKey);
+      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
+        return null;
+      const current = hold.head.expiresAtMs;
+      const expiresAtMs = Math.max(Math.min(input.nowMs + hold.ttlMs, hold.capAtMs), current);
+      if (expiresAtMs !== current) {
+        const text = fmt(expiresAtMs);
+        await upsertLive(
+          tx,
+          this.scope,
+          input.staffId,
+          hold.entries.map((e) => [e.field, withPart(e.live, 5, text)]),
+        );
+        const cells = hold.entries.flatMap((e) => cellsOf(e.live));
+        await tx.execute(
+          `UPDATE fallback_cells SET expires_at_ms = ? WHERE staff_id = ? AND owner = ? AND cell IN (${marks(cells.length)})`,
+          [expiresAtMs, input.staffId, hold.owner, ...cells],
+        );
+      }
+      return { expiresAtMs, capped: expiresAtMs >= hold.capAtMs };
+    });
+  }
+
+  /** Five round trips: BEGIN, locking read, two DELETEs, COMMIT. */
+  async release(input: In<"release">): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const hold = await lockHold(tx, input.staffId, input.holdKey);
+      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
+        return false;
+      await deleteOwned(tx, input.staffId, hold.owner, hold.entries);
+      return true;
+    });
+  }
+
+  /** Two round trips: the read of the window, and the marker refresh (or its delete before). */
+  async heartbeat(input: In<"heartbeat">): Promise<LiveEntry[]> {
+    const { staffId, clientTag, nowMs } = input;
+    const markerField = `v:${clientTag}`;
+    if (!input.keepViewing)
+      await this.db.execute("DELETE FROM fallback_live WHERE staff_id = ? AND field = ?", [
+        staffId,
+        markerField,
+      ]);
+    const { rows } = await this.db.execute(
+      `SELECT field, value FROM fallback_live WHERE staff_id = ?
+         AND (field = ? OR (expires_at_ms > ? AND start_ms < ? AND end_ms > ?)) ORDER BY field`,
+      [staffId, markerField, nowMs, input.toMs, input.fromMs],
+    );
+    const entries = (rows as Row[]).map(toEntry);
+    const marker = entries.find((e) => e.field === markerField);
+    if (marker && marker.live.expiresAtMs > nowMs) {
+      const expiresAtMs = nowMs + Number(marker.live.parts[7]) * 1000;
+      const value = withPart(marker.live, 5, fmt(expiresAtMs));
+      // Compare-and-set: a selection made meanwhile (a newer marker) is not overwritten.
+      await this.db.execute(
+        "UPDATE fallback_live SET value = ?, expires_at_ms = ? WHERE staff_id = ? AND field = ? AND value = ?",
+        [value, expiresAtMs, staffId, markerField, marker.live.parts.join("|")],
+      );
+      marker.live = decodeLive(value);
+    }
+    return entries
+      .filter((e) => e.live.expiresAtMs > nowMs)
+      .map((e) => toLiveEntry(e, clientTag))
+      .filter((e) => e.startMs < input.toMs && e.endMs > input.fromMs);
+  }
+
+  /**
+   * begin_booking.lua in ONE transaction, in the script's order: the Idempotency-Key claim, the
+   * caller's own hold, the cells (the booked cells' INSERT decides), then the booked rows. Any
+   * answer but "ok" rolls everything back. Happy path with a hold and a key: eight round trips.
+   */
+  async beginBooking(input: In<"beginBooking">): Promise<BeginBookingOutcome> {
+    const { staffId, nowMs } = input;
+    return inTransaction<BeginBookingOutcome>(this.db, async (tx, answer) => {
+      if (input.idempotency) {
+        const seen = await claimIdempotency(tx, this.scope, input.idempotency, nowMs);
+        if (seen) return answer({ kind: seen });
+      }
+      const found = await lockHold(tx, staffId, input.holdKey);
+      const hold = found && found.head.expiresAtMs > nowMs ? found : null;
+      const own = hold !== null;
+      if (hold && hold.tokenHash !== input.tokenHash) return answer({ kind: "wrong-token" });
+      const clientTag = hold ? hold.head.clientTag : input.clientTag;
+      if (hold) await deleteOwned(tx, staffId, hold.owner, hold.entries);
+      const expiresAtMs = nowMs + OFFER_TTL_MS;
+      const claims = input.slots.map((s) => ({
+        owner: ownerOf(bookedField(s.appointmentId)),
+        clientTag,
+        expiresAtMs,
+        ...s,
+      }));
+      const [blocker] = await claimCells(tx, staffId, claims, nowMs);
+      if (blocker) {
+        const kind = splitField(blocker.owner).code === "b" ? "booked" : "held";
+        return answer({ kind, untilMs: blocker.expiresAtMs, ownHold: own });
+      }
+      await upsertLive(
+        tx,
+        this.scope,
+        staffId,
+        input.slots.map((s) => [
+          bookedField(s.appointmentId),
+          encodeLive([...cellParts(s), expiresAtMs, clientTag]),
+        ]),
+      );
+      const restore = hold ? hold.entries.flatMap((e) => [e.field, e.live.parts.join("|")]) : [];
+      return { kind: "ok", ownHold: own, restore };
+    });
+  }
+
+  async clearBooked(input: In<"clearBooked">): Promise<void> {
+    await this.abortBooking({ ...input, idempotencyKeyHash: null, restore: [] });
+  }
+
+  /**
+   * Undoes beginBooking in ONE transaction: the booked rows and cells go, the hold comes back as
+   * it was (its cells were the booking's a moment ago; a restore never takes a cell from anyone),
+   * and the Idempotency-Key claim is freed. Up to seven round trips.
+   */
+  async abortBooking(input: In<"abortBooking">): Promise<void> {
+    const { staffId } = input;
+    const booked = input.appointmentIds.map(bookedField);
+    const restore = pairsOf(input.restore);
+    const claims = restore.map(([field, value]) => ({
+      owner: ownerOf(field),
+      ...decodeLive(value),
+    }));
+    await inTransaction(this.db, async (tx) => {
+      if (booked.length > 0) {
+        await tx.execute(
+          `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(booked.length)})`,
+          [staffId, ...booked],
+        );
+        await tx.execute(
+          `DELETE FROM fallback_cells WHERE staff_id = ? AND owner IN (${marks(booked.length)})`,
+          [staffId, ...booked.map(ownerOf)],
+        );
+      }
+      await upsertLive(tx, this.scope, staffId, restore);
+      await insertCells(tx, staffId, claims, true);
+      if (input.idempotencyKeyHash)
+        await tx.execute("DELETE FROM fallback_idempotency WHERE key_hash = ?", [
+          input.idempotencyKeyHash,
+        ]);
+    });
+  }
+
+  /**
+   * A page of whole staff members, walked in the order of a 48-bit hash of the staff id (like
+   * SCAN, by hash): the admin route accepts only a numeric cursor, and a keyset on the hash never
+   * skips a staff member present for the whole walk. The cursor is the last hash of the page.
+   */
+  async scan(input: {
+    cursor: string;
+    staffId?: string;
+    nowMs: number;
+  }): Promise<{ cursor: string; entries: LiveEntryDump[] }> {
+    const after = Number(input.cursor);
+    if (!Number.isSafeInteger(after) || after < 0) throw new Error("scan: not a cursor");
+    const position = "(CAST(CONV(LEFT(SHA1(staff_id), 12), 16, 10) AS UNSIGNED) + 1)";
+    let last: number | null = null;
+    if (input.staffId === undefined) {
+      const { rows } = await this.db.execute(
+        `SELECT DISTINCT ${position} AS position FROM fallback_live WHERE expires_at_ms > ? AND ${position} > ?
+         ORDER BY position LIMIT 1 OFFSET ${SCAN_STAFF_PER_PAGE - 1}`,
+        [input.nowMs, after],
+      );
+      last = rows[0] ? toInt((rows[0] as Row).position) : null;
+    }
+    const where = ["expires_at_ms > ?", `${position} > ?`];
+    const params: unknown[] = [input.nowMs, after];
+    const add = (sql: string, value: unknown) => where.push(sql) && params.push(value);
+    if (last !== null) add(`${position} <= ?`, last);
+    if (input.staffId !== undefined) add("staff_id = ?", input.staffId);
+    const { rows } = await this.db.execute(
+      `SELECT staff_id, field, value FROM fallback_live WHERE ${where.join(" AND ")} ORDER BY ${position}, staff_id, field`,
+      params,
+    );
+    const entries = (rows as Row[]).map((row) => toDump(String(row.staff_id), toEntry(row)));
+    return { cursor: last === null ? "0" : String(last), entries };
+  }
+
+  /** The unexpired offer rows a hold needs: meta and the candidate dates of every slot. */
+  private async readOffer(input: In<"hold">): Promise<Offer> {
+    const fields = ["meta", ...new Set(input.slots.flatMap(candidateDates))];
+    const { rows } = await this.db.execute(
+      `SELECT field, value FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?`,
+      [input.serviceId, input.staffId, ...fields, input.nowMs],
+    );
+    return offerOf((rows as Row[]).map(toPair));
+  }
+}
+
+function slotAnswer(s: CheckedSlot) {
+  return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+}
+
+/**
+ * Claims an Idempotency-Key for the lease. The INSERT decides between concurrent claims; an
+ * unexpired claim answers seen (same body) or conflict, an expired one is taken over.
+ */
+async function claimIdempotency(
+  tx: Sql,
+  scope: string,
+  idempotency: { keyHash: string; bodyHash: string },
+  nowMs: number,
+): Promise<"idempotency-seen" | "idempotency-conflict" | null> {
+  const claim = [scope, idempotency.keyHash, idempotency.bodyHash, nowMs + IDEMPOTENCY_LEASE_MS];
+  try {
+    await tx.execute(
+      "INSERT INTO fallback_idempotency (scope, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?)",
+      claim,
+    );
+    return null;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+  const { rows } = await tx.execute(
+    "SELECT body_hash, expires_at_ms FROM fallback_idempotency WHERE key_hash = ? FOR UPDATE",
+    [idempotency.keyHash],
+  );
+  const row = rows[0] as Row | undefined;
+  if (row && toInt(row.expires_at_ms) > nowMs)
+    return String(row.body_hash) === idempotency.bodyHash
+      ? "idempotency-seen"
+      : "idempotency-conflict";
+  await tx.execute(
+    `INSERT INTO fallback_idempotency (scope, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE scope = VALUES(scope), body_hash = VALUES(body_hash), expires_at_ms = VALUES(expires_at_ms)`,
+    claim,
+  );
+  return null;
+}
