@@ -96,13 +96,21 @@ export async function bookAppointment({
   }
 
   const manageToken = await manageTokenFor(ctx, appointmentIds[0] ?? "");
+  // Best effort: if the live-state store cannot take the undo either, its booked entries
+  // lapse by themselves (after the offer TTL) and MySQL still holds nothing.
   const undo = () =>
-    ctx.liveState.abortBooking({
-      staffId: hold.staffId,
-      idempotencyKeyHash: keyHash,
-      appointmentIds,
-      restore: begin.restore,
-    });
+    ctx.liveState
+      .abortBooking({
+        staffId: hold.staffId,
+        idempotencyKeyHash: keyHash,
+        appointmentIds,
+        restore: begin.restore,
+      })
+      .catch((error: unknown) => {
+        console.warn(
+          JSON.stringify({ level: "warn", msg: "booking undo failed", error: String(error) }),
+        );
+      });
   let outcome: Awaited<ReturnType<DomainContext["bookings"]["book"]>>;
   try {
     outcome = await ctx.bookings.book({

@@ -116,13 +116,21 @@ export async function rescheduleAppointment({
     });
   if (begin.kind !== "ok")
     throw new DomainError("SLOT_UNAVAILABLE", "holdId: the slot was booked meanwhile");
+  // Best effort: if the live-state store cannot take the undo either, its booked entries
+  // lapse by themselves (after the offer TTL) and MySQL still holds nothing.
   const undo = () =>
-    ctx.liveState.abortBooking({
-      staffId: hold.staffId,
-      idempotencyKeyHash: null,
-      appointmentIds,
-      restore: begin.restore,
-    });
+    ctx.liveState
+      .abortBooking({
+        staffId: hold.staffId,
+        idempotencyKeyHash: null,
+        appointmentIds,
+        restore: begin.restore,
+      })
+      .catch((error: unknown) => {
+        console.warn(
+          JSON.stringify({ level: "warn", msg: "booking undo failed", error: String(error) }),
+        );
+      });
   const outcome = await ctx.bookings
     .book({
       staffId: hold.staffId,
