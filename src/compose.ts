@@ -1,12 +1,26 @@
-import type { Clock } from "./domain/ports.ts";
+import { z } from "zod";
+import type { Clock, DomainContext, ExactLimiter, LiveStateStore } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
 import type { Services } from "./http/app-env.ts";
+import { memoryUsage } from "./lua/scripts.gen.ts";
+import { Metrics } from "./observability/metrics.ts";
+import { FailbackSync } from "./storage/failover/failback-sync.ts";
+import {
+  Failover,
+  limiterFor,
+  liveStateFor,
+  type RequestTrace,
+} from "./storage/failover/failover-stores.ts";
+import { RedisGate } from "./storage/failover/redis-gate.ts";
 import { HttpMailer } from "./storage/http/http-mailer.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
+import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
+import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
+import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { MysqlOutbox } from "./storage/mysql/outbox.ts";
 import { createRedisClient } from "./storage/redis/client.ts";
@@ -14,6 +28,7 @@ import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
+import { runScript } from "./storage/redis/run-script.ts";
 
 /**
  * The composition root: the only place where storage adapters are wired to the domain's ports.
@@ -26,42 +41,86 @@ export const systemClock: Clock = { nowMs: () => Date.now() };
 
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
-  const redis = createRedisClient({
-    url: config.UPSTASH_REDIS_REST_URL,
-    token: config.UPSTASH_REDIS_REST_TOKEN,
-    timeoutMs: config.REDIS_TIMEOUT_MS,
-  });
-  const db = createMysqlClient({ url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS });
+  const metrics = new Metrics();
+  const redis = createRedisClient(
+    {
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      timeoutMs: config.REDIS_TIMEOUT_MS,
+    },
+    () => metrics.roundTrip("redis"),
+  );
+  const db = createMysqlClient(
+    { url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS },
+    () => metrics.roundTrip("mysql"),
+  );
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const tokenSecret = config.TOKEN_SECRET ?? config.ADMIN_TOKEN;
+
+  const liveStateProbe = new RedisHealthProbe(redis, keys, clock);
+  const sync = new FailbackSync(redis, keys, db, config.REDIS_KEY_PREFIX, clock);
+  const gate = new RedisGate({
+    clock,
+    cooldownMs: config.REDIS_COOLDOWN_MS,
+    probe: liveStateProbe,
+    sync: (trigger) => sync.run(trigger),
+  });
+  const liveState = new Failover<LiveStateStore>(
+    new RedisLiveStateStore(redis, keys),
+    new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
+    gate,
+    metrics,
+  );
+  const limiter = new Failover<ExactLimiter>(
+    new RedisExactLimiter(redis, keys),
+    new MysqlFallbackLimiter(db, config.REDIS_KEY_PREFIX),
+    gate,
+    metrics,
+  );
+
+  const ctx: DomainContext = {
+    clock,
+    liveStateProbe,
+    bookingStoreProbe: new MysqlHealthProbe(db, clock),
+    catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
+    availability: new MysqlAvailabilitySource(db),
+    liveState: liveStateFor(liveState, { requestId: "isolate", storage: null }),
+    bookings: new MysqlBookingRepo(db),
+    // One secret, two purposes: the label keeps a hold-token MAC from ever being a manage token.
+    secrets: {
+      holdTokenKey: `hold-token:${tokenSecret}`,
+      manageTokenKey: `manage-token:${tokenSecret}`,
+      codeKey: `sign-in-code:${tokenSecret}`,
+    },
+    auth: new MysqlAuthRepo(db),
+    limiter: limiterFor(limiter, { requestId: "isolate", storage: null }),
+    outbox: new MysqlOutbox(db),
+    mailer:
+      config.MAILER_KIND === "http"
+        ? new HttpMailer({
+            url: config.MAILER_API_URL,
+            apiKey: config.MAILER_API_KEY,
+            from: config.MAILER_FROM,
+            timeoutMs: 5_000,
+          })
+        : null,
+  };
   return {
     config,
-    ctx: {
-      clock,
-      liveStateProbe: new RedisHealthProbe(redis, keys, clock),
-      bookingStoreProbe: new MysqlHealthProbe(db, clock),
-      catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
-      availability: new MysqlAvailabilitySource(db),
-      liveState: new RedisLiveStateStore(redis, keys),
-      bookings: new MysqlBookingRepo(db),
-      // One secret, two purposes: the label keeps a hold-token MAC from ever being a manage token.
-      secrets: {
-        holdTokenKey: `hold-token:${tokenSecret}`,
-        manageTokenKey: `manage-token:${tokenSecret}`,
-        codeKey: `sign-in-code:${tokenSecret}`,
+    ctx,
+    metrics,
+    failover: {
+      gate,
+      forRequest: (trace: RequestTrace) => ({
+        ...ctx,
+        liveState: liveStateFor(liveState, trace),
+        limiter: limiterFor(limiter, trace),
+      }),
+      deleteExpired: (nowMs) => deleteExpiredFallbackRows(db, nowMs),
+      redisMemoryBytes: async () => {
+        const bytes = await runScript(redis, memoryUsage, [], [], z.number()).catch(() => -1);
+        return bytes >= 0 ? bytes : null;
       },
-      auth: new MysqlAuthRepo(db),
-      limiter: new RedisExactLimiter(redis, keys),
-      outbox: new MysqlOutbox(db),
-      mailer:
-        config.MAILER_KIND === "http"
-          ? new HttpMailer({
-              url: config.MAILER_API_URL,
-              apiKey: config.MAILER_API_KEY,
-              from: config.MAILER_FROM,
-              timeoutMs: 5_000,
-            })
-          : null,
     },
   };
 }

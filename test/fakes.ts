@@ -16,6 +16,7 @@ import type {
 } from "../src/domain/ports.ts";
 import { parseConfig } from "../src/env.ts";
 import type { ResolveServices, Services } from "../src/http/app-env.ts";
+import { Metrics } from "../src/observability/metrics.ts";
 import { testBindings } from "./stack-env.ts";
 
 export class FixedClock implements Clock {
@@ -68,7 +69,12 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
 
 /** Services with a real parsed config and fake ports, for `createApp(…)` in route tests. */
 export function fakeServices(ctx: Partial<DomainContext> = {}): Services {
-  return { config: parseConfig(testBindings("fake:")), ctx: fakeContext(ctx) };
+  return {
+    config: parseConfig(testBindings("fake:")),
+    ctx: fakeContext(ctx),
+    metrics: new Metrics(),
+    failover: null,
+  };
 }
 
 export function resolveFake(services: Services): ResolveServices {

@@ -51,6 +51,47 @@ import type { Settings } from "./settings/settings.ts";
 /** Which store serves live slot state right now. */
 export type StorageMode = "redis" | "fallback";
 
+// Failover (SPEC.md section 4): what the failover machinery reports. It lives in
+// src/storage/failover/; the routes that show its state see only these types.
+
+export type SyncTrigger = "cron" | "request" | "admin";
+
+export interface SyncReport {
+  trigger: SyncTrigger;
+  startedAtMs: number;
+  durationMs: number;
+  /** "busy": another sync held the lease; "failed": a store failed midway (what was done stays done). */
+  outcome: "synced" | "busy" | "failed";
+  /** Holds, markers and bookings copied into Redis. */
+  synced: number;
+  /** Holds not copied because someone else holds a cell of theirs in Redis. */
+  conflicts: number;
+  /** Entries Redis already had, as they were. */
+  alreadyInRedis: number;
+  offerFields: number;
+  idempotencyClaims: number;
+  rateEvents: number;
+  error?: string;
+}
+
+export interface HealthCheckRecord {
+  atMs: number;
+  trigger: SyncTrigger | "health";
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface GateStatus {
+  mode: StorageMode;
+  cooldownUntilMs: number | null;
+  failovers: number;
+  failbacks: number;
+  lastFailure: { atMs: number; operation: string; error: string } | null;
+  lastHealthCheck: HealthCheckRecord | null;
+  lastSync: SyncReport | null;
+}
+
 /**
  * The catalog in the booking store. Writes that touch several rows run in one transaction;
  * `deleteService` and `deleteStaff` refuse (return "has-future-appointments") inside the same

@@ -21,7 +21,11 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, description: "Too many requests; see Retry-After." },
   INTERNAL: { status: 500, description: "An unexpected error; it has been logged." },
   BAD_ENVIRONMENT: { status: 500, description: "The deployment is misconfigured." },
-  STORE_UNAVAILABLE: { status: 503, description: "The booking store is unavailable." },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    description:
+      "A store the request needs is unavailable (the booking store, or Redis for a sync).",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

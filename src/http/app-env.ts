@@ -1,10 +1,28 @@
 import type { DomainContext } from "../domain/ports.ts";
 import type { Config } from "../env.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { RequestTrace } from "../storage/failover/failover-stores.ts";
+import type { RedisGate } from "../storage/failover/redis-gate.ts";
+
+/** The failover machinery of one isolate (SPEC.md section 4). */
+export interface FailoverRuntime {
+  gate: RedisGate;
+  /** The domain context of one request: its live state and limiter fail over call by call. */
+  forRequest(trace: RequestTrace): DomainContext;
+  /** Deletes expired fallback rows; returns the rows deleted per table. */
+  deleteExpired(nowMs: number): Promise<Record<string, number>>;
+  /** Redis's used_memory in bytes (null when Redis cannot say). */
+  redisMemoryBytes(): Promise<number | null>;
+}
 
 /** What the composition root builds once per isolate and every request handler may use. */
 export interface Services {
   config: Config;
+  /** The isolate's context (the Cron Trigger uses it; requests get their own, see below). */
   ctx: DomainContext;
+  metrics: Metrics;
+  /** null only in route tests that fake the ports. */
+  failover: FailoverRuntime | null;
 }
 
 /** Turns the worker's bindings into Services (cached per isolate); throws EnvironmentError. */
@@ -17,5 +35,6 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     ctx: DomainContext;
+    trace: RequestTrace;
   };
 }

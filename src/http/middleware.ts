@@ -3,28 +3,40 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { EnvironmentError } from "../env.ts";
 import { errorResponse } from "../errors/handle-error.ts";
-import type { AppEnv, ResolveServices } from "./app-env.ts";
+import type { RequestTrace } from "../storage/failover/failover-stores.ts";
+import type { AppEnv, ResolveServices, Services } from "./app-env.ts";
 
 /** Requests larger than this are refused with 413 before any parsing (SPEC.md section 7). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Resolves the isolate's services from the bindings. A misconfigured deployment answers
- * 500 BAD_ENVIRONMENT naming the variables at fault (never their values).
+ * Resolves the isolate's services from the bindings and gives the request its own view of the
+ * stores (which store served it is recorded in its trace). A misconfigured deployment answers
+ * 500 BAD_ENVIRONMENT naming the variables at fault (never their values). Each request is
+ * counted in the isolate's metrics under its route pattern, with its status and latency.
  */
 export function withServices(resolveServices: ResolveServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const startedMs = performance.now();
+    let services: Services;
     try {
-      const services = resolveServices(c.env);
-      c.set("services", services);
-      c.set("ctx", services.ctx);
+      services = resolveServices(c.env);
     } catch (error) {
       if (!(error instanceof EnvironmentError)) throw error;
       return errorResponse(c, "BAD_ENVIRONMENT", error.message, {
         details: { fields: error.fields },
       });
     }
-    await next();
+    const trace: RequestTrace = { requestId: c.get("requestId"), storage: null };
+    c.set("services", services);
+    c.set("trace", trace);
+    c.set("ctx", services.failover?.forRequest(trace) ?? services.ctx);
+    try {
+      await next();
+    } finally {
+      const route = `${c.req.method} ${c.req.routePath}`;
+      services.metrics.recordRequest(route, c.res.status, performance.now() - startedMs);
+    }
   };
 }
 

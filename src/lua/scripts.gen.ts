@@ -31,6 +31,18 @@ export const extendHold: LuaScript = {
   sha1: "e215f39a1c68e9d1a10035d386b8f25d2974b903",
 };
 
+export const failbackLive: LuaScript = {
+  name: "failback_live",
+  source: "-- failback_live: after an outage, copy one staff member's fallback live entries (holds, viewing\n-- markers, recent bookings; fields as in hold_slots.lua) into its Redis live hash, never\n-- overwriting a different live holder.\n--\n-- Fencing: nothing is written unless the sync lock still holds this sync's id, so a sync whose\n-- lease ran out cannot apply on top of the sync that took over.\n--\n-- KEYS[1]  the sync lock      KEYS[2]  live hash of the staff member\n-- ARGV[1]  this sync's lock id   ARGV[2]  now (ms)   ARGV[3]  number of entries g\n-- then per entry: owner (\"h:<holdKey>\" | \"v:<clientTag>\" | \"b:<appointmentId>\"), its field\n-- count f, then f × (field, value)\n--\n-- An entry is copied whole or not at all. A hold that shares a cell with a live hold or booking\n-- of someone else is a conflict and is not copied (the booking store decides between the two\n-- holders). A booking is always copied: MySQL has already decided it. A marker is copied unless\n-- Redis has a fresher one for that client. An entry Redis already has, as is, is \"present\".\n--\n-- Reply: {\"ok\", synced, conflicts, present} | {\"lost-lock\"}\nif redis.call(\"GET\", KEYS[1]) ~= ARGV[1] then return {\"lost-lock\"} end\nlocal live, now, g = KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3])\n\nlocal function split(value)\n  local out, from = {}, 1\n  while true do\n    local at = string.find(value, \"|\", from, true)\n    if not at then out[#out + 1] = string.sub(value, from) return out end\n    out[#out + 1] = string.sub(value, from, at - 1)\n    from = at + 1\n  end\nend\n\nlocal existing = nil -- the hash's live entries, read once and only when a hold needs checking\nlocal function liveEntries()\n  if existing then return existing end\n  existing = {}\n  local flat = redis.call(\"HGETALL\", live)\n  for k = 1, #flat, 2 do\n    local v = split(flat[k + 1])\n    if tonumber(v[6]) > now and string.sub(flat[k], 1, 2) ~= \"v:\" then\n      existing[#existing + 1] = {field = flat[k], cellStart = tonumber(v[1]), cellEnd = tonumber(v[2])}\n    end\n  end\n  return existing\nend\n\nlocal function conflicts(owner, values)\n  for _, entry in ipairs(liveEntries()) do\n    if string.find(entry.field, owner .. \":\", 1, true) ~= 1 then\n      for _, v in ipairs(values) do\n        if entry.cellStart < tonumber(v[2]) and tonumber(v[1]) < entry.cellEnd then return true end\n      end\n    end\n  end\n  return false\nend\n\nlocal synced, conflicted, present, keepMs = 0, 0, 0, 0\nlocal at = 4\nfor _ = 1, g do\n  local owner, f = ARGV[at], tonumber(ARGV[at + 1])\n  local fields, values, same = {}, {}, true\n  for i = 0, f - 1 do\n    local field, value = ARGV[at + 2 + 2 * i], ARGV[at + 3 + 2 * i]\n    fields[#fields + 1] = field\n    fields[#fields + 1] = value\n    values[#values + 1] = split(value)\n    same = same and redis.call(\"HGET\", live, field) == value\n  end\n  at = at + 2 + 2 * f\n  local kind = string.sub(owner, 1, 1)\n  local expiresAt = tonumber(values[1][6])\n  local copy = false\n  if expiresAt <= now then\n    copy = false -- expired on the way: nothing to keep\n  elseif same then\n    present = present + 1\n  elseif kind == \"v\" then\n    local mine = redis.call(\"HGET\", live, fields[1])\n    if mine and tonumber(split(mine)[6]) >= expiresAt then present = present + 1 else copy = true end\n  elseif kind == \"h\" and conflicts(owner, values) then\n    conflicted = conflicted + 1\n  else\n    copy = true\n  end\n  if copy then\n    redis.call(\"HSET\", live, unpack(fields))\n    synced = synced + 1\n    -- The hash must outlive the entry: to its cap for a hold (it may be extended), else its expiry.\n    local untilMs = kind == \"h\" and tonumber(values[1][9]) or expiresAt\n    if untilMs - now > keepMs then keepMs = untilMs - now end\n  end\nend\nif keepMs > 0 and redis.call(\"PTTL\", live) < keepMs then redis.call(\"PEXPIRE\", live, keepMs) end\nreturn {\"ok\", synced, conflicted, present}\n",
+  sha1: "79ecad46083998e849ecab0d82d8100462da5cb9",
+};
+
+export const failbackOffers: LuaScript = {
+  name: "failback_offers",
+  source: "-- failback_offers: after an outage, copy what availability offered while Redis was down (fields\n-- as in availability_overlay.lua) into the offer hash of one (service, staff member), so holds\n-- on those offers keep working. A date already published in Redis is replaced only by a newer\n-- publication; \"meta\" is written only when the hash has none.\n--\n-- KEYS[1]  the sync lock      KEYS[2]  offer hash\n-- ARGV[1]  this sync's lock id   ARGV[2]  time to live of the hash (ms)\n-- then field/value pairs\n--\n-- Reply: the number of fields written | -1 when the lock is no longer this sync's\nif redis.call(\"GET\", KEYS[1]) ~= ARGV[1] then return -1 end\nlocal written = 0\nfor i = 3, #ARGV, 2 do\n  local field, value = ARGV[i], ARGV[i + 1]\n  local current = redis.call(\"HGET\", KEYS[2], field)\n  local newer = not current\n  if current and field ~= \"meta\" then\n    newer = tonumber(string.match(value, \"^(%d+)|\")) > tonumber(string.match(current, \"^(%d+)|\"))\n  end\n  if newer then\n    redis.call(\"HSET\", KEYS[2], field, value)\n    written = written + 1\n  end\nend\nif redis.call(\"PTTL\", KEYS[2]) < tonumber(ARGV[2]) then redis.call(\"PEXPIRE\", KEYS[2], ARGV[2]) end\nreturn written\n",
+  sha1: "7e7e1755e536d1c736e27a1a2f0198f16a594947",
+};
+
 export const healthProbe: LuaScript = {
   name: "health_probe",
   source: "-- health_probe: write a short-lived health key and read it back, in one round trip.\n--\n-- KEYS[1]  the health key\n-- ARGV[1]  a random nonce written by this probe\n-- ARGV[2]  time to live of the key, in milliseconds\n--\n-- Reply: the value read back (equal to ARGV[1] when Redis stores and serves data correctly).\nredis.call(\"SET\", KEYS[1], ARGV[1], \"PX\", ARGV[2])\nreturn redis.call(\"GET\", KEYS[1])\n",
@@ -49,10 +61,22 @@ export const holdSlots: LuaScript = {
   sha1: "93008496343b81bb7f39e4e8171575fc2d0f1d45",
 };
 
+export const memoryUsage: LuaScript = {
+  name: "memory_usage",
+  source: "-- memory_usage: Redis's own count of the bytes it uses (INFO memory, used_memory), for\n-- GET /v1/debug/redis-status.\n--\n-- Reply: used_memory in bytes, or -1 when the server does not report it\nlocal info = redis.call(\"INFO\", \"memory\")\nlocal used = string.match(info, \"used_memory:(%d+)\")\nif not used then return -1 end\nreturn tonumber(used)\n",
+  sha1: "b92c350f15557c21d2a0287392816b2c410cb4b7",
+};
+
 export const releaseHold: LuaScript = {
   name: "release_hold",
   source: "-- release_hold: delete exactly the fields of one hold, only for its holder.\n--\n-- KEYS[1]  live hash of the staff member (see hold_slots.lua for the field format)\n-- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash\n--\n-- Reply: {\"ok\", n} | {\"not-found\"}\nlocal now, holdKey, tokenHash = tonumber(ARGV[1]), ARGV[2], ARGV[3]\n\nlocal function split(value)\n  local out, from = {}, 1\n  while true do\n    local at = string.find(value, \"|\", from, true)\n    if not at then out[#out + 1] = string.sub(value, from) return out end\n    out[#out + 1] = string.sub(value, from, at - 1)\n    from = at + 1\n  end\nend\n\nlocal first = redis.call(\"HGET\", KEYS[1], \"h:\" .. holdKey .. \":0\")\nif not first then return {\"not-found\"} end\nlocal fields = split(first)\nif fields[8] ~= tokenHash or tonumber(fields[6]) <= now then return {\"not-found\"} end\n\nlocal n = tonumber(fields[11])\nfor i = 0, n - 1 do redis.call(\"HDEL\", KEYS[1], \"h:\" .. holdKey .. \":\" .. i) end\nreturn {\"ok\", tostring(n)}\n",
   sha1: "99731ac6dfa73cd7b955294d0833761ce15ad7a0",
+};
+
+export const releaseLock: LuaScript = {
+  name: "release_lock",
+  source: "-- release_lock: delete a lock only if it still holds this holder's id (a lease that ran out may\n-- already belong to someone else).\n--\n-- KEYS[1]  the lock      ARGV[1]  the holder's id\n--\n-- Reply: 1 released | 0 not ours (or already gone)\nif redis.call(\"GET\", KEYS[1]) == ARGV[1] then return redis.call(\"DEL\", KEYS[1]) end\nreturn 0\n",
+  sha1: "952651ee987d6ec94a7146bee6a8f3a5ae82497f",
 };
 
 export const selectSlot: LuaScript = {

@@ -7,6 +7,7 @@ import { adminScheduleRoutes } from "./schedules/index.ts";
 import { adminServiceRoutes } from "./services/index.ts";
 import { adminSettingsRoutes } from "./settings/index.ts";
 import { adminStaffRoutes } from "./staff/index.ts";
+import { adminSyncRoute } from "./sync.ts";
 
 /** Every admin route; the admin token is checked before any of them runs. */
 export const adminRoutes = createRouter();
@@ -18,3 +19,4 @@ adminRoutes.route("/", adminClosureRoutes);
 adminRoutes.route("/", adminSettingsRoutes);
 adminRoutes.route("/", adminAppointmentRoutes);
 adminRoutes.route("/", adminOutboxRoutes);
+adminRoutes.route("/", adminSyncRoute);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { startPlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
 import { startUpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
 import { expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
@@ -115,7 +116,7 @@ describe("sign-in codes", () => {
     await expectError(await verify(late), 401, "UNAUTHORIZED");
   });
 
-  it("refuses to send codes when the limiter cannot be reached (503), never failing open", async () => {
+  it("keeps the limit exact on the MySQL fallback while Redis hangs: the 4th code in 10 minutes is 429", async () => {
     const hung = await startUpstashGateway({
       port: 0,
       redisUrl: TEST_STACK.redisUrl,
@@ -124,6 +125,41 @@ describe("sign-in codes", () => {
     hung.setFault("hang");
     try {
       const down = testApi({ UPSTASH_REDIS_REST_URL: hung.url, REDIS_TIMEOUT_MS: "200" });
+      const email = newEmail();
+      const otp = () =>
+        down.request("/v1/auth/otp", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip() },
+          body: JSON.stringify({ email }),
+        });
+      for (let i = 0; i < 3; i++) expect((await otp()).status).toBe(202);
+      await expectError(await otp(), 429, "RATE_LIMITED");
+      expect(await latestCode(email)).toMatch(/^\d{6}$/);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it("refuses to send codes when neither Redis nor MySQL can count them (503), never failing open", async () => {
+    const hung = await startUpstashGateway({
+      port: 0,
+      redisUrl: TEST_STACK.redisUrl,
+      token: TEST_STACK.upstashToken,
+    });
+    const mysqlDown = await startPlanetscaleGateway({
+      port: 0,
+      mysqlUrl: TEST_STACK.mysqlUrl,
+      username: TEST_STACK.planetscaleUsername,
+      password: TEST_STACK.planetscalePassword,
+    });
+    hung.setFault("hang");
+    mysqlDown.setFault("refuse");
+    try {
+      const down = testApi({
+        UPSTASH_REDIS_REST_URL: hung.url,
+        REDIS_TIMEOUT_MS: "200",
+        DATABASE_URL: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${mysqlDown.port}`,
+      });
       const email = newEmail();
       const res = await down.request("/v1/auth/otp", {
         method: "POST",
@@ -134,6 +170,7 @@ describe("sign-in codes", () => {
       expect(await latestCode(email)).toBe("");
     } finally {
       await hung.close();
+      await mysqlDown.close();
     }
   });
 });

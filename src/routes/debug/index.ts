@@ -1,6 +1,7 @@
 import { requireAdmin } from "../../http/admin-auth.ts";
 import { createRouter } from "../../http/router.ts";
 import { baselineRoutes } from "./baselines.ts";
+import { failoverDebugRoutes } from "./failover.ts";
 import { locksRoute } from "./locks.ts";
 
 /** Debug routes; the admin token is checked before any of them runs. */
@@ -8,3 +9,4 @@ export const debugRoutes = createRouter();
 debugRoutes.use("/v1/debug/*", requireAdmin);
 debugRoutes.route("/", baselineRoutes);
 debugRoutes.route("/", locksRoute);
+debugRoutes.route("/", failoverDebugRoutes);

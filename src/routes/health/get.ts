@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { checkHealth, type HealthReport } from "../../domain/health/check-health.ts";
-import type { ProbeResult } from "../../domain/ports.ts";
+import type { ProbeResult, StorageMode } from "../../domain/ports.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { errorBody } from "../../errors/handle-error.ts";
 import { createRouter } from "../../http/router.ts";
@@ -30,18 +30,22 @@ function toStoreHealth(probe: ProbeResult) {
   } as const;
 }
 
-function toHealthResponse(report: HealthReport): HealthResponse {
+function toHealthResponse(report: HealthReport, storage: StorageMode): HealthResponse {
   return {
     status: report.status,
     redis: toStoreHealth(report.redis),
     database: toStoreHealth(report.database),
-    storage: report.storage,
+    storage,
   };
 }
 
 export const getHealth = createRouter().openapi(route, async (c) => {
   const report = await checkHealth({ ctx: c.var.ctx });
-  const body = HealthResponse.parse(toHealthResponse(report));
+  // The isolate's mode, after this probe: a failed probe fails over; after an outage the mode
+  // stays "fallback" until the failback sync has run (next request after the cool-down, or cron).
+  const storage =
+    c.var.services.failover?.gate.observe(report.redis, c.var.requestId) ?? report.storage;
+  const body = HealthResponse.parse(toHealthResponse(report, storage));
   if (!report.bookingStoreUp) {
     const message = "The booking store is unavailable; bookings cannot be made right now.";
     return c.json(errorBody(c, "STORE_UNAVAILABLE", message, body), 503);

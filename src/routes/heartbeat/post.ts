@@ -50,7 +50,7 @@ const route = createRoute({
   tags: ["Live state"],
   summary: "Poll live state and keep a selection alive",
   description:
-    "Keeps (or drops) this client's viewing marker and returns what others are viewing, holding and have just booked for one staff member and date. One Redis round trip, no SQL.",
+    "Keeps (or drops) this client's viewing marker and returns what others are viewing, holding and have just booked for one staff member and date. One Redis round trip, no SQL; while Redis is down, served by the MySQL fallback (`storage` says which).",
   request: { body: { required: true, content: { "application/json": { schema: HeartbeatBody } } } },
   responses: {
     200: {
@@ -69,7 +69,7 @@ export const heartbeatRoute = createRouter().openapi(route, async (c) => {
   });
   const response = {
     serverTime: new Date(result.serverTimeMs).toISOString(),
-    storage: "redis" as const,
+    storage: c.var.trace.storage ?? "redis",
     version: result.version,
     ...(result.slots ? { slots: result.slots } : {}),
   };

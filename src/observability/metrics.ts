@@ -1,0 +1,79 @@
+/**
+ * Per-isolate counters behind GET /v1/debug/metrics: requests and latency by route, store round
+ * trips, and calls served by the fallback store. An isolate's numbers are its own (Workers runs
+ * many isolates); they reset when the isolate is recycled.
+ */
+
+/** The latest latencies kept per route, enough for stable p50/p90/p99 at little memory. */
+const LATENCY_WINDOW = 512;
+
+interface RouteStats {
+  count: number;
+  byStatus: Record<string, number>;
+  /** A ring buffer of the latest latencies (ms). */
+  latencies: number[];
+  next: number;
+}
+
+export type Store = "redis" | "mysql";
+
+export class Metrics {
+  private readonly routes = new Map<string, RouteStats>();
+  private readonly roundTrips: Record<Store, number> = { redis: 0, mysql: 0 };
+  private readonly fallbackHits = new Map<string, number>();
+  readonly sinceMs = Date.now();
+
+  recordRequest(route: string, status: number, latencyMs: number): void {
+    let stats = this.routes.get(route);
+    if (!stats) {
+      stats = { count: 0, byStatus: {}, latencies: [], next: 0 };
+      this.routes.set(route, stats);
+    }
+    stats.count++;
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    stats.byStatus[statusClass] = (stats.byStatus[statusClass] ?? 0) + 1;
+    stats.latencies[stats.next] = latencyMs;
+    stats.next = (stats.next + 1) % LATENCY_WINDOW;
+  }
+
+  roundTrip(store: Store): void {
+    this.roundTrips[store]++;
+  }
+
+  fallbackHit(operation: string): void {
+    this.fallbackHits.set(operation, (this.fallbackHits.get(operation) ?? 0) + 1);
+  }
+
+  snapshot() {
+    const routes = [...this.routes.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([route, stats]) => {
+        const sorted = [...stats.latencies].sort((a, b) => a - b);
+        return {
+          route,
+          count: stats.count,
+          byStatus: { ...stats.byStatus },
+          latencyMs: {
+            p50: percentile(sorted, 0.5),
+            p90: percentile(sorted, 0.9),
+            p99: percentile(sorted, 0.99),
+          },
+        };
+      });
+    return {
+      since: new Date(this.sinceMs).toISOString(),
+      routes,
+      roundTrips: { ...this.roundTrips },
+      fallbackHits: Object.fromEntries(
+        [...this.fallbackHits.entries()].sort(([a], [b]) => a.localeCompare(b)),
+      ),
+    };
+  }
+}
+
+/** The nearest-rank percentile of sorted samples (0 when there are none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return Math.round((sorted[rank] ?? 0) * 10) / 10;
+}

@@ -1,0 +1,147 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors/envelope.ts";
+import { createRouter } from "../../http/router.ts";
+import { AdminSecurity } from "../shared/schemas.ts";
+import { iso, presentSync, SyncReportSchema } from "../shared/sync-report.ts";
+
+const RedisStatus = z
+  .object({
+    mode: z.enum(["redis", "fallback"]).openapi({ description: "The store this isolate uses." }),
+    cooldown: z.object({
+      active: z.boolean(),
+      until: z.string().nullable(),
+      cooldownMs: z.number().int(),
+    }),
+    lastHealthCheck: z
+      .object({
+        at: z.string(),
+        trigger: z.enum(["cron", "request", "admin", "health"]),
+        ok: z.boolean(),
+        latencyMs: z.number().int(),
+        error: z.string().optional(),
+      })
+      .nullable(),
+    failovers: z.number().int(),
+    failbacks: z.number().int(),
+    lastFailure: z.object({ at: z.string(), operation: z.string(), error: z.string() }).nullable(),
+    lastSync: SyncReportSchema.nullable(),
+    redisMemoryBytes: z.number().int().nullable().openapi({
+      description: "Redis `used_memory` (null during a cool-down, or when Redis cannot say).",
+    }),
+  })
+  .openapi("RedisStatus");
+
+const statusRoute = createRoute({
+  method: "get",
+  path: "/v1/debug/redis-status",
+  tags: ["Debug"],
+  summary: "Failover state of this isolate",
+  description:
+    "Mode (Redis or the MySQL fallback), cool-down, the last health check and its latency, failovers and failbacks counted, the last failback sync's report, and Redis memory. Counters are per isolate.",
+  security: AdminSecurity,
+  responses: {
+    200: { description: "The state.", content: { "application/json": { schema: RedisStatus } } },
+    ...errorResponses("UNAUTHORIZED"),
+  },
+});
+
+const Metrics = z
+  .object({
+    since: z.string(),
+    mode: z.enum(["redis", "fallback"]),
+    routes: z.array(
+      z.object({
+        route: z.string().openapi({ example: "POST /v1/holds" }),
+        count: z.number().int(),
+        byStatus: z.record(z.string(), z.number().int()),
+        latencyMs: z.object({ p50: z.number(), p90: z.number(), p99: z.number() }),
+      }),
+    ),
+    roundTrips: z.object({ redis: z.number().int(), mysql: z.number().int() }),
+    fallbackHits: z.record(z.string(), z.number().int()).openapi({
+      description: "Calls served by the MySQL fallback, by operation.",
+    }),
+    failovers: z.number().int(),
+    failbacks: z.number().int(),
+  })
+  .openapi("Metrics");
+
+const metricsRoute = createRoute({
+  method: "get",
+  path: "/v1/debug/metrics",
+  tags: ["Debug"],
+  summary: "Request and store metrics of this isolate",
+  description:
+    "Requests by route (count, status classes, p50/p90/p99 of the latest 512), store round trips, and calls served by the fallback. Per isolate, since it started.",
+  security: AdminSecurity,
+  responses: {
+    200: { description: "The metrics.", content: { "application/json": { schema: Metrics } } },
+    ...errorResponses("UNAUTHORIZED"),
+  },
+});
+
+export const failoverDebugRoutes = createRouter()
+  .openapi(statusRoute, async (c) => {
+    const { failover, config } = c.var.services;
+    const status = failover?.gate.status();
+    if (!failover || !status)
+      return c.json(RedisStatus.parse(emptyStatus(config.REDIS_COOLDOWN_MS)), 200);
+    // During a cool-down Redis is not asked (it would cost a timeout).
+    const memory = status.cooldownUntilMs === null ? await failover.redisMemoryBytes() : null;
+    const check = status.lastHealthCheck;
+    const body = {
+      mode: status.mode,
+      cooldown: {
+        active: status.cooldownUntilMs !== null,
+        until: status.cooldownUntilMs === null ? null : iso(status.cooldownUntilMs),
+        cooldownMs: config.REDIS_COOLDOWN_MS,
+      },
+      lastHealthCheck: check
+        ? {
+            at: iso(check.atMs),
+            trigger: check.trigger,
+            ok: check.ok,
+            latencyMs: check.latencyMs,
+            ...(check.error === undefined ? {} : { error: check.error }),
+          }
+        : null,
+      failovers: status.failovers,
+      failbacks: status.failbacks,
+      lastFailure: status.lastFailure
+        ? {
+            at: iso(status.lastFailure.atMs),
+            operation: status.lastFailure.operation,
+            error: status.lastFailure.error,
+          }
+        : null,
+      lastSync: status.lastSync ? presentSync(status.lastSync) : null,
+      redisMemoryBytes: memory,
+    };
+    return c.json(RedisStatus.parse(body), 200);
+  })
+  .openapi(metricsRoute, (c) => {
+    const { metrics, failover } = c.var.services;
+    const status = failover?.gate.status();
+    return c.json(
+      Metrics.parse({
+        ...metrics.snapshot(),
+        mode: status?.mode ?? "redis",
+        failovers: status?.failovers ?? 0,
+        failbacks: status?.failbacks ?? 0,
+      }),
+      200,
+    );
+  });
+
+function emptyStatus(cooldownMs: number) {
+  return {
+    mode: "redis",
+    cooldown: { active: false, until: null, cooldownMs },
+    lastHealthCheck: null,
+    failovers: 0,
+    failbacks: 0,
+    lastFailure: null,
+    lastSync: null,
+    redisMemoryBytes: null,
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * The failback sync (SPEC.md section 4): once Redis answers again, everything the fallback store
+ * kept while it was down is copied into Redis with its remaining lifetime, and removed from MySQL.
+ *
+ * - Live entries (holds, markers, recent bookings) are copied one staff member at a time: read,
+ *   copied by one Lua call (lua/failback_live.lua) that never overwrites a different live holder
+ *   and counts such a hold as a conflict, then deleted only where the row still holds the value
+ *   that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
+ *   next sync copies its newer value. No lock is held while Redis is called: fallback traffic
+ *   keeps flowing during a sync (an earlier version locked the rows and lost deadlocks under load,
+ *   measured by `npm run drill`).
+ * - Offers, idempotency claims and rate-limit events follow, each write idempotent (newer offer
+ *   wins, SET NX, ZADD of the same member), so a repeat changes nothing.
+ * - Two syncs never run at once: a lease in Redis (SET NX PX) admits one, and every Lua call
+ *   checks that the lease is still its own (fencing) before writing. A second sync answers
+ *   "busy" and changes nothing.
+ */
+import type { Client } from "@planetscale/database";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { z } from "zod";
+import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
+import { failbackLive, failbackOffers, releaseLock } from "../../lua/scripts.gen.ts";
+import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
+import type { RedisKeys } from "../redis/keys.ts";
+import { RedisFailure, runScript } from "../redis/run-script.ts";
+
+/** How long one sync may hold the lease; a sync that dies leaves it to lapse. */
+const LEASE_MS = 30_000;
+
+/** Attempts of one staff member's copy when MySQL picks one of its deletes as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 5;
+
+type Row = Record<string, unknown>;
+
+const LiveReply = z.union([
+  z.tuple([z.literal("ok"), z.number(), z.number(), z.number()]),
+  z.tuple([z.literal("lost-lock")]),
+]);
+
+class LostLease extends Error {
+  constructor() {
+    super("the sync lease passed to another sync");
+    this.name = "LostLease";
+  }
+}
+
+/** The live entry a field belongs to: "h:<holdKey>", "b:<appointmentId>" or "v:<clientTag>". */
+export function ownerOf(field: string): string {
+  const second = field.indexOf(":", 2);
+  return second === -1 ? field : field.slice(0, second);
+}
+
+export class FailbackSync {
+  /** `scope`: the deployment's REDIS_KEY_PREFIX; only rows it wrote are copied, into its keys. */
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly db: Client,
+    private readonly scope: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(trigger: SyncTrigger): Promise<SyncReport> {
+    const startedAtMs = this.clock.nowMs();
+    const report: SyncReport = {
+      trigger,
+      startedAtMs,
+      durationMs: 0,
+      outcome: "synced",
+      synced: 0,
+      conflicts: 0,
+      alreadyInRedis: 0,
+      offerFields: 0,
+      idempotencyClaims: 0,
+      rateEvents: 0,
+    };
+    const lockId = crypto.randomUUID();
+    try {
+      const taken = await this.redis.set(this.keys.syncLock(), lockId, { nx: true, px: LEASE_MS });
+      if (taken !== "OK") {
+        report.outcome = "busy";
+      } else {
+        try {
+          await this.copyLiveEntries(lockId, report);
+          await this.copyOffers(lockId, report);
+          await this.copyClaimsAndEvents(report);
+        } finally {
+          await runScript(this.redis, releaseLock, [this.keys.syncLock()], [lockId], z.number())
+            .then(() => undefined)
+            .catch(() => undefined); // a lease we cannot release lapses by itself
+        }
+      }
+    } catch (error) {
+      report.outcome = "failed";
+      report.error = error instanceof Error ? error.message : String(error);
+    }
+    report.durationMs = this.clock.nowMs() - startedAtMs;
+    return report;
+  }
+
+  /** Staff member by staff member; a deadlock victim among the deletes is simply run again. */
+  private async copyLiveEntries(lockId: string, report: SyncReport): Promise<void> {
+    const { rows } = await this.db.execute(
+      "SELECT DISTINCT staff_id FROM fallback_live WHERE scope = ? AND expires_at_ms > ?",
+      [this.scope, this.clock.nowMs()],
+    );
+    for (const row of rows as Row[]) {
+      const staffId = String(row.staff_id);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.copyStaff(staffId, lockId, report);
+          break;
+        } catch (error) {
+          if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        }
+      }
+    }
+  }
+
+  /**
+   * Read, copy, delete what was copied. Idempotent, so a retry after a failure midway is safe:
+   * what already reached Redis is found there as it is ("already in Redis").
+   */
+  private async copyStaff(staffId: string, lockId: string, report: SyncReport): Promise<void> {
+    const nowMs = this.clock.nowMs();
+    const { rows } = await this.db.execute(
+      "SELECT field, value FROM fallback_live WHERE scope = ? AND staff_id = ? AND expires_at_ms > ? ORDER BY field",
+      [this.scope, staffId, nowMs],
+    );
+    const byOwner = new Map<string, string[]>();
+    for (const row of rows as Row[]) {
+      const field = String(row.field);
+      const owner = ownerOf(field);
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), field, String(row.value)]);
+    }
+    if (byOwner.size === 0) return;
+    const args: (string | number)[] = [lockId, nowMs, byOwner.size];
+    for (const [owner, pairs] of byOwner) args.push(owner, pairs.length / 2, ...pairs);
+    const reply = await runScript(
+      this.redis,
+      failbackLive,
+      [this.keys.syncLock(), this.keys.live(staffId)],
+      args,
+      LiveReply,
+    );
+    if (reply[0] === "lost-lock") throw new LostLease();
+    report.synced += reply[1];
+    report.conflicts += reply[2];
+    report.alreadyInRedis += reply[3];
+
+    // Everything read was copied, already there, or lost to a live holder: none of it stays in
+    // the fallback store (unless it changed since it was read), nor do the cells of an owner
+    // whose rows are all gone.
+    const pairs = [...byOwner.values()].flat();
+    const fields = pairs.filter((_, i) => i % 2 === 0);
+    await this.db.execute(
+      `DELETE FROM fallback_live WHERE scope = ? AND staff_id = ? AND (field, value) IN (${Array(fields.length).fill("(?, ?)").join(", ")})`,
+      [this.scope, staffId, ...pairs],
+    );
+    const { rows: kept } = await this.db.execute(
+      `SELECT field FROM fallback_live WHERE staff_id = ? AND field IN (${fields.map(() => "?").join(", ")})`,
+      [staffId, ...fields],
+    );
+    const keptOwners = new Set((kept as Row[]).map((row) => ownerOf(String(row.field))));
+    const gone = [...byOwner.keys()].filter((o) => !o.startsWith("v:") && !keptOwners.has(o));
+    if (gone.length > 0) {
+      await this.db.execute(
+        `DELETE FROM fallback_cells WHERE staff_id = ? AND owner IN (${gone.map(() => "?").join(", ")})`,
+        [staffId, ...gone],
+      );
+    }
+  }
+
+  /** Offers per (service, staff member): a newer publication wins, so a repeat writes nothing. */
+  private async copyOffers(lockId: string, report: SyncReport): Promise<void> {
+    const nowMs = this.clock.nowMs();
+    const { rows } = await this.db.execute(
+      "SELECT service_id, staff_id, field, value, expires_at_ms FROM fallback_offers WHERE scope = ? AND expires_at_ms > ? ORDER BY service_id, staff_id",
+      [this.scope, nowMs],
+    );
+    const byOffer = new Map<
+      string,
+      { serviceId: string; staffId: string; ttlMs: number; pairs: string[] }
+    >();
+    for (const row of rows as Row[]) {
+      const key = `${String(row.service_id)} ${String(row.staff_id)}`;
+      const offer = byOffer.get(key) ?? {
+        serviceId: String(row.service_id),
+        staffId: String(row.staff_id),
+        ttlMs: 0,
+        pairs: [],
+      };
+      offer.pairs.push(String(row.field), String(row.value));
+      offer.ttlMs = Math.max(offer.ttlMs, toInt(row.expires_at_ms) - nowMs);
+      byOffer.set(key, offer);
+    }
+    for (const offer of byOffer.values()) {
+      const written = await runScript(
+        this.redis,
+        failbackOffers,
+        [this.keys.syncLock(), this.keys.offer(offer.serviceId, offer.staffId)],
+        [lockId, Math.max(1, offer.ttlMs), ...offer.pairs],
+        z.number(),
+      );
+      if (written < 0) throw new LostLease();
+      report.offerFields += written;
+      // Exactly what was copied: a date republished meanwhile stays for the next sync.
+      const pairs = offer.pairs.length / 2;
+      await this.db.execute(
+        `DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND (field, value) IN (${Array(pairs).fill("(?, ?)").join(", ")})`,
+        [offer.serviceId, offer.staffId, ...offer.pairs],
+      );
+    }
+  }
+
+  /**
+   * Idempotency claims (SET NX with the remaining lease) and rate-limit events (ZADD of the same
+   * member the fallback recorded), in one pipeline: both are idempotent, so they need no fencing.
+   */
+  private async copyClaimsAndEvents(report: SyncReport): Promise<void> {
+    const nowMs = this.clock.nowMs();
+    const [claims, events] = await Promise.all([
+      this.db.execute(
+        "SELECT key_hash, body_hash, expires_at_ms FROM fallback_idempotency WHERE scope = ? AND expires_at_ms > ?",
+        [this.scope, nowMs],
+      ),
+      this.db.execute(
+        "SELECT rl_key, event_ms, event_id, expires_at_ms FROM fallback_rate_events WHERE scope = ? AND expires_at_ms > ?",
+        [this.scope, nowMs],
+      ),
+    ]);
+    const claimRows = claims.rows as Row[];
+    const eventRows = events.rows as Row[];
+    if (claimRows.length + eventRows.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const row of claimRows) {
+      const ttlMs = Math.max(1, toInt(row.expires_at_ms) - nowMs);
+      pipeline.set(this.keys.idempotency(String(row.key_hash)), String(row.body_hash), {
+        nx: true,
+        px: ttlMs,
+      });
+    }
+    for (const row of eventRows) {
+      const key = this.keys.rateLimit(String(row.rl_key));
+      pipeline.zadd(key, { score: toInt(row.event_ms), member: String(row.event_id) });
+      pipeline.pexpire(key, Math.max(1, toInt(row.expires_at_ms) - nowMs));
+    }
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      throw new RedisFailure("failback sync: pipeline failed", { cause: error });
+    }
+    report.idempotencyClaims = claimRows.length;
+    report.rateEvents = eventRows.length;
+    // Exactly what was copied: claims and events recorded meanwhile stay for the next sync.
+    await deleteInBatches(this.db, "fallback_idempotency", ["key_hash", "body_hash"], claimRows);
+    await deleteInBatches(
+      this.db,
+      "fallback_rate_events",
+      ["rl_key", "event_ms", "event_id"],
+      eventRows,
+    );
+  }
+}
+
+/** Deletes the given rows, matched on all of `columns`, 200 at a time. */
+async function deleteInBatches(
+  db: Client,
+  table: string,
+  columns: string[],
+  rows: Row[],
+): Promise<void> {
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += 200) {
+    const batch = rows.slice(i, i + 200);
+    await db.execute(
+      `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
+      batch.flatMap((row) => columns.map((column) => String(row[column]))),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Per-request failover (SPEC.md section 4): each live-state or rate-limit call goes to the store
+ * the gate chooses; when Redis fails, times out or answers garbage (a RedisFailure), the same
+ * call is made on the MySQL fallback within the same request, so the caller sees no error.
+ *
+ * A request's view of the stores records which store served it (`RequestTrace.storage`), for
+ * the `storage` field of the response and for the logs.
+ */
+import type { ExactLimiter, LiveStateStore, StorageMode } from "../../domain/ports.ts";
+import type { Metrics } from "../../observability/metrics.ts";
+import { RedisFailure } from "../redis/run-script.ts";
+import type { RedisGate } from "./redis-gate.ts";
+
+/** What one request learned about the stores that served it. */
+export interface RequestTrace {
+  requestId: string;
+  /** The store that served the request's last live-state call (null: none was made). */
+  storage: StorageMode | null;
+}
+
+export class Failover<Port> {
+  constructor(
+    readonly redis: Port,
+    readonly fallback: Port,
+    private readonly gate: RedisGate,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async run<T>(
+    trace: RequestTrace,
+    operation: string,
+    call: (store: Port) => Promise<T>,
+  ): Promise<T> {
+    if ((await this.gate.choose(trace.requestId)) === "redis") {
+      try {
+        const result = await call(this.redis);
+        trace.storage = "redis";
+        return result;
+      } catch (error) {
+        if (!(error instanceof RedisFailure)) throw error;
+        this.gate.failed(operation, error, trace.requestId);
+      }
+    }
+    this.metrics.fallbackHit(operation);
+    const result = await call(this.fallback);
+    trace.storage = "fallback";
+    return result;
+  }
+}
+
+/** Live state for one request, failing over call by call. */
+export function liveStateFor(
+  failover: Failover<LiveStateStore>,
+  trace: RequestTrace,
+): LiveStateStore {
+  const run = <T>(operation: string, call: (store: LiveStateStore) => Promise<T>) =>
+    failover.run(trace, operation, call);
+  return {
+    overlay: (input) => run("overlay", (s) => s.overlay(input)),
+    select: (input) => run("select", (s) => s.select(input)),
+    hold: (input) => run("hold", (s) => s.hold(input)),
+    // A hold made by an isolate that was in fallback mode may not be synced yet: when Redis does
+    // not know it, the fallback store is asked too (one SQL read, on that rare path only).
+    extend: (input) =>
+      run("extend", async (s) => {
+        const extended = await s.extend(input);
+        if (extended || s !== failover.redis) return extended;
+        return failover.fallback.extend(input).catch(() => null);
+      }),
+    release: (input) =>
+      run("release", async (s) => {
+        const released = await s.release(input);
+        if (released || s !== failover.redis) return released;
+        return failover.fallback.release(input).catch(() => false);
+      }),
+    heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),
+    beginBooking: (input) => run("begin-booking", (s) => s.beginBooking(input)),
+    clearBooked: (input) => run("clear-booked", (s) => s.clearBooked(input)),
+    abortBooking: (input) => run("abort-booking", (s) => s.abortBooking(input)),
+    scan: (input) => run("scan", (s) => s.scan(input)),
+  };
+}
+
+/** The exact rate limiter for one request, failing over like live state. */
+export function limiterFor(failover: Failover<ExactLimiter>, trace: RequestTrace): ExactLimiter {
+  return { take: (input) => failover.run(trace, "rate-limit", (s) => s.take(input)) };
+}

@@ -1,0 +1,596 @@
+/**
+ * Failover end to end (SPEC.md section 4), through the app, the real clients and real stores:
+ * each test file gets its own Upstash and PlanetScale gateways (in front of the shared test Redis
+ * and MySQL) so it can break them without touching any other test.
+ *
+ * Every "isolate" here is one `buildServices` (its own gate); isolates that share a key prefix
+ * share live state, as isolates of one deployment do.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type PlanetscaleGateway,
+  startPlanetscaleGateway,
+} from "../../../scripts/gateways/planetscale-gateway.ts";
+import {
+  startUpstashGateway,
+  type UpstashGateway,
+} from "../../../scripts/gateways/upstash-gateway.ts";
+import { expectError } from "../../../test/api.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../../../test/catalog-fixtures.ts";
+import { withDb } from "../../../test/db-direct.ts";
+import { directRedis } from "../../../test/redis-direct.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { createApp } from "../../app.ts";
+import { buildServices } from "../../compose.ts";
+import { runScheduled } from "../../cron/scheduled.ts";
+import type { Services } from "../../http/app-env.ts";
+
+const TIMEOUT_MS = 300;
+const redisDirect = directRedis();
+let upstash: UpstashGateway;
+let planetscale: PlanetscaleGateway;
+
+/** One isolate of the deployment: its own services (gate, metrics) over the given gateways. */
+interface Isolate {
+  services: Services;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  json(
+    method: string,
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  admin(method: string, path: string): Promise<Response>;
+}
+
+function isolate(prefix: string, overrides: Record<string, string> = {}): Isolate {
+  const bindings = testBindings(prefix, {
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    DATABASE_URL: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${planetscale.port}`,
+    REDIS_TIMEOUT_MS: String(TIMEOUT_MS),
+    REDIS_COOLDOWN_MS: "600000", // tests end cool-downs explicitly (sync, cron) unless they say
+    ...overrides,
+  });
+  const services = buildServices(bindings);
+  const app = createApp(() => services);
+  const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
+  return {
+    services,
+    request,
+    json: (method, path, body, headers = {}) =>
+      request(path, {
+        method,
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      }),
+    admin: (method, path) =>
+      request(path, { method, headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` } }),
+  };
+}
+
+/** A staff member with a 30-minute service, 9–17 on weekdays, and the admin calls it takes. */
+async function catalog(): Promise<{ serviceId: string; staffId: string; date: string }> {
+  const admin = isolate(`${uniqueId("fa")}:`);
+  const api = {
+    bindings: {},
+    request: admin.request,
+    admin: (method: string, path: string, body?: unknown) =>
+      body === undefined
+        ? admin.admin(method, path)
+        : admin.request(path, {
+            method,
+            headers: {
+              Authorization: `Bearer ${TEST_STACK.adminToken}`,
+              "Content-Type": "application/json",
+            },
+            body: JSON.stringify(body),
+          }),
+  };
+  const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+  const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
+  return { serviceId, staffId, date: upcomingMonday() };
+}
+
+type Slot = { start: string; state: string; staffId: string };
+
+/** The ids a select or hold names. */
+const ids = (c: { serviceId: string; staffId: string }) => ({
+  serviceId: c.serviceId,
+  staffId: c.staffId,
+});
+
+async function availability(
+  api: Isolate,
+  c: { serviceId: string; staffId: string; date: string },
+): Promise<Slot[]> {
+  const query = new URLSearchParams({
+    serviceId: c.serviceId,
+    staffId: c.staffId,
+    from: c.date,
+    to: c.date,
+  });
+  const res = await api.request(`/v1/availability?${query}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
+}
+
+const slotAt = (slots: Slot[], hhmm: string) => {
+  const slot = slots.find((s) => s.start.slice(11, 16) === hhmm);
+  if (!slot) throw new Error(`no slot at ${hhmm}`);
+  return slot.start;
+};
+
+async function status(api: Isolate) {
+  const res = await api.admin("GET", "/v1/debug/redis-status");
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    mode: string;
+    failovers: number;
+    failbacks: number;
+    cooldown: { active: boolean };
+    lastSync: { synced: number; conflicts: number; outcome: string } | null;
+  };
+}
+
+async function confirmedFor(email: string): Promise<number> {
+  return withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT COUNT(*) AS n FROM appointments WHERE customer_email = ? AND status = 'confirmed'",
+      [email],
+    );
+    return Number((rows as { n: number }[])[0]?.n);
+  });
+}
+
+beforeAll(async () => {
+  upstash = await startUpstashGateway({
+    port: 0,
+    redisUrl: TEST_STACK.redisUrl,
+    token: TEST_STACK.upstashToken,
+  });
+  planetscale = await startPlanetscaleGateway({
+    port: 0,
+    mysqlUrl: TEST_STACK.mysqlUrl,
+    username: TEST_STACK.planetscaleUsername,
+    password: TEST_STACK.planetscalePassword,
+  });
+});
+
+afterAll(async () => {
+  upstash.setFault("none");
+  await upstash.close();
+  await planetscale.close();
+});
+
+describe.each([
+  ["refuses connections", "refuse"],
+  ["hangs", "hang"],
+  ["is slower than the timeout", "slow"],
+  ["answers HTTP 500", "http500"],
+  ["answers malformed JSON", "malformed"],
+] as const)("while Redis %s", (_, fault) => {
+  it("every public live-state route answers correctly from the fallback, and Redis is asked once", async () => {
+    const c = await catalog();
+    const api = isolate(`${uniqueId("fo")}:`);
+    const clientId = uniqueId("client_");
+    const start = slotAt(await availability(api, c), "10:00");
+    upstash.setFault(fault, { slowMs: TIMEOUT_MS * 4 });
+    try {
+      const before = upstash.requestCount();
+      // Availability: one Redis attempt fails, the overlay comes from the fallback.
+      expect((await availability(api, c)).length).toBeGreaterThan(0);
+      expect(upstash.requestCount() - before).toBe(1);
+
+      const selected = await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start });
+      expect(selected.status, await selected.clone().text()).toBe(200);
+
+      const held = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start });
+      expect(held.status, await held.clone().text()).toBe(201);
+      const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
+
+      const beat = await api.json("POST", "/v1/heartbeat", {
+        clientId,
+        staffId: c.staffId,
+        date: c.date,
+      });
+      expect(beat.status).toBe(200);
+      const beatBody = (await beat.json()) as {
+        storage: string;
+        slots: { state: string; mine: boolean }[];
+      };
+      expect(beatBody.storage).toBe("fallback");
+      expect(beatBody.slots).toContainEqual(expect.objectContaining({ state: "held", mine: true }));
+
+      const someoneElse = await api.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start,
+      });
+      await expectError(someoneElse, 409, "SLOT_HELD");
+
+      const extended = await api.request(`/v1/holds/${holdId}`, {
+        method: "PATCH",
+        headers: { "X-Hold-Token": holdToken },
+      });
+      expect(extended.status, await extended.clone().text()).toBe(200);
+
+      const email = `${uniqueId("fo")}@example.test`;
+      const booked = await api.json(
+        "POST",
+        "/v1/appointments",
+        { holdId, holdToken, customer: { name: "Fallback Booker", email } },
+        { "Idempotency-Key": uniqueId("idem-") },
+      );
+      expect(booked.status, await booked.clone().text()).toBe(201);
+      expect(await confirmedFor(email)).toBe(1);
+
+      const otp = await api.json(
+        "POST",
+        "/v1/auth/otp",
+        { email },
+        { "CF-Connecting-IP": "198.51.100.7" },
+      );
+      expect(otp.status).toBe(202);
+
+      // One failed attempt switched the isolate over; the cool-down kept every later call away.
+      expect(upstash.requestCount() - before).toBe(1);
+      expect(await status(api)).toMatchObject({
+        mode: "fallback",
+        failovers: 1,
+        cooldown: { active: true },
+      });
+
+      // The health check probes Redis on purpose, and reports the fallback in use.
+      const health = await api.request("/v1/health");
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: "degraded", storage: "fallback" });
+    } finally {
+      upstash.setFault("none");
+    }
+  });
+});
+
+describe("a hung Redis", () => {
+  it("costs one request at most the timeout (no client retries), and nothing after it", async () => {
+    const c = await catalog();
+    const api = isolate(`${uniqueId("fo")}:`);
+    const start = slotAt(await availability(api, c), "11:00");
+    upstash.setFault("hang");
+    try {
+      const before = upstash.requestCount();
+      const startedMs = performance.now();
+      const res = await api.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start,
+      });
+      const elapsedMs = performance.now() - startedMs;
+      expect(res.status).toBe(201);
+      expect(upstash.requestCount() - before).toBe(1);
+      // The bound is loose on purpose (shared machines): the client's own retries would take ~4 s.
+      expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 2_000);
+    } finally {
+      upstash.setFault("none");
+    }
+  });
+});
+
+describe("holds during an outage, and the failback sync", () => {
+  it("admits exactly one of 30 concurrent holds in fallback mode; the sync moves it to Redis and the next hold conflicts there", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix);
+    const start = slotAt(await availability(api, c), "11:30");
+    upstash.setFault("refuse");
+    let winner: { holdId: string; holdToken: string } | undefined;
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          api.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start }),
+        ),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(29);
+      winner = (await results.find((r) => r.status === 201)?.json()) as typeof winner;
+    } finally {
+      upstash.setFault("none");
+    }
+    expect(await redisDirect.exists(`${prefix}live:${c.staffId}`)).toBe(0);
+
+    const sync = await api.admin("POST", "/v1/admin/sync");
+    expect(sync.status).toBe(200);
+    expect(await sync.json()).toMatchObject({
+      mode: "redis",
+      sync: { outcome: "synced", synced: 1, conflicts: 0 },
+    });
+    expect(await status(api)).toMatchObject({ mode: "redis", failovers: 1, failbacks: 1 });
+
+    // The hold is in Redis now, with its fields as the fallback had them; MySQL has none left.
+    const fields = await redisDirect.hkeys(`${prefix}live:${c.staffId}`);
+    expect(fields.filter((f) => f.startsWith("h:"))).toHaveLength(1);
+    const leftovers = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
+        [c.staffId, c.staffId],
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    });
+    expect(leftovers).toBe(0);
+
+    const before = upstash.requestCount();
+    const next = await api.json("POST", "/v1/holds", {
+      clientId: uniqueId("client_"),
+      ...ids(c),
+      start,
+    });
+    await expectError(next, 409, "SLOT_HELD");
+    expect(upstash.requestCount() - before).toBe(1); // answered by Redis
+
+    // The holder carries on against Redis: extend and book.
+    const { holdId, holdToken } = winner ?? { holdId: "", holdToken: "" };
+    const extended = await api.request(`/v1/holds/${holdId}`, {
+      method: "PATCH",
+      headers: { "X-Hold-Token": holdToken },
+    });
+    expect(extended.status).toBe(200);
+    const email = `${uniqueId("fo")}@example.test`;
+    const booked = await api.json(
+      "POST",
+      "/v1/appointments",
+      { holdId, holdToken, customer: { name: "After Failback", email } },
+      { "Idempotency-Key": uniqueId("idem-") },
+    );
+    expect(booked.status, await booked.clone().text()).toBe(201);
+    expect(await confirmedFor(email)).toBe(1);
+  });
+
+  it("counts a fallback hold that a Redis holder took meanwhile as a conflict, and does not overwrite it", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const down = isolate(prefix);
+    const start = slotAt(await availability(down, c), "13:00");
+    upstash.setFault("refuse");
+    try {
+      const res = await down.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start,
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      upstash.setFault("none");
+    }
+    // Another isolate of the deployment never saw the outage: it holds the same slot in Redis.
+    const up = isolate(prefix);
+    await availability(up, c);
+    const redisHold = await up.json("POST", "/v1/holds", {
+      clientId: uniqueId("client_"),
+      ...ids(c),
+      start,
+    });
+    expect(redisHold.status).toBe(201);
+    const redisHoldId = ((await redisHold.json()) as { holdId: string }).holdId;
+
+    const sync = await down.admin("POST", "/v1/admin/sync");
+    expect(await sync.json()).toMatchObject({ mode: "redis", sync: { synced: 0, conflicts: 1 } });
+    const holds = (await redisDirect.hkeys(`${prefix}live:${c.staffId}`)).filter((f) =>
+      f.startsWith("h:"),
+    );
+    expect(holds).toEqual([`h:${redisHoldId.slice(4, 20)}:0`]);
+  });
+
+  it("two syncs at once (two isolates) apply each entry exactly once", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const a = isolate(prefix);
+    const b = isolate(prefix);
+    const slots = await availability(a, c);
+    upstash.setFault("refuse");
+    try {
+      for (const hhmm of ["09:00", "10:00", "11:00", "14:00", "15:00"]) {
+        const res = await a.json("POST", "/v1/holds", {
+          clientId: uniqueId("client_"),
+          ...ids(c),
+          start: slotAt(slots, hhmm),
+        });
+        expect(res.status).toBe(201);
+      }
+      // b fails over too (its own first Redis call fails).
+      expect(
+        (
+          await b.json("POST", "/v1/heartbeat", {
+            clientId: uniqueId("client_"),
+            staffId: c.staffId,
+            date: c.date,
+          })
+        ).status,
+      ).toBe(200);
+    } finally {
+      upstash.setFault("none");
+    }
+    const [ra, rb] = await Promise.all([
+      a.admin("POST", "/v1/admin/sync"),
+      b.admin("POST", "/v1/admin/sync"),
+    ]);
+    const reports = [ra, rb].filter((r) => r.status === 200);
+    const bodies = (await Promise.all(reports.map((r) => r.json()))) as {
+      sync: { synced: number; outcome: string };
+    }[];
+    // One applied all five; the other was turned away by the lease or found nothing left.
+    expect(bodies.reduce((sum, body) => sum + body.sync.synced, 0)).toBe(5);
+    const holds = (await redisDirect.hkeys(`${prefix}live:${c.staffId}`)).filter((f) =>
+      f.startsWith("h:"),
+    );
+    expect(holds).toHaveLength(5);
+  });
+
+  it("returns to Redis by itself: the first request after the cool-down checks Redis and syncs", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix, { REDIS_COOLDOWN_MS: "0" });
+    const clientId = uniqueId("client_");
+    const start = slotAt(await availability(api, c), "16:00");
+    upstash.setFault("http500");
+    try {
+      expect(
+        (await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start })).status,
+      ).toBe(200);
+    } finally {
+      upstash.setFault("none");
+    }
+    expect((await status(api)).mode).toBe("fallback");
+    const beat = await api.json("POST", "/v1/heartbeat", {
+      clientId,
+      staffId: c.staffId,
+      date: c.date,
+    });
+    const body = (await beat.json()) as {
+      storage: string;
+      slots: { state: string; mine: boolean }[];
+    };
+    expect(body.storage).toBe("redis");
+    expect(body.slots).toContainEqual(expect.objectContaining({ state: "viewing", mine: true }));
+    expect(await status(api)).toMatchObject({
+      mode: "redis",
+      failbacks: 1,
+      lastSync: { outcome: "synced", synced: 1, conflicts: 0 },
+    });
+  });
+
+  it("the Cron Trigger syncs, returns to Redis mode, and deletes expired fallback rows", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix);
+    const start = slotAt(await availability(api, c), "09:30");
+    upstash.setFault("refuse");
+    try {
+      expect(
+        (await api.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start }))
+          .status,
+      ).toBe(201);
+    } finally {
+      upstash.setFault("none");
+    }
+    const expiredField = `v:${uniqueId("x").slice(0, 11)}`;
+    await withDb((conn) =>
+      conn.query(
+        `INSERT INTO fallback_live (scope, staff_id, field, value, kind, client_tag, cell_start, cell_end, start_ms, end_ms, expires_at_ms)
+         VALUES (?, ?, ?, '1|2|3|4|0|1000|x|10', 'v', 'x', 1, 2, 3, 4, 1000)`,
+        [prefix, c.staffId, expiredField],
+      ),
+    );
+    await runScheduled(api.services, "* * * * *");
+    expect(await status(api)).toMatchObject({ mode: "redis", lastSync: { synced: 1 } });
+    const left = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT COUNT(*) AS n FROM fallback_live WHERE staff_id = ?",
+        [c.staffId],
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    });
+    expect(left).toBe(0);
+  });
+});
+
+describe("while MySQL is down", () => {
+  it("select, hold and heartbeat keep working on Redis; booking answers 503 STORE_UNAVAILABLE and writes nothing", async () => {
+    const c = await catalog();
+    const api = isolate(`${uniqueId("fo")}:`, { MYSQL_TIMEOUT_MS: "500" });
+    const clientId = uniqueId("client_");
+    const start = slotAt(await availability(api, c), "10:30");
+    planetscale.setFault("refuse");
+    try {
+      expect(
+        (await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start })).status,
+      ).toBe(200);
+      const held = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start });
+      expect(held.status).toBe(201);
+      const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
+      const hold = { holdId, holdToken };
+      const beat = await api.json("POST", "/v1/heartbeat", {
+        clientId,
+        staffId: c.staffId,
+        date: c.date,
+      });
+      expect(beat.status).toBe(200);
+      expect(((await beat.json()) as { storage: string }).storage).toBe("redis");
+
+      const email = `${uniqueId("fo")}@example.test`;
+      const booked = await api.json(
+        "POST",
+        "/v1/appointments",
+        { ...hold, customer: { name: "No Database", email } },
+        { "Idempotency-Key": uniqueId("idem-") },
+      );
+      await expectError(booked, 503, "STORE_UNAVAILABLE");
+      planetscale.setFault("none");
+      expect(await confirmedFor(email)).toBe(0);
+      // Nothing half-done in Redis either: the hold is back, and it books once MySQL is back.
+      const retry = await api.json(
+        "POST",
+        "/v1/appointments",
+        { ...hold, customer: { name: "No Database", email } },
+        { "Idempotency-Key": uniqueId("idem-") },
+      );
+      expect(retry.status, await retry.clone().text()).toBe(201);
+      expect(await confirmedFor(email)).toBe(1);
+    } finally {
+      planetscale.setFault("none");
+    }
+  });
+});
+
+describe("observability", () => {
+  it("debug and admin failover routes require the admin token", async () => {
+    const api = isolate(`${uniqueId("fo")}:`);
+    for (const [method, path] of [
+      ["GET", "/v1/debug/redis-status"],
+      ["GET", "/v1/debug/metrics"],
+      ["POST", "/v1/admin/sync"],
+    ] as const) {
+      await expectError(await api.request(path, { method }), 401, "UNAUTHORIZED");
+    }
+  });
+
+  it("metrics count requests by route, store round trips and fallback hits", async () => {
+    const c = await catalog();
+    const api = isolate(`${uniqueId("fo")}:`);
+    await availability(api, c);
+    upstash.setFault("refuse");
+    try {
+      await availability(api, c);
+    } finally {
+      upstash.setFault("none");
+    }
+    const res = await api.admin("GET", "/v1/debug/metrics");
+    const body = (await res.json()) as {
+      routes: { route: string; count: number; byStatus: Record<string, number> }[];
+      roundTrips: { redis: number; mysql: number };
+      fallbackHits: Record<string, number>;
+    };
+    expect(body.routes).toContainEqual(
+      expect.objectContaining({ route: "GET /v1/availability", count: 2, byStatus: { "2xx": 2 } }),
+    );
+    expect(body.roundTrips.redis).toBe(2);
+    expect(body.roundTrips.mysql).toBeGreaterThanOrEqual(2);
+    expect(body.fallbackHits).toEqual({ overlay: 1 });
+  });
+
+  it("redis-status reports the health check, its latency and Redis memory", async () => {
+    const api = isolate(`${uniqueId("fo")}:`);
+    await api.admin("POST", "/v1/admin/sync");
+    const res = await api.admin("GET", "/v1/debug/redis-status");
+    const body = (await res.json()) as {
+      lastHealthCheck: { ok: boolean; latencyMs: number; trigger: string };
+      redisMemoryBytes: number;
+    };
+    expect(body.lastHealthCheck).toMatchObject({ ok: true, trigger: "admin" });
+    expect(body.lastHealthCheck.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(body.redisMemoryBytes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Decides, per isolate, whether a call goes to Redis or to the MySQL fallback (SPEC.md section 4).
+ *
+ *   redis ──(a Redis call fails, times out or answers garbage)──▶ fallback, cool-down starts
+ *   fallback ──(cool-down over: the next request, or the cron, or an admin runs a check:
+ *              probe OK, then the failback sync succeeds)──▶ redis
+ *
+ * During the cool-down no request pays a Redis timeout. A check that finds Redis still down
+ * starts a new cool-down. Checks are single-flight within the isolate; across isolates the
+ * sync's own lease keeps two syncs from running at once.
+ */
+import type {
+  Clock,
+  GateStatus,
+  HealthCheckRecord,
+  ProbeResult,
+  StorageMode,
+  StoreProbe,
+  SyncReport,
+  SyncTrigger,
+} from "../../domain/ports.ts";
+import { log } from "../../observability/log.ts";
+
+export interface RedisGateOptions {
+  clock: Clock;
+  cooldownMs: number;
+  probe: StoreProbe;
+  sync: (trigger: SyncTrigger) => Promise<SyncReport>;
+}
+
+export class RedisGate {
+  private mode: StorageMode = "redis";
+  private cooldownUntilMs = 0;
+  private failovers = 0;
+  private failbacks = 0;
+  private lastFailure: GateStatus["lastFailure"] = null;
+  private lastHealthCheck: HealthCheckRecord | null = null;
+  private lastSync: SyncReport | null = null;
+  private checking: Promise<StorageMode> | null = null;
+
+  constructor(private readonly options: RedisGateOptions) {}
+
+  /**
+   * The store for the next call. In fallback mode after the cool-down, the first request runs the
+   * check (probe, then sync) and is served by whichever store that leaves; requests arriving
+   * meanwhile keep using the fallback rather than wait for it.
+   */
+  async choose(requestId?: string): Promise<StorageMode> {
+    if (this.mode === "redis") return "redis";
+    if (this.options.clock.nowMs() < this.cooldownUntilMs || this.checking) return "fallback";
+    return this.check("request", requestId);
+  }
+
+  /** A Redis call failed: switch this isolate to the fallback and (re)start the cool-down. */
+  failed(operation: string, error: unknown, requestId?: string): void {
+    const nowMs = this.options.clock.nowMs();
+    const message = error instanceof Error ? error.message : String(error);
+    this.cooldownUntilMs = nowMs + this.options.cooldownMs;
+    this.lastFailure = { atMs: nowMs, operation, error: message };
+    if (this.mode === "fallback") return;
+    this.mode = "fallback";
+    this.failovers++;
+    log("warn", "redis failover", {
+      requestId,
+      operation,
+      error: message,
+      cooldownMs: this.options.cooldownMs,
+    });
+  }
+
+  /** A health probe's result seen elsewhere (GET /v1/health): a failed probe fails over too. */
+  observe(probe: ProbeResult, requestId?: string): StorageMode {
+    this.lastHealthCheck = {
+      atMs: this.options.clock.nowMs(),
+      trigger: "health",
+      ok: probe.ok,
+      latencyMs: Math.round(probe.latencyMs),
+      ...(probe.ok ? {} : { error: probe.error }),
+    };
+    if (!probe.ok) this.failed("health-probe", probe.error, requestId);
+    return this.mode;
+  }
+
+  /**
+   * Probes Redis (write a health key with a 5 s TTL, read it back); when it answers, runs the
+   * failback sync, and only when the sync completed returns to Redis mode. Also run in Redis
+   * mode (cron, admin): the sync then moves what other isolates left in the fallback store.
+   */
+  check(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
+    this.checking ??= this.runCheck(trigger, requestId).finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  status(): GateStatus {
+    const nowMs = this.options.clock.nowMs();
+    return {
+      mode: this.mode,
+      cooldownUntilMs:
+        this.mode === "fallback" && this.cooldownUntilMs > nowMs ? this.cooldownUntilMs : null,
+      failovers: this.failovers,
+      failbacks: this.failbacks,
+      lastFailure: this.lastFailure,
+      lastHealthCheck: this.lastHealthCheck,
+      lastSync: this.lastSync,
+    };
+  }
+
+  private async runCheck(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
+    const probe = await this.options.probe.probe();
+    this.lastHealthCheck = {
+      atMs: this.options.clock.nowMs(),
+      trigger,
+      ok: probe.ok,
+      latencyMs: Math.round(probe.latencyMs),
+      ...(probe.ok ? {} : { error: probe.error }),
+    };
+    if (!probe.ok) {
+      this.failed("health-check", probe.error, requestId);
+      return this.mode;
+    }
+    const report = await this.options.sync(trigger);
+    this.lastSync = report;
+    log(
+      report.outcome === "failed" ? "warn" : "info",
+      `synced ${report.synced}, conflicts ${report.conflicts}`,
+      {
+        requestId,
+        sync: report,
+      },
+    );
+    if (report.outcome !== "synced") {
+      // Busy (another isolate is syncing) or failed: stay put and look again after a cool-down.
+      if (this.mode === "fallback") {
+        this.cooldownUntilMs = this.options.clock.nowMs() + this.options.cooldownMs;
+      }
+      return this.mode;
+    }
+    if (this.mode === "fallback") {
+      this.mode = "redis";
+      this.failbacks++;
+      log("info", "redis failback", { requestId, trigger, synced: report.synced });
+    }
+    return this.mode;
+  }
+}
