@@ -3,6 +3,7 @@ import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
 import { newHoldSecret, signHoldToken } from "./hold-token.ts";
+import { republishOffers } from "./republish-offers.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
 
@@ -48,15 +49,22 @@ export async function holdSlots({
       : `${input.field}[${i}].start`;
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
   const holdSecret = newHoldSecret();
-  const outcome = await ctx.liveState.hold({
+  const request = {
     serviceId: first.serviceId,
     staffId: first.staffId,
     clientTag: await clientTag(input.clientId),
     holdKey: newHoldKey(),
     tokenHash: await hashToken(holdSecret),
     slots: refs,
-    nowMs: ctx.clock.nowMs(),
-  });
+  };
+  let outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
+  if (
+    outcome.kind === "unavailable" &&
+    outcome.reason === "not-offered" &&
+    (await republishOffers(ctx, first.serviceId, first.staffId, refs))
+  ) {
+    outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
+  }
   if (outcome.kind === "overlap")
     throw new DomainError(
       "BAD_REQUEST",

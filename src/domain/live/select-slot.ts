@@ -1,6 +1,7 @@
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset, parseOffsetDateTime } from "../time/fixed-offset.ts";
+import { republishOffers } from "./republish-offers.ts";
 import { clientTag } from "./tokens.ts";
 import type { Blocked, SlotRef } from "./types.ts";
 
@@ -43,7 +44,7 @@ export function slotRefused(
 /**
  * Marks the slot as `viewing` by this client for the viewing TTL (one marker per client and
  * staff member: it replaces the client's previous one). One live-state call, no SQL: the slot is
- * checked against what availability last offered.
+ * checked against what availability last offered (republished once if that offer is gone).
  */
 export async function selectSlot({
   ctx,
@@ -53,13 +54,20 @@ export async function selectSlot({
   input: SlotInput & { clientId: string };
 }) {
   const slot = slotRef(input.start, "body.start");
-  const outcome = await ctx.liveState.select({
+  const request = {
     serviceId: input.serviceId,
     staffId: input.staffId,
     clientTag: await clientTag(input.clientId),
     slot,
-    nowMs: ctx.clock.nowMs(),
-  });
+  };
+  let outcome = await ctx.liveState.select({ ...request, nowMs: ctx.clock.nowMs() });
+  if (
+    outcome.kind === "unavailable" &&
+    outcome.reason === "not-offered" &&
+    (await republishOffers(ctx, input.serviceId, input.staffId, [slot]))
+  ) {
+    outcome = await ctx.liveState.select({ ...request, nowMs: ctx.clock.nowMs() });
+  }
   if (outcome.kind !== "ok") throw slotRefused(outcome, "body.start");
   return {
     staffId: input.staffId,

@@ -1,0 +1,37 @@
+import { getAvailability } from "../availability/get-availability.ts";
+import { DomainError } from "../errors.ts";
+import type { DomainContext } from "../ports.ts";
+import { addDays } from "../time/zoned-time.ts";
+import type { SlotRef } from "./types.ts";
+
+/**
+ * Offers are a cache: availability publishes them so that select and hold need no SQL. When the
+ * live-state store has none for a slot (older than 15 minutes, or published to the other store
+ * before a failover), this recomputes availability for the slots' dates (one SQL read) and so
+ * publishes them again; the caller then retries once. Only the "not offered" path pays for it:
+ * a slot that availability does not offer stays refused.
+ *
+ * Returns false when nothing could be republished (no such service or staff member, dates out
+ * of range): the original refusal stands.
+ */
+export async function republishOffers(
+  ctx: DomainContext,
+  serviceId: string,
+  staffId: string,
+  slots: readonly SlotRef[],
+): Promise<boolean> {
+  const dates = slots.map((slot) => slot.localDate).sort();
+  const [first, last] = [dates[0], dates[dates.length - 1]];
+  if (first === undefined || last === undefined) return false;
+  try {
+    // A slot's date in the offset the client wrote may differ by one from the staff member's.
+    await getAvailability({
+      ctx,
+      input: { serviceId, staffId, fromDate: addDays(first, -1), toDate: addDays(last, 1) },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
