@@ -103,6 +103,7 @@ export function handleError(err: Error, c: Context): Response {
 
 /** Hono's own messages do not name the field; ours do. */
 function httpExceptionMessage(err: HTTPException): string {
+  if (err.status === 415) return "header.content-type: must be application/json";
   if (/malformed json/i.test(err.message)) return "body: malformed JSON";
   if (/content-type/i.test(err.message)) return "header.content-type: must be application/json";
   return err.message || "Bad request";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
-import { Id } from "../shared/schemas.ts";
+import { Id, WellFormed } from "../shared/schemas.ts";
 
 export const HoldProof = {
   holdId: z
@@ -20,7 +20,13 @@ export const BookBody = z
     ...HoldProof,
     customer: z
       .strictObject({
-        name: z.string().trim().min(1).max(200).openapi({ example: "Mia Weber" }),
+        name: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .refine(...WellFormed)
+          .openapi({ example: "Mia Weber" }),
         email: z.email().max(320).openapi({ example: "mia@example.com" }),
         phone: z
           .string()
@@ -32,6 +38,7 @@ export const BookBody = z
     notes: z
       .string()
       .max(2000)
+      .refine(...WellFormed)
       .optional()
       .openapi({ description: "For the staff member.", example: "First visit." }),
   })

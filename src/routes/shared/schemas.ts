@@ -7,6 +7,18 @@ import { ID_PATTERN } from "../../domain/ids.ts";
 import { parseOffsetDateTime } from "../../domain/time/fixed-offset.ts";
 import { isValidDate, isValidTimeZone, parseHhmm } from "../../domain/time/zoned-time.ts";
 
+/** A lone UTF-16 surrogate: valid in a JS string, but UTF-8 (and so MySQL) cannot store it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text must be well-formed Unicode: otherwise MySQL would silently store U+FFFD in place of
+ * the broken character, and the answer would not be what was stored. Use as `.refine(...WellFormed)`.
+ */
+export const WellFormed = [
+  (value: string) => !LONE_SURROGATE.test(value),
+  "must be well-formed Unicode text",
+] as const;
+
 export const Id = (example: string) =>
   z.string().regex(ID_PATTERN, "must be an id like svc_…").openapi({ example });
 

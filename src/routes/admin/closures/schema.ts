@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Id, LocalDate } from "../../shared/schemas.ts";
+import { Id, LocalDate, WellFormed } from "../../shared/schemas.ts";
 
 const CLOSURE_ID_EXAMPLE = "clo_3h8k1m6q9w2d5f7n0p4r";
 
@@ -16,6 +16,7 @@ export const ClosureBody = z
     reason: z
       .string()
       .max(200)
+      .refine(...WellFormed)
       .default("")
       .openapi({ description: "Internal note.", example: "Christmas" }),
   })

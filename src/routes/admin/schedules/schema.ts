@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { WeeklySchedule } from "../../../domain/availability/types.ts";
 import type { DateOverride } from "../../../domain/catalog/types.ts";
 import { fromInterval, fromWeekly } from "../../shared/convert.ts";
-import { Id, LocalDate, WeeklyHours, WorkingInterval } from "../../shared/schemas.ts";
+import { Id, LocalDate, WeeklyHours, WellFormed, WorkingInterval } from "../../shared/schemas.ts";
 import { StaffIdParam } from "../staff/schema.ts";
 
 const StaffId = Id("stf_7k3m9q2w5d8f1h4n6p0r").openapi({ description: "The staff member." });
@@ -36,6 +36,7 @@ export const OverrideBody = z
     note: z
       .string()
       .max(200)
+      .refine(...WellFormed)
       .default("")
       .openapi({ description: "Internal note.", example: "Training in the afternoon" }),
   })

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Service } from "../../../domain/catalog/types.ts";
 import { isoTimestamp } from "../../shared/convert.ts";
-import { Id, Money } from "../../shared/schemas.ts";
+import { Id, Money, WellFormed } from "../../shared/schemas.ts";
 
 const Minutes = (description: string, example: number, min: number) =>
   z
@@ -18,10 +18,12 @@ export const ServiceBody = z
       .trim()
       .min(1)
       .max(200)
+      .refine(...WellFormed)
       .openapi({ description: "Shown to customers.", example: "Cut and style" }),
     description: z
       .string()
       .max(2000)
+      .refine(...WellFormed)
       .default("")
       .openapi({ description: "Shown to customers.", example: "Wash, cut and style." }),
     durationMin: Minutes(
@@ -42,7 +44,11 @@ export const ServiceBody = z
 export const ServicePatch = z
   .strictObject({
     name: ServiceBody.shape.name.optional(),
-    description: z.string().max(2000).optional(),
+    description: z
+      .string()
+      .max(2000)
+      .refine(...WellFormed)
+      .optional(),
     durationMin: Minutes("See ServiceInput.", 60, 1).optional(),
     bufferBeforeMin: Minutes("See ServiceInput.", 0, 0).optional(),
     bufferAfterMin: Minutes("See ServiceInput.", 15, 0).optional(),

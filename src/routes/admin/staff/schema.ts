@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Staff } from "../../../domain/catalog/types.ts";
 import { isoTimestamp } from "../../shared/convert.ts";
-import { Id, IncludeInactive, TimeZone } from "../../shared/schemas.ts";
+import { Id, IncludeInactive, TimeZone, WellFormed } from "../../shared/schemas.ts";
 
 const STAFF_ID_EXAMPLE = "stf_7k3m9q2w5d8f1h4n6p0r";
 const SERVICE_ID_EXAMPLE = "svc_5n2k8q1w7d3f9h4m6p0r";
@@ -11,11 +11,16 @@ const Name = z
   .trim()
   .min(1)
   .max(200)
+  .refine(...WellFormed)
   .openapi({ description: "Shown to customers.", example: "Alex Moreau" });
-const Bio = z.string().max(2000).openapi({
-  description: "Public bio, shown to customers.",
-  example: "Ten years of colour work.",
-});
+const Bio = z
+  .string()
+  .max(2000)
+  .refine(...WellFormed)
+  .openapi({
+    description: "Public bio, shown to customers.",
+    example: "Ten years of colour work.",
+  });
 const Email = z
   .email()
   .max(320)
