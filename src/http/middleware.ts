@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { EnvironmentError } from "../env.ts";
@@ -27,7 +27,11 @@ export function withServices(resolveServices: ResolveServices): MiddlewareHandle
         details: { fields: error.fields },
       });
     }
-    const trace: RequestTrace = { requestId: c.get("requestId"), storage: null };
+    const trace: RequestTrace = {
+      requestId: c.get("requestId"),
+      storage: null,
+      waitUntil: (work) => keepAlive(c, work),
+    };
     c.set("services", services);
     c.set("trace", trace);
     c.set("ctx", services.failover?.forRequest(trace) ?? services.ctx);
@@ -66,3 +70,12 @@ export const corsFromConfig: MiddlewareHandler<AppEnv> = cors({
   exposeHeaders: ["X-Request-Id", "Retry-After"],
   maxAge: 600,
 });
+
+/** `waitUntil` where the runtime has one (Workers); elsewhere (Node tests) the promise just runs. */
+function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No ExecutionContext outside Workers: nothing would cancel the work anyway.
+  }
+}

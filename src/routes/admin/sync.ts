@@ -18,7 +18,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "Run the failback sync now",
   description:
-    "Probes Redis, then copies every unexpired hold, marker and booking of the MySQL fallback into Redis (never over a different live holder: those count as conflicts) and returns the report. 503 when Redis does not answer. Safe to repeat: a second run finds nothing left to copy, and two runs never apply at once.",
+    "Probes Redis, then copies every unexpired hold, marker and booking of the MySQL fallback into Redis (never over a different live holder: those count as conflicts) and returns the report. 503 when Redis does not answer. Safe to repeat: one sync runs at a time (a lease in Redis; another answers `busy`), and a second run finds nothing left to copy.",
   security: AdminSecurity,
   responses: {
     200: {

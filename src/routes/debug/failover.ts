@@ -26,7 +26,7 @@ const RedisStatus = z
     lastFailure: z.object({ at: z.string(), operation: z.string(), error: z.string() }).nullable(),
     lastSync: SyncReportSchema.nullable(),
     redisMemoryBytes: z.number().int().nullable().openapi({
-      description: "Redis `used_memory` (null during a cool-down, or when Redis cannot say).",
+      description: "Redis `used_memory` (null in fallback mode, or when Redis cannot say).",
     }),
   })
   .openapi("RedisStatus");
@@ -86,8 +86,8 @@ export const failoverDebugRoutes = createRouter()
     const status = failover?.gate.status();
     if (!failover || !status)
       return c.json(RedisStatus.parse(emptyStatus(config.REDIS_COOLDOWN_MS)), 200);
-    // During a cool-down Redis is not asked (it would cost a timeout).
-    const memory = status.cooldownUntilMs === null ? await failover.redisMemoryBytes() : null;
+    // Redis is asked only in Redis mode: in fallback mode it could cost a timeout.
+    const memory = status.mode === "redis" ? await failover.redisMemoryBytes() : null;
     const check = status.lastHealthCheck;
     const body = {
       mode: status.mode,

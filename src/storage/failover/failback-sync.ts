@@ -11,24 +11,33 @@
  *   measured by `npm run drill`).
  * - Offers, idempotency claims and rate-limit events follow, each write idempotent (newer offer
  *   wins, SET NX, ZADD of the same member), so a repeat changes nothing.
- * - Two syncs never run at once: a lease in Redis (SET NX PX) admits one, and every Lua call
- *   checks that the lease is still its own (fencing) before writing. A second sync answers
- *   "busy" and changes nothing.
+ * - One sync at a time: a lease in Redis (SET NX PX) admits one, and every Lua call checks that
+ *   the lease is still its own (fencing) before writing to Redis. A second sync answers "busy"
+ *   and changes nothing. (The MySQL deletes are not fenced; they delete only what was copied.)
  */
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
-import { failbackLive, failbackOffers, releaseLock } from "../../lua/scripts.gen.ts";
+import {
+  failbackClaims,
+  failbackLive,
+  failbackOffers,
+  failbackRetract,
+  releaseLock,
+} from "../../lua/scripts.gen.ts";
 import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
-import { RedisFailure, runScript } from "../redis/run-script.ts";
+import { runScript } from "../redis/run-script.ts";
 
 /** How long one sync may hold the lease; a sync that dies leaves it to lapse. */
 const LEASE_MS = 30_000;
 
-/** Attempts of one staff member's copy when MySQL picks one of its deletes as a deadlock victim. */
-const DEADLOCK_ATTEMPTS = 5;
+/** Attempts of one delete when MySQL picks it as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 8;
+
+/** Deletes in flight at once while a staff member's copied rows are removed. */
+const DELETE_CONCURRENCY = 8;
 
 type Row = Record<string, unknown>;
 
@@ -83,7 +92,7 @@ export class FailbackSync {
         try {
           await this.copyLiveEntries(lockId, report);
           await this.copyOffers(lockId, report);
-          await this.copyClaimsAndEvents(report);
+          await this.copyClaimsAndEvents(lockId, report);
         } finally {
           await runScript(this.redis, releaseLock, [this.keys.syncLock()], [lockId], z.number())
             .then(() => undefined)
@@ -98,23 +107,13 @@ export class FailbackSync {
     return report;
   }
 
-  /** Staff member by staff member; a deadlock victim among the deletes is simply run again. */
+  /** Staff member by staff member. */
   private async copyLiveEntries(lockId: string, report: SyncReport): Promise<void> {
     const { rows } = await this.db.execute(
       "SELECT DISTINCT staff_id FROM fallback_live WHERE scope = ? AND expires_at_ms > ?",
       [this.scope, this.clock.nowMs()],
     );
-    for (const row of rows as Row[]) {
-      const staffId = String(row.staff_id);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.copyStaff(staffId, lockId, report);
-          break;
-        } catch (error) {
-          if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(error)) throw error;
-        }
-      }
-    }
+    for (const row of rows as Row[]) await this.copyStaff(String(row.staff_id), lockId, report);
   }
 
   /**
@@ -150,25 +149,62 @@ export class FailbackSync {
 
     // Everything read was copied, already there, or lost to a live holder: none of it stays in
     // the fallback store (unless it changed since it was read), nor do the cells of an owner
-    // whose rows are all gone.
-    const pairs = [...byOwner.values()].flat();
-    const fields = pairs.filter((_, i) => i % 2 === 0);
-    await this.db.execute(
-      `DELETE FROM fallback_live WHERE scope = ? AND staff_id = ? AND (field, value) IN (${Array(fields.length).fill("(?, ?)").join(", ")})`,
-      [this.scope, staffId, ...pairs],
+    // whose rows are all gone. One short statement per row (per owner for cells), each finding
+    // its rows by primary key: a multi-row DELETE holds many next-key locks at once and, under
+    // fallback traffic, loses deadlocks again and again (measured with `npm run drill`). A
+    // deadlock victim is run again; deletes are idempotent.
+    const rowsRead = [...byOwner].flatMap(([owner, ownerPairs]) =>
+      ownerPairs.flatMap((field, i) =>
+        i % 2 === 0 ? [{ owner, field, value: ownerPairs[i + 1] ?? "" }] : [],
+      ),
     );
-    const { rows: kept } = await this.db.execute(
-      `SELECT field FROM fallback_live WHERE staff_id = ? AND field IN (${fields.map(() => "?").join(", ")})`,
-      [staffId, ...fields],
-    );
-    const keptOwners = new Set((kept as Row[]).map((row) => ownerOf(String(row.field))));
-    const gone = [...byOwner.keys()].filter((o) => !o.startsWith("v:") && !keptOwners.has(o));
-    if (gone.length > 0) {
-      await this.db.execute(
-        `DELETE FROM fallback_cells WHERE staff_id = ? AND owner IN (${gone.map(() => "?").join(", ")})`,
-        [staffId, ...gone],
+    const deleted = new Set<string>();
+    await eachLimit(rowsRead, DELETE_CONCURRENCY, async (row) => {
+      const result = await retryOnConflict(() =>
+        this.db.execute(
+          "DELETE FROM fallback_live WHERE staff_id = ? AND field = ? AND value = ?",
+          [staffId, row.field, row.value],
+        ),
       );
+      if (result.rowsAffected === 1) deleted.add(row.field);
+    });
+    // A row neither deleted here nor still present vanished while the sync ran (released or
+    // booked through the fallback): its copy in Redis is taken back, so the hold does not live on.
+    const notDeleted = rowsRead.filter((row) => !deleted.has(row.field));
+    if (notDeleted.length > 0) {
+      const { rows: present } = await this.db.execute(
+        `SELECT field FROM fallback_live WHERE staff_id = ? AND field IN (${marks(notDeleted.length)})`,
+        [staffId, ...notDeleted.map((row) => row.field)],
+      );
+      const stillThere = new Set((present as Row[]).map((row) => String(row.field)));
+      const vanished = notDeleted.filter((row) => !stillThere.has(row.field));
+      if (vanished.length > 0) {
+        const retracted = await runScript(
+          this.redis,
+          failbackRetract,
+          [this.keys.syncLock(), this.keys.live(staffId)],
+          [lockId, ...vanished.flatMap((row) => [row.field, row.value])],
+          z.number(),
+        );
+        if (retracted < 0) throw new LostLease();
+      }
     }
+    // Cells go with an owner whose every row this sync deleted. (Rows someone else deleted
+    // meanwhile were released or booked through the fallback, which freed their cells itself.)
+    const gone = [...byOwner].filter(
+      ([owner, ownerPairs]) =>
+        !owner.startsWith("v:") &&
+        ownerPairs.every((field, i) => i % 2 === 1 || deleted.has(field)),
+    );
+    await eachLimit(gone, DELETE_CONCURRENCY, ([owner, ownerPairs]) => {
+      const cells = ownerPairs.filter((_, i) => i % 2 === 1).flatMap(cellRange);
+      return retryOnConflict(() =>
+        this.db.execute(
+          `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)}) AND owner = ?`,
+          [staffId, ...cells, owner],
+        ),
+      );
+    });
   }
 
   /** Offers per (service, staff member): a newer publication wins, so a repeat writes nothing. */
@@ -214,10 +250,10 @@ export class FailbackSync {
   }
 
   /**
-   * Idempotency claims (SET NX with the remaining lease) and rate-limit events (ZADD of the same
-   * member the fallback recorded), in one pipeline: both are idempotent, so they need no fencing.
+   * Idempotency claims and rate-limit events, in one fenced Lua call (lua/failback_claims.lua):
+   * both are idempotent, and a rate key's expiry is only ever lengthened.
    */
-  private async copyClaimsAndEvents(report: SyncReport): Promise<void> {
+  private async copyClaimsAndEvents(lockId: string, report: SyncReport): Promise<void> {
     const nowMs = this.clock.nowMs();
     const [claims, events] = await Promise.all([
       this.db.execute(
@@ -232,24 +268,23 @@ export class FailbackSync {
     const claimRows = claims.rows as Row[];
     const eventRows = events.rows as Row[];
     if (claimRows.length + eventRows.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const row of claimRows) {
-      const ttlMs = Math.max(1, toInt(row.expires_at_ms) - nowMs);
-      pipeline.set(this.keys.idempotency(String(row.key_hash)), String(row.body_hash), {
-        nx: true,
-        px: ttlMs,
-      });
-    }
-    for (const row of eventRows) {
-      const key = this.keys.rateLimit(String(row.rl_key));
-      pipeline.zadd(key, { score: toInt(row.event_ms), member: String(row.event_id) });
-      pipeline.pexpire(key, Math.max(1, toInt(row.expires_at_ms) - nowMs));
-    }
-    try {
-      await pipeline.exec();
-    } catch (error) {
-      throw new RedisFailure("failback sync: pipeline failed", { cause: error });
-    }
+    const ttl = (row: Row) => Math.max(1, toInt(row.expires_at_ms) - nowMs);
+    const keys = [
+      this.keys.syncLock(),
+      ...claimRows.map((row) => this.keys.idempotency(String(row.key_hash))),
+      ...eventRows.map((row) => this.keys.rateLimit(String(row.rl_key))),
+    ];
+    const args: (string | number)[] = [lockId, claimRows.length];
+    for (const row of claimRows) args.push(String(row.body_hash), ttl(row));
+    for (const row of eventRows) args.push(toInt(row.event_ms), String(row.event_id), ttl(row));
+    const [claimed] = await runScript(
+      this.redis,
+      failbackClaims,
+      keys,
+      args,
+      z.tuple([z.number(), z.number()]),
+    );
+    if (claimed < 0) throw new LostLease();
     report.idempotencyClaims = claimRows.length;
     report.rateEvents = eventRows.length;
     // Exactly what was copied: claims and events recorded meanwhile stay for the next sync.
@@ -278,4 +313,42 @@ async function deleteInBatches(
       batch.flatMap((row) => columns.map((column) => String(row[column]))),
     );
   }
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** The 5-minute cells a live value occupies (its first two parts: cellStart|cellEnd|…). */
+function cellRange(value: string): number[] {
+  const [start, end] = value.split("|").map(Number);
+  const cells: number[] = [];
+  for (let cell = start ?? 0; cell < (end ?? 0); cell++) cells.push(cell);
+  return cells;
+}
+
+/** Runs an idempotent statement again when MySQL picked it as a deadlock victim. */
+async function retryOnConflict<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));
+    }
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -16,7 +16,12 @@ export interface RequestTrace {
   requestId: string;
   /** The store that served the request's last live-state call (null: none was made). */
   storage: StorageMode | null;
+  /** Keeps background work (a failback check) alive after the response (Workers' waitUntil). */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
+
+/** How long after a failure a hold unknown to Redis may still be waiting in the fallback. */
+const FALLBACK_LOOKBACK_MS = 2 * 3_600_000;
 
 export class Failover<Port> {
   constructor(
@@ -26,12 +31,21 @@ export class Failover<Port> {
     private readonly metrics: Metrics,
   ) {}
 
+  /**
+   * Whether a call Redis answered "not found" should also ask the fallback: only after this
+   * isolate saw Redis fail recently, when a hold made meanwhile may not be synced yet. Otherwise
+   * "not found" costs no SQL, as the budgets say.
+   */
+  fallbackMayHold(): boolean {
+    return this.gate.failedWithin(FALLBACK_LOOKBACK_MS);
+  }
+
   async run<T>(
     trace: RequestTrace,
     operation: string,
     call: (store: Port) => Promise<T>,
   ): Promise<T> {
-    if ((await this.gate.choose(trace.requestId)) === "redis") {
+    if (this.gate.choose(trace.requestId, trace.waitUntil) === "redis") {
       try {
         const result = await call(this.redis);
         trace.storage = "redis";
@@ -59,18 +73,18 @@ export function liveStateFor(
     overlay: (input) => run("overlay", (s) => s.overlay(input)),
     select: (input) => run("select", (s) => s.select(input)),
     hold: (input) => run("hold", (s) => s.hold(input)),
-    // A hold made by an isolate that was in fallback mode may not be synced yet: when Redis does
-    // not know it, the fallback store is asked too (one SQL read, on that rare path only).
+    // A hold made while this isolate was in fallback mode may not be synced yet: when Redis does
+    // not know it, the fallback is asked too (a short SQL transaction, on that path only).
     extend: (input) =>
       run("extend", async (s) => {
         const extended = await s.extend(input);
-        if (extended || s !== failover.redis) return extended;
+        if (extended || s !== failover.redis || !failover.fallbackMayHold()) return extended;
         return failover.fallback.extend(input).catch(() => null);
       }),
     release: (input) =>
       run("release", async (s) => {
         const released = await s.release(input);
-        if (released || s !== failover.redis) return released;
+        if (released || s !== failover.redis || !failover.fallbackMayHold()) return released;
         return failover.fallback.release(input).catch(() => false);
       }),
     heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),

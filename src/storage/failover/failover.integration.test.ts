@@ -28,6 +28,7 @@ import { createApp } from "../../app.ts";
 import { buildServices } from "../../compose.ts";
 import { runScheduled } from "../../cron/scheduled.ts";
 import type { Services } from "../../http/app-env.ts";
+import { failbackClaims, failbackRetract } from "../../lua/scripts.gen.ts";
 
 const TIMEOUT_MS = 300;
 const redisDirect = directRedis();
@@ -96,6 +97,7 @@ async function catalog(): Promise<{ serviceId: string; staffId: string; date: st
 }
 
 type Slot = { start: string; state: string; staffId: string };
+type SyncBody = { outcome: string; synced: number; conflicts: number; alreadyInRedis: number };
 
 /** The ids a select or hold names. */
 const ids = (c: { serviceId: string; staffId: string }) => ({
@@ -417,19 +419,53 @@ describe("holds during an outage, and the failback sync", () => {
       a.admin("POST", "/v1/admin/sync"),
       b.admin("POST", "/v1/admin/sync"),
     ]);
-    const reports = [ra, rb].filter((r) => r.status === 200);
-    const bodies = (await Promise.all(reports.map((r) => r.json()))) as {
-      sync: { synced: number; outcome: string };
-    }[];
-    // One applied all five; the other was turned away by the lease or found nothing left.
-    expect(bodies.reduce((sum, body) => sum + body.sync.synced, 0)).toBe(5);
+    expect([ra.status, rb.status]).toEqual([200, 200]);
+    const reports = ((await Promise.all([ra.json(), rb.json()])) as { sync: SyncBody }[])
+      .map((body) => body.sync)
+      .sort((x, y) => y.synced - x.synced);
+    // One applied all five. The other was turned away by the lease ("busy"), or ran after it and
+    // found nothing left: had it applied the same rows again, they would count as already there.
+    expect(reports[0]).toMatchObject({ outcome: "synced", synced: 5, alreadyInRedis: 0 });
+    expect(reports[1]?.synced).toBe(0);
+    expect(reports[1]?.alreadyInRedis).toBe(0);
     const holds = (await redisDirect.hkeys(`${prefix}live:${c.staffId}`)).filter((f) =>
       f.startsWith("h:"),
     );
     expect(holds).toHaveLength(5);
   });
 
-  it("returns to Redis by itself: the first request after the cool-down checks Redis and syncs", async () => {
+  it("a sync that finds the lease taken changes nothing and leaves the isolate on the fallback", async () => {
+    const c = await catalog();
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix);
+    const start = slotAt(await availability(api, c), "14:30");
+    upstash.setFault("refuse");
+    try {
+      const res = await api.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start,
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      upstash.setFault("none");
+    }
+    await redisDirect.set(`${prefix}sync-lock`, "another-sync", "PX", 30_000);
+    const busy = await api.admin("POST", "/v1/admin/sync");
+    expect(await busy.json()).toMatchObject({
+      mode: "fallback",
+      sync: { outcome: "busy", synced: 0 },
+    });
+    expect(await redisDirect.exists(`${prefix}live:${c.staffId}`)).toBe(0);
+    await redisDirect.del(`${prefix}sync-lock`);
+    const done = await api.admin("POST", "/v1/admin/sync");
+    expect(await done.json()).toMatchObject({
+      mode: "redis",
+      sync: { outcome: "synced", synced: 1 },
+    });
+  });
+
+  it("returns to Redis by itself: the first request after the cool-down starts the check and the sync", async () => {
     const c = await catalog();
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix, { REDIS_COOLDOWN_MS: "0" });
@@ -444,12 +480,15 @@ describe("holds during an outage, and the failback sync", () => {
       upstash.setFault("none");
     }
     expect((await status(api)).mode).toBe("fallback");
-    const beat = await api.json("POST", "/v1/heartbeat", {
-      clientId,
-      staffId: c.staffId,
-      date: c.date,
-    });
-    const body = (await beat.json()) as {
+    const beat = () =>
+      api.json("POST", "/v1/heartbeat", { clientId, staffId: c.staffId, date: c.date });
+    // The first request after the cool-down starts the check and is itself served by the
+    // fallback (no request waits for a sync); once the sync is done, Redis serves.
+    expect(((await (await beat()).json()) as { storage: string }).storage).toBe("fallback");
+    for (let i = 0; i < 100 && (await status(api)).mode !== "redis"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const body = (await (await beat()).json()) as {
       storage: string;
       slots: { state: string; mine: boolean }[];
     };
@@ -521,27 +560,113 @@ describe("while MySQL is down", () => {
       expect(((await beat.json()) as { storage: string }).storage).toBe("redis");
 
       const email = `${uniqueId("fo")}@example.test`;
+      const key = uniqueId("idem-");
       const booked = await api.json(
         "POST",
         "/v1/appointments",
         { ...hold, customer: { name: "No Database", email } },
-        { "Idempotency-Key": uniqueId("idem-") },
+        { "Idempotency-Key": key },
       );
       await expectError(booked, 503, "STORE_UNAVAILABLE");
       planetscale.setFault("none");
       expect(await confirmedFor(email)).toBe(0);
-      // Nothing half-done in Redis either: the hold is back, and it books once MySQL is back.
+      // Nothing half-done in Redis either: the hold is back and the key's claim was freed, so
+      // the same request (same key) books once MySQL is back.
       const retry = await api.json(
         "POST",
         "/v1/appointments",
         { ...hold, customer: { name: "No Database", email } },
-        { "Idempotency-Key": uniqueId("idem-") },
+        { "Idempotency-Key": key },
       );
       expect(retry.status, await retry.clone().text()).toBe(201);
       expect(await confirmedFor(email)).toBe(1);
     } finally {
       planetscale.setFault("none");
     }
+  });
+});
+
+describe("failback details", () => {
+  it("the debug lock listing is served by the fallback while Redis refuses", async () => {
+    const c = await catalog();
+    const api = isolate(`${uniqueId("fo")}:`);
+    const start = slotAt(await availability(api, c), "15:30");
+    upstash.setFault("refuse");
+    try {
+      const held = await api.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start,
+      });
+      const { holdId } = (await held.json()) as { holdId: string };
+      const res = await api.admin("GET", `/v1/debug/locks?staffId=${c.staffId}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { entries: { id: string; kind: string }[] };
+      expect(body.entries).toContainEqual(expect.objectContaining({ id: holdId, kind: "held" }));
+    } finally {
+      upstash.setFault("none");
+    }
+  });
+
+  it("retracting a copy deletes a field only while it holds the copied value, and only under the lease", async () => {
+    const prefix = `${uniqueId("fo")}:`;
+    const lock = `${prefix}sync-lock`;
+    const live = `${prefix}live:stf_x`;
+    await redisDirect.set(lock, "sync-1", "PX", 30_000);
+    await redisDirect.hset(live, "h:a:0", "copied", "h:b:0", "changed-since");
+    const retract = (lockId: string) =>
+      redisDirect.eval(
+        failbackRetract.source,
+        2,
+        lock,
+        live,
+        lockId,
+        "h:a:0",
+        "copied",
+        "h:b:0",
+        "copied",
+      );
+    expect(await retract("sync-2")).toBe(-1);
+    expect(await redisDirect.hlen(live)).toBe(2);
+    expect(await retract("sync-1")).toBe(1);
+    expect(await redisDirect.hgetall(live)).toEqual({ "h:b:0": "changed-since" });
+  });
+
+  it("copying rate-limit events only ever lengthens a key's expiry (an event Redis counted stays counted)", async () => {
+    const prefix = `${uniqueId("fo")}:`;
+    const key = `${prefix}rl:otp:email:x`;
+    await redisDirect.set(`${prefix}sync-lock`, "sync-1", "PX", 30_000);
+    await redisDirect.zadd(key, Date.now(), "recorded-in-redis");
+    await redisDirect.pexpire(key, 600_000);
+    const reply = await redisDirect.eval(
+      failbackClaims.source,
+      2,
+      `${prefix}sync-lock`,
+      key,
+      "sync-1",
+      "0",
+      String(Date.now() - 540_000),
+      "recorded-in-fallback",
+      "60000",
+    );
+    expect(reply).toEqual([0, 1]);
+    expect(await redisDirect.zcard(key)).toBe(2);
+    expect(await redisDirect.pttl(key)).toBeGreaterThan(500_000);
+    // Fencing: with the lease gone to another sync, nothing is written.
+    await redisDirect.set(`${prefix}sync-lock`, "sync-2", "PX", 30_000);
+    const fenced = await redisDirect.eval(
+      failbackClaims.source,
+      2,
+      `${prefix}sync-lock`,
+      key,
+      "sync-1",
+      "0",
+      String(Date.now()),
+      "late",
+      "60000",
+    );
+    expect(fenced).toEqual([-1, -1]);
+    expect(await redisDirect.zcard(key)).toBe(2);
   });
 });
 

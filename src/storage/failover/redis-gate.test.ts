@@ -47,23 +47,31 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** Lets a check started in the background (by `choose`) finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 describe("RedisGate", () => {
-  it("uses Redis until a call fails, then the fallback for the whole cool-down, without probing", async () => {
+  it("uses Redis until a call fails, then the fallback for the whole cool-down, without probing", () => {
     const { g, clock, calls } = gate([UP]);
-    expect(await g.choose()).toBe("redis");
+    expect(g.choose()).toBe("redis");
     g.failed("hold", new Error("timeout"));
     expect(g.status()).toMatchObject({ mode: "fallback", failovers: 1 });
     clock.advance(COOLDOWN_MS - 1);
-    expect(await g.choose()).toBe("fallback");
+    expect(g.choose()).toBe("fallback");
     expect(calls.probes).toBe(0);
   });
 
-  it("after the cool-down, the next request probes and syncs, and only then returns to Redis", async () => {
+  it("after the cool-down, the next request starts the check in the background; Redis is used once the sync is done", async () => {
     const { g, clock, calls } = gate([UP]);
     g.failed("hold", new Error("timeout"));
     clock.advance(COOLDOWN_MS);
-    expect(await g.choose("req-1")).toBe("redis");
+    const kept: Promise<unknown>[] = [];
+    expect(g.choose("req-1", (work) => kept.push(work))).toBe("fallback");
+    expect(kept).toHaveLength(1); // handed to waitUntil
+    expect(g.choose("req-2")).toBe("fallback"); // during the check
+    await Promise.all(kept);
     expect(calls).toEqual({ probes: 1, syncs: ["request"] });
+    expect(g.choose("req-3")).toBe("redis");
     expect(g.status()).toMatchObject({
       mode: "redis",
       failovers: 1,
@@ -78,11 +86,14 @@ describe("RedisGate", () => {
     const { g, clock, calls } = gate([DOWN, UP]);
     g.failed("hold", new Error("timeout"));
     clock.advance(COOLDOWN_MS);
-    expect(await g.choose()).toBe("fallback");
+    expect(g.choose()).toBe("fallback");
+    await settle();
     expect(calls.syncs).toEqual([]);
     expect(g.status().cooldownUntilMs).toBe(clock.nowMs() + COOLDOWN_MS);
     clock.advance(COOLDOWN_MS);
-    expect(await g.choose()).toBe("redis");
+    g.choose();
+    await settle();
+    expect(g.choose()).toBe("redis");
     expect(g.status().failovers).toBe(1); // still the same outage
   });
 
@@ -91,21 +102,31 @@ describe("RedisGate", () => {
     g.failed("hold", new Error("timeout"));
     for (const expected of ["fallback", "fallback", "redis"] as const) {
       clock.advance(COOLDOWN_MS);
-      expect(await g.choose()).toBe(expected);
+      g.choose();
+      await settle();
+      expect(g.choose()).toBe(expected);
     }
     expect(g.status().failbacks).toBe(1);
   });
 
-  it("runs one check at a time: requests during a check use the fallback, concurrent checks share it", async () => {
+  it("runs one check at a time: a cron check during a request's check shares it", async () => {
     const { g, clock, calls } = gate([UP]);
     g.failed("hold", new Error("timeout"));
     clock.advance(COOLDOWN_MS);
-    const first = g.choose();
-    expect(await g.choose()).toBe("fallback");
-    const cron = g.check("cron");
-    expect(await first).toBe("redis");
-    expect(await cron).toBe("redis");
+    expect(g.choose()).toBe("fallback");
+    expect(await g.check("cron")).toBe("redis");
     expect(calls.syncs).toEqual(["request"]);
+  });
+
+  it("a call that fails while a check runs keeps its cool-down: the check does not switch back", async () => {
+    const { g, clock } = gate([UP]);
+    g.failed("hold", new Error("timeout"));
+    clock.advance(COOLDOWN_MS);
+    const check = g.check("cron");
+    clock.advance(1);
+    g.failed("select", new Error("timeout"));
+    expect(await check).toBe("fallback");
+    expect(g.status()).toMatchObject({ mode: "fallback", failbacks: 0 });
   });
 
   it("cron checks in Redis mode too (moving what other isolates left), and a failed health probe fails over", async () => {

@@ -41,14 +41,17 @@ export class RedisGate {
   constructor(private readonly options: RedisGateOptions) {}
 
   /**
-   * The store for the next call. In fallback mode after the cool-down, the first request runs the
-   * check (probe, then sync) and is served by whichever store that leaves; requests arriving
-   * meanwhile keep using the fallback rather than wait for it.
+   * The store for the next call. In fallback mode after the cool-down, the first request starts
+   * the check (probe, then sync) in the background (`waitUntil` keeps it alive past the
+   * response) and, like every request until the check has switched back, uses the fallback: no
+   * request waits for a sync.
    */
-  async choose(requestId?: string): Promise<StorageMode> {
+  choose(requestId?: string, waitUntil?: (work: Promise<unknown>) => void): StorageMode {
     if (this.mode === "redis") return "redis";
     if (this.options.clock.nowMs() < this.cooldownUntilMs || this.checking) return "fallback";
-    return this.check("request", requestId);
+    const check = this.check("request", requestId);
+    waitUntil?.(check);
+    return "fallback";
   }
 
   /** A Redis call failed: switch this isolate to the fallback and (re)start the cool-down. */
@@ -66,6 +69,12 @@ export class RedisGate {
       error: message,
       cooldownMs: this.options.cooldownMs,
     });
+  }
+
+  /** Whether this isolate saw Redis fail within the last `withinMs`. */
+  failedWithin(withinMs: number): boolean {
+    const failure = this.lastFailure;
+    return failure !== null && failure.atMs > this.options.clock.nowMs() - withinMs;
   }
 
   /** A health probe's result seen elsewhere (GET /v1/health): a failed probe fails over too. */
@@ -108,6 +117,7 @@ export class RedisGate {
   }
 
   private async runCheck(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
+    const startedMs = this.options.clock.nowMs();
     const probe = await this.options.probe.probe();
     this.lastHealthCheck = {
       atMs: this.options.clock.nowMs(),
@@ -137,7 +147,8 @@ export class RedisGate {
       }
       return this.mode;
     }
-    if (this.mode === "fallback") {
+    // A call that failed while this check ran wins: its cool-down stands.
+    if (this.mode === "fallback" && (this.lastFailure?.atMs ?? 0) < startedMs) {
       this.mode = "redis";
       this.failbacks++;
       log("info", "redis failback", { requestId, trigger, synced: report.synced });

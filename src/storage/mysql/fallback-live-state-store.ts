@@ -551,8 +551,9 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     staffId?: string;
     nowMs: number;
   }): Promise<{ cursor: string; entries: LiveEntryDump[] }> {
-    const after = Number(input.cursor);
-    if (!Number.isSafeInteger(after) || after < 0) throw new Error("scan: not a cursor");
+    // A cursor this store did not hand out (e.g. Redis's, from before a failover) starts over.
+    const given = Number(input.cursor);
+    const after = Number.isSafeInteger(given) && given >= 0 && given <= 2 ** 48 ? given : 0;
     const position = "(CAST(CONV(LEFT(SHA1(staff_id), 12), 16, 10) AS UNSIGNED) + 1)";
     let last: number | null = null;
     if (input.staffId === undefined) {

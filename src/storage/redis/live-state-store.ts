@@ -39,6 +39,7 @@ export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 const Strings = z.array(z.string());
+const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
 
 function kindOf(code: string | undefined): LiveKind {
@@ -245,20 +246,29 @@ export class RedisLiveStateStore implements LiveStateStore {
     nowMs: number;
   }): Promise<{ cursor: string; entries: LiveEntryDump[] }> {
     const match = input.staffId ? this.keys.live(input.staffId) : this.keys.livePattern();
-    const [next, keys] = (await this.redis.scan(input.cursor, { match, count: 200 })) as [
-      string | number,
-      string[],
-    ];
-    const entries: LiveEntryDump[] = [];
-    if (keys.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const key of keys) pipeline.hgetall(key);
-      const hashes = (await pipeline.exec()) as unknown[];
-      keys.forEach((key, i) => {
-        entries.push(...dumpHash(this.keys.staffIdOfLive(key), hashes[i], input.nowMs));
+    // Not scripts, so checked here: any failure or odd reply is a RedisFailure like the others.
+    try {
+      const page = ScanReply.parse(await this.redis.scan(input.cursor, { match, count: 200 }));
+      const [next, keys] = page;
+      const entries: LiveEntryDump[] = [];
+      if (keys.length > 0) {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.hgetall(key);
+        const hashes = z
+          .array(z.unknown())
+          .length(keys.length)
+          .parse(await pipeline.exec());
+        keys.forEach((key, i) => {
+          entries.push(...dumpHash(this.keys.staffIdOfLive(key), hashes[i], input.nowMs));
+        });
+      }
+      return { cursor: String(next), entries };
+    } catch (error) {
+      if (error instanceof RedisFailure) throw error;
+      throw new RedisFailure(`scan: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
       });
     }
-    return { cursor: String(next), entries };
   }
 
   async heartbeat(input: Parameters<LiveStateStore["heartbeat"]>[0]): Promise<LiveEntry[]> {
