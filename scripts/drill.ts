@@ -205,7 +205,7 @@ async function main(): Promise<number> {
   console.log(
     `failback syncs: ${syncs.length} (${syncs.map((s) => `${s.trigger} ${s.outcome} ${s.synced}/${s.conflicts} in ${s.durationMs} ms`).join("; ") || "none"})`,
   );
-  console.log(`holds synced: ${synced}; conflicts: ${conflicts}`);
+  console.log(`synced into Redis: ${synced} holds, markers and bookings; conflicts: ${conflicts}`);
   console.log(
     `time to fallback: ${ms(firstFallback && firstFallback.atMs - stopAtMs)} (Redis stop -> first heartbeat served by fallback; ${fallbackAnswers} fallback answers)`,
   );
