@@ -13,7 +13,7 @@ import Redis from "ioredis";
 import { seedCatalog } from "./bench/catalog.ts";
 import { bundleWorker, serveWorker } from "./bench/harness.ts";
 import type { BenchContext } from "./bench/run.ts";
-import { auditBookings, resetDrillSettings } from "./drill/audit.ts";
+import { auditBookings } from "./drill/audit.ts";
 import {
   createRecorder,
   getRedisStatus,
@@ -22,6 +22,7 @@ import {
   type RedisStatus,
   runClients,
 } from "./drill/load.ts";
+import { putLoadTestSettings } from "./lib/seed.ts";
 import { ensureRedis, findBinary, isListening, type StartedService } from "./lib/services.ts";
 import { dataPath, type Stack, startStack } from "./lib/stack.ts";
 
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
   }
   redis = await startOwnRedis();
   stack = await startStack({ ...DRILL, seed: false }, log);
-  await resetDrillSettings(DRILL.mysqlUrl);
+  await putLoadTestSettings(DRILL.mysqlUrl);
   log("bundling the worker (wrangler deploy --dry-run)");
   const script = bundleWorker("dist/drill");
   worker = await serveWorker(script, {

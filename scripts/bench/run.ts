@@ -7,7 +7,7 @@
  * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import mysql from "mysql2/promise";
+import { putLoadTestSettings } from "../lib/seed.ts";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
@@ -43,22 +43,6 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
-async function resetBenchSettings(): Promise<void> {
-  const conn = await mysql.createConnection({ uri: BENCH.mysqlUrl });
-  const settings = {
-    timeZone: "Europe/Berlin",
-    slotIntervalMin: 15,
-    minNoticeMin: 0,
-    horizonDays: 365,
-  };
-  await conn.query(
-    `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, UTC_TIMESTAMP(3))
-     ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
-    [JSON.stringify(settings)],
-  );
-  await conn.end();
-}
-
 function withRatio(result: CaseResult, baseline: CaseResult): CaseResult {
   return {
     ...result,
@@ -73,7 +57,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ ...BENCH, seed: false }, log);
   let worker: Awaited<ReturnType<typeof serveWorker>> | undefined;
   try {
-    await resetBenchSettings();
+    await putLoadTestSettings(BENCH.mysqlUrl);
     log("bundling the worker (wrangler deploy --dry-run)");
     const script = bundleWorker("dist/bench");
     worker = await serveWorker(script, {

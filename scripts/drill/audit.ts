@@ -48,23 +48,3 @@ export async function auditBookings(
     await conn.end();
   }
 }
-
-/** The booking rules the drill needs: 15-minute slots, no minimum notice, a year ahead. */
-export async function resetDrillSettings(mysqlUrl: string): Promise<void> {
-  const conn = await mysql.createConnection({ uri: mysqlUrl });
-  try {
-    const settings = {
-      timeZone: "Europe/Berlin",
-      slotIntervalMin: 15,
-      minNoticeMin: 0,
-      horizonDays: 365,
-    };
-    await conn.query(
-      `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, UTC_TIMESTAMP(3))
-       ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
-      [JSON.stringify(settings)],
-    );
-  } finally {
-    await conn.end();
-  }
-}

@@ -138,6 +138,19 @@ async function status(api: Isolate) {
   };
 }
 
+/** Runs `fn` while this file's Upstash gateway injects `fault`, and clears the fault after. */
+async function duringOutage(
+  fault: "refuse" | "hang" | "slow" | "http500" | "malformed",
+  fn: () => Promise<void>,
+): Promise<void> {
+  upstash.setFault(fault, { slowMs: TIMEOUT_MS * 4 });
+  try {
+    await fn();
+  } finally {
+    upstash.setFault("none");
+  }
+}
+
 async function confirmedFor(email: string): Promise<number> {
   return withDb(async (conn) => {
     const [rows] = await conn.query(
@@ -180,8 +193,7 @@ describe.each([
     const api = isolate(`${uniqueId("fo")}:`);
     const clientId = uniqueId("client_");
     const start = slotAt(await availability(api, c), "10:00");
-    upstash.setFault(fault, { slowMs: TIMEOUT_MS * 4 });
-    try {
+    await duringOutage(fault, async () => {
       const before = upstash.requestCount();
       // Availability: one Redis attempt fails, the overlay comes from the fallback.
       expect((await availability(api, c)).length).toBeGreaterThan(0);
@@ -250,9 +262,7 @@ describe.each([
       const health = await api.request("/v1/health");
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: "degraded", storage: "fallback" });
-    } finally {
-      upstash.setFault("none");
-    }
+    });
   });
 });
 
@@ -261,8 +271,7 @@ describe("a hung Redis", () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
     const start = slotAt(await availability(api, c), "11:00");
-    upstash.setFault("hang");
-    try {
+    await duringOutage("hang", async () => {
       const before = upstash.requestCount();
       const startedMs = performance.now();
       const res = await api.json("POST", "/v1/holds", {
@@ -275,9 +284,7 @@ describe("a hung Redis", () => {
       expect(upstash.requestCount() - before).toBe(1);
       // The bound is loose on purpose (shared machines): the client's own retries would take ~4 s.
       expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 2_000);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
   });
 });
 
@@ -287,9 +294,8 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
     const start = slotAt(await availability(api, c), "11:30");
-    upstash.setFault("refuse");
     let winner: { holdId: string; holdToken: string } | undefined;
-    try {
+    await duringOutage("refuse", async () => {
       const results = await Promise.all(
         Array.from({ length: 30 }, () =>
           api.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start }),
@@ -299,9 +305,7 @@ describe("holds during an outage, and the failback sync", () => {
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(29);
       winner = (await results.find((r) => r.status === 201)?.json()) as typeof winner;
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     expect(await redisDirect.exists(`${prefix}live:${c.staffId}`)).toBe(0);
 
     const sync = await api.admin("POST", "/v1/admin/sync");
@@ -356,17 +360,14 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const down = isolate(prefix);
     const start = slotAt(await availability(down, c), "13:00");
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       const res = await down.json("POST", "/v1/holds", {
         clientId: uniqueId("client_"),
         ...ids(c),
         start,
       });
       expect(res.status).toBe(201);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     // Another isolate of the deployment never saw the outage: it holds the same slot in Redis.
     const up = isolate(prefix);
     await availability(up, c);
@@ -392,8 +393,7 @@ describe("holds during an outage, and the failback sync", () => {
     const a = isolate(prefix);
     const b = isolate(prefix);
     const slots = await availability(a, c);
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       for (const hhmm of ["09:00", "10:00", "11:00", "14:00", "15:00"]) {
         const res = await a.json("POST", "/v1/holds", {
           clientId: uniqueId("client_"),
@@ -412,9 +412,7 @@ describe("holds during an outage, and the failback sync", () => {
           })
         ).status,
       ).toBe(200);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     const [ra, rb] = await Promise.all([
       a.admin("POST", "/v1/admin/sync"),
       b.admin("POST", "/v1/admin/sync"),
@@ -439,17 +437,14 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
     const start = slotAt(await availability(api, c), "14:30");
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       const res = await api.json("POST", "/v1/holds", {
         clientId: uniqueId("client_"),
         ...ids(c),
         start,
       });
       expect(res.status).toBe(201);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     await redisDirect.set(`${prefix}sync-lock`, "another-sync", "PX", 30_000);
     const busy = await api.admin("POST", "/v1/admin/sync");
     expect(await busy.json()).toMatchObject({
@@ -471,14 +466,11 @@ describe("holds during an outage, and the failback sync", () => {
     const api = isolate(prefix, { REDIS_COOLDOWN_MS: "0" });
     const clientId = uniqueId("client_");
     const start = slotAt(await availability(api, c), "16:00");
-    upstash.setFault("http500");
-    try {
+    await duringOutage("http500", async () => {
       expect(
         (await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start })).status,
       ).toBe(200);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     expect((await status(api)).mode).toBe("fallback");
     const beat = () =>
       api.json("POST", "/v1/heartbeat", { clientId, staffId: c.staffId, date: c.date });
@@ -506,15 +498,12 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
     const start = slotAt(await availability(api, c), "09:30");
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       expect(
         (await api.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start }))
           .status,
       ).toBe(201);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     const expiredField = `v:${uniqueId("x").slice(0, 11)}`;
     await withDb((conn) =>
       conn.query(
@@ -591,8 +580,7 @@ describe("failback details", () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
     const start = slotAt(await availability(api, c), "15:30");
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       const held = await api.json("POST", "/v1/holds", {
         clientId: uniqueId("client_"),
         ...ids(c),
@@ -603,9 +591,7 @@ describe("failback details", () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { entries: { id: string; kind: string }[] };
       expect(body.entries).toContainEqual(expect.objectContaining({ id: holdId, kind: "held" }));
-    } finally {
-      upstash.setFault("none");
-    }
+    });
   });
 
   it("retracting a copy deletes a field only while it holds the copied value, and only under the lease", async () => {
@@ -686,12 +672,9 @@ describe("observability", () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
     await availability(api, c);
-    upstash.setFault("refuse");
-    try {
+    await duringOutage("refuse", async () => {
       await availability(api, c);
-    } finally {
-      upstash.setFault("none");
-    }
+    });
     const res = await api.admin("GET", "/v1/debug/metrics");
     const body = (await res.json()) as {
       routes: { route: string; count: number; byStatus: Record<string, number> }[];

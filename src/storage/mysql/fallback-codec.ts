@@ -11,7 +11,6 @@ import {
   type LiveEntry,
   type LiveEntryDump,
   type LiveKind,
-  type OfferMeta,
   type SlotRef,
 } from "../../domain/live/types.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
@@ -199,18 +198,7 @@ export function holdConflict(
 // ---------------------------------------------------------------------------------------------
 // Offers: field "meta" and one field per local date, "<publishedMs>|<baseMs>|<hex bitmap>"
 
-/** The offer meta as availability_overlay.lua stores it (same order as the Redis store). */
-export function encodeMeta(meta: OfferMeta): string {
-  return [
-    meta.durationMin,
-    meta.bufferBeforeMin,
-    meta.bufferAfterMin,
-    meta.holdTtlS,
-    meta.viewingTtlS,
-    meta.holdExtensionCapS,
-    meta.minNoticeMin,
-  ].join("|");
-}
+export { encodeMeta } from "../redis/live-state-store.ts";
 
 /** The slot's own local date and its neighbours (the client may have written it in any offset). */
 export function candidateDates(slot: SlotRef): string[] {

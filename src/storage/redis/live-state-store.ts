@@ -55,7 +55,8 @@ function int(text: string | undefined): number {
   return n;
 }
 
-function encodeMeta(meta: OfferMeta): string {
+/** The offer meta as lua/availability_overlay.lua stores it (the fallback stores it the same way). */
+export function encodeMeta(meta: OfferMeta): string {
   return [
     meta.durationMin,
     meta.bufferBeforeMin,
