@@ -26,6 +26,7 @@ import {
   failbackRetract,
   releaseLock,
 } from "../../lua/scripts.gen.ts";
+import { ownerOf } from "../mysql/fallback-codec.ts";
 import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import { runScript } from "../redis/run-script.ts";
@@ -51,12 +52,6 @@ class LostLease extends Error {
     super("the sync lease passed to another sync");
     this.name = "LostLease";
   }
-}
-
-/** The live entry a field belongs to: "h:<holdKey>", "b:<appointmentId>" or "v:<clientTag>". */
-export function ownerOf(field: string): string {
-  const second = field.indexOf(":", 2);
-  return second === -1 ? field : field.slice(0, second);
 }
 
 export class FailbackSync {

@@ -13,8 +13,7 @@ import {
   type LiveKind,
   type SlotRef,
 } from "../../domain/live/types.ts";
-import { addDays } from "../../domain/time/zoned-time.ts";
-import { OFFER_TTL_MS } from "../redis/live-state-store.ts";
+import { candidateDates, encodeMeta, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 
 /** Lua's `string.format("%.0f", x)`: an integer, halves to even (C's rounding). */
 export function fmt(x: number): string {
@@ -84,8 +83,12 @@ export function splitField(field: string): { code: string; key: string } {
 
 export const holdField = (holdKey: string, i: number) => `h:${holdKey}:${i}`;
 export const bookedField = (appointmentId: string) => `b:${appointmentId}:0`;
-/** The owner of a hold's or a booking's cells: the field without its slot index. */
-export const ownerOf = (field: string) => field.slice(0, field.lastIndexOf(":"));
+/**
+ * The live entry a field belongs to: a hold's or a booking's fields without their slot index
+ * ("h:<holdKey>", "b:<appointmentId>": the owner of their cells), a marker's whole field.
+ */
+export const ownerOf = (field: string) =>
+  field.startsWith("v:") ? field : field.slice(0, field.lastIndexOf(":"));
 
 /** cellStart|cellEnd|startMin|endMin|offsetMin of a slot: the first five parts of every value. */
 export function cellParts(s: {
@@ -198,12 +201,8 @@ export function holdConflict(
 // ---------------------------------------------------------------------------------------------
 // Offers: field "meta" and one field per local date, "<publishedMs>|<baseMs>|<hex bitmap>"
 
-export { encodeMeta } from "../redis/live-state-store.ts";
-
-/** The slot's own local date and its neighbours (the client may have written it in any offset). */
-export function candidateDates(slot: SlotRef): string[] {
-  return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
-}
+// The offer formats are the Redis store's own (the format's owner); shared, not repeated.
+export { candidateDates, encodeMeta };
 
 /** The unexpired offer rows of one (service, staff member), read back. */
 export interface Offer {

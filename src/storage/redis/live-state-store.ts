@@ -69,7 +69,7 @@ export function encodeMeta(meta: OfferMeta): string {
 }
 
 /** The slot's own local date and its neighbours: the client may have written it in any offset. */
-function candidateDates(slot: SlotRef): string[] {
+export function candidateDates(slot: SlotRef): string[] {
   return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
 }
 
