@@ -188,7 +188,7 @@ describe.each([
   ["answers HTTP 500", "http500"],
   ["answers malformed JSON", "malformed"],
 ] as const)("while Redis %s", (_, fault) => {
-  it("every public live-state route answers correctly from the fallback, and Redis is asked once", async () => {
+  it("every public route that touches live state answers correctly from the fallback, and Redis is asked once", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
     const clientId = uniqueId("client_");
@@ -241,6 +241,52 @@ describe.each([
       );
       expect(booked.status, await booked.clone().text()).toBe(201);
       expect(await confirmedFor(email)).toBe(1);
+      const { appointment, manageToken } = (await booked.json()) as {
+        appointment: { id: string };
+        manageToken: string;
+      };
+
+      // Reschedule onto a new hold, then cancel: both through the fallback's live state.
+      const newStart = slotAt(await availability(api, c), "14:00");
+      const moved = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start: newStart });
+      expect(moved.status).toBe(201);
+      const newHold = (await moved.json()) as { holdId: string; holdToken: string };
+      const rescheduled = await api.json(
+        "POST",
+        `/v1/appointments/${appointment.id}/reschedule`,
+        { holdId: newHold.holdId, holdToken: newHold.holdToken },
+        { "X-Manage-Token": manageToken },
+      );
+      expect(rescheduled.status, await rescheduled.clone().text()).toBe(200);
+      const { appointment: current } = (await rescheduled.json()) as {
+        appointment: { id: string };
+      };
+      const cancelled = await api.request(`/v1/appointments/${current.id}/cancel`, {
+        method: "POST",
+        headers: { "X-Manage-Token": manageToken },
+      });
+      expect(cancelled.status, await cancelled.clone().text()).toBe(200);
+      expect(await confirmedFor(email)).toBe(0);
+
+      // A released hold frees its slot for someone else, in the fallback too.
+      const releaseStart = slotAt(await availability(api, c), "15:00");
+      const toRelease = await api.json("POST", "/v1/holds", {
+        clientId,
+        ...ids(c),
+        start: releaseStart,
+      });
+      const released = (await toRelease.json()) as { holdId: string; holdToken: string };
+      const freed = await api.request(`/v1/holds/${released.holdId}`, {
+        method: "DELETE",
+        headers: { "X-Hold-Token": released.holdToken },
+      });
+      expect(freed.status).toBe(204);
+      const taken = await api.json("POST", "/v1/holds", {
+        clientId: uniqueId("client_"),
+        ...ids(c),
+        start: releaseStart,
+      });
+      expect(taken.status).toBe(201);
 
       const otp = await api.json(
         "POST",
