@@ -235,11 +235,18 @@ export class FailbackSync {
       );
       if (written < 0) throw new LostLease();
       report.offerFields += written;
-      // Exactly what was copied: a date republished meanwhile stays for the next sync.
-      const pairs = offer.pairs.length / 2;
-      await this.db.execute(
-        `DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND (field, value) IN (${Array(pairs).fill("(?, ?)").join(", ")})`,
-        [offer.serviceId, offer.staffId, ...offer.pairs],
+      // Exactly what was copied, row by row by primary key (see copyStaff): a date republished
+      // meanwhile stays for the next sync.
+      const copied = offer.pairs.flatMap((field, i) =>
+        i % 2 === 0 ? [[field, offer.pairs[i + 1] ?? ""] as const] : [],
+      );
+      await eachLimit(copied, DELETE_CONCURRENCY, ([field, value]) =>
+        retryOnConflict(() =>
+          this.db.execute(
+            "DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ? AND value = ?",
+            [offer.serviceId, offer.staffId, field, value],
+          ),
+        ),
       );
     }
   }
@@ -293,7 +300,7 @@ export class FailbackSync {
   }
 }
 
-/** Deletes the given rows, matched on all of `columns`, 200 at a time. */
+/** Deletes the given rows, matched on all of `columns` (their primary key), 200 at a time. */
 async function deleteInBatches(
   db: Client,
   table: string,
@@ -303,9 +310,11 @@ async function deleteInBatches(
   const tuple = `(${columns.map(() => "?").join(", ")})`;
   for (let i = 0; i < rows.length; i += 200) {
     const batch = rows.slice(i, i + 200);
-    await db.execute(
-      `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
-      batch.flatMap((row) => columns.map((column) => String(row[column]))),
+    await retryOnConflict(() =>
+      db.execute(
+        `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
+        batch.flatMap((row) => columns.map((column) => String(row[column]))),
+      ),
     );
   }
 }
