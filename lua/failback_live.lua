@@ -12,8 +12,9 @@
 --
 -- An entry is copied whole or not at all. A hold that shares a cell with a live hold or booking
 -- of someone else is a conflict and is not copied (the booking store decides between the two
--- holders). A booking is always copied: MySQL has already decided it. A marker is copied unless
--- Redis has a fresher one for that client. An entry Redis already has, as is, is "present".
+-- holders). A booking is always copied: MySQL has already decided it. An entry Redis already has
+-- with an expiry at least as late (as is, or extended or re-tokened in Redis since an earlier
+-- copy) is "present" and left alone: a fallback copy never rolls Redis back.
 --
 -- Reply: {"ok", synced, conflicts, present} | {"lost-lock"}
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return {"lost-lock"} end
@@ -74,9 +75,11 @@ for _ = 1, g do
     copy = false -- expired on the way: nothing to keep
   elseif same then
     present = present + 1
-  elseif kind == "v" then
-    local mine = redis.call("HGET", live, fields[1])
-    if mine and tonumber(split(mine)[6]) >= expiresAt then present = present + 1 else copy = true end
+  elseif (function()
+      local current = redis.call("HGET", live, fields[1])
+      return current and tonumber(split(current)[6]) >= expiresAt
+    end)() then
+    present = present + 1
   elseif kind == "h" and conflicts(owner, values) then
     conflicted = conflicted + 1
   else

@@ -72,6 +72,8 @@ export interface SyncReport {
   idempotencyClaims: number;
   rateEvents: number;
   error?: string;
+  /** The sync failed because MySQL (the fallback itself) did not answer. */
+  fallbackUnreachable?: boolean;
 }
 
 export interface HealthCheckRecord {

@@ -129,7 +129,8 @@ export async function bookAppointment({
     await undo();
     throw new DomainError(
       "STORE_UNAVAILABLE",
-      "The booking store is unavailable; nothing was booked. Try again shortly.",
+      // A lost COMMIT answer is indistinguishable from a failure: the key makes the retry safe.
+      "The booking store did not answer. Retry with the same Idempotency-Key: a booking is made at most once.",
       { cause: error },
     );
   }

@@ -18,6 +18,7 @@
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { StoreUnavailableError } from "../../domain/errors.ts";
 import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
 import {
   failbackClaims,
@@ -36,6 +37,9 @@ const LEASE_MS = 30_000;
 
 /** Attempts of one delete when MySQL picks it as a deadlock victim. */
 const DEADLOCK_ATTEMPTS = 8;
+
+/** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
+const ENTRIES_PER_CALL = 500;
 
 /** Deletes in flight at once while a staff member's copied rows are removed. */
 const DELETE_CONCURRENCY = 8;
@@ -97,6 +101,7 @@ export class FailbackSync {
     } catch (error) {
       report.outcome = "failed";
       report.error = error instanceof Error ? error.message : String(error);
+      if (error instanceof StoreUnavailableError) report.fallbackUnreachable = true;
     }
     report.durationMs = this.clock.nowMs() - startedAtMs;
     return report;
@@ -128,19 +133,23 @@ export class FailbackSync {
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), field, String(row.value)]);
     }
     if (byOwner.size === 0) return;
-    const args: (string | number)[] = [lockId, nowMs, byOwner.size];
-    for (const [owner, pairs] of byOwner) args.push(owner, pairs.length / 2, ...pairs);
-    const reply = await runScript(
-      this.redis,
-      failbackLive,
-      [this.keys.syncLock(), this.keys.live(staffId)],
-      args,
-      LiveReply,
-    );
-    if (reply[0] === "lost-lock") throw new LostLease();
-    report.synced += reply[1];
-    report.conflicts += reply[2];
-    report.alreadyInRedis += reply[3];
+    const owners = [...byOwner];
+    for (let i = 0; i < owners.length; i += ENTRIES_PER_CALL) {
+      const chunk = owners.slice(i, i + ENTRIES_PER_CALL);
+      const args: (string | number)[] = [lockId, nowMs, chunk.length];
+      for (const [owner, pairs] of chunk) args.push(owner, pairs.length / 2, ...pairs);
+      const reply = await runScript(
+        this.redis,
+        failbackLive,
+        [this.keys.syncLock(), this.keys.live(staffId)],
+        args,
+        LiveReply,
+      );
+      if (reply[0] === "lost-lock") throw new LostLease();
+      report.synced += reply[1];
+      report.conflicts += reply[2];
+      report.alreadyInRedis += reply[3];
+    }
 
     // Everything read was copied, already there, or lost to a live holder: none of it stays in
     // the fallback store (unless it changed since it was read), nor do the cells of an owner
@@ -271,22 +280,31 @@ export class FailbackSync {
     const eventRows = events.rows as Row[];
     if (claimRows.length + eventRows.length === 0) return;
     const ttl = (row: Row) => Math.max(1, toInt(row.expires_at_ms) - nowMs);
-    const keys = [
-      this.keys.syncLock(),
-      ...claimRows.map((row) => this.keys.idempotency(String(row.key_hash))),
-      ...eventRows.map((row) => this.keys.rateLimit(String(row.rl_key))),
-    ];
-    const args: (string | number)[] = [lockId, claimRows.length];
-    for (const row of claimRows) args.push(String(row.body_hash), ttl(row));
-    for (const row of eventRows) args.push(toInt(row.event_ms), String(row.event_id), ttl(row));
-    const [claimed] = await runScript(
-      this.redis,
-      failbackClaims,
-      keys,
-      args,
-      z.tuple([z.number(), z.number()]),
-    );
-    if (claimed < 0) throw new LostLease();
+    // In chunks, so a long outage's backlog never makes one oversized request.
+    const chunks: { claims: Row[]; events: Row[] }[] = [];
+    for (let i = 0; i < claimRows.length; i += ENTRIES_PER_CALL)
+      chunks.push({ claims: claimRows.slice(i, i + ENTRIES_PER_CALL), events: [] });
+    for (let i = 0; i < eventRows.length; i += ENTRIES_PER_CALL)
+      chunks.push({ claims: [], events: eventRows.slice(i, i + ENTRIES_PER_CALL) });
+    for (const chunk of chunks) {
+      const keys = [
+        this.keys.syncLock(),
+        ...chunk.claims.map((row) => this.keys.idempotency(String(row.key_hash))),
+        ...chunk.events.map((row) => this.keys.rateLimit(String(row.rl_key))),
+      ];
+      const args: (string | number)[] = [lockId, chunk.claims.length];
+      for (const row of chunk.claims) args.push(String(row.body_hash), ttl(row));
+      for (const row of chunk.events)
+        args.push(toInt(row.event_ms), String(row.event_id), ttl(row));
+      const [claimed] = await runScript(
+        this.redis,
+        failbackClaims,
+        keys,
+        args,
+        z.tuple([z.number(), z.number()]),
+      );
+      if (claimed < 0) throw new LostLease();
+    }
     report.idempotencyClaims = claimRows.length;
     report.rateEvents = eventRows.length;
     // Exactly what was copied: claims and events recorded meanwhile stay for the next sync.

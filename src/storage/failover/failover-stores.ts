@@ -81,11 +81,14 @@ export function liveStateFor(
         if (extended || s !== failover.redis || !failover.fallbackMayHold()) return extended;
         return failover.fallback.extend(input).catch(() => null);
       }),
+    // Released in Redis while a copy may still wait in the fallback (changed during a sync):
+    // that copy goes too, so the next sync cannot bring the hold back.
     release: (input) =>
       run("release", async (s) => {
         const released = await s.release(input);
-        if (released || s !== failover.redis || !failover.fallbackMayHold()) return released;
-        return failover.fallback.release(input).catch(() => false);
+        if (s !== failover.redis || !failover.fallbackMayHold()) return released;
+        const inFallback = await failover.fallback.release(input).catch(() => false);
+        return released || inFallback;
       }),
     heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),
     beginBooking: (input) => run("begin-booking", (s) => s.beginBooking(input)),

@@ -129,6 +129,47 @@ describe("RedisGate", () => {
     expect(g.status()).toMatchObject({ mode: "fallback", failbacks: 0 });
   });
 
+  it("returns to Redis when only MySQL failed the sync: the fallback could serve nothing", async () => {
+    const clock = new FixedClock(1_000_000);
+    const g = new RedisGate({
+      clock,
+      cooldownMs: COOLDOWN_MS,
+      probe: { probe: async () => UP },
+      sync: async (trigger) => ({ ...report(trigger, "failed"), fallbackUnreachable: true }),
+    });
+    g.failed("hold", new Error("timeout"));
+    clock.advance(COOLDOWN_MS);
+    expect(await g.check("cron")).toBe("redis");
+    expect(g.status()).toMatchObject({ mode: "redis", failbacks: 1 });
+  });
+
+  it("forgets a check that never settles after 45 s, so it cannot pin the isolate to the fallback", async () => {
+    const clock = new FixedClock(1_000_000);
+    let probes = 0;
+    const g = new RedisGate({
+      clock,
+      cooldownMs: COOLDOWN_MS,
+      probe: {
+        probe: () => {
+          probes++;
+          return probes === 1 ? new Promise<never>(() => {}) : Promise.resolve(UP);
+        },
+      },
+      sync: async (trigger) => report(trigger, "synced"),
+    });
+    g.failed("hold", new Error("timeout"));
+    clock.advance(COOLDOWN_MS);
+    expect(g.choose()).toBe("fallback"); // starts the check that hangs
+    clock.advance(45_000);
+    expect(g.choose()).toBe("fallback"); // still within its deadline: no second check
+    expect(probes).toBe(1);
+    clock.advance(1);
+    expect(g.choose()).toBe("fallback"); // the hung check is forgotten; a new one starts
+    await settle();
+    expect(probes).toBe(2);
+    expect(g.choose()).toBe("redis");
+  });
+
   it("cron checks in Redis mode too (moving what other isolates left), and a failed health probe fails over", async () => {
     const { g, calls } = gate([UP]);
     expect(await g.check("cron")).toBe("redis");

@@ -21,6 +21,9 @@ import type {
 } from "../../domain/ports.ts";
 import { log } from "../../observability/log.ts";
 
+/** How long a check may take before it is presumed dead (the sync's lease is 30 s). */
+const CHECK_DEADLINE_MS = 45_000;
+
 export interface RedisGateOptions {
   clock: Clock;
   cooldownMs: number;
@@ -37,6 +40,7 @@ export class RedisGate {
   private lastHealthCheck: HealthCheckRecord | null = null;
   private lastSync: SyncReport | null = null;
   private checking: Promise<StorageMode> | null = null;
+  private checkStartedMs = 0;
 
   constructor(private readonly options: RedisGateOptions) {}
 
@@ -48,7 +52,8 @@ export class RedisGate {
    */
   choose(requestId?: string, waitUntil?: (work: Promise<unknown>) => void): StorageMode {
     if (this.mode === "redis") return "redis";
-    if (this.options.clock.nowMs() < this.cooldownUntilMs || this.checking) return "fallback";
+    if (this.options.clock.nowMs() < this.cooldownUntilMs || this.checkInFlight())
+      return "fallback";
     const check = this.check("request", requestId);
     waitUntil?.(check);
     return "fallback";
@@ -96,9 +101,25 @@ export class RedisGate {
    * mode (cron, admin): the sync then moves what other isolates left in the fallback store.
    */
   check(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
-    this.checking ??= this.runCheck(trigger, requestId).finally(() => {
-      this.checking = null;
+    const inFlight = this.checkInFlight();
+    if (inFlight) return inFlight;
+    this.checkStartedMs = this.options.clock.nowMs();
+    const check = this.runCheck(trigger, requestId).finally(() => {
+      if (this.checking === check) this.checking = null;
     });
+    this.checking = check;
+    return check;
+  }
+
+  /**
+   * The check in flight, if any. One older than CHECK_DEADLINE_MS is forgotten: Workers may cut
+   * off background work (waitUntil ends 30 s after the response), and a check that never
+   * settles must not pin the isolate to the fallback. (A sync it left half done is idempotent.)
+   */
+  private checkInFlight(): Promise<StorageMode> | null {
+    if (this.checking && this.options.clock.nowMs() - this.checkStartedMs > CHECK_DEADLINE_MS) {
+      this.checking = null;
+    }
     return this.checking;
   }
 
@@ -140,7 +161,11 @@ export class RedisGate {
         sync: report,
       },
     );
-    if (report.outcome !== "synced") {
+    // MySQL down while Redis answers: the fallback can serve nothing, and its rows can wait for a
+    // later sync (the cron's), so Redis serves now. Holds made during the outage are not visible
+    // meanwhile; the booking store still decides between two holders.
+    const usable = report.outcome === "synced" || report.fallbackUnreachable === true;
+    if (!usable) {
       // Busy (another isolate is syncing) or failed: stay put and look again after a cool-down.
       if (this.mode === "fallback") {
         this.cooldownUntilMs = this.options.clock.nowMs() + this.options.cooldownMs;
@@ -151,7 +176,12 @@ export class RedisGate {
     if (this.mode === "fallback" && (this.lastFailure?.atMs ?? 0) < startedMs) {
       this.mode = "redis";
       this.failbacks++;
-      log("info", "redis failback", { requestId, trigger, synced: report.synced });
+      log("info", "redis failback", {
+        requestId,
+        trigger,
+        synced: report.synced,
+        ...(report.fallbackUnreachable ? { unsynced: "the fallback store did not answer" } : {}),
+      });
     }
     return this.mode;
   }
