@@ -6,8 +6,8 @@
 -- and one field per local date = "<publishedMs>|<baseMs>|<hex bitmap>", bit i set when a slot starting at
 -- baseMs + i × 5 min is offered (available, not booked) on that date.
 --
--- KEYS[2i-1]  live hash of staff member i (i = 1 … n)
--- KEYS[2i]    offer hash of (service, staff member i)
+-- KEYS[1]  live hash of staff member 1    KEYS[2]  offer hash of (service, staff member 1)
+-- and so on in pairs: KEYS[2i-1] live hash, KEYS[2i] offer hash of staff member i (i = 1 … n)
 -- ARGV[1]  now (ms)   ARGV[2]  offer TTL (ms)   ARGV[3]  meta   ARGV[4]  clientTag ("" = none)
 -- then per staff member: the number of dates d, then d × (date, baseMs, bitmap)
 --

@@ -3,7 +3,7 @@
 -- events; events older than the window are dropped first, so "at most N in any window" holds
 -- exactly, including across what a fixed window would call a boundary.
 --
--- KEYS[1…n]  the limited keys (sorted sets of accepted events)
+-- KEYS[1] … KEYS[n]  the limited keys (sorted sets of accepted events), n ≥ 1
 -- ARGV[1]  now (ms)   ARGV[2]  window (ms)   ARGV[3]  a unique event id
 -- ARGV[4…] the limit of each key, in the order of KEYS
 --
