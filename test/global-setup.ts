@@ -3,24 +3,13 @@
  * and both gateways on the test ports) unless it is already up, writes the test business
  * settings, and tears down what it started.
  */
-import mysql from "mysql2/promise";
+import { putSettings } from "../scripts/lib/seed.ts";
 import { isListening } from "../scripts/lib/services.ts";
 import { startStack } from "../scripts/lib/stack.ts";
 import { TEST_SETTINGS, TEST_STACK } from "./stack-env.ts";
 
 /** Tests rely on these settings; a test that changes settings must restore them. */
-async function writeTestSettings(): Promise<void> {
-  const conn = await mysql.createConnection({ uri: TEST_STACK.mysqlUrl });
-  try {
-    await conn.query(
-      `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, UTC_TIMESTAMP(3))
-       ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
-      [JSON.stringify(TEST_SETTINGS)],
-    );
-  } finally {
-    await conn.end();
-  }
-}
+const writeTestSettings = () => putSettings(TEST_STACK.mysqlUrl, TEST_SETTINGS);
 
 export default async function setup(): Promise<() => Promise<void>> {
   const up =

@@ -136,25 +136,29 @@ export async function seedDemo(mysqlUrl: string): Promise<void> {
 
 export const DEMO_COUNTS = { services: services.length, staff: staff.length };
 
-/**
- * The booking rules of the load runs (`npm run bench`, `npm run drill`): 15-minute slots, no
- * minimum notice, a year ahead, so any slot a client picks can be held at once.
- */
-export async function putLoadTestSettings(mysqlUrl: string): Promise<void> {
+/** Writes the business settings document (tests, bench and drill set their own rules). */
+export async function putSettings(mysqlUrl: string, document: object): Promise<void> {
   const conn = await mysql.createConnection({ uri: mysqlUrl });
   try {
-    const settings = {
-      timeZone: "Europe/Berlin",
-      slotIntervalMin: 15,
-      minNoticeMin: 0,
-      horizonDays: 365,
-    };
     await conn.query(
       `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, UTC_TIMESTAMP(3))
        ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
-      [JSON.stringify(settings)],
+      [JSON.stringify(document)],
     );
   } finally {
     await conn.end();
   }
+}
+
+/**
+ * The booking rules of the load runs (`npm run bench`, `npm run drill`): 15-minute slots, no
+ * minimum notice, a year ahead, so any slot a client picks can be held at once.
+ */
+export function putLoadTestSettings(mysqlUrl: string): Promise<void> {
+  return putSettings(mysqlUrl, {
+    timeZone: "Europe/Berlin",
+    slotIntervalMin: 15,
+    minNoticeMin: 0,
+    horizonDays: 365,
+  });
 }

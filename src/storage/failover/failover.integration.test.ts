@@ -151,6 +151,65 @@ async function duringOutage(
   }
 }
 
+/** Holds `start` for a client while Redis refuses: the hold lives in the fallback. */
+async function holdInOutage(
+  api: Isolate,
+  c: { serviceId: string; staffId: string },
+  start: string,
+  clientId = uniqueId("client_"),
+): Promise<{ holdId: string; holdToken: string }> {
+  let hold = { holdId: "", holdToken: "" };
+  await duringOutage("refuse", async () => {
+    const res = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start });
+    expect(res.status).toBe(201);
+    hold = (await res.json()) as typeof hold;
+  });
+  return hold;
+}
+
+/** How many fallback rows (live entries and cells) a staff member has. */
+async function fallbackRowsOf(staffId: string): Promise<number> {
+  return withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
+      [staffId, staffId],
+    );
+    return Number((rows as { n: number }[])[0]?.n);
+  });
+}
+
+/** PATCH /v1/holds/{id}: extends a hold. */
+function extendHold(api: Isolate, hold: { holdId: string; holdToken: string }): Promise<Response> {
+  return api.request(`/v1/holds/${hold.holdId}`, {
+    method: "PATCH",
+    headers: { "X-Hold-Token": hold.holdToken },
+  });
+}
+
+/** POST /v1/appointments for a hold, under a fresh Idempotency-Key unless one is given. */
+function book(
+  api: Isolate,
+  hold: { holdId: string; holdToken: string },
+  email: string,
+  key = uniqueId("idem-"),
+): Promise<Response> {
+  return api.json(
+    "POST",
+    "/v1/appointments",
+    { holdId: hold.holdId, holdToken: hold.holdToken, customer: { name: "Test Booker", email } },
+    { "Idempotency-Key": key },
+  );
+}
+
+/** POST /v1/heartbeat for a client on the catalog's staff member and date. */
+function heartbeat(
+  api: Isolate,
+  c: { staffId: string; date: string },
+  clientId: string,
+): Promise<Response> {
+  return api.json("POST", "/v1/heartbeat", { clientId, staffId: c.staffId, date: c.date });
+}
+
 async function confirmedFor(email: string): Promise<number> {
   return withDb(async (conn) => {
     const [rows] = await conn.query(
@@ -206,11 +265,7 @@ describe.each([
       expect(held.status, await held.clone().text()).toBe(201);
       const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
 
-      const beat = await api.json("POST", "/v1/heartbeat", {
-        clientId,
-        staffId: c.staffId,
-        date: c.date,
-      });
+      const beat = await heartbeat(api, c, clientId);
       expect(beat.status).toBe(200);
       const beatBody = (await beat.json()) as {
         storage: string;
@@ -226,19 +281,11 @@ describe.each([
       });
       await expectError(someoneElse, 409, "SLOT_HELD");
 
-      const extended = await api.request(`/v1/holds/${holdId}`, {
-        method: "PATCH",
-        headers: { "X-Hold-Token": holdToken },
-      });
+      const extended = await extendHold(api, { holdId, holdToken });
       expect(extended.status, await extended.clone().text()).toBe(200);
 
       const email = `${uniqueId("fo")}@example.test`;
-      const booked = await api.json(
-        "POST",
-        "/v1/appointments",
-        { holdId, holdToken, customer: { name: "Fallback Booker", email } },
-        { "Idempotency-Key": uniqueId("idem-") },
-      );
+      const booked = await book(api, { holdId, holdToken }, email);
       expect(booked.status, await booked.clone().text()).toBe(201);
       expect(await confirmedFor(email)).toBe(1);
       const { appointment, manageToken } = (await booked.json()) as {
@@ -365,13 +412,7 @@ describe("holds during an outage, and the failback sync", () => {
     // The hold is in Redis now, with its fields as the fallback had them; MySQL has none left.
     const fields = await redisDirect.hkeys(`${prefix}live:${c.staffId}`);
     expect(fields.filter((f) => f.startsWith("h:"))).toHaveLength(1);
-    const leftovers = await withDb(async (conn) => {
-      const [rows] = await conn.query(
-        "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
-        [c.staffId, c.staffId],
-      );
-      return Number((rows as { n: number }[])[0]?.n);
-    });
+    const leftovers = await fallbackRowsOf(c.staffId);
     expect(leftovers).toBe(0);
 
     const before = upstash.requestCount();
@@ -385,18 +426,10 @@ describe("holds during an outage, and the failback sync", () => {
 
     // The holder carries on against Redis: extend and book.
     const { holdId, holdToken } = winner ?? { holdId: "", holdToken: "" };
-    const extended = await api.request(`/v1/holds/${holdId}`, {
-      method: "PATCH",
-      headers: { "X-Hold-Token": holdToken },
-    });
+    const extended = await extendHold(api, { holdId, holdToken });
     expect(extended.status).toBe(200);
     const email = `${uniqueId("fo")}@example.test`;
-    const booked = await api.json(
-      "POST",
-      "/v1/appointments",
-      { holdId, holdToken, customer: { name: "After Failback", email } },
-      { "Idempotency-Key": uniqueId("idem-") },
-    );
+    const booked = await book(api, { holdId, holdToken }, email);
     expect(booked.status, await booked.clone().text()).toBe(201);
     expect(await confirmedFor(email)).toBe(1);
   });
@@ -406,14 +439,7 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const down = isolate(prefix);
     const start = slotAt(await availability(down, c), "13:00");
-    await duringOutage("refuse", async () => {
-      const res = await down.json("POST", "/v1/holds", {
-        clientId: uniqueId("client_"),
-        ...ids(c),
-        start,
-      });
-      expect(res.status).toBe(201);
-    });
+    await holdInOutage(down, c, start);
     // Another isolate of the deployment never saw the outage: it holds the same slot in Redis.
     const up = isolate(prefix);
     await availability(up, c);
@@ -439,25 +465,12 @@ describe("holds during an outage, and the failback sync", () => {
     const a = isolate(prefix);
     const b = isolate(prefix);
     const slots = await availability(a, c);
+    for (const hhmm of ["09:00", "10:00", "11:00", "14:00", "15:00"]) {
+      await holdInOutage(a, c, slotAt(slots, hhmm));
+    }
     await duringOutage("refuse", async () => {
-      for (const hhmm of ["09:00", "10:00", "11:00", "14:00", "15:00"]) {
-        const res = await a.json("POST", "/v1/holds", {
-          clientId: uniqueId("client_"),
-          ...ids(c),
-          start: slotAt(slots, hhmm),
-        });
-        expect(res.status).toBe(201);
-      }
       // b fails over too (its own first Redis call fails).
-      expect(
-        (
-          await b.json("POST", "/v1/heartbeat", {
-            clientId: uniqueId("client_"),
-            staffId: c.staffId,
-            date: c.date,
-          })
-        ).status,
-      ).toBe(200);
+      expect((await heartbeat(b, c, uniqueId("client_"))).status).toBe(200);
     });
     const [ra, rb] = await Promise.all([
       a.admin("POST", "/v1/admin/sync"),
@@ -483,14 +496,7 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
     const start = slotAt(await availability(api, c), "14:30");
-    await duringOutage("refuse", async () => {
-      const res = await api.json("POST", "/v1/holds", {
-        clientId: uniqueId("client_"),
-        ...ids(c),
-        start,
-      });
-      expect(res.status).toBe(201);
-    });
+    await holdInOutage(api, c, start);
     await redisDirect.set(`${prefix}sync-lock`, "another-sync", "PX", 30_000);
     const busy = await api.admin("POST", "/v1/admin/sync");
     expect(await busy.json()).toMatchObject({
@@ -518,8 +524,7 @@ describe("holds during an outage, and the failback sync", () => {
       ).toBe(200);
     });
     expect((await status(api)).mode).toBe("fallback");
-    const beat = () =>
-      api.json("POST", "/v1/heartbeat", { clientId, staffId: c.staffId, date: c.date });
+    const beat = () => heartbeat(api, c, clientId);
     // The first request after the cool-down starts the check and is itself served by the
     // fallback (no request waits for a sync); once the sync is done, Redis serves.
     expect(((await (await beat()).json()) as { storage: string }).storage).toBe("fallback");
@@ -544,12 +549,7 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
     const start = slotAt(await availability(api, c), "09:30");
-    await duringOutage("refuse", async () => {
-      expect(
-        (await api.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start }))
-          .status,
-      ).toBe(201);
-    });
+    await holdInOutage(api, c, start);
     const expiredField = `v:${uniqueId("x").slice(0, 11)}`;
     await withDb((conn) =>
       conn.query(
@@ -578,22 +578,13 @@ describe("MySQL fails during the failback", () => {
     const api = isolate(prefix, { MYSQL_TIMEOUT_MS: "500" });
     const clientId = uniqueId("client_");
     const start = slotAt(await availability(api, c), "16:30");
-    let hold = { holdId: "", holdToken: "" };
-    await duringOutage("refuse", async () => {
-      const res = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start });
-      expect(res.status).toBe(201);
-      hold = (await res.json()) as typeof hold;
-    });
+    const hold = await holdInOutage(api, c, start, clientId);
 
     planetscale.setFault("refuse");
     try {
       const sync = await api.admin("POST", "/v1/admin/sync");
       expect(await sync.json()).toMatchObject({ mode: "redis", sync: { outcome: "failed" } });
-      const beat = await api.json("POST", "/v1/heartbeat", {
-        clientId,
-        staffId: c.staffId,
-        date: c.date,
-      });
+      const beat = await heartbeat(api, c, clientId);
       expect(beat.status).toBe(200);
       expect(((await beat.json()) as { storage: string }).storage).toBe("redis");
     } finally {
@@ -617,13 +608,7 @@ describe("MySQL fails during the failback", () => {
       headers: { "X-Hold-Token": hold.holdToken },
     });
     expect(released.status).toBe(204);
-    const left = await withDb(async (conn) => {
-      const [found] = await conn.query(
-        "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
-        [c.staffId, c.staffId],
-      );
-      return Number((found as { n: number }[])[0]?.n);
-    });
+    const left = await fallbackRowsOf(c.staffId);
     expect(left).toBe(0);
     const sync = await api.admin("POST", "/v1/admin/sync");
     expect(await sync.json()).toMatchObject({ sync: { outcome: "synced", synced: 0 } });
@@ -646,33 +631,19 @@ describe("while MySQL is down", () => {
       expect(held.status).toBe(201);
       const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
       const hold = { holdId, holdToken };
-      const beat = await api.json("POST", "/v1/heartbeat", {
-        clientId,
-        staffId: c.staffId,
-        date: c.date,
-      });
+      const beat = await heartbeat(api, c, clientId);
       expect(beat.status).toBe(200);
       expect(((await beat.json()) as { storage: string }).storage).toBe("redis");
 
       const email = `${uniqueId("fo")}@example.test`;
       const key = uniqueId("idem-");
-      const booked = await api.json(
-        "POST",
-        "/v1/appointments",
-        { ...hold, customer: { name: "No Database", email } },
-        { "Idempotency-Key": key },
-      );
+      const booked = await book(api, hold, email, key);
       await expectError(booked, 503, "STORE_UNAVAILABLE");
       planetscale.setFault("none");
       expect(await confirmedFor(email)).toBe(0);
       // Nothing half-done in Redis either: the hold is back and the key's claim was freed, so
       // the same request (same key) books once MySQL is back.
-      const retry = await api.json(
-        "POST",
-        "/v1/appointments",
-        { ...hold, customer: { name: "No Database", email } },
-        { "Idempotency-Key": key },
-      );
+      const retry = await book(api, hold, email, key);
       expect(retry.status, await retry.clone().text()).toBe(201);
       expect(await confirmedFor(email)).toBe(1);
     } finally {
