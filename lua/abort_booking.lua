@@ -2,17 +2,28 @@
 -- entries, restore the caller's hold exactly as it was, and free the Idempotency-Key (failed
 -- requests are not replayed).
 --
--- KEYS[1]  live hash of the staff member      KEYS[2]  idempotency key (may be a dummy)
--- ARGV[1]  "1" to free the idempotency key   ARGV[2]  number of appointment ids a
--- then a appointment ids, then field/value pairs of the hold to restore
+-- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
+-- KEYS[5]     idempotency key (may be a dummy)
+-- ARGV[1]  now (ms)   ARGV[2]  "1" to free the idempotency key   ARGV[3]  number of appointment ids a
+-- then a appointment ids, then field/value pairs of the hold to restore (exchange format)
 --
 -- Reply: the number of hold fields restored.
-local a = tonumber(ARGV[2])
-for i = 1, a do redis.call("HDEL", KEYS[1], "b:" .. ARGV[2 + i] .. ":0") end
-local restored = 0
-for i = 3 + a, #ARGV, 2 do
-  redis.call("HSET", KEYS[1], ARGV[i], ARGV[i + 1])
-  restored = restored + 1
+--@include lib/live.lua
+local now, a = tonumber(ARGV[1]), tonumber(ARGV[3])
+local S = staffKeys(1)
+
+ensure(S, now)
+for i = 1, a do
+  local booked = get(S, "b:" .. ARGV[3 + i] .. ":0")
+  if booked then remove(S, booked) end
 end
-if ARGV[1] == "1" then redis.call("DEL", KEYS[2]) end
+local restored = 0
+for i = 4 + a, #ARGV, 2 do
+  local e = decodeV1(ARGV[i], ARGV[i + 1])
+  if e.exp > now then
+    put(S, e, now)
+    restored = restored + 1
+  end
+end
+if ARGV[2] == "1" then redis.call("DEL", KEYS[5]) end
 return restored

@@ -4,7 +4,11 @@
  * scripts reach the worker as generated TypeScript. `--check` exits 1 when the file is stale, so
  * `npm run check` catches a script edited without regenerating.
  *
- * Usage: tsx scripts/codegen-lua.ts [--check]
+ * A line `--@include lib/NAME.lua` is replaced by that file (lua/lib/ holds shared helpers, such
+ * as the live-state layout, which every live script needs whole). `--print NAME` writes one
+ * script as Redis runs it, for `redis-cli --eval`.
+ *
+ * Usage: tsx scripts/codegen-lua.ts [--check | --print NAME]
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,16 +50,30 @@ export function renderScripts(files: { name: string; source: string }[]): string
   return lines.join("\n");
 }
 
+/** Replaces each `--@include lib/NAME.lua` line by that file (helpers include nothing). */
+export function expandIncludes(source: string): string {
+  return source.replace(/^--@include (lib\/[a-z_]+\.lua)\n/gm, (_, path: string) =>
+    readFileSync(join(luaDir, path), "utf8"),
+  );
+}
+
 export function readScripts(): { name: string; source: string }[] {
   return readdirSync(luaDir)
     .filter((file) => file.endsWith(".lua"))
     .map((file) => ({
       name: file.replace(/\.lua$/, ""),
-      source: readFileSync(join(luaDir, file), "utf8"),
+      source: expandIncludes(readFileSync(join(luaDir, file), "utf8")),
     }));
 }
 
 function main(): void {
+  const print = process.argv.indexOf("--print");
+  if (print > 0) {
+    const script = readScripts().find((s) => s.name === process.argv[print + 1]);
+    if (!script) throw new Error(`no script lua/${process.argv[print + 1]}.lua`);
+    process.stdout.write(script.source);
+    return;
+  }
   const rendered = renderScripts(readScripts());
   if (process.argv.includes("--check")) {
     let current = "";

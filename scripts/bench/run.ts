@@ -12,6 +12,7 @@ import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
+import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
 import {
   bundleWorker,
   type CaseResult,
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     ];
     for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
     for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    const scale = await liveScaleCase(ctx, BENCH.redisUrl, "bench:");
     const booking = await bookingCases(ctx, BENCH.mysqlUrl);
     for (const result of booking.results) results.push(withRatio(result, health));
     log("measuring Redis memory per hold (100 000 holds)");
@@ -117,8 +119,10 @@ async function main(): Promise<void> {
     console.log(
       `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
     );
+    console.log(`\nLive scale (one staff member; Redis CPU from INFO commandstats):\n`);
+    console.log(formatScale(scale, redisPing));
     console.log(
-      `Redis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
+      `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
     );
     console.log(
       `Bookings: ${booking.confirmed} confirmed after the run; double bookings (SQL): ${booking.doubleBookings}; confirmed bookings lost: ${booking.lost}`,
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       results,
       engine,
       memory,
+      liveScale: scale,
       bookingAudit: {
         doubleBookings: booking.doubleBookings,
         confirmed: booking.confirmed,
@@ -146,6 +151,21 @@ async function main(): Promise<void> {
     await worker?.dispose();
     await stack.stop();
   }
+}
+
+/** Per step and operation: Redis µs per call and p50, each relative to the same operation at 0. */
+function formatScale(rows: LiveScaleRow[], redisPing: CaseResult): string {
+  const lines = [
+    "| live entries | operation | Redis µs/call | vs 0 | p50 ms | vs 0 | req/s | vs one Redis call |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const row of rows) {
+    const zero = rows.find((r) => r.entries === 0 && r.op === row.op) ?? row;
+    lines.push(
+      `| ${row.entries} | ${row.op} | ${row.redisUsPerCall.toFixed(1)} | ${(row.redisUsPerCall / zero.redisUsPerCall).toFixed(2)}× | ${row.p50Ms} | ${(row.p50Ms / Math.max(zero.p50Ms, 0.001)).toFixed(2)}× | ${row.throughputRps} | ${(row.throughputRps / Math.max(redisPing.throughputRps, 1)).toFixed(2)}× |`,
+    );
+  }
+  return lines.join("\n");
 }
 
 main().catch((error: unknown) => {

@@ -226,13 +226,14 @@ export interface LiveStateStore {
     nowMs: number;
   }): Promise<BeginBookingOutcome>;
   /** Drops the booked entries of appointments that were cancelled or moved (best effort). */
-  clearBooked(input: { staffId: string; appointmentIds: string[] }): Promise<void>;
+  clearBooked(input: { staffId: string; appointmentIds: string[]; nowMs: number }): Promise<void>;
   /** Undoes beginBooking after the SQL transaction failed. */
   abortBooking(input: {
     staffId: string;
     idempotencyKeyHash: string | null;
     appointmentIds: string[];
     restore: string[];
+    nowMs: number;
   }): Promise<void>;
   /** Admin listing: a page of live entries, walking the store with a cursor ("0" = start/done). */
   scan(input: {

@@ -7,6 +7,7 @@ import type autocannon from "autocannon";
 import Redis from "ioredis";
 import { addDays } from "../../../src/domain/time/zoned-time.ts";
 import { holdSlots } from "../../../src/lua/scripts.gen.ts";
+import { RedisKeys } from "../../../src/storage/redis/keys.ts";
 import { seedCatalog, tomorrow } from "../catalog.ts";
 import { type CaseResult, runLoad } from "../harness.ts";
 import type { BenchContext } from "../run.ts";
@@ -135,6 +136,7 @@ export async function memoryPerHold(
 ): Promise<{ holds: number; bytesPerHold: number; totalMb: number }> {
   const redis = new Redis(redisUrl);
   const prefix = `benchmem${process.pid}:`;
+  const keys = new RedisKeys(prefix);
   const perStaff = 50;
   const staffCount = Math.ceil(count / perStaff);
   const baseMs = Date.UTC(2030, 0, 7, 0, 0);
@@ -144,7 +146,7 @@ export async function memoryPerHold(
     const offers = redis.pipeline();
     for (let s = 0; s < staffCount; s++)
       offers.hset(
-        `${prefix}offer:svc:stf_${s}`,
+        keys.offer("svc", `stf_${s}`),
         "meta",
         meta,
         date,
@@ -174,13 +176,8 @@ export async function memoryPerHold(
             date,
             date,
           ];
-          batch.evalsha(
-            holdSlots.sha1,
-            2,
-            `${prefix}live:stf_${t}`,
-            `${prefix}offer:svc:stf_${t}`,
-            ...args,
-          );
+          const scriptKeys = [...keys.liveKeys(`stf_${t}`), keys.offer("svc", `stf_${t}`)];
+          batch.evalsha(holdSlots.sha1, scriptKeys.length, ...scriptKeys, ...args);
         }
       }
       await batch.exec();
@@ -195,8 +192,8 @@ export async function memoryPerHold(
   } finally {
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
+      const [next, found] = await redis.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
+      if (found.length > 0) await redis.unlink(...found);
       cursor = next;
     } while (cursor !== "0");
     redis.disconnect();

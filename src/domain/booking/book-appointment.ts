@@ -105,6 +105,7 @@ export async function bookAppointment({
         idempotencyKeyHash: keyHash,
         appointmentIds,
         restore: begin.restore,
+        nowMs: ctx.clock.nowMs(),
       })
       .catch((error: unknown) => {
         console.warn(

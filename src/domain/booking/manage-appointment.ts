@@ -21,7 +21,11 @@ import type { Appointment } from "./types.ts";
  */
 export async function forgetBooked(ctx: DomainContext, appointment: Appointment): Promise<void> {
   await ctx.liveState
-    .clearBooked({ staffId: appointment.staffId, appointmentIds: [appointment.id] })
+    .clearBooked({
+      staffId: appointment.staffId,
+      appointmentIds: [appointment.id],
+      nowMs: ctx.clock.nowMs(),
+    })
     .catch(() => undefined);
 }
 
@@ -125,6 +129,7 @@ export async function rescheduleAppointment({
         idempotencyKeyHash: null,
         appointmentIds,
         restore: begin.restore,
+        nowMs: ctx.clock.nowMs(),
       })
       .catch((error: unknown) => {
         console.warn(

@@ -141,7 +141,7 @@ export class FailbackSync {
       const reply = await runScript(
         this.redis,
         failbackLive,
-        [this.keys.syncLock(), this.keys.live(staffId)],
+        [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
         args,
         LiveReply,
       );
@@ -186,8 +186,8 @@ export class FailbackSync {
         const retracted = await runScript(
           this.redis,
           failbackRetract,
-          [this.keys.syncLock(), this.keys.live(staffId)],
-          [lockId, ...vanished.flatMap((row) => [row.field, row.value])],
+          [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
+          [lockId, this.clock.nowMs(), ...vanished.flatMap((row) => [row.field, row.value])],
           z.number(),
         );
         if (retracted < 0) throw new LostLease();
@@ -268,7 +268,7 @@ export class FailbackSync {
     const nowMs = this.clock.nowMs();
     const [claims, events] = await Promise.all([
       this.db.execute(
-        "SELECT key_hash, body_hash, expires_at_ms FROM fallback_idempotency WHERE scope = ? AND expires_at_ms > ?",
+        "SELECT staff_id, key_hash, body_hash, expires_at_ms FROM fallback_idempotency WHERE scope = ? AND staff_id <> '' AND expires_at_ms > ?",
         [this.scope, nowMs],
       ),
       this.db.execute(
@@ -289,7 +289,9 @@ export class FailbackSync {
     for (const chunk of chunks) {
       const keys = [
         this.keys.syncLock(),
-        ...chunk.claims.map((row) => this.keys.idempotency(String(row.key_hash))),
+        ...chunk.claims.map((row) =>
+          this.keys.idempotency(String(row.staff_id), String(row.key_hash)),
+        ),
         ...chunk.events.map((row) => this.keys.rateLimit(String(row.rl_key))),
       ];
       const args: (string | number)[] = [lockId, chunk.claims.length];

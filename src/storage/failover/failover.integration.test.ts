@@ -29,6 +29,7 @@ import { buildServices } from "../../compose.ts";
 import { runScheduled } from "../../cron/scheduled.ts";
 import type { Services } from "../../http/app-env.ts";
 import { failbackClaims, failbackLive, failbackRetract } from "../../lua/scripts.gen.ts";
+import { RedisKeys } from "../redis/keys.ts";
 
 const TIMEOUT_MS = 300;
 const redisDirect = directRedis();
@@ -612,7 +613,9 @@ describe("MySQL fails during the failback", () => {
     expect(left).toBe(0);
     const sync = await api.admin("POST", "/v1/admin/sync");
     expect(await sync.json()).toMatchObject({ sync: { outcome: "synced", synced: 0 } });
-    expect(await redisDirect.hkeys(`${prefix}live:${c.staffId}`)).toEqual([]);
+    // Only the layout's own "~" field may stay (lua/lib/live.lua): no entry is left.
+    const remaining = await redisDirect.hkeys(`${prefix}live:${c.staffId}`);
+    expect(remaining.filter((field) => field !== "~")).toEqual([]);
   });
 });
 
@@ -674,19 +677,18 @@ describe("failback details", () => {
   it("a fallback copy never rolls Redis back: an entry Redis has with a later expiry stays", async () => {
     const prefix = `${uniqueId("fo")}:`;
     const lock = `${prefix}sync-lock`;
-    const live = `${prefix}live:stf_x`;
+    const live = new RedisKeys(prefix).liveKeys("stf_x");
     const now = Date.now();
+    // Exchange format (the fallback's rows): cellStart|cellEnd|startMin|endMin|offset|expires|…
     const hold = (expiresAt: number, token: string) =>
-      `10|12|100|110|60|${expiresAt}|tag|${token}|${now + 1_800_000}|600|1`;
+      `10|12|50|60|60|${expiresAt}|tag|${token}|${now + 1_800_000}|600|1`;
     await redisDirect.set(lock, "sync-1", "PX", 30_000);
-    // Extended and re-tokened in Redis after an earlier copy; the fallback still has the old one.
-    await redisDirect.hset(live, "h:k:0", hold(now + 600_000, "new-token"));
     const copy = (value: string) =>
       redisDirect.eval(
         failbackLive.source,
-        2,
+        5,
         lock,
-        live,
+        ...live,
         "sync-1",
         String(now),
         "1",
@@ -695,35 +697,63 @@ describe("failback details", () => {
         "h:k:0",
         value,
       );
+    // Extended and re-tokened in Redis after an earlier copy; the fallback still has the old one.
+    expect(await copy(hold(now + 600_000, "new-token"))).toEqual(["ok", 1, 0, 0]);
+    const inRedis = await redisDirect.hget(live[0] as string, "h:k:0");
+    expect(inRedis).toContain(`|${now + 600_000}|tag|new-token|`);
     expect(await copy(hold(now + 300_000, "old-token"))).toEqual(["ok", 0, 0, 1]);
-    expect(await redisDirect.hget(live, "h:k:0")).toBe(hold(now + 600_000, "new-token"));
+    expect(await redisDirect.hget(live[0] as string, "h:k:0")).toBe(inRedis);
     // A fallback copy that is newer (extended in the fallback) does replace it.
     expect(await copy(hold(now + 900_000, "new-token"))).toEqual(["ok", 1, 0, 0]);
-    expect(await redisDirect.hget(live, "h:k:0")).toBe(hold(now + 900_000, "new-token"));
+    expect(await redisDirect.hget(live[0] as string, "h:k:0")).toContain(
+      `|${now + 900_000}|tag|new-token|`,
+    );
   });
 
   it("retracting a copy deletes a field only while it holds the copied value, and only under the lease", async () => {
     const prefix = `${uniqueId("fo")}:`;
     const lock = `${prefix}sync-lock`;
-    const live = `${prefix}live:stf_x`;
+    const live = new RedisKeys(prefix).liveKeys("stf_x");
+    const now = Date.now();
+    const marker = (cell: number, expiresAt: number) =>
+      `${cell}|${cell + 6}|${cell * 5}|${cell * 5 + 30}|60|${expiresAt}|${cell}|10`;
     await redisDirect.set(lock, "sync-1", "PX", 30_000);
-    await redisDirect.hset(live, "h:a:0", "copied", "h:b:0", "changed-since");
+    const copy = (field: string, value: string) =>
+      redisDirect.eval(
+        failbackLive.source,
+        5,
+        lock,
+        ...live,
+        "sync-1",
+        String(now),
+        "1",
+        field,
+        "1",
+        field,
+        value,
+      );
+    const copied = { a: marker(10, now + 10_000), b: marker(20, now + 10_000) };
+    await copy("v:a", copied.a);
+    await copy("v:b", copied.b);
+    await copy("v:b", marker(20, now + 20_000)); // changed since it was copied
     const retract = (lockId: string) =>
       redisDirect.eval(
         failbackRetract.source,
-        2,
+        5,
         lock,
-        live,
+        ...live,
         lockId,
-        "h:a:0",
-        "copied",
-        "h:b:0",
-        "copied",
+        String(now),
+        "v:a",
+        copied.a,
+        "v:b",
+        copied.b,
       );
     expect(await retract("sync-2")).toBe(-1);
-    expect(await redisDirect.hlen(live)).toBe(2);
+    expect(await redisDirect.zcard(live[2] as string)).toBe(2);
     expect(await retract("sync-1")).toBe(1);
-    expect(await redisDirect.hgetall(live)).toEqual({ "h:b:0": "changed-since" });
+    expect(await redisDirect.zrange(live[2] as string, 0, -1)).toEqual(["v:b"]);
+    expect((await redisDirect.hkeys(live[0] as string)).sort()).toEqual(["v:b", "~"]);
   });
 
   it("copying rate-limit events only ever lengthens a key's expiry (an event Redis counted stays counted)", async () => {

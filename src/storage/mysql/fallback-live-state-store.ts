@@ -469,7 +469,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     const { staffId, nowMs } = input;
     return inTransaction<BeginBookingOutcome>(this.db, async (tx, answer) => {
       if (input.idempotency) {
-        const seen = await claimIdempotency(tx, this.scope, input.idempotency, nowMs);
+        const seen = await claimIdempotency(tx, this.scope, staffId, input.idempotency, nowMs);
         if (seen) return answer({ kind: seen });
       }
       const found = await lockHold(tx, staffId, input.holdKey);
@@ -599,13 +599,20 @@ function slotAnswer(s: CheckedSlot) {
 async function claimIdempotency(
   tx: Sql,
   scope: string,
+  staffId: string,
   idempotency: { keyHash: string; bodyHash: string },
   nowMs: number,
 ): Promise<"idempotency-seen" | "idempotency-conflict" | null> {
-  const claim = [scope, idempotency.keyHash, idempotency.bodyHash, nowMs + IDEMPOTENCY_LEASE_MS];
+  const claim = [
+    scope,
+    staffId,
+    idempotency.keyHash,
+    idempotency.bodyHash,
+    nowMs + IDEMPOTENCY_LEASE_MS,
+  ];
   try {
     await tx.execute(
-      "INSERT INTO fallback_idempotency (scope, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?)",
+      "INSERT INTO fallback_idempotency (scope, staff_id, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
       claim,
     );
     return null;
@@ -622,8 +629,8 @@ async function claimIdempotency(
       ? "idempotency-seen"
       : "idempotency-conflict";
   await tx.execute(
-    `INSERT INTO fallback_idempotency (scope, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE scope = VALUES(scope), body_hash = VALUES(body_hash), expires_at_ms = VALUES(expires_at_ms)`,
+    `INSERT INTO fallback_idempotency (scope, staff_id, key_hash, body_hash, expires_at_ms) VALUES (?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE scope = VALUES(scope), staff_id = VALUES(staff_id), body_hash = VALUES(body_hash), expires_at_ms = VALUES(expires_at_ms)`,
     claim,
   );
   return null;

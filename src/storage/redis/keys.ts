@@ -15,19 +15,39 @@ export class RedisKeys {
     return `${this.prefix}sync-lock`;
   }
 
-  /** One hash per staff member: holds, viewing markers and recent bookings (see lua/hold_slots.lua). */
+  /**
+   * A staff member's live state is five keys in one Redis Cluster slot (see lua/lib/live.lua):
+   * the live hash keeps its first-round name `<prefix>live:<staffId>`, and every other key of the
+   * staff member carries that name as its hash tag (`{<prefix>live:<staffId>}:…`). A key without
+   * braces hashes by its whole name, so the hash and the tagged keys share a slot, and a Redis that
+   * still holds the first-round hash is read in place (the scripts index it on first touch).
+   */
   live(staffId: string): string {
     return `${this.prefix}live:${staffId}`;
   }
 
-  /** What availability last offered for (service, staff member), so select and hold need no SQL. */
-  offer(serviceId: string, staffId: string): string {
-    return `${this.prefix}offer:${serviceId}:${staffId}`;
+  /** The live hash's companions: blockers and markers by start cell, expiry buckets. */
+  liveIndexes(staffId: string): [blockers: string, markers: string, expiry: string] {
+    const tag = `{${this.live(staffId)}}`;
+    return [`${tag}:blk`, `${tag}:mrk`, `${tag}:exp`];
   }
 
-  /** A claimed Idempotency-Key of POST /v1/appointments (by its hash). */
-  idempotency(keyHash: string): string {
-    return `${this.prefix}idem:${keyHash}`;
+  /** The four keys every live script takes first: hash, blockers, markers, expiry buckets. */
+  liveKeys(staffId: string): string[] {
+    return [this.live(staffId), ...this.liveIndexes(staffId)];
+  }
+
+  /** What availability last offered for (service, staff member), so select and hold need no SQL. */
+  offer(serviceId: string, staffId: string): string {
+    return `{${this.live(staffId)}}:offer:${serviceId}`;
+  }
+
+  /**
+   * A claimed Idempotency-Key of POST /v1/appointments (by its hash), in the slot of the staff
+   * member it books, so begin_booking stays a one-slot script.
+   */
+  idempotency(staffId: string, keyHash: string): string {
+    return `{${this.live(staffId)}}:idem:${keyHash}`;
   }
 
   /** A sliding-log rate limit (see lua/sliding_log.lua). */
@@ -35,7 +55,7 @@ export class RedisKeys {
     return `${this.prefix}rl:${name}`;
   }
 
-  /** SCAN pattern of every live hash. */
+  /** SCAN pattern of every live hash (the tagged companions start with "{" and do not match). */
   livePattern(): string {
     return `${this.prefix}live:*`;
   }

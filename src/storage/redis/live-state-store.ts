@@ -6,16 +6,18 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { formatHoldId } from "../../domain/live/hold-id.ts";
-import type {
-  BeginBookingOutcome,
-  HoldOutcome,
-  LiveCells,
-  LiveEntry,
-  LiveEntryDump,
-  LiveKind,
-  OfferMeta,
-  SelectOutcome,
-  SlotRef,
+import {
+  type BeginBookingOutcome,
+  CELL_MS,
+  type HoldOutcome,
+  type LiveCells,
+  type LiveEntry,
+  type LiveEntryDump,
+  type LiveKind,
+  type OfferDay,
+  type OfferMeta,
+  type SelectOutcome,
+  type SlotRef,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
@@ -30,7 +32,7 @@ import {
   selectSlot,
 } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
-import { RedisFailure, runScript } from "./run-script.ts";
+import { RedisFailure, runScript, runScripts } from "./run-script.ts";
 
 /** How long an offer stays checkable after the availability read that published it. */
 export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua and lua/select_slot.lua
@@ -79,37 +81,51 @@ export class RedisLiveStateStore implements LiveStateStore {
     private readonly keys: RedisKeys,
   ) {}
 
+  /**
+   * One availability_overlay call per staff member (each touches one staff member's slot), all in
+   * ONE pipeline: one round trip. Each reads only the entries over the offered dates.
+   */
   async overlay(input: Parameters<LiveStateStore["overlay"]>[0]): Promise<LiveCells[][]> {
-    const keys = input.staff.flatMap((s) => [
-      this.keys.live(s.staffId),
-      this.keys.offer(input.serviceId, s.staffId),
-    ]);
-    const args: (string | number)[] = [
-      input.nowMs,
-      OFFER_TTL_MS,
-      encodeMeta(input.meta),
-      input.clientTag ?? "",
-    ];
-    for (const staff of input.staff) {
-      args.push(staff.days.length);
+    const meta = encodeMeta(input.meta);
+    const calls = input.staff.map((staff) => {
+      const [fromCell, toCell] = overlayWindow(input.meta, staff.days);
+      const args: (string | number)[] = [
+        input.nowMs,
+        OFFER_TTL_MS,
+        meta,
+        input.clientTag ?? "",
+        fromCell,
+        toCell,
+        staff.days.length,
+      ];
       for (const day of staff.days) args.push(day.date, day.baseMs, day.bitmapHex);
-    }
-    const rows = await runScript(this.redis, availabilityOverlay, keys, args, Strings);
-    const cells: LiveCells[][] = input.staff.map(() => []);
-    for (let i = 0; i + 5 < rows.length; i += 6) {
-      cells[int(rows[i])]?.push({
-        kind: kindOf(rows[i + 1]),
-        mine: rows[i + 2] === "1",
-        cellStart: int(rows[i + 3]),
-        cellEnd: int(rows[i + 4]),
-      });
-    }
-    return cells;
+      const keys = [
+        ...this.keys.liveKeys(staff.staffId),
+        this.keys.offer(input.serviceId, staff.staffId),
+      ];
+      return { keys, args };
+    });
+    const replies = await runScripts(this.redis, availabilityOverlay, calls, Strings);
+    return replies.map((rows) => {
+      const cells: LiveCells[] = [];
+      for (let i = 0; i + 4 < rows.length; i += 5) {
+        cells.push({
+          kind: kindOf(rows[i]),
+          mine: rows[i + 1] === "1",
+          cellStart: int(rows[i + 2]),
+          cellEnd: int(rows[i + 3]),
+        });
+      }
+      return cells;
+    });
   }
 
   async select(input: Parameters<LiveStateStore["select"]>[0]): Promise<SelectOutcome> {
     const { slot } = input;
-    const keys = [this.keys.live(input.staffId), this.keys.offer(input.serviceId, input.staffId)];
+    const keys = [
+      ...this.keys.liveKeys(input.staffId),
+      this.keys.offer(input.serviceId, input.staffId),
+    ];
     const reply = await runScript(
       this.redis,
       selectSlot,
@@ -127,7 +143,10 @@ export class RedisLiveStateStore implements LiveStateStore {
   }
 
   async hold(input: Parameters<LiveStateStore["hold"]>[0]): Promise<HoldOutcome> {
-    const keys = [this.keys.live(input.staffId), this.keys.offer(input.serviceId, input.staffId)];
+    const keys = [
+      ...this.keys.liveKeys(input.staffId),
+      this.keys.offer(input.serviceId, input.staffId),
+    ];
     const args: (string | number)[] = [
       input.nowMs,
       input.holdKey,
@@ -160,7 +179,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       extendHold,
-      [this.keys.live(input.staffId)],
+      this.keys.liveKeys(input.staffId),
       [input.nowMs, input.holdKey, input.tokenHash],
       Strings,
     );
@@ -174,7 +193,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       releaseHold,
-      [this.keys.live(input.staffId)],
+      this.keys.liveKeys(input.staffId),
       [input.nowMs, input.holdKey, input.tokenHash],
       Strings,
     );
@@ -187,8 +206,8 @@ export class RedisLiveStateStore implements LiveStateStore {
     input: Parameters<LiveStateStore["beginBooking"]>[0],
   ): Promise<BeginBookingOutcome> {
     const keys = [
-      this.keys.live(input.staffId),
-      this.keys.idempotency(input.idempotency?.keyHash ?? "none"),
+      ...this.keys.liveKeys(input.staffId),
+      this.keys.idempotency(input.staffId, input.idempotency?.keyHash ?? "none"),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -223,15 +242,17 @@ export class RedisLiveStateStore implements LiveStateStore {
       idempotencyKeyHash: null,
       appointmentIds: input.appointmentIds,
       restore: [],
+      nowMs: input.nowMs,
     });
   }
 
   async abortBooking(input: Parameters<LiveStateStore["abortBooking"]>[0]): Promise<void> {
     const keys = [
-      this.keys.live(input.staffId),
-      this.keys.idempotency(input.idempotencyKeyHash ?? "none"),
+      ...this.keys.liveKeys(input.staffId),
+      this.keys.idempotency(input.staffId, input.idempotencyKeyHash ?? "none"),
     ];
     const args = [
+      input.nowMs,
       input.idempotencyKeyHash ? "1" : "0",
       input.appointmentIds.length,
       ...input.appointmentIds,
@@ -240,7 +261,10 @@ export class RedisLiveStateStore implements LiveStateStore {
     await runScript(this.redis, abortBooking, keys, args, z.number());
   }
 
-  /** SCAN (never KEYS) for live hashes, then one pipeline of HGETALL: two round trips. */
+  /**
+   * SCAN (never KEYS) for live hashes, then one pipeline reading each hash with its two start
+   * indexes (a value leaves its start cell to the index): two round trips. Admin only.
+   */
   async scan(input: {
     cursor: string;
     staffId?: string;
@@ -254,13 +278,24 @@ export class RedisLiveStateStore implements LiveStateStore {
       const entries: LiveEntryDump[] = [];
       if (keys.length > 0) {
         const pipeline = this.redis.pipeline();
-        for (const key of keys) pipeline.hgetall(key);
-        const hashes = z
+        const staffIds = keys.map((key) => this.keys.staffIdOfLive(key));
+        for (const staffId of staffIds) {
+          const [blockers, markers] = this.keys.liveIndexes(staffId);
+          pipeline.hgetall(this.keys.live(staffId));
+          pipeline.zrange(blockers, 0, -1, { withScores: true });
+          pipeline.zrange(markers, 0, -1, { withScores: true });
+        }
+        const replies = z
           .array(z.unknown())
-          .length(keys.length)
+          .length(keys.length * 3)
           .parse(await pipeline.exec());
-        keys.forEach((key, i) => {
-          entries.push(...dumpHash(this.keys.staffIdOfLive(key), hashes[i], input.nowMs));
+        staffIds.forEach((staffId, i) => {
+          const starts = new Map([
+            ...flatPairs(replies[3 * i + 1]),
+            ...flatPairs(replies[3 * i + 2]),
+          ]);
+          const hash = flatPairs(replies[3 * i]);
+          entries.push(...dumpHash(staffId, hash, starts, input.nowMs));
         });
       }
       return { cursor: String(next), entries };
@@ -283,7 +318,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const rows = await runScript(
       this.redis,
       heartbeat,
-      [this.keys.live(input.staffId)],
+      this.keys.liveKeys(input.staffId),
       args,
       Strings,
     );
@@ -302,18 +337,60 @@ export class RedisLiveStateStore implements LiveStateStore {
   }
 }
 
-/** Decodes one live hash (flat [field, value, …] or an object) into entries, skipping expired ones. */
-function dumpHash(staffId: string, hash: unknown, nowMs: number): LiveEntryDump[] {
-  const pairs: [string, string][] = Array.isArray(hash)
-    ? Array.from({ length: hash.length / 2 }, (_, i) => [
-        String(hash[2 * i]),
-        String(hash[2 * i + 1]),
-      ])
-    : Object.entries((hash ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+/**
+ * The cells availability_overlay reads for one staff member: every cell a slot offered on the
+ * given dates can occupy, buffers included ([from, to), empty without dates).
+ */
+function overlayWindow(meta: OfferMeta, days: OfferDay[]): [number, number] {
+  if (days.length === 0) return [0, 0];
+  const before = Math.ceil(meta.bufferBeforeMin / 5);
+  const after = Math.ceil((meta.durationMin + meta.bufferAfterMin) / 5);
+  const from = Math.min(...days.map((day) => Math.floor(day.baseMs / CELL_MS)));
+  const to = Math.max(
+    ...days.map((day) => Math.ceil(day.baseMs / CELL_MS) + day.bitmapHex.length * 4),
+  );
+  return [from - before, to + after];
+}
+
+/** A flat [a, b, a, b, …] reply (or an object, as HGETALL may answer) as pairs. */
+function flatPairs(reply: unknown): [string, string][] {
+  if (Array.isArray(reply))
+    return Array.from({ length: Math.floor(reply.length / 2) }, (_, i) => [
+      String(reply[2 * i]),
+      String(reply[2 * i + 1]),
+    ]);
+  return Object.entries((reply ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+}
+
+/**
+ * Decodes one live hash into entries, skipping expired ones (value formats in lua/lib/live.lua).
+ * A hash without the "~" field is still in the first-round layout, whose values carry every part.
+ */
+function dumpHash(
+  staffId: string,
+  hash: [string, string][],
+  starts: Map<string, string>,
+  nowMs: number,
+): LiveEntryDump[] {
+  const indexed = hash.some(([field]) => field === "~");
   const entries: LiveEntryDump[] = [];
-  for (const [field, value] of pairs) {
+  for (const [field, value] of hash) {
+    if (field === "~") continue;
     const v = value.split("|");
-    const expiresAtMs = Number(v[5]);
+    let startMin: number;
+    let endMin: number;
+    let offsetMin: number;
+    let expiresAtMs: number;
+    if (indexed) {
+      const cellStart = starts.get(field);
+      if (cellStart === undefined) continue; // a leftover without its index entry
+      startMin = int(cellStart) * 5 + int(v[1]);
+      endMin = startMin + int(v[2]);
+      offsetMin = int(v[3]);
+      expiresAtMs = int(v[4]);
+    } else {
+      [startMin, endMin, offsetMin, expiresAtMs] = [int(v[2]), int(v[3]), int(v[4]), int(v[5])];
+    }
     if (!(expiresAtMs > nowMs)) continue;
     const [code, key] = field.split(":");
     const id = code === "h" ? formatHoldId(key ?? "", staffId) : (key ?? "");
@@ -321,9 +398,9 @@ function dumpHash(staffId: string, hash: unknown, nowMs: number): LiveEntryDump[
       staffId,
       kind: kindOf(code),
       id,
-      startMs: int(v[2]) * 60_000,
-      endMs: int(v[3]) * 60_000,
-      offsetMin: int(v[4]),
+      startMs: startMin * 60_000,
+      endMs: endMin * 60_000,
+      offsetMin,
       expiresAtMs,
     });
   }

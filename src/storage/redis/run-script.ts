@@ -51,3 +51,58 @@ function asRedisFailure(script: LuaScript, error: unknown): RedisFailure {
   const message = error instanceof Error ? error.message : String(error);
   return new RedisFailure(`script ${script.name}: ${message}`, { cause: error });
 }
+
+/**
+ * Runs one script several times (each call on its own keys) in ONE pipeline: one round trip.
+ * Calls that Redis answers NOSCRIPT (a fresh or flushed Redis) are sent again with EVAL, in a
+ * second pipeline. Any other error, or a reply that does not match, is a RedisFailure.
+ */
+export async function runScripts<T>(
+  redis: Redis,
+  script: LuaScript,
+  calls: { keys: string[]; args: (string | number)[] }[],
+  reply: z.ZodType<T>,
+): Promise<T[]> {
+  if (calls.length === 0) return [];
+  const send = async (indexes: number[], useSource: boolean) => {
+    const pipeline = redis.pipeline();
+    for (const i of indexes) {
+      const { keys, args } = calls[i] as (typeof calls)[number];
+      const argv = args.map(String);
+      if (useSource) pipeline.eval(script.source, keys, argv);
+      else pipeline.evalsha(script.sha1, keys, argv);
+    }
+    try {
+      return await pipeline.exec<unknown[]>({ keepErrors: true });
+    } catch (error) {
+      throw asRedisFailure(script, error);
+    }
+  };
+  const all = calls.map((_, i) => i);
+  const first = await send(all, false);
+  const results: unknown[] = [];
+  const missing: number[] = [];
+  first.forEach((item, i) => {
+    const { error, result } = item as { error?: unknown; result?: unknown };
+    if (error && isNoScript(new Error(String(error)))) missing.push(i);
+    else if (error) throw asRedisFailure(script, new Error(String(error)));
+    else results[i] = result;
+  });
+  if (missing.length > 0) {
+    const second = await send(missing, true);
+    second.forEach((item, j) => {
+      const { error, result } = item as { error?: unknown; result?: unknown };
+      if (error) throw asRedisFailure(script, new Error(String(error)));
+      results[missing[j] as number] = result;
+    });
+  }
+  return results.map((raw) => {
+    const parsed = reply.safeParse(raw);
+    if (!parsed.success) {
+      throw new RedisFailure(
+        `script ${script.name}: unexpected reply ${JSON.stringify(raw)?.slice(0, 200)}`,
+      );
+    }
+    return parsed.data;
+  });
+}

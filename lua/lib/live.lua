@@ -1,0 +1,234 @@
+-- lib/live.lua: the live-state layout, shared by every live script. scripts/codegen-lua.ts puts
+-- this file in place of the line "--@include lib/live.lua" of a script (so the scripts that use it
+-- run under redis-cli --eval as `npm run codegen -- --print NAME` prints them).
+--
+-- A staff member's live state is four keys in one Cluster slot (src/storage/redis/keys.ts):
+--   live  hash     field -> value (below); field "~" = the longest span (cells) of any entry, and
+--                  its presence says the hash is in this layout
+--   blk   zset     holds ("h:<holdKey>:<i>") and recent bookings ("b:<appointmentId>:0") by start cell
+--   mrk   zset     viewing markers ("v:<clientTag>") by start cell
+--   exp   zset     expiry buckets: member = one UTC day of start cells, score = the latest expiry of
+--                  any entry ever put in that day (ZADD GT), so a bucket whose score has passed holds
+--                  only expired entries and is swept whole, without a scan
+-- Two entries conflict when they share a 5-minute cell, so an entry overlapping [cs, ce) starts in
+-- [cs - span, ce): that range of blk (or mrk) is all a script reads, whatever else the staff
+-- member has.
+--
+-- Values in Redis leave out what the indexes hold (the start cell is the zset score):
+--   hold     cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag|tokenHash|capLeftMs|ttlS|n
+--   marker   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag|ttlS
+--   booked   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag
+-- (startOff = startMin - 5 * cellStart; capLeftMs = capAtMs - expiresAtMs), about 70 bytes for a
+-- hold. The exchange format ("v1": the first-round values, the MySQL fallback's rows, a booking's
+-- restore list) is self-contained:
+--   cellStart|cellEnd|startMin|endMin|offsetMin|expiresAtMs|clientTag[|tokenHash|capAtMs|ttlS|n | |ttlS]
+local CELL, BUCKET_CELLS, SWEEP_MAX = 300000, 288, 200
+
+local function split(value)
+  local out, from = {}, 1
+  while true do
+    local at = string.find(value, "|", from, true)
+    if not at then out[#out + 1] = string.sub(value, from) return out end
+    out[#out + 1] = string.sub(value, from, at - 1)
+    from = at + 1
+  end
+end
+local function fmt(x) return string.format("%.0f", x) end
+
+-- The four keys of a staff member, from KEYS[at].
+local function staffKeys(at)
+  return {live = KEYS[at], blk = KEYS[at + 1], mrk = KEYS[at + 2], exp = KEYS[at + 3]}
+end
+
+local function indexOf(S, kind) if kind == "v" then return S.mrk end return S.blk end
+
+-- An entry: field, kind ("h"|"v"|"b"), cs, ce, startMin, endMin, off, exp, tag, and for holds tok,
+-- capAt, ttl, n; for markers ttl.
+local function decode(field, value, cs)
+  local v, kind = split(value), string.sub(field, 1, 1)
+  local e = {field = field, kind = kind, cs = cs, ce = cs + tonumber(v[1]), off = v[4],
+    exp = tonumber(v[5]), tag = v[6]}
+  e.startMin = cs * 5 + tonumber(v[2])
+  e.endMin = e.startMin + tonumber(v[3])
+  if kind == "h" then
+    e.tok, e.capAt, e.ttl, e.n = v[7], e.exp + tonumber(v[8]), tonumber(v[9]), tonumber(v[10])
+  elseif kind == "v" then
+    e.ttl = tonumber(v[7])
+  end
+  return e
+end
+
+local function encode(e)
+  local parts = {fmt(e.ce - e.cs), fmt(e.startMin - e.cs * 5), fmt(e.endMin - e.startMin), e.off, fmt(e.exp), e.tag}
+  if e.kind == "h" then
+    parts[7], parts[8], parts[9], parts[10] = e.tok, fmt(e.capAt - e.exp), fmt(e.ttl), fmt(e.n)
+  elseif e.kind == "v" then
+    parts[7] = fmt(e.ttl)
+  end
+  return table.concat(parts, "|")
+end
+
+local function decodeV1(field, value)
+  local v, kind = split(value), string.sub(field, 1, 1)
+  local e = {field = field, kind = kind, cs = tonumber(v[1]), ce = tonumber(v[2]), startMin = tonumber(v[3]),
+    endMin = tonumber(v[4]), off = v[5], exp = tonumber(v[6]), tag = v[7]}
+  if kind == "h" then
+    e.tok, e.capAt, e.ttl, e.n = v[8], tonumber(v[9]), tonumber(v[10]), tonumber(v[11])
+  elseif kind == "v" then
+    e.ttl = tonumber(v[8])
+  end
+  return e
+end
+
+local function encodeV1(e)
+  local parts = {fmt(e.cs), fmt(e.ce), fmt(e.startMin), fmt(e.endMin), e.off, fmt(e.exp), e.tag}
+  if e.kind == "h" then
+    parts[8], parts[9], parts[10], parts[11] = e.tok, fmt(e.capAt), fmt(e.ttl), fmt(e.n)
+  elseif e.kind == "v" then
+    parts[8] = fmt(e.ttl)
+  end
+  return table.concat(parts, "|")
+end
+
+-- Every key lives at least `ms` longer: abandoned keys vanish by their TTL.
+local function keepFor(key, ms)
+  if redis.call("PTTL", key) < ms then redis.call("PEXPIRE", key, ms) end -- -1 (no TTL) too
+end
+
+-- How long the keys must outlive an entry: a hold may be extended to its cap.
+local function lifetime(e, now)
+  if e.kind == "h" then return math.max(e.capAt, e.exp) - now end
+  return e.exp - now
+end
+
+-- Writes an entry and its index entries, raises the span and the bucket's expiry.
+local function put(S, e, now)
+  local index = indexOf(S, e.kind)
+  redis.call("HSET", S.live, e.field, encode(e))
+  redis.call("ZADD", index, e.cs, e.field)
+  redis.call("ZADD", S.exp, "GT", e.exp, math.floor(e.cs / BUCKET_CELLS)) -- GT still adds a new bucket
+  local span = tonumber(redis.call("HGET", S.live, "~") or "0")
+  if e.ce - e.cs > span then redis.call("HSET", S.live, "~", fmt(e.ce - e.cs)) end
+  local ms = lifetime(e, now)
+  if ms > 0 then
+    keepFor(S.live, ms)
+    keepFor(index, ms)
+    keepFor(S.exp, ms)
+  end
+end
+
+local function remove(S, e)
+  redis.call("HDEL", S.live, e.field)
+  redis.call("ZREM", indexOf(S, e.kind), e.field)
+end
+
+-- The entry stored under `field`, or nil (a field without an index entry is a leftover: nil).
+local function get(S, field)
+  local value = redis.call("HGET", S.live, field)
+  if not value then return nil end
+  local cs = redis.call("ZSCORE", indexOf(S, string.sub(field, 1, 1)), field)
+  if not cs then return nil end
+  return decode(field, value, tonumber(cs))
+end
+
+-- A hash still in the first-round layout (no "~" field) is indexed on first touch: its values
+-- are rewritten in this layout and put in the indexes. One-time work per staff member.
+local function ensure(S, now)
+  if redis.call("HEXISTS", S.live, "~") == 1 then return end
+  local flat = redis.call("HGETALL", S.live)
+  if #flat == 0 then return end -- nothing yet: the first put writes "~"
+  redis.call("HSET", S.live, "~", "0")
+  for k = 1, #flat, 2 do
+    local e = decodeV1(flat[k], flat[k + 1])
+    if e.exp > now then put(S, e, now) else redis.call("HDEL", S.live, flat[k]) end
+  end
+end
+
+-- Removes what has expired, through the expiry index only: at most one bucket and SWEEP_MAX
+-- entries a call, so a call's cost is bounded whatever lapsed since the last one.
+local function sweep(S, now)
+  local due = redis.call("ZRANGEBYSCORE", S.exp, "-inf", now, "LIMIT", 0, 1)
+  if #due == 0 then return end
+  local lo = tonumber(due[1]) * BUCKET_CELLS
+  local hi = lo + BUCKET_CELLS - 1
+  local left = SWEEP_MAX
+  for _, index in ipairs({S.blk, S.mrk}) do
+    local fields = redis.call("ZRANGEBYSCORE", index, lo, hi, "LIMIT", 0, left)
+    if #fields > 0 then
+      redis.call("HDEL", S.live, unpack(fields))
+      redis.call("ZREM", index, unpack(fields))
+      left = left - #fields
+    end
+  end
+  if left > 0 then redis.call("ZREM", S.exp, due[1]) end
+end
+
+-- The live entries of one index that overlap cells [cs, ce); expired ones met on the way go.
+local function overlapping(S, index, cs, ce, now)
+  local span = tonumber(redis.call("HGET", S.live, "~") or "0")
+  local flat = redis.call("ZRANGEBYSCORE", index, cs - span, "(" .. fmt(ce), "WITHSCORES")
+  local out = {}
+  if #flat == 0 then return out end
+  local fields = {}
+  for k = 1, #flat, 2 do fields[#fields + 1] = flat[k] end
+  local values = redis.call("HMGET", S.live, unpack(fields))
+  for k = 1, #fields do
+    if not values[k] then
+      redis.call("ZREM", index, fields[k])
+    else
+      local e = decode(fields[k], values[k], tonumber(flat[2 * k]))
+      if e.exp <= now then remove(S, e) elseif e.ce > cs then out[#out + 1] = e end
+    end
+  end
+  return out
+end
+
+-- Every live entry (holds, bookings and markers) overlapping cells [cs, ce).
+local function window(S, cs, ce, now)
+  local out = overlapping(S, S.blk, cs, ce, now)
+  for _, e in ipairs(overlapping(S, S.mrk, cs, ce, now)) do out[#out + 1] = e end
+  return out
+end
+
+-- The fields of hold `key` (n of them, "h:<key>:0" first), or nil when it is gone or expired.
+local function holdOf(S, key, now)
+  local first = get(S, "h:" .. key .. ":0")
+  if not first or first.exp <= now then return nil end
+  local slots = {first}
+  for i = 1, first.n - 1 do
+    local slot = get(S, "h:" .. key .. ":" .. i)
+    if not slot then return nil end
+    slots[#slots + 1] = slot
+  end
+  return slots
+end
+
+-- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
+-- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin, one field per local date =
+-- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
+local OFFER_TTL = 900000
+
+local function offerMeta(offerKey)
+  local meta = redis.call("HGET", offerKey, "meta")
+  if not meta then return nil end
+  local m = split(meta)
+  return {durationMs = tonumber(m[1]) * 60000, beforeMs = tonumber(m[2]) * 60000, afterMs = tonumber(m[3]) * 60000,
+    ttlMs = tonumber(m[4]) * 1000, viewingMs = tonumber(m[5]) * 1000, capMs = tonumber(m[6]) * 1000,
+    noticeMs = tonumber(m[7]) * 60000}
+end
+
+-- Was a slot starting at startMs offered on one of its candidate local dates?
+local function offered(offerKey, startMs, dates, now)
+  for _, date in ipairs(dates) do
+    local day = redis.call("HGET", offerKey, date)
+    if day then
+      local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
+      local index = (startMs - tonumber(base)) / CELL
+      if tonumber(published) + OFFER_TTL > now and index >= 0 and index % 1 == 0 and index < #bits * 4 then
+        local nibble = tonumber(string.sub(bits, math.floor(index / 4) + 1, math.floor(index / 4) + 1), 16)
+        if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return true end
+      end
+    end
+  end
+  return false
+end

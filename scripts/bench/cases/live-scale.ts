@@ -1,0 +1,199 @@
+/**
+ * "Live scale": how the cost of select, hold and heartbeat grows with one staff member's other
+ * live entries. One staff member is filled with 0, 1 000, 10 000 and 50 000 live entries (holds
+ * on half of its month's slots, the rest long-lived viewing markers of distinct clients, spread
+ * over 31 days), written by the real Lua scripts. At each step every operation runs alone for a
+ * short load, and Redis's own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its CPU per
+ * script call next to the end-to-end p50.
+ */
+import Redis from "ioredis";
+import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
+import { RedisKeys } from "../../../src/storage/redis/keys.ts";
+import { holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
+import { addDays } from "../../../src/domain/time/zoned-time.ts";
+import { adminCall, seedCatalog, tomorrow } from "../catalog.ts";
+import { type CaseResult, runLoad } from "../harness.ts";
+import type { BenchContext } from "../run.ts";
+
+export const LIVE_SCALE_STEPS = [0, 1_000, 10_000, 50_000];
+
+export interface LiveScaleRow {
+  entries: number;
+  op: "select" | "hold (spread)" | "heartbeat";
+  redisUsPerCall: number;
+  calls: number;
+  p50Ms: number;
+  throughputRps: number;
+}
+
+type Slot = { start: string; staffId: string; state: string };
+const json = { "Content-Type": "application/json" };
+
+export async function liveScaleCase(
+  ctx: BenchContext,
+  redisUrl: string,
+  prefix: string,
+): Promise<LiveScaleRow[]> {
+  // Markers must outlive the fill and the measurements of every step.
+  const current = await fetch(`${ctx.url}/v1/admin/settings`, { headers: ctx.adminHeaders });
+  const { viewingTtlS } = (await current.json()) as { viewingTtlS: number };
+  await adminCall(ctx, "PUT", "/v1/admin/settings", { viewingTtlS: 3600 });
+  const redis = new Redis(redisUrl);
+  try {
+    const { serviceId, staffIds } = await seedCatalog(ctx, "Bench scale", 1, { durationMin: 30 });
+    const staffId = staffIds[0] as string;
+    const from = tomorrow();
+    const to = addDays(from, 30);
+    const res = await fetch(
+      `${ctx.url}/v1/availability?serviceId=${serviceId}&staffId=${staffId}&from=${from}&to=${to}`,
+    );
+    const body = (await res.json()) as { days: { date: string; slots: Slot[] }[] };
+    const slots = body.days.flatMap((d) => d.slots.map((s) => ({ ...s, date: d.date })));
+    // Holds fill every other slot; the operations measured use the others.
+    const filler = slots.filter((_, i) => i % 2 === 0);
+    const free = slots.filter((_, i) => i % 2 === 1);
+    const keys = new RedisKeys(prefix);
+    const liveKeys = keys.liveKeys(staffId);
+    const offerKey = keys.offer(serviceId, staffId);
+    await redis.script("LOAD", holdSlots.source);
+    await redis.script("LOAD", selectSlot.source);
+
+    const rows: LiveScaleRow[] = [];
+    let filled = 0;
+    for (const target of LIVE_SCALE_STEPS) {
+      filled = await fill(redis, {
+        liveKeys,
+        offerKey,
+        filler,
+        markers: free,
+        from: filled,
+        to: target,
+      });
+      ctx.log(`live scale: ${filled} live entries on one staff member`);
+      const clients = Array.from({ length: 200 }, (_, i) => `scale_${target}_${i}`);
+      const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)] as T;
+      const measure = async (op: LiveScaleRow["op"], path: string, make: () => unknown) => {
+        await redis.config("RESETSTAT");
+        const result: CaseResult = await runLoad({
+          name: `${op} @ ${target}`,
+          url: ctx.url,
+          connections: Math.min(ctx.connections, 50),
+          durationS: Math.max(2, Math.round(ctx.durationS / 3)),
+          requests: [
+            {
+              method: "POST",
+              path,
+              headers: json,
+              setupRequest: (req) => ({ ...req, body: JSON.stringify(make()) }),
+            },
+          ],
+        });
+        const stats = await redis.info("commandstats");
+        const line = /cmdstat_evalsha:calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(stats);
+        rows.push({
+          entries: target,
+          op,
+          calls: Number(line?.[1] ?? 0),
+          redisUsPerCall: Number(line?.[3] ?? Number.NaN),
+          p50Ms: result.p50Ms,
+          throughputRps: result.throughputRps,
+        });
+      };
+      await measure("select", "/v1/slots/select", () => {
+        const slot = pick(free);
+        return { clientId: pick(clients), serviceId, staffId, start: slot.start };
+      });
+      await measure("hold (spread)", "/v1/holds", () => {
+        const slot = pick(free);
+        return {
+          clientId: `${pick(clients)}_${Math.random()}`,
+          serviceId,
+          staffId,
+          start: slot.start,
+        };
+      });
+      await measure("heartbeat", "/v1/heartbeat", () => ({
+        clientId: pick(clients),
+        staffId,
+        date: pick(free).date,
+      }));
+      // The holds measured above would count as entries of the next step: release them all.
+      await redis.del(...liveKeys);
+      filled = 0;
+    }
+    return rows;
+  } finally {
+    await adminCall(ctx, "PUT", "/v1/admin/settings", { viewingTtlS });
+    redis.disconnect();
+  }
+}
+
+/**
+ * Writes live entries with the real scripts until there are `to`: first one hold per filler slot,
+ * then viewing markers of distinct clients on the other slots (markers never block a hold).
+ */
+async function fill(
+  redis: Redis,
+  o: {
+    liveKeys: string[];
+    offerKey: string;
+    filler: (Slot & { date: string })[];
+    markers: (Slot & { date: string })[];
+    from: number;
+    to: number;
+  },
+): Promise<number> {
+  const now = Date.now();
+  const keys = [...o.liveKeys, o.offerKey];
+  for (let i = o.from; i < o.to; i += 1000) {
+    const batch = redis.pipeline();
+    for (let j = i; j < Math.min(i + 1000, o.to); j++) {
+      if (j < o.filler.length) {
+        const slot = o.filler[j] as Slot & { date: string };
+        const startMs = Date.parse(slot.start);
+        const offsetMin = offsetOf(slot.start);
+        const dates = candidateDates({ startMs, offsetMin, localDate: slot.date });
+        const holdKey = `SCALE${String(j).padStart(11, "0")}`;
+        batch.evalsha(
+          holdSlots.sha1,
+          keys.length,
+          ...keys,
+          now,
+          holdKey,
+          "tok",
+          `c${j}`,
+          1,
+          startMs,
+          offsetMin,
+          ...dates,
+        );
+      } else {
+        const marked = o.markers[j % o.markers.length] as Slot & { date: string };
+        const markedMs = Date.parse(marked.start);
+        const markedDates = candidateDates({
+          startMs: markedMs,
+          offsetMin: offsetOf(marked.start),
+          localDate: marked.date,
+        });
+        batch.evalsha(
+          selectSlot.sha1,
+          keys.length,
+          ...keys,
+          now,
+          `m${j}`,
+          markedMs,
+          offsetOf(marked.start),
+          ...markedDates,
+        );
+      }
+    }
+    await batch.exec();
+  }
+  return o.to;
+}
+
+function offsetOf(iso: string): number {
+  const match = /([+-])(\d\d):(\d\d)$/.exec(iso);
+  if (!match) return 0;
+  return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}

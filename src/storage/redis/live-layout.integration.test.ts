@@ -1,0 +1,342 @@
+/**
+ * The live-state layout on a real Redis (lua/lib/live.lua): entries indexed by start cell and
+ * expiry bucket, so each script reads only what can overlap what it asks about. These cases sit
+ * on the layout's edges: UTC day buckets (midnight, buffers, 24-hour services, zones far from
+ * UTC across DST), expiry inside buckets, the one-marker rule across dates, multi-slot holds over
+ * two days, and a Redis still holding the first-round layout. Time is passed as nowMs.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { directRedis } from "../../../test/redis-direct.ts";
+import { testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { offerDays } from "../../domain/live/offers.ts";
+import { newHoldKey } from "../../domain/live/tokens.ts";
+import { CELL_MS, type OfferMeta } from "../../domain/live/types.ts";
+import { addDays, wallTimeToInstant } from "../../domain/time/zoned-time.ts";
+import { createRedisClient } from "./client.ts";
+import { RedisKeys } from "./keys.ts";
+import { RedisLiveStateStore } from "./live-state-store.ts";
+
+const bindings = testBindings(`${uniqueId("ly")}:`);
+const keys = new RedisKeys(bindings.REDIS_KEY_PREFIX ?? "");
+const store = new RedisLiveStateStore(
+  createRedisClient({
+    url: bindings.UPSTASH_REDIS_REST_URL ?? "",
+    token: bindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+    timeoutMs: 15_000,
+  }),
+  keys,
+);
+const direct = directRedis();
+afterAll(() => direct.quit());
+
+const MIN = 60_000;
+const S = 1000;
+const BASE_META: OfferMeta = {
+  durationMin: 30,
+  bufferBeforeMin: 0,
+  bufferAfterMin: 0,
+  holdTtlS: 600,
+  viewingTtlS: 10,
+  holdExtensionCapS: 1800,
+  minNoticeMin: 0,
+};
+
+/** A staff member in `zone`; every 15-minute start of the given local dates is offered. */
+function staff(zone: string, dates: string[]) {
+  const staffId = uniqueId("stf_");
+  const days = dates.map((date) => {
+    const from = wallTimeToInstant(date, 0, zone, "start");
+    const to = wallTimeToInstant(addDays(date, 1), 0, zone, "start");
+    const slots = [];
+    for (let t = from; t < to; t += 15 * MIN)
+      slots.push({ staffId, state: "available", startMs: t });
+    return { date, slots };
+  });
+  const localDate = (ms: number) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(ms));
+  const offsetMin = (ms: number) => {
+    const wall = new Date(ms).toLocaleString("sv-SE", { timeZone: zone }).replace(" ", "T");
+    return Math.round((Date.parse(`${wall}Z`) - ms) / MIN);
+  };
+  const slotOf = (startMs: number) => ({
+    startMs,
+    offsetMin: offsetMin(startMs),
+    localDate: localDate(startMs),
+  });
+  /** Publishes the offer of a service with `meta` (as availability does) at `nowMs`. */
+  const publish = async (serviceId: string, meta: OfferMeta, nowMs: number) => {
+    await store.overlay({
+      serviceId,
+      meta,
+      staff: [{ staffId, days: offerDays(days as never, staffId, zone) }],
+      clientTag: null,
+      nowMs,
+    });
+  };
+  const hold = (serviceId: string, tag: string, starts: number[], nowMs: number) =>
+    store.hold({
+      serviceId,
+      staffId,
+      clientTag: tag,
+      holdKey: newHoldKey(),
+      tokenHash: uniqueId("tok"),
+      slots: starts.map(slotOf),
+      nowMs,
+    });
+  const heartbeat = (tag: string, date: string, nowMs: number) =>
+    store.heartbeat({
+      staffId,
+      clientTag: tag,
+      keepViewing: true,
+      fromMs: wallTimeToInstant(date, 0, zone, "start"),
+      toMs: wallTimeToInstant(addDays(date, 1), 0, zone, "start"),
+      nowMs,
+    });
+  return { staffId, publish, hold, heartbeat, slotOf };
+}
+
+/** A UTC date a few days ahead, and an instant on it. */
+const DAY = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+const NEXT = addDays(DAY, 1);
+const utc = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00Z`);
+const NOW = utc(DAY, "06:00");
+
+describe("live layout: overlap across UTC day buckets", () => {
+  it("a hold crossing UTC midnight blocks a slot after midnight, and the other way round", async () => {
+    const s = staff("UTC", [DAY, NEXT]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    expect(await s.hold(svc, "a", [utc(DAY, "23:45")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "b", [utc(NEXT, "00:00")], NOW)).toMatchObject({ kind: "held" });
+    expect(await s.hold(svc, "c", [utc(NEXT, "00:15")], NOW)).toMatchObject({ kind: "ok" });
+    // And backwards: a slot before midnight meets a hold that starts after it.
+    const t = staff("UTC", [DAY, NEXT]);
+    await t.publish(svc, BASE_META, NOW);
+    expect(await t.hold(svc, "a", [utc(NEXT, "00:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await t.hold(svc, "b", [utc(DAY, "23:45")], NOW)).toMatchObject({ kind: "held" });
+  });
+
+  it("buffers that cross midnight block across it, both after and before", async () => {
+    const s = staff("UTC", [DAY, NEXT]);
+    const after = uniqueId("svc_");
+    const before = uniqueId("svc_");
+    await s.publish(after, { ...BASE_META, bufferAfterMin: 30 }, NOW);
+    await s.publish(before, { ...BASE_META, bufferBeforeMin: 30 }, NOW);
+    // 23:15–23:45 plus 30 minutes after: occupies until 00:15.
+    expect(await s.hold(after, "a", [utc(DAY, "23:15")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(after, "b", [utc(NEXT, "00:00")], NOW)).toMatchObject({ kind: "held" });
+    // 00:45–01:15 with 30 minutes before: occupies from 00:15, which the next one leaves free.
+    expect(await s.hold(before, "c", [utc(NEXT, "00:45")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(before, "d", [utc(NEXT, "00:30")], NOW)).toMatchObject({ kind: "held" });
+  });
+
+  it("a 24-hour service blocks the whole next day's morning of its staff member", async () => {
+    const s = staff("UTC", [DAY, NEXT]);
+    const day = uniqueId("svc_");
+    const short = uniqueId("svc_");
+    await s.publish(day, { ...BASE_META, durationMin: 1440 }, NOW);
+    await s.publish(short, BASE_META, NOW);
+    // Another entry first, so the longest span grows from 6 cells to 288 on the way.
+    expect(await s.hold(short, "x", [utc(DAY, "08:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(day, "a", [utc(DAY, "12:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(short, "b", [utc(NEXT, "11:30")], NOW)).toMatchObject({ kind: "held" });
+    expect(await s.hold(short, "c", [utc(NEXT, "12:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(short, "d", [utc(DAY, "11:30")], NOW)).toMatchObject({ kind: "ok" });
+  });
+
+  it("America/Los_Angeles fall-back day: both 01:30s are held apart and shown with their offsets", async () => {
+    const date = "2030-11-03"; // PDT → PST at 02:00 local
+    const s = staff("America/Los_Angeles", [date]);
+    const svc = uniqueId("svc_");
+    const now = utc("2030-11-02", "12:00");
+    await s.publish(svc, BASE_META, now);
+    const first = utc(date, "08:30"); // 01:30 PDT
+    const second = utc(date, "09:30"); // 01:30 PST
+    expect(await s.hold(svc, "a", [first], now)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "b", [second], now)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "c", [first + 15 * MIN], now)).toMatchObject({ kind: "held" });
+    const seen = await s.heartbeat("a", date, now);
+    expect(seen.map((e) => [e.startMs, e.offsetMin, e.mine]).sort()).toEqual(
+      [
+        [first, -420, true],
+        [second, -480, false],
+      ].sort(),
+    );
+  });
+
+  it("Pacific/Auckland spring-forward day: one local date spans two UTC days, and heartbeat sees both", async () => {
+    const date = "2030-09-29"; // NZST (+12) → NZDT (+13) at 02:00 local
+    const s = staff("Pacific/Auckland", [date]);
+    const svc = uniqueId("svc_");
+    const now = utc("2030-09-28", "06:00");
+    await s.publish(svc, BASE_META, now);
+    const morning = wallTimeToInstant(date, 9 * 60, "Pacific/Auckland", "start"); // previous UTC day
+    const afternoon = wallTimeToInstant(date, 15 * 60, "Pacific/Auckland", "start");
+    expect(new Date(morning).toISOString().slice(0, 10)).toBe("2030-09-28");
+    expect(new Date(afternoon).toISOString().slice(0, 10)).toBe("2030-09-29");
+    expect(await s.hold(svc, "a", [morning], now)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "b", [afternoon], now)).toMatchObject({ kind: "ok" });
+    const seen = await s.heartbeat("z", date, now);
+    expect(seen.map((e) => [e.startMs, e.offsetMin]).sort()).toEqual(
+      [
+        [morning, 780],
+        [afternoon, 780],
+      ].sort(),
+    );
+    // A slot before the change keeps its own offset.
+    const early = wallTimeToInstant(date, 60, "Pacific/Auckland", "start");
+    expect(await s.hold(svc, "c", [early], now)).toMatchObject({ kind: "ok" });
+    const withEarly = await s.heartbeat("z", date, now);
+    expect(withEarly.find((e) => e.startMs === early)?.offsetMin).toBe(720);
+  });
+});
+
+describe("live layout: expiry through the index", () => {
+  it("expired entries leave the hash and the indexes once their bucket is due, and live ones stay", async () => {
+    const s = staff("UTC", [DAY]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    expect(await s.hold(svc, "a", [utc(DAY, "10:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "b", [utc(DAY, "14:00")], NOW + 300 * S)).toMatchObject({
+      kind: "ok",
+    });
+    const [blk, , exp] = keys.liveIndexes(s.staffId);
+    const live = keys.live(s.staffId);
+    // Every key carries a TTL, so an abandoned staff member's keys vanish by themselves.
+    for (const key of [live, blk, exp]) expect(await direct.pttl(key)).toBeGreaterThan(0);
+
+    // a has expired, b lives: the bucket is not due, so a goes when a script meets it.
+    await s.publish(svc, BASE_META, NOW + 601 * S);
+    expect(await s.hold(svc, "c", [utc(DAY, "10:00")], NOW + 601 * S)).toMatchObject({
+      kind: "ok",
+    });
+    expect(await direct.zcard(blk)).toBe(2); // b and c
+    // Both past their expiry: the next call of any script sweeps the bucket whole.
+    await s.heartbeat("z", NEXT, NOW + 1300 * S);
+    expect(await direct.zcard(blk)).toBe(0);
+    expect(await direct.hkeys(live)).toEqual(["~"]);
+    expect(await direct.zcard(exp)).toBe(0);
+  });
+
+  it("an extended hold raises its bucket's expiry, so the sweep never takes a live hold", async () => {
+    const s = staff("UTC", [DAY]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    const tokenHash = uniqueId("tok");
+    const holdKey = newHoldKey();
+    await store.hold({
+      serviceId: svc,
+      staffId: s.staffId,
+      clientTag: "a",
+      holdKey,
+      tokenHash,
+      slots: [s.slotOf(utc(DAY, "10:00"))],
+      nowMs: NOW,
+    });
+    const extended = await store.extend({
+      staffId: s.staffId,
+      holdKey,
+      tokenHash,
+      nowMs: NOW + 500 * S,
+    });
+    expect(extended).toEqual({ expiresAtMs: NOW + 1100 * S, capped: false });
+    await s.heartbeat("z", DAY, NOW + 700 * S); // past the first expiry: nothing is swept
+    expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW + 700 * S)).toEqual({
+      kind: "held",
+      untilMs: NOW + 1100 * S,
+    });
+  });
+});
+
+describe("live layout: markers and multi-slot holds", () => {
+  it("one marker per client and staff member: a selection on another date replaces it", async () => {
+    const s = staff("UTC", [DAY, NEXT]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    const select = (start: number) =>
+      store.select({
+        serviceId: svc,
+        staffId: s.staffId,
+        clientTag: "a",
+        slot: s.slotOf(start),
+        nowMs: NOW,
+      });
+    expect(await select(utc(DAY, "10:00"))).toMatchObject({ kind: "ok" });
+    expect(await select(utc(NEXT, "11:00"))).toMatchObject({ kind: "ok" });
+    expect(await s.heartbeat("z", DAY, NOW)).toEqual([]);
+    expect((await s.heartbeat("z", NEXT, NOW)).map((e) => [e.kind, e.startMs])).toEqual([
+      ["viewing", utc(NEXT, "11:00")],
+    ]);
+    expect(await direct.zcard(keys.liveIndexes(s.staffId)[1])).toBe(1);
+  });
+
+  it("a multi-slot hold over two days is all or nothing, and blocks both days", async () => {
+    const s = staff("UTC", [DAY, NEXT]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    expect(await s.hold(svc, "b", [utc(NEXT, "00:30")], NOW)).toMatchObject({ kind: "ok" });
+    // One of its two slots is taken: nothing is held, so the other stays free.
+    expect(await s.hold(svc, "a", [utc(DAY, "23:30"), utc(NEXT, "00:30")], NOW)).toMatchObject({
+      kind: "held",
+    });
+    expect(await s.hold(svc, "c", [utc(DAY, "23:30")], NOW)).toMatchObject({ kind: "ok" });
+
+    const t = staff("UTC", [DAY, NEXT]);
+    await t.publish(svc, BASE_META, NOW);
+    expect(await t.hold(svc, "a", [utc(DAY, "23:30"), utc(NEXT, "00:30")], NOW)).toMatchObject({
+      kind: "ok",
+    });
+    expect(await t.hold(svc, "b", [utc(DAY, "23:30")], NOW)).toMatchObject({ kind: "held" });
+    expect(await t.hold(svc, "b", [utc(NEXT, "00:30")], NOW)).toMatchObject({ kind: "held" });
+    expect(await t.hold(svc, "b", [utc(NEXT, "00:00")], NOW)).toMatchObject({ kind: "ok" });
+  });
+});
+
+describe("live layout: deploying over the first-round layout", () => {
+  it("a Redis that still holds first-round entries loses no live hold: they block, extend, release and show", async () => {
+    const s = staff("UTC", [DAY]);
+    const svc = uniqueId("svc_");
+    await s.publish(svc, BASE_META, NOW);
+    const live = keys.live(s.staffId);
+    const cell = (hhmm: string) => utc(DAY, hhmm) / CELL_MS;
+    const min = (hhmm: string) => utc(DAY, hhmm) / MIN;
+    // The first round's values, written as its hold_slots.lua wrote them: one live, one expired.
+    const v1 = (hhmm: string, expiresAtMs: number, tokenHash: string) =>
+      [cell(hhmm), cell(hhmm) + 6, min(hhmm), min(hhmm) + 30, 0, expiresAtMs, "oldtag"]
+        .concat([tokenHash, NOW + 1800 * S, 600, 1].map(String))
+        .join("|");
+    await direct.hset(live, "h:OLDHOLD000000001:0", v1("10:00", NOW + 600 * S, "tok1"));
+    await direct.hset(live, "h:OLDHOLD000000002:0", v1("12:00", NOW - S, "tok2"));
+    await direct.hset(
+      live,
+      "v:oldviewer",
+      [cell("15:00"), cell("15:00") + 6, min("15:00"), min("15:00") + 30, 0, NOW + 5 * S]
+        .map(String)
+        .concat(["oldviewer", "10"])
+        .join("|"),
+    );
+    await direct.pexpire(live, 1_800_000);
+
+    expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW)).toEqual({
+      kind: "held",
+      untilMs: NOW + 600 * S,
+    });
+    expect(await s.hold(svc, "b", [utc(DAY, "12:00")], NOW)).toMatchObject({ kind: "ok" });
+    expect((await s.heartbeat("oldtag", DAY, NOW)).map((e) => [e.kind, e.mine, e.startMs])).toEqual(
+      expect.arrayContaining([
+        ["held", true, utc(DAY, "10:00")],
+        ["viewing", false, utc(DAY, "15:00")],
+      ]),
+    );
+    const holdKey = "OLDHOLD000000001";
+    expect(
+      await store.extend({ staffId: s.staffId, holdKey, tokenHash: "tok1", nowMs: NOW + 300 * S }),
+    ).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
+    expect(
+      await store.release({ staffId: s.staffId, holdKey, tokenHash: "tok1", nowMs: NOW + 300 * S }),
+    ).toBe(true);
+    expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW + 300 * S)).toMatchObject({
+      kind: "ok",
+    });
+  });
+});
