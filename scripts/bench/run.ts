@@ -4,7 +4,9 @@
  * duration, loopback only), and prints one table plus bench/results/latest.json. Ratios compare
  * each case with a baseline measured in the same run, because these machines are shared.
  *
- * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50).
+ * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50), BENCH_ONLY (a
+ * comma-separated list of groups to run after the baselines: availability, live, scale, booking,
+ * memory, sync; default all).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { putLoadTestSettings } from "../lib/seed.ts";
@@ -35,6 +37,8 @@ const BENCH = {
 const durationS = Number(process.env.BENCH_DURATION_S ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const log = (line: string) => console.log(`[bench] ${line}`);
+const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
+const runs = (group: string) => !only || only.includes(group);
 
 export interface BenchContext {
   url: string;
@@ -102,13 +106,17 @@ async function main(): Promise<void> {
       withRatio(redisPing, constant),
       withRatio(health, constant),
     ];
-    for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
-    for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
-    const scale = await liveScaleCase(ctx, BENCH.redisUrl, "bench:");
-    const booking = await bookingCases(ctx, BENCH.mysqlUrl);
+    if (runs("availability"))
+      for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
+    if (runs("live"))
+      for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    const scale = runs("scale") ? await liveScaleCase(ctx, BENCH.redisUrl, "bench:") : [];
+    const booking = runs("booking")
+      ? await bookingCases(ctx, BENCH.mysqlUrl)
+      : { results: [], confirmed: 0, doubleBookings: 0, lost: 0 };
     for (const result of booking.results) results.push(withRatio(result, health));
-    log("measuring Redis memory per hold (100 000 holds)");
-    const memory = await memoryPerHold(BENCH.redisUrl);
+    if (runs("memory")) log("measuring Redis memory per hold (100 000 holds)");
+    const memory = runs("memory") ? await memoryPerHold(BENCH.redisUrl) : null;
 
     const engine = engineCase();
     const table = formatTable(results);
@@ -119,11 +127,14 @@ async function main(): Promise<void> {
     console.log(
       `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
     );
-    console.log(`\nLive scale (one staff member; Redis CPU from INFO commandstats):\n`);
-    console.log(formatScale(scale, redisPing));
-    console.log(
-      `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
-    );
+    if (scale.length > 0) {
+      console.log("\nLive scale (one staff member; Redis CPU from INFO commandstats):\n");
+      console.log(formatScale(scale, redisPing));
+    }
+    if (memory)
+      console.log(
+        `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
+      );
     console.log(
       `Bookings: ${booking.confirmed} confirmed after the run; double bookings (SQL): ${booking.doubleBookings}; confirmed bookings lost: ${booking.lost}`,
     );

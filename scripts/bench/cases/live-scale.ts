@@ -37,7 +37,7 @@ export async function liveScaleCase(
   // Markers must outlive the fill and the measurements of every step.
   const current = await fetch(`${ctx.url}/v1/admin/settings`, { headers: ctx.adminHeaders });
   const { viewingTtlS } = (await current.json()) as { viewingTtlS: number };
-  await adminCall(ctx, "PUT", "/v1/admin/settings", { viewingTtlS: 3600 });
+  await adminCall(ctx, "PUT", "/v1/admin/settings", { viewingTtlS: 300 });
   const redis = new Redis(redisUrl);
   try {
     const { serviceId, staffIds } = await seedCatalog(ctx, "Bench scale", 1, { durationMin: 30 });

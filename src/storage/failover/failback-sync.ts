@@ -41,8 +41,17 @@ const DEADLOCK_ATTEMPTS = 8;
 /** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
 const ENTRIES_PER_CALL = 500;
 
-/** Deletes in flight at once while a staff member's copied rows are removed. */
+/** Deletes in flight at once while offers' copied rows are removed. */
 const DELETE_CONCURRENCY = 8;
+
+/** Copied live rows deleted per statement (by primary key, each with its copied value). */
+const ROWS_PER_DELETE = 250;
+
+/** Owners whose cells are deleted per statement. */
+const OWNERS_PER_DELETE = 250;
+
+/** Staff members synced at once. */
+const STAFF_CONCURRENCY = 4;
 
 type Row = Record<string, unknown>;
 
@@ -113,7 +122,10 @@ export class FailbackSync {
       "SELECT DISTINCT staff_id FROM fallback_live WHERE scope = ? AND expires_at_ms > ?",
       [this.scope, this.clock.nowMs()],
     );
-    for (const row of rows as Row[]) await this.copyStaff(String(row.staff_id), lockId, report);
+    // A few staff members at a time: each one's copy and deletes are independent of the others'.
+    await eachLimit(rows as Row[], STAFF_CONCURRENCY, (row) =>
+      this.copyStaff(String(row.staff_id), lockId, report),
+    );
   }
 
   /**
@@ -153,45 +165,24 @@ export class FailbackSync {
 
     // Everything read was copied, already there, or lost to a live holder: none of it stays in
     // the fallback store (unless it changed since it was read), nor do the cells of an owner
-    // whose rows are all gone. One short statement per row (per owner for cells), each finding
-    // its rows by primary key: a multi-row DELETE holds many next-key locks at once and, under
-    // fallback traffic, loses deadlocks again and again (measured with `npm run drill`). A
-    // deadlock victim is run again; deletes are idempotent.
+    // whose rows are all gone.
     const rowsRead = [...byOwner].flatMap(([owner, ownerPairs]) =>
       ownerPairs.flatMap((field, i) =>
         i % 2 === 0 ? [{ owner, field, value: ownerPairs[i + 1] ?? "" }] : [],
       ),
     );
-    const deleted = new Set<string>();
-    await eachLimit(rowsRead, DELETE_CONCURRENCY, async (row) => {
-      const result = await retryOnConflict(() =>
-        this.db.execute(
-          "DELETE FROM fallback_live WHERE staff_id = ? AND field = ? AND value = ?",
-          [staffId, row.field, row.value],
-        ),
+    const { deleted, vanished } = await this.deleteCopied(staffId, rowsRead);
+    // A row that vanished while the sync ran (released or booked through the fallback) has its
+    // copy in Redis taken back, so the hold does not live on.
+    if (vanished.length > 0) {
+      const retracted = await runScript(
+        this.redis,
+        failbackRetract,
+        [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
+        [lockId, this.clock.nowMs(), ...vanished.flatMap((row) => [row.field, row.value])],
+        z.number(),
       );
-      if (result.rowsAffected === 1) deleted.add(row.field);
-    });
-    // A row neither deleted here nor still present vanished while the sync ran (released or
-    // booked through the fallback): its copy in Redis is taken back, so the hold does not live on.
-    const notDeleted = rowsRead.filter((row) => !deleted.has(row.field));
-    if (notDeleted.length > 0) {
-      const { rows: present } = await this.db.execute(
-        `SELECT field FROM fallback_live WHERE staff_id = ? AND field IN (${marks(notDeleted.length)})`,
-        [staffId, ...notDeleted.map((row) => row.field)],
-      );
-      const stillThere = new Set((present as Row[]).map((row) => String(row.field)));
-      const vanished = notDeleted.filter((row) => !stillThere.has(row.field));
-      if (vanished.length > 0) {
-        const retracted = await runScript(
-          this.redis,
-          failbackRetract,
-          [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
-          [lockId, this.clock.nowMs(), ...vanished.flatMap((row) => [row.field, row.value])],
-          z.number(),
-        );
-        if (retracted < 0) throw new LostLease();
-      }
+      if (retracted < 0) throw new LostLease();
     }
     // Cells go with an owner whose every row this sync deleted. (Rows someone else deleted
     // meanwhile were released or booked through the fallback, which freed their cells itself.)
@@ -200,15 +191,60 @@ export class FailbackSync {
         !owner.startsWith("v:") &&
         ownerPairs.every((field, i) => i % 2 === 1 || deleted.has(field)),
     );
-    await eachLimit(gone, DELETE_CONCURRENCY, ([owner, ownerPairs]) => {
-      const cells = ownerPairs.filter((_, i) => i % 2 === 1).flatMap(cellRange);
-      return retryOnConflict(() =>
+    for (let i = 0; i < gone.length; i += OWNERS_PER_DELETE) {
+      const chunk = gone.slice(i, i + OWNERS_PER_DELETE);
+      const cells = chunk.flatMap(([, ownerPairs]) =>
+        ownerPairs.filter((_, j) => j % 2 === 1).flatMap(cellRange),
+      );
+      // A cell is owned by one owner at most (its primary key is (staff_id, cell)): matching on
+      // both lists deletes exactly the gone owners' cells, never a new holder's.
+      await retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)}) AND owner = ?`,
-          [staffId, ...cells, owner],
+          `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)}) AND owner IN (${marks(chunk.length)})`,
+          [staffId, ...cells, ...chunk.map(([owner]) => owner)],
         ),
       );
-    });
+    }
+  }
+
+  /**
+   * Deletes the rows the sync copied, by primary key and only where the row still holds the
+   * copied value, ROWS_PER_DELETE at a time. Per chunk: one read finds the rows as they are now
+   * (gone: vanished since they were copied; changed: stay for the next sync), then one DELETE of
+   * the rest. When the DELETE removes fewer rows than it was given, a row changed or vanished in
+   * between (milliseconds); those count as deleted by the sync, so at worst a released hold's
+   * copy lapses in Redis at its own expiry. No lock is held while Redis is called, and a deadlock
+   * victim is run again (deletes are idempotent).
+   */
+  private async deleteCopied(
+    staffId: string,
+    rows: { owner: string; field: string; value: string }[],
+  ): Promise<{ deleted: Set<string>; vanished: typeof rows }> {
+    const deleted = new Set<string>();
+    const vanished: typeof rows = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_DELETE) {
+      const chunk = rows.slice(i, i + ROWS_PER_DELETE);
+      const { rows: now } = await this.db.execute(
+        `SELECT field, value FROM fallback_live WHERE staff_id = ? AND field IN (${marks(chunk.length)})`,
+        [staffId, ...chunk.map((row) => row.field)],
+      );
+      const current = new Map((now as Row[]).map((row) => [String(row.field), String(row.value)]));
+      const same = chunk.filter((row) => current.get(row.field) === row.value);
+      vanished.push(...chunk.filter((row) => !current.has(row.field)));
+      if (same.length === 0) continue;
+      await retryOnConflict(() =>
+        this.db.execute(
+          `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(same.length)}) AND (field, value) IN (${marks(same.length, "(?, ?)")})`,
+          [
+            staffId,
+            ...same.map((row) => row.field),
+            ...same.flatMap((row) => [row.field, row.value]),
+          ],
+        ),
+      );
+      for (const row of same) deleted.add(row.field);
+    }
+    return { deleted, vanished };
   }
 
   /** Offers per (service, staff member): a newer publication wins, so a repeat writes nothing. */
@@ -339,7 +375,7 @@ async function deleteInBatches(
   }
 }
 
-const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+const marks = (n: number, mark = "?") => Array.from({ length: n }, () => mark).join(", ");
 
 /** The 5-minute cells a live value occupies (its first two parts: cellStart|cellEnd|…). */
 function cellRange(value: string): number[] {
