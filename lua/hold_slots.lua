@@ -9,17 +9,18 @@
 -- KEYS[5]     offer hash of (service, staff member): "meta" and one field per local date
 -- ARGV[1]  now (ms)            ARGV[2]  holdKey (random)     ARGV[3]  tokenHash
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
+-- ARGV[6]  hash of the hold token the request presented ("" = none)
 -- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
 --
--- Reply: {"ok", holdKey, expiresAtMs, then per requested slot: endMs, cellStart, cellEnd}
---      | {"existing", holdKey, expiresAtMs, …the same per slot…}   (same client, same slots:
---        same hold, token rotated)
+-- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd}
+--      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
+--        presented this hold's token and asks for exactly its slots: the same hold, unchanged)
 --      | {"held", untilMs} | {"booked", untilMs}
 --      | {"unavailable", index, reason} | {"overlap", i, j}
 --@include lib/live.lua
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
-local n = tonumber(ARGV[5])
+local n, presented = tonumber(ARGV[5]), ARGV[6]
 local S = staffKeys(1)
 
 local meta = offerMeta(KEYS[5])
@@ -27,7 +28,7 @@ if not meta then return {"unavailable", "0", "not-offered"} end
 
 local slots = {}
 for i = 1, n do
-  local at = 6 + (i - 1) * 5
+  local at = 7 + (i - 1) * 5
   local startMs = tonumber(ARGV[at])
   if startMs < now + meta.noticeMs then return {"unavailable", tostring(i - 1), "notice"} end
   if not offered(KEYS[5], startMs, {ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]}, now) then
@@ -43,17 +44,19 @@ for i = 1, n do
   slots[i] = slot
 end
 
--- Conflicts. A hold of the same client on exactly the same slots is returned, not refused.
+-- Conflicts. The hold whose token the request presents, asked for with exactly its slots, is
+-- returned, not refused: the holder retrying. A clientId proves nothing (it travels in requests).
 ensure(S, now)
 sweep(S, now)
 local sameHold, blockedUntil, blockedKind = nil, 0, nil
-local mineStarts = {}
+local mine = {}
 for _, slot in ipairs(slots) do
   for _, e in ipairs(overlapping(S, S.blk, slot.cs, slot.ce, now)) do
     local key = e.kind == "h" and string.match(e.field, "^h:([^:]+):") or nil
-    if key and e.tag == clientTag and (sameHold == nil or sameHold == key) then
+    if key and presented ~= "" and e.tok == presented and (sameHold == nil or sameHold == key) then
       sameHold = key
-      mineStarts[fmt(e.startMin)] = true
+      mine[fmt(e.startMin) .. "|" .. fmt(e.cs) .. "|" .. fmt(e.ce)] = e
+      if e.exp > blockedUntil then blockedUntil = e.exp end -- counted if another blocker is met
     elseif e.kind == "b" then
       blockedKind = "booked" -- a booking outranks any hold in the answer
     else
@@ -65,30 +68,27 @@ end
 if blockedKind then return {blockedKind, fmt(blockedUntil)} end
 
 if sameHold then
-  -- Same client again (a retry that lost its token): same hold, same expiry, new token.
+  -- Exactly the same slots with the same cells (another service or duration at the same start
+  -- is a new hold, refused here like any other while this one covers it).
   local hold = holdOf(S, sameHold, now)
   local same = hold ~= nil and #hold == n
-  for _, slot in ipairs(slots) do same = same and mineStarts[fmt(slot.startMs / 60000)] == true end
-  if not same then return {"held", hold and fmt(hold[1].exp) or "0"} end
-  local byStart = {}
-  for _, e in ipairs(hold) do
-    e.tok = tokenHash
-    redis.call("HSET", S.live, e.field, encode(e))
-    byStart[fmt(e.startMin)] = e
-  end
-  -- Answer in the order of this request, which may differ from the order the hold was made in.
-  local reply = {"existing", sameHold, fmt(hold[1].exp)}
+  local reply = {"existing", sameHold, hold and fmt(hold[1].exp) or "0", hold and fmt(hold[1].capAt) or "0"}
   for _, slot in ipairs(slots) do
-    local e = byStart[fmt(slot.startMs / 60000)]
-    reply[#reply + 1] = fmt(e.endMin * 60000)
-    reply[#reply + 1] = fmt(e.cs)
-    reply[#reply + 1] = fmt(e.ce)
+    -- In the order of this request, which may differ from the order the hold was made in.
+    local e = mine[fmt(slot.startMs / 60000) .. "|" .. fmt(slot.cs) .. "|" .. fmt(slot.ce)]
+    same = same and e ~= nil
+    if e then
+      reply[#reply + 1] = fmt(e.endMin * 60000)
+      reply[#reply + 1] = fmt(e.cs)
+      reply[#reply + 1] = fmt(e.ce)
+    end
   end
+  if not same then return {"held", hold and fmt(hold[1].exp) or "0"} end
   return reply
 end
 
 local expiresAt = now + meta.ttlMs
-local reply = {"ok", holdKey, fmt(expiresAt)}
+local reply = {"ok", holdKey, fmt(expiresAt), fmt(now + meta.capMs)}
 for i, slot in ipairs(slots) do
   put(S, {field = "h:" .. holdKey .. ":" .. (i - 1), kind = "h", cs = slot.cs, ce = slot.ce,
     startMin = slot.startMs / 60000, endMin = slot.endMs / 60000, off = slot.offsetMin, exp = expiresAt,

@@ -15,6 +15,7 @@ import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
+import { syncCase } from "./cases/sync.ts";
 import {
   bundleWorker,
   type CaseResult,
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
       ? await bookingCases(ctx, BENCH.mysqlUrl)
       : { results: [], confirmed: 0, doubleBookings: 0, lost: 0 };
     for (const result of booking.results) results.push(withRatio(result, health));
+    if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
+    const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
     if (runs("memory")) log("measuring Redis memory per hold (100 000 holds)");
     const memory = runs("memory") ? await memoryPerHold(BENCH.redisUrl) : null;
 
@@ -131,6 +134,10 @@ async function main(): Promise<void> {
       console.log("\nLive scale (one staff member; Redis CPU from INFO commandstats):\n");
       console.log(formatScale(scale, redisPing));
     }
+    for (const row of syncs)
+      console.log(
+        `Failback sync: ${row.entries} fallback holds back in Redis in ${row.durationMs} ms (synced ${row.synced}, conflicts ${row.conflicts})`,
+      );
     if (memory)
       console.log(
         `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
@@ -149,6 +156,7 @@ async function main(): Promise<void> {
       engine,
       memory,
       liveScale: scale,
+      failbackSync: syncs,
       bookingAudit: {
         doubleBookings: booking.doubleBookings,
         confirmed: booking.confirmed,

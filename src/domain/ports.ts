@@ -182,6 +182,8 @@ export interface LiveStateStore {
     clientTag: string;
     holdKey: string;
     tokenHash: string;
+    /** The hash of the hold token the request presented (X-Hold-Token), or null. */
+    presentedTokenHash: string | null;
     slots: SlotRef[];
     nowMs: number;
   }): Promise<HoldOutcome>;

@@ -89,7 +89,7 @@ async function fixture(store: LiveStateStore) {
   const hold = (
     tag: string,
     starts: string[],
-    o: { nowMs?: number; holdKey?: string; tokenHash?: string } = {},
+    o: { nowMs?: number; holdKey?: string; tokenHash?: string; presented?: string } = {},
   ) =>
     store.hold({
       serviceId,
@@ -97,6 +97,7 @@ async function fixture(store: LiveStateStore) {
       clientTag: tag,
       holdKey: o.holdKey ?? newHoldKey(),
       tokenHash: o.tokenHash ?? uniqueId("tok"),
+      presentedTokenHash: o.presented ?? null,
       slots: starts.map(slot),
       nowMs: o.nowMs ?? NOW,
     });
@@ -235,6 +236,7 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
       kind: "ok",
       holdKey,
       expiresAtMs: NOW + 600 * S,
+      capAtMs: NOW + 1800 * S,
       slots: [granted("14:00"), granted("09:00")],
     });
   });
@@ -272,38 +274,39 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     expect((await f.dump()).length).toBe(0);
   });
 
-  it("the same client holding the same slots again gets the same hold, expiry kept, token rotated", async () => {
+  it("the holder presenting its token for the same slots gets the same hold back, expiry and token kept", async () => {
     const f = await fixture(store);
     const a = await newTag();
     const first = ok(await f.hold(a, ["09:00", "10:00"], { tokenHash: "token-1" }));
     const again = await f.hold(a, ["10:00", "09:00"], {
       nowMs: NOW + 60 * S,
       tokenHash: "token-2",
+      presented: "token-1",
     });
     expect(again).toEqual({
       kind: "existing",
       holdKey: first.holdKey,
       expiresAtMs: NOW + 600 * S,
+      capAtMs: NOW + 1800 * S,
       slots: [granted("10:00"), granted("09:00")],
     });
     const extend = (tokenHash: string) =>
       store.extend({ staffId: f.staffId, holdKey: first.holdKey, tokenHash, nowMs: NOW + 120 * S });
-    expect(await extend("token-1")).toBeNull();
-    expect(await extend("token-2")).toEqual({ expiresAtMs: NOW + 720 * S, capped: false });
+    expect(await extend("token-2")).toBeNull();
+    expect(await extend("token-1")).toEqual({ expiresAtMs: NOW + 720 * S, capped: false });
   });
 
-  it("the same client asking for a different set of slots it partly holds gets held", async () => {
+  it("the same client without the token, or with it for other slots, gets held", async () => {
     const f = await fixture(store);
     const a = await newTag();
-    expect((await f.hold(a, ["09:00"])).kind).toBe("ok");
-    expect(await f.hold(a, ["09:00", "10:00"], { nowMs: NOW + S })).toEqual({
-      kind: "held",
-      untilMs: NOW + 600 * S,
-    });
-    expect(await f.hold(a, ["09:15"], { nowMs: NOW + S })).toEqual({
-      kind: "held",
-      untilMs: NOW + 600 * S,
-    });
+    expect((await f.hold(a, ["09:00"], { tokenHash: "token-1" })).kind).toBe("ok");
+    const held = { kind: "held", untilMs: NOW + 600 * S };
+    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S })).toEqual(held);
+    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S, presented: "wrong" })).toEqual(held);
+    expect(await f.hold(a, ["09:00", "10:00"], { nowMs: NOW + S, presented: "token-1" })).toEqual(
+      held,
+    );
+    expect(await f.hold(a, ["09:15"], { nowMs: NOW + S, presented: "token-1" })).toEqual(held);
   });
 
   it("held answers the latest blocking hold's expiry; a booking outranks holds", async () => {
@@ -649,7 +652,15 @@ describe("the fallback's rows are the Redis hash byte for byte", () => {
         nowMs: NOW,
       });
       await store.select({ serviceId, staffId, clientTag: a, slot: slot("09:00"), nowMs: NOW });
-      const hold = { serviceId, staffId, clientTag: b, holdKey, tokenHash: "tok", nowMs: NOW };
+      const hold = {
+        serviceId,
+        staffId,
+        clientTag: b,
+        holdKey,
+        tokenHash: "tok",
+        presentedTokenHash: null,
+        nowMs: NOW,
+      };
       await store.hold({ ...hold, slots: [slot("11:00"), slot("10:00")] });
       await store.extend({ staffId, holdKey, tokenHash: "tok", nowMs: NOW + 60 * S });
       await store.beginBooking({

@@ -63,7 +63,6 @@ export function beginFromHold(
     idempotency,
     slots: hold.claim.slots.map((slot, i) => ({
       ...slot,
-      offsetMin: hold.claim.offsetMin,
       appointmentId: appointmentIds[i] ?? "",
     })),
     nowMs,
@@ -151,7 +150,7 @@ export async function bookAppointment({
         hold.claim.serviceId,
         hold.staffId,
         hold.startsMs[0] ?? nowMs,
-        hold.claim.offsetMin,
+        hold.claim.slots[0]?.offsetMin ?? 0,
       ),
     };
     if (!begin.ownHold)

@@ -174,7 +174,7 @@ export async function rescheduleAppointment({
             hold.claim.serviceId,
             hold.staffId,
             hold.startsMs[0] ?? nowMs,
-            hold.claim.offsetMin,
+            hold.claim.slots[0]?.offsetMin ?? 0,
           ),
         },
       },

@@ -2,7 +2,7 @@ import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
-import { newHoldSecret, signHoldToken } from "./hold-token.ts";
+import { holdSecretOf, newHoldSecret, signHoldToken } from "./hold-token.ts";
 import { republishOffers } from "./republish-offers.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
@@ -12,7 +12,7 @@ export interface Hold {
   /** Returned once; only its hash is stored. */
   holdToken: string;
   expiresAtMs: number;
-  /** False when the same client repeated a hold it already had (same hold, new token). */
+  /** False when the holder repeated its hold with its token (the same hold and token). */
   created: boolean;
   slots: { serviceId: string; staffId: string; start: string; end: string }[];
 }
@@ -27,7 +27,7 @@ export async function holdSlots({
   input,
 }: {
   ctx: DomainContext;
-  input: { clientId: string; slots: SlotInput[]; field: string };
+  input: { clientId: string; slots: SlotInput[]; field: string; holdToken?: string };
 }): Promise<Hold> {
   const [first] = input.slots;
   if (!first) throw new DomainError("BAD_REQUEST", `${input.field}: at least one slot`);
@@ -55,6 +55,7 @@ export async function holdSlots({
     clientTag: await clientTag(input.clientId),
     holdKey: newHoldKey(),
     tokenHash: await hashToken(holdSecret),
+    presentedTokenHash: input.holdToken ? await hashToken(holdSecretOf(input.holdToken)) : null,
     slots: refs,
   };
   let outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
@@ -73,16 +74,20 @@ export async function holdSlots({
   if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
-  // Signed after the script: the claim carries the cells the script computed for each slot.
-  const holdToken = await signHoldToken(ctx.secrets.holdTokenKey, holdSecret, {
-    staffId: first.staffId,
-    serviceId: first.serviceId,
-    slots: refs.map((ref, i) => {
-      const granted = outcome.slots[i] ?? { endMs: ref.startMs, cellStart: 0, cellEnd: 0 };
-      return { startMs: ref.startMs, ...granted };
-    }),
-    offsetMin: refs[0]?.offsetMin ?? 0,
-  });
+  // The holder repeating its hold keeps its token. A new hold's token is signed after the
+  // script: the claim carries the cells the script computed and each slot's own offset.
+  const holdToken =
+    outcome.kind === "existing" && input.holdToken
+      ? input.holdToken
+      : await signHoldToken(ctx.secrets.holdTokenKey, holdSecret, {
+          staffId: first.staffId,
+          serviceId: first.serviceId,
+          slots: refs.map((ref, i) => {
+            const granted = outcome.slots[i] ?? { endMs: ref.startMs, cellStart: 0, cellEnd: 0 };
+            return { startMs: ref.startMs, ...granted, offsetMin: ref.offsetMin };
+          }),
+          capAtMs: outcome.capAtMs,
+        });
   return {
     holdId: formatHoldId(outcome.holdKey, first.staffId),
     holdToken,

@@ -13,14 +13,19 @@ export interface ClaimedSlot {
   /** The occupied 5-minute cells, buffers included: [cellStart, cellEnd). */
   cellStart: number;
   cellEnd: number;
+  /** The UTC offset this slot was named with (the staff member's at that instant). */
+  offsetMin: number;
 }
 
 export interface HoldClaim {
   staffId: string;
   serviceId: string;
   slots: ClaimedSlot[];
-  /** The UTC offset the slots were named with (the staff member's), for answers. */
-  offsetMin: number;
+  /**
+   * Creation + the extension cap: past it the token books nothing (410 HOLD_EXPIRED). Null in
+   * tokens signed before the claim carried it; those book only while their hold still exists.
+   */
+  capAtMs: number | null;
 }
 
 const encoder = new TextEncoder();
@@ -49,15 +54,25 @@ export async function signHoldToken(
     s.endMs / 60_000,
     s.cellStart,
     s.cellEnd,
+    s.offsetMin,
   ]);
+  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs]
+  const first = claim.slots[0]?.offsetMin ?? 0;
   const body = base64url(
-    encoder.encode(JSON.stringify([claim.staffId, claim.serviceId, slots, claim.offsetMin])),
+    encoder.encode(
+      JSON.stringify([claim.staffId, claim.serviceId, slots, first, claim.capAtMs ?? null]),
+    ),
   );
   return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
 }
 
-function isClaimedSlot(value: unknown): value is [number, number, number, number] {
-  return Array.isArray(value) && value.length === 4 && value.every((n) => Number.isSafeInteger(n));
+/** A claimed slot: [startMin, endMin, cellStart, cellEnd] and, since per-slot offsets, offsetMin. */
+function isClaimedSlot(value: unknown): value is number[] {
+  return (
+    Array.isArray(value) &&
+    (value.length === 4 || value.length === 5) &&
+    value.every((n) => Number.isSafeInteger(n))
+  );
 }
 
 /** The claim of a token this server signed, or null (malformed, forged or altered). */
@@ -70,21 +85,25 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
     diff |= expected.charCodeAt(i) ^ (signature.charCodeAt(i) || 0);
   if (diff !== 0) return null;
   try {
-    const [staffId, serviceId, slots, offsetMin] = JSON.parse(fromBase64url(body)) as unknown[];
+    const [staffId, serviceId, slots, offsetMin, capAtMs] = JSON.parse(
+      fromBase64url(body),
+    ) as unknown[];
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
-      typeof offsetMin !== "number"
+      typeof offsetMin !== "number" ||
+      !(capAtMs === undefined || capAtMs === null || Number.isSafeInteger(capAtMs))
     )
       return null;
     if (!Array.isArray(slots) || slots.length === 0 || !slots.every(isClaimedSlot)) return null;
-    const claimed = slots.map(([start, end, cellStart, cellEnd]) => ({
+    const claimed = slots.map(([start = 0, end = 0, cellStart = 0, cellEnd = 0, own]) => ({
       startMs: start * 60_000,
       endMs: end * 60_000,
       cellStart,
       cellEnd,
+      offsetMin: own ?? offsetMin,
     }));
-    return { staffId, serviceId, slots: claimed, offsetMin };
+    return { staffId, serviceId, slots: claimed, capAtMs: (capAtMs as number | null) ?? null };
   } catch {
     return null;
   }

@@ -61,6 +61,8 @@ export type Blocked = { kind: "held"; untilMs: number } | { kind: "booked"; unti
 export interface HoldGranted {
   holdKey: string;
   expiresAtMs: number;
+  /** Creation + the extension cap: the hold (and its token) can live no longer. */
+  capAtMs: number;
   /** Per requested slot, in request order: its end and its occupied cells. */
   slots: { endMs: number; cellStart: number; cellEnd: number }[];
 }

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { holdSlots } from "../../domain/live/hold-slots.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
-import { HoldBody, HoldResponse, toHoldResponse } from "./schema.ts";
+import { HoldBody, HoldResponse, OptionalHoldTokenHeader, toHoldResponse } from "./schema.ts";
 
 const route = createRoute({
   method: "post",
@@ -11,12 +11,16 @@ const route = createRoute({
   summary: "Hold one or several slots",
   description:
     "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
-    "Several slots are held all or nothing (one staff member, one service). The same client repeating a hold it already has gets the same hold back (200) with a new token. One Redis round trip, no SQL.",
-  request: { body: { required: true, content: { "application/json": { schema: HoldBody } } } },
+    "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). One Redis round trip, no SQL.",
+  request: {
+    headers: OptionalHoldTokenHeader,
+    body: { required: true, content: { "application/json": { schema: HoldBody } } },
+  },
   responses: {
     201: { description: "Held.", content: { "application/json": { schema: HoldResponse } } },
     200: {
-      description: "This client already held exactly these slots: the same hold, with a new token.",
+      description:
+        "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
       content: { "application/json": { schema: HoldResponse } },
     },
     ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
@@ -30,7 +34,12 @@ export const createHoldRoute = createRouter().openapi(route, async (c) => {
   ];
   const hold = await holdSlots({
     ctx: c.var.ctx,
-    input: { clientId: body.clientId, slots, field: body.slots ? "body.slots" : "body" },
+    input: {
+      clientId: body.clientId,
+      slots,
+      field: body.slots ? "body.slots" : "body",
+      holdToken: c.req.valid("header")["x-hold-token"],
+    },
   });
   return c.json(HoldResponse.parse(toHoldResponse(hold)), hold.created ? 201 : 200);
 });

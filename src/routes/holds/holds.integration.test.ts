@@ -162,20 +162,55 @@ describe("holds on the real Redis", () => {
     await expectError(await withToken("PATCH", first.holdId, first.holdToken), 404, "NOT_FOUND");
   });
 
-  it("the same client holding the same slot again gets the same hold with a new token", async () => {
+  it("repeating a hold returns it only with its X-Hold-Token: the same clientId alone gets 409 and the holder's token keeps working", async () => {
     const me = client();
     const start = at("11:00", await slotsFor(shortService.id));
     const first = (await (await hold(me, start, shortService.id)).json()) as HoldBody;
-    const again = await hold(me, start, shortService.id);
+    // Someone who learnt the clientId (it travels in requests) cannot take the hold over.
+    await expectError(await hold(me, start, shortService.id), 409, "SLOT_HELD", "body.start:");
+    expect((await withToken("PATCH", first.holdId, first.holdToken)).status).toBe(200);
+    // The holder repeating its hold with the token gets the same hold and the same token.
+    const again = await api.request("/v1/holds", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hold-Token": first.holdToken },
+      body: JSON.stringify({ clientId: me, serviceId: shortService.id, staffId: staff.id, start }),
+    });
     expect(again.status).toBe(200);
     const second = (await again.json()) as HoldBody;
-    expect({ id: second.holdId, expiresAt: second.expiresAt }).toEqual({
-      id: first.holdId,
-      expiresAt: first.expiresAt,
-    });
-    expect(second.holdToken).not.toBe(first.holdToken);
-    await expectError(await withToken("PATCH", first.holdId, first.holdToken), 404, "NOT_FOUND");
-    expect((await withToken("PATCH", second.holdId, second.holdToken)).status).toBe(200);
+    expect(second).toMatchObject({ holdId: first.holdId, holdToken: first.holdToken });
+    expect((await withToken("PATCH", first.holdId, first.holdToken)).status).toBe(200);
+  });
+
+  it("a re-hold at the same start with another service is a new hold, refused while the first one covers it", async () => {
+    // The review's repro: A holds 30 minutes at 09:00, then 60 minutes (+15 after) at 09:00. The
+    // answer used to be 200 with the old end, after which B could hold 09:30 and A's booking of
+    // the longer service would fail B's. Its own staff member, so nothing else is in the way.
+    const other = await createTestStaff(api, { serviceIds: [service.id, shortService.id] });
+    const slots = async (serviceId: string) => {
+      const query = new URLSearchParams({ serviceId, staffId: other.id, from: monday, to: monday });
+      const res = await api.request(`/v1/availability?${query}`);
+      return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
+    };
+    const a = client();
+    const start = at("09:00", await slots(shortService.id));
+    const holdAt = (clientId: string, serviceId: string, when: string, token?: string) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          ...(token ? { "X-Hold-Token": token } : {}),
+        },
+        body: JSON.stringify({ clientId, serviceId, staffId: other.id, start: when }),
+      });
+    const short = (await (await holdAt(a, shortService.id, start)).json()) as HoldBody;
+    expect(at("09:00", await slots(service.id))).toBe(start);
+    await expectError(await holdAt(a, service.id, start, short.holdToken), 409, "SLOT_HELD");
+    await expectError(await holdAt(a, service.id, start), 409, "SLOT_HELD");
+    // Released, the longer service is held like any other hold, and then covers 09:30.
+    expect((await withToken("DELETE", short.holdId, short.holdToken)).status).toBe(204);
+    expect((await holdAt(a, service.id, start)).status).toBe(201);
+    const half = at("09:00", await slots(shortService.id)).replace("09:00", "09:30");
+    await expectError(await holdAt(client(), shortService.id, half), 409, "SLOT_HELD");
   });
 
   it("refuses a slot availability did not offer with 409 SLOT_UNAVAILABLE", async () => {

@@ -78,6 +78,9 @@ export const HoldTokenHeader = z.object({
     }),
 });
 
+/** On POST /v1/holds the token is optional: the holder repeating its hold presents it. */
+export const OptionalHoldTokenHeader = HoldTokenHeader.partial();
+
 export function toHoldResponse(hold: Hold): z.infer<typeof HoldResponse> {
   return {
     holdId: hold.holdId,

@@ -172,30 +172,28 @@ export interface Blocker {
 }
 
 /**
- * hold_slots.lua's rules on the cells in the way: the first hold of the asking client is its
- * candidate "same hold"; any other hold (a second one of the same client too) blocks as "held"
- * with the latest expiry; a booking outranks holds as "booked", whose untilMs is, as in the
- * script, still the latest blocking hold's expiry (0 if none).
+ * hold_slots.lua's rules on the cells in the way: when every blocker is one hold, it is the
+ * candidate "same hold" (the caller then checks the presented token and the slots); any other
+ * hold blocks as "held" with the latest expiry; a booking outranks holds as "booked", whose
+ * untilMs is, as in the script, still the latest blocking hold's expiry (0 if none).
  */
 export function holdConflict(
   blockers: readonly Blocker[],
-  clientTag: string,
 ): { kind: "held" | "booked"; untilMs: number } | { kind: "same"; holdKey: string } {
-  let sameHold: string | null = null;
-  let kind: "held" | "booked" | null = null;
+  const holds = new Set<string>();
+  let booked = false;
   let untilMs = 0;
   for (const b of blockers) {
     const { code, key } = splitField(b.owner);
-    if (code === "h" && b.clientTag === clientTag && (sameHold ?? key) === key) sameHold = key;
-    else if (code === "b") kind = "booked";
+    if (code === "b") booked = true;
     else {
-      kind = kind ?? "held";
+      holds.add(key);
       untilMs = Math.max(untilMs, b.expiresAtMs);
     }
   }
-  return kind || !sameHold
-    ? { kind: kind ?? "held", untilMs }
-    : { kind: "same", holdKey: sameHold };
+  const [only] = holds;
+  if (!booked && holds.size === 1 && only !== undefined) return { kind: "same", holdKey: only };
+  return { kind: booked ? "booked" : "held", untilMs };
 }
 
 // ---------------------------------------------------------------------------------------------

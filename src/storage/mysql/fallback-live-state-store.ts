@@ -350,7 +350,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
           ]),
         ]),
       );
-      return { kind: "ok", holdKey, expiresAtMs, slots: check.slots.map(slotAnswer) };
+      return {
+        kind: "ok",
+        holdKey,
+        expiresAtMs,
+        capAtMs: nowMs + check.capMs,
+        slots: check.slots.map(slotAnswer),
+      };
     });
   }
 
@@ -362,33 +368,37 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     blockers: CellRow[],
     answer: (outcome: HoldOutcome) => never,
   ): Promise<HoldOutcome> {
-    const conflict = holdConflict(blockers, input.clientTag);
+    const conflict = holdConflict(blockers);
     if (conflict.kind !== "same") return answer(conflict);
     const sameHold = conflict.holdKey;
     const hold = await lockHold(tx, input.staffId, sameHold);
     if (!hold) throw new RunAgain();
-    const mine = hold.entries.filter((e) => slots.some((s) => overlaps(e.live, s)));
-    const same =
-      hold.n === slots.length &&
-      slots.every((s) => mine.some((e) => fmt(s.startMs / 60_000) === e.live.parts[2]));
-    if (!same) return answer({ kind: "held", untilMs: hold.head.expiresAtMs });
-    await upsertLive(
-      tx,
-      this.scope,
-      input.staffId,
-      hold.entries.map((e) => [e.field, withPart(e.live, 7, input.tokenHash)]),
+    const untilMs = hold.head.expiresAtMs;
+    // Only the holder (the request presents this hold's token) asking for exactly its slots,
+    // with the same cells, gets the hold back; anything else is refused like any other hold.
+    if (!input.presentedTokenHash || hold.tokenHash !== input.presentedTokenHash)
+      return answer({ kind: "held", untilMs });
+    const matches = slots.map((s) =>
+      hold.entries.find(
+        (e) =>
+          fmt(s.startMs / 60_000) === e.live.parts[2] &&
+          e.live.cellStart === s.cellStart &&
+          e.live.cellEnd === s.cellEnd,
+      ),
     );
-    // Answer in the order of this request, which may differ from the order the hold was made in.
-    const byStart = new Map(hold.entries.map((e) => [e.live.parts[2], e.live]));
-    return {
+    if (hold.n !== slots.length || matches.some((e) => !e))
+      return answer({ kind: "held", untilMs });
+    // In the order of this request, which may differ from the order the hold was made in.
+    return answer({
       kind: "existing",
       holdKey: sameHold,
-      expiresAtMs: hold.head.expiresAtMs,
-      slots: slots.map((s) => {
-        const v = byStart.get(fmt(s.startMs / 60_000)) as LiveValue;
+      expiresAtMs: untilMs,
+      capAtMs: hold.capAtMs,
+      slots: matches.map((e) => {
+        const v = (e as { live: LiveValue }).live;
         return { endMs: v.endMin * 60_000, cellStart: v.cellStart, cellEnd: v.cellEnd };
       }),
-    };
+    });
   }
 
   /** Five round trips (BEGIN, locking read, live upsert, cells UPDATE, COMMIT); three if unchanged. */

@@ -80,6 +80,7 @@ function staff(zone: string, dates: string[]) {
       clientTag: tag,
       holdKey: newHoldKey(),
       tokenHash: uniqueId("tok"),
+      presentedTokenHash: null,
       slots: starts.map(slotOf),
       nowMs,
     });
@@ -230,6 +231,7 @@ describe("live layout: expiry through the index", () => {
       clientTag: "a",
       holdKey,
       tokenHash,
+      presentedTokenHash: null,
       slots: [s.slotOf(utc(DAY, "10:00"))],
       nowMs: NOW,
     });

@@ -153,17 +153,23 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.tokenHash,
       input.clientTag,
       input.slots.length,
+      input.presentedTokenHash ?? "",
     ];
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok" || kind === "existing") {
+      const [cap, ...granted] = rest;
       const slots = [];
-      for (let i = 0; i + 2 < rest.length; i += 3) {
-        slots.push({ endMs: int(rest[i]), cellStart: int(rest[i + 1]), cellEnd: int(rest[i + 2]) });
+      for (let i = 0; i + 2 < granted.length; i += 3) {
+        slots.push({
+          endMs: int(granted[i]),
+          cellStart: int(granted[i + 1]),
+          cellEnd: int(granted[i + 2]),
+        });
       }
-      return { kind, holdKey: String(a), expiresAtMs: int(b), slots };
+      return { kind, holdKey: String(a), expiresAtMs: int(b), capAtMs: int(cap), slots };
     }
     if (kind === "held") return { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
