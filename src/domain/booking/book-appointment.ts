@@ -70,6 +70,15 @@ export function beginFromHold(
   });
 }
 
+/**
+ * The stored form of an Idempotency-Key, scoped to the hold it books: a key someone guessed or
+ * reused for another hold is a different record, so it can never push this hold's booking into
+ * 409. (A hold id has no ':', so the concatenation is unambiguous.)
+ */
+export function idempotencyKeyHash(holdId: string, idempotencyKey: string): Promise<string> {
+  return sha256Hex(`idempotency:${holdId}:${idempotencyKey}`);
+}
+
 export async function bookAppointment({
   ctx,
   input,
@@ -78,7 +87,7 @@ export async function bookAppointment({
   input: BookRequest;
 }): Promise<Booking> {
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
-  const keyHash = await sha256Hex(`idempotency:${input.idempotencyKey}`);
+  const keyHash = await idempotencyKeyHash(input.holdId, input.idempotencyKey);
   const bodyHash = await sha256Hex(
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
