@@ -311,7 +311,8 @@ export interface AuthRepo {
    */
   verifyCode(input: {
     email: string;
-    codeHash: string;
+    /** The guess hashed with each accepted secret (current first, then the previous one). */
+    codeHashes: string[];
     nowMs: number;
     maxAttempts: number;
     session: { tokenHash: string; expiresAtMs: number };
@@ -337,6 +338,17 @@ export interface DomainContext {
   outbox: Outbox;
   /** null in development: the outbox is the mailbox (GET /v1/admin/outbox). */
   mailer: Mailer | null;
-  /** Secrets derived from the deployment's secret: signing hold tokens, deriving manage tokens. */
-  secrets: { holdTokenKey: string; manageTokenKey: string; codeKey: string };
+  /**
+   * Keys derived from the deployment's token secret (signing hold tokens, deriving manage
+   * tokens, keying code hashes), and those of the secret it replaced, if any: `previous` only
+   * ever verifies, it never signs.
+   */
+  secrets: SecretKeys & { previous: SecretKeys | null };
+}
+
+/** The keys of one token secret, one per purpose. */
+export interface SecretKeys {
+  holdTokenKey: string;
+  manageTokenKey: string;
+  codeKey: string;
 }

@@ -34,6 +34,14 @@ function codeHash(ctx: DomainContext, email: string, code: string): Promise<stri
   return hmacHex(ctx.secrets.codeKey, `${email}:${code}`);
 }
 
+/** A guess hashed with the current secret and, during a rotation, the previous one. */
+async function guessHashes(ctx: DomainContext, email: string, code: string): Promise<string[]> {
+  const hashes = [await codeHash(ctx, email, code)];
+  const previous = ctx.secrets.previous;
+  if (previous) hashes.push(await hmacHex(previous.codeKey, `${email}:${code}`));
+  return hashes;
+}
+
 /** The limiter must not fail open: if it cannot answer, no code is sent (503). */
 async function limit(ctx: DomainContext, keys: { key: string; limit: number }[]): Promise<void> {
   const outcome = await ctx.limiter
@@ -96,7 +104,7 @@ export async function verifyCode({
   const expiresAtMs = nowMs + SESSION_TTL_MS;
   const outcome = await ctx.auth.verifyCode({
     email,
-    codeHash: await codeHash(ctx, email, input.code),
+    codeHashes: await guessHashes(ctx, email, input.code),
     nowMs,
     maxAttempts: CODE_MAX_ATTEMPTS,
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },

@@ -47,7 +47,7 @@ export class MysqlAuthRepo implements AuthRepo {
         toInt(code.attempts) >= input.maxAttempts
       )
         return "dead";
-      if (code.code_hash !== input.codeHash) {
+      if (!input.codeHashes.includes(String(code.code_hash))) {
         await tx.execute("UPDATE auth_codes SET attempts = attempts + 1 WHERE id = ?", [code.id]);
         return "wrong";
       }
