@@ -296,7 +296,11 @@ export interface ExactLimiter {
 
 /** Sign-in codes and sessions in MySQL (they survive a Redis outage), stored only as hashes. */
 export interface AuthRepo {
-  /** Stores a new code (superseding older ones) and its email, in one transaction. */
+  /**
+   * Stores a new code (superseding older ones) and its email, in one transaction, unless the
+   * email already had `limit.max` codes in the last `limit.windowMs`: counted in the codes table
+   * under a per-email row lock, so the limit is exact whatever else runs.
+   */
   createCode(input: {
     id: string;
     email: string;
@@ -304,10 +308,13 @@ export interface AuthRepo {
     nowMs: number;
     expiresAtMs: number;
     message: OutboxEmail;
-  }): Promise<void>;
+    limit: { max: number; windowMs: number };
+  }): Promise<{ issued: true } | { issued: false; retryAfterMs: number }>;
   /**
-   * Checks the email's latest code in one transaction: a wrong code counts an attempt; the right
-   * one is used up and a session created. "dead": none, used, expired, or out of attempts.
+   * Checks the email's latest code in one transaction, under the same per-email row lock: past
+   * `failureCap.max` failed verifications in the last `failureCap.windowMs` it answers
+   * "locked" (even for the right code); else a wrong code counts an attempt and a failure; the
+   * right one is used up and a session created. "dead": none, used, expired, or out of attempts.
    */
   verifyCode(input: {
     email: string;
@@ -315,8 +322,9 @@ export interface AuthRepo {
     codeHashes: string[];
     nowMs: number;
     maxAttempts: number;
+    failureCap: { max: number; windowMs: number };
     session: { tokenHash: string; expiresAtMs: number };
-  }): Promise<"ok" | "wrong" | "dead">;
+  }): Promise<"ok" | "wrong" | "dead" | { locked: true; retryAfterMs: number }>;
   findSession(
     tokenHash: string,
     nowMs: number,

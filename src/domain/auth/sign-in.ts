@@ -13,6 +13,9 @@ export const SESSION_TTL_MS = 24 * 3_600_000;
 /** SPEC.md: at most 3 codes per email in any rolling 10 minutes, exactly. */
 export const CODES_PER_EMAIL = 3;
 export const CODES_PER_IP = 10;
+/** Failed verifications per email, across codes, in any rolling 24 h; then even a right code waits. */
+export const FAILURES_PER_EMAIL = 10;
+export const FAILURE_WINDOW_MS = 24 * 3_600_000;
 export const VERIFY_PER_IP = 30;
 export const WINDOW_MS = 10 * 60_000;
 
@@ -53,11 +56,8 @@ async function limit(ctx: DomainContext, keys: { key: string; limit: number }[])
         { cause: error },
       );
     });
-  if (!outcome.ok) {
-    throw new DomainError("RATE_LIMITED", "Too many sign-in attempts; try again later.", {
-      retryAfterSeconds: Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
-    });
-  }
+  if (!outcome.ok)
+    throw rateLimited("Too many sign-in attempts; try again later.", outcome.retryAfterMs);
 }
 
 export async function requestCode({
@@ -68,13 +68,13 @@ export async function requestCode({
   input: { email: string; clientIp: string };
 }): Promise<void> {
   const email = normalizeEmail(input.email);
-  await limit(ctx, [
-    { key: `otp:email:${await sha256Hex(email)}`, limit: CODES_PER_EMAIL },
-    { key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP },
-  ]);
+  await limit(ctx, [{ key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP }]);
   const code = newCode();
   const nowMs = ctx.clock.nowMs();
-  await ctx.auth.createCode({
+  // The per-email limit is counted in MySQL, in the transaction that inserts the code: exact
+  // whichever live-state store answers, and across a failover.
+  const outcome = await ctx.auth.createCode({
+    limit: { max: CODES_PER_EMAIL, windowMs: WINDOW_MS },
     id: newId("cod"),
     email,
     codeHash: await codeHash(ctx, email, code),
@@ -87,6 +87,17 @@ export async function requestCode({
       body: `Your sign-in code is ${code}. It works once, for 10 minutes. If you did not ask for it, ignore this email.`,
       kind: "sign-in-code",
     },
+  });
+  if (!outcome.issued)
+    throw rateLimited(
+      "body.email: too many codes for this email; try again later",
+      outcome.retryAfterMs,
+    );
+}
+
+function rateLimited(message: string, retryAfterMs: number): DomainError {
+  return new DomainError("RATE_LIMITED", message, {
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   });
 }
 
@@ -107,8 +118,17 @@ export async function verifyCode({
     codeHashes: await guessHashes(ctx, email, input.code),
     nowMs,
     maxAttempts: CODE_MAX_ATTEMPTS,
+    failureCap: { max: FAILURES_PER_EMAIL, windowMs: FAILURE_WINDOW_MS },
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
   });
+  if (typeof outcome === "object") {
+    // The lock-out trade-off (docs/DECISIONS.md): an attacker can lock an email out for a day,
+    // but can never make more than 10 guesses a day at its codes.
+    throw rateLimited(
+      "body.email: too many failed sign-in attempts for this email; try again later",
+      outcome.retryAfterMs,
+    );
+  }
   if (outcome !== "ok") {
     // One answer for wrong and dead codes: it must not tell whether a code was requested.
     throw new DomainError(
