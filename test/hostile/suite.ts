@@ -52,7 +52,12 @@ export interface HostileSuiteOptions {
   runs: number;
 }
 
-/** Registers the suite's tests; call at the top level of a test file (it awaits the document). */
+/**
+ * Registers the suite's tests; call at the top level of a test file (it awaits the document).
+ * One long function on purpose: its tests share the run's state (the fixture, the request
+ * counter, every status for the partial-write check), which a module-level split would turn
+ * into globals shared by the two runs.
+ */
 export async function hostileSuite(options: HostileSuiteOptions): Promise<void> {
   const api = testApi(options.overrides);
   const run = uniqueId("hx");

@@ -1,6 +1,7 @@
 /**
  * Customer sign-in by email code. No account enumeration: requesting a code always answers the
  * same way whether or not the email has appointments. Codes and sessions are stored hashed.
+ * About 160 lines: the four verbs of one flow share its limits, hashing and errors.
  */
 import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";

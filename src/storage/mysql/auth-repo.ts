@@ -44,7 +44,8 @@ async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Sign-in codes and sessions, as hashes only. Both per-email limits (codes issued, failed
+ * Sign-in codes and sessions, as hashes only (about 160 lines: one adapter per port, and the
+ * two per-email limits share the email's row lock). Both per-email limits (codes issued, failed
  * verifications) are kept here, under the email's row lock, so they hold in fallback mode too. (The code itself is in the email outbox until it is
  * delivered, then blanked; in development, where the outbox is the mailbox, it stays there.)
  */
