@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
 import { liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { app } from "../../worker.ts";
 
 const OLD = "token-secret-old-0123456789abcdef0123456789";
 const NEW = "token-secret-new-0123456789abcdef0123456789";
@@ -149,5 +150,40 @@ describe("rotating ADMIN_TOKEN", () => {
         })
       ).status,
     ).toBe(401);
+  });
+});
+
+describe("TOKEN_SECRET in production", () => {
+  it.each([
+    ["missing", {}, "TOKEN_SECRET: is required when ENVIRONMENT is production"],
+    [
+      "equal to ADMIN_TOKEN",
+      { TOKEN_SECRET: ADMIN_A },
+      "TOKEN_SECRET: must differ from ADMIN_TOKEN",
+    ],
+  ])(
+    "a production deployment with TOKEN_SECRET %s answers 500 BAD_ENVIRONMENT naming it",
+    async (_label, extra, message) => {
+      const bindings = testBindings(prefix, {
+        ENVIRONMENT: "production",
+        ADMIN_TOKEN: ADMIN_A,
+        ...extra,
+      });
+      const res = await app.request("/v1/services", {}, bindings);
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("BAD_ENVIRONMENT");
+      expect(body.error.message).toContain(message);
+      expect(body.error.message).not.toContain(ADMIN_A);
+    },
+  );
+
+  it("a production deployment with its own TOKEN_SECRET serves requests", async () => {
+    const bindings = testBindings(prefix, {
+      ENVIRONMENT: "production",
+      ADMIN_TOKEN: ADMIN_A,
+      TOKEN_SECRET: NEW,
+    });
+    expect((await app.request("/v1/services", {}, bindings)).status).toBe(200);
   });
 });
