@@ -1,5 +1,11 @@
 import { z } from "zod";
-import type { Clock, DomainContext, ExactLimiter, LiveStateStore } from "./domain/ports.ts";
+import type {
+  Clock,
+  DomainContext,
+  ExactLimiter,
+  LiveStateStore,
+  SecretKeys,
+} from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
 import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
@@ -56,6 +62,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   );
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const tokenSecret = config.TOKEN_SECRET ?? config.ADMIN_TOKEN;
+  const previousSecret = config.TOKEN_SECRET_PREVIOUS;
 
   const liveStateProbe = new RedisHealthProbe(redis, keys, clock);
   const sync = new FailbackSync(redis, keys, db, config.REDIS_KEY_PREFIX, clock);
@@ -86,11 +93,9 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     availability: new MysqlAvailabilitySource(db),
     liveState: liveStateFor(liveState, { requestId: "isolate", storage: null }),
     bookings: new MysqlBookingRepo(db),
-    // One secret, two purposes: the label keeps a hold-token MAC from ever being a manage token.
     secrets: {
-      holdTokenKey: `hold-token:${tokenSecret}`,
-      manageTokenKey: `manage-token:${tokenSecret}`,
-      codeKey: `sign-in-code:${tokenSecret}`,
+      ...secretKeys(tokenSecret),
+      previous: previousSecret === undefined ? null : secretKeys(previousSecret),
     },
     auth: new MysqlAuthRepo(db),
     limiter: limiterFor(limiter, { requestId: "isolate", storage: null }),
@@ -122,6 +127,15 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
         return bytes >= 0 ? bytes : null;
       },
     },
+  };
+}
+
+/** One secret, three purposes: the labels keep a hold-token MAC from ever being a manage token. */
+function secretKeys(secret: string): SecretKeys {
+  return {
+    holdTokenKey: `hold-token:${secret}`,
+    manageTokenKey: `manage-token:${secret}`,
+    codeKey: `sign-in-code:${secret}`,
   };
 }
 

@@ -51,3 +51,40 @@ describe("mailer configuration", () => {
     expect(ok.MAILER_KIND).toBe("http");
   });
 });
+
+describe("token secrets", () => {
+  const SECRET = "token-secret-0123456789abcdef0123456789";
+
+  it("requires TOKEN_SECRET in production, naming it (BAD_ENVIRONMENT), never its value", () => {
+    const bindings = testBindings("p:", { ENVIRONMENT: "production" });
+    expect(() => parseConfig(bindings)).toThrow(
+      /TOKEN_SECRET: is required when ENVIRONMENT is production/,
+    );
+    expect(parseConfig({ ...bindings, TOKEN_SECRET: SECRET }).TOKEN_SECRET).toBe(SECRET);
+  });
+
+  it("refuses a TOKEN_SECRET equal to ADMIN_TOKEN: rotating the admin token must invalidate nothing else", () => {
+    const bindings = testBindings("p:", { ENVIRONMENT: "production" });
+    let error: unknown;
+    try {
+      parseConfig({ ...bindings, TOKEN_SECRET: bindings.ADMIN_TOKEN });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).fields).toEqual([
+      "TOKEN_SECRET: must differ from ADMIN_TOKEN",
+    ]);
+    expect((error as Error).message).not.toContain(bindings.ADMIN_TOKEN);
+  });
+
+  it("accepts an optional TOKEN_SECRET_PREVIOUS of at least 32 characters", () => {
+    const bindings = testBindings("p:", { TOKEN_SECRET: SECRET });
+    expect(
+      parseConfig({ ...bindings, TOKEN_SECRET_PREVIOUS: `old-${SECRET}` }).TOKEN_SECRET_PREVIOUS,
+    ).toBe(`old-${SECRET}`);
+    expect(() => parseConfig({ ...bindings, TOKEN_SECRET_PREVIOUS: "short" })).toThrow(
+      /TOKEN_SECRET_PREVIOUS/,
+    );
+  });
+});

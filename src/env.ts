@@ -15,8 +15,13 @@ export const Config = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   DATABASE_URL: z.url({ protocol: /^https?$/ }),
   ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters"),
-  /** Signs hold tokens and derives manage tokens; defaults to ADMIN_TOKEN when unset. */
+  /**
+   * Signs hold tokens, derives manage tokens and keys code hashes. Required in production (and
+   * different from ADMIN_TOKEN there); elsewhere it defaults to ADMIN_TOKEN.
+   */
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The secret TOKEN_SECRET replaced: still accepted when verifying, never used to sign. */
+  TOKEN_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9:_-]{0,32}$/i, "letters, digits, ':', '_' and '-' only (at most 32)")
@@ -41,8 +46,24 @@ export const Config = z.object({
 
 export type Config = z.infer<typeof Config>;
 
-/** HTTP email delivery needs its endpoint and key; "outbox" keeps emails in the dev outbox. */
+/**
+ * Cross-field rules: production has its own token secret, apart from the admin token (so that
+ * rotating ADMIN_TOKEN invalidates nothing else); HTTP email delivery needs its endpoint and
+ * key ("outbox" keeps emails in the dev outbox).
+ */
 const CheckedConfig = Config.superRefine((config, ctx) => {
+  if (config.ENVIRONMENT === "production" && config.TOKEN_SECRET === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["TOKEN_SECRET"],
+      message: "is required when ENVIRONMENT is production",
+    });
+  if (config.TOKEN_SECRET !== undefined && config.TOKEN_SECRET === config.ADMIN_TOKEN)
+    ctx.addIssue({
+      code: "custom",
+      path: ["TOKEN_SECRET"],
+      message: "must differ from ADMIN_TOKEN",
+    });
   if (config.MAILER_KIND !== "http") return;
   if (!/^https:\/\//.test(config.MAILER_API_URL))
     ctx.addIssue({

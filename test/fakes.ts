@@ -62,6 +62,7 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
       holdTokenKey: "test-hold-key",
       manageTokenKey: "test-manage-key",
       codeKey: "test-code-key",
+      previous: null,
     },
     ...overrides,
   };

@@ -31,14 +31,9 @@ export async function liveFixture(
   const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
   const date = upcomingMonday();
   const slots = async (clientId?: string) => {
-    const query = new URLSearchParams({
-      serviceId,
-      staffId,
-      from: date,
-      to: date,
-      ...(clientId ? { clientId } : {}),
-    });
-    const res = await api.request(`/v1/availability?${query}`);
+    const query = new URLSearchParams({ serviceId, staffId, from: date, to: date });
+    const headers: Record<string, string> = clientId ? { "X-Client-Id": clientId } : {};
+    const res = await api.request(`/v1/availability?${query}`, { headers });
     expect(res.status).toBe(200);
     return ((await res.json()) as { days: { slots: AvailabilitySlot[] }[] }).days[0]?.slots ?? [];
   };

@@ -93,17 +93,12 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
         ? Math.floor(Math.random() * HOT_DAYS)
         : Math.floor(Math.random() * config.spreadDays);
     const date = addDays(first, offset);
-    const query = new URLSearchParams({
-      serviceId: config.serviceId,
-      from: date,
-      to: date,
-      clientId,
-    });
+    const query = new URLSearchParams({ serviceId: config.serviceId, from: date, to: date });
     const avail = await call(
       rec,
       "GET /v1/availability",
       `${config.url}/v1/availability?${query}`,
-      {},
+      { headers: { "X-Client-Id": clientId } },
     );
     const slots =
       avail.status === 200

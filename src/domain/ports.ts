@@ -299,7 +299,11 @@ export interface ExactLimiter {
 
 /** Sign-in codes and sessions in MySQL (they survive a Redis outage), stored only as hashes. */
 export interface AuthRepo {
-  /** Stores a new code (superseding older ones) and its email, in one transaction. */
+  /**
+   * Stores a new code (superseding older ones) and its email, in one transaction, unless the
+   * email already had `limit.max` codes in the last `limit.windowMs`: counted in the codes table
+   * under a per-email row lock, so the limit is exact whatever else runs.
+   */
   createCode(input: {
     id: string;
     email: string;
@@ -307,18 +311,23 @@ export interface AuthRepo {
     nowMs: number;
     expiresAtMs: number;
     message: OutboxEmail;
-  }): Promise<void>;
+    limit: { max: number; windowMs: number };
+  }): Promise<{ issued: true } | { issued: false; retryAfterMs: number }>;
   /**
-   * Checks the email's latest code in one transaction: a wrong code counts an attempt; the right
-   * one is used up and a session created. "dead": none, used, expired, or out of attempts.
+   * Checks the email's latest code in one transaction, under the same per-email row lock: past
+   * `failureCap.max` failed verifications in the last `failureCap.windowMs` it answers
+   * "locked" (even for the right code); else a wrong code counts an attempt and a failure; the
+   * right one is used up and a session created. "dead": none, used, expired, or out of attempts.
    */
   verifyCode(input: {
     email: string;
-    codeHash: string;
+    /** The guess hashed with each accepted secret (current first, then the previous one). */
+    codeHashes: string[];
     nowMs: number;
     maxAttempts: number;
+    failureCap: { max: number; windowMs: number };
     session: { tokenHash: string; expiresAtMs: number };
-  }): Promise<"ok" | "wrong" | "dead">;
+  }): Promise<"ok" | "wrong" | "dead" | { locked: true; retryAfterMs: number }>;
   findSession(
     tokenHash: string,
     nowMs: number,
@@ -340,6 +349,17 @@ export interface DomainContext {
   outbox: Outbox;
   /** null in development: the outbox is the mailbox (GET /v1/admin/outbox). */
   mailer: Mailer | null;
-  /** Secrets derived from the deployment's secret: signing hold tokens, deriving manage tokens. */
-  secrets: { holdTokenKey: string; manageTokenKey: string; codeKey: string };
+  /**
+   * Keys derived from the deployment's token secret (signing hold tokens, deriving manage
+   * tokens, keying code hashes), and those of the secret it replaced, if any: `previous` only
+   * ever verifies, it never signs.
+   */
+  secrets: SecretKeys & { previous: SecretKeys | null };
+}
+
+/** The keys of one token secret, one per purpose. */
+export interface SecretKeys {
+  holdTokenKey: string;
+  manageTokenKey: string;
+  codeKey: string;
 }

@@ -40,6 +40,17 @@ describe("the public per-IP rate limit", () => {
     expect([...limiter.keys.keys()]).toEqual(["ip:203.0.113.8", "ip:unknown"]);
   });
 
+  it("counts every address of one IPv6 /64 as one client", async () => {
+    const limiter = fakeLimiter(2);
+    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: limiter };
+    const call = (ip: string) =>
+      app.request("/v1/services", { headers: { "CF-Connecting-IP": ip } }, env);
+    expect((await call("2001:db8:5:6::1")).status).toBe(200);
+    expect((await call("2001:db8:5:6:aaaa::2")).status).toBe(200);
+    await expectError(await call("2001:db8:5:6:ffff:ffff:ffff:ffff"), 429, "RATE_LIMITED");
+    expect((await call("2001:db8:5:7::1")).status).toBe(200);
+  });
+
   it("does not apply to admin routes", async () => {
     const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: fakeLimiter(0) };
     const res = await app.request(

@@ -69,7 +69,33 @@ export const hostileNumber: fc.Arbitrary<unknown> = fc.constantFrom(
   "0x10",
 );
 
+/** A real date past any booking horizon the tests use (today + 400 days). */
+function beyondHorizon(): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() + 400);
+  return date.toISOString().slice(0, 10);
+}
+const BEYOND_HORIZON = beyondHorizon();
+
+/**
+ * Dates at and past the edges of every range: the calendar's (years 0001, 9999, 10000, a 29
+ * February that does not exist), the API's (2000-01-01 to 2999-12-31) and the booking horizon's.
+ * The suite sends each of them to every date field (see suite.ts), besides drawing from them.
+ */
+export const EDGE_DATES = [
+  "0001-01-01",
+  "9999-12-31",
+  "10000-01-01",
+  "1999-12-31",
+  "2000-01-01",
+  "2999-12-31",
+  "3000-01-01",
+  "2027-02-29",
+  BEYOND_HORIZON,
+];
+
 export const hostileDate: fc.Arbitrary<string> = fc.constantFrom(
+  ...EDGE_DATES,
   "2026-02-30",
   "0000-00-00",
   "9999-99-99",
@@ -86,7 +112,27 @@ export const hostileDate: fc.Arbitrary<string> = fc.constantFrom(
   "today",
 );
 
+/** Date-times at the same edges, plus leap seconds and offsets at ±14:00 (real) and ±23:59 (not). */
+export const EDGE_DATE_TIMES = [
+  "0001-01-01T10:00:00+00:00",
+  "0001-01-01T00:00:00+14:00",
+  "9999-12-31T10:00:00+00:00",
+  "9999-12-31T23:59:00-14:00",
+  "10000-01-01T00:00:00Z",
+  "2999-12-31T23:00:00-14:00",
+  "2000-01-01T00:00:00+14:00",
+  "2026-12-31T23:59:60Z",
+  "2026-12-31T23:59:60+01:00",
+  "2026-12-07T10:00:00+14:00",
+  "2026-12-07T10:00:00-14:00",
+  "2026-12-07T10:00:00+23:59",
+  "2026-12-07T10:00:00-23:59",
+  "2027-02-29T10:00:00+01:00",
+  `${BEYOND_HORIZON}T10:00:00+01:00`,
+];
+
 export const hostileDateTime: fc.Arbitrary<string> = fc.constantFrom(
+  ...EDGE_DATE_TIMES,
   "2026-02-30T10:00:00+01:00",
   "0000-00-00T00:00:00Z",
   "9999-99-99T99:99:99Z",
@@ -148,6 +194,11 @@ function nest(depth: number): unknown {
   return value;
 }
 
+/** Fields that hold a date (body, query or path), by name. */
+export const isDateField = (name: string) => /date|^from$|^to$/i.test(name);
+/** Fields that hold a date-time (or a wall time), by name. */
+export const isDateTimeField = (name: string) => /^start$|^end$/.test(name);
+
 /**
  * A hostile value for the field `name` with JSON schema type `type`: values of the field's own
  * kind (dates for dates, zones for zones) come up more often than generic ones.
@@ -156,8 +207,8 @@ export function hostileValueFor(name: string, type: string | undefined): fc.Arbi
   const generic = fc.oneof(hostileString, hostileNumber, hostileShape);
   const own: fc.Arbitrary<unknown>[] = [];
   if (/zone/i.test(name)) own.push(hostileZone);
-  if (/date|^from$|^to$/i.test(name)) own.push(hostileDate);
-  if (/^start$|^end$/.test(name)) own.push(hostileDateTime, hostileTime);
+  if (isDateField(name)) own.push(hostileDate);
+  if (isDateTimeField(name)) own.push(hostileDateTime, hostileTime);
   if (type === "integer" || type === "number") own.push(hostileNumber);
   if (type === "string") own.push(hostileString);
   if (own.length === 0) return generic;

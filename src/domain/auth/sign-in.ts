@@ -1,6 +1,7 @@
 /**
  * Customer sign-in by email code. No account enumeration: requesting a code always answers the
  * same way whether or not the email has appointments. Codes and sessions are stored hashed.
+ * About 160 lines: the four verbs of one flow share its limits, hashing and errors.
  */
 import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
@@ -13,6 +14,9 @@ export const SESSION_TTL_MS = 24 * 3_600_000;
 /** SPEC.md: at most 3 codes per email in any rolling 10 minutes, exactly. */
 export const CODES_PER_EMAIL = 3;
 export const CODES_PER_IP = 10;
+/** Failed verifications per email, across codes, in any rolling 24 h; then even a right code waits. */
+export const FAILURES_PER_EMAIL = 10;
+export const FAILURE_WINDOW_MS = 24 * 3_600_000;
 export const VERIFY_PER_IP = 30;
 export const WINDOW_MS = 10 * 60_000;
 
@@ -34,6 +38,14 @@ function codeHash(ctx: DomainContext, email: string, code: string): Promise<stri
   return hmacHex(ctx.secrets.codeKey, `${email}:${code}`);
 }
 
+/** A guess hashed with the current secret and, during a rotation, the previous one. */
+async function guessHashes(ctx: DomainContext, email: string, code: string): Promise<string[]> {
+  const hashes = [await codeHash(ctx, email, code)];
+  const previous = ctx.secrets.previous;
+  if (previous) hashes.push(await hmacHex(previous.codeKey, `${email}:${code}`));
+  return hashes;
+}
+
 /** The limiter must not fail open: if it cannot answer, no code is sent (503). */
 async function limit(ctx: DomainContext, keys: { key: string; limit: number }[]): Promise<void> {
   const outcome = await ctx.limiter
@@ -45,11 +57,8 @@ async function limit(ctx: DomainContext, keys: { key: string; limit: number }[])
         { cause: error },
       );
     });
-  if (!outcome.ok) {
-    throw new DomainError("RATE_LIMITED", "Too many sign-in attempts; try again later.", {
-      retryAfterSeconds: Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
-    });
-  }
+  if (!outcome.ok)
+    throw rateLimited("Too many sign-in attempts; try again later.", outcome.retryAfterMs);
 }
 
 export async function requestCode({
@@ -60,13 +69,13 @@ export async function requestCode({
   input: { email: string; clientIp: string };
 }): Promise<void> {
   const email = normalizeEmail(input.email);
-  await limit(ctx, [
-    { key: `otp:email:${await sha256Hex(email)}`, limit: CODES_PER_EMAIL },
-    { key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP },
-  ]);
+  await limit(ctx, [{ key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP }]);
   const code = newCode();
   const nowMs = ctx.clock.nowMs();
-  await ctx.auth.createCode({
+  // The per-email limit is counted in MySQL, in the transaction that inserts the code: exact
+  // whichever live-state store answers, and across a failover.
+  const outcome = await ctx.auth.createCode({
+    limit: { max: CODES_PER_EMAIL, windowMs: WINDOW_MS },
     id: newId("cod"),
     email,
     codeHash: await codeHash(ctx, email, code),
@@ -79,6 +88,17 @@ export async function requestCode({
       body: `Your sign-in code is ${code}. It works once, for 10 minutes. If you did not ask for it, ignore this email.`,
       kind: "sign-in-code",
     },
+  });
+  if (!outcome.issued)
+    throw rateLimited(
+      "body.email: too many codes for this email; try again later",
+      outcome.retryAfterMs,
+    );
+}
+
+function rateLimited(message: string, retryAfterMs: number): DomainError {
+  return new DomainError("RATE_LIMITED", message, {
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   });
 }
 
@@ -96,11 +116,20 @@ export async function verifyCode({
   const expiresAtMs = nowMs + SESSION_TTL_MS;
   const outcome = await ctx.auth.verifyCode({
     email,
-    codeHash: await codeHash(ctx, email, input.code),
+    codeHashes: await guessHashes(ctx, email, input.code),
     nowMs,
     maxAttempts: CODE_MAX_ATTEMPTS,
+    failureCap: { max: FAILURES_PER_EMAIL, windowMs: FAILURE_WINDOW_MS },
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
   });
+  if (typeof outcome === "object") {
+    // The lock-out trade-off (docs/DECISIONS.md): an attacker can lock an email out for a day,
+    // but can never make more than 10 guesses a day at its codes.
+    throw rateLimited(
+      "body.email: too many failed sign-in attempts for this email; try again later",
+      outcome.retryAfterMs,
+    );
+  }
   if (outcome !== "ok") {
     // One answer for wrong and dead codes: it must not tell whether a code was requested.
     throw new DomainError(

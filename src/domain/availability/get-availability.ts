@@ -3,6 +3,7 @@ import { type AvailabilityState, type LiveSlot, offerDays, overlaySlot } from ".
 import { clientTag } from "../live/tokens.ts";
 import type { LiveCells } from "../live/types.ts";
 import type { AvailabilityData, DomainContext } from "../ports.ts";
+import { isSupportedDate, SUPPORTED_DATES_TEXT } from "../time/supported-range.ts";
 import { daysBetween } from "../time/zoned-time.ts";
 import { computeAvailability } from "./compute-availability.ts";
 import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
@@ -27,6 +28,18 @@ export interface LiveAvailabilityDay {
 export type { AvailabilityState };
 
 function checkRange(input: AvailabilityRequest): void {
+  // Dates outside the supported range would take the engine's date steps out of the calendar.
+  for (const [field, date] of [
+    ["from", input.fromDate],
+    ["to", input.toDate],
+  ] as const) {
+    if (!isSupportedDate(date)) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `query.${field}: must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`,
+      );
+    }
+  }
   const span = daysBetween(input.fromDate, input.toDate);
   if (span < 0) throw new DomainError("BAD_REQUEST", "query.to: must not be before from");
   if (span >= MAX_AVAILABILITY_DAYS) {

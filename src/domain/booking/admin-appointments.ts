@@ -6,8 +6,11 @@
 import { DomainError } from "../errors.ts";
 import { ID_PATTERN, newId } from "../ids.ts";
 import type { DomainContext } from "../ports.ts";
-import { parseOffsetDateTime } from "../time/fixed-offset.ts";
-import { isValidDate } from "../time/zoned-time.ts";
+import {
+  isSupportedDate,
+  parseSupportedDateTime,
+  SUPPORTED_DATES_TEXT,
+} from "../time/supported-range.ts";
 import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
@@ -45,8 +48,11 @@ function decodeCursor(cursor: string): { startMs: number; id: string } {
 }
 
 function utcDayStartMs(date: string, field: "from" | "to"): number {
-  if (!isValidDate(date)) {
-    throw new DomainError("BAD_REQUEST", `query.${field}: must be a calendar date YYYY-MM-DD`);
+  if (!isSupportedDate(date)) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `query.${field}: must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`,
+    );
   }
   return Date.parse(`${date}T00:00:00Z`);
 }
@@ -114,9 +120,12 @@ export async function adminRescheduleAppointment({
   ctx: DomainContext;
   input: { id: string; start: string; staffId?: string };
 }): Promise<PresentedAppointment> {
-  const start = parseOffsetDateTime(input.start);
+  const start = parseSupportedDateTime(input.start);
   if (!start)
-    throw new DomainError("BAD_REQUEST", "body.start: must be a date-time with an offset");
+    throw new DomainError(
+      "BAD_REQUEST",
+      `body.start: must be a date-time with an offset, ${SUPPORTED_DATES_TEXT}`,
+    );
   const [old] = await ctx.bookings.getAppointments([input.id]);
   if (!old) throw appointmentNotFound();
   if (old.status !== "confirmed") throw notConfirmed();

@@ -41,7 +41,12 @@ function holdNotFound(): DomainError {
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
 export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
   const parsed = parseHoldId(holdId);
-  const claim = parsed ? await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken) : null;
+  // A token signed before a rotation still verifies with the previous secret, while it lives.
+  const previous = ctx.secrets.previous;
+  const claim = parsed
+    ? ((await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken)) ??
+      (previous ? await verifyHoldToken(previous.holdTokenKey, holdToken) : null))
+    : null;
   if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
   const tokenHash = await hashToken(holdSecretOf(holdToken));
   return { ...parsed, claim, tokenHash, startsMs: claim.slots.map((slot) => slot.startMs) };
@@ -69,6 +74,15 @@ export function beginFromHold(
   });
 }
 
+/**
+ * The stored form of an Idempotency-Key, scoped to the hold it books: a key someone guessed or
+ * reused for another hold is a different record, so it can never push this hold's booking into
+ * 409. (A hold id has no ':', so the concatenation is unambiguous.)
+ */
+export function idempotencyKeyHash(holdId: string, idempotencyKey: string): Promise<string> {
+  return sha256Hex(`idempotency:${holdId}:${idempotencyKey}`);
+}
+
 export async function bookAppointment({
   ctx,
   input,
@@ -77,7 +91,7 @@ export async function bookAppointment({
   input: BookRequest;
 }): Promise<Booking> {
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
-  const keyHash = await sha256Hex(`idempotency:${input.idempotencyKey}`);
+  const keyHash = await idempotencyKeyHash(input.holdId, input.idempotencyKey);
   const bodyHash = await sha256Hex(
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
@@ -198,7 +212,11 @@ async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Pr
     );
   if (record.bodyHash !== bodyHash) throw idempotencyConflict();
   const appointments = await ctx.bookings.getAppointments(record.appointmentIds);
-  const manageToken = await manageTokenFor(ctx, record.appointmentIds[0] ?? "");
+  const manageToken = await replayedManageToken(
+    ctx,
+    record.appointmentIds[0] ?? "",
+    appointments[0]?.manageTokenHash,
+  );
   // The answer is the one the first request gave: the appointments as they were booked.
   const asBooked = appointments.map((a) =>
     presentAppointment({
@@ -209,6 +227,23 @@ async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Pr
     }),
   );
   return { appointments: asBooked, manageToken, replayed: true };
+}
+
+/**
+ * The manage token the first answer carried: derived with the current secret, or, when the
+ * booking predates a rotation, with the previous one (the stored hash says which).
+ */
+async function replayedManageToken(
+  ctx: DomainContext,
+  appointmentId: string,
+  storedHash: string | undefined,
+): Promise<string> {
+  const current = await manageTokenFor(ctx, appointmentId);
+  const previous = ctx.secrets.previous;
+  if (!previous || (await hashToken(current)) === storedHash) return current;
+  // All appointments of one booking share one manage token, derived from the first id.
+  const old = await deriveManageToken(previous.manageTokenKey, appointmentId);
+  return (await hashToken(old)) === storedHash ? old : current;
 }
 
 /** Derived, not stored: a replay answers the same token, and only its hash is in MySQL. */

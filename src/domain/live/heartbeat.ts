@@ -1,5 +1,7 @@
+import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
+import { isSupportedDate, SUPPORTED_DATES_TEXT } from "../time/supported-range.ts";
 import { addDays } from "../time/zoned-time.ts";
 import { clientTag } from "./tokens.ts";
 import type { LiveEntry } from "./types.ts";
@@ -44,6 +46,12 @@ export async function heartbeat({
   ctx: DomainContext;
   input: { clientId: string; staffId: string; date: string; viewing: boolean; since?: string };
 }): Promise<HeartbeatResult> {
+  if (!isSupportedDate(input.date)) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `body.date: must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`,
+    );
+  }
   const nowMs = ctx.clock.nowMs();
   const dayStartUtc = Date.parse(`${input.date}T00:00:00Z`);
   const entries = await ctx.liveState.heartbeat({

@@ -1,6 +1,7 @@
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
-import { formatWithOffset, parseOffsetDateTime } from "../time/fixed-offset.ts";
+import { formatWithOffset } from "../time/fixed-offset.ts";
+import { parseSupportedDateTime, SUPPORTED_DATES_TEXT } from "../time/supported-range.ts";
 import { republishOffers } from "./republish-offers.ts";
 import { clientTag } from "./tokens.ts";
 import type { Blocked, SlotRef } from "./types.ts";
@@ -13,11 +14,12 @@ export interface SlotInput {
 
 /** Parses a slot start as the API writes it; `field` names it in the error. */
 export function slotRef(start: string, field: string): SlotRef {
-  const parsed = parseOffsetDateTime(start);
+  // The range check keeps every date step after it (offers, republishing) inside the calendar.
+  const parsed = parseSupportedDateTime(start);
   if (!parsed)
     throw new DomainError(
       "BAD_REQUEST",
-      `${field}: must be an ISO 8601 date-time with an offset, as availability returns it`,
+      `${field}: must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
     );
   return { startMs: parsed.ms, offsetMin: parsed.offsetMin, localDate: parsed.localDate };
 }

@@ -114,7 +114,7 @@ describe("POST /v1/appointments on the real stack", () => {
       "header.idempotency-key:",
     );
     // After the Redis claim lapses (60 s), MySQL's record still answers the replay.
-    const claim = createHash("sha256").update(`idempotency:${key}`).digest("hex");
+    const claim = createHash("sha256").update(`idempotency:${h.holdId}:${key}`).digest("hex");
     await redis.del(`${api.bindings.REDIS_KEY_PREFIX}idem:${claim}`);
     const late = await book(h, key);
     expect(late.status).toBe(201);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requestCode } from "../../domain/auth/sign-in.ts";
 import { errorResponses } from "../../errors/envelope.ts";
-import { clientIp } from "../../http/client-ip.ts";
+import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { Email } from "./schema.ts";
 
@@ -36,7 +36,7 @@ const route = createRoute({
 export const otpRoute = createRouter().openapi(route, async (c) => {
   await requestCode({
     ctx: c.var.ctx,
-    input: { email: c.req.valid("json").email, clientIp: clientIp(c) },
+    input: { email: c.req.valid("json").email, clientIp: clientIpGroup(c) },
   });
   return c.json({ message: "If the address can receive email, a code is on its way." }, 202);
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { verifyCode } from "../../domain/auth/sign-in.ts";
 import { errorResponses } from "../../errors/envelope.ts";
-import { clientIp } from "../../http/client-ip.ts";
+import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { Email } from "./schema.ts";
 
@@ -40,7 +40,10 @@ const route = createRoute({
 
 export const verifyRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
-  const session = await verifyCode({ ctx: c.var.ctx, input: { ...body, clientIp: clientIp(c) } });
+  const session = await verifyCode({
+    ctx: c.var.ctx,
+    input: { ...body, clientIp: clientIpGroup(c) },
+  });
   return c.json(
     Session.parse({
       sessionToken: session.sessionToken,

@@ -134,9 +134,14 @@ describe("GET /v1/availability on the real stack", () => {
       "query:",
     ],
     [
-      "a bad clientId",
-      { serviceId: "svc_abcdefgh", from: "2026-12-01", to: "2026-12-01", clientId: "x" },
-      "query.clientId:",
+      "a clientId in the URL (it travels in the X-Client-Id header)",
+      {
+        serviceId: "svc_abcdefgh",
+        from: "2026-12-01",
+        to: "2026-12-01",
+        clientId: "c_7f3a9b2e41d8",
+      },
+      "query:",
     ],
   ])("refuses %s with 400 naming the field", async (_label, query, message) => {
     const res = await api.request(
@@ -191,5 +196,65 @@ describe("GET /v1/availability while Redis is down", () => {
     } finally {
       await hung.close();
     }
+  });
+});
+
+describe("GET /v1/availability with X-Client-Id", () => {
+  it("takes the caller's client id from the X-Client-Id header: its own hold shows as mine", async () => {
+    const service = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+    const staff = await createTestStaff(api, { serviceIds: [service.id] });
+    const day = upcomingMonday();
+    const query = new URLSearchParams({
+      serviceId: service.id,
+      staffId: staff.id,
+      from: day,
+      to: day,
+    });
+    const url = `/v1/availability?${query}`;
+    const slots = async (headers: Record<string, string>) => {
+      const res = await api.request(url, { headers });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (
+        (
+          (await res.json()) as {
+            days: { slots: { start: string; state: string; mine?: boolean }[] }[];
+          }
+        ).days[0]?.slots ?? []
+      );
+    };
+    const start = (await slots({}))[0]?.start ?? "";
+    const me = "client_header_me01";
+    const held = await api.request("/v1/holds", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ clientId: me, serviceId: service.id, staffId: staff.id, start }),
+    });
+    expect(held.status, await held.clone().text()).toBe(201);
+    expect((await slots({ "X-Client-Id": me })).find((s) => s.start === start)).toMatchObject({
+      state: "held",
+      mine: true,
+    });
+    const theirs = (await slots({ "X-Client-Id": "client_header_other" })).find(
+      (s) => s.start === start,
+    );
+    expect(theirs?.state).toBe("held");
+    expect(theirs?.mine).toBeUndefined();
+  });
+
+  it("refuses a malformed X-Client-Id with 400 naming header.x-client-id", async () => {
+    const day = upcomingMonday();
+    const res = await api.request(`/v1/availability?serviceId=svc_abcdefgh&from=${day}&to=${day}`, {
+      headers: { "X-Client-Id": "x" },
+    });
+    await expectError(res, 400, "BAD_REQUEST", "header.x-client-id:");
+  });
+
+  it("declares the header, and no clientId query parameter, in the OpenAPI document", async () => {
+    const doc = (await (await api.request("/openapi.json")).json()) as {
+      paths: Record<string, { get: { parameters: { name: string; in: string }[] } }>;
+    };
+    const params = doc.paths["/v1/availability"]?.get.parameters ?? [];
+    expect(params).toContainEqual(expect.objectContaining({ name: "x-client-id", in: "header" }));
+    expect(params.filter((p) => p.name === "clientId")).toEqual([]);
   });
 });

@@ -2,7 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { getAvailability } from "../../domain/availability/get-availability.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
-import { AvailabilityQuery, AvailabilityResponse, toAvailabilityResponse } from "./schema.ts";
+import {
+  AvailabilityHeaders,
+  AvailabilityQuery,
+  AvailabilityResponse,
+  toAvailabilityResponse,
+} from "./schema.ts";
 
 const route = createRoute({
   method: "get",
@@ -12,8 +17,8 @@ const route = createRoute({
   description:
     "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
     "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
-    "States are from the caller's point of view (`clientId`). One SQL and one Redis round trip whatever the range.",
-  request: { query: AvailabilityQuery },
+    "States are from the caller's point of view (header `X-Client-Id`). One SQL and one Redis round trip whatever the range.",
+  request: { query: AvailabilityQuery, headers: AvailabilityHeaders },
   responses: {
     200: {
       description: "Days with their slots.",
@@ -25,12 +30,13 @@ const route = createRoute({
 
 export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
+  const clientId = c.req.valid("header")["x-client-id"];
   const input = {
     serviceId: query.serviceId,
     fromDate: query.from,
     toDate: query.to,
     ...(query.staffId ? { staffId: query.staffId } : {}),
-    ...(query.clientId ? { clientId: query.clientId } : {}),
+    ...(clientId ? { clientId } : {}),
   };
   const days = await getAvailability({ ctx: c.var.ctx, input });
   return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, days)), 200);

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { LiveAvailabilityDay } from "../../domain/availability/get-availability.ts";
-import { Id, LocalDate } from "../shared/schemas.ts";
+import { ClientId, Id, LocalDate } from "../shared/schemas.ts";
 
 export const AvailabilityQuery = z.strictObject({
   serviceId: Id("svc_demo_cut").openapi({
@@ -21,15 +21,19 @@ export const AvailabilityQuery = z.strictObject({
     description: "Last local date (inclusive); at most 31 days after `from`, counting both.",
     param: { name: "to", in: "query" },
   }),
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, '_' or '-'")
-    .optional()
-    .openapi({
-      description: "The caller's client id, so that its own holds and markers show as its own.",
-      example: "c_7f3a9b2e41d8",
-      param: { name: "clientId", in: "query" },
-    }),
+});
+
+/**
+ * The caller's client id travels in a header, never in the URL: URLs end up in logs, histories
+ * and Referer headers, and a client id is what tells a client's own holds from others'.
+ */
+export const AvailabilityHeaders = z.object({
+  "x-client-id": ClientId.optional().openapi({
+    param: { name: "x-client-id", in: "header" },
+    description:
+      "The caller's client id (as sent to select and hold), so that its own holds and markers show as `mine`.",
+    example: "c_7f3a9b2e41d8",
+  }),
 });
 
 export const AvailabilitySlot = z
@@ -47,7 +51,7 @@ export const AvailabilitySlot = z
     }),
     mine: z.boolean().optional().openapi({
       description:
-        "Present and true when the state is the caller's own hold or selection (needs `clientId`).",
+        "Present and true when the state is the caller's own hold or selection (needs `X-Client-Id`).",
       example: true,
     }),
   })

@@ -26,14 +26,9 @@ let staff: { id: string };
 
 /** Loads availability (which publishes the offer that holds are checked against). */
 async function slotsFor(serviceId: string, clientId?: string): Promise<Slot[]> {
-  const query = new URLSearchParams({
-    serviceId,
-    staffId: staff.id,
-    from: monday,
-    to: monday,
-    ...(clientId ? { clientId } : {}),
-  });
-  const res = await api.request(`/v1/availability?${query}`);
+  const query = new URLSearchParams({ serviceId, staffId: staff.id, from: monday, to: monday });
+  const headers: Record<string, string> = clientId ? { "X-Client-Id": clientId } : {};
+  const res = await api.request(`/v1/availability?${query}`, { headers });
   expect(res.status).toBe(200);
   return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
 }

@@ -4,8 +4,12 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../../domain/ids.ts";
-import { parseOffsetDateTime } from "../../domain/time/fixed-offset.ts";
-import { isValidDate, isValidTimeZone, parseHhmm } from "../../domain/time/zoned-time.ts";
+import {
+  isSupportedDate,
+  parseSupportedDateTime,
+  SUPPORTED_DATES_TEXT,
+} from "../../domain/time/supported-range.ts";
+import { isValidTimeZone, parseHhmm } from "../../domain/time/zoned-time.ts";
 
 /** A lone UTF-16 surrogate: valid in a JS string, but UTF-8 (and so MySQL) cannot store it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -22,10 +26,14 @@ export const WellFormed = [
 export const Id = (example: string) =>
   z.string().regex(ID_PATTERN, "must be an id like svc_…").openapi({ example });
 
+/** Every date field: a real calendar date in the supported range (see supported-range.ts). */
 export const LocalDate = z
   .string()
-  .refine(isValidDate, "must be a calendar date YYYY-MM-DD")
-  .openapi({ description: "A local calendar date.", example: "2026-12-07" });
+  .refine(isSupportedDate, `must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`)
+  .openapi({
+    description: `A local calendar date, ${SUPPORTED_DATES_TEXT}.`,
+    example: "2026-12-07",
+  });
 
 export const TimeZone = z
   .string()
@@ -107,11 +115,11 @@ export const SlotStart = z
   .string()
   .max(40)
   .refine(
-    (value) => parseOffsetDateTime(value) !== null,
-    "must be an ISO 8601 date-time with an offset, as availability returns it",
+    (value) => parseSupportedDateTime(value) !== null,
+    `must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
   )
   .openapi({
-    description: "The slot's start exactly as availability returned it.",
+    description: `The slot's start exactly as availability returned it (dates ${SUPPORTED_DATES_TEXT}).`,
     example: "2026-12-07T10:00:00+01:00",
   });
 

@@ -1,40 +1,111 @@
-import type { Client } from "@planetscale/database";
+import type { Client, Transaction } from "@planetscale/database";
 import type { AuthRepo } from "../../domain/ports.ts";
-import { fromSqlDateTime, toInt, toSqlDateTime } from "./sql-values.ts";
+import { fromSqlDateTime, isRetryableConflict, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
 
 /**
- * Sign-in codes and sessions, as hashes only. (The code itself is in the email outbox until it is
+ * Takes the email's row lock in `auth_emails` for the rest of the transaction and returns its
+ * recorded failure instants (oldest first). With `create`, the row is made if missing (one
+ * INSERT … ON DUPLICATE KEY UPDATE: concurrent first requests queue on the new row's lock);
+ * without, a missing row answers null and nothing is written.
+ */
+async function lockEmail(
+  tx: Transaction,
+  email: string,
+  create: boolean,
+): Promise<number[] | null> {
+  if (create) {
+    await tx.execute(
+      "INSERT INTO auth_emails (email, failures) VALUES (?, '') ON DUPLICATE KEY UPDATE email = email",
+      [email],
+    );
+    return [];
+  }
+  const { rows } = await tx.execute("SELECT failures FROM auth_emails WHERE email = ? FOR UPDATE", [
+    email,
+  ]);
+  const row = rows[0] as Row | undefined;
+  if (!row) return null;
+  const text = String(row.failures);
+  return text === "" ? [] : text.split(",").map(Number);
+}
+
+/** Runs `fn` again (at most twice) when InnoDB picked its transaction as a deadlock victim. */
+async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt < 3 && isRetryableConflict(error)) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Sign-in codes and sessions, as hashes only (about 160 lines: one adapter per port, and the
+ * two per-email limits share the email's row lock). Both per-email limits (codes issued, failed
+ * verifications) are kept here, under the email's row lock, so they hold in fallback mode too. (The code itself is in the email outbox until it is
  * delivered, then blanked; in development, where the outbox is the mailbox, it stays there.)
  */
 export class MysqlAuthRepo implements AuthRepo {
   constructor(private readonly db: Client) {}
 
-  async createCode(input: Parameters<AuthRepo["createCode"]>[0]): Promise<void> {
-    const now = toSqlDateTime(input.nowMs);
-    await this.db.transaction(async (tx) => {
-      // A new code supersedes the email's older ones: only one can ever be used.
-      await tx.execute("UPDATE auth_codes SET used_at = ? WHERE email = ? AND used_at IS NULL", [
-        now,
-        input.email,
-      ]);
-      await tx.execute(
-        "INSERT INTO auth_codes (id, email, code_hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)",
-        [input.id, input.email, input.codeHash, now, toSqlDateTime(input.expiresAtMs)],
-      );
-      const m = input.message;
-      await tx.execute(
-        "INSERT INTO outbox_emails (id, to_email, subject, body, kind, created_at, sent_at, attempts) VALUES (?, ?, ?, ?, ?, ?, NULL, 0)",
-        [m.id, m.to, m.subject, m.body, m.kind, now],
-      );
-    });
+  async createCode(
+    input: Parameters<AuthRepo["createCode"]>[0],
+  ): ReturnType<AuthRepo["createCode"]> {
+    return retryConflicts(() =>
+      this.db.transaction(async (tx) => {
+        await lockEmail(tx, input.email, true);
+        // Exact per-email limit, whichever live-state store answers: the codes table is the log
+        // of issued codes, and the email's row lock (taken above) serialises this count with
+        // every other issuance for the email, so two requests never both take the last place.
+        const since = toSqlDateTime(input.nowMs - input.limit.windowMs);
+        const { rows } = await tx.execute(
+          "SELECT created_at FROM auth_codes WHERE email = ? AND created_at > ? ORDER BY created_at DESC LIMIT ?",
+          [input.email, since, input.limit.max],
+        );
+        const oldest = rows[input.limit.max - 1] as Row | undefined;
+        if (oldest) {
+          const retryAfterMs =
+            fromSqlDateTime(oldest.created_at) + input.limit.windowMs - input.nowMs;
+          return { issued: false as const, retryAfterMs };
+        }
+        const now = toSqlDateTime(input.nowMs);
+        // A new code supersedes the email's older ones: only one can ever be used.
+        await tx.execute("UPDATE auth_codes SET used_at = ? WHERE email = ? AND used_at IS NULL", [
+          now,
+          input.email,
+        ]);
+        await tx.execute(
+          "INSERT INTO auth_codes (id, email, code_hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)",
+          [input.id, input.email, input.codeHash, now, toSqlDateTime(input.expiresAtMs)],
+        );
+        const m = input.message;
+        await tx.execute(
+          "INSERT INTO outbox_emails (id, to_email, subject, body, kind, created_at, sent_at, attempts) VALUES (?, ?, ?, ?, ?, ?, NULL, 0)",
+          [m.id, m.to, m.subject, m.body, m.kind, now],
+        );
+        return { issued: true as const };
+      }),
+    );
   }
 
-  async verifyCode(input: Parameters<AuthRepo["verifyCode"]>[0]): Promise<"ok" | "wrong" | "dead"> {
+  async verifyCode(
+    input: Parameters<AuthRepo["verifyCode"]>[0],
+  ): ReturnType<AuthRepo["verifyCode"]> {
     return this.db.transaction(async (tx) => {
-      // Only the unused (latest) code counts, and its row is locked: concurrent guesses are serialised,
-      // so the attempt limit is exact.
+      // The email's row lock serialises every verification (and issuance) for the email, so the
+      // failure count below is exact under concurrency. No row: no code was ever sent.
+      const guard = await lockEmail(tx, input.email, false);
+      if (guard === null) return "dead";
+      const cap = input.failureCap;
+      const failures = guard.filter((ms) => ms > input.nowMs - cap.windowMs);
+      const blocking = failures[failures.length - cap.max];
+      if (blocking !== undefined)
+        return { locked: true as const, retryAfterMs: blocking + cap.windowMs - input.nowMs };
+      // Only the unused (latest) code counts, and its row is locked too.
       const { rows } = await tx.execute(
         "SELECT id, code_hash, expires_at, attempts, used_at FROM auth_codes WHERE email = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
         [input.email],
@@ -47,8 +118,13 @@ export class MysqlAuthRepo implements AuthRepo {
         toInt(code.attempts) >= input.maxAttempts
       )
         return "dead";
-      if (code.code_hash !== input.codeHash) {
+      if (!input.codeHashes.includes(String(code.code_hash))) {
         await tx.execute("UPDATE auth_codes SET attempts = attempts + 1 WHERE id = ?", [code.id]);
+        const kept = [...failures, input.nowMs].slice(-cap.max);
+        await tx.execute("UPDATE auth_emails SET failures = ? WHERE email = ?", [
+          kept.join(","),
+          input.email,
+        ]);
         return "wrong";
       }
       const now = toSqlDateTime(input.nowMs);

@@ -125,11 +125,17 @@ export class MysqlBookingRepo implements BookingRepo {
   /** Statements: catalog check, [replaced: lock, free], idempotency, customer, appointments, cells, email. */
   private async bookIn(tx: Transaction, input: BookInput): Promise<BookOutcome> {
     const now = toSqlDateTime(input.nowMs);
+    // The line that closes the delete race: the service and staff rows are read with a shared
+    // lock until COMMIT. Deleting (or changing) either takes an exclusive lock on that row first,
+    // so it waits for this booking and then sees its appointment (409), or it went first and
+    // this read finds the row gone or changed (not bookable). LOCK IN SHARE MODE rather than
+    // FOR SHARE: MariaDB 10.11 rejects FOR SHARE; MySQL 8 accepts both.
     const { rows } = await tx.execute(
       `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
          EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
          COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
-       FROM services sv JOIN staff st ON st.id = ? WHERE sv.id = ?`,
+       FROM services sv JOIN staff st ON st.id = ? WHERE sv.id = ?
+       LOCK IN SHARE MODE`,
       [input.staffId, input.serviceId],
     );
     const catalog = rows[0] as Row | undefined;
