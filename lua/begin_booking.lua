@@ -11,6 +11,7 @@
 -- ARGV[5]  bodyHash ("" = no idempotency)   ARGV[6]  idempotency lease (ms)   ARGV[7]  booked TTL (ms)
 -- ARGV[8]  n, then per slot: startMs, endMs, cellStart, cellEnd, offsetMin, appointmentId
 --          (the cells come from the signed hold token, so they are known even when the hold is gone)
+--          then: the appointment a reschedule moves ("" = none): its own booked entry does not block
 --
 -- Reply: {"ok", ownHold (1|0), field1, value1, …}   the caller's hold entries, removed, in the
 --        self-contained exchange format (lib/live.lua), for abort_booking to restore
@@ -46,9 +47,10 @@ for i = 1, n do
 end
 
 local ownPrefix = "h:" .. holdKey .. ":"
+local moved = "b:" .. (ARGV[9 + 6 * n] or "") .. ":0" -- "b::0" names no entry
 for _, slot in ipairs(slots) do
   for _, e in ipairs(overlapping(S, S.blk, slot.cs, slot.ce, now)) do
-    if string.find(e.field, ownPrefix, 1, true) ~= 1 then
+    if string.find(e.field, ownPrefix, 1, true) ~= 1 and e.field ~= moved then
       return {e.kind == "b" and "booked" or "held", fmt(e.exp), hold and "1" or "0"}
     end
   end

@@ -11,6 +11,7 @@
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
 -- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
+-- then: the appointment being rescheduled ("" = none): its own booked entry does not block
 --
 -- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd}
 --      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
@@ -21,6 +22,7 @@
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
 local n, presented = tonumber(ARGV[5]), ARGV[6]
+local ignoredBooking = "b:" .. (ARGV[7 + 5 * n] or "") .. ":0" -- "b::0" names no entry
 local S = staffKeys(1)
 
 local meta = offerMeta(KEYS[5])
@@ -57,6 +59,7 @@ for _, slot in ipairs(slots) do
       sameHold = key
       mine[fmt(e.startMin) .. "|" .. fmt(e.cs) .. "|" .. fmt(e.ce)] = e
       if e.exp > blockedUntil then blockedUntil = e.exp end -- counted if another blocker is met
+    elseif e.field == ignoredBooking then -- the appointment being moved: not a blocker
     elseif e.kind == "b" then
       blockedKind = "booked" -- a booking outranks any hold in the answer
     else

@@ -46,6 +46,7 @@ import type {
   SelectOutcome,
   SlotRef,
 } from "./live/types.ts";
+import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type { Settings } from "./settings/settings.ts";
 
 /** Which store serves live slot state right now. */
@@ -134,6 +135,8 @@ export interface AvailabilityData {
   /** Active staff who perform the service (only `staffId` when one was asked for). */
   staff: StaffAvailability[];
   closures: Closure[];
+  /** Only when the request named an appointment to reschedule (see live/reschedule-of.ts). */
+  reschedule?: RescheduleFacts;
 }
 
 export interface StaffAvailability {
@@ -143,7 +146,7 @@ export interface StaffAvailability {
   weekly: WeeklySchedule;
   overrides: ReadonlyMap<string, Interval[]>;
   /** Confirmed appointments' occupied time (buffers included) around the requested dates. */
-  busy: BusyRange[];
+  busy: (BusyRange & { appointmentId?: string })[];
 }
 
 export interface AvailabilitySource {
@@ -153,6 +156,11 @@ export interface AvailabilitySource {
     staffId?: string;
     fromDate: string;
     toDate: string;
+    /**
+     * Reschedule: read the appointment (and the session, by its token hash) in the same
+     * statement, so availability stays at one SQL round trip.
+     */
+    reschedule?: { appointmentId: string; sessionTokenHash: string | null; nowMs: number };
   }): Promise<AvailabilityData | null>;
 }
 
@@ -167,6 +175,8 @@ export interface LiveStateStore {
     meta: OfferMeta;
     staff: { staffId: string; days: OfferDay[] }[];
     clientTag: string | null;
+    /** Publish to this reschedule's private offer scope and leave out its own booked entry. */
+    reschedule?: LiveReschedule | null;
     nowMs: number;
   }): Promise<LiveCells[][]>;
   select(input: {
@@ -185,6 +195,8 @@ export interface LiveStateStore {
     /** The hash of the hold token the request presented (X-Hold-Token), or null. */
     presentedTokenHash: string | null;
     slots: SlotRef[];
+    /** Check this reschedule's private offer, and let its own booked entry not block. */
+    reschedule?: LiveReschedule | null;
     nowMs: number;
   }): Promise<HoldOutcome>;
   extend(input: {
@@ -225,6 +237,8 @@ export interface LiveStateStore {
       offsetMin: number;
       appointmentId: string;
     }[];
+    /** Reschedule: the booked entry of the appointment being moved does not block (or null). */
+    ignoreBookedId?: string | null;
     nowMs: number;
   }): Promise<BeginBookingOutcome>;
   /** Drops the booked entries of appointments that were cancelled or moved (best effort). */

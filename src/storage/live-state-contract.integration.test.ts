@@ -470,6 +470,78 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     ]);
   });
 
+  it("a reschedule holds and books over its own appointment's booked entry only, and only with its private offer", async () => {
+    const f = await fixture(store);
+    const [a, b] = [await newTag(), await newTag()];
+    const bookAt = async (start: string, ignoreBookedId: string | null = null) => {
+      const { appointmentIds, outcome } = f.begin({ clientTag: a }, [start]);
+      return { id: appointmentIds[0] ?? "", outcome: await outcome, ignoreBookedId };
+    };
+    const moved = await bookAt("13:00");
+    const other = await bookAt("15:00");
+    expect([moved.outcome.kind, other.outcome.kind]).toEqual(["ok", "ok"]);
+    const bookedUntil = NOW + OFFER_TTL_MS;
+    const reschedule = { appointmentId: moved.id, offerTag: uniqueId("tag") };
+    const holdFor = (start: string, r: typeof reschedule | null) =>
+      store.hold({
+        serviceId: f.serviceId,
+        staffId: f.staffId,
+        clientTag: b,
+        holdKey: newHoldKey(),
+        tokenHash: uniqueId("tok"),
+        presentedTokenHash: null,
+        slots: [slot(start)],
+        reschedule: r,
+        nowMs: NOW,
+      });
+    expect(await holdFor("13:15", null)).toMatchObject({ kind: "booked" });
+    // Nobody published this reschedule's offer yet: its private scope offers nothing.
+    expect(await holdFor("13:15", reschedule)).toMatchObject({
+      kind: "unavailable",
+      reason: "not-offered",
+    });
+    const seen = await store.overlay({
+      serviceId: f.serviceId,
+      meta: META,
+      staff: [{ staffId: f.staffId, days: offer(f.staffId) }],
+      clientTag: null,
+      reschedule,
+      nowMs: NOW,
+    });
+    // The moved appointment's own booked entry is left out; the other booking is not.
+    expect(seen[0]?.map((c) => [c.kind, c.cellStart])).toEqual([
+      ["booked", cells("15:00").cellStart],
+    ]);
+    ok(await holdFor("13:15", reschedule));
+    expect(await holdFor("15:15", reschedule)).toMatchObject({ kind: "booked" });
+    // Others still find the shared offer's booked time taken (by the reschedule's hold now).
+    expect((await holdFor("13:00", null)).kind).toMatch(/^(booked|held)$/);
+
+    // beginBooking of a reschedule passes over the moved appointment's entry, not another's.
+    const moved2 = await bookAt("11:00");
+    const { outcome: refused } = f.begin({ clientTag: a }, ["11:15"]);
+    expect(await refused).toEqual({ kind: "booked", untilMs: bookedUntil, ownHold: false });
+    const begun = await store.beginBooking({
+      staffId: f.staffId,
+      holdKey: newHoldKey(),
+      tokenHash: "t",
+      clientTag: a,
+      idempotency: null,
+      slots: [
+        {
+          startMs: at("11:15"),
+          endMs: at("11:45"),
+          ...cells("11:15"),
+          offsetMin: 0,
+          appointmentId: uniqueId("apt_"),
+        },
+      ],
+      ignoreBookedId: moved2.id,
+      nowMs: NOW,
+    });
+    expect(begun.kind).toBe("ok");
+  });
+
   it("beginBooking refuses a wrong token, another's hold, a booking, and a claimed key", async () => {
     const f = await fixture(store);
     const [a, b] = [await newTag(), await newTag()];

@@ -1,5 +1,13 @@
 import { DomainError } from "../errors.ts";
 import { type AvailabilityState, type LiveSlot, offerDays, overlaySlot } from "../live/offers.ts";
+import {
+  checkRescheduleAccess,
+  type LiveReschedule,
+  liveReschedule,
+  type RescheduleFacts,
+  type RescheduleOf,
+  sessionHashOf,
+} from "../live/reschedule-of.ts";
 import { clientTag } from "../live/tokens.ts";
 import type { LiveCells } from "../live/types.ts";
 import type { AvailabilityData, DomainContext } from "../ports.ts";
@@ -7,6 +15,8 @@ import { isSupportedDate, SUPPORTED_DATES_TEXT } from "../time/supported-range.t
 import { daysBetween } from "../time/zoned-time.ts";
 import { computeAvailability } from "./compute-availability.ts";
 import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
+
+const noFacts: RescheduleFacts = { appointment: null, sessionEmail: null };
 
 /** SPEC.md section 5: at most 31 days per call. */
 export const MAX_AVAILABILITY_DAYS = 31;
@@ -18,6 +28,8 @@ export interface AvailabilityRequest {
   toDate: string;
   /** The caller's client id: its own holds and markers show as `mine`. */
   clientId?: string;
+  /** The caller moves this appointment: its own cells do not count (with its credential). */
+  rescheduleOf?: RescheduleOf;
 }
 
 export interface LiveAvailabilityDay {
@@ -64,19 +76,39 @@ export async function getAvailability({
   input: AvailabilityRequest;
 }): Promise<LiveAvailabilityDay[]> {
   checkRange(input);
-  const { clientId, ...request } = input;
-  const data = await ctx.availability.load(request);
+  const { clientId, rescheduleOf, ...request } = input;
+  const nowMs = ctx.clock.nowMs();
+  // Checked before any store is asked: no credential, no reschedule.
+  const reschedule = rescheduleOf ? await liveReschedule(rescheduleOf) : null;
+  const data = await ctx.availability.load(
+    rescheduleOf
+      ? {
+          ...request,
+          reschedule: {
+            appointmentId: rescheduleOf.appointmentId,
+            sessionTokenHash: await sessionHashOf(rescheduleOf),
+            nowMs,
+          },
+        }
+      : request,
+  );
   if (!data) throw new DomainError("NOT_FOUND", "query.serviceId: no such active service");
+  if (rescheduleOf) {
+    await checkRescheduleAccess(rescheduleOf, data.reschedule ?? noFacts);
+    // The appointment being moved does not block its own new time.
+    for (const s of data.staff)
+      s.busy = s.busy.filter((b) => b.appointmentId !== rescheduleOf.appointmentId);
+  }
   if (input.staffId !== undefined && data.staff.length === 0) {
     throw new DomainError(
       "NOT_FOUND",
       "query.staffId: no such active staff member performing this service",
     );
   }
-  const nowMs = ctx.clock.nowMs();
   const { staff, query } = engineQuery(data, input.fromDate, input.toDate, nowMs);
   const days = computeAvailability(query);
-  const cells = await liveCells(ctx, data, staff, days, clientId, nowMs).catch((error: unknown) => {
+  const live = { clientId, reschedule, nowMs };
+  const cells = await liveCells(ctx, data, staff, days, live).catch((error: unknown) => {
     // Live states are advisory here: bookings come from SQL. A live-state failure must not fail
     // availability, so the slots are answered without holds and markers (and without publishing
     // offers, so holds are refused until a later read succeeds).
@@ -128,9 +160,9 @@ async function liveCells(
   data: AvailabilityData,
   staff: { staffId: string; timeZone: string }[],
   days: AvailabilityDay[],
-  clientId: string | undefined,
-  nowMs: number,
+  live: { clientId: string | undefined; reschedule: LiveReschedule | null; nowMs: number },
 ): Promise<LiveCells[][]> {
+  const { clientId, reschedule, nowMs } = live;
   const { settings, service } = data;
   return ctx.liveState.overlay({
     serviceId: service.id,
@@ -145,6 +177,7 @@ async function liveCells(
     },
     staff: staff.map((s) => ({ staffId: s.staffId, days: offerDays(days, s.staffId, s.timeZone) })),
     clientTag: clientId === undefined ? null : await clientTag(clientId),
+    reschedule,
     nowMs,
   });
 }

@@ -59,6 +59,7 @@ export function beginFromHold(
   appointmentIds: string[],
   idempotency: { keyHash: string; bodyHash: string } | null,
   nowMs: number,
+  movingId: string | null = null,
 ): Promise<BeginBookingOutcome> {
   return ctx.liveState.beginBooking({
     staffId: hold.staffId,
@@ -70,6 +71,8 @@ export function beginFromHold(
       ...slot,
       appointmentId: appointmentIds[i] ?? "",
     })),
+    // A hold made to move this very appointment: its own booked entry does not block.
+    ignoreBookedId: movingId !== null && hold.claim.rescheduleOf === movingId ? movingId : null,
     nowMs,
   });
 }

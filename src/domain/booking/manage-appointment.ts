@@ -111,7 +111,7 @@ export async function rescheduleAppointment({
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
-  const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
+  const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs, old.id);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
   if (begin.kind === "held")

@@ -3,6 +3,7 @@ import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
 import { holdSecretOf, newHoldSecret, signHoldToken } from "./hold-token.ts";
+import { type RescheduleOf, liveReschedule } from "./reschedule-of.ts";
 import { republishOffers } from "./republish-offers.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
@@ -27,7 +28,14 @@ export async function holdSlots({
   input,
 }: {
   ctx: DomainContext;
-  input: { clientId: string; slots: SlotInput[]; field: string; holdToken?: string };
+  input: {
+    clientId: string;
+    slots: SlotInput[];
+    field: string;
+    holdToken?: string | undefined;
+    /** Moving this appointment: its own booked time does not block (see reschedule-of.ts). */
+    rescheduleOf?: RescheduleOf;
+  };
 }): Promise<Hold> {
   const [first] = input.slots;
   if (!first) throw new DomainError("BAD_REQUEST", `${input.field}: at least one slot`);
@@ -48,6 +56,8 @@ export async function holdSlots({
       ? "body.start"
       : `${input.field}[${i}].start`;
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
+  // No credential: 404 before any store is asked.
+  const reschedule = input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null;
   const holdSecret = newHoldSecret();
   const request = {
     serviceId: first.serviceId,
@@ -57,12 +67,13 @@ export async function holdSlots({
     tokenHash: await hashToken(holdSecret),
     presentedTokenHash: input.holdToken ? await hashToken(holdSecretOf(input.holdToken)) : null,
     slots: refs,
+    reschedule,
   };
   let outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
   if (
     outcome.kind === "unavailable" &&
     outcome.reason === "not-offered" &&
-    (await republishOffers(ctx, first.serviceId, first.staffId, refs))
+    (await republishOffers(ctx, first.serviceId, first.staffId, refs, input.rescheduleOf))
   ) {
     outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
   }
@@ -87,6 +98,7 @@ export async function holdSlots({
             return { startMs: ref.startMs, ...granted, offsetMin: ref.offsetMin };
           }),
           capAtMs: outcome.capAtMs,
+          ...(input.rescheduleOf ? { rescheduleOf: input.rescheduleOf.appointmentId } : {}),
         });
   return {
     holdId: formatHoldId(outcome.holdKey, first.staffId),

@@ -26,6 +26,8 @@ export interface HoldClaim {
    * tokens signed before the claim carried it; those book only while their hold still exists.
    */
   capAtMs: number | null;
+  /** The appointment this hold was made to move (POST /v1/holds `rescheduleOf`), if any. */
+  rescheduleOf?: string;
 }
 
 const encoder = new TextEncoder();
@@ -56,13 +58,12 @@ export async function signHoldToken(
     s.cellEnd,
     s.offsetMin,
   ]);
-  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs]
+  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs,
+  //  and rescheduleOf only when there is one]
   const first = claim.slots[0]?.offsetMin ?? 0;
-  const body = base64url(
-    encoder.encode(
-      JSON.stringify([claim.staffId, claim.serviceId, slots, first, claim.capAtMs ?? null]),
-    ),
-  );
+  const fields = [claim.staffId, claim.serviceId, slots, first, claim.capAtMs ?? null];
+  if (claim.rescheduleOf !== undefined) fields.push(claim.rescheduleOf);
+  const body = base64url(encoder.encode(JSON.stringify(fields)));
   return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
 }
 
@@ -85,14 +86,15 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
     diff |= expected.charCodeAt(i) ^ (signature.charCodeAt(i) || 0);
   if (diff !== 0) return null;
   try {
-    const [staffId, serviceId, slots, offsetMin, capAtMs] = JSON.parse(
+    const [staffId, serviceId, slots, offsetMin, capAtMs, rescheduleOf] = JSON.parse(
       fromBase64url(body),
     ) as unknown[];
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
       typeof offsetMin !== "number" ||
-      !(capAtMs === undefined || capAtMs === null || Number.isSafeInteger(capAtMs))
+      !(capAtMs === undefined || capAtMs === null || Number.isSafeInteger(capAtMs)) ||
+      !(rescheduleOf === undefined || typeof rescheduleOf === "string")
     )
       return null;
     if (!Array.isArray(slots) || slots.length === 0 || !slots.every(isClaimedSlot)) return null;
@@ -103,7 +105,14 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
       cellEnd,
       offsetMin: own ?? offsetMin,
     }));
-    return { staffId, serviceId, slots: claimed, capAtMs: (capAtMs as number | null) ?? null };
+    const claim: HoldClaim = {
+      staffId,
+      serviceId,
+      slots: claimed,
+      capAtMs: (capAtMs as number | null) ?? null,
+    };
+    if (rescheduleOf !== undefined) claim.rescheduleOf = rescheduleOf;
+    return claim;
   } catch {
     return null;
   }

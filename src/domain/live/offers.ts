@@ -58,3 +58,14 @@ export function overlaySlot(slot: Slot, cells: readonly LiveCells[]): LiveSlot {
   }
   return { ...slot, state, mine };
 }
+
+/**
+ * Where offers are published and checked: the service's shared scope, or a reschedule's private
+ * one (see reschedule-of.ts), which only the credential that read that availability can name.
+ */
+export function offerScope(
+  serviceId: string,
+  reschedule: { offerTag: string } | null | undefined,
+): string {
+  return reschedule ? `${serviceId}:r:${reschedule.offerTag}` : serviceId;
+}

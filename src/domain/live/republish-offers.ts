@@ -2,6 +2,7 @@ import { getAvailability } from "../availability/get-availability.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { addDays } from "../time/zoned-time.ts";
+import type { RescheduleOf } from "./reschedule-of.ts";
 import type { SlotRef } from "./types.ts";
 
 /**
@@ -12,13 +13,15 @@ import type { SlotRef } from "./types.ts";
  * a slot that availability does not offer stays refused.
  *
  * Returns false when nothing could be republished (no such service or staff member, dates out
- * of range): the original refusal stands.
+ * of range): the original refusal stands. With `rescheduleOf`, the offers go to that
+ * reschedule's private scope, and a wrong credential is the answer (404).
  */
 export async function republishOffers(
   ctx: DomainContext,
   serviceId: string,
   staffId: string,
   slots: readonly SlotRef[],
+  rescheduleOf?: RescheduleOf,
 ): Promise<boolean> {
   const dates = slots.map((slot) => slot.localDate).sort();
   const [first, last] = [dates[0], dates[dates.length - 1]];
@@ -27,10 +30,23 @@ export async function republishOffers(
     // A slot's date in the offset the client wrote may differ by one from the staff member's.
     await getAvailability({
       ctx,
-      input: { serviceId, staffId, fromDate: addDays(first, -1), toDate: addDays(last, 1) },
+      input: {
+        serviceId,
+        staffId,
+        fromDate: addDays(first, -1),
+        toDate: addDays(last, 1),
+        ...(rescheduleOf ? { rescheduleOf } : {}),
+      },
     });
     return true;
   } catch (error) {
+    // A reschedule's credential was checked here for the first time: its refusal is the answer.
+    if (
+      rescheduleOf &&
+      error instanceof DomainError &&
+      error.message.startsWith(rescheduleOf.field)
+    )
+      throw error;
     if (error instanceof DomainError) return false;
     throw error;
   }

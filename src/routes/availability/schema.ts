@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { LiveAvailabilityDay } from "../../domain/availability/get-availability.ts";
+import { ManageTokenHeader } from "../appointments/schema.ts";
 import { ClientId, Id, LocalDate } from "../shared/schemas.ts";
 
 export const AvailabilityQuery = z.strictObject({
@@ -21,13 +22,20 @@ export const AvailabilityQuery = z.strictObject({
     description: "Last local date (inclusive); at most 31 days after `from`, counting both.",
     param: { name: "to", in: "query" },
   }),
+  rescheduleOf: Id("apt_5n2k8q1w7d3f9h4m6p0r")
+    .optional()
+    .openapi({
+      description:
+        "An appointment the caller moves (with its `X-Manage-Token` or the customer's session): its own time is shown free, so it can move onto an overlapping time. Any other credential: 404.",
+      param: { name: "rescheduleOf", in: "query" },
+    }),
 });
 
 /**
  * The caller's client id travels in a header, never in the URL: URLs end up in logs, histories
  * and Referer headers, and a client id is what tells a client's own holds from others'.
  */
-export const AvailabilityHeaders = z.object({
+export const AvailabilityHeaders = ManageTokenHeader.extend({
   "x-client-id": ClientId.optional().openapi({
     param: { name: "x-client-id", in: "header" },
     description:

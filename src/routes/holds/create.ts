@@ -2,7 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { holdSlots } from "../../domain/live/hold-slots.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
-import { HoldBody, HoldResponse, OptionalHoldTokenHeader, toHoldResponse } from "./schema.ts";
+import { credentialOf } from "../appointments/schema.ts";
+import { CreateHoldHeaders, HoldBody, HoldResponse, toHoldResponse } from "./schema.ts";
 
 const route = createRoute({
   method: "post",
@@ -11,9 +12,10 @@ const route = createRoute({
   summary: "Hold one or several slots",
   description:
     "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
-    "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). One Redis round trip, no SQL.",
+    "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). One Redis round trip, no SQL. " +
+    "With `rescheduleOf` (and that appointment's `X-Manage-Token` or its customer's session) the appointment's own time does not block: hold a time that overlaps it, then reschedule. Hold it after reading availability with the same `rescheduleOf` and credential (that read checks the credential; the hold then needs no SQL).",
   request: {
-    headers: OptionalHoldTokenHeader,
+    headers: CreateHoldHeaders,
     body: { required: true, content: { "application/json": { schema: HoldBody } } },
   },
   responses: {
@@ -23,12 +25,13 @@ const route = createRoute({
         "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
       content: { "application/json": { schema: HoldResponse } },
     },
-    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "SLOT_HELD", "SLOT_UNAVAILABLE"),
   },
 });
 
 export const createHoldRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
+  const headers = c.req.valid("header");
   const slots = body.slots ?? [
     { serviceId: body.serviceId ?? "", staffId: body.staffId ?? "", start: body.start ?? "" },
   ];
@@ -38,7 +41,16 @@ export const createHoldRoute = createRouter().openapi(route, async (c) => {
       clientId: body.clientId,
       slots,
       field: body.slots ? "body.slots" : "body",
-      holdToken: c.req.valid("header")["x-hold-token"],
+      holdToken: headers["x-hold-token"],
+      ...(body.rescheduleOf
+        ? {
+            rescheduleOf: {
+              appointmentId: body.rescheduleOf,
+              ...credentialOf(headers),
+              field: "body.rescheduleOf",
+            },
+          }
+        : {}),
     },
   });
   return c.json(HoldResponse.parse(toHoldResponse(hold)), hold.created ? 201 : 200);

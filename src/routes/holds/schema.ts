@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import type { Hold } from "../../domain/live/hold-slots.ts";
-import { ClientId, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
+import { ManageTokenHeader } from "../appointments/schema.ts";
+import { ClientId, Id, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
 
 /** Several slots in one hold: all or nothing, one staff member and one service. */
 export const MAX_SLOTS_PER_HOLD = 8;
@@ -22,6 +23,10 @@ export const HoldBody = z
       .max(MAX_SLOTS_PER_HOLD)
       .optional()
       .openapi({ description: "Several slots at once (instead of serviceId, staffId, start)." }),
+    rescheduleOf: Id("apt_5n2k8q1w7d3f9h4m6p0r").optional().openapi({
+      description:
+        "The appointment this hold moves (with its `X-Manage-Token` or the customer's session): its own time does not block the hold, so it can move onto an overlapping time. Any other credential: 404.",
+    }),
   })
   .superRefine((body, ctx) => {
     const single = ["serviceId", "staffId", "start"] as const;
@@ -80,6 +85,9 @@ export const HoldTokenHeader = z.object({
 
 /** On POST /v1/holds the token is optional: the holder repeating its hold presents it. */
 export const OptionalHoldTokenHeader = HoldTokenHeader.partial();
+
+/** POST /v1/holds: the optional hold token, and the credential of `rescheduleOf`. */
+export const CreateHoldHeaders = OptionalHoldTokenHeader.extend(ManageTokenHeader.shape);
 
 export function toHoldResponse(hold: Hold): z.infer<typeof HoldResponse> {
   return {

@@ -1,11 +1,12 @@
 /**
  * Reads everything availability needs (settings, the service, its staff with schedules,
- * overrides in the range, closures around the range, and confirmed appointments around the
- * range) in ONE SQL statement: a UNION ALL of uniformly shaped rows tagged by `kind`. At the edge
+ * overrides in the range, closures around the range, confirmed appointments around the range,
+ * and for a reschedule the appointment and the session that ask) in ONE SQL statement: a UNION ALL of uniformly shaped rows tagged by `kind`. At the edge
  * every round trip costs 5–50 ms, so this is the whole SQL budget of GET /v1/availability.
  */
 import type { Client } from "@planetscale/database";
 import type { Interval } from "../../domain/availability/types.ts";
+import type { RescheduleFacts } from "../../domain/live/reschedule-of.ts";
 import type {
   AvailabilityData,
   AvailabilitySource,
@@ -14,7 +15,14 @@ import type {
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
-import { fromSqlDate, fromSqlDateTime, parseJsonColumn, toBool, toInt } from "./sql-values.ts";
+import {
+  fromSqlDate,
+  fromSqlDateTime,
+  parseJsonColumn,
+  toBool,
+  toInt,
+  toSqlDateTime,
+} from "./sql-values.ts";
 
 type Row = {
   kind: string;
@@ -51,11 +59,17 @@ SELECT 'closure', id, DATE_FORMAT(start_date, '%Y-%m-%d'), DATE_FORMAT(end_date,
   FROM closures WHERE end_date >= :closureFrom AND start_date <= :closureTo
 UNION ALL
 SELECT 'busy', a.staff_id, DATE_FORMAT(a.occupied_start, '%Y-%m-%d %H:%i:%s'),
-       DATE_FORMAT(a.occupied_end, '%Y-%m-%d %H:%i:%s'), NULL, NULL, NULL
+       DATE_FORMAT(a.occupied_end, '%Y-%m-%d %H:%i:%s'), a.id, NULL, NULL
   FROM appointments a
   JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = :serviceId
   WHERE a.status = 'confirmed' AND a.occupied_start < :busyTo AND a.occupied_end > :busyFrom
-    AND (:staffId = '' OR a.staff_id = :staffId)`;
+    AND (:staffId = '' OR a.staff_id = :staffId)
+UNION ALL
+SELECT 'reschedule', a.id, a.manage_token_hash, a.customer_email, a.status, NULL, NULL
+  FROM appointments a WHERE a.id = :rescheduleOf
+UNION ALL
+SELECT 'session', NULL, s.email, NULL, NULL, NULL, NULL
+  FROM sessions s WHERE s.token_hash = :sessionHash AND s.revoked_at IS NULL AND s.expires_at > :sessionNow`;
 
 /**
  * Local dates span at most UTC−12…UTC+14 around UTC dates, and buffers add a few hours: a
@@ -71,7 +85,9 @@ export class MysqlAvailabilitySource implements AvailabilitySource {
     staffId?: string;
     fromDate: string;
     toDate: string;
+    reschedule?: { appointmentId: string; sessionTokenHash: string | null; nowMs: number };
   }): Promise<AvailabilityData | null> {
+    const { reschedule } = request;
     const { rows } = await this.db.execute(AVAILABILITY_SQL, {
       serviceId: request.serviceId,
       staffId: request.staffId ?? "",
@@ -81,8 +97,14 @@ export class MysqlAvailabilitySource implements AvailabilitySource {
       closureTo: addDays(request.toDate, MARGIN_DAYS),
       busyFrom: `${addDays(request.fromDate, -MARGIN_DAYS)} 00:00:00`,
       busyTo: `${addDays(request.toDate, MARGIN_DAYS + 1)} 00:00:00`,
+      // Ids and hashes are never empty: '' reads no row.
+      rescheduleOf: reschedule?.appointmentId ?? "",
+      sessionHash: reschedule?.sessionTokenHash ?? "",
+      sessionNow: toSqlDateTime(reschedule?.nowMs ?? 0),
     });
-    return assemble(rows as Row[]);
+    const data = assemble(rows as Row[]);
+    if (data && reschedule) data.reschedule = rescheduleFacts(rows as Row[]);
+    return data;
   }
 }
 
@@ -92,7 +114,7 @@ export function assemble(rows: Row[]): AvailabilityData | null {
   let data: Omit<AvailabilityData, "settings"> | null = null;
   const staff = new Map<string, StaffAvailability>();
   const overrides: { staffId: string; date: string; intervals: Interval[] }[] = [];
-  const busy: { staffId: string; startMs: number; endMs: number }[] = [];
+  const busy: { staffId: string; startMs: number; endMs: number; appointmentId: string }[] = [];
   const closures: AvailabilityData["closures"] = [];
   for (const row of rows) {
     const id = String(row.id);
@@ -138,7 +160,12 @@ export function assemble(rows: Row[]): AvailabilityData | null {
         });
         break;
       case "busy":
-        busy.push({ staffId: id, startMs: fromSqlDateTime(row.a), endMs: fromSqlDateTime(row.b) });
+        busy.push({
+          staffId: id,
+          startMs: fromSqlDateTime(row.a),
+          endMs: fromSqlDateTime(row.b),
+          appointmentId: String(row.c),
+        });
         break;
     }
   }
@@ -148,6 +175,23 @@ export function assemble(rows: Row[]): AvailabilityData | null {
       o.date,
       o.intervals,
     );
-  for (const b of busy) staff.get(b.staffId)?.busy.push({ startMs: b.startMs, endMs: b.endMs });
+  for (const { staffId, ...range } of busy) staff.get(staffId)?.busy.push(range);
   return { settings, ...data, staff: [...staff.values()] };
+}
+
+/** The appointment a reschedule names and the session presented, from the same rows. */
+function rescheduleFacts(rows: Row[]): RescheduleFacts {
+  const appointment = rows.find((row) => row.kind === "reschedule");
+  const session = rows.find((row) => row.kind === "session");
+  return {
+    appointment: appointment
+      ? {
+          id: String(appointment.id),
+          manageTokenHash: String(appointment.a),
+          customerEmail: String(appointment.b),
+          confirmed: appointment.c === "confirmed",
+        }
+      : null,
+    sessionEmail: session ? String(session.a) : null,
+  };
 }

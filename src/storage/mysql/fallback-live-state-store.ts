@@ -29,6 +29,7 @@ import type {
   LiveEntryDump,
   SelectOutcome,
 } from "../../domain/live/types.ts";
+import { offerScope } from "../../domain/live/offers.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 import {
@@ -179,14 +180,18 @@ async function insertCells(
  * Claims the cells; returns the unexpired rows in the way ([] = claimed), sorted by owner ("b:"
  * first). When only expired rows are in the way, they are deleted in a statement of their own
  * (dead rows need no transaction) and the transaction runs again: deleting them inside it, next
- * to the INSERT, makes concurrent claims deadlock on the owner index.
+ * to the INSERT, makes concurrent claims deadlock on the owner index. `movedId`: the appointment
+ * a reschedule moves; its booked entry is not in the way either, and goes the same way (MySQL's
+ * own cells still say it is booked until the reschedule commits).
  */
 async function claimCells(
   tx: Sql,
   staffId: string,
   claims: Claim[],
   nowMs: number,
+  movedId: string | null = null,
 ): Promise<CellRow[]> {
+  const moved = movedId === null ? "" : ownerOf(bookedField(movedId));
   if (await insertCells(tx, staffId, claims)) return [];
   const cells = claims.flatMap(cellsOf);
   const { rows } = await tx.execute(
@@ -199,13 +204,23 @@ async function claimCells(
     clientTag: String(r.client_tag),
     expiresAtMs: toInt(r.expires_at_ms),
   }));
-  const blockers = found.filter((r) => r.expiresAtMs > nowMs);
+  const blockers = found.filter((r) => r.expiresAtMs > nowMs && r.owner !== moved);
   if (blockers.length > 0 || found.length === 0) return blockers;
   throw new RunAgain(async (db) => {
     await db.execute(
       `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(found.length)}) AND expires_at_ms <= ?`,
       [staffId, ...found.map((r) => r.cell), nowMs],
     );
+    if (movedId !== null && found.some((r) => r.owner === moved)) {
+      await db.execute("DELETE FROM fallback_cells WHERE staff_id = ? AND owner = ?", [
+        staffId,
+        moved,
+      ]);
+      await db.execute("DELETE FROM fallback_live WHERE staff_id = ? AND field = ?", [
+        staffId,
+        bookedField(movedId),
+      ]);
+    }
   });
 }
 
@@ -252,11 +267,12 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async overlay(input: In<"overlay">): Promise<LiveCells[][]> {
     if (input.staff.length === 0) return [];
     const expiresAtMs = input.nowMs + OFFER_TTL_MS;
+    const scope = offerScope(input.serviceId, input.reschedule);
     const offers = input.staff.flatMap((s) => [
-      [this.scope, input.serviceId, s.staffId, "meta", encodeMeta(input.meta), expiresAtMs],
+      [this.scope, scope, s.staffId, "meta", encodeMeta(input.meta), expiresAtMs],
       ...s.days.map((d) => [
         this.scope,
-        input.serviceId,
+        scope,
         s.staffId,
         d.date,
         `${input.nowMs}|${d.baseMs}|${d.bitmapHex}`,
@@ -269,9 +285,11 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       offers.flat(),
     );
     const ids = input.staff.map((s) => s.staffId);
+    // A reschedule does not see its own appointment's booked entry ("" names no field).
+    const moved = input.reschedule ? bookedField(input.reschedule.appointmentId) : "";
     const { rows } = await this.db.execute(
-      `SELECT staff_id, field, value FROM fallback_live WHERE staff_id IN (${marks(ids.length)}) AND expires_at_ms > ? ORDER BY staff_id, field`,
-      [...ids, input.nowMs],
+      `SELECT staff_id, field, value FROM fallback_live WHERE staff_id IN (${marks(ids.length)}) AND expires_at_ms > ? AND field <> ? ORDER BY staff_id, field`,
+      [...ids, input.nowMs, moved],
     );
     return ids.map((staffId) =>
       (rows as Row[])
@@ -330,7 +348,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     const owner = `h:${holdKey}`;
     return inTransaction<HoldOutcome>(this.db, async (tx, answer) => {
       const claims = check.slots.map((s) => ({ owner, clientTag, expiresAtMs, ...s }));
-      const blockers = await claimCells(tx, staffId, claims, nowMs);
+      const moved = input.reschedule?.appointmentId ?? null;
+      const blockers = await claimCells(tx, staffId, claims, nowMs, moved);
       if (blockers.length > 0) return this.holdRefused(tx, input, check.slots, blockers, answer);
       const n = check.slots.length;
       await upsertLive(
@@ -495,7 +514,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         expiresAtMs,
         ...s,
       }));
-      const [blocker] = await claimCells(tx, staffId, claims, nowMs);
+      const [blocker] = await claimCells(tx, staffId, claims, nowMs, input.ignoreBookedId ?? null);
       if (blocker) {
         const kind = splitField(blocker.owner).code === "b" ? "booked" : "held";
         return answer({ kind, untilMs: blocker.expiresAtMs, ownHold: own });
@@ -592,7 +611,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     const fields = ["meta", ...new Set(input.slots.flatMap(candidateDates))];
     const { rows } = await this.db.execute(
       `SELECT field, value FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?`,
-      [input.serviceId, input.staffId, ...fields, input.nowMs],
+      [offerScope(input.serviceId, input.reschedule), input.staffId, ...fields, input.nowMs],
     );
     return offerOf((rows as Row[]).map(toPair));
   }

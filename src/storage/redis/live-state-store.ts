@@ -6,6 +6,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { formatHoldId } from "../../domain/live/hold-id.ts";
+import { offerScope } from "../../domain/live/offers.ts";
 import {
   type BeginBookingOutcome,
   CELL_MS,
@@ -99,9 +100,10 @@ export class RedisLiveStateStore implements LiveStateStore {
         staff.days.length,
       ];
       for (const day of staff.days) args.push(day.date, day.baseMs, day.bitmapHex);
+      args.push(input.reschedule?.appointmentId ?? "");
       const keys = [
         ...this.keys.liveKeys(staff.staffId),
-        this.keys.offer(input.serviceId, staff.staffId),
+        this.keys.offer(offerScope(input.serviceId, input.reschedule), staff.staffId),
       ];
       return { keys, args };
     });
@@ -145,7 +147,7 @@ export class RedisLiveStateStore implements LiveStateStore {
   async hold(input: Parameters<LiveStateStore["hold"]>[0]): Promise<HoldOutcome> {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
-      this.keys.offer(input.serviceId, input.staffId),
+      this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -157,6 +159,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     ];
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
+    args.push(input.reschedule?.appointmentId ?? "");
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok" || kind === "existing") {
@@ -227,6 +230,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     ];
     for (const s of input.slots)
       args.push(s.startMs, s.endMs, s.cellStart, s.cellEnd, s.offsetMin, s.appointmentId);
+    args.push(input.ignoreBookedId ?? "");
     const reply = await runScript(this.redis, beginBooking, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok")
