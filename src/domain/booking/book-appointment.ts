@@ -18,6 +18,7 @@ import type { DomainContext } from "../ports.ts";
 import { confirmationEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
+import { stillBookable } from "./still-bookable.ts";
 import type { Customer } from "./types.ts";
 
 export interface BookRequest {
@@ -141,6 +142,7 @@ export async function bookAppointment({
       idempotency: { keyHash, bodyHash },
       nowMs,
       email: confirmationEmail,
+      bookable: stillBookable(hold.claim.slots, nowMs),
     });
   } catch (error) {
     await undo();

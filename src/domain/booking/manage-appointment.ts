@@ -13,6 +13,7 @@ import { beginFromHold, resolveHold } from "./book-appointment.ts";
 import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
+import { stillBookable } from "./still-bookable.ts";
 import type { Appointment } from "./types.ts";
 
 /**
@@ -108,7 +109,6 @@ export async function rescheduleAppointment({
 }) {
   const old = await authorized(ctx, input.id, input);
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
-  const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs, old.id);
@@ -148,7 +148,9 @@ export async function rescheduleAppointment({
       idempotency: null,
       nowMs,
       email: (appointments) => rescheduleEmail(appointments, old.id),
-      replaces: { appointmentId: old.id, cutoffMs: rescheduleCutoffMin * 60_000 },
+      bookable: stillBookable(hold.claim.slots, nowMs),
+      // The cut-off comes from the settings the transaction reads: no statement of its own.
+      replaces: { appointmentId: old.id, cutoffMs: "settings" },
     })
     .catch(async (error: unknown) => {
       await undo();
@@ -183,7 +185,7 @@ export async function rescheduleAppointment({
   if (outcome.kind === "too-late")
     throw new DomainError(
       "CONFLICT",
-      `id: appointments can be moved until ${rescheduleCutoffMin} minutes before they start`,
+      `id: appointments can be moved until ${outcome.cutoffMs / 60_000} minutes before they start`,
     );
   if (outcome.kind === "replaced-not-found")
     throw new DomainError("CONFLICT", "id: the appointment is no longer confirmed");

@@ -1,3 +1,5 @@
+import type { BookableCheck } from "./still-bookable.ts";
+
 export type AppointmentStatus = "confirmed" | "cancelled";
 
 export interface Customer {
@@ -47,8 +49,20 @@ export interface BookInput {
   nowMs: number;
   /** The email, built once the appointments' times are known. */
   email: (appointments: Appointment[]) => OutboxEmail;
+  /**
+   * Re-checked inside the transaction with the rows its catalog read returns (working time,
+   * closures, notice, horizon; see still-bookable.ts). Absent for admin moves, which skip it.
+   */
+  bookable?: BookableCheck;
   /** Reschedule: cancel this appointment in the same transaction (its cells are freed first). */
-  replaces?: { appointmentId: string; cutoffMs: number | null };
+  replaces?: {
+    appointmentId: string;
+    /**
+     * Refuse ("too-late") when it starts sooner than this; "settings": the settings'
+     * `rescheduleCutoffMin`, as the transaction reads them (no statement of its own).
+     */
+    cutoffMs: number | null | "settings";
+  };
 }
 
 export type BookOutcome =
@@ -57,7 +71,7 @@ export type BookOutcome =
   | { kind: "idempotency-used" }
   | { kind: "not-bookable"; reason: string }
   | { kind: "replaced-not-found" }
-  | { kind: "too-late" };
+  | { kind: "too-late"; cutoffMs: number };
 
 export interface AppointmentFilter {
   fromMs?: number;

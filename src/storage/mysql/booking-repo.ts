@@ -16,10 +16,16 @@ import type {
   OutboxEmail,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
-import type { BookingRepo } from "../../domain/ports.ts";
+import type { AvailabilityData, BookingRepo } from "../../domain/ports.ts";
+import type { Interval } from "../../domain/availability/types.ts";
+import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
+import { addDays } from "../../domain/time/zoned-time.ts";
+import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
 import {
+  fromSqlDate,
   fromSqlDateTime,
   isDuplicateKey,
+  parseJsonColumn,
   isRetryableConflict,
   toBool,
   toInt,
@@ -65,6 +71,46 @@ async function customerIdFor(email: string): Promise<string> {
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email.toLowerCase())),
   );
   return `cus_${[...digest.slice(0, 10)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** The availability engine's view of the booking transaction's catalog rows (still-bookable.ts). */
+function bookableData(input: BookInput, rows: Row[]): AvailabilityData {
+  const [head] = rows as [Row];
+  const overrides = new Map<string, Interval[]>();
+  const closures: AvailabilityData["closures"] = [];
+  for (const row of rows) {
+    if (row.kind === "override")
+      overrides.set(fromSqlDate(row.a), decodeIntervals(parseJsonColumn(row.b)));
+    if (row.kind === "closure")
+      closures.push({
+        id: "",
+        startDate: fromSqlDate(row.a),
+        endDate: fromSqlDate(row.b),
+        reason: "",
+      });
+  }
+  return {
+    settings:
+      head.settings_document === null
+        ? DEFAULT_SETTINGS
+        : Settings.parse(parseJsonColumn(head.settings_document)),
+    service: {
+      id: input.serviceId,
+      durationMin: toInt(head.duration_min),
+      bufferBeforeMin: toInt(head.buffer_before_min),
+      bufferAfterMin: toInt(head.buffer_after_min),
+    },
+    staff: [
+      {
+        staffId: input.staffId,
+        timeZone: head.own_zone === null ? null : String(head.own_zone),
+        weekly: head.weekly === null ? {} : decodeWeekly(parseJsonColumn(head.weekly)),
+        overrides,
+        busy: [],
+      },
+    ],
+    closures,
+  };
 }
 
 /** Marks which statement failed, so a duplicate key is attributed to the right rule. */
@@ -122,7 +168,7 @@ export class MysqlBookingRepo implements BookingRepo {
     }
   }
 
-  /** Statements: catalog check, [replaced: lock, free], idempotency, customer, appointments, cells, email. */
+  /** Statements: catalog check, [replaced: cancel, free], idempotency, customer, appointments, cells, email. */
   private async bookIn(tx: Transaction, input: BookInput): Promise<BookOutcome> {
     const now = toSqlDateTime(input.nowMs);
     // The line that closes the delete race: the service and staff rows are read with a shared
@@ -130,13 +176,39 @@ export class MysqlBookingRepo implements BookingRepo {
     // so it waits for this booking and then sees its appointment (409), or it went first and
     // this read finds the row gone or changed (not bookable). LOCK IN SHARE MODE rather than
     // FOR SHARE: MariaDB 10.11 rejects FOR SHARE; MySQL 8 accepts both.
+    // The same statement reads what the "still bookable" check needs (settings, weekly hours,
+    // the dates' overrides, closures around them), so it costs no statement of its own: one
+    // row per override or closure (x), or one row with x NULL.
+    const dates = input.bookable?.dates ?? [];
+    const first = dates[0];
+    const last = dates[dates.length - 1];
     const { rows } = await tx.execute(
       `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
          EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
-         COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
-       FROM services sv JOIN staff st ON st.id = ? WHERE sv.id = ?
+         COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone,
+         st.time_zone AS own_zone,
+         (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document,
+         (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
+         x.kind, x.a, x.b
+       FROM services sv JOIN staff st ON st.id = ?
+       LEFT JOIN (
+         SELECT 'override' AS kind, DATE_FORMAT(o.local_date, '%Y-%m-%d') AS a, CAST(o.intervals AS CHAR) AS b
+           FROM staff_overrides o WHERE o.staff_id = ? AND o.local_date IN (${dates.length ? dates.map(() => "?").join(", ") : "NULL"})
+         UNION ALL
+         SELECT 'closure', DATE_FORMAT(c.start_date, '%Y-%m-%d'), DATE_FORMAT(c.end_date, '%Y-%m-%d')
+           FROM closures c WHERE c.end_date >= ? AND c.start_date <= ?
+       ) x ON 1 = 1
+       WHERE sv.id = ?
        LOCK IN SHARE MODE`,
-      [input.staffId, input.serviceId],
+      [
+        input.staffId,
+        input.staffId,
+        ...dates,
+        // Closures are business-zone dates: two days around cover every zone (as availability).
+        first === undefined ? "9999-12-31" : addDays(first, -2),
+        last === undefined ? "0001-01-01" : addDays(last, 2),
+        input.serviceId,
+      ],
     );
     const catalog = rows[0] as Row | undefined;
     if (
@@ -149,8 +221,15 @@ export class MysqlBookingRepo implements BookingRepo {
     }
     if (input.startsMs.some((ms) => ms <= input.nowMs))
       return { kind: "not-bookable", reason: "the slot has already started" };
+    const data = bookableData(input, rows as Row[]);
+    const reason = input.bookable?.check(data);
+    if (reason) return { kind: "not-bookable", reason };
     if (input.replaces) {
-      const freed = await this.freeReplaced(tx, input.replaces, input.nowMs, now);
+      const { cutoffMs } = input.replaces;
+      const cutoff =
+        cutoffMs === "settings" ? data.settings.rescheduleCutoffMin * 60_000 : cutoffMs;
+      const freed = await this.freeReplaced(tx, input.replaces.appointmentId, cutoff, input.nowMs);
+      if (freed === "too-late") return { kind: freed, cutoffMs: cutoff ?? 0 };
       if (freed !== "ok") return { kind: freed };
     }
     if (input.idempotency) {
@@ -240,28 +319,34 @@ export class MysqlBookingRepo implements BookingRepo {
     }));
   }
 
-  /** Reschedule: lock the old appointment, check it, cancel it and free its cells first. */
+  /**
+   * Reschedule: cancel the old appointment and free its cells first, in the same transaction, so
+   * the new time may overlap the old one. The UPDATE's conditions are the checks (confirmed, not
+   * inside the cut-off) and its row lock serialises concurrent moves of one appointment; only
+   * when it changes nothing does a read say why.
+   */
   private async freeReplaced(
     tx: Transaction,
-    replaces: NonNullable<BookInput["replaces"]>,
+    appointmentId: string,
+    cutoffMs: number | null,
     nowMs: number,
-    now: string,
   ): Promise<"ok" | "replaced-not-found" | "too-late"> {
-    const { rows } = await tx.execute(
-      "SELECT status, start_at FROM appointments WHERE id = ? FOR UPDATE",
-      [replaces.appointmentId],
+    const now = toSqlDateTime(nowMs);
+    const result = await tx.execute(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'confirmed' AND start_at >= ?`,
+      // No cut-off: any start qualifies.
+      [now, now, appointmentId, cutoffMs === null ? "0001-01-01" : toSqlDateTime(nowMs + cutoffMs)],
     );
-    const old = rows[0] as Row | undefined;
-    if (old?.status !== "confirmed") return "replaced-not-found";
-    if (replaces.cutoffMs !== null && fromSqlDateTime(old.start_at) - nowMs < replaces.cutoffMs)
-      return "too-late";
-    await tx.execute(
-      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
-      [now, now, replaces.appointmentId],
-    );
-    await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [
-      replaces.appointmentId,
-    ]);
+    if (result.rowsAffected === 0) {
+      const { rows } = await tx.execute("SELECT status FROM appointments WHERE id = ?", [
+        appointmentId,
+      ]);
+      return (rows[0] as Row | undefined)?.status === "confirmed"
+        ? "too-late"
+        : "replaced-not-found";
+    }
+    await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [appointmentId]);
     return "ok";
   }
 
