@@ -10,6 +10,7 @@ import { directRedis } from "../../../test/redis-direct.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { idempotencyKeyHash } from "../../domain/booking/book-appointment.ts";
 import { sha256Hex } from "../../domain/crypto.ts";
+import { RedisKeys } from "../../storage/redis/keys.ts";
 
 type Hold = { holdId: string; holdToken: string };
 
@@ -82,7 +83,8 @@ describe("Idempotency-Key scoped to the hold", () => {
     const claim = await idempotencyKeyHash(h.holdId, key);
     const customer = { name: "Mia Weber", email: "mia@example.com", phone: null };
     const bodyHash = await sha256Hex(JSON.stringify([h.holdId, h.holdToken, customer, ""]));
-    await redis.set(`${api.bindings.REDIS_KEY_PREFIX}idem:${claim}`, bodyHash, "PX", 60_000);
+    const keys = new RedisKeys(api.bindings.REDIS_KEY_PREFIX ?? "");
+    await redis.set(keys.idempotency(live.staffId, claim), bodyHash, "PX", 60_000);
     await expectError(
       await book(h, key),
       409,
