@@ -10,7 +10,6 @@ import { directRedis } from "../../../test/redis-direct.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { idempotencyKeyHash } from "../../domain/booking/book-appointment.ts";
 import { sha256Hex } from "../../domain/crypto.ts";
-import { RedisKeys } from "../../storage/redis/keys.ts";
 
 type Hold = { holdId: string; holdToken: string };
 
@@ -83,8 +82,9 @@ describe("Idempotency-Key scoped to the hold", () => {
     const claim = await idempotencyKeyHash(h.holdId, key);
     const customer = { name: "Mia Weber", email: "mia@example.com", phone: null };
     const bodyHash = await sha256Hex(JSON.stringify([h.holdId, h.holdToken, customer, ""]));
-    const keys = new RedisKeys(api.bindings.REDIS_KEY_PREFIX ?? "");
-    await redis.set(keys.idempotency(live.staffId, claim), bodyHash, "PX", 60_000);
+    // The claim's key in the staff member's Cluster slot (src/storage/redis/keys.ts).
+    const prefix = api.bindings.REDIS_KEY_PREFIX ?? "";
+    await redis.set(`{${prefix}live:${live.staffId}}:idem:${claim}`, bodyHash, "PX", 60_000);
     await expectError(
       await book(h, key),
       409,
