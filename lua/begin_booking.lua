@@ -6,6 +6,7 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5]     idempotency key, in the staff member's slot (unused when ARGV[5] = "")
+-- KEYS[6]     the released-hold key of the caller's hold (release_hold.lua)
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
 -- ARGV[4]  client tag for the booked entries when the hold is gone (the hold's own tag otherwise)
 -- ARGV[5]  bodyHash ("" = no idempotency)   ARGV[6]  idempotency lease (ms)   ARGV[7]  booked TTL (ms)
@@ -14,7 +15,7 @@
 --
 -- Reply: {"ok", ownHold (1|0), field1, value1, …}   the caller's hold entries, removed, in the
 --        self-contained exchange format (lib/live.lua), for abort_booking to restore
---      | {"idempotency-seen"} | {"idempotency-conflict"} | {"wrong-token"}
+--      | {"idempotency-seen"} | {"idempotency-conflict"} | {"wrong-token"} | {"released"}
 --      | {"held", untilMs, ownHold} | {"booked", untilMs, ownHold}
 --@include lib/live.lua
 local now, holdKey, tokenHash, clientTag = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
@@ -25,6 +26,9 @@ if bodyHash ~= "" then
   local seen = redis.call("GET", KEYS[5])
   if seen then return {seen == bodyHash and "idempotency-seen" or "idempotency-conflict"} end
 end
+
+-- A released hold's token books nothing, even while its slots are free.
+if redis.call("EXISTS", KEYS[6]) == 1 then return {"released"} end
 
 -- The caller's own hold, if it still exists: its token must match.
 ensure(S, now)

@@ -38,6 +38,21 @@ function holdNotFound(): DomainError {
   return new DomainError("NOT_FOUND", "holdId: no such hold for this token");
 }
 
+/** A hold past its cap, or released, books nothing: its token's claim is spent. */
+export function holdSpent(why: "capped" | "released"): DomainError {
+  return new DomainError(
+    "HOLD_EXPIRED",
+    why === "capped"
+      ? "holdId: the hold ended at its extension cap; hold the time again"
+      : "holdId: the hold was released; hold the time again",
+  );
+}
+
+/** The hold's cap (in its token) has passed. Tokens signed before claims carried it have none. */
+export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: number): boolean {
+  return hold.claim.capAtMs !== null && nowMs > hold.claim.capAtMs;
+}
+
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
 export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
   const parsed = parseHoldId(holdId);
@@ -96,11 +111,17 @@ export async function bookAppointment({
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
   const nowMs = ctx.clock.nowMs();
+  if (pastCap(hold, nowMs)) {
+    // A replay of a booking this token made still answers its 201 (for 24 h).
+    if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
+    throw holdSpent("capped");
+  }
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, { keyHash, bodyHash }, nowMs);
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
   if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
   if (begin.kind === "wrong-token") throw holdNotFound();
+  if (begin.kind === "released") throw holdSpent("released");
   if (begin.kind === "held" || begin.kind === "booked") {
     // After the 60-second claim lapses, a replay meets its own booking's entries: MySQL's
     // idempotency record tells a replay (same 201, or 409 for another body) from a real conflict.

@@ -9,7 +9,7 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
-import { beginFromHold, resolveHold } from "./book-appointment.ts";
+import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
 import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
@@ -110,10 +110,12 @@ export async function rescheduleAppointment({
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
+  if (pastCap(hold, nowMs)) throw holdSpent("capped");
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
+  if (begin.kind === "released") throw holdSpent("released");
   if (begin.kind === "held")
     throw new DomainError("SLOT_HELD", "holdId: another client holds this slot", {
       details: { heldUntil: new Date(begin.untilMs).toISOString() },

@@ -97,5 +97,6 @@ export type BeginBookingOutcome =
   | { kind: "idempotency-seen" }
   | { kind: "idempotency-conflict" }
   | { kind: "wrong-token" }
+  | { kind: "released" }
   | { kind: "held"; untilMs: number; ownHold: boolean }
   | { kind: "booked"; untilMs: number; ownHold: boolean };

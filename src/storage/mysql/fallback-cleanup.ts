@@ -6,6 +6,7 @@ const EXPIRING_TABLES = [
   "fallback_cells",
   "fallback_offers",
   "fallback_idempotency",
+  "fallback_released",
   "fallback_rate_events",
 ] as const;
 

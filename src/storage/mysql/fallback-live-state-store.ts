@@ -434,6 +434,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
         return false;
       await deleteOwned(tx, input.staffId, hold.owner, hold.entries);
+      // Remembered until the cap, so the token books nothing (release_hold.lua does the same).
+      if (hold.capAtMs > input.nowMs)
+        await tx.execute(
+          `INSERT INTO fallback_released (scope, staff_id, hold_key, expires_at_ms) VALUES (?, ?, ?, ?)
+           ON DUPLICATE KEY UPDATE expires_at_ms = VALUES(expires_at_ms)`,
+          [this.scope, input.staffId, input.holdKey, hold.capAtMs],
+        );
       return true;
     });
   }
@@ -482,6 +489,11 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         const seen = await claimIdempotency(tx, this.scope, staffId, input.idempotency, nowMs);
         if (seen) return answer({ kind: seen });
       }
+      const { rows: released } = await tx.execute(
+        "SELECT 1 FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?",
+        [staffId, input.holdKey, nowMs],
+      );
+      if (released.length > 0) return answer({ kind: "released" });
       const found = await lockHold(tx, staffId, input.holdKey);
       const hold = found && found.head.expiresAtMs > nowMs ? found : null;
       const own = hold !== null;

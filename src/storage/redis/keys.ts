@@ -50,6 +50,11 @@ export class RedisKeys {
     return `{${this.live(staffId)}}:idem:${keyHash}`;
   }
 
+  /** A released hold, remembered until its cap so that its token books nothing. */
+  releasedHold(staffId: string, holdKey: string): string {
+    return `{${this.live(staffId)}}:rel:${holdKey}`;
+  }
+
   /** A sliding-log rate limit (see lua/sliding_log.lua). */
   rateLimit(name: string): string {
     return `${this.prefix}rl:${name}`;

@@ -199,7 +199,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       releaseHold,
-      this.keys.liveKeys(input.staffId),
+      [...this.keys.liveKeys(input.staffId), this.keys.releasedHold(input.staffId, input.holdKey)],
       [input.nowMs, input.holdKey, input.tokenHash],
       Strings,
     );
@@ -214,6 +214,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.idempotency(input.staffId, input.idempotency?.keyHash ?? "none"),
+      this.keys.releasedHold(input.staffId, input.holdKey),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -235,7 +236,12 @@ export class RedisLiveStateStore implements LiveStateStore {
         ownHold: a === "1",
         restore: [b, ...rest].filter((x): x is string => x !== undefined),
       };
-    if (kind === "idempotency-seen" || kind === "idempotency-conflict" || kind === "wrong-token")
+    if (
+      kind === "idempotency-seen" ||
+      kind === "idempotency-conflict" ||
+      kind === "wrong-token" ||
+      kind === "released"
+    )
       return { kind };
     if (kind === "held") return { kind, untilMs: int(a), ownHold: b === "1" };
     if (kind === "booked") return { kind, untilMs: int(a), ownHold: b === "1" };
