@@ -66,14 +66,13 @@ async function fixture(): Promise<Fixture> {
   return { serviceId: service.id, staffId: staff.id, date, url: `${worker.url}/?${query}` };
 }
 
+/** A visitor in their own browser context (cookies, storage: another tab of another person). */
 async function visitor(
   width = 1280,
   height = 900,
+  timezoneId = "Europe/Berlin",
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width, height },
-    timezoneId: "Europe/Berlin",
-  });
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId });
   const page = await context.newPage();
   return { context, page };
 }
@@ -332,6 +331,25 @@ describe("the booking page's robustness", () => {
   });
 });
 
+describe("the booking page's times", () => {
+  it("shows the staff member's time, and a visitor in another zone their own time too, both labelled", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor(1280, 900, "America/New_York");
+    try {
+      const start = await openTimes(page, fx, "09:00");
+      expect(start.slice(11, 16)).toBe("09:00");
+      const note = (await page.textContent("#times-title + .note")) ?? "";
+      expect(note).toContain("UTC+01:00");
+      expect(note).toContain("Your own time (America/New_York)");
+      // 09:00 in Berlin (UTC+01:00 in December) is 03:00 in New York (UTC−05:00).
+      expect(await time(page, start).innerText()).toMatch(/09:00[\s\S]*03:00 yours/);
+      await screenshot(page, "book-other-zone-1280");
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe("the booking page at 375 px, by keyboard alone", () => {
   it("books with Tab, Enter and typing only, without horizontal scrolling", async () => {
     const fx = await fixture();
@@ -360,6 +378,9 @@ describe("the booking page at 375 px, by keyboard alone", () => {
       const start = await page.evaluate(() => document.activeElement?.dataset.start);
       await page.keyboard.press("Enter");
       await expectState(page, start ?? "", "mine");
+      // The README's picture: what a phone shows once a time is chosen.
+      await page.locator("#times-title").scrollIntoViewIfNeeded();
+      await screenshot(page, "readme-times-375", false);
       await tabTo(page, "#continue");
       await page.keyboard.press("Enter");
       await page.locator("#details:not([hidden])").waitFor();

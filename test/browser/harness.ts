@@ -134,10 +134,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** A full-page screenshot into the artifacts folder. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot (the whole page, or only the viewport) into the artifacts folder. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 /** The test stack's admin header, for settings and catalog set-up through the worker. */

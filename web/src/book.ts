@@ -244,6 +244,17 @@ byId("change").addEventListener("click", () => {
   picker.focus();
 });
 
+/** Plain words for the fields whose API messages are terse; the others say it well already. */
+const FIELD_HINTS: Record<string, string> = {
+  name: "Please enter your name.",
+  email: "Please enter your email address, such as name@example.com.",
+};
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? "" : "."}`;
+}
+
 function clearFieldErrors(): void {
   for (const id of ["name", "email", "phone", "notes"]) {
     byId(id).removeAttribute("aria-invalid");
@@ -257,7 +268,7 @@ function showFieldError(message: string): boolean {
   if (!id || !["name", "email", "phone", "notes"].includes(id)) return false;
   const input = byId(id);
   input.setAttribute("aria-invalid", "true");
-  byId(`${id}-error`).textContent = stripField(message);
+  byId(`${id}-error`).textContent = FIELD_HINTS[id] ?? sentence(stripField(message));
   input.focus();
   return true;
 }
@@ -309,7 +320,6 @@ async function book(): Promise<void> {
     attempt = undefined;
     if (showFieldError(result.message)) {
       alert(undefined);
-      announce(`Please check your details: ${stripField(result.message)}.`);
       return;
     }
   }
