@@ -350,6 +350,77 @@ describe("the booking page's times", () => {
   }, 60_000);
 });
 
+describe("the booking page with anyone, and on the live stream", () => {
+  it("merges the times of every staff member for 'anyone' and books whoever is free", async () => {
+    const service = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+    const first = await createTestStaff(api, { serviceIds: [service.id] });
+    const second = await createTestStaff(api, { serviceIds: [service.id] });
+    const date = upcomingMonday();
+    const { page, context } = await visitor();
+    try {
+      await page.goto(`${worker.url}/?serviceId=${service.id}&date=${date}`);
+      await page.locator("button.time[data-start]").first().waitFor({ timeout: 20_000 });
+      expect(await page.inputValue("#staff")).toBe("");
+      // Two staff members, one button per start time: 09:00–11:30 and 13:00–16:30.
+      expect(await page.locator("button.time").count()).toBe(26);
+      expect(await page.getAttribute(`button.date[data-date="${date}"]`, "data-free")).toBe("26");
+      await page.locator("button.time").first().click();
+      await page.click("#continue");
+      await page.locator("#details:not([hidden])").waitFor();
+      await fillDetails(page);
+      await page.click("#book");
+      await page.locator("#done:not([hidden])").waitFor({ timeout: 20_000 });
+      const rows = [...(await appointmentsOf(first.id)), ...(await appointmentsOf(second.id))];
+      expect(rows.map((r) => r.status)).toEqual(["confirmed"]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("takes live states from GET /v1/live when offered, and polls again when told mode=poll", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor();
+    const heartbeats: string[] = [];
+    page.on("request", (req) => {
+      if (req.url().endsWith("/v1/heartbeat")) heartbeats.push(req.postData() ?? "");
+    });
+    let stream = "";
+    // Issue 15's contract, served by the browser's router: a snapshot whose body is the
+    // heartbeat's answer, then (second test step) a mode event.
+    await page.route("**/v1/live?**", (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-store" },
+        body: stream,
+      }),
+    );
+    try {
+      // Learn a real start first (no live route yet answers: the page polls on this load).
+      const start = await openTimes(page, fx);
+      const end = new Date(Date.parse(start) + 30 * 60_000).toISOString();
+      stream = `retry: 500\nid: 1-abc\nevent: snapshot\ndata: ${JSON.stringify({
+        serverTime: new Date().toISOString(),
+        storage: "redis",
+        version: "1-abc",
+        slots: [{ start, end, state: "held", mine: false }],
+      })}\n\n`;
+      await page.reload();
+      await page.locator("button.time[data-start]").first().waitFor({ timeout: 20_000 });
+      // Nobody holds it in Redis: "held" can only have come from the stream.
+      await expectState(page, start, "held");
+      const polled = heartbeats.length;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(heartbeats.length).toBe(polled); // streaming, so no polling
+      stream = `event: mode\ndata: {"mode":"poll"}\n\n`;
+      await expect.poll(() => heartbeats.length, { timeout: 15_000 }).toBeGreaterThan(polled);
+      // The heartbeat now says what Redis says: the time is free.
+      await expectState(page, start, "available");
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
 describe("the booking page at 375 px, by keyboard alone", () => {
   it("books with Tab, Enter and typing only, without horizontal scrolling", async () => {
     const fx = await fixture();
