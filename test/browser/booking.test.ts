@@ -450,7 +450,7 @@ describe("the booking page at 375 px, by keyboard alone", () => {
       await page.keyboard.press("Enter");
       await expectState(page, start ?? "", "mine");
       // The README's picture: what a phone shows once a time is chosen.
-      await page.locator("#times-title").scrollIntoViewIfNeeded();
+      await page.locator("#times-title").evaluate((el) => el.scrollIntoView({ block: "start" }));
       await screenshot(page, "readme-times-375", false);
       await tabTo(page, "#continue");
       await page.keyboard.press("Enter");

@@ -325,6 +325,9 @@ export class TimePicker {
       mine = false;
       const [from, to] = this.occupied(slot.start, slot.end);
       for (const entry of entries) {
+        // This client's own entries show on their own time only: a neighbour that merely
+        // overlaps this client's selection is still free for this client to switch to.
+        if (entry.mine && entry.start !== slot.start) continue;
         const [s, e] = this.occupied(entry.start, entry.end);
         if (s >= to || from >= e) continue;
         const rank = RANK[entry.state];
