@@ -155,6 +155,9 @@ function startHold(granted: Hold & { slot: PickedSlot }): void {
   announced = new Set();
   continueBar.hidden = true;
   picker.element.hidden = true;
+  // The held time belongs to this service and staff member: no switching while it is held.
+  serviceSelect.disabled = true;
+  staffSelect.disabled = true;
   details.hidden = false;
   bookButton.disabled = false;
   byId("held").textContent =
@@ -203,6 +206,8 @@ function endHold(): void {
   clearInterval(holdTimer);
   bookButton.disabled = true;
   details.hidden = true;
+  serviceSelect.disabled = false;
+  staffSelect.disabled = false;
   picker.element.hidden = false;
   picker.clearSelection();
   void picker.reload();
