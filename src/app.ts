@@ -38,6 +38,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
     "/v1/services",
     "/v1/staff",
     "/v1/availability",
+    "/v1/availability/*",
     "/v1/slots/*",
     "/v1/holds",
     "/v1/holds/*",
