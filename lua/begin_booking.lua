@@ -7,10 +7,11 @@
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5]     idempotency key, in the staff member's slot (unused when ARGV[5] = "")
 -- KEYS[6]     the released-hold key of the caller's hold (release_hold.lua)
+-- KEYS[7], KEYS[8]  the held slots of the hold's client and address (hold limits)
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
 -- ARGV[4]  client tag for the booked entries when the hold is gone (the hold's own tag otherwise)
 -- ARGV[5]  bodyHash ("" = no idempotency)   ARGV[6]  idempotency lease (ms)   ARGV[7]  booked TTL (ms)
--- ARGV[8]  n, then per slot: startMs, endMs, cellStart, cellEnd, offsetMin, appointmentId
+-- ARGV[8]  "1" = count holders   ARGV[9]  n, then per slot: startMs, endMs, cellStart, cellEnd, offsetMin, appointmentId
 --          (the cells come from the signed hold token, so they are known even when the hold is gone)
 --
 -- Reply: {"ok", ownHold (1|0), field1, value1, …}   the caller's hold entries, removed, in the
@@ -19,7 +20,8 @@
 --      | {"held", untilMs, ownHold} | {"booked", untilMs, ownHold}
 --@include lib/live.lua
 local now, holdKey, tokenHash, clientTag = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
-local bodyHash, leaseMs, bookedTtl, n = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local bodyHash, leaseMs, bookedTtl = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local counting, n = ARGV[8], tonumber(ARGV[9])
 local S = staffKeys(1)
 
 if bodyHash ~= "" then
@@ -41,7 +43,7 @@ end
 
 local slots = {}
 for i = 1, n do
-  local at = 9 + (i - 1) * 6
+  local at = 10 + (i - 1) * 6
   slots[i] = {
     startMs = tonumber(ARGV[at]), endMs = tonumber(ARGV[at + 1]),
     cs = tonumber(ARGV[at + 2]), ce = tonumber(ARGV[at + 3]),
@@ -60,6 +62,7 @@ end
 
 if bodyHash ~= "" then redis.call("SET", KEYS[5], bodyHash, "PX", leaseMs) end
 local reply = {"ok", hold and "1" or "0"}
+if hold then heldDrop({KEYS[7], KEYS[8]}, counting, S, hold) end
 for _, e in ipairs(hold or {}) do
   remove(S, e)
   reply[#reply + 1] = e.field

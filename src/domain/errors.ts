@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | "IDEMPOTENCY_CONFLICT"
   | "HOLD_EXPIRED"
   | "RATE_LIMITED"
+  | "HOLD_LIMIT"
   | "STORE_UNAVAILABLE"
   | "UNAUTHORIZED";
 

@@ -37,6 +37,7 @@ import type {
 } from "./catalog/types.ts";
 import type {
   BeginBookingOutcome,
+  HolderTags,
   HoldOutcome,
   LiveCells,
   LiveEntry,
@@ -184,6 +185,8 @@ export interface LiveStateStore {
     tokenHash: string;
     /** The hash of the hold token the request presented (X-Hold-Token), or null. */
     presentedTokenHash: string | null;
+    /** Counted against the hold limits; null: not counted. */
+    holders?: HolderTags | null;
     slots: SlotRef[];
     nowMs: number;
   }): Promise<HoldOutcome>;
@@ -191,12 +194,14 @@ export interface LiveStateStore {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     nowMs: number;
   }): Promise<{ expiresAtMs: number; capped: boolean } | null>;
   release(input: {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     nowMs: number;
   }): Promise<boolean>;
   heartbeat(input: {
@@ -215,6 +220,7 @@ export interface LiveStateStore {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     clientTag: string;
     idempotency: { keyHash: string; bodyHash: string } | null;
     slots: {

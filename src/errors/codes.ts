@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },
   RATE_LIMITED: { status: 429, description: "Too many requests; see Retry-After." },
+  HOLD_LIMIT: {
+    status: 429,
+    description:
+      "Too many live held slots for this client or address; see Retry-After (the earliest of its holds to end).",
+  },
   INTERNAL: { status: 500, description: "An unexpected error; it has been logged." },
   BAD_ENVIRONMENT: { status: 500, description: "The deployment is misconfigured." },
   STORE_UNAVAILABLE: {

@@ -157,6 +157,8 @@ async function liveCells(
       viewingTtlS: settings.viewingTtlS,
       holdExtensionCapS: settings.holdExtensionCapS,
       minNoticeMin: settings.minNoticeMin,
+      maxHeldSlotsPerClient: settings.maxHeldSlotsPerClient,
+      maxHeldSlotsPerIp: settings.maxHeldSlotsPerIp,
     },
     staff: staff.map((s) => ({ staffId: s.staffId, days: offerDays(days, s.staffId, s.timeZone) })),
     clientTag: clientId === undefined ? null : await clientTag(clientId),

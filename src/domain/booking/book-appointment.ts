@@ -10,7 +10,7 @@ import { parseHoldId } from "../live/hold-id.ts";
 import {
   manageTokenFor as deriveManageToken,
   holdSecretOf,
-  verifyHoldToken,
+  verifyHoldTokenAny,
 } from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
@@ -57,11 +57,7 @@ export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: nu
 export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
   const parsed = parseHoldId(holdId);
   // A token signed before a rotation still verifies with the previous secret, while it lives.
-  const previous = ctx.secrets.previous;
-  const claim = parsed
-    ? ((await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken)) ??
-      (previous ? await verifyHoldToken(previous.holdTokenKey, holdToken) : null))
-    : null;
+  const claim = parsed ? await verifyHoldTokenAny(ctx.secrets, holdToken) : null;
   if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
   const tokenHash = await hashToken(holdSecretOf(holdToken));
   return { ...parsed, claim, tokenHash, startsMs: claim.slots.map((slot) => slot.startMs) };
@@ -79,6 +75,7 @@ export function beginFromHold(
     staffId: hold.staffId,
     holdKey: hold.holdKey,
     tokenHash: hold.tokenHash,
+    holders: hold.claim.holders,
     clientTag: "",
     idempotency,
     slots: hold.claim.slots.map((slot, i) => ({

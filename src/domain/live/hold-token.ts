@@ -6,6 +6,7 @@
  * book while the slot is free, and the booking still knows exactly which cells to check.
  */
 import { base64url, fromBase64url, hmacSha256 } from "../crypto.ts";
+import type { HolderTags } from "./types.ts";
 
 export interface ClaimedSlot {
   startMs: number;
@@ -26,6 +27,8 @@ export interface HoldClaim {
    * tokens signed before the claim carried it; those book only while their hold still exists.
    */
   capAtMs: number | null;
+  /** Who holds, for the hold limits (null in tokens signed before the limits existed). */
+  holders: HolderTags | null;
 }
 
 const encoder = new TextEncoder();
@@ -56,11 +59,20 @@ export async function signHoldToken(
     s.cellEnd,
     s.offsetMin,
   ]);
-  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs]
+  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs,
+  //  client tag, address tag]
   const first = claim.slots[0]?.offsetMin ?? 0;
+  const holders = claim.holders ? [claim.holders.client, claim.holders.ip] : [];
   const body = base64url(
     encoder.encode(
-      JSON.stringify([claim.staffId, claim.serviceId, slots, first, claim.capAtMs ?? null]),
+      JSON.stringify([
+        claim.staffId,
+        claim.serviceId,
+        slots,
+        first,
+        claim.capAtMs ?? null,
+        ...holders,
+      ]),
     ),
   );
   return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
@@ -85,9 +97,10 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
     diff |= expected.charCodeAt(i) ^ (signature.charCodeAt(i) || 0);
   if (diff !== 0) return null;
   try {
-    const [staffId, serviceId, slots, offsetMin, capAtMs] = JSON.parse(
+    const [staffId, serviceId, slots, offsetMin, capAtMs, client, ip] = JSON.parse(
       fromBase64url(body),
     ) as unknown[];
+    const holders = typeof client === "string" && typeof ip === "string" ? { client, ip } : null;
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
@@ -103,10 +116,27 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
       cellEnd,
       offsetMin: own ?? offsetMin,
     }));
-    return { staffId, serviceId, slots: claimed, capAtMs: (capAtMs as number | null) ?? null };
+    return {
+      staffId,
+      serviceId,
+      slots: claimed,
+      capAtMs: (capAtMs as number | null) ?? null,
+      holders,
+    };
   } catch {
     return null;
   }
+}
+
+/** The claim of a token signed with the current secret, or the previous one while it lives. */
+export async function verifyHoldTokenAny(
+  keys: { holdTokenKey: string; previous?: { holdTokenKey: string } | null },
+  token: string,
+): Promise<HoldClaim | null> {
+  return (
+    (await verifyHoldToken(keys.holdTokenKey, token)) ??
+    (keys.previous ? await verifyHoldToken(keys.previous.holdTokenKey, token) : null)
+  );
 }
 
 /** A manage token for an appointment: derived, so replays of the booking answer the same one. */

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { holdSlots } from "../../domain/live/hold-slots.ts";
 import { errorResponses } from "../../errors/envelope.ts";
+import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { HoldBody, HoldResponse, OptionalHoldTokenHeader, toHoldResponse } from "./schema.ts";
 
@@ -23,7 +24,7 @@ const route = createRoute({
         "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
       content: { "application/json": { schema: HoldResponse } },
     },
-    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE", "HOLD_LIMIT"),
   },
 });
 
@@ -39,6 +40,7 @@ export const createHoldRoute = createRouter().openapi(route, async (c) => {
       slots,
       field: body.slots ? "body.slots" : "body",
       holdToken: c.req.valid("header")["x-hold-token"],
+      ipGroup: clientIpGroup(c),
     },
   });
   return c.json(HoldResponse.parse(toHoldResponse(hold)), hold.created ? 201 : 200);

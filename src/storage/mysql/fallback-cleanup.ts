@@ -7,6 +7,7 @@ const EXPIRING_TABLES = [
   "fallback_offers",
   "fallback_idempotency",
   "fallback_released",
+  "fallback_held",
   "fallback_rate_events",
 ] as const;
 

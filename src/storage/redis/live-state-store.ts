@@ -9,6 +9,7 @@ import { formatHoldId } from "../../domain/live/hold-id.ts";
 import {
   type BeginBookingOutcome,
   CELL_MS,
+  type HolderTags,
   type HoldOutcome,
   type LiveCells,
   type LiveEntry,
@@ -67,6 +68,8 @@ export function encodeMeta(meta: OfferMeta): string {
     meta.viewingTtlS,
     meta.holdExtensionCapS,
     meta.minNoticeMin,
+    meta.maxHeldSlotsPerClient,
+    meta.maxHeldSlotsPerIp,
   ].join("|");
 }
 
@@ -146,6 +149,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.offer(input.serviceId, input.staffId),
+      ...this.holderKeys(input.holders),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -154,6 +158,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.clientTag,
       input.slots.length,
       input.presentedTokenHash ?? "",
+      input.holders ? "1" : "0",
     ];
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
@@ -173,10 +178,20 @@ export class RedisLiveStateStore implements LiveStateStore {
     }
     if (kind === "held") return { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
+    if (kind === "limit" && (a === "client" || a === "ip"))
+      return { kind, holder: a, untilMs: int(b) };
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  /** The two hold-limit counters of a holder (placeholders when not counted: never written). */
+  private holderKeys(holders: HolderTags | null | undefined): [string, string] {
+    return [
+      this.keys.heldBy("client", holders?.client ?? "none"),
+      this.keys.heldBy("ip", holders?.ip ?? "none"),
+    ];
   }
 
   async extend(
@@ -185,8 +200,8 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       extendHold,
-      this.keys.liveKeys(input.staffId),
-      [input.nowMs, input.holdKey, input.tokenHash],
+      [...this.keys.liveKeys(input.staffId), ...this.holderKeys(input.holders)],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
       Strings,
     );
     if (reply[0] === "not-found") return null;
@@ -199,8 +214,12 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       releaseHold,
-      [...this.keys.liveKeys(input.staffId), this.keys.releasedHold(input.staffId, input.holdKey)],
-      [input.nowMs, input.holdKey, input.tokenHash],
+      [
+        ...this.keys.liveKeys(input.staffId),
+        this.keys.releasedHold(input.staffId, input.holdKey),
+        ...this.holderKeys(input.holders),
+      ],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
       Strings,
     );
     if (reply[0] !== "ok" && reply[0] !== "not-found")
@@ -215,6 +234,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       ...this.keys.liveKeys(input.staffId),
       this.keys.idempotency(input.staffId, input.idempotency?.keyHash ?? "none"),
       this.keys.releasedHold(input.staffId, input.holdKey),
+      ...this.holderKeys(input.holders),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -224,6 +244,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.idempotency?.bodyHash ?? "",
       IDEMPOTENCY_LEASE_MS,
       OFFER_TTL_MS,
+      input.holders ? "1" : "0",
       input.slots.length,
     ];
     for (const s of input.slots)
