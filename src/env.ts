@@ -28,6 +28,14 @@ export const Config = z.object({
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),
   MAILER_API_KEY: z.string().default(""),
+  /**
+   * Where the booking pages live (no trailing slash): emails link to `${PUBLIC_BASE_URL}/manage?…`
+   * and calendar UIDs end in its host. Must be https in production.
+   */
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("http://127.0.0.1:8787")
+    .transform((value) => value.replace(/\/+$/, "")),
   CORS_ORIGINS: z
     .string()
     .default("")
@@ -41,14 +49,31 @@ export const Config = z.object({
 
 export type Config = z.infer<typeof Config>;
 
-/** HTTP email delivery needs its endpoint and key; "outbox" keeps emails in the dev outbox. */
+/** A local receiver (tests, development): http to 127.0.0.1 outside production. */
+const LOCAL_HTTP = /^http:\/\/127\.0\.0\.1(:\d+)?\//;
+
+/**
+ * HTTP email delivery needs its endpoint and key; "outbox" keeps emails in the dev outbox. In
+ * production the public base URL must be https (links in emails).
+ */
 const CheckedConfig = Config.superRefine((config, ctx) => {
+  const production = config.ENVIRONMENT === "production";
+  if (production && !config.PUBLIC_BASE_URL.startsWith("https://"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["PUBLIC_BASE_URL"],
+      message: "must be an https URL in production",
+    });
   if (config.MAILER_KIND !== "http") return;
-  if (!/^https:\/\//.test(config.MAILER_API_URL))
+  if (
+    !/^https:\/\//.test(config.MAILER_API_URL) &&
+    !(!production && LOCAL_HTTP.test(config.MAILER_API_URL))
+  )
     ctx.addIssue({
       code: "custom",
       path: ["MAILER_API_URL"],
-      message: "must be an https URL when MAILER_KIND is http",
+      message:
+        "must be an https URL when MAILER_KIND is http (http://127.0.0.1 outside production)",
     });
   if (config.MAILER_API_KEY === "")
     ctx.addIssue({

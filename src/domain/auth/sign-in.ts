@@ -3,8 +3,10 @@
  * same way whether or not the email has appointments. Codes and sessions are stored hashed.
  */
 import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
+import { signInCodeEmail } from "../email/templates.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { deliverSoon } from "../outbox/deliver.ts";
 import type { DomainContext } from "../ports.ts";
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -66,20 +68,17 @@ export async function requestCode({
   ]);
   const code = newCode();
   const nowMs = ctx.clock.nowMs();
+  const message = signInCodeEmail({ to: email, code });
   await ctx.auth.createCode({
     id: newId("cod"),
     email,
     codeHash: await codeHash(ctx, email, code),
     nowMs,
     expiresAtMs: nowMs + CODE_TTL_MS,
-    message: {
-      id: newId("eml"),
-      to: email,
-      subject: `Your sign-in code: ${code}`,
-      body: `Your sign-in code is ${code}. It works once, for 10 minutes. If you did not ask for it, ignore this email.`,
-      kind: "sign-in-code",
-    },
+    message,
   });
+  // Sent right away (after the response); the Cron Trigger only retries a failed send.
+  deliverSoon(ctx, { emailIds: [message.id], eventIds: [] });
 }
 
 export async function verifyCode({

@@ -8,8 +8,8 @@ import { ID_PATTERN, newId } from "../ids.ts";
 import type { DomainContext } from "../ports.ts";
 import { parseOffsetDateTime } from "../time/fixed-offset.ts";
 import { isValidDate } from "../time/zoned-time.ts";
-import { cancellationEmail, rescheduleEmail } from "./emails.ts";
-import { forgetBooked } from "./manage-appointment.ts";
+import { announceCancel, announceReschedule, recorded } from "./announce.ts";
+import { forgetBooked, recoverManageToken } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
@@ -87,14 +87,16 @@ export async function adminCancelAppointment({
   input: { id: string };
 }): Promise<PresentedAppointment> {
   const nowMs = ctx.clock.nowMs();
+  const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs,
     cutoffMs: null,
-    email: cancellationEmail,
+    announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw appointmentNotFound();
   if (outcome.kind !== "cancelled") throw notConfirmed();
+  announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
 }
@@ -121,6 +123,9 @@ export async function adminRescheduleAppointment({
   if (!old) throw appointmentNotFound();
   if (old.status !== "confirmed") throw notConfirmed();
   const staffId = input.staffId ?? old.staffId;
+  const announcement = recorded(
+    announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
+  );
   const outcome = await ctx.bookings.book({
     staffId,
     serviceId: old.serviceId,
@@ -131,13 +136,14 @@ export async function adminRescheduleAppointment({
     manageTokenHash: old.manageTokenHash,
     idempotency: null,
     nowMs: ctx.clock.nowMs(),
-    email: (appointments) => rescheduleEmail(appointments, old.id),
+    announce: announcement.announce,
     replaces: { appointmentId: input.id, cutoffMs: null },
   });
   switch (outcome.kind) {
     case "booked": {
       const [booked] = outcome.appointments;
       if (!booked) throw new Error("book() answered booked without an appointment");
+      announcement.deliver(ctx);
       await forgetBooked(ctx, old);
       return presentAppointment(booked);
     }
@@ -156,7 +162,14 @@ export async function adminRescheduleAppointment({
   }
 }
 
-/** The newest outbox emails first; `pendingOnly` leaves out those already sent. */
+/** What the listing shows instead of a sign-in code once real delivery is on. */
+export const HIDDEN_CODE_BODY = "(hidden: sign-in codes are delivered only to their recipient)";
+
+/**
+ * The newest outbox emails first; `pendingOnly` leaves out those already sent. With a real mailer
+ * (MAILER_KIND=http) a sign-in code is never shown, pending or not: an admin must not be able to
+ * sign in as a customer. The development outbox is the mailbox, so there it stays readable.
+ */
 export async function listOutbox({
   ctx,
   input,
@@ -165,7 +178,13 @@ export async function listOutbox({
   input: { limit: number; pendingOnly: boolean; to?: string | undefined };
 }) {
   const { to, ...rest } = input;
-  return ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
+  const emails = await ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
+  if (!ctx.mailer) return emails;
+  return emails.map((email) =>
+    email.kind === "sign-in-code"
+      ? { ...email, subject: "Your sign-in code", body: HIDDEN_CODE_BODY, html: null }
+      : email,
+  );
 }
 
 function appointmentNotFound(): DomainError {

@@ -7,10 +7,11 @@ import { resolveSession } from "../auth/sign-in.ts";
 import { secretsEqual } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { manageTokenFor } from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
+import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, resolveHold } from "./book-appointment.ts";
-import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
 import type { Appointment } from "./types.ts";
@@ -36,7 +37,7 @@ export interface Credential {
 }
 
 /** The appointment when the credential is its own: its manage token, or its customer's session. */
-async function authorized(
+export async function authorized(
   ctx: DomainContext,
   id: string,
   credential: Credential,
@@ -72,11 +73,12 @@ export async function cancelAppointment({
 }) {
   await authorized(ctx, input.id, input);
   const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs: ctx.clock.nowMs(),
     cutoffMs: cancelCutoffMin * 60_000,
-    email: cancellationEmail,
+    announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw notFound();
   if (outcome.kind === "not-confirmed")
@@ -86,8 +88,25 @@ export async function cancelAppointment({
       "CONFLICT",
       `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
     );
+  announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
+}
+
+/**
+ * The manage token of an appointment, for the links in its emails. Only its hash is stored; the
+ * token is derived from the id of the booking's first appointment, which is the oldest of those
+ * sharing the hash (a reschedule keeps the hash). null when none matches (rows made by hand).
+ */
+export async function recoverManageToken(
+  ctx: DomainContext,
+  manageTokenHash: string,
+): Promise<string | null> {
+  for (const id of await ctx.bookings.idsWithManageToken(manageTokenHash, 20)) {
+    const token = await manageTokenFor(ctx.secrets.manageTokenKey, id);
+    if ((await hashToken(token)) === manageTokenHash) return token;
+  }
+  return null;
 }
 
 /**
@@ -107,6 +126,9 @@ export async function rescheduleAppointment({
   const { rescheduleCutoffMin } = await ctx.catalog.getSettings();
   const nowMs = ctx.clock.nowMs();
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
+  // The manage token for the email's links: the caller's own, or recovered for a session.
+  const manageToken = input.manageToken ?? (await recoverManageToken(ctx, old.manageTokenHash));
+  const announcement = recorded(announceReschedule(ctx, old, manageToken));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
@@ -142,7 +164,7 @@ export async function rescheduleAppointment({
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,
-      email: (appointments) => rescheduleEmail(appointments, old.id),
+      announce: announcement.announce,
       replaces: { appointmentId: old.id, cutoffMs: rescheduleCutoffMin * 60_000 },
     })
     .catch(async (error: unknown) => {
@@ -154,6 +176,7 @@ export async function rescheduleAppointment({
       );
     });
   if (outcome.kind === "booked") {
+    announcement.deliver(ctx);
     await forgetBooked(ctx, old);
     return outcome.appointments.map(presentAppointment);
   }

@@ -1,0 +1,165 @@
+/**
+ * Helpers for the integration tests of issue 17 (outbox, webhooks, calendar): the real app on its
+ * own fixed clock with the background work of each request collected (the tests await the first
+ * delivery attempt instead of sleeping), a real local HTTP receiver, and a booking helper.
+ */
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
+import { createApp } from "../src/app.ts";
+import { buildServices } from "../src/compose.ts";
+import { deliverDue } from "../src/domain/outbox/deliver.ts";
+import type { Services } from "../src/http/app-env.ts";
+import type { Api } from "./api.ts";
+import { FixedClock } from "./fakes.ts";
+import { newClientId, type LiveFixture } from "./live-fixtures.ts";
+import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
+
+export interface Harness extends Api {
+  clock: FixedClock;
+  services: Services;
+  /** Awaits every piece of work the requests so far handed to waitUntil (first delivery attempts). */
+  settle(): Promise<void>;
+  /**
+   * The Cron Trigger's outbox pass on this isolate (what `runScheduled` runs after its health
+   * checks). Not the whole trigger: with a clock moved ahead, its clean-up of expired fallback
+   * rows would delete live rows of other test files sharing the database.
+   */
+  cron(): Promise<unknown>;
+}
+
+export function harness(overrides: Record<string, string> = {}): Harness {
+  const clock = new FixedClock(Date.now());
+  const bindings = testBindings(`${uniqueId("r")}:`, overrides);
+  const services = buildServices(bindings, clock);
+  const app = createApp(() => services);
+  const pending: Promise<unknown>[] = [];
+  const executionCtx = {
+    waitUntil: (work: Promise<unknown>) => void pending.push(work),
+    passThroughOnException: () => undefined,
+    props: {},
+  };
+  const request = (path: string, init: RequestInit = {}) =>
+    Promise.resolve(app.request(path, init, bindings, executionCtx as never));
+  return {
+    bindings,
+    clock,
+    services,
+    request,
+    admin: (method, path, body) =>
+      request(path, {
+        method,
+        headers: {
+          Authorization: `Bearer ${TEST_STACK.adminToken}`,
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    settle: async () => {
+      while (pending.length) await Promise.all(pending.splice(0));
+    },
+    cron: () => deliverDue(services.ctx),
+  };
+}
+
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+export interface Receiver {
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 (the local receiver of webhooks or the email API). `respond`
+ * picks each answer's status (and an optional delay) from the request.
+ */
+export async function startReceiver(
+  respond: (request: { headers: IncomingHttpHeaders; body: string }) => {
+    status: number;
+    delayMs?: number;
+  } = () => ({ status: 204 }),
+): Promise<Receiver> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const { status, delayMs = 0 } = respond({ headers: req.headers, body });
+      received.push({ headers: req.headers, body, status });
+      setTimeout(() => res.writeHead(status).end(), delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Booked {
+  appointment: { id: string; start: string; end: string; status: string };
+  manageToken: string;
+}
+
+/** Holds the offered slot at the local wall time `hhmm` and books it. */
+export async function bookAt(
+  api: Api,
+  live: LiveFixture,
+  hhmm: string,
+  customer = { name: "Mia Weber", email: `${uniqueId("c")}@example.test` },
+): Promise<Booked> {
+  const start = await live.start(hhmm);
+  const held = await live.post("/v1/holds", {
+    clientId: newClientId(),
+    serviceId: live.serviceId,
+    staffId: live.staffId,
+    start,
+  });
+  expect(held.status, await held.clone().text()).toBe(201);
+  const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
+  const res = await api.request("/v1/appointments", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+    body: JSON.stringify({ holdId, holdToken, customer }),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Booked;
+}
+
+/** Holds the slot at `hhmm` and moves the appointment there with its manage token. */
+export async function rescheduleTo(
+  api: Api,
+  live: LiveFixture,
+  booked: { id: string; manageToken: string },
+  hhmm: string,
+): Promise<{ id: string; start: string }> {
+  const start = await live.start(hhmm);
+  const held = await live.post("/v1/holds", {
+    clientId: newClientId(),
+    serviceId: live.serviceId,
+    staffId: live.staffId,
+    start,
+  });
+  expect(held.status, await held.clone().text()).toBe(201);
+  const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
+  const res = await api.request(`/v1/appointments/${booked.id}/reschedule`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Manage-Token": booked.manageToken },
+    body: JSON.stringify({ holdId, holdToken }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const body = (await res.json()) as { appointment: { id: string; start: string } };
+  return body.appointment;
+}
