@@ -12,7 +12,7 @@ import { deliverDue } from "../src/domain/outbox/deliver.ts";
 import type { Services } from "../src/http/app-env.ts";
 import type { Api } from "./api.ts";
 import { FixedClock } from "./fakes.ts";
-import { newClientId, type LiveFixture } from "./live-fixtures.ts";
+import { type LiveFixture, newClientId } from "./live-fixtures.ts";
 import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
 
 export interface Harness extends Api {
@@ -76,12 +76,13 @@ export interface Receiver {
 
 /**
  * A real HTTP server on 127.0.0.1 (the local receiver of webhooks or the email API). `respond`
- * picks each answer's status (and an optional delay) from the request.
+ * picks each answer's status from the request, and may hold the answer `until` a promise settles
+ * (so a test can keep a delivery in flight while it starts another run, without timing).
  */
 export async function startReceiver(
   respond: (request: { headers: IncomingHttpHeaders; body: string }) => {
     status: number;
-    delayMs?: number;
+    until?: Promise<unknown>;
   } = () => ({ status: 204 }),
 ): Promise<Receiver> {
   const received: Received[] = [];
@@ -90,9 +91,9 @@ export async function startReceiver(
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const { status, delayMs = 0 } = respond({ headers: req.headers, body });
+      const { status, until } = respond({ headers: req.headers, body });
       received.push({ headers: req.headers, body, status });
-      setTimeout(() => res.writeHead(status).end(), delayMs);
+      void Promise.resolve(until).then(() => res.writeHead(status).end());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -106,6 +107,23 @@ export async function startReceiver(
         server.close(() => resolve());
       }),
   };
+}
+
+/** A promise the test resolves by hand, and a way to wait until a condition holds. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Resolves once `condition()` holds; checked whenever the receiver gets a request. */
+export function whenReceived(receiver: Receiver, condition: (r: Received[]) => boolean) {
+  return new Promise<void>((resolve) => {
+    const check = () => (condition(receiver.received) ? resolve() : setImmediate(check));
+    check();
+  });
 }
 
 export interface Booked {

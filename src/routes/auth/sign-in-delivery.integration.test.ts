@@ -8,7 +8,13 @@
  * database is shared with other test files, whose pending codes an unrestricted run would send.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { harness, type Receiver, startReceiver } from "../../../test/integrations.ts";
+import {
+  gate,
+  harness,
+  type Receiver,
+  startReceiver,
+  whenReceived,
+} from "../../../test/integrations.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { deliverEmails } from "../../domain/outbox/deliver.ts";
 
@@ -61,7 +67,11 @@ describe("sign-in code delivery", () => {
 
     const [sent, ...more] = sentTo(receiver, email);
     expect(more).toEqual([]);
-    const message = JSON.parse(sent?.body ?? "{}") as { subject: string; text: string; html: string };
+    const message = JSON.parse(sent?.body ?? "{}") as {
+      subject: string;
+      text: string;
+      html: string;
+    };
     expect(message.subject).toMatch(/^Your sign-in code: \d{6}$/);
     expect(message.text).toContain(message.subject.slice(-6));
     expect(message.html).toContain(message.subject.slice(-6));
@@ -71,13 +81,14 @@ describe("sign-in code delivery", () => {
 
   it("two overlapping delivery runs (two isolates) send each pending email exactly once", async () => {
     const attempts = new Map<string, number>();
+    const inFlight = gate();
     const { receiver, h } = await mailApi(({ body }) => {
       const to = (JSON.parse(body) as { to: string }).to;
       const n = (attempts.get(to) ?? 0) + 1;
       attempts.set(to, n);
       // The first attempt (right after the request) fails, so the rows wait for a retry; the
-      // retry is slow, so the two runs overlap.
-      return n === 1 ? { status: 503 } : { status: 202, delayMs: 150 };
+      // retries are held open until the test lets them finish.
+      return n === 1 ? { status: 503 } : { status: 202, until: inFlight.promise };
     });
     const emails = [newEmail(), newEmail(), newEmail(), newEmail()];
     for (const email of emails) await requestCode(h, email);
@@ -88,13 +99,17 @@ describe("sign-in code delivery", () => {
     const other = harness(h.bindings);
     h.clock.advance(61_000);
     other.clock.current = h.clock.current;
-    const runs = await Promise.all([
-      deliverEmails(h.services.ctx, ids),
+    // Run A claims the 4 rows and is sending them (the receiver holds its answers) ...
+    const runA = deliverEmails(h.services.ctx, ids);
+    await whenReceived(receiver, (r) => r.filter((x) => x.status === 202).length === 4);
+    // ... while runs B and C, in another isolate and this one, find nothing to send.
+    const [runB, runC] = await Promise.all([
       deliverEmails(other.services.ctx, ids),
       deliverEmails(h.services.ctx, ids),
-      deliverEmails(other.services.ctx, ids),
     ]);
-    expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
+    inFlight.open();
+    expect(await runA).toMatchObject({ sent: 4, retried: 0, lost: 0 });
+    expect([runB.sent, runC.sent]).toEqual([0, 0]);
     for (const email of emails)
       expect(sentTo(receiver, email).map((r) => r.status)).toEqual([503, 202]);
   });

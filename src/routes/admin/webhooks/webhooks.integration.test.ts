@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../../../../test/api.ts";
 import {
   bookAt,
+  gate,
   harness,
   type Received,
   type Receiver,
   startReceiver,
+  whenReceived,
 } from "../../../../test/integrations.ts";
 import { type LiveFixture, liveFixture } from "../../../../test/live-fixtures.ts";
 import { RETRY_WINDOW_MS } from "../../../domain/outbox/drain-outbox.ts";
@@ -140,13 +142,14 @@ describe("webhook delivery", () => {
 
   it("two overlapping cron runs (two isolates) never deliver one event twice", async () => {
     const firstSeen = new Set<string>();
+    const inFlight = gate();
     const receiver = await startReceiver(({ headers }) => {
       const id = String(headers["webhook-id"]);
       if (!firstSeen.has(id)) {
         firstSeen.add(id);
         return { status: 500 }; // the first attempt fails, so the rows wait for the cron
       }
-      return { status: 200, delayMs: 200 }; // slow: the two runs overlap
+      return { status: 200, until: inFlight.promise }; // held open: the runs overlap
     });
     cleanup.push(() => receiver.close());
     await createEndpoint(receiver.url);
@@ -159,7 +162,13 @@ describe("webhook delivery", () => {
     const other = harness(); // a second isolate: its own services and clock, the same database
     h.clock.advance(61_000);
     other.clock.current = h.clock.current;
-    await Promise.all([h.cron(), other.cron(), h.cron(), other.cron()]);
+    // Run A is delivering the three events (the receiver holds its answers) ...
+    const runA = h.cron();
+    await whenReceived(receiver, (r) => mine(receiver, ids).length === 6 && r.length > 0);
+    // ... while overlapping runs, in the other isolate and this one, deliver none of them again.
+    await Promise.all([other.cron(), h.cron()]);
+    inFlight.open();
+    await runA;
 
     const successes = mine(receiver, ids).filter((r) => r.status === 200);
     expect(successes.map((r) => appointmentOf(r.body)).sort()).toEqual([...ids].sort());
