@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import ICAL from "ical.js";
 import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { buildServices } from "../src/compose.ts";
@@ -180,4 +181,36 @@ export async function rescheduleTo(
   expect(res.status, await res.clone().text()).toBe(200);
   const body = (await res.json()) as { appointment: { id: string; start: string } };
   return body.appointment;
+}
+
+export interface ParsedEvent {
+  uid: string;
+  sequence: number;
+  status: string | null;
+  startMs: number;
+  endMs: number;
+  summary: string;
+  location: string;
+  description: string;
+}
+
+/** Parses a calendar file with ical.js (a real RFC 5545 parser): its METHOD and its events. */
+export function parseCalendar(text: string): { method: string | null; events: ParsedEvent[] } {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  return {
+    method: (calendar.getFirstPropertyValue("method") as string | null) ?? null,
+    events: calendar.getAllSubcomponents("vevent").map((vevent) => {
+      const event = new ICAL.Event(vevent);
+      return {
+        uid: event.uid,
+        sequence: event.sequence,
+        status: (vevent.getFirstPropertyValue("status") as string | null) ?? null,
+        startMs: event.startDate.toJSDate().getTime(),
+        endMs: event.endDate.toJSDate().getTime(),
+        summary: event.summary,
+        location: event.location,
+        description: event.description,
+      };
+    }),
+  };
 }
