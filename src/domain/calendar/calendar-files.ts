@@ -6,6 +6,7 @@
 import { calendarHost, customerCalendarEvent } from "../booking/announce.ts";
 import { announceFacts } from "../booking/facts.ts";
 import { authorized, type Credential } from "../booking/manage-appointment.ts";
+import type { Appointment } from "../booking/types.ts";
 import { randomToken, secretsEqual, sha256Hex } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
@@ -13,6 +14,8 @@ import { appointmentCalendar, type CalendarEvent, staffFeedCalendar } from "./ic
 
 /** The feed lists this far ahead (issue 17: the next 90 days). */
 export const FEED_DAYS = 90;
+/** At most this many appointments (5 pages of 200, 5 SQL statements): ~11 a day for 90 days. */
+const FEED_PAGES = 5;
 
 /** The appointment's calendar file, for its manage token or its customer's session; else 404. */
 export async function appointmentCalendarFile({
@@ -60,14 +63,21 @@ export async function staffCalendarFeed({
   ]);
   if (!staff) throw feedNotFound();
   const nowMs = ctx.clock.nowMs();
-  const appointments = await ctx.bookings.list({
-    staffId: input.staffId,
-    status: "confirmed",
-    // Started up to a day ago and still running counts: it is not over yet.
-    fromMs: nowMs - 86_400_000,
-    toMs: nowMs + FEED_DAYS * 86_400_000,
-    limit: 201,
-  });
+  const appointments: Appointment[] = [];
+  for (let page = 0; page < FEED_PAGES; page++) {
+    const last = appointments.at(-1);
+    const rows = await ctx.bookings.list({
+      staffId: input.staffId,
+      status: "confirmed",
+      // Started up to a day ago and still running counts: it is not over yet.
+      fromMs: nowMs - 86_400_000,
+      toMs: nowMs + FEED_DAYS * 86_400_000,
+      ...(last ? { after: { startMs: last.startMs, id: last.id } } : {}),
+      limit: 200,
+    });
+    appointments.push(...rows);
+    if (rows.length < 200) break;
+  }
   const names = new Map(services.map((s) => [s.id, s.name]));
   const events: CalendarEvent[] = appointments
     .filter((a) => a.endMs > nowMs)
