@@ -9,7 +9,7 @@ import ICAL from "ical.js";
 import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { buildServices } from "../src/compose.ts";
-import { deliverDue } from "../src/domain/outbox/deliver.ts";
+import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
 import type { Services } from "../src/http/app-env.ts";
 import type { Api } from "./api.ts";
 import { FixedClock } from "./fakes.ts";
@@ -22,11 +22,12 @@ export interface Harness extends Api {
   /** Awaits every piece of work the requests so far handed to waitUntil (first delivery attempts). */
   settle(): Promise<void>;
   /**
-   * The Cron Trigger's outbox pass on this isolate (what `runScheduled` runs after its health
-   * checks). Not the whole trigger: with a clock moved ahead, its clean-up of expired fallback
-   * rows would delete live rows of other test files sharing the database.
+   * The Cron Trigger's webhook pass on this isolate (`deliverDue` runs it after the health
+   * checks), limited to the given events: the test database is shared, and other test files'
+   * rows are theirs. Not the whole trigger either: with a clock moved ahead, its clean-up of
+   * expired fallback rows would delete live rows of other test files.
    */
-  cron(): Promise<unknown>;
+  cron(eventIds: string[]): Promise<unknown>;
 }
 
 export function harness(overrides: Record<string, string> = {}): Harness {
@@ -59,7 +60,7 @@ export function harness(overrides: Record<string, string> = {}): Harness {
     settle: async () => {
       while (pending.length) await Promise.all(pending.splice(0));
     },
-    cron: () => deliverDue(services.ctx),
+    cron: (eventIds) => deliverWebhooks(services.ctx, eventIds),
   };
 }
 

@@ -12,7 +12,7 @@ const CalendarQuery = z.strictObject({
   token: z.string().min(20).max(200).optional().openapi({
     description:
       "The manage token, for links that cannot send the `X-Manage-Token` header (emails, the manage page). The header wins when both are given.",
-    example: "Zk3…",
+    example: "Zk3mQ8Jc2kW5d8f1h4n6p0r2t7y9",
   }),
 });
 

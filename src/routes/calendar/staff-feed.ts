@@ -19,7 +19,10 @@ const route = createRoute({
       key: z
         .string()
         .regex(/^[A-Za-z0-9_-]{16,100}$/, "must be the feed key from the admin API")
-        .openapi({ description: "The staff member's feed key.", example: "q8Jc2k…" }),
+        .openapi({
+          description: "The staff member's feed key.",
+          example: "q8Jc2kW5d8f1h4n6p0r2t7y9a3",
+        }),
     }),
   },
   responses: {

@@ -27,8 +27,10 @@ const Events = z
   });
 
 const Active = z.boolean().openapi({
-  description: "Inactive endpoints receive nothing. Setting it clears an automatic disable.",
-  example: true,
+  description:
+    "Inactive endpoints receive nothing (events meanwhile are not kept for them). Setting it clears an automatic disable. Default true.",
+  // The documented example registers an endpoint that stays quiet until switched on.
+  example: false,
 });
 
 export const WebhookCreate = z

@@ -4,11 +4,12 @@
  * out after the response (waitUntil), the Cron Trigger retries with backoff, overlapping cron runs
  * never deliver one event twice, and 3 days of failures disable the endpoint.
  *
- * Endpoints live in the shared test database: every test deletes its own, and counts only the
- * events of its own appointments (bookings of other test files may reach an endpoint meanwhile).
+ * Endpoints live in the shared test database: every test deletes its own, counts only the events
+ * of its own appointments (bookings of other test files may reach an endpoint meanwhile), and
+ * runs the cron's delivery pass over its own events only.
  */
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../../../../test/api.ts";
 import {
   bookAt,
@@ -69,8 +70,9 @@ beforeAll(async () => {
   live = await liveFixture(h);
 });
 
-afterAll(async () => {
-  for (const undo of cleanup.reverse()) await undo();
+// Each test's endpoints go when it ends: an event reaches every active endpoint subscribed to it.
+afterEach(async () => {
+  for (const undo of cleanup.splice(0).reverse()) await undo();
 });
 
 describe("webhook delivery", () => {
@@ -118,13 +120,16 @@ describe("webhook delivery", () => {
     const { webhook, secret } = await createEndpoint(receiver.url);
     const booked = await bookAt(h, live, "10:00");
     await h.settle(); // attempt 1: 503
+    const events = mine(receiver, [booked.appointment.id]).map((r) =>
+      String(r.headers["webhook-id"]),
+    );
     h.clock.advance(61_000); // past the first backoff (1 minute)
-    await h.cron(); // attempt 2: 503
-    await h.cron(); // not due yet (the second backoff is 2 minutes): nothing is sent
+    await h.cron(events); // attempt 2: 503
+    await h.cron(events); // not due yet (the second backoff is 2 minutes): nothing is sent
     h.clock.advance(121_000);
-    await h.cron(); // attempt 3: 200
+    await h.cron(events); // attempt 3: 200
     h.clock.advance(3_600_000);
-    await h.cron(); // delivered: never sent again
+    await h.cron(events); // delivered: never sent again
 
     const received = mine(receiver, [booked.appointment.id]);
     expect(received.map((r) => r.status)).toEqual([503, 503, 200]);
@@ -158,15 +163,16 @@ describe("webhook delivery", () => {
       ids.push((await bookAt(h, live, hhmm)).appointment.id);
     await h.settle();
     expect(mine(receiver, ids).map((r) => r.status)).toEqual([500, 500, 500]);
+    const events = mine(receiver, ids).map((r) => String(r.headers["webhook-id"]));
 
     const other = harness(); // a second isolate: its own services and clock, the same database
     h.clock.advance(61_000);
     other.clock.current = h.clock.current;
     // Run A is delivering the three events (the receiver holds its answers) ...
-    const runA = h.cron();
+    const runA = h.cron(events);
     await whenReceived(receiver, (r) => mine(receiver, ids).length === 6 && r.length > 0);
     // ... while overlapping runs, in the other isolate and this one, deliver none of them again.
-    await Promise.all([other.cron(), h.cron()]);
+    await Promise.all([other.cron(events), h.cron(events)]);
     inFlight.open();
     await runA;
 
@@ -178,10 +184,14 @@ describe("webhook delivery", () => {
     const receiver = await startReceiver(() => ({ status: 500 }));
     cleanup.push(() => receiver.close());
     const { webhook } = await createEndpoint(receiver.url);
-    await bookAt(h, live, "16:00");
+    const booked = await bookAt(h, live, "16:00");
     await h.settle();
+    const events = mine(receiver, [booked.appointment.id]).map((r) =>
+      String(r.headers["webhook-id"]),
+    );
+    expect(events).toHaveLength(1);
     h.clock.advance(RETRY_WINDOW_MS);
-    await h.cron(); // the last attempt inside the window fails: the delivery is given up
+    await h.cron(events); // the last attempt inside the window fails: the delivery is given up
 
     const res = await h.admin("GET", `/v1/admin/webhooks/${webhook.id}`);
     expect(res.status).toBe(200);
