@@ -111,8 +111,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhooks: new MysqlWebhookRepo(db),
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
-    // The isolate's own work (the Cron Trigger) is awaited by its caller; requests get waitUntil.
-    defer: (work) => void work.catch(() => undefined),
+    // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
+    defer: (work) => void work().catch(() => undefined),
     deployment: {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       production: config.ENVIRONMENT === "production",
@@ -129,7 +129,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
         liveState: liveStateFor(liveState, trace),
         limiter: limiterFor(limiter, trace),
         // First delivery attempts outlive the response: waitUntil keeps them running.
-        defer: (work) => trace.waitUntil?.(work.catch(() => undefined)),
+        defer: (work) => trace.waitUntil?.(work().catch(() => undefined)),
       }),
       deleteExpired: (nowMs) => deleteExpiredFallbackRows(db, nowMs),
       redisMemoryBytes: async () => {

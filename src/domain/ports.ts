@@ -409,8 +409,12 @@ export interface DomainContext {
   webhooks: WebhookRepo;
   webhookSender: WebhookSender;
   calendarKeys: CalendarKeyRepo;
-  /** Keeps work alive after the response (Workers' waitUntil); errors are the work's own concern. */
-  defer(work: Promise<unknown>): void;
+  /**
+   * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
+   * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;
+   * whatever it would have done is left to the Cron Trigger. Errors are the work's own concern.
+   */
+  defer(work: () => Promise<unknown>): void;
   /** Settings of the deployment that the domain needs. */
   deployment: {
     /** Where the booking pages live: emails link to `${publicBaseUrl}/manage?…`. No trailing slash. */

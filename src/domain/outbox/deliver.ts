@@ -58,21 +58,23 @@ export function deliverSoon(
   ctx: DomainContext,
   rows: { emailIds: string[]; eventIds: string[] },
 ): void {
-  const work = afterResponse()
-    .then(() =>
-      Promise.all([
-        rows.emailIds.length ? deliverEmails(ctx, rows.emailIds) : NOTHING,
-        rows.eventIds.length ? deliverWebhooks(ctx, rows.eventIds) : NOTHING,
-      ]),
-    )
-    .catch((error: unknown) => {
-      console.warn(
-        JSON.stringify({
-          level: "warn",
-          msg: "first delivery attempt failed; the Cron Trigger retries",
-          error: String(error),
-        }),
-      );
-    });
+  if (rows.emailIds.length === 0 && rows.eventIds.length === 0) return;
+  const work = () =>
+    afterResponse()
+      .then(() =>
+        Promise.all([
+          rows.emailIds.length ? deliverEmails(ctx, rows.emailIds) : NOTHING,
+          rows.eventIds.length ? deliverWebhooks(ctx, rows.eventIds) : NOTHING,
+        ]),
+      )
+      .catch((error: unknown) => {
+        console.warn(
+          JSON.stringify({
+            level: "warn",
+            msg: "first delivery attempt failed; the Cron Trigger retries",
+            error: String(error),
+          }),
+        );
+      });
   ctx.defer(work);
 }
