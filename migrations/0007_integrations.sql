@@ -49,6 +49,7 @@ CREATE TABLE webhook_deliveries (
   last_error VARCHAR(300) NULL,
   PRIMARY KEY (id),
   KEY webhook_deliveries_due (sent_at, given_up_at, next_attempt_at),
+  KEY webhook_deliveries_by_event (event_id),
   KEY webhook_deliveries_by_endpoint (endpoint_id, created_at)
 );
 

@@ -167,8 +167,9 @@ export const HIDDEN_CODE_BODY = "(hidden: sign-in codes are delivered only to th
 
 /**
  * The newest outbox emails first; `pendingOnly` leaves out those already sent. With a real mailer
- * (MAILER_KIND=http) a sign-in code is never shown, pending or not: an admin must not be able to
- * sign in as a customer. The development outbox is the mailbox, so there it stays readable.
+ * (MAILER_KIND=http) a sign-in code is never shown, pending or not, and neither is a manage token
+ * in a link: an admin must not be able to act as a customer with their secrets. The development
+ * outbox is the mailbox, so there both stay readable.
  */
 export async function listOutbox({
   ctx,
@@ -183,8 +184,17 @@ export async function listOutbox({
   return emails.map((email) =>
     email.kind === "sign-in-code"
       ? { ...email, subject: "Your sign-in code", body: HIDDEN_CODE_BODY, html: null }
-      : email,
+      : {
+          ...email,
+          body: hideTokens(email.body),
+          html: email.html === null ? null : hideTokens(email.html),
+        },
   );
+}
+
+/** Manage tokens in links are the customer's alone: the listing blanks them. */
+function hideTokens(text: string): string {
+  return text.replace(/([?&](?:amp;)?token=)[A-Za-z0-9_%-]+/g, "$1(hidden)");
 }
 
 function appointmentNotFound(): DomainError {

@@ -8,13 +8,16 @@
  * database is shared with other test files, whose pending codes an unrestricted run would send.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { withDb } from "../../../test/db-direct.ts";
 import {
+  bookAt,
   gate,
   harness,
   type Receiver,
   startReceiver,
   whenReceived,
 } from "../../../test/integrations.ts";
+import { liveFixture } from "../../../test/live-fixtures.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { deliverEmails } from "../../domain/outbox/deliver.ts";
 
@@ -147,5 +150,45 @@ describe("GET /v1/admin/outbox and sign-in codes", () => {
     const [message] = await listed(h, email);
     expect(message?.subject).toMatch(/^Your sign-in code: \d{6}$/);
     expect(message?.body).toContain(message?.subject.slice(-6));
+  });
+});
+
+describe("booking emails with MAILER_KIND=http", () => {
+  it("the customer gets the manage link with its token right away; the outbox never shows or keeps the token", async () => {
+    const { receiver, h } = await mailApi();
+    const live = await liveFixture(h);
+    const email = newEmail();
+    const booked = await bookAt(h, live, "10:00", { name: "Mia", email });
+    await h.settle();
+
+    const [sent] = sentTo(receiver, email);
+    const message = JSON.parse(sent?.body ?? "{}") as {
+      text: string;
+      html: string;
+      attachments: { filename: string; content: string; content_type: string }[];
+    };
+    expect(message.text).toContain(`token=${encodeURIComponent(booked.manageToken)}`);
+    expect(message.html).toContain(`token=${encodeURIComponent(booked.manageToken)}`);
+    expect(message.attachments).toEqual([
+      {
+        filename: "appointment.ics",
+        content: expect.any(String),
+        content_type: "text/calendar; charset=utf-8",
+      },
+    ]);
+    expect(atob(message.attachments[0]?.content ?? "")).toContain("BEGIN:VEVENT");
+
+    const listing = JSON.stringify(await listed(h, email));
+    expect(listing).toContain("token=(");
+    expect(listing).not.toContain(booked.manageToken);
+    const stored = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT body, html, attachments FROM outbox_emails WHERE to_email = ?",
+        [email],
+      );
+      return JSON.stringify(rows);
+    });
+    expect(stored).toContain("token=(sent)");
+    expect(stored).not.toContain(booked.manageToken);
   });
 });

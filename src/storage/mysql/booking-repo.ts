@@ -187,18 +187,20 @@ export class MysqlBookingRepo implements BookingRepo {
       );
     }
     const customerId = await customerIdFor(input.customer.email);
-    await tx.execute(
-      `INSERT INTO customers (id, email, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    // A reschedule keeps the customer (and their row): only a new booking upserts it.
+    if (!input.replaces)
+      await tx.execute(
+        `INSERT INTO customers (id, email, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), updated_at = VALUES(updated_at)`,
-      [
-        customerId,
-        input.customer.email.toLowerCase(),
-        input.customer.name,
-        input.customer.phone,
-        now,
-        now,
-      ],
-    );
+        [
+          customerId,
+          input.customer.email.toLowerCase(),
+          input.customer.name,
+          input.customer.phone,
+          now,
+          now,
+        ],
+      );
     const appointments = this.newAppointments(input, catalog, now, inherited);
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,

@@ -28,6 +28,10 @@ export function toOutboxEmail(row: Row): OutboxEmail {
   };
 }
 
+/** A manage token in a link (`token=…`), and what replaces it once the email is sent. */
+const TOKEN_PARAM = "token=[A-Za-z0-9_%-]+";
+const TOKEN_SENT = "token=(sent)";
+
 export function emailOutbox(db: Client): MysqlOutboxQueue<OutboxEmail> {
   return new MysqlOutboxQueue(db, {
     table: "outbox_emails",
@@ -35,10 +39,13 @@ export function emailOutbox(db: Client): MysqlOutboxQueue<OutboxEmail> {
     selectLeased:
       "SELECT id, to_email, subject, body, html, attachments, kind, attempts, created_at FROM outbox_emails WHERE lease_token = ?",
     decode: toOutboxEmail,
-    // A delivered sign-in code is not kept: the row stays as a record, without the code.
+    // A delivered email keeps no secret: a sign-in code's text goes, manage tokens in links are
+    // blanked (only their hashes are stored elsewhere), and the attachment (whose calendar file
+    // carries the manage link) is not kept. The row stays as a record of what was sent.
     onSent: `subject = IF(kind = 'sign-in-code', 'Your sign-in code', subject),
-      body = IF(kind = 'sign-in-code', '(code delivered; not kept)', body),
-      html = IF(kind = 'sign-in-code', NULL, html)`,
+      body = IF(kind = 'sign-in-code', '(code delivered; not kept)', REGEXP_REPLACE(body, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
+      html = IF(kind = 'sign-in-code', NULL, REGEXP_REPLACE(html, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
+      attachments = NULL`,
   });
 }
 
