@@ -1,7 +1,7 @@
 /**
  * Admin verbs over appointments: list them page by page, cancel and reschedule them without the
- * customer cut-offs, and read the email outbox. The verbs of one admin screen share a file; it is
- * about 170 lines because the page cursor's codec belongs beside the one verb that issues it.
+ * customer cut-offs. The verbs of one admin screen share a file; it is about 170 lines because
+ * the page cursor's codec belongs beside the one verb that issues it.
  */
 import { DomainError } from "../errors.ts";
 import { ID_PATTERN, newId } from "../ids.ts";
@@ -9,9 +9,10 @@ import type { DomainContext } from "../ports.ts";
 import { parseOffsetDateTime } from "../time/fixed-offset.ts";
 import { isValidDate } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
-import { forgetBooked, recoverManageToken } from "./manage-appointment.ts";
+import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
+import { recoverManageToken } from "./recover-manage-token.ts";
 import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
 
 export interface ListAppointmentsInput {
@@ -160,41 +161,6 @@ export async function adminRescheduleAppointment({
     default:
       throw new Error(`unexpected outcome of an admin reschedule: ${outcome.kind}`);
   }
-}
-
-/** What the listing shows instead of a sign-in code once real delivery is on. */
-export const HIDDEN_CODE_BODY = "(hidden: sign-in codes are delivered only to their recipient)";
-
-/**
- * The newest outbox emails first; `pendingOnly` leaves out those already sent. With a real mailer
- * (MAILER_KIND=http) a sign-in code is never shown, pending or not, and neither is a manage token
- * in a link: an admin must not be able to act as a customer with their secrets. The development
- * outbox is the mailbox, so there both stay readable.
- */
-export async function listOutbox({
-  ctx,
-  input,
-}: {
-  ctx: DomainContext;
-  input: { limit: number; pendingOnly: boolean; to?: string | undefined };
-}) {
-  const { to, ...rest } = input;
-  const emails = await ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
-  if (!ctx.mailer) return emails;
-  return emails.map((email) =>
-    email.kind === "sign-in-code"
-      ? { ...email, subject: "Your sign-in code", body: HIDDEN_CODE_BODY, html: null }
-      : {
-          ...email,
-          body: hideTokens(email.body),
-          html: email.html === null ? null : hideTokens(email.html),
-        },
-  );
-}
-
-/** Manage tokens in links are the customer's alone: the listing blanks them. */
-function hideTokens(text: string): string {
-  return text.replace(/([?&](?:amp;)?token=)[A-Za-z0-9_%-]+/g, "$1(hidden)");
 }
 
 function appointmentNotFound(): DomainError {

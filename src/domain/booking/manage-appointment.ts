@@ -7,13 +7,13 @@ import { resolveSession } from "../auth/sign-in.ts";
 import { secretsEqual } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { manageTokenFor } from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, resolveHold } from "./book-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
+import { recoverManageToken } from "./recover-manage-token.ts";
 import type { Appointment } from "./types.ts";
 
 /**
@@ -91,22 +91,6 @@ export async function cancelAppointment({
   announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
-}
-
-/**
- * The manage token of an appointment, for the links in its emails. Only its hash is stored; the
- * token is derived from the id of the booking's first appointment, which is the oldest of those
- * sharing the hash (a reschedule keeps the hash). null when none matches (rows made by hand).
- */
-export async function recoverManageToken(
-  ctx: DomainContext,
-  manageTokenHash: string,
-): Promise<string | null> {
-  for (const id of await ctx.bookings.idsWithManageToken(manageTokenHash, 20)) {
-    const token = await manageTokenFor(ctx.secrets.manageTokenKey, id);
-    if ((await hashToken(token)) === manageTokenHash) return token;
-  }
-  return null;
 }
 
 /**

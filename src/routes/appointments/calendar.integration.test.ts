@@ -180,3 +180,30 @@ describe("booking emails", () => {
     }
   });
 });
+
+describe("the manage link when the token is not at hand", () => {
+  it("an admin's reschedule of an already moved appointment emails the customer's original manage token", async () => {
+    const email = `ana-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
+    const booked = await bookAt(h, live, "13:00", { name: "Ana", email });
+    const moved = await rescheduleTo(
+      h,
+      live,
+      { id: booked.appointment.id, manageToken: booked.manageToken },
+      "15:00", // freed by the cancel above
+    );
+    // Admin override: after working hours is allowed, and 17:00 is free.
+    const newStart = new Date(Date.parse(moved.start) + 2 * 3_600_000)
+      .toISOString()
+      .replace(/\.000Z$/, "+00:00");
+    const res = await h.admin("POST", `/v1/admin/appointments/${moved.id}/reschedule`, {
+      start: newStart,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { appointment } = (await res.json()) as { appointment: { id: string } };
+    const byAdmin = (await emailsTo(email)).filter((r) => r.body.includes(appointment.id));
+    expect(byAdmin.map((r) => r.kind)).toEqual(["reschedule"]);
+    expect(byAdmin[0]?.body).toContain(
+      `https://book.example/manage?id=${appointment.id}&token=${encodeURIComponent(booked.manageToken)}`,
+    );
+  });
+});

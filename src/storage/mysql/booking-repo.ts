@@ -1,6 +1,6 @@
 /**
- * Appointments in MySQL. About 250 lines: the booking transaction and the reads that rebuild its
- * answer belong together.
+ * Appointments in MySQL. About 400 lines (formatted): the booking and cancel transactions, with
+ * the outbox writes of each change, and the reads that rebuild their answers belong together.
  *
  * The no-overlap rule lives in the database: every confirmed appointment owns one row in
  * appointment_cells per 5-minute cell of its occupied time, under PRIMARY KEY (staff_id,
