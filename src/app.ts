@@ -10,6 +10,7 @@ import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
+import { calendarRoutes } from "./routes/calendar/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
 import { docsRoutes } from "./routes/docs/index.ts";
@@ -37,6 +38,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   for (const path of [
     "/v1/services",
     "/v1/staff",
+    "/v1/staff/*",
     "/v1/availability",
     "/v1/availability/*",
     "/v1/slots/*",
@@ -60,6 +62,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", holdRoutes);
   app.route("/", heartbeatRoutes);
   app.route("/", appointmentRoutes);
+  app.route("/", calendarRoutes);
   app.route("/", authRoutes);
   app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);

@@ -19,16 +19,19 @@ import {
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
 import { HttpMailer } from "./storage/http/http-mailer.ts";
+import { HttpWebhookSender } from "./storage/http/webhook-sender.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
+import { MysqlCalendarKeyRepo } from "./storage/mysql/calendar-key-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
 import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
-import { MysqlOutbox } from "./storage/mysql/outbox.ts";
+import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
+import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
 import { createRedisClient } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
@@ -99,7 +102,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     },
     auth: new MysqlAuthRepo(db),
     limiter: limiterFor(limiter, { requestId: "isolate", storage: null }),
-    outbox: new MysqlOutbox(db),
+    emailOutbox: emailOutbox(db),
+    webhookOutbox: webhookOutbox(db),
     mailer:
       config.MAILER_KIND === "http"
         ? new HttpMailer({
@@ -109,6 +113,15 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
             timeoutMs: 5_000,
           })
         : null,
+    webhooks: new MysqlWebhookRepo(db),
+    webhookSender: new HttpWebhookSender(),
+    calendarKeys: new MysqlCalendarKeyRepo(db),
+    // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
+    defer: (work) => void work().catch(() => undefined),
+    deployment: {
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      production: config.ENVIRONMENT === "production",
+    },
   };
   return {
     config,
@@ -120,6 +133,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
         ...ctx,
         liveState: liveStateFor(liveState, trace),
         limiter: limiterFor(limiter, trace),
+        // First delivery attempts outlive the response: waitUntil keeps them running.
+        defer: (work) => trace.waitUntil?.(work().catch(() => undefined)),
       }),
       deleteExpired: (nowMs) => deleteExpiredFallbackRows(db, nowMs),
       redisMemoryBytes: async () => {

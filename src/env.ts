@@ -33,6 +33,14 @@ export const Config = z.object({
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),
   MAILER_API_KEY: z.string().default(""),
+  /**
+   * Where the booking pages live (no trailing slash): emails link to `${PUBLIC_BASE_URL}/manage?…`
+   * and calendar UIDs end in its host. Must be https in production.
+   */
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("http://127.0.0.1:8787")
+    .transform((value) => value.replace(/\/+$/, "")),
   CORS_ORIGINS: z
     .string()
     .default("")
@@ -46,13 +54,18 @@ export const Config = z.object({
 
 export type Config = z.infer<typeof Config>;
 
+/** A local receiver (tests, development): http to 127.0.0.1 outside production. */
+const LOCAL_HTTP = /^http:\/\/127\.0\.0\.1(:\d+)?\//;
+
 /**
  * Cross-field rules: production has its own token secret, apart from the admin token (so that
- * rotating ADMIN_TOKEN invalidates nothing else); HTTP email delivery needs its endpoint and
- * key ("outbox" keeps emails in the dev outbox).
+ * rotating ADMIN_TOKEN invalidates nothing else), and an https public base URL (links in
+ * emails); HTTP email delivery needs its endpoint and key ("outbox" keeps emails in the dev
+ * outbox).
  */
 const CheckedConfig = Config.superRefine((config, ctx) => {
-  if (config.ENVIRONMENT === "production" && config.TOKEN_SECRET === undefined)
+  const production = config.ENVIRONMENT === "production";
+  if (production && config.TOKEN_SECRET === undefined)
     ctx.addIssue({
       code: "custom",
       path: ["TOKEN_SECRET"],
@@ -64,12 +77,22 @@ const CheckedConfig = Config.superRefine((config, ctx) => {
       path: ["TOKEN_SECRET"],
       message: "must differ from ADMIN_TOKEN",
     });
+  if (production && !config.PUBLIC_BASE_URL.startsWith("https://"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["PUBLIC_BASE_URL"],
+      message: "must be an https URL in production",
+    });
   if (config.MAILER_KIND !== "http") return;
-  if (!/^https:\/\//.test(config.MAILER_API_URL))
+  if (
+    !/^https:\/\//.test(config.MAILER_API_URL) &&
+    !(!production && LOCAL_HTTP.test(config.MAILER_API_URL))
+  )
     ctx.addIssue({
       code: "custom",
       path: ["MAILER_API_URL"],
-      message: "must be an https URL when MAILER_KIND is http",
+      message:
+        "must be an https URL when MAILER_KIND is http (http://127.0.0.1 outside production)",
     });
   if (config.MAILER_API_KEY === "")
     ctx.addIssue({

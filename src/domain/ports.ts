@@ -20,9 +20,11 @@ export interface StoreProbe {
 
 import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
 import type {
+  Announcement,
   Appointment,
   AppointmentFilter,
   BookInput,
+  BookingFacts,
   BookOutcome,
   OutboxEmail,
 } from "./booking/types.ts";
@@ -47,7 +49,14 @@ import type {
   SelectOutcome,
   SlotRef,
 } from "./live/types.ts";
+import type { OutboxQueue } from "./outbox/types.ts";
 import type { Settings } from "./settings/settings.ts";
+import type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from "./webhooks/types.ts";
 
 /** Which store serves live slot state right now. */
 export type StorageMode = "redis" | "fallback";
@@ -262,12 +271,15 @@ export interface BookingRepo {
     keyHash: string,
   ): Promise<{ bodyHash: string; appointmentIds: string[] } | null>;
   getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]>;
-  /** Cancels in one transaction (status, freed cells, email). `cutoffMs`: refuse if start − now < it. */
+  /**
+   * Cancels in one transaction (status, freed cells, and what `announce` returns: emails and
+   * webhook events). `cutoffMs`: refuse if start − now < it.
+   */
   cancel(input: {
     id: string;
     nowMs: number;
     cutoffMs: number | null;
-    email: (a: Appointment) => OutboxEmail;
+    announce: (a: Appointment, facts: BookingFacts) => Announcement;
   }): Promise<
     | { kind: "cancelled"; appointment: Appointment }
     | { kind: "not-found" }
@@ -275,6 +287,11 @@ export interface BookingRepo {
     | { kind: "too-late" }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
+  /**
+   * Ids of the appointments that share a manage token's hash, oldest first (the token was derived
+   * from one of them: the first appointment of the booking that issued it).
+   */
+  idsWithManageToken(manageTokenHash: string, limit: number): Promise<string[]>;
   listOutbox(input: {
     limit: number;
     pendingOnly: boolean;
@@ -282,16 +299,67 @@ export interface BookingRepo {
   }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
 }
 
-/** Delivers one email (production: an HTTP email API). Throws when the provider refuses. */
+/** Delivers one email with its attachments (production: an HTTP email API). Throws when refused. */
 export interface Mailer {
   send(email: OutboxEmail): Promise<void>;
 }
 
-/** The transactional outbox: emails written with the changes they announce, delivered later. */
-export interface Outbox {
-  pending(limit: number): Promise<OutboxEmail[]>;
-  markSent(id: string, nowMs: number): Promise<void>;
-  markFailed(id: string): Promise<void>;
+/** Webhook endpoints, their signing secrets and their attempt log, in MySQL. */
+export interface WebhookRepo {
+  create(input: {
+    id: string;
+    url: string;
+    events: WebhookEventType[];
+    active: boolean;
+    secret: string;
+    nowMs: number;
+  }): Promise<WebhookEndpoint>;
+  list(): Promise<WebhookEndpoint[]>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  /** Setting `active` clears an automatic disable's reason. */
+  update(
+    id: string,
+    patch: { url?: string; events?: WebhookEventType[]; active?: boolean },
+    nowMs: number,
+  ): Promise<WebhookEndpoint | null>;
+  /** Deletes the endpoint, its pending deliveries and its attempt log. */
+  delete(id: string): Promise<boolean>;
+  rotateSecret(id: string, secret: string, nowMs: number): Promise<boolean>;
+  recordAttempt(
+    attempt: WebhookAttempt & { endpointId: string; deliveryId: string },
+  ): Promise<void>;
+  markSuccess(endpointId: string, nowMs: number): Promise<void>;
+  /**
+   * Disables the endpoint unless it delivered something since `failingSinceMs` (a delivery that
+   * failed for 3 days says little if others got through). True when it disabled it.
+   */
+  disableIfFailingSince(
+    endpointId: string,
+    failingSinceMs: number,
+    reason: string,
+    nowMs: number,
+  ): Promise<boolean>;
+  listAttempts(endpointId: string, limit: number): Promise<WebhookAttempt[]>;
+}
+
+/** Sends one signed webhook request (Standard Webhooks), bounded by a timeout. */
+export interface WebhookSender {
+  send(input: {
+    url: string;
+    secret: string;
+    messageId: string;
+    timestampMs: number;
+    body: string;
+    timeoutMs: number;
+  }): Promise<{ statusCode: number }>;
+}
+
+/** The per-staff calendar-feed keys, stored as hashes. */
+export interface CalendarKeyRepo {
+  /** Sets (or replaces) the staff member's key hash; false when the staff member does not exist. */
+  put(staffId: string, keyHash: string, nowMs: number): Promise<boolean>;
+  delete(staffId: string): Promise<boolean>;
+  find(staffId: string): Promise<string | null>;
 }
 
 /** An exact sliding-window limit over several keys at once (all or nothing), in one call. */
@@ -352,9 +420,26 @@ export interface DomainContext {
   bookings: BookingRepo;
   auth: AuthRepo;
   limiter: ExactLimiter;
-  outbox: Outbox;
+  emailOutbox: OutboxQueue<OutboxEmail>;
+  webhookOutbox: OutboxQueue<WebhookDelivery>;
   /** null in development: the outbox is the mailbox (GET /v1/admin/outbox). */
   mailer: Mailer | null;
+  webhooks: WebhookRepo;
+  webhookSender: WebhookSender;
+  calendarKeys: CalendarKeyRepo;
+  /**
+   * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
+   * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;
+   * whatever it would have done is left to the Cron Trigger. Errors are the work's own concern.
+   */
+  defer(work: () => Promise<unknown>): void;
+  /** Settings of the deployment that the domain needs. */
+  deployment: {
+    /** Where the booking pages live: emails link to `${publicBaseUrl}/manage?…`. No trailing slash. */
+    publicBaseUrl: string;
+    /** Production: webhook URLs must be https and public. Otherwise http://127.0.0.1 is allowed too. */
+    production: boolean;
+  };
   /**
    * Keys derived from the deployment's token secret (signing hold tokens, deriving manage
    * tokens, keying code hashes), and those of the secret it replaced, if any: `previous` only

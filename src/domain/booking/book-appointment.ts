@@ -15,7 +15,7 @@ import {
 import { hashToken } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
 import type { DomainContext } from "../ports.ts";
-import { confirmationEmail } from "./emails.ts";
+import { announceBooking, recorded } from "./announce.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import type { Customer } from "./types.ts";
@@ -143,6 +143,7 @@ export async function bookAppointment({
           JSON.stringify({ level: "warn", msg: "booking undo failed", error: String(error) }),
         );
       });
+  const announcement = recorded(announceBooking(ctx, manageToken));
   let outcome: Awaited<ReturnType<DomainContext["bookings"]["book"]>>;
   try {
     outcome = await ctx.bookings.book({
@@ -155,7 +156,7 @@ export async function bookAppointment({
       manageTokenHash: await hashToken(manageToken),
       idempotency: { keyHash, bodyHash },
       nowMs,
-      email: confirmationEmail,
+      announce: announcement.announce,
     });
   } catch (error) {
     await undo();
@@ -167,6 +168,7 @@ export async function bookAppointment({
     );
   }
   if (outcome.kind === "booked") {
+    announcement.deliver(ctx);
     return {
       appointments: outcome.appointments.map(presentAppointment),
       manageToken,

@@ -9,10 +9,11 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
+import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
-import { cancellationEmail, rescheduleEmail } from "./emails.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
+import { recoverManageToken } from "./recover-manage-token.ts";
 import type { Appointment } from "./types.ts";
 
 /**
@@ -40,7 +41,7 @@ export interface Credential {
 }
 
 /** The appointment when the credential is its own: its manage token, or its customer's session. */
-async function authorized(
+export async function authorized(
   ctx: DomainContext,
   id: string,
   credential: Credential,
@@ -76,11 +77,12 @@ export async function cancelAppointment({
 }) {
   await authorized(ctx, input.id, input);
   const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs: ctx.clock.nowMs(),
     cutoffMs: cancelCutoffMin * 60_000,
-    email: cancellationEmail,
+    announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw notFound();
   if (outcome.kind === "not-confirmed")
@@ -90,6 +92,7 @@ export async function cancelAppointment({
       "CONFLICT",
       `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
     );
+  announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
 }
@@ -112,6 +115,9 @@ export async function rescheduleAppointment({
   const nowMs = ctx.clock.nowMs();
   if (pastCap(hold, nowMs)) throw holdSpent("capped");
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
+  // The manage token for the email's links: the caller's own, or recovered for a session.
+  const manageToken = input.manageToken ?? (await recoverManageToken(ctx, old.manageTokenHash));
+  const announcement = recorded(announceReschedule(ctx, old, manageToken));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
@@ -149,7 +155,7 @@ export async function rescheduleAppointment({
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,
-      email: (appointments) => rescheduleEmail(appointments, old.id),
+      announce: announcement.announce,
       replaces: { appointmentId: old.id, cutoffMs: rescheduleCutoffMin * 60_000 },
     })
     .catch(async (error: unknown) => {
@@ -161,6 +167,7 @@ export async function rescheduleAppointment({
       );
     });
   if (outcome.kind === "booked") {
+    announcement.deliver(ctx);
     await forgetBooked(ctx, old);
     return outcome.appointments.map(presentAppointment);
   }

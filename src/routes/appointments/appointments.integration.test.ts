@@ -4,10 +4,9 @@ import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
 import { FixedClock } from "../../../test/fakes.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
+import { directRedis, liveStateKeys } from "../../../test/redis-direct.ts";
 import { countRoundTrips } from "../../../test/round-trips.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
-import { RedisKeys } from "../../storage/redis/keys.ts";
 
 type Hold = { holdId: string; holdToken: string };
 type Booked = {
