@@ -49,8 +49,9 @@ function book(h: Hold, key = uniqueId("idem-"), body: Record<string, unknown> = 
 
 /** Forgets every hold and offer of the staff member, as a Redis restart would. */
 async function loseRedis(target: LiveFixture): Promise<void> {
-  const keys = new RedisKeys(api.bindings.REDIS_KEY_PREFIX ?? "");
-  await redis.del(...keys.liveKeys(target.staffId), keys.offer(target.serviceId, target.staffId));
+  await redis.del(
+    ...liveStateKeys(api.bindings.REDIS_KEY_PREFIX ?? "", target.staffId, target.serviceId),
+  );
 }
 
 async function confirmedCount(staffId: string): Promise<number> {
