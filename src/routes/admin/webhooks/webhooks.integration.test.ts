@@ -261,7 +261,11 @@ describe("/v1/admin/webhooks", () => {
   });
 
   it("in production refuses http and loopback, private, link-local and metadata addresses", async () => {
-    const prod = harness({ ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://book.example" });
+    const prod = harness({
+      ENVIRONMENT: "production",
+      PUBLIC_BASE_URL: "https://book.example",
+      TOKEN_SECRET: "webhook-test-token-secret-0123456789abcdef",
+    });
     for (const url of [
       "http://127.0.0.1:8080/hook",
       "https://127.0.0.1/hook",
