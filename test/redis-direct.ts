@@ -12,3 +12,8 @@ export function liveStateKeys(prefix: string, staffId: string, serviceId: string
   const keys = new RedisKeys(prefix);
   return [...keys.liveKeys(staffId), keys.offer(serviceId, staffId)];
 }
+
+/** The Redis key of a claimed Idempotency-Key (in the slot of the staff member it books). */
+export function idempotencyClaimKey(prefix: string, staffId: string, keyHash: string): string {
+  return new RedisKeys(prefix).idempotency(staffId, keyHash);
+}
