@@ -1,12 +1,14 @@
 import { z } from "zod";
 import type { Clock, DomainContext, ExactLimiter, LiveStateStore } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
+import { Admission } from "./http/admission.ts";
 import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";
 import {
   Failover,
+  FallbackPermits,
   limiterFor,
   liveStateFor,
   type RequestTrace,
@@ -23,7 +25,7 @@ import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { MysqlOutbox } from "./storage/mysql/outbox.ts";
-import { createRedisClient } from "./storage/redis/client.ts";
+import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
@@ -42,13 +44,28 @@ export const systemClock: Clock = { nowMs: () => Date.now() };
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
   const metrics = new Metrics();
-  const redis = createRedisClient(
-    {
-      url: config.UPSTASH_REDIS_REST_URL,
-      token: config.UPSTASH_REDIS_REST_TOKEN,
-      timeoutMs: config.REDIS_TIMEOUT_MS,
+  // Every Redis call is counted, and the gate sees the load in flight and each answer (it tells
+  // a busy Redis from a down one by them). The gate is built below: it needs the clients' probe.
+  const observed: { gate?: RedisGate } = {};
+  const redisCalls: RedisCallObserver = {
+    started: () => {
+      metrics.roundTrip("redis");
+      observed.gate?.callStarted();
     },
-    () => metrics.roundTrip("redis"),
+    finished: (answered) => observed.gate?.callFinished(answered),
+  };
+  const redisOptions = {
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+  };
+  const redis = createRedisClient(
+    { ...redisOptions, timeoutMs: config.REDIS_TIMEOUT_MS },
+    redisCalls,
+  );
+  // The confirming probe's own client: same Redis, a longer budget of its own.
+  const probeRedis = createRedisClient(
+    { ...redisOptions, timeoutMs: config.REDIS_PROBE_TIMEOUT_MS },
+    redisCalls,
   );
   const db = createMysqlClient(
     { url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS },
@@ -64,18 +81,27 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     cooldownMs: config.REDIS_COOLDOWN_MS,
     probe: liveStateProbe,
     sync: (trigger) => sync.run(trigger),
+    confirmProbe: new RedisHealthProbe(probeRedis, keys, clock),
+    busyInflight: config.REDIS_BUSY_INFLIGHT,
+  });
+  observed.gate = gate;
+  const fallbackPermits = new FallbackPermits({
+    maxConcurrent: config.FALLBACK_MAX_SQL,
+    criticalReserve: config.OVERLOAD_CRITICAL_RESERVE,
   });
   const liveState = new Failover<LiveStateStore>(
     new RedisLiveStateStore(redis, keys),
     new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,
+    fallbackPermits,
   );
   const limiter = new Failover<ExactLimiter>(
     new RedisExactLimiter(redis, keys),
     new MysqlFallbackLimiter(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,
+    fallbackPermits,
   );
 
   const ctx: DomainContext = {
@@ -109,6 +135,12 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     config,
     ctx,
     metrics,
+    admission: new Admission({
+      maxActive: config.OVERLOAD_MAX_ACTIVE,
+      maxQueue: config.OVERLOAD_MAX_QUEUE,
+      queueTimeoutMs: config.OVERLOAD_QUEUE_TIMEOUT_MS,
+      criticalReserve: config.OVERLOAD_CRITICAL_RESERVE,
+    }),
     failover: {
       gate,
       forRequest: (trace: RequestTrace) => ({
