@@ -76,12 +76,16 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
 
   const liveStateProbe = new RedisHealthProbe(redis, keys, clock);
   const sync = new FailbackSync(redis, keys, db, config.REDIS_KEY_PREFIX, clock);
+  // The gate's probes (the failback check, the busy-or-down confirmation) run in the background
+  // and have their own, longer budget: a loaded isolate must not mistake its own queue for an
+  // outage, nor stay on the fallback because of it.
+  const gateProbe = new RedisHealthProbe(probeRedis, keys, clock);
   const gate = new RedisGate({
     clock,
     cooldownMs: config.REDIS_COOLDOWN_MS,
-    probe: liveStateProbe,
+    probe: gateProbe,
     sync: (trigger) => sync.run(trigger),
-    confirmProbe: new RedisHealthProbe(probeRedis, keys, clock),
+    confirmProbe: gateProbe,
     busyInflight: config.REDIS_BUSY_INFLIGHT,
   });
   observed.gate = gate;

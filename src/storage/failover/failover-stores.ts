@@ -79,10 +79,15 @@ export class Failover<Port> {
     return this.gate.failedWithin(FALLBACK_LOOKBACK_MS);
   }
 
+  /**
+   * Runs `call` on the store the gate chooses. `claimOn`: the staff member whose slots the call
+   * claims (select, hold, a booking's claim), for the uncertainty rule below.
+   */
   async run<T>(
     trace: RequestTrace,
     operation: string,
     call: (store: Port) => Promise<T>,
+    claimOn?: string,
   ): Promise<T> {
     if (this.gate.choose(trace.requestId, trace.waitUntil) === "redis") {
       const sent = this.gate.sending();
@@ -97,9 +102,16 @@ export class Failover<Port> {
           waitUntil: trace.waitUntil,
         });
         // Busy, not down: the call may have run in Redis, so the fallback must not answer it.
-        if (verdict === "busy") throw new OverloadedError(true, error);
+        if (verdict === "busy") {
+          if (claimOn !== undefined) this.gate.markUncertain(claimOn);
+          throw new OverloadedError(true, error);
+        }
       }
     }
+    // A claim of this isolate on this staff member timed out while Redis was judged busy, and
+    // Redis was found down after all: it may hold that claim, which the fallback cannot see. Until
+    // the failback, the fallback claims nothing of that staff member (issue 18).
+    if (claimOn !== undefined && this.gate.isUncertain(claimOn)) throw new OverloadedError(false);
     // The fallback carries what Redis did with a fraction of its capacity: past the bound,
     // shed at once instead of queueing into the SQL timeout.
     const release = this.permits.tryAcquire(CRITICAL_OPERATIONS.has(operation));
@@ -127,8 +139,8 @@ export function liveStateFor(
     failover.run(trace, operation, call);
   return {
     overlay: (input) => run("overlay", (s) => s.overlay(input)),
-    select: (input) => run("select", (s) => s.select(input)),
-    hold: (input) => run("hold", (s) => s.hold(input)),
+    select: (input) => failover.run(trace, "select", (s) => s.select(input), input.staffId),
+    hold: (input) => failover.run(trace, "hold", (s) => s.hold(input), input.staffId),
     // A hold made while this isolate was in fallback mode may not be synced yet: when Redis does
     // not know it, the fallback is asked too (a short SQL transaction, on that path only).
     extend: (input) =>
@@ -147,7 +159,8 @@ export function liveStateFor(
         return released || inFallback;
       }),
     heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),
-    beginBooking: (input) => run("begin-booking", (s) => s.beginBooking(input)),
+    beginBooking: (input) =>
+      failover.run(trace, "begin-booking", (s) => s.beginBooking(input), input.staffId),
     clearBooked: (input) => run("clear-booked", (s) => s.clearBooked(input)),
     abortBooking: (input) => run("abort-booking", (s) => s.abortBooking(input)),
     scan: (input) => run("scan", (s) => s.scan(input)),

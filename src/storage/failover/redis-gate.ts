@@ -30,6 +30,12 @@ import type {
 import { log } from "../../observability/log.ts";
 import { isTimeout } from "../redis/run-script.ts";
 
+/** Staff members remembered as uncertain; past it, every staff member is ("*"). */
+const MAX_UNCERTAIN = 10_000;
+
+/** Confirming probes that must all time out before a loaded isolate calls Redis down. */
+const CONFIRM_ATTEMPTS = 2;
+
 /** How long a check may take before it is presumed dead (the sync's lease is 30 s). */
 const CHECK_DEADLINE_MS = 45_000;
 
@@ -86,6 +92,8 @@ export class RedisGate {
   private busyTimeouts = 0;
   private lastBusy: GateStatus["lastBusy"] = null;
   private confirming: Promise<void> | null = null;
+  /** Staff members with a claim that timed out as "busy": Redis may hold it (see markUncertain). */
+  private readonly uncertain = new Set<string>();
 
   constructor(private readonly options: RedisGateOptions) {}
 
@@ -103,6 +111,21 @@ export class RedisGate {
   callFinished(answered: boolean): void {
     this.inflight = Math.max(0, this.inflight - 1);
     if (answered) this.lastAnswerAtMs = this.options.clock.nowMs();
+  }
+
+  /**
+   * A claim (select, hold, booking) on `staffId` timed out while Redis was judged busy: it may
+   * have run in Redis. Should the isolate fail over before the failback, the fallback must not
+   * claim that staff member's slots (it cannot see the claim). Forgotten on failback, and when a
+   * confirming probe finds Redis alive (the isolate then stays where the claim is).
+   */
+  markUncertain(staffId: string): void {
+    this.uncertain.add(this.uncertain.size >= MAX_UNCERTAIN ? "*" : staffId);
+  }
+
+  /** Whether the fallback must not claim this staff member's slots (see markUncertain). */
+  isUncertain(staffId: string): boolean {
+    return this.uncertain.has(staffId) || this.uncertain.has("*");
   }
 
   /** The load a call about to be sent meets (pass it back to `failed`). */
@@ -168,30 +191,35 @@ export class RedisGate {
   }
 
   /**
-   * Confirms in the background whether Redis is alive: single-flight, with the probe's own
-   * budget. Down only when the probe fails and no other call was answered meanwhile.
+   * Confirms in the background whether Redis is alive: single-flight, each probe with its own
+   * budget. Down only when CONFIRM_ATTEMPTS probes in a row fail and no call of the isolate was
+   * answered meanwhile: a probe that times out may itself have waited behind a saturated event
+   * loop (the isolate's own load), and a second one, sent after, tells that from a frozen Redis.
+   * A refused probe (or a 5xx) is down at once.
    */
   private confirm(requestId?: string, waitUntil?: (work: Promise<unknown>) => void): void {
     const probe = this.options.confirmProbe;
     if (this.confirming || !probe) return;
     const startedMs = this.options.clock.nowMs();
-    const confirming = probe
-      .probe()
-      .then((result) => {
-        this.lastHealthCheck = {
-          atMs: this.options.clock.nowMs(),
-          trigger: "confirm",
-          ok: result.ok,
-          latencyMs: Math.round(result.latencyMs),
-          ...(result.ok ? {} : { error: result.error }),
-        };
-        if (!result.ok && this.lastAnswerAtMs < startedMs) {
-          this.failOver("confirm-probe", result.error, requestId);
-        }
-      })
-      .finally(() => {
-        if (this.confirming === confirming) this.confirming = null;
-      });
+    const attempt = async (left: number): Promise<void> => {
+      const result = await probe.probe();
+      this.lastHealthCheck = {
+        atMs: this.options.clock.nowMs(),
+        trigger: "confirm",
+        ok: result.ok,
+        latencyMs: Math.round(result.latencyMs),
+        ...(result.ok ? {} : { error: result.error }),
+      };
+      if (result.ok || this.lastAnswerAtMs >= startedMs) {
+        if (this.mode === "redis") this.uncertain.clear();
+        return;
+      }
+      if (result.timedOut && left > 1) return attempt(left - 1);
+      this.failOver("confirm-probe", result.error, requestId);
+    };
+    const confirming = attempt(CONFIRM_ATTEMPTS).finally(() => {
+      if (this.confirming === confirming) this.confirming = null;
+    });
     this.confirming = confirming;
     waitUntil?.(confirming);
   }
@@ -331,6 +359,7 @@ export class RedisGate {
     // A call that failed while this check ran wins: its cool-down stands.
     if (this.mode === "fallback" && (this.lastFailure?.atMs ?? 0) < startedMs) {
       this.mode = "redis";
+      this.uncertain.clear();
       this.failbacks++;
       log("info", "redis failback", {
         requestId,
