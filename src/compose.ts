@@ -14,6 +14,7 @@ import {
   type RequestTrace,
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
+import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { HttpMailer } from "./storage/http/http-mailer.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
@@ -112,7 +113,11 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     clock,
     liveStateProbe,
     bookingStoreProbe: new MysqlHealthProbe(db, clock),
-    catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
+    catalog: new CachedCatalogRepo(
+      new MysqlCatalogRepo(db, () => clock.nowMs()),
+      clock,
+      config.CATALOG_CACHE_TTL_MS,
+    ),
     availability: new MysqlAvailabilitySource(db),
     liveState: liveStateFor(liveState, { requestId: "isolate", storage: null }),
     bookings: new MysqlBookingRepo(db),
