@@ -34,7 +34,7 @@ export const Config = z.object({
   /** Requests that may wait for a place; beyond it, 503 OVERLOADED at once. */
   OVERLOAD_MAX_QUEUE: intVar(0, 1_000_000, 2_048),
   /** How long a request may wait for a place before it is answered 503 OVERLOADED. */
-  OVERLOAD_QUEUE_TIMEOUT_MS: intVar(0, 600_000, 10_000),
+  OVERLOAD_QUEUE_TIMEOUT_MS: intVar(0, 600_000, 30_000),
   /** Extra places (active, queued, fallback SQL) only bookings, releases and admin calls may use. */
   OVERLOAD_CRITICAL_RESERVE: intVar(0, 100_000, 16),
   /** Concurrent calls on the MySQL fallback per isolate in fallback mode; more: 503 OVERLOADED. */

@@ -4,21 +4,30 @@
  * duration, loopback only), and prints one table plus bench/results/latest.json. Ratios compare
  * each case with a baseline measured in the same run, because these machines are shared.
  *
- * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50).
+ * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50), or
+ * `npm run bench -- --connections 1000`. Each case also reports successful answers per second
+ * (every answer below 500), 503 OVERLOADED answers, any other 5xx, and the worker's failovers
+ * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
+ * another number of connections is compared with the latest run at 50, when there is one.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { putLoadTestSettings } from "../lib/seed.ts";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
 import {
+  answerStats,
   bundleWorker,
   type CaseResult,
+  caseHooks,
+  countersDelta,
+  formatComparison,
   formatTable,
   machineLine,
   runLoad,
   serveWorker,
+  type WorkerCounters,
 } from "./harness.ts";
 
 const BENCH = {
@@ -32,7 +41,16 @@ const BENCH = {
   adminToken: "bench-admin-token-0123456789abcdef0123456789",
 };
 const durationS = Number(process.env.BENCH_DURATION_S ?? 8);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const connections = connectionsFromArgs() ?? Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+function connectionsFromArgs(): number | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === "--connections" || a.startsWith("--connections="));
+  if (at < 0) return undefined;
+  const value = Number(args[at]?.includes("=") ? args[at]?.split("=")[1] : args[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error("--connections needs a whole number");
+  return value;
+}
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 export interface BenchContext {
@@ -75,6 +93,7 @@ async function main(): Promise<void> {
       connections,
       log,
     };
+    caseHooks.counters = () => workerCounters(ctx);
 
     const constant = await runLoad({
       name: "baseline: constant route",
@@ -103,8 +122,28 @@ async function main(): Promise<void> {
     ];
     for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
     for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    const beforeBooking = await workerCounters(ctx);
     const booking = await bookingCases(ctx, BENCH.mysqlUrl);
-    for (const result of booking.results) results.push(withRatio(result, health));
+    const bookingDelta = countersDelta(beforeBooking, await workerCounters(ctx));
+    booking.results.forEach((result, i) => {
+      const counts = parseStatuses(result.statuses ?? "");
+      const elapsedMs =
+        result.throughputRps > 0 ? (result.requests / result.throughputRps) * 1000 : 0;
+      // Both booking cases run in one call: their failovers and OVERLOADED answers are counted
+      // together, on the first row.
+      const shared = i === 0 ? bookingDelta : { failovers: 0, overloaded: 0 };
+      results.push(
+        withRatio(
+          {
+            ...result,
+            ...answerStats(counts, elapsedMs, Math.min(shared.overloaded, counts.get(503) ?? 0)),
+            failovers: shared.failovers,
+            ...(i === 0 ? {} : { note: "counted with hold + book" }),
+          },
+          health,
+        ),
+      );
+    });
     log("measuring Redis memory per hold (100 000 holds)");
     const memory = await memoryPerHold(BENCH.redisUrl);
 
@@ -114,6 +153,12 @@ async function main(): Promise<void> {
       `\n${machineLine()}; Miniflare; ${connections} connections; ${durationS} s per case\n`,
     );
     console.log(table);
+    const earlierPath = "bench/results/connections-50.json";
+    if (connections !== 50 && existsSync(earlierPath)) {
+      const earlier = JSON.parse(readFileSync(earlierPath, "utf8")) as { results: CaseResult[] };
+      console.log(`\nSuccessful answers per second, against the latest run at 50 connections:\n`);
+      console.log(formatComparison(results, earlier.results, 50));
+    }
     console.log(
       `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
     );
@@ -141,11 +186,39 @@ async function main(): Promise<void> {
       tookS: Math.round((Date.now() - startedMs) / 1000),
     };
     writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(
+      `bench/results/connections-${connections}.json`,
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
     log(`done in ${report.tookS} s; wrote bench/results/latest.json`);
   } finally {
     await worker?.dispose();
     await stack.stop();
   }
+}
+
+/** The worker isolate's failovers and error answers by code so far (Miniflare runs one). */
+async function workerCounters(ctx: BenchContext): Promise<WorkerCounters> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${ctx.url}/v1/debug/metrics`, { headers: ctx.adminHeaders });
+    if (res.ok) {
+      const body = (await res.json()) as WorkerCounters;
+      return { failovers: body.failovers, errors: body.errors ?? {} };
+    }
+    await res.arrayBuffer();
+    if (attempt >= 20) throw new Error(`GET /v1/debug/metrics: ${res.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** "201: 3, 409: 7" → Map { 201 → 3, 409 → 7 }. */
+function parseStatuses(text: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const part of text.split(",")) {
+    const [status, count] = part.split(":").map((x) => Number(x.trim()));
+    if (status && count !== undefined && !Number.isNaN(count)) counts.set(status, count);
+  }
+  return counts;
 }
 
 main().catch((error: unknown) => {

@@ -76,6 +76,9 @@ const Metrics = z
     fallbackHits: z.record(z.string(), z.number().int()).openapi({
       description: "Calls served by the MySQL fallback, by operation.",
     }),
+    errors: z.record(z.string(), z.number().int()).openapi({
+      description: "Error answers by code (e.g. `OVERLOADED`, `STORE_UNAVAILABLE`).",
+    }),
     shed: z.record(z.string(), z.number().int()).openapi({
       description:
         "Requests answered 503 OVERLOADED by this isolate, by reason (`queue-full`, `queue-timeout`, `fallback:<operation>`).",
