@@ -88,6 +88,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     sync: (trigger) => sync.run(trigger),
     confirmProbe: gateProbe,
     busyInflight: config.REDIS_BUSY_INFLIGHT,
+    downAfterMs: config.REDIS_DOWN_AFTER_MS,
   });
   observed.gate = gate;
   const fallbackPermits = new FallbackPermits({

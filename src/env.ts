@@ -27,6 +27,8 @@ export const Config = z.object({
   // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
   /** Budget of the probe that tells a busy Redis from a down one after a timeout under load. */
   REDIS_PROBE_TIMEOUT_MS: intVar(10, 30_000, 2_000),
+  /** Under load, how long Redis must answer nothing at all (probes included) to be called down. */
+  REDIS_DOWN_AFTER_MS: intVar(0, 600_000, 10_000),
   /** Redis calls in flight from which a timeout may be the isolate's own queue, not an outage. */
   REDIS_BUSY_INFLIGHT: intVar(1, 100_000, 8),
   /** Requests an isolate works on at once; more wait in its queue. */

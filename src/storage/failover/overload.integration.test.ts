@@ -233,7 +233,10 @@ describe("down versus busy", () => {
 
   it("a hung Redis under load fails over once the confirming probes also time out; the fallback then claims nothing of a staff member whose claims timed out", async () => {
     const c = await catalog();
-    const api = isolate(`${uniqueId("ov")}:`, { REDIS_PROBE_TIMEOUT_MS: "500" });
+    const api = isolate(`${uniqueId("ov")}:`, {
+      REDIS_PROBE_TIMEOUT_MS: "500",
+      REDIS_DOWN_AFTER_MS: "1000",
+    });
     const start = slotAt(await slots(api, c), "10:30");
     upstash.setFault("hang");
     try {

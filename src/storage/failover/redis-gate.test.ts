@@ -196,6 +196,7 @@ describe("RedisGate: down versus busy after a timeout", () => {
       probe: { probe: async () => UP },
       sync: async (trigger) => report(trigger, "synced"),
       busyInflight,
+      downAfterMs: 3_000,
       confirmProbe: {
         probe: () => {
           confirms++;
@@ -272,7 +273,7 @@ describe("RedisGate: down versus busy after a timeout", () => {
     });
   });
 
-  it("under load, two confirming probes that also time out fail over (a frozen Redis under load)", async () => {
+  it("under load, confirming probes that time out fail over once Redis has answered nothing for REDIS_DOWN_AFTER_MS (a frozen Redis under load)", async () => {
     const { g, clock, kept, waitUntil, answer, confirms } = triageGate(4);
     for (let i = 0; i < 5; i++) g.callStarted();
     const call = g.sending();
@@ -280,10 +281,10 @@ describe("RedisGate: down versus busy after a timeout", () => {
     expect(g.failed("hold", timeout(), "r1", { call, waitUntil })).toBe("busy");
     clock.advance(2_000);
     await answer({ ok: false, latencyMs: 2_000, error: "timeout", timedOut: true });
-    expect(g.status()).toMatchObject({ mode: "redis", confirming: true });
+    expect(g.status()).toMatchObject({ mode: "redis", confirming: true }); // 2 s of silence
     clock.advance(2_000);
     await answer({ ok: false, latencyMs: 2_000, error: "timeout", timedOut: true });
-    expect(confirms()).toBe(2);
+    expect(confirms()).toBe(2); // 4 s ≥ 3 s: down
     await Promise.all(kept);
     expect(g.status()).toMatchObject({
       mode: "fallback",

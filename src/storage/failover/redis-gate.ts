@@ -13,9 +13,10 @@
  * "down" at once. A timeout is "busy" (Redis answers, only late: the caller gets 503 OVERLOADED
  * and the isolate stays on Redis) when Redis answered any call of this isolate after the
  * timed-out one was sent, or when the isolate had REDIS_BUSY_INFLIGHT or more Redis calls in
- * flight, which its own queue could explain: then a confirming probe with its own, longer budget
- * decides in the background. A timeout with neither (a quiet isolate, no answer since) is
- * "down" at once, so a frozen Redis still fails over within one timeout.
+ * flight, which its own queue could explain: then confirming probes with their own, longer budget
+ * decide in the background (down after REDIS_DOWN_AFTER_MS without any answer). A timeout with
+ * neither (a quiet isolate, no answer since) is "down" at once, so a frozen Redis still fails
+ * over within one timeout.
  */
 import type {
   Clock,
@@ -33,9 +34,6 @@ import { isTimeout } from "../redis/run-script.ts";
 /** Staff members remembered as uncertain; past it, every staff member is ("*"). */
 const MAX_UNCERTAIN = 10_000;
 
-/** Confirming probes that must all time out before a loaded isolate calls Redis down. */
-const CONFIRM_ATTEMPTS = 2;
-
 /** How long a check may take before it is presumed dead (the sync's lease is 30 s). */
 const CHECK_DEADLINE_MS = 45_000;
 
@@ -51,6 +49,8 @@ export interface RedisGateOptions {
   confirmProbe?: StoreProbe;
   /** Redis calls in flight from which a timeout may be the isolate's own queue (default 8). */
   busyInflight?: number;
+  /** Under load, how long Redis must answer nothing at all to be called down (default 10 s). */
+  downAfterMs?: number;
 }
 
 /** How a failed call was made, for telling "busy" from "down". */
@@ -89,6 +89,8 @@ export class RedisGate {
   /** Redis calls in flight (all clients of this isolate), and when Redis last answered one. */
   private inflight = 0;
   private lastAnswerAtMs = 0;
+  /** Calls in flight when the latest unanswered call ended (the load a timeout met). */
+  private lastUnansweredLoad = 0;
   private busyTimeouts = 0;
   private lastBusy: GateStatus["lastBusy"] = null;
   private confirming: Promise<void> | null = null;
@@ -109,6 +111,7 @@ export class RedisGate {
 
   /** A Redis HTTP call ended; `answered`: Redis replied (any reply proves it alive). */
   callFinished(answered: boolean): void {
+    if (!answered) this.lastUnansweredLoad = this.inflight;
     this.inflight = Math.max(0, this.inflight - 1);
     if (answered) this.lastAnswerAtMs = this.options.clock.nowMs();
   }
@@ -191,17 +194,18 @@ export class RedisGate {
   }
 
   /**
-   * Confirms in the background whether Redis is alive: single-flight, each probe with its own
-   * budget. Down only when CONFIRM_ATTEMPTS probes in a row fail and no call of the isolate was
-   * answered meanwhile: a probe that times out may itself have waited behind a saturated event
-   * loop (the isolate's own load), and a second one, sent after, tells that from a frozen Redis.
-   * A refused probe (or a 5xx) is down at once.
+   * Confirms in the background whether Redis is alive: single-flight, one probe after another,
+   * each with its own budget. Alive as soon as any call of the isolate (a probe included) is
+   * answered. Down when a probe is refused or answers garbage, or when nothing at all was
+   * answered for `downAfterMs` (REDIS_DOWN_AFTER_MS): a loaded isolate's event loop can make a
+   * probe or two time out by itself, so a timeout under load is not proof; a sustained silence is.
    */
   private confirm(requestId?: string, waitUntil?: (work: Promise<unknown>) => void): void {
     const probe = this.options.confirmProbe;
     if (this.confirming || !probe) return;
     const startedMs = this.options.clock.nowMs();
-    const attempt = async (left: number): Promise<void> => {
+    const downAfterMs = this.options.downAfterMs ?? 10_000;
+    const attempt = async (): Promise<void> => {
       const result = await probe.probe();
       this.lastHealthCheck = {
         atMs: this.options.clock.nowMs(),
@@ -214,10 +218,11 @@ export class RedisGate {
         if (this.mode === "redis") this.uncertain.clear();
         return;
       }
-      if (result.timedOut && left > 1) return attempt(left - 1);
+      const silentMs = this.options.clock.nowMs() - Math.max(startedMs, this.lastAnswerAtMs);
+      if (result.timedOut && silentMs < downAfterMs) return attempt();
       this.failOver("confirm-probe", result.error, requestId);
     };
-    const confirming = attempt(CONFIRM_ATTEMPTS).finally(() => {
+    const confirming = attempt().finally(() => {
       if (this.confirming === confirming) this.confirming = null;
     });
     this.confirming = confirming;
@@ -265,8 +270,10 @@ export class RedisGate {
       ...(probe.ok ? {} : { error: probe.error }),
     };
     if (!probe.ok) {
-      // Sent `latencyMs` ago, under about the load in flight now.
-      const call = { sentAtMs: nowMs - probe.latencyMs, inflight: this.inflight + 1 };
+      // Sent `latencyMs` ago. The route reports it only once the SQL probe beside it is done:
+      // the load it met is the one when it timed out (the latest unanswered call), not now's.
+      const load = Math.max(this.inflight + 1, this.lastUnansweredLoad);
+      const call = { sentAtMs: nowMs - probe.latencyMs, inflight: load };
       this.failed("health-probe", probe.error, requestId, {
         call,
         timedOut: probe.timedOut === true,
