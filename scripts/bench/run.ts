@@ -72,7 +72,7 @@ function withRatio(result: CaseResult, baseline: CaseResult): CaseResult {
 async function main(): Promise<void> {
   const startedMs = Date.now();
   log(`machine: ${machineLine()}`);
-  const stack = await startStack({ ...BENCH, seed: false }, log);
+  const stack = await startStack({ ...BENCH, seed: false, poolWaitMs: 2_000 }, log);
   let worker: Awaited<ReturnType<typeof serveWorker>> | undefined;
   try {
     await putLoadTestSettings(BENCH.mysqlUrl);
