@@ -343,7 +343,7 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
 
   async function race(
     { c, prefix, api, start }: Awaited<ReturnType<typeof prepareRace>>,
-    options: { slowMs: number; slowForMs: number; then?: () => Promise<void> },
+    options: { slowMs: number; slowForMs: number; afterHolds?: () => Promise<void> },
   ) {
     upstash.setFault("slow", { slowMs: options.slowMs });
     setTimeout(() => upstash.setFault("none"), options.slowForMs);
@@ -355,7 +355,7 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
     } finally {
       await sleep(options.slowForMs);
       upstash.setFault("none");
-      await options.then?.(); // the load beside the race stops before the checks
+      await options.afterHolds?.(); // the load beside the race stops before the checks
     }
     const winners = outcomes.filter((o) => o.status === 201 || o.status === 200);
     expect(winners).toHaveLength(1);
@@ -436,7 +436,7 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
     };
     try {
       await sleep(200);
-      await race(prepared, { slowMs: 1_200, slowForMs: 400, then: stop });
+      await race(prepared, { slowMs: 1_200, slowForMs: 400, afterHolds: stop });
     } finally {
       await stop();
     }
