@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       planetscaleUsername: requireVar(vars, "PLANETSCALE_USERNAME"),
       planetscalePassword: requireVar(vars, "PLANETSCALE_PASSWORD"),
       seed: true,
+      poolWaitMs: 2_000,
     },
     log,
   );

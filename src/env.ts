@@ -29,6 +29,25 @@ export const Config = z.object({
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
   MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
+  // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
+  /** Budget of the probe that tells a busy Redis from a down one after a timeout under load. */
+  REDIS_PROBE_TIMEOUT_MS: intVar(10, 30_000, 2_000),
+  /** Under load, how long Redis must answer nothing at all (probes included) to be called down. */
+  REDIS_DOWN_AFTER_MS: intVar(0, 600_000, 10_000),
+  /** Redis calls in flight from which a timeout may be the isolate's own queue, not an outage. */
+  REDIS_BUSY_INFLIGHT: intVar(1, 100_000, 8),
+  /** Requests an isolate works on at once; more wait in its queue. */
+  OVERLOAD_MAX_ACTIVE: intVar(1, 100_000, 64),
+  /** Requests that may wait for a place; beyond it, 503 OVERLOADED at once. */
+  OVERLOAD_MAX_QUEUE: intVar(0, 1_000_000, 2_048),
+  /** How long a request may wait for a place before it is answered 503 OVERLOADED. */
+  OVERLOAD_QUEUE_TIMEOUT_MS: intVar(0, 600_000, 30_000),
+  /** Extra places (active, queued, fallback SQL) only bookings, releases and admin calls may use. */
+  OVERLOAD_CRITICAL_RESERVE: intVar(0, 100_000, 16),
+  /** Concurrent calls on the MySQL fallback per isolate in fallback mode; more: 503 OVERLOADED. */
+  FALLBACK_MAX_SQL: intVar(1, 10_000, 32),
+  /** How long an isolate serves the public catalog from its copy (0: always read MySQL). */
+  CATALOG_CACHE_TTL_MS: intVar(0, 60_000, 5_000),
   MAILER_KIND: z.enum(["outbox", "http"]).default("outbox"),
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),

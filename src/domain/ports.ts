@@ -11,7 +11,13 @@ export interface Clock {
 /** The outcome of one health probe of a store. */
 export type ProbeResult =
   | { ok: true; latencyMs: number }
-  | { ok: false; latencyMs: number; error: string };
+  | {
+      ok: false;
+      latencyMs: number;
+      error: string;
+      /** The probe ran out of time (the store may only be busy), rather than being refused. */
+      timedOut?: boolean;
+    };
 
 /** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
 export interface StoreProbe {
@@ -88,7 +94,8 @@ export interface SyncReport {
 
 export interface HealthCheckRecord {
   atMs: number;
-  trigger: SyncTrigger | "health";
+  /** "confirm": the probe that tells a busy Redis from a down one after a timeout. */
+  trigger: SyncTrigger | "health" | "confirm";
   ok: boolean;
   latencyMs: number;
   error?: string;
@@ -99,6 +106,12 @@ export interface GateStatus {
   cooldownUntilMs: number | null;
   failovers: number;
   failbacks: number;
+  /** Timed-out calls judged "busy" (answered 503 OVERLOADED, no failover). */
+  busyTimeouts: number;
+  /** The latest: by "answer" (Redis answered another call since) or "probe" (load; confirming). */
+  lastBusy: { atMs: number; operation: string; by: "answer" | "probe" } | null;
+  /** A confirming probe is running. */
+  confirming: boolean;
   lastFailure: { atMs: number; operation: string; error: string } | null;
   lastHealthCheck: HealthCheckRecord | null;
   lastSync: SyncReport | null;

@@ -31,6 +31,11 @@ export const ERROR_CODES = {
     description:
       "A store the request needs is unavailable (the booking store, or Redis for a sync).",
   },
+  OVERLOADED: {
+    status: 503,
+    description:
+      "The service is busy: too many requests in flight, or the live-state store answered too late. Retry after Retry-After.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,7 +4,7 @@
  * MySQL decides: its cells make an overlapping booking impossible.
  */
 import { sha256Hex } from "../crypto.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, OverloadedError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { parseHoldId } from "../live/hold-id.ts";
 import {
@@ -160,6 +160,8 @@ export async function bookAppointment({
     });
   } catch (error) {
     await undo();
+    // The booking store was busy and ran nothing (it said so): 503 OVERLOADED, retry later.
+    if (error instanceof OverloadedError) throw error;
     throw new DomainError(
       "STORE_UNAVAILABLE",
       // A lost COMMIT answer is indistinguishable from a failure: the key makes the retry safe.
