@@ -4,8 +4,10 @@ import { testBindings } from "./test/stack-env.ts";
 
 /**
  * Two projects, one run (`npm test`):
- * - node: unit, route and integration tests beside the code, plus the gateway suites and the
- *   `wrangler dev` smoke test. The global setup starts the real test stack.
+ * - node: unit, route and integration tests beside the code, plus the gateway suites, the
+ *   `wrangler dev` smoke test, the booking pages' unit tests (web/) and the browser tier
+ *   (test/browser/, system Chromium). The global setup starts the real test stack and builds
+ *   the pages.
  * - workerd: `*.workerd.test.ts`, run inside the Workers runtime against the same stack, so that
  *   runtime differences (fetch, crypto, timers) are caught.
  */
@@ -19,7 +21,12 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "src/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "test/**/*.test.ts",
+            "web/**/*.test.ts",
+          ],
           exclude: ["**/*.workerd.test.ts", "node_modules/**"],
           testTimeout: 20_000,
           hookTimeout: 60_000,

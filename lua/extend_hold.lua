@@ -2,7 +2,8 @@
 -- Only the holder may: the token's hash must match. Touches only the hold's own entries.
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
--- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
+-- KEYS[5], KEYS[6]  the held slots of the hold's client and address (hold limits)
+-- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash   ARGV[4]  "1" = count holders
 --
 -- Reply: {"ok", expiresAtMs, capped (0|1)} | {"not-found"}
 --@include lib/live.lua
@@ -19,4 +20,5 @@ for _, e in ipairs(hold) do
   e.exp = expiresAt
   put(S, e, now)
 end
+heldSet({KEYS[5], KEYS[6]}, ARGV[4], S, hold, now)
 return {"ok", fmt(expiresAt), expiresAt >= first.capAt and "1" or "0"}

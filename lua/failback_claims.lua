@@ -1,10 +1,10 @@
--- failback_claims: after an outage, copy the fallback's Idempotency-Key claims (SET NX with the
--- remaining lease) and sliding-log events (lua/sliding_log.lua: ZADD of the same member) into
+-- failback_claims: after an outage, copy the fallback's Idempotency-Key claims and released
+-- holds (SET NX with the remaining lease) and sliding-log events (lua/sliding_log.lua: ZADD of the same member) into
 -- Redis. Both are idempotent. A key's expiry is only ever lengthened: an event recorded in Redis
 -- meanwhile must stay counted for its whole window.
 --
 -- KEYS[1]  the sync lock
--- KEYS[2 … c+1]  claim keys        KEYS[c+2 …]  rate-limit keys (one per event)
+-- KEYS[2 … c+1]  claim keys (Idempotency-Key claims and released holds)       KEYS[c+2 …]  rate-limit keys (one per event)
 -- ARGV[1]  this sync's lock id   ARGV[2]  c (number of claims)
 -- then per claim: bodyHash, ttlMs; then per event: score (ms), member, ttlMs
 --

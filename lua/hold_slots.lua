@@ -7,9 +7,11 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member
 -- KEYS[5]     offer hash of (service, staff member): "meta" and one field per local date
+-- KEYS[6], KEYS[7]  the held slots of the client and of its address (hold limits; lib/live.lua)
 -- ARGV[1]  now (ms)            ARGV[2]  holdKey (random)     ARGV[3]  tokenHash
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
+-- ARGV[7]  "1" to count and enforce the hold limits, "0" not to
 -- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
 -- then: the appointment being rescheduled ("" = none): its own booked entry does not block
 --
@@ -17,12 +19,14 @@
 --      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
 --        presented this hold's token and asks for exactly its slots: the same hold, unchanged)
 --      | {"held", untilMs} | {"booked", untilMs}
+--      | {"limit", "client"|"ip", untilMs}   (the holder has its limit of live held slots; untilMs:
+--        the earliest of them to end)
 --      | {"unavailable", index, reason} | {"overlap", i, j}
 --@include lib/live.lua
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
-local n, presented = tonumber(ARGV[5]), ARGV[6]
-local ignoredBooking = "b:" .. (ARGV[7 + 5 * n] or "") .. ":0" -- "b::0" names no entry
+local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
+local ignoredBooking = "b:" .. (ARGV[8 + 5 * n] or "") .. ":0" -- "b::0" names no entry
 local S = staffKeys(1)
 
 local meta = offerMeta(KEYS[5])
@@ -30,7 +34,7 @@ if not meta then return {"unavailable", "0", "not-offered"} end
 
 local slots = {}
 for i = 1, n do
-  local at = 7 + (i - 1) * 5
+  local at = 8 + (i - 1) * 5
   local startMs = tonumber(ARGV[at])
   if startMs < now + meta.noticeMs then return {"unavailable", tostring(i - 1), "notice"} end
   if not offered(KEYS[5], startMs, {ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]}, now) then
@@ -90,6 +94,17 @@ if sameHold then
   return reply
 end
 
+-- Hold limits: a client, and an address, hold at most so many live slots at once.
+if counting == "1" then
+  for _, limit in ipairs({{KEYS[6], meta.maxPerClient, "client"}, {KEYS[7], meta.maxPerIp, "ip"}}) do
+    redis.call("ZREMRANGEBYSCORE", limit[1], "-inf", now)
+    if redis.call("ZCARD", limit[1]) + n > limit[2] then
+      local first = redis.call("ZRANGE", limit[1], 0, 0, "WITHSCORES")
+      return {"limit", limit[3], first[2] or fmt(now + meta.ttlMs)}
+    end
+  end
+end
+
 local expiresAt = now + meta.ttlMs
 local reply = {"ok", holdKey, fmt(expiresAt), fmt(now + meta.capMs)}
 for i, slot in ipairs(slots) do
@@ -100,4 +115,5 @@ for i, slot in ipairs(slots) do
   reply[#reply + 1] = fmt(slot.cs)
   reply[#reply + 1] = fmt(slot.ce)
 end
+heldSet({KEYS[6], KEYS[7]}, counting, S, holdOf(S, holdKey, now), now)
 return reply

@@ -4,9 +4,12 @@
  * PlanetScale gateways, and runs `wrangler dev` with scheduled-event testing on. Ctrl-C stops
  * everything it started and nothing else.
  *
+ * The booking pages (web/) are built into public/ first; the page is then at http://127.0.0.1:PORT/.
+ *
  * Environment: REDIS_URL, MYSQL_URL, PORT, UPSTASH_GATEWAY_PORT, PLANETSCALE_GATEWAY_PORT.
  */
 import { spawn } from "node:child_process";
+import { buildWeb } from "./build-web.ts";
 import { loadDevVars } from "./lib/dev-vars.ts";
 import { DEFAULTS, startStack } from "./lib/stack.ts";
 
@@ -20,6 +23,8 @@ function requireVar(vars: Record<string, string>, name: string): string {
 
 async function main(): Promise<void> {
   const vars = loadDevVars(log);
+  // The booking pages are static assets: build them from web/ so the dev server shows this code.
+  await buildWeb((line) => log(line));
   const port = Number(process.env.PORT ?? DEFAULTS.port);
   const stack = await startStack(
     {
@@ -31,13 +36,14 @@ async function main(): Promise<void> {
       planetscaleUsername: requireVar(vars, "PLANETSCALE_USERNAME"),
       planetscalePassword: requireVar(vars, "PLANETSCALE_PASSWORD"),
       seed: true,
+      poolWaitMs: 2_000,
     },
     log,
   );
 
   log(`admin token: ${requireVar(vars, "ADMIN_TOKEN")}`);
   log(
-    `starting wrangler dev on http://127.0.0.1:${port} (docs: /docs, health: /v1/health, cron: /__scheduled)`,
+    `starting wrangler dev on http://127.0.0.1:${port} (booking page: /, docs: /docs, health: /v1/health, cron: /__scheduled)`,
   );
   // Its own process group, so that shutdown stops wrangler and the workerd processes it spawns.
   const wrangler = spawn(

@@ -7,29 +7,35 @@ import type {
   SecretKeys,
 } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
+import { Admission } from "./http/admission.ts";
 import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";
 import {
   Failover,
+  FallbackPermits,
   limiterFor,
   liveStateFor,
   type RequestTrace,
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
+import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { HttpMailer } from "./storage/http/http-mailer.ts";
+import { HttpWebhookSender } from "./storage/http/webhook-sender.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
+import { MysqlCalendarKeyRepo } from "./storage/mysql/calendar-key-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
 import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
-import { MysqlOutbox } from "./storage/mysql/outbox.ts";
-import { createRedisClient } from "./storage/redis/client.ts";
+import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
+import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
+import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
@@ -48,13 +54,28 @@ export const systemClock: Clock = { nowMs: () => Date.now() };
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
   const metrics = new Metrics();
-  const redis = createRedisClient(
-    {
-      url: config.UPSTASH_REDIS_REST_URL,
-      token: config.UPSTASH_REDIS_REST_TOKEN,
-      timeoutMs: config.REDIS_TIMEOUT_MS,
+  // Every Redis call is counted, and the gate sees the load in flight and each answer (it tells
+  // a busy Redis from a down one by them). The gate is built below: it needs the clients' probe.
+  const observed: { gate?: RedisGate } = {};
+  const redisCalls: RedisCallObserver = {
+    started: () => {
+      metrics.roundTrip("redis");
+      observed.gate?.callStarted();
     },
-    () => metrics.roundTrip("redis"),
+    finished: (answered) => observed.gate?.callFinished(answered),
+  };
+  const redisOptions = {
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+  };
+  const redis = createRedisClient(
+    { ...redisOptions, timeoutMs: config.REDIS_TIMEOUT_MS },
+    redisCalls,
+  );
+  // The confirming probe's own client: same Redis, a longer budget of its own.
+  const probeRedis = createRedisClient(
+    { ...redisOptions, timeoutMs: config.REDIS_PROBE_TIMEOUT_MS },
+    redisCalls,
   );
   const db = createMysqlClient(
     { url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS },
@@ -66,30 +87,48 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
 
   const liveStateProbe = new RedisHealthProbe(redis, keys, clock);
   const sync = new FailbackSync(redis, keys, db, config.REDIS_KEY_PREFIX, clock);
+  // The gate's probes (the failback check, the busy-or-down confirmation) run in the background
+  // and have their own, longer budget: a loaded isolate must not mistake its own queue for an
+  // outage, nor stay on the fallback because of it.
+  const gateProbe = new RedisHealthProbe(probeRedis, keys, clock);
   const gate = new RedisGate({
     clock,
     cooldownMs: config.REDIS_COOLDOWN_MS,
-    probe: liveStateProbe,
+    probe: gateProbe,
     sync: (trigger) => sync.run(trigger),
+    confirmProbe: gateProbe,
+    busyInflight: config.REDIS_BUSY_INFLIGHT,
+    downAfterMs: config.REDIS_DOWN_AFTER_MS,
+  });
+  observed.gate = gate;
+  const fallbackPermits = new FallbackPermits({
+    maxConcurrent: config.FALLBACK_MAX_SQL,
+    criticalReserve: config.OVERLOAD_CRITICAL_RESERVE,
   });
   const liveState = new Failover<LiveStateStore>(
     new RedisLiveStateStore(redis, keys),
     new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,
+    fallbackPermits,
   );
   const limiter = new Failover<ExactLimiter>(
     new RedisExactLimiter(redis, keys),
     new MysqlFallbackLimiter(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,
+    fallbackPermits,
   );
 
   const ctx: DomainContext = {
     clock,
     liveStateProbe,
     bookingStoreProbe: new MysqlHealthProbe(db, clock),
-    catalog: new MysqlCatalogRepo(db, () => clock.nowMs()),
+    catalog: new CachedCatalogRepo(
+      new MysqlCatalogRepo(db, () => clock.nowMs()),
+      clock,
+      config.CATALOG_CACHE_TTL_MS,
+    ),
     availability: new MysqlAvailabilitySource(db),
     liveState: liveStateFor(liveState, { requestId: "isolate", storage: null }),
     bookings: new MysqlBookingRepo(db),
@@ -99,7 +138,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     },
     auth: new MysqlAuthRepo(db),
     limiter: limiterFor(limiter, { requestId: "isolate", storage: null }),
-    outbox: new MysqlOutbox(db),
+    emailOutbox: emailOutbox(db),
+    webhookOutbox: webhookOutbox(db),
     mailer:
       config.MAILER_KIND === "http"
         ? new HttpMailer({
@@ -109,17 +149,34 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
             timeoutMs: 5_000,
           })
         : null,
+    webhooks: new MysqlWebhookRepo(db),
+    webhookSender: new HttpWebhookSender(),
+    calendarKeys: new MysqlCalendarKeyRepo(db),
+    // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
+    defer: (work) => void work().catch(() => undefined),
+    deployment: {
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      production: config.ENVIRONMENT === "production",
+    },
   };
   return {
     config,
     ctx,
     metrics,
+    admission: new Admission({
+      maxActive: config.OVERLOAD_MAX_ACTIVE,
+      maxQueue: config.OVERLOAD_MAX_QUEUE,
+      queueTimeoutMs: config.OVERLOAD_QUEUE_TIMEOUT_MS,
+      criticalReserve: config.OVERLOAD_CRITICAL_RESERVE,
+    }),
     failover: {
       gate,
       forRequest: (trace: RequestTrace) => ({
         ...ctx,
         liveState: liveStateFor(liveState, trace),
         limiter: limiterFor(limiter, trace),
+        // First delivery attempts outlive the response: waitUntil keeps them running.
+        defer: (work) => trace.waitUntil?.(work().catch(() => undefined)),
       }),
       deleteExpired: (nowMs) => deleteExpiredFallbackRows(db, nowMs),
       redisMemoryBytes: async () => {

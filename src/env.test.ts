@@ -56,7 +56,10 @@ describe("token secrets", () => {
   const SECRET = "token-secret-0123456789abcdef0123456789";
 
   it("requires TOKEN_SECRET in production, naming it (BAD_ENVIRONMENT), never its value", () => {
-    const bindings = testBindings("p:", { ENVIRONMENT: "production" });
+    const bindings = testBindings("p:", {
+      ENVIRONMENT: "production",
+      PUBLIC_BASE_URL: "https://book.example",
+    });
     expect(() => parseConfig(bindings)).toThrow(
       /TOKEN_SECRET: is required when ENVIRONMENT is production/,
     );
@@ -64,7 +67,10 @@ describe("token secrets", () => {
   });
 
   it("refuses a TOKEN_SECRET equal to ADMIN_TOKEN: rotating the admin token must invalidate nothing else", () => {
-    const bindings = testBindings("p:", { ENVIRONMENT: "production" });
+    const bindings = testBindings("p:", {
+      ENVIRONMENT: "production",
+      PUBLIC_BASE_URL: "https://book.example",
+    });
     let error: unknown;
     try {
       parseConfig({ ...bindings, TOKEN_SECRET: bindings.ADMIN_TOKEN });

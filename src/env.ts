@@ -29,10 +29,37 @@ export const Config = z.object({
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
   MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
+  // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
+  /** Budget of the probe that tells a busy Redis from a down one after a timeout under load. */
+  REDIS_PROBE_TIMEOUT_MS: intVar(10, 30_000, 2_000),
+  /** Under load, how long Redis must answer nothing at all (probes included) to be called down. */
+  REDIS_DOWN_AFTER_MS: intVar(0, 600_000, 10_000),
+  /** Redis calls in flight from which a timeout may be the isolate's own queue, not an outage. */
+  REDIS_BUSY_INFLIGHT: intVar(1, 100_000, 8),
+  /** Requests an isolate works on at once; more wait in its queue. */
+  OVERLOAD_MAX_ACTIVE: intVar(1, 100_000, 64),
+  /** Requests that may wait for a place; beyond it, 503 OVERLOADED at once. */
+  OVERLOAD_MAX_QUEUE: intVar(0, 1_000_000, 2_048),
+  /** How long a request may wait for a place before it is answered 503 OVERLOADED. */
+  OVERLOAD_QUEUE_TIMEOUT_MS: intVar(0, 600_000, 30_000),
+  /** Extra places (active, queued, fallback SQL) only bookings, releases and admin calls may use. */
+  OVERLOAD_CRITICAL_RESERVE: intVar(0, 100_000, 16),
+  /** Concurrent calls on the MySQL fallback per isolate in fallback mode; more: 503 OVERLOADED. */
+  FALLBACK_MAX_SQL: intVar(1, 10_000, 32),
+  /** How long an isolate serves the public catalog from its copy (0: always read MySQL). */
+  CATALOG_CACHE_TTL_MS: intVar(0, 60_000, 5_000),
   MAILER_KIND: z.enum(["outbox", "http"]).default("outbox"),
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),
   MAILER_API_KEY: z.string().default(""),
+  /**
+   * Where the booking pages live (no trailing slash): emails link to `${PUBLIC_BASE_URL}/manage?…`
+   * and calendar UIDs end in its host. Must be https in production.
+   */
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("http://127.0.0.1:8787")
+    .transform((value) => value.replace(/\/+$/, "")),
   CORS_ORIGINS: z
     .string()
     .default("")
@@ -46,13 +73,18 @@ export const Config = z.object({
 
 export type Config = z.infer<typeof Config>;
 
+/** A local receiver (tests, development): http to 127.0.0.1 outside production. */
+const LOCAL_HTTP = /^http:\/\/127\.0\.0\.1(:\d+)?\//;
+
 /**
  * Cross-field rules: production has its own token secret, apart from the admin token (so that
- * rotating ADMIN_TOKEN invalidates nothing else); HTTP email delivery needs its endpoint and
- * key ("outbox" keeps emails in the dev outbox).
+ * rotating ADMIN_TOKEN invalidates nothing else), and an https public base URL (links in
+ * emails); HTTP email delivery needs its endpoint and key ("outbox" keeps emails in the dev
+ * outbox).
  */
 const CheckedConfig = Config.superRefine((config, ctx) => {
-  if (config.ENVIRONMENT === "production" && config.TOKEN_SECRET === undefined)
+  const production = config.ENVIRONMENT === "production";
+  if (production && config.TOKEN_SECRET === undefined)
     ctx.addIssue({
       code: "custom",
       path: ["TOKEN_SECRET"],
@@ -64,12 +96,22 @@ const CheckedConfig = Config.superRefine((config, ctx) => {
       path: ["TOKEN_SECRET"],
       message: "must differ from ADMIN_TOKEN",
     });
+  if (production && !config.PUBLIC_BASE_URL.startsWith("https://"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["PUBLIC_BASE_URL"],
+      message: "must be an https URL in production",
+    });
   if (config.MAILER_KIND !== "http") return;
-  if (!/^https:\/\//.test(config.MAILER_API_URL))
+  if (
+    !/^https:\/\//.test(config.MAILER_API_URL) &&
+    !(!production && LOCAL_HTTP.test(config.MAILER_API_URL))
+  )
     ctx.addIssue({
       code: "custom",
       path: ["MAILER_API_URL"],
-      message: "must be an https URL when MAILER_KIND is http",
+      message:
+        "must be an https URL when MAILER_KIND is http (http://127.0.0.1 outside production)",
     });
   if (config.MAILER_API_KEY === "")
     ctx.addIssue({

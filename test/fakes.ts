@@ -10,7 +10,6 @@ import type {
   DomainContext,
   ExactLimiter,
   LiveStateStore,
-  Outbox,
   ProbeResult,
   StoreProbe,
 } from "../src/domain/ports.ts";
@@ -56,8 +55,14 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     bookings: unfaked<BookingRepo>("bookings"),
     auth: unfaked<AuthRepo>("auth"),
     limiter: unfaked<ExactLimiter>("limiter"),
-    outbox: unfaked<Outbox>("outbox"),
+    emailOutbox: unfaked<DomainContext["emailOutbox"]>("emailOutbox"),
+    webhookOutbox: unfaked<DomainContext["webhookOutbox"]>("webhookOutbox"),
     mailer: null,
+    webhooks: unfaked<DomainContext["webhooks"]>("webhooks"),
+    webhookSender: unfaked<DomainContext["webhookSender"]>("webhookSender"),
+    calendarKeys: unfaked<DomainContext["calendarKeys"]>("calendarKeys"),
+    defer: () => undefined,
+    deployment: { publicBaseUrl: "https://book.example", production: false },
     secrets: {
       holdTokenKey: "test-hold-key",
       manageTokenKey: "test-manage-key",

@@ -190,6 +190,30 @@ local function window(S, cs, ce, now)
   return out
 end
 
+-- Hold limits: per holder (a client, an address) a sorted set of its live held slots by expiry,
+-- members "<live hash>|<holdKey>|<i>". The keys come from the caller (the hold token names its
+-- holders), with counting off ("0") for a token that names none.
+local function holderMember(S, key, i) return S.live .. "|" .. key .. "|" .. i end
+
+local function heldSet(keys, counting, S, hold, now)
+  if counting ~= "1" then return end
+  for _, counter in ipairs(keys) do
+    for _, e in ipairs(hold) do
+      redis.call("ZADD", counter, e.exp, holderMember(S, string.match(e.field, "^h:([^:]+):"), string.match(e.field, ":(%d+)$")))
+    end
+    keepFor(counter, hold[1].capAt - now)
+  end
+end
+
+local function heldDrop(keys, counting, S, hold)
+  if counting ~= "1" then return end
+  for _, counter in ipairs(keys) do
+    for _, e in ipairs(hold) do
+      redis.call("ZREM", counter, holderMember(S, string.match(e.field, "^h:([^:]+):"), string.match(e.field, ":(%d+)$")))
+    end
+  end
+end
+
 -- The fields of hold `key` (n of them, "h:<key>:0" first), or nil when it is gone or expired.
 local function holdOf(S, key, now)
   local first = get(S, "h:" .. key .. ":0")
@@ -204,7 +228,9 @@ local function holdOf(S, key, now)
 end
 
 -- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
--- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin, one field per local date =
+-- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin|maxHeldSlotsPerClient|maxHeldSlotsPerIp
+-- (offers written before the limits existed have 7 parts: the defaults 4 and 20 apply), one
+-- field per local date =
 -- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
 local OFFER_TTL = 900000
 
@@ -214,7 +240,7 @@ local function offerMeta(offerKey)
   local m = split(meta)
   return {durationMs = tonumber(m[1]) * 60000, beforeMs = tonumber(m[2]) * 60000, afterMs = tonumber(m[3]) * 60000,
     ttlMs = tonumber(m[4]) * 1000, viewingMs = tonumber(m[5]) * 1000, capMs = tonumber(m[6]) * 1000,
-    noticeMs = tonumber(m[7]) * 60000}
+    noticeMs = tonumber(m[7]) * 60000, maxPerClient = tonumber(m[8] or "4"), maxPerIp = tonumber(m[9] or "20")}
 end
 
 -- Was a slot starting at startMs offered on one of its candidate local dates?

@@ -20,13 +20,21 @@ export async function adminCall(
   path: string,
   body: unknown,
 ): Promise<{ id: string }> {
-  const res = await fetch(`${ctx.url}${path}`, {
-    method,
-    headers: { ...ctx.adminHeaders, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string };
+  // A 503 (busy, or a store briefly unavailable) is retried as Retry-After asks, so a loaded
+  // worker cannot abort the benchmark between cases.
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${ctx.url}${path}`, {
+      method,
+      headers: { ...ctx.adminHeaders, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (res.ok) return (await res.json()) as { id: string };
+    const text = await res.text();
+    if (res.status !== 503 || attempt >= 10)
+      throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    const waitS = Number(res.headers.get("Retry-After") ?? 1) || 1;
+    await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+  }
 }
 
 /** One service performed by `staffCount` staff with 9-hour days (Monday–Saturday). */

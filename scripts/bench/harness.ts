@@ -23,6 +23,59 @@ export interface CaseResult {
   baseline?: string;
   ratioP50?: number;
   note?: string;
+  /** Successful answers per second: every answer below 500 (a 409 is a correct answer). */
+  okRps?: number;
+  /** Answers 503 OVERLOADED (shed), and any other 5xx (must be 0). */
+  overloaded?: number;
+  other5xx?: number;
+  /** Failovers of the worker's isolate while the case ran (must be 0: Redis is up). */
+  failovers?: number;
+}
+
+/** What the worker's isolate has counted so far (GET /v1/debug/metrics). */
+export interface WorkerCounters {
+  failovers: number;
+  /** Error answers by code, e.g. OVERLOADED. */
+  errors: Record<string, number>;
+}
+
+/**
+ * Reads the worker's counters; run.ts sets it, so that every case reports the failovers and the
+ * 503 OVERLOADED answers of its own time window.
+ */
+export const caseHooks: { counters: () => Promise<WorkerCounters> } = {
+  counters: async () => ({ failovers: 0, errors: {} }),
+};
+
+/** Failovers and OVERLOADED answers between two readings. */
+export function countersDelta(before: WorkerCounters, after: WorkerCounters) {
+  return {
+    failovers: after.failovers - before.failovers,
+    overloaded: (after.errors.OVERLOADED ?? 0) - (before.errors.OVERLOADED ?? 0),
+  };
+}
+
+/** Successful answers per second and the 5xx split, from a status → count map. */
+export function answerStats(
+  statuses: Map<number, number> | Record<string, number>,
+  elapsedMs: number,
+  overloaded = 0,
+): Pick<CaseResult, "okRps" | "overloaded" | "other5xx"> {
+  const entries =
+    statuses instanceof Map
+      ? [...statuses]
+      : Object.entries(statuses).map(([s, n]) => [Number(s), n] as const);
+  const ok = entries.filter(([s]) => s < 500).reduce((n, [, c]) => n + c, 0);
+  const all5xx = entries.filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+  const all503 = entries.filter(([s]) => s === 503).reduce((n, [, c]) => n + c, 0);
+  // The worker also counts answers to requests the load generator had already given up on
+  // (queued when the case ended): only as many OVERLOADED as 503s were received are this case's.
+  const shed = Math.min(overloaded, all503);
+  return {
+    okRps: elapsedMs > 0 ? Math.round((ok / elapsedMs) * 1000) : 0,
+    overloaded: shed,
+    other5xx: all5xx - shed,
+  };
 }
 
 export function bundleWorker(outdir: string): string {
@@ -61,18 +114,33 @@ export interface LoadOptions {
 }
 
 export async function runLoad(options: LoadOptions): Promise<CaseResult> {
+  const before = await caseHooks.counters();
+  const startedMs = Date.now();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationS,
+    // At 1 000 connections an answer can take seconds by Little's law; autocannon's 10 s
+    // default would count the slowest ones as errors.
+    timeout: 30,
     headers: options.headers ?? {},
     ...(options.requests ? { requests: options.requests } : {}),
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
-  const statuses = Object.entries(result.statusCodeStats ?? {})
-    .map(([status, stat]) => `${status}: ${stat.count ?? 0}`)
+  const elapsedMs = Date.now() - startedMs;
+  // autocannon stops sending at the end, but the worker still works through what it queued:
+  // let that finish inside this case (its answers count here, and the next case starts clean).
+  if (options.connections > 100) await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const { failovers, overloaded } = countersDelta(before, await caseHooks.counters());
+  const counts = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([status, stat]) => [status, stat.count ?? 0]),
+  );
+  const statuses = Object.entries(counts)
+    .map(([status, count]) => `${status}: ${count}`)
     .join(", ");
   return {
+    ...answerStats(counts, elapsedMs, overloaded),
+    failovers,
     name: options.name,
     statuses,
     requests: result.requests.total,
@@ -104,11 +172,32 @@ export function machineLine(): string {
 
 export function formatTable(results: CaseResult[]): string {
   const header =
-    "| case | requests | req/s | p50 ms | p90 ms | p99 ms | errors | statuses | vs baseline (p50) |";
-  const rule = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |";
+    "| case | requests | req/s | ok/s | p50 ms | p90 ms | p99 ms | errors | 503 OVERLOADED | other 5xx | failovers | statuses | vs baseline (p50) |";
+  const rule =
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |";
   const rows = results.map((r) => {
     const ratio = r.ratioP50 === undefined ? "—" : `${r.ratioP50.toFixed(2)}× ${r.baseline}`;
-    return `| ${r.name} | ${r.requests} | ${r.throughputRps} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.errors} | ${r.statuses ?? ""} | ${ratio}${r.note ? ` (${r.note})` : ""} |`;
+    return `| ${r.name} | ${r.requests} | ${r.throughputRps} | ${r.okRps ?? "—"} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.errors} | ${r.overloaded ?? 0} | ${r.other5xx ?? 0} | ${r.failovers ?? "—"} | ${r.statuses ?? ""} | ${ratio}${r.note ? ` (${r.note})` : ""} |`;
   });
   return [header, rule, ...rows].join("\n");
+}
+
+/** Successful throughput of each case against the same case in an earlier run (e.g. at 50). */
+export function formatComparison(
+  results: CaseResult[],
+  earlier: CaseResult[],
+  earlierConnections: number,
+): string {
+  const rows = results.flatMap((r) => {
+    const before = earlier.find((e) => e.name === r.name);
+    if (!before?.okRps || r.okRps === undefined) return [];
+    return [
+      `| ${r.name} | ${before.okRps} | ${r.okRps} | ${(r.okRps / before.okRps).toFixed(2)}× |`,
+    ];
+  });
+  return [
+    `| case | ok/s at ${earlierConnections} | ok/s now | ratio |`,
+    "| --- | ---: | ---: | ---: |",
+    ...rows,
+  ].join("\n");
 }

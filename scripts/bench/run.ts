@@ -4,11 +4,15 @@
  * duration, loopback only), and prints one table plus bench/results/latest.json. Ratios compare
  * each case with a baseline measured in the same run, because these machines are shared.
  *
- * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50), BENCH_ONLY (a
- * comma-separated list of groups to run after the baselines: availability, live, scale, booking,
- * memory, sync; default all).
+ * Environment: BENCH_DURATION_S (default 8), BENCH_CONNECTIONS (default 50), or
+ * `npm run bench -- --connections 1000`. Each case also reports successful answers per second
+ * (every answer below 500), 503 OVERLOADED answers, any other 5xx, and the worker's failovers
+ * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
+ * another number of connections is compared with the latest run at 50, when there is one.
+ * BENCH_ONLY: a comma-separated list of groups to run after the baselines (availability, live,
+ * scale, booking, memory, sync; default all).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { putLoadTestSettings } from "../lib/seed.ts";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
@@ -17,12 +21,17 @@ import { liveCases, memoryPerHold } from "./cases/live.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
 import { syncCase } from "./cases/sync.ts";
 import {
+  answerStats,
   bundleWorker,
   type CaseResult,
+  caseHooks,
+  countersDelta,
+  formatComparison,
   formatTable,
   machineLine,
   runLoad,
   serveWorker,
+  type WorkerCounters,
 } from "./harness.ts";
 
 const BENCH = {
@@ -36,7 +45,16 @@ const BENCH = {
   adminToken: "bench-admin-token-0123456789abcdef0123456789",
 };
 const durationS = Number(process.env.BENCH_DURATION_S ?? 8);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const connections = connectionsFromArgs() ?? Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+function connectionsFromArgs(): number | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === "--connections" || a.startsWith("--connections="));
+  if (at < 0) return undefined;
+  const value = Number(args[at]?.includes("=") ? args[at]?.split("=")[1] : args[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error("--connections needs a whole number");
+  return value;
+}
 const log = (line: string) => console.log(`[bench] ${line}`);
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const runs = (group: string) => !only || only.includes(group);
@@ -60,7 +78,7 @@ function withRatio(result: CaseResult, baseline: CaseResult): CaseResult {
 async function main(): Promise<void> {
   const startedMs = Date.now();
   log(`machine: ${machineLine()}`);
-  const stack = await startStack({ ...BENCH, seed: false }, log);
+  const stack = await startStack({ ...BENCH, seed: false, poolWaitMs: 2_000 }, log);
   let worker: Awaited<ReturnType<typeof serveWorker>> | undefined;
   try {
     await putLoadTestSettings(BENCH.mysqlUrl);
@@ -81,6 +99,7 @@ async function main(): Promise<void> {
       connections,
       log,
     };
+    caseHooks.counters = () => workerCounters(ctx);
 
     const constant = await runLoad({
       name: "baseline: constant route",
@@ -112,10 +131,30 @@ async function main(): Promise<void> {
     if (runs("live"))
       for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
     const scale = runs("scale") ? await liveScaleCase(ctx, BENCH.redisUrl, "bench:") : [];
+    const beforeBooking = await workerCounters(ctx);
     const booking = runs("booking")
       ? await bookingCases(ctx, BENCH.mysqlUrl)
       : { results: [], confirmed: 0, doubleBookings: 0, lost: 0 };
-    for (const result of booking.results) results.push(withRatio(result, health));
+    const bookingDelta = countersDelta(beforeBooking, await workerCounters(ctx));
+    booking.results.forEach((result, i) => {
+      const counts = parseStatuses(result.statuses ?? "");
+      const elapsedMs =
+        result.throughputRps > 0 ? (result.requests / result.throughputRps) * 1000 : 0;
+      // Both booking cases run in one call: their failovers and OVERLOADED answers are counted
+      // together, on the first row.
+      const shared = i === 0 ? bookingDelta : { failovers: 0, overloaded: 0 };
+      results.push(
+        withRatio(
+          {
+            ...result,
+            ...answerStats(counts, elapsedMs, Math.min(shared.overloaded, counts.get(503) ?? 0)),
+            failovers: shared.failovers,
+            ...(i === 0 ? {} : { note: "counted with hold + book" }),
+          },
+          health,
+        ),
+      );
+    });
     if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
     const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
     if (runs("memory")) log("measuring Redis memory per hold (100 000 holds)");
@@ -127,6 +166,12 @@ async function main(): Promise<void> {
       `\n${machineLine()}; Miniflare; ${connections} connections; ${durationS} s per case\n`,
     );
     console.log(table);
+    const earlierPath = "bench/results/connections-50.json";
+    if (connections !== 50 && existsSync(earlierPath)) {
+      const earlier = JSON.parse(readFileSync(earlierPath, "utf8")) as { results: CaseResult[] };
+      console.log(`\nSuccessful answers per second, against the latest run at 50 connections:\n`);
+      console.log(formatComparison(results, earlier.results, 50));
+    }
     console.log(
       `\n${engine.name}: median ${engine.medianMs.toFixed(2)} ms over ${engine.repeats} runs (${engine.slots} slots)`,
     );
@@ -165,6 +210,10 @@ async function main(): Promise<void> {
       tookS: Math.round((Date.now() - startedMs) / 1000),
     };
     writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(
+      `bench/results/connections-${connections}.json`,
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
     log(`done in ${report.tookS} s; wrote bench/results/latest.json`);
   } finally {
     await worker?.dispose();
@@ -185,6 +234,30 @@ function formatScale(rows: LiveScaleRow[], redisPing: CaseResult): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The worker isolate's failovers and error answers by code so far (Miniflare runs one). */
+async function workerCounters(ctx: BenchContext): Promise<WorkerCounters> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${ctx.url}/v1/debug/metrics`, { headers: ctx.adminHeaders });
+    if (res.ok) {
+      const body = (await res.json()) as WorkerCounters;
+      return { failovers: body.failovers, errors: body.errors ?? {} };
+    }
+    await res.arrayBuffer();
+    if (attempt >= 20) throw new Error(`GET /v1/debug/metrics: ${res.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** "201: 3, 409: 7" → Map { 201 → 3, 409 → 7 }. */
+function parseStatuses(text: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const part of text.split(",")) {
+    const [status, count] = part.split(":").map((x) => Number(x.trim()));
+    if (status && count !== undefined && !Number.isNaN(count)) counts.set(status, count);
+  }
+  return counts;
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,7 @@ async function startExtra(overrides: {
   mysqlUrl?: string;
   sessionIdleMs?: number;
   poolSize?: number;
+  poolWaitMs?: number;
 }) {
   const extra = await startPlanetscaleGateway({
     port: 0,
@@ -340,6 +341,37 @@ describe("transactions", () => {
     const [ghost] = await admin.query(`SELECT id FROM ${DB}.notes WHERE body = 'ghost'`);
     expect(ghost).toEqual([]);
   });
+});
+
+describe("under a burst", () => {
+  it("answers a statement that waited past the pool bound with 429 resource_exhausted, as a busy PlanetScale does, and recovers", async () => {
+    const extra = await startExtra({ poolSize: 1, poolWaitMs: 200 });
+    const busy = new Client({ url: extra.url });
+    // The only session-less connection is busy for a second.
+    const slow = busy.execute("SELECT SLEEP(1)");
+    await sleep(50);
+    const res = await fetch(`http://127.0.0.1:${extra.port}${EXECUTE}`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${btoa(`${USER}:${PASSWORD}`)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ query: "SELECT 1" }),
+    });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      "resource_exhausted",
+    );
+    await slow;
+    expect((await busy.execute("SELECT 1")).rows).toHaveLength(1);
+  });
+
+  it("accepts 1 000 concurrent connections without dropping one", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 1_000 }, () => client.execute("SELECT 1").then(() => "ok")),
+    );
+    expect(answers.filter((a) => a === "ok")).toHaveLength(1_000);
+  }, 60_000);
 });
 
 describe("HTTP surface", () => {

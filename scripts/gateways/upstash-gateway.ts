@@ -337,10 +337,13 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
   }
 }
 
+/** Sockets the kernel may queue before the server accepts them (a burst of 1 000 fits). */
+const LISTEN_BACKLOG = 4_096;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -375,7 +378,10 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
       res.destroy();
     });
   });
-  server.keepAliveTimeout = 60_000; // benchmarks reuse sockets; undici honours the hint
+  // Benchmarks reuse sockets; undici honours the hint. Longer than any client's own idle timeout,
+  // so a client never reuses a socket the server is closing ("Network connection lost").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   let port: number;
   try {
     port = await listen(server, opts.port, host);

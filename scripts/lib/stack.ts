@@ -25,6 +25,8 @@ export interface StackConfig {
   planetscaleUsername: string;
   planetscalePassword: string;
   seed: boolean;
+  /** The PlanetScale gateway's bound on a pool wait (its default when unset). */
+  poolWaitMs?: number;
 }
 
 /** The worker bindings that point at this stack's gateways. */
@@ -74,6 +76,7 @@ export async function startStack(config: StackConfig, log: Log): Promise<Stack> 
       mysqlUrl: config.mysqlUrl,
       username: config.planetscaleUsername,
       password: config.planetscalePassword,
+      ...(config.poolWaitMs === undefined ? {} : { poolWaitMs: config.poolWaitMs }),
     });
     gateways.push(planetscale);
     log(`upstash gateway ${upstash.url} -> ${config.redisUrl}`);

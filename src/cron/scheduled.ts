@@ -1,4 +1,4 @@
-import { deliverEmails } from "../domain/booking/deliver-emails.ts";
+import { deliverDue } from "../domain/outbox/deliver.ts";
 import type { ProbeResult } from "../domain/ports.ts";
 import type { Services } from "../http/app-env.ts";
 import { log } from "../observability/log.ts";
@@ -8,7 +8,8 @@ import { log } from "../observability/log.ts";
  * 1. the Redis health check and, when Redis answers, the failback sync (SPEC.md section 4): it
  *    returns this isolate to Redis mode after an outage, and moves into Redis whatever other
  *    isolates left in the fallback store; beside it, the MySQL probe (one probe of each store);
- * 2. when MySQL answers, expired fallback rows deleted and pending emails delivered;
+ * 2. when MySQL answers, expired fallback rows deleted, and the outbox's due emails and webhooks
+ *    delivered (retries: first attempts go out from the request that wrote them);
  * 3. one structured log line with all of it.
  */
 export async function runScheduled(services: Services, cron: string): Promise<void> {
@@ -31,9 +32,7 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
           error: String(error),
         }))
       : null;
-  const emails = database.ok
-    ? await deliverEmails({ ctx, input: { limit: 50 } })
-    : { sent: 0, failed: 0 };
+  const outbox = database.ok ? await deliverDue(ctx) : null;
   const ok = redis.ok && database.ok;
   log(ok ? "info" : "warn", "scheduled health check", {
     cron,
@@ -43,6 +42,6 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
     database,
     lastSync: failover?.gate.status().lastSync ?? null,
     expiredFallbackRowsDeleted: cleaned,
-    emails,
+    outbox,
   });
 }

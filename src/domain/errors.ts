@@ -13,7 +13,9 @@ export type DomainErrorCode =
   | "IDEMPOTENCY_CONFLICT"
   | "HOLD_EXPIRED"
   | "RATE_LIMITED"
+  | "HOLD_LIMIT"
   | "STORE_UNAVAILABLE"
+  | "OVERLOADED"
   | "UNAUTHORIZED";
 
 export class DomainError extends Error {
@@ -47,5 +49,26 @@ export class StoreUnavailableError extends DomainError {
       { cause },
     );
     this.name = "StoreUnavailableError";
+  }
+}
+
+/** Seconds a client waits before retrying an overloaded request (the Retry-After header). */
+export const OVERLOAD_RETRY_AFTER_S = 1;
+
+/**
+ * The isolate sheds the request, or its live-state store answered too late to be trusted
+ * either way (503 OVERLOADED with Retry-After). `mayHaveRun`: the store may still have applied
+ * it, so the message says the retry is what makes it certain.
+ */
+export class OverloadedError extends DomainError {
+  constructor(mayHaveRun: boolean, cause?: unknown) {
+    super(
+      "OVERLOADED",
+      mayHaveRun
+        ? "The live-state store answered too late; the request may or may not have taken effect. Retry it after Retry-After: repeating it is safe."
+        : "The service is busy; nothing was changed. Retry after Retry-After.",
+      { retryAfterSeconds: OVERLOAD_RETRY_AFTER_S, cause },
+    );
+    this.name = "OverloadedError";
   }
 }

@@ -4,7 +4,19 @@
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "svc" | "stf" | "clo" | "apt" | "cus" | "hld" | "eml" | "ses" | "cod";
+export type IdPrefix =
+  | "svc"
+  | "stf"
+  | "clo"
+  | "apt"
+  | "cus"
+  | "hld"
+  | "eml"
+  | "ses"
+  | "cod"
+  | "msg"
+  | "whk"
+  | "wha";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

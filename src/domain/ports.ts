@@ -11,7 +11,13 @@ export interface Clock {
 /** The outcome of one health probe of a store. */
 export type ProbeResult =
   | { ok: true; latencyMs: number }
-  | { ok: false; latencyMs: number; error: string };
+  | {
+      ok: false;
+      latencyMs: number;
+      error: string;
+      /** The probe ran out of time (the store may only be busy), rather than being refused. */
+      timedOut?: boolean;
+    };
 
 /** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
 export interface StoreProbe {
@@ -20,9 +26,11 @@ export interface StoreProbe {
 
 import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
 import type {
+  Announcement,
   Appointment,
   AppointmentFilter,
   BookInput,
+  BookingFacts,
   BookOutcome,
   OutboxEmail,
 } from "./booking/types.ts";
@@ -37,6 +45,7 @@ import type {
 } from "./catalog/types.ts";
 import type {
   BeginBookingOutcome,
+  HolderTags,
   HoldOutcome,
   LiveCells,
   LiveEntry,
@@ -47,7 +56,14 @@ import type {
   SlotRef,
 } from "./live/types.ts";
 import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
+import type { OutboxQueue } from "./outbox/types.ts";
 import type { Settings } from "./settings/settings.ts";
+import type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from "./webhooks/types.ts";
 
 /** Which store serves live slot state right now. */
 export type StorageMode = "redis" | "fallback";
@@ -79,7 +95,8 @@ export interface SyncReport {
 
 export interface HealthCheckRecord {
   atMs: number;
-  trigger: SyncTrigger | "health";
+  /** "confirm": the probe that tells a busy Redis from a down one after a timeout. */
+  trigger: SyncTrigger | "health" | "confirm";
   ok: boolean;
   latencyMs: number;
   error?: string;
@@ -90,6 +107,12 @@ export interface GateStatus {
   cooldownUntilMs: number | null;
   failovers: number;
   failbacks: number;
+  /** Timed-out calls judged "busy" (answered 503 OVERLOADED, no failover). */
+  busyTimeouts: number;
+  /** The latest: by "answer" (Redis answered another call since) or "probe" (load; confirming). */
+  lastBusy: { atMs: number; operation: string; by: "answer" | "probe" } | null;
+  /** A confirming probe is running. */
+  confirming: boolean;
   lastFailure: { atMs: number; operation: string; error: string } | null;
   lastHealthCheck: HealthCheckRecord | null;
   lastSync: SyncReport | null;
@@ -194,6 +217,8 @@ export interface LiveStateStore {
     tokenHash: string;
     /** The hash of the hold token the request presented (X-Hold-Token), or null. */
     presentedTokenHash: string | null;
+    /** Counted against the hold limits; null: not counted. */
+    holders?: HolderTags | null;
     slots: SlotRef[];
     /** Check this reschedule's private offer, and let its own booked entry not block. */
     reschedule?: LiveReschedule | null;
@@ -203,12 +228,14 @@ export interface LiveStateStore {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     nowMs: number;
   }): Promise<{ expiresAtMs: number; capped: boolean } | null>;
   release(input: {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     nowMs: number;
   }): Promise<boolean>;
   heartbeat(input: {
@@ -227,6 +254,7 @@ export interface LiveStateStore {
     staffId: string;
     holdKey: string;
     tokenHash: string;
+    holders?: HolderTags | null;
     clientTag: string;
     idempotency: { keyHash: string; bodyHash: string } | null;
     slots: {
@@ -270,12 +298,15 @@ export interface BookingRepo {
     keyHash: string,
   ): Promise<{ bodyHash: string; appointmentIds: string[] } | null>;
   getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]>;
-  /** Cancels in one transaction (status, freed cells, email). `cutoffMs`: refuse if start − now < it. */
+  /**
+   * Cancels in one transaction (status, freed cells, and what `announce` returns: emails and
+   * webhook events). `cutoffMs`: refuse if start − now < it.
+   */
   cancel(input: {
     id: string;
     nowMs: number;
     cutoffMs: number | null;
-    email: (a: Appointment) => OutboxEmail;
+    announce: (a: Appointment, facts: BookingFacts) => Announcement;
   }): Promise<
     | { kind: "cancelled"; appointment: Appointment }
     | { kind: "not-found" }
@@ -283,6 +314,11 @@ export interface BookingRepo {
     | { kind: "too-late" }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
+  /**
+   * Ids of the appointments that share a manage token's hash, oldest first (the token was derived
+   * from one of them: the first appointment of the booking that issued it).
+   */
+  idsWithManageToken(manageTokenHash: string, limit: number): Promise<string[]>;
   listOutbox(input: {
     limit: number;
     pendingOnly: boolean;
@@ -290,16 +326,67 @@ export interface BookingRepo {
   }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
 }
 
-/** Delivers one email (production: an HTTP email API). Throws when the provider refuses. */
+/** Delivers one email with its attachments (production: an HTTP email API). Throws when refused. */
 export interface Mailer {
   send(email: OutboxEmail): Promise<void>;
 }
 
-/** The transactional outbox: emails written with the changes they announce, delivered later. */
-export interface Outbox {
-  pending(limit: number): Promise<OutboxEmail[]>;
-  markSent(id: string, nowMs: number): Promise<void>;
-  markFailed(id: string): Promise<void>;
+/** Webhook endpoints, their signing secrets and their attempt log, in MySQL. */
+export interface WebhookRepo {
+  create(input: {
+    id: string;
+    url: string;
+    events: WebhookEventType[];
+    active: boolean;
+    secret: string;
+    nowMs: number;
+  }): Promise<WebhookEndpoint>;
+  list(): Promise<WebhookEndpoint[]>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  /** Setting `active` clears an automatic disable's reason. */
+  update(
+    id: string,
+    patch: { url?: string; events?: WebhookEventType[]; active?: boolean },
+    nowMs: number,
+  ): Promise<WebhookEndpoint | null>;
+  /** Deletes the endpoint, its pending deliveries and its attempt log. */
+  delete(id: string): Promise<boolean>;
+  rotateSecret(id: string, secret: string, nowMs: number): Promise<boolean>;
+  recordAttempt(
+    attempt: WebhookAttempt & { endpointId: string; deliveryId: string },
+  ): Promise<void>;
+  markSuccess(endpointId: string, nowMs: number): Promise<void>;
+  /**
+   * Disables the endpoint unless it delivered something since `failingSinceMs` (a delivery that
+   * failed for 3 days says little if others got through). True when it disabled it.
+   */
+  disableIfFailingSince(
+    endpointId: string,
+    failingSinceMs: number,
+    reason: string,
+    nowMs: number,
+  ): Promise<boolean>;
+  listAttempts(endpointId: string, limit: number): Promise<WebhookAttempt[]>;
+}
+
+/** Sends one signed webhook request (Standard Webhooks), bounded by a timeout. */
+export interface WebhookSender {
+  send(input: {
+    url: string;
+    secret: string;
+    messageId: string;
+    timestampMs: number;
+    body: string;
+    timeoutMs: number;
+  }): Promise<{ statusCode: number }>;
+}
+
+/** The per-staff calendar-feed keys, stored as hashes. */
+export interface CalendarKeyRepo {
+  /** Sets (or replaces) the staff member's key hash; false when the staff member does not exist. */
+  put(staffId: string, keyHash: string, nowMs: number): Promise<boolean>;
+  delete(staffId: string): Promise<boolean>;
+  find(staffId: string): Promise<string | null>;
 }
 
 /** An exact sliding-window limit over several keys at once (all or nothing), in one call. */
@@ -360,9 +447,26 @@ export interface DomainContext {
   bookings: BookingRepo;
   auth: AuthRepo;
   limiter: ExactLimiter;
-  outbox: Outbox;
+  emailOutbox: OutboxQueue<OutboxEmail>;
+  webhookOutbox: OutboxQueue<WebhookDelivery>;
   /** null in development: the outbox is the mailbox (GET /v1/admin/outbox). */
   mailer: Mailer | null;
+  webhooks: WebhookRepo;
+  webhookSender: WebhookSender;
+  calendarKeys: CalendarKeyRepo;
+  /**
+   * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
+   * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;
+   * whatever it would have done is left to the Cron Trigger. Errors are the work's own concern.
+   */
+  defer(work: () => Promise<unknown>): void;
+  /** Settings of the deployment that the domain needs. */
+  deployment: {
+    /** Where the booking pages live: emails link to `${publicBaseUrl}/manage?…`. No trailing slash. */
+    publicBaseUrl: string;
+    /** Production: webhook URLs must be https and public. Otherwise http://127.0.0.1 is allowed too. */
+    production: boolean;
+  };
   /**
    * Keys derived from the deployment's token secret (signing hold tokens, deriving manage
    * tokens, keying code hashes), and those of the secret it replaced, if any: `previous` only

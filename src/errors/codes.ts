@@ -19,12 +19,22 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },
   RATE_LIMITED: { status: 429, description: "Too many requests; see Retry-After." },
+  HOLD_LIMIT: {
+    status: 429,
+    description:
+      "Too many live held slots for this client or address; see Retry-After (the earliest of its holds to end).",
+  },
   INTERNAL: { status: 500, description: "An unexpected error; it has been logged." },
   BAD_ENVIRONMENT: { status: 500, description: "The deployment is misconfigured." },
   STORE_UNAVAILABLE: {
     status: 503,
     description:
       "A store the request needs is unavailable (the booking store, or Redis for a sync).",
+  },
+  OVERLOADED: {
+    status: 503,
+    description:
+      "The service is busy: too many requests in flight, or the live-state store answered too late. Retry after Retry-After.",
   },
 } as const satisfies Record<string, { status: number; description: string }>;
 

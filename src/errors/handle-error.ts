@@ -30,6 +30,9 @@ export function errorResponse(
   } = {},
 ): Response {
   for (const [name, value] of Object.entries(options.headers ?? {})) c.header(name, value);
+  (
+    c.get("services") as { metrics?: { countError(code: string): void } } | undefined
+  )?.metrics?.countError(code);
   return c.json(errorBody(c, code, message, options.details), statusOf(code));
 }
 

@@ -1,6 +1,7 @@
 import type { DomainContext } from "../domain/ports.ts";
 import type { Config } from "../env.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { Admission } from "./admission.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 import type { RedisGate } from "../storage/failover/redis-gate.ts";
 
@@ -23,6 +24,8 @@ export interface Services {
   metrics: Metrics;
   /** null only in route tests that fake the ports. */
   failover: FailoverRuntime | null;
+  /** The isolate's admission control (absent in route tests that fake the ports). */
+  admission?: Admission;
 }
 
 /** Turns the worker's bindings into Services (cached per isolate); throws EnvironmentError. */

@@ -27,10 +27,12 @@ export function withServices(resolveServices: ResolveServices): MiddlewareHandle
         details: { fields: error.fields },
       });
     }
+    const executionCtx = executionContextOf(c);
     const trace: RequestTrace = {
       requestId: c.get("requestId"),
       storage: null,
-      waitUntil: (work) => keepAlive(c, work),
+      // Without an execution context (Node tests) nothing keeps work alive: none is offered.
+      ...(executionCtx ? { waitUntil: (work) => executionCtx.waitUntil(work) } : {}),
     };
     c.set("services", services);
     c.set("trace", trace);
@@ -71,11 +73,11 @@ export const corsFromConfig: MiddlewareHandler<AppEnv> = cors({
   maxAge: 600,
 });
 
-/** `waitUntil` where the runtime has one (Workers); elsewhere (Node tests) the promise just runs. */
-function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
+/** The runtime's execution context (Workers), or null where there is none (`app.request` in Node). */
+function executionContextOf(c: Context<AppEnv>): Context<AppEnv>["executionCtx"] | null {
   try {
-    c.executionCtx.waitUntil(work);
+    return c.executionCtx;
   } catch {
-    // No ExecutionContext outside Workers: nothing would cancel the work anyway.
+    return null;
   }
 }

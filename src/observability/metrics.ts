@@ -21,6 +21,8 @@ export class Metrics {
   private readonly routes = new Map<string, RouteStats>();
   private readonly roundTrips: Record<Store, number> = { redis: 0, mysql: 0 };
   private readonly fallbackHits = new Map<string, number>();
+  private readonly shed = new Map<string, number>();
+  private readonly errorCodes = new Map<string, number>();
   readonly sinceMs = Date.now();
 
   recordRequest(route: string, status: number, latencyMs: number): void {
@@ -42,6 +44,21 @@ export class Metrics {
 
   fallbackHit(operation: string): void {
     this.fallbackHits.set(operation, (this.fallbackHits.get(operation) ?? 0) + 1);
+  }
+
+  /** An error answer, by its code (OVERLOADED and STORE_UNAVAILABLE are told apart here). */
+  countError(code: string): void {
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /** A fallback call refused because the isolate's fallback bound was reached. */
+  fallbackShed(operation: string): void {
+    this.countShed(`fallback:${operation}`);
+  }
+
+  /** A request answered 503 OVERLOADED by the admission control, by reason. */
+  countShed(reason: string): void {
+    this.shed.set(reason, (this.shed.get(reason) ?? 0) + 1);
   }
 
   snapshot() {
@@ -66,6 +83,10 @@ export class Metrics {
       roundTrips: { ...this.roundTrips },
       fallbackHits: Object.fromEntries(
         [...this.fallbackHits.entries()].sort(([a], [b]) => a.localeCompare(b)),
+      ),
+      shed: Object.fromEntries([...this.shed.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      errors: Object.fromEntries(
+        [...this.errorCodes.entries()].sort(([a], [b]) => a.localeCompare(b)),
       ),
     };
   }

@@ -56,6 +56,8 @@ const META: OfferMeta = {
   viewingTtlS: 10,
   holdExtensionCapS: 1800,
   minNoticeMin: 60,
+  maxHeldSlotsPerClient: 4,
+  maxHeldSlotsPerIp: 20,
 };
 /** Offered: every 15 minutes from 07:00 to 17:45 (so 18:00 is not); notice ends at 07:00. */
 const OFFERED = Array.from({ length: 44 }, (_, i) => at("07:00") + i * 15 * 60_000);

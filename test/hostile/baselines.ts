@@ -81,6 +81,11 @@ function operationHints(
   }
   if (p === "/v1/admin/appointments") hints.to = nextDay(fx.date, 1);
   if (p === "/v1/admin/outbox") hints.to = `${fx.run}.setup@example.test`;
+  // Endpoints the run registers stay quiet: inactive, and at a local port nothing listens on.
+  if (p.startsWith("/v1/admin/webhooks")) {
+    hints.url = "http://127.0.0.1:9/hostile";
+    hints.active = false;
+  }
   if (p === "/v1/admin/appointments/{id}/reschedule") hints.start = fx.adminRescheduleStart;
   if (p === "/v1/appointments/{id}/reschedule") {
     hints.holdId = fx.rescheduleHold.holdId;

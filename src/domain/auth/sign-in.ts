@@ -4,8 +4,10 @@
  * About 160 lines: the four verbs of one flow share its limits, hashing and errors.
  */
 import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
+import { signInCodeEmail } from "../email/templates.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { deliverSoon } from "../outbox/deliver.ts";
 import type { DomainContext } from "../ports.ts";
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -72,6 +74,7 @@ export async function requestCode({
   await limit(ctx, [{ key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP }]);
   const code = newCode();
   const nowMs = ctx.clock.nowMs();
+  const message = signInCodeEmail({ to: email, code });
   // The per-email limit is counted in MySQL, in the transaction that inserts the code: exact
   // whichever live-state store answers, and across a failover.
   const outcome = await ctx.auth.createCode({
@@ -81,19 +84,15 @@ export async function requestCode({
     codeHash: await codeHash(ctx, email, code),
     nowMs,
     expiresAtMs: nowMs + CODE_TTL_MS,
-    message: {
-      id: newId("eml"),
-      to: email,
-      subject: `Your sign-in code: ${code}`,
-      body: `Your sign-in code is ${code}. It works once, for 10 minutes. If you did not ask for it, ignore this email.`,
-      kind: "sign-in-code",
-    },
+    message,
   });
   if (!outcome.issued)
     throw rateLimited(
       "body.email: too many codes for this email; try again later",
       outcome.retryAfterMs,
     );
+  // Sent right away (after the response); the Cron Trigger only retries a failed send.
+  deliverSoon(ctx, { emailIds: [message.id], eventIds: [] });
 }
 
 function rateLimited(message: string, retryAfterMs: number): DomainError {

@@ -75,6 +75,24 @@ export async function getAvailability({
   ctx: DomainContext;
   input: AvailabilityRequest;
 }): Promise<LiveAvailabilityDay[]> {
+  const { days, liveOf } = await loadLiveAvailability({ ctx, input });
+  return days.map((day) => ({
+    date: day.date,
+    slots: day.slots.map((slot) => overlaySlot(slot, liveOf(slot.staffId))),
+  }));
+}
+
+/**
+ * The availability verb's work before the per-slot overlay: the computed days and each staff
+ * member's live cells. `getAvailability` overlays every slot; the month summary only counts.
+ */
+export async function loadLiveAvailability({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: AvailabilityRequest;
+}): Promise<{ days: AvailabilityDay[]; liveOf: (staffId: string) => readonly LiveCells[] }> {
   checkRange(input);
   const { clientId, rescheduleOf, ...request } = input;
   const nowMs = ctx.clock.nowMs();
@@ -122,10 +140,7 @@ export async function getAvailability({
     return [] as LiveCells[][];
   });
   const byStaff = new Map(staff.map((s, i) => [s.staffId, cells[i] ?? []]));
-  return days.map((day) => ({
-    date: day.date,
-    slots: day.slots.map((slot) => overlaySlot(slot, byStaff.get(slot.staffId) ?? [])),
-  }));
+  return { days, liveOf: (staffId) => byStaff.get(staffId) ?? [] };
 }
 
 /**
@@ -174,6 +189,8 @@ async function liveCells(
       viewingTtlS: settings.viewingTtlS,
       holdExtensionCapS: settings.holdExtensionCapS,
       minNoticeMin: settings.minNoticeMin,
+      maxHeldSlotsPerClient: settings.maxHeldSlotsPerClient,
+      maxHeldSlotsPerIp: settings.maxHeldSlotsPerIp,
     },
     staff: staff.map((s) => ({ staffId: s.staffId, days: offerDays(days, s.staffId, s.timeZone) })),
     clientTag: clientId === undefined ? null : await clientTag(clientId),

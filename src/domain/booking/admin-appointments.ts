@@ -1,7 +1,7 @@
 /**
  * Admin verbs over appointments: list them page by page, cancel and reschedule them without the
- * customer cut-offs, and read the email outbox. The verbs of one admin screen share a file; it is
- * about 170 lines because the page cursor's codec belongs beside the one verb that issues it.
+ * customer cut-offs. The verbs of one admin screen share a file; it is about 170 lines because
+ * the page cursor's codec belongs beside the one verb that issues it.
  */
 import { DomainError } from "../errors.ts";
 import { ID_PATTERN, newId } from "../ids.ts";
@@ -11,10 +11,11 @@ import {
   parseSupportedDateTime,
   SUPPORTED_DATES_TEXT,
 } from "../time/supported-range.ts";
-import { cancellationEmail, rescheduleEmail } from "./emails.ts";
+import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
+import { recoverManageToken } from "./recover-manage-token.ts";
 import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
 
 export interface ListAppointmentsInput {
@@ -93,14 +94,16 @@ export async function adminCancelAppointment({
   input: { id: string };
 }): Promise<PresentedAppointment> {
   const nowMs = ctx.clock.nowMs();
+  const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs,
     cutoffMs: null,
-    email: cancellationEmail,
+    announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw appointmentNotFound();
   if (outcome.kind !== "cancelled") throw notConfirmed();
+  announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
 }
@@ -130,6 +133,9 @@ export async function adminRescheduleAppointment({
   if (!old) throw appointmentNotFound();
   if (old.status !== "confirmed") throw notConfirmed();
   const staffId = input.staffId ?? old.staffId;
+  const announcement = recorded(
+    announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
+  );
   const outcome = await ctx.bookings.book({
     staffId,
     serviceId: old.serviceId,
@@ -140,13 +146,14 @@ export async function adminRescheduleAppointment({
     manageTokenHash: old.manageTokenHash,
     idempotency: null,
     nowMs: ctx.clock.nowMs(),
-    email: (appointments) => rescheduleEmail(appointments, old.id),
+    announce: announcement.announce,
     replaces: { appointmentId: input.id, cutoffMs: null },
   });
   switch (outcome.kind) {
     case "booked": {
       const [booked] = outcome.appointments;
       if (!booked) throw new Error("book() answered booked without an appointment");
+      announcement.deliver(ctx);
       await forgetBooked(ctx, old);
       return presentAppointment(booked);
     }
@@ -163,18 +170,6 @@ export async function adminRescheduleAppointment({
     default:
       throw new Error(`unexpected outcome of an admin reschedule: ${outcome.kind}`);
   }
-}
-
-/** The newest outbox emails first; `pendingOnly` leaves out those already sent. */
-export async function listOutbox({
-  ctx,
-  input,
-}: {
-  ctx: DomainContext;
-  input: { limit: number; pendingOnly: boolean; to?: string | undefined };
-}) {
-  const { to, ...rest } = input;
-  return ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
 }
 
 function appointmentNotFound(): DomainError {

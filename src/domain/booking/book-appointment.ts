@@ -4,18 +4,18 @@
  * MySQL decides: its cells make an overlapping booking impossible.
  */
 import { sha256Hex } from "../crypto.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, OverloadedError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { parseHoldId } from "../live/hold-id.ts";
 import {
   manageTokenFor as deriveManageToken,
   holdSecretOf,
-  verifyHoldToken,
+  verifyHoldTokenAny,
 } from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
 import type { DomainContext } from "../ports.ts";
-import { confirmationEmail } from "./emails.ts";
+import { announceBooking, recorded } from "./announce.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import { stillBookable } from "./still-bookable.ts";
@@ -39,15 +39,26 @@ function holdNotFound(): DomainError {
   return new DomainError("NOT_FOUND", "holdId: no such hold for this token");
 }
 
+/** A hold past its cap, or released, books nothing: its token's claim is spent. */
+export function holdSpent(why: "capped" | "released"): DomainError {
+  return new DomainError(
+    "HOLD_EXPIRED",
+    why === "capped"
+      ? "holdId: the hold ended at its extension cap; hold the time again"
+      : "holdId: the hold was released; hold the time again",
+  );
+}
+
+/** The hold's cap (in its token) has passed. Tokens signed before claims carried it have none. */
+export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: number): boolean {
+  return hold.claim.capAtMs !== null && nowMs > hold.claim.capAtMs;
+}
+
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
 export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
   const parsed = parseHoldId(holdId);
   // A token signed before a rotation still verifies with the previous secret, while it lives.
-  const previous = ctx.secrets.previous;
-  const claim = parsed
-    ? ((await verifyHoldToken(ctx.secrets.holdTokenKey, holdToken)) ??
-      (previous ? await verifyHoldToken(previous.holdTokenKey, holdToken) : null))
-    : null;
+  const claim = parsed ? await verifyHoldTokenAny(ctx.secrets, holdToken) : null;
   if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
   const tokenHash = await hashToken(holdSecretOf(holdToken));
   return { ...parsed, claim, tokenHash, startsMs: claim.slots.map((slot) => slot.startMs) };
@@ -66,6 +77,7 @@ export function beginFromHold(
     staffId: hold.staffId,
     holdKey: hold.holdKey,
     tokenHash: hold.tokenHash,
+    holders: hold.claim.holders,
     clientTag: "",
     idempotency,
     slots: hold.claim.slots.map((slot, i) => ({
@@ -100,11 +112,17 @@ export async function bookAppointment({
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
   const nowMs = ctx.clock.nowMs();
+  if (pastCap(hold, nowMs)) {
+    // A replay of a booking this token made still answers its 201 (for 24 h).
+    if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
+    throw holdSpent("capped");
+  }
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, { keyHash, bodyHash }, nowMs);
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
   if (begin.kind === "idempotency-conflict") throw idempotencyConflict();
   if (begin.kind === "wrong-token") throw holdNotFound();
+  if (begin.kind === "released") throw holdSpent("released");
   if (begin.kind === "held" || begin.kind === "booked") {
     // After the 60-second claim lapses, a replay meets its own booking's entries: MySQL's
     // idempotency record tells a replay (same 201, or 409 for another body) from a real conflict.
@@ -129,6 +147,7 @@ export async function bookAppointment({
           JSON.stringify({ level: "warn", msg: "booking undo failed", error: String(error) }),
         );
       });
+  const announcement = recorded(announceBooking(ctx, manageToken));
   let outcome: Awaited<ReturnType<DomainContext["bookings"]["book"]>>;
   try {
     outcome = await ctx.bookings.book({
@@ -141,11 +160,13 @@ export async function bookAppointment({
       manageTokenHash: await hashToken(manageToken),
       idempotency: { keyHash, bodyHash },
       nowMs,
-      email: confirmationEmail,
+      announce: announcement.announce,
       bookable: stillBookable(hold.claim.slots, nowMs),
     });
   } catch (error) {
     await undo();
+    // The booking store was busy and ran nothing (it said so): 503 OVERLOADED, retry later.
+    if (error instanceof OverloadedError) throw error;
     throw new DomainError(
       "STORE_UNAVAILABLE",
       // A lost COMMIT answer is indistinguishable from a failure: the key makes the retry safe.
@@ -154,6 +175,7 @@ export async function bookAppointment({
     );
   }
   if (outcome.kind === "booked") {
+    announcement.deliver(ctx);
     return {
       appointments: outcome.appointments.map(presentAppointment),
       manageToken,

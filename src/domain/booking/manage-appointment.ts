@@ -9,10 +9,11 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
-import { beginFromHold, resolveHold } from "./book-appointment.ts";
-import { cancellationEmail, rescheduleEmail } from "./emails.ts";
+import { announceCancel, announceReschedule, recorded } from "./announce.ts";
+import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
+import { recoverManageToken } from "./recover-manage-token.ts";
 import { stillBookable } from "./still-bookable.ts";
 import type { Appointment } from "./types.ts";
 
@@ -41,7 +42,7 @@ export interface Credential {
 }
 
 /** The appointment when the credential is its own: its manage token, or its customer's session. */
-async function authorized(
+export async function authorized(
   ctx: DomainContext,
   id: string,
   credential: Credential,
@@ -77,11 +78,12 @@ export async function cancelAppointment({
 }) {
   await authorized(ctx, input.id, input);
   const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs: ctx.clock.nowMs(),
     cutoffMs: cancelCutoffMin * 60_000,
-    email: cancellationEmail,
+    announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw notFound();
   if (outcome.kind === "not-confirmed")
@@ -91,6 +93,7 @@ export async function cancelAppointment({
       "CONFLICT",
       `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
     );
+  announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
 }
@@ -110,10 +113,15 @@ export async function rescheduleAppointment({
   const old = await authorized(ctx, input.id, input);
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const nowMs = ctx.clock.nowMs();
+  if (pastCap(hold, nowMs)) throw holdSpent("capped");
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
+  // The manage token for the email's links: the caller's own, or recovered for a session.
+  const manageToken = input.manageToken ?? (await recoverManageToken(ctx, old.manageTokenHash));
+  const announcement = recorded(announceReschedule(ctx, old, manageToken));
   const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs, old.id);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
+  if (begin.kind === "released") throw holdSpent("released");
   if (begin.kind === "held")
     throw new DomainError("SLOT_HELD", "holdId: another client holds this slot", {
       details: { heldUntil: new Date(begin.untilMs).toISOString() },
@@ -147,7 +155,7 @@ export async function rescheduleAppointment({
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,
-      email: (appointments) => rescheduleEmail(appointments, old.id),
+      announce: announcement.announce,
       bookable: stillBookable(hold.claim.slots, nowMs),
       // The cut-off comes from the settings the transaction reads: no statement of its own.
       replaces: { appointmentId: old.id, cutoffMs: "settings" },
@@ -161,6 +169,7 @@ export async function rescheduleAppointment({
       );
     });
   if (outcome.kind === "booked") {
+    announcement.deliver(ctx);
     await forgetBooked(ctx, old);
     return outcome.appointments.map(presentAppointment);
   }

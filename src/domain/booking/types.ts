@@ -1,3 +1,4 @@
+import type { WebhookEvent } from "../webhooks/types.ts";
 import type { BookableCheck } from "./still-bookable.ts";
 
 export type AppointmentStatus = "confirmed" | "cancelled";
@@ -26,6 +27,18 @@ export interface Appointment {
   createdAtMs: number;
   updatedAtMs: number;
   cancelledAtMs: number | null;
+  /**
+   * The calendar event (RFC 5545): the UID stays the same across reschedules (the new appointment
+   * inherits it) and the SEQUENCE grows with each one.
+   */
+  calendar: { uid: string; sequence: number };
+}
+
+/** A file sent with an email (the calendar file of a booking); `content` is text. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 /** An email written in the same transaction as the change it announces (transactional outbox). */
@@ -33,8 +46,27 @@ export interface OutboxEmail {
   id: string;
   to: string;
   subject: string;
+  /** The plain-text part. */
   body: string;
+  /** The HTML part (null for rows written before emails had one). */
+  html: string | null;
+  attachments: EmailAttachment[];
   kind: "confirmation" | "cancellation" | "reschedule" | "sign-in-code";
+}
+
+/** What the booking store reads about a booking inside its transaction, for its emails. */
+export interface BookingFacts {
+  businessName: string;
+  serviceName: string;
+  staffName: string;
+  priceMinor: number;
+  currency: string;
+}
+
+/** What a change announces, written to the outbox in the change's own transaction. */
+export interface Announcement {
+  emails: OutboxEmail[];
+  events: WebhookEvent[];
 }
 
 export interface BookInput {
@@ -47,8 +79,8 @@ export interface BookInput {
   manageTokenHash: string;
   idempotency: { keyHash: string; bodyHash: string } | null;
   nowMs: number;
-  /** The email, built once the appointments' times are known. */
-  email: (appointments: Appointment[]) => OutboxEmail;
+  /** The emails and webhook events, built once the appointments and their facts are known. */
+  announce: (appointments: Appointment[], facts: BookingFacts) => Announcement;
   /**
    * Re-checked inside the transaction with the rows its catalog read returns (working time,
    * closures, notice, horizon; see still-bookable.ts). Absent for admin moves, which skip it.

@@ -18,6 +18,23 @@ export interface Hold {
   slots: { serviceId: string; staffId: string; start: string; end: string }[];
 }
 
+/** Over a hold limit: Retry-After is when the earliest of that holder's holds ends. */
+function holdLimit(
+  outcome: { holder: "client" | "ip"; untilMs: number },
+  field: string,
+  nowMs: number,
+): DomainError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((outcome.untilMs - nowMs) / 1000));
+  const message =
+    outcome.holder === "client"
+      ? `${field}.clientId: this client already holds as many slots as it may; book or release one first`
+      : "CF-Connecting-IP: this address already holds as many slots as it may; book or release one first";
+  return new DomainError("HOLD_LIMIT", message, {
+    retryAfterSeconds,
+    details: { holder: outcome.holder, retryAt: new Date(outcome.untilMs).toISOString() },
+  });
+}
+
 /**
  * Holds one or several slots of one staff member and one service, all or nothing, in one
  * live-state call. Exclusive: of concurrent overlapping holds exactly one wins; the others get
@@ -33,6 +50,8 @@ export async function holdSlots({
     slots: SlotInput[];
     field: string;
     holdToken?: string | undefined;
+    /** The caller's address, grouped (IPv6 by /64), for the per-address hold limit. */
+    ipGroup: string;
     /** Moving this appointment: its own booked time does not block (see reschedule-of.ts). */
     rescheduleOf?: RescheduleOf;
   };
@@ -59,10 +78,15 @@ export async function holdSlots({
   // No credential: 404 before any store is asked.
   const reschedule = input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null;
   const holdSecret = newHoldSecret();
+  const holders = {
+    client: await clientTag(input.clientId),
+    ip: await clientTag(`ip:${input.ipGroup}`),
+  };
   const request = {
     serviceId: first.serviceId,
     staffId: first.staffId,
-    clientTag: await clientTag(input.clientId),
+    clientTag: holders.client,
+    holders,
     holdKey: newHoldKey(),
     tokenHash: await hashToken(holdSecret),
     presentedTokenHash: input.holdToken ? await hashToken(holdSecretOf(input.holdToken)) : null,
@@ -83,6 +107,7 @@ export async function holdSlots({
       `${startField(outcome.second)}: overlaps ${startField(outcome.first)}`,
     );
   if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
+  if (outcome.kind === "limit") throw holdLimit(outcome, input.field, ctx.clock.nowMs());
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
   // The holder repeating its hold keeps its token. A new hold's token is signed after the
@@ -98,6 +123,7 @@ export async function holdSlots({
             return { startMs: ref.startMs, ...granted, offsetMin: ref.offsetMin };
           }),
           capAtMs: outcome.capAtMs,
+          holders,
           ...(input.rescheduleOf ? { rescheduleOf: input.rescheduleOf.appointmentId } : {}),
         });
   return {

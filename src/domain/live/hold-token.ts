@@ -6,6 +6,7 @@
  * book while the slot is free, and the booking still knows exactly which cells to check.
  */
 import { base64url, fromBase64url, hmacSha256 } from "../crypto.ts";
+import type { HolderTags } from "./types.ts";
 
 export interface ClaimedSlot {
   startMs: number;
@@ -26,6 +27,8 @@ export interface HoldClaim {
    * tokens signed before the claim carried it; those book only while their hold still exists.
    */
   capAtMs: number | null;
+  /** Who holds, for the hold limits (null in tokens signed before the limits existed). */
+  holders: HolderTags | null;
   /** The appointment this hold was made to move (POST /v1/holds `rescheduleOf`), if any. */
   rescheduleOf?: string;
 }
@@ -59,9 +62,17 @@ export async function signHoldToken(
     s.offsetMin,
   ]);
   // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs,
-  //  and rescheduleOf only when there is one]
+  //  client tag, address tag (null in tokens of no holder), and rescheduleOf only when there is one]
   const first = claim.slots[0]?.offsetMin ?? 0;
-  const fields = [claim.staffId, claim.serviceId, slots, first, claim.capAtMs ?? null];
+  const fields = [
+    claim.staffId,
+    claim.serviceId,
+    slots,
+    first,
+    claim.capAtMs ?? null,
+    claim.holders?.client ?? null,
+    claim.holders?.ip ?? null,
+  ];
   if (claim.rescheduleOf !== undefined) fields.push(claim.rescheduleOf);
   const body = base64url(encoder.encode(JSON.stringify(fields)));
   return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
@@ -86,9 +97,10 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
     diff |= expected.charCodeAt(i) ^ (signature.charCodeAt(i) || 0);
   if (diff !== 0) return null;
   try {
-    const [staffId, serviceId, slots, offsetMin, capAtMs, rescheduleOf] = JSON.parse(
+    const [staffId, serviceId, slots, offsetMin, capAtMs, client, ip, rescheduleOf] = JSON.parse(
       fromBase64url(body),
     ) as unknown[];
+    const holders = typeof client === "string" && typeof ip === "string" ? { client, ip } : null;
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
@@ -110,12 +122,24 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
       serviceId,
       slots: claimed,
       capAtMs: (capAtMs as number | null) ?? null,
+      holders,
     };
     if (rescheduleOf !== undefined) claim.rescheduleOf = rescheduleOf;
     return claim;
   } catch {
     return null;
   }
+}
+
+/** The claim of a token signed with the current secret, or the previous one while it lives. */
+export async function verifyHoldTokenAny(
+  keys: { holdTokenKey: string; previous?: { holdTokenKey: string } | null },
+  token: string,
+): Promise<HoldClaim | null> {
+  return (
+    (await verifyHoldToken(keys.holdTokenKey, token)) ??
+    (keys.previous ? await verifyHoldToken(keys.previous.holdTokenKey, token) : null)
+  );
 }
 
 /** A manage token for an appointment: derived, so replays of the booking answer the same one. */

@@ -1,7 +1,7 @@
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { parseHoldId } from "./hold-id.ts";
-import { holdSecretOf } from "./hold-token.ts";
+import { holdSecretOf, verifyHoldTokenAny } from "./hold-token.ts";
 import { hashToken } from "./tokens.ts";
 
 /** Unknown, expired, or not yours: the same answer, so a hold id alone reveals nothing. */
@@ -9,10 +9,17 @@ function holdNotFound(): DomainError {
   return new DomainError("NOT_FOUND", "holdId: no such hold for this token (it may have expired)");
 }
 
-async function resolve(input: { holdId: string; holdToken: string }) {
+async function resolve(ctx: DomainContext, input: { holdId: string; holdToken: string }) {
   const parsed = parseHoldId(input.holdId);
   if (!parsed) throw holdNotFound();
-  return { ...parsed, tokenHash: await hashToken(holdSecretOf(input.holdToken)) };
+  // The store checks the token's hash; its claim (if this server signed it) names the holders
+  // whose hold-limit counts follow the hold.
+  const claim = await verifyHoldTokenAny(ctx.secrets, input.holdToken);
+  return {
+    ...parsed,
+    tokenHash: await hashToken(holdSecretOf(input.holdToken)),
+    holders: claim?.holders ?? null,
+  };
 }
 
 /** Extends a hold to now + hold TTL, never past its creation + the extension cap. */
@@ -23,7 +30,7 @@ export async function extendHold({
   ctx: DomainContext;
   input: { holdId: string; holdToken: string };
 }) {
-  const hold = await resolve(input);
+  const hold = await resolve(ctx, input);
   const extended = await ctx.liveState.extend({ ...hold, nowMs: ctx.clock.nowMs() });
   if (!extended) throw holdNotFound();
   return { holdId: input.holdId, ...extended };
@@ -37,6 +44,6 @@ export async function releaseHold({
   ctx: DomainContext;
   input: { holdId: string; holdToken: string };
 }): Promise<void> {
-  const hold = await resolve(input);
+  const hold = await resolve(ctx, input);
   if (!(await ctx.liveState.release({ ...hold, nowMs: ctx.clock.nowMs() }))) throw holdNotFound();
 }

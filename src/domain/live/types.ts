@@ -39,6 +39,8 @@ export interface OfferMeta {
   viewingTtlS: number;
   holdExtensionCapS: number;
   minNoticeMin: number;
+  maxHeldSlotsPerClient: number;
+  maxHeldSlotsPerIp: number;
 }
 
 /** The offered starts of one local date: bit i ⇔ a slot at baseMs + i × CELL_MS is offered. */
@@ -67,9 +69,19 @@ export interface HoldGranted {
   slots: { endMs: number; cellStart: number; cellEnd: number }[];
 }
 
+/**
+ * Who holds, for the hold limits: the client's tag and its address's tag (IPv6 by /64), both
+ * hashes. A hold token names them, so extend, release and book keep the counts right.
+ */
+export interface HolderTags {
+  client: string;
+  ip: string;
+}
+
 export type HoldOutcome =
   | ({ kind: "ok" } & HoldGranted)
   | ({ kind: "existing" } & HoldGranted)
+  | { kind: "limit"; holder: "client" | "ip"; untilMs: number }
   | Blocked
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
   | { kind: "overlap"; first: number; second: number };
@@ -97,5 +109,6 @@ export type BeginBookingOutcome =
   | { kind: "idempotency-seen" }
   | { kind: "idempotency-conflict" }
   | { kind: "wrong-token" }
+  | { kind: "released" }
   | { kind: "held"; untilMs: number; ownHold: boolean }
   | { kind: "booked"; untilMs: number; ownHold: boolean };

@@ -30,6 +30,8 @@ export const Settings = z.object({
     .min(0)
     .max(60 * 24 * 30)
     .default(120),
+  maxHeldSlotsPerClient: z.number().int().min(1).max(100).default(4),
+  maxHeldSlotsPerIp: z.number().int().min(1).max(1000).default(20),
 });
 
 export type Settings = z.infer<typeof Settings>;

@@ -8,6 +8,7 @@ import { adminServiceRoutes } from "./services/index.ts";
 import { adminSettingsRoutes } from "./settings/index.ts";
 import { adminStaffRoutes } from "./staff/index.ts";
 import { adminSyncRoute } from "./sync.ts";
+import { adminWebhookRoutes } from "./webhooks/index.ts";
 
 /** Every admin route; the admin token is checked before any of them runs. */
 export const adminRoutes = createRouter();
@@ -20,3 +21,4 @@ adminRoutes.route("/", adminSettingsRoutes);
 adminRoutes.route("/", adminAppointmentRoutes);
 adminRoutes.route("/", adminOutboxRoutes);
 adminRoutes.route("/", adminSyncRoute);
+adminRoutes.route("/", adminWebhookRoutes);

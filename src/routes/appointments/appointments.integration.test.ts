@@ -4,7 +4,7 @@ import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
 import { FixedClock } from "../../../test/fakes.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
+import { directRedis, liveStateKeys } from "../../../test/redis-direct.ts";
 import { countRoundTrips } from "../../../test/round-trips.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 
@@ -49,10 +49,8 @@ function book(h: Hold, key = uniqueId("idem-"), body: Record<string, unknown> = 
 
 /** Forgets every hold and offer of the staff member, as a Redis restart would. */
 async function loseRedis(target: LiveFixture): Promise<void> {
-  const prefix = api.bindings.REDIS_KEY_PREFIX;
   await redis.del(
-    `${prefix}live:${target.staffId}`,
-    `${prefix}offer:${target.serviceId}:${target.staffId}`,
+    ...liveStateKeys(api.bindings.REDIS_KEY_PREFIX ?? "", target.staffId, target.serviceId),
   );
 }
 
@@ -215,6 +213,33 @@ describe("POST /v1/appointments on the real stack", () => {
       headers: { "X-Hold-Token": h2.holdToken },
     });
     expect(extended.status).toBe(200);
+  });
+});
+
+describe("hold tokens expire (issue 14 item 2)", () => {
+  it("a token past its hold's cap books nothing: 410 HOLD_EXPIRED, and no appointment", async () => {
+    const own = await liveFixture(api);
+    const h = await hold(await own.start("10:00"), own);
+    const createdMs = clock.nowMs();
+    clock.current = createdMs + 1800_000 + 1; // the test settings' extension cap is 1800 s
+    try {
+      await expectError(await book(h), 410, "HOLD_EXPIRED", "holdId:");
+    } finally {
+      clock.current = createdMs;
+    }
+    expect(await confirmedCount(own.staffId)).toBe(0);
+  });
+
+  it("a released hold's token books nothing: 410 HOLD_EXPIRED, even while the time is free", async () => {
+    const own = await liveFixture(api);
+    const h = await hold(await own.start("11:00"), own);
+    const released = await api.request(`/v1/holds/${h.holdId}`, {
+      method: "DELETE",
+      headers: { "X-Hold-Token": h.holdToken },
+    });
+    expect(released.status).toBe(204);
+    await expectError(await book(h), 410, "HOLD_EXPIRED", "holdId:");
+    expect(await confirmedCount(own.staffId)).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
+import { directRedis, idempotencyClaimKey } from "../../../test/redis-direct.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { idempotencyKeyHash } from "../../domain/booking/book-appointment.ts";
 import { sha256Hex } from "../../domain/crypto.ts";
@@ -82,9 +82,9 @@ describe("Idempotency-Key scoped to the hold", () => {
     const claim = await idempotencyKeyHash(h.holdId, key);
     const customer = { name: "Mia Weber", email: "mia@example.com", phone: null };
     const bodyHash = await sha256Hex(JSON.stringify([h.holdId, h.holdToken, customer, ""]));
-    // The claim's key in the staff member's Cluster slot (src/storage/redis/keys.ts).
-    const prefix = api.bindings.REDIS_KEY_PREFIX ?? "";
-    await redis.set(`{${prefix}live:${live.staffId}}:idem:${claim}`, bodyHash, "PX", 60_000);
+    const staffId = h.holdId.slice("hld_".length + 17);
+    const claimKey = idempotencyClaimKey(api.bindings.REDIS_KEY_PREFIX ?? "", staffId, claim);
+    await redis.set(claimKey, bodyHash, "PX", 60_000);
     await expectError(
       await book(h, key),
       409,

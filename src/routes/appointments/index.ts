@@ -1,4 +1,5 @@
 import { createRouter } from "../../http/router.ts";
+import { appointmentCalendarRoute } from "./calendar.ts";
 import { cancelAppointmentRoute } from "./cancel.ts";
 import { createAppointmentRoute } from "./create.ts";
 import { getAppointmentRoute } from "./get.ts";
@@ -8,4 +9,5 @@ export const appointmentRoutes = createRouter()
   .route("/", createAppointmentRoute)
   .route("/", getAppointmentRoute)
   .route("/", cancelAppointmentRoute)
-  .route("/", rescheduleAppointmentRoute);
+  .route("/", rescheduleAppointmentRoute)
+  .route("/", appointmentCalendarRoute);

@@ -1,4 +1,7 @@
 import { createRouter } from "../../http/router.ts";
 import { getAvailabilityRoute } from "./get.ts";
+import { availabilitySummaryRoute } from "./summary.ts";
 
-export const availabilityRoutes = createRouter().route("/", getAvailabilityRoute);
+export const availabilityRoutes = createRouter()
+  .route("/", getAvailabilityRoute)
+  .route("/", availabilitySummaryRoute);

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { LiveAvailabilityDay } from "../../domain/availability/get-availability.ts";
+import type { AvailabilityDaySummary } from "../../domain/availability/summarize-availability.ts";
 import { ManageTokenHeader } from "../appointments/schema.ts";
 import { ClientId, Id, LocalDate } from "../shared/schemas.ts";
 
@@ -93,5 +94,48 @@ export function toAvailabilityResponse(
         mine ? { start, end, staffId, state, mine } : { start, end, staffId, state },
       ),
     })),
+  };
+}
+
+/** The month view's query: availability's (the client id is a header there, and unused here). */
+export const AvailabilitySummaryQuery = AvailabilityQuery;
+
+export const AvailabilitySummary = z
+  .object({
+    serviceId: z.string().openapi({ example: "svc_demo_cut" }),
+    staffId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The staff member asked for; null for anyone.", example: null }),
+    from: z.string().openapi({ example: "2026-12-01" }),
+    to: z.string().openapi({ example: "2026-12-31" }),
+    days: z.array(
+      z.object({
+        date: z.string().openapi({ description: "A local date.", example: "2026-12-07" }),
+        free: z.number().int().openapi({
+          description:
+            "How many distinct start times are free on that date (`available`, or only being viewed by someone); with several staff members a time free with two of them counts once.",
+          example: 14,
+        }),
+        firstFree: z.string().nullable().openapi({
+          description:
+            "The earliest free start (ISO 8601 with the staff member's offset); null when none.",
+          example: "2026-12-07T09:00:00+01:00",
+        }),
+      }),
+    ),
+  })
+  .openapi("AvailabilitySummary");
+
+export function toAvailabilitySummary(
+  query: { serviceId: string; staffId?: string | undefined; from: string; to: string },
+  days: AvailabilityDaySummary[],
+): z.infer<typeof AvailabilitySummary> {
+  return {
+    serviceId: query.serviceId,
+    staffId: query.staffId ?? null,
+    from: query.from,
+    to: query.to,
+    days: days.map((day) => ({ date: day.date, free: day.freeCount, firstFree: day.firstFree })),
   };
 }

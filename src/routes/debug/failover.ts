@@ -15,7 +15,10 @@ const RedisStatus = z
     lastHealthCheck: z
       .object({
         at: z.string(),
-        trigger: z.enum(["cron", "request", "admin", "health"]),
+        trigger: z.enum(["cron", "request", "admin", "health", "confirm"]).openapi({
+          description:
+            "`confirm`: the probe that decided whether a timed-out Redis was busy or down.",
+        }),
         ok: z.boolean(),
         latencyMs: z.number().int(),
         error: z.string().optional(),
@@ -23,6 +26,18 @@ const RedisStatus = z
       .nullable(),
     failovers: z.number().int(),
     failbacks: z.number().int(),
+    busyTimeouts: z.number().int().openapi({
+      description:
+        "Timed-out Redis calls judged busy, not down: answered 503 OVERLOADED, no failover.",
+    }),
+    lastBusy: z
+      .object({ at: z.string(), operation: z.string(), by: z.enum(["answer", "probe"]) })
+      .nullable()
+      .openapi({
+        description:
+          "The latest busy timeout: `answer` (Redis answered another call meanwhile) or `probe` (the isolate was loaded; a confirming probe decided).",
+      }),
+    confirming: z.boolean().openapi({ description: "A confirming probe is running." }),
     lastFailure: z.object({ at: z.string(), operation: z.string(), error: z.string() }).nullable(),
     lastSync: SyncReportSchema.nullable(),
     redisMemoryBytes: z.number().int().nullable().openapi({
@@ -60,6 +75,13 @@ const Metrics = z
     roundTrips: z.object({ redis: z.number().int(), mysql: z.number().int() }),
     fallbackHits: z.record(z.string(), z.number().int()).openapi({
       description: "Calls served by the MySQL fallback, by operation.",
+    }),
+    errors: z.record(z.string(), z.number().int()).openapi({
+      description: "Error answers by code (e.g. `OVERLOADED`, `STORE_UNAVAILABLE`).",
+    }),
+    shed: z.record(z.string(), z.number().int()).openapi({
+      description:
+        "Requests answered 503 OVERLOADED by this isolate, by reason (`queue-full`, `queue-timeout`, `fallback:<operation>`).",
     }),
     failovers: z.number().int(),
     failbacks: z.number().int(),
@@ -107,6 +129,15 @@ export const failoverDebugRoutes = createRouter()
         : null,
       failovers: status.failovers,
       failbacks: status.failbacks,
+      busyTimeouts: status.busyTimeouts,
+      lastBusy: status.lastBusy
+        ? {
+            at: iso(status.lastBusy.atMs),
+            operation: status.lastBusy.operation,
+            by: status.lastBusy.by,
+          }
+        : null,
+      confirming: status.confirming,
       lastFailure: status.lastFailure
         ? {
             at: iso(status.lastFailure.atMs),
@@ -140,6 +171,9 @@ function emptyStatus(cooldownMs: number) {
     lastHealthCheck: null,
     failovers: 0,
     failbacks: 0,
+    busyTimeouts: 0,
+    lastBusy: null,
+    confirming: false,
     lastFailure: null,
     lastSync: null,
     redisMemoryBytes: null,

@@ -44,7 +44,8 @@ export const getHealth = createRouter().openapi(route, async (c) => {
   // The isolate's mode, after this probe: a failed probe fails over; after an outage the mode
   // stays "fallback" until the failback sync has run (next request after the cool-down, or cron).
   const storage =
-    c.var.services.failover?.gate.observe(report.redis, c.var.requestId) ?? report.storage;
+    c.var.services.failover?.gate.observe(report.redis, c.var.requestId, c.var.trace.waitUntil) ??
+    report.storage;
   const body = HealthResponse.parse(toHealthResponse(report, storage));
   if (!report.bookingStoreUp) {
     const message = "The booking store is unavailable; bookings cannot be made right now.";

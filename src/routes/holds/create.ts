@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { holdSlots } from "../../domain/live/hold-slots.ts";
 import { errorResponses } from "../../errors/envelope.ts";
+import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { credentialOf } from "../appointments/schema.ts";
 import { CreateHoldHeaders, HoldBody, HoldResponse, toHoldResponse } from "./schema.ts";
@@ -25,7 +26,14 @@ const route = createRoute({
         "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
       content: { "application/json": { schema: HoldResponse } },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+    ...errorResponses(
+      "BAD_REQUEST",
+      "NOT_FOUND",
+      "CONFLICT",
+      "SLOT_HELD",
+      "SLOT_UNAVAILABLE",
+      "HOLD_LIMIT",
+    ),
   },
 });
 
@@ -42,6 +50,7 @@ export const createHoldRoute = createRouter().openapi(route, async (c) => {
       slots,
       field: body.slots ? "body.slots" : "body",
       holdToken: headers["x-hold-token"],
+      ipGroup: clientIpGroup(c),
       ...(body.rescheduleOf
         ? {
             rescheduleOf: {

@@ -183,6 +183,7 @@ describe("TOKEN_SECRET in production", () => {
       ENVIRONMENT: "production",
       ADMIN_TOKEN: ADMIN_A,
       TOKEN_SECRET: NEW,
+      PUBLIC_BASE_URL: "https://book.example",
     });
     expect((await app.request("/v1/services", {}, bindings)).status).toBe(200);
   });

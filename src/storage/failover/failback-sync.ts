@@ -302,9 +302,13 @@ export class FailbackSync {
    */
   private async copyClaimsAndEvents(lockId: string, report: SyncReport): Promise<void> {
     const nowMs = this.clock.nowMs();
-    const [claims, events] = await Promise.all([
+    const [claims, released, events] = await Promise.all([
       this.db.execute(
         "SELECT staff_id, key_hash, body_hash, expires_at_ms FROM fallback_idempotency WHERE scope = ? AND staff_id <> '' AND expires_at_ms > ?",
+        [this.scope, nowMs],
+      ),
+      this.db.execute(
+        "SELECT staff_id, hold_key, expires_at_ms FROM fallback_released WHERE scope = ? AND expires_at_ms > ?",
         [this.scope, nowMs],
       ),
       this.db.execute(
@@ -313,25 +317,37 @@ export class FailbackSync {
       ),
     ]);
     const claimRows = claims.rows as Row[];
+    const releasedRows = released.rows as Row[];
     const eventRows = events.rows as Row[];
-    if (claimRows.length + eventRows.length === 0) return;
+    // Claims and released holds are both "SET key value PX ttl NX" in Redis.
+    const keyed = [
+      ...claimRows.map((row) => ({
+        key: this.keys.idempotency(String(row.staff_id), String(row.key_hash)),
+        value: String(row.body_hash),
+        row,
+      })),
+      ...releasedRows.map((row) => ({
+        key: this.keys.releasedHold(String(row.staff_id), String(row.hold_key)),
+        value: "1",
+        row,
+      })),
+    ];
+    if (keyed.length + eventRows.length === 0) return;
     const ttl = (row: Row) => Math.max(1, toInt(row.expires_at_ms) - nowMs);
     // In chunks, so a long outage's backlog never makes one oversized request.
-    const chunks: { claims: Row[]; events: Row[] }[] = [];
-    for (let i = 0; i < claimRows.length; i += ENTRIES_PER_CALL)
-      chunks.push({ claims: claimRows.slice(i, i + ENTRIES_PER_CALL), events: [] });
+    const chunks: { claims: typeof keyed; events: Row[] }[] = [];
+    for (let i = 0; i < keyed.length; i += ENTRIES_PER_CALL)
+      chunks.push({ claims: keyed.slice(i, i + ENTRIES_PER_CALL), events: [] });
     for (let i = 0; i < eventRows.length; i += ENTRIES_PER_CALL)
       chunks.push({ claims: [], events: eventRows.slice(i, i + ENTRIES_PER_CALL) });
     for (const chunk of chunks) {
       const keys = [
         this.keys.syncLock(),
-        ...chunk.claims.map((row) =>
-          this.keys.idempotency(String(row.staff_id), String(row.key_hash)),
-        ),
+        ...chunk.claims.map((claim) => claim.key),
         ...chunk.events.map((row) => this.keys.rateLimit(String(row.rl_key))),
       ];
       const args: (string | number)[] = [lockId, chunk.claims.length];
-      for (const row of chunk.claims) args.push(String(row.body_hash), ttl(row));
+      for (const claim of chunk.claims) args.push(claim.value, ttl(claim.row));
       for (const row of chunk.events)
         args.push(toInt(row.event_ms), String(row.event_id), ttl(row));
       const [claimed] = await runScript(
@@ -347,6 +363,7 @@ export class FailbackSync {
     report.rateEvents = eventRows.length;
     // Exactly what was copied: claims and events recorded meanwhile stay for the next sync.
     await deleteInBatches(this.db, "fallback_idempotency", ["key_hash", "body_hash"], claimRows);
+    await deleteInBatches(this.db, "fallback_released", ["staff_id", "hold_key"], releasedRows);
     await deleteInBatches(
       this.db,
       "fallback_rate_events",

@@ -5,7 +5,14 @@
  *
  * A request's view of the stores records which store served it (`RequestTrace.storage`), for
  * the `storage` field of the response and for the logs.
+ *
+ * A timed-out call that the gate judges "busy" (Redis alive, only late) is NOT retried on the
+ * fallback: it may have run in Redis, and the fallback cannot see what it wrote, so a hold the
+ * fallback granted now could be a second holder (issue 18). It answers 503 OVERLOADED instead;
+ * repeating the request is safe, since Redis then answers it (the same client's repeated hold is
+ * the same hold). In fallback mode, calls on the fallback are bounded per isolate.
  */
+import { OverloadedError } from "../../domain/errors.ts";
 import type { ExactLimiter, LiveStateStore, StorageMode } from "../../domain/ports.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { RedisFailure } from "../redis/run-script.ts";
@@ -23,12 +30,44 @@ export interface RequestTrace {
 /** How long after a failure a hold unknown to Redis may still be waiting in the fallback. */
 const FALLBACK_LOOKBACK_MS = 2 * 3_600_000;
 
+/** Operations that finish or undo a customer's work: they may use the reserve (shed last). */
+const CRITICAL_OPERATIONS = new Set(["begin-booking", "clear-booked", "abort-booking", "release"]);
+
+/** How many calls may run on the fallback at once (per isolate), and the critical reserve. */
+export interface FallbackBound {
+  maxConcurrent: number;
+  criticalReserve: number;
+}
+
+/** Counts the fallback calls in flight of one isolate, shared by every Failover it builds. */
+export class FallbackPermits {
+  private inFlight = 0;
+  constructor(private readonly bound: FallbackBound) {}
+
+  /** A permit, or null when the bound (plus the reserve, for critical calls) is reached. */
+  tryAcquire(critical: boolean): (() => void) | null {
+    const limit = this.bound.maxConcurrent + (critical ? this.bound.criticalReserve : 0);
+    if (this.inFlight >= limit) return null;
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+    };
+  }
+}
+
 export class Failover<Port> {
   constructor(
     readonly redis: Port,
     readonly fallback: Port,
     private readonly gate: RedisGate,
     private readonly metrics: Metrics,
+    private readonly permits: FallbackPermits = new FallbackPermits({
+      maxConcurrent: Number.POSITIVE_INFINITY,
+      criticalReserve: 0,
+    }),
   ) {}
 
   /**
@@ -40,25 +79,54 @@ export class Failover<Port> {
     return this.gate.failedWithin(FALLBACK_LOOKBACK_MS);
   }
 
+  /**
+   * Runs `call` on the store the gate chooses. `claimOn`: the staff member whose slots the call
+   * claims (select, hold, a booking's claim), for the uncertainty rule below.
+   */
   async run<T>(
     trace: RequestTrace,
     operation: string,
     call: (store: Port) => Promise<T>,
+    claimOn?: string,
   ): Promise<T> {
     if (this.gate.choose(trace.requestId, trace.waitUntil) === "redis") {
+      const sent = this.gate.sending();
       try {
         const result = await call(this.redis);
         trace.storage = "redis";
         return result;
       } catch (error) {
         if (!(error instanceof RedisFailure)) throw error;
-        this.gate.failed(operation, error, trace.requestId);
+        const verdict = this.gate.failed(operation, error, trace.requestId, {
+          call: sent,
+          waitUntil: trace.waitUntil,
+        });
+        // Busy, not down: the call may have run in Redis, so the fallback must not answer it.
+        if (verdict === "busy") {
+          if (claimOn !== undefined) this.gate.markUncertain(claimOn);
+          throw new OverloadedError(true, error);
+        }
       }
     }
-    this.metrics.fallbackHit(operation);
-    const result = await call(this.fallback);
-    trace.storage = "fallback";
-    return result;
+    // A claim of this isolate on this staff member timed out while Redis was judged busy, and
+    // Redis was found down after all: it may hold that claim, which the fallback cannot see. Until
+    // the failback, the fallback claims nothing of that staff member (issue 18).
+    if (claimOn !== undefined && this.gate.isUncertain(claimOn)) throw new OverloadedError(false);
+    // The fallback carries what Redis did with a fraction of its capacity: past the bound,
+    // shed at once instead of queueing into the SQL timeout.
+    const release = this.permits.tryAcquire(CRITICAL_OPERATIONS.has(operation));
+    if (!release) {
+      this.metrics.fallbackShed(operation);
+      throw new OverloadedError(false);
+    }
+    try {
+      this.metrics.fallbackHit(operation);
+      const result = await call(this.fallback);
+      trace.storage = "fallback";
+      return result;
+    } finally {
+      release();
+    }
   }
 }
 
@@ -71,8 +139,8 @@ export function liveStateFor(
     failover.run(trace, operation, call);
   return {
     overlay: (input) => run("overlay", (s) => s.overlay(input)),
-    select: (input) => run("select", (s) => s.select(input)),
-    hold: (input) => run("hold", (s) => s.hold(input)),
+    select: (input) => failover.run(trace, "select", (s) => s.select(input), input.staffId),
+    hold: (input) => failover.run(trace, "hold", (s) => s.hold(input), input.staffId),
     // A hold made while this isolate was in fallback mode may not be synced yet: when Redis does
     // not know it, the fallback is asked too (a short SQL transaction, on that path only).
     extend: (input) =>
@@ -91,7 +159,8 @@ export function liveStateFor(
         return released || inFallback;
       }),
     heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),
-    beginBooking: (input) => run("begin-booking", (s) => s.beginBooking(input)),
+    beginBooking: (input) =>
+      failover.run(trace, "begin-booking", (s) => s.beginBooking(input), input.staffId),
     clearBooked: (input) => run("clear-booked", (s) => s.clearBooked(input)),
     abortBooking: (input) => run("abort-booking", (s) => s.abortBooking(input)),
     scan: (input) => run("scan", (s) => s.scan(input)),

@@ -179,3 +179,166 @@ describe("RedisGate", () => {
     expect(g.status()).toMatchObject({ failovers: 1, lastFailure: { operation: "health-probe" } });
   });
 });
+
+describe("RedisGate: down versus busy after a timeout", () => {
+  const timeout = () =>
+    new DOMException("The operation was aborted due to timeout", "TimeoutError");
+
+  /** A gate with a confirming probe that answers when the test says (`answer`). */
+  function triageGate(busyInflight = 4) {
+    const clock = new FixedClock(1_000_000);
+    const answers: ((result: ProbeResult) => void)[] = [];
+    let confirms = 0;
+    const kept: Promise<unknown>[] = [];
+    const g = new RedisGate({
+      clock,
+      cooldownMs: COOLDOWN_MS,
+      probe: { probe: async () => UP },
+      sync: async (trigger) => report(trigger, "synced"),
+      busyInflight,
+      downAfterMs: 3_000,
+      confirmProbe: {
+        probe: () => {
+          confirms++;
+          return new Promise<ProbeResult>((resolve) => {
+            answers.push(resolve);
+          });
+        },
+      },
+    });
+    const waitUntil = (work: Promise<unknown>) => kept.push(work);
+    /** Answers the latest probe, once it has been sent. */
+    const answer = async (r: ProbeResult) => {
+      for (let i = 0; i < 10 && answers.length < confirms; i++) await settle();
+      answers[confirms - 1]?.(r);
+      await settle();
+    };
+    return { g, clock, kept, waitUntil, answer, confirms: () => confirms };
+  }
+
+  it("a refused connection, a 5xx or garbage is down at once, whatever the load", () => {
+    const { g } = triageGate(1);
+    g.callStarted();
+    const call = g.sending();
+    expect(g.failed("hold", new Error("fetch failed"), "r", { call })).toBe("down");
+    expect(g.status()).toMatchObject({ mode: "fallback", failovers: 1, busyTimeouts: 0 });
+  });
+
+  it("a timeout in a quiet isolate with no answer since it was sent is down at once (a frozen Redis)", () => {
+    const { g, clock, confirms } = triageGate();
+    const call = g.sending();
+    g.callStarted();
+    clock.advance(300);
+    g.callFinished(false);
+    expect(g.failed("hold", timeout(), "r", { call })).toBe("down");
+    expect(confirms()).toBe(0);
+    expect(g.status()).toMatchObject({ mode: "fallback", failovers: 1 });
+  });
+
+  it("a timeout is busy when Redis answered another call after it was sent: no failover, no probe", () => {
+    const { g, clock, confirms } = triageGate();
+    const call = g.sending();
+    g.callStarted();
+    g.callStarted();
+    clock.advance(100);
+    g.callFinished(true); // another call was answered meanwhile
+    clock.advance(200);
+    g.callFinished(false);
+    expect(g.failed("hold", timeout(), "r", { call })).toBe("busy");
+    expect(confirms()).toBe(0);
+    expect(g.status()).toMatchObject({
+      mode: "redis",
+      failovers: 0,
+      busyTimeouts: 1,
+      lastBusy: { operation: "hold", by: "answer" },
+    });
+  });
+
+  it("under load, a timeout with no answer is busy while a confirming probe decides; a probe that answers keeps Redis", async () => {
+    const { g, clock, kept, waitUntil, answer, confirms } = triageGate(4);
+    for (let i = 0; i < 5; i++) g.callStarted();
+    const call = g.sending();
+    clock.advance(300);
+    expect(g.failed("hold", timeout(), "r1", { call, waitUntil })).toBe("busy");
+    expect(g.failed("hold", timeout(), "r2", { call, waitUntil })).toBe("busy");
+    expect(confirms()).toBe(1); // single-flight
+    expect(g.status()).toMatchObject({ confirming: true, lastBusy: { by: "probe" } });
+    await answer({ ok: true, latencyMs: 450 });
+    await Promise.all(kept);
+    expect(g.status()).toMatchObject({
+      mode: "redis",
+      failovers: 0,
+      confirming: false,
+      lastHealthCheck: { trigger: "confirm", ok: true },
+    });
+  });
+
+  it("under load, confirming probes that time out fail over once Redis has answered nothing for REDIS_DOWN_AFTER_MS (a frozen Redis under load)", async () => {
+    const { g, clock, kept, waitUntil, answer, confirms } = triageGate(4);
+    for (let i = 0; i < 5; i++) g.callStarted();
+    const call = g.sending();
+    clock.advance(300);
+    expect(g.failed("hold", timeout(), "r1", { call, waitUntil })).toBe("busy");
+    clock.advance(2_000);
+    await answer({ ok: false, latencyMs: 2_000, error: "timeout", timedOut: true });
+    expect(g.status()).toMatchObject({ mode: "redis", confirming: true }); // 2 s of silence
+    clock.advance(2_000);
+    await answer({ ok: false, latencyMs: 2_000, error: "timeout", timedOut: true });
+    expect(confirms()).toBe(2); // 4 s ≥ 3 s: down
+    await Promise.all(kept);
+    expect(g.status()).toMatchObject({
+      mode: "fallback",
+      failovers: 1,
+      lastFailure: { operation: "confirm-probe" },
+    });
+  });
+
+  it("a failed probe does not fail over when another call was answered while it ran", async () => {
+    const { g, clock, kept, waitUntil, answer } = triageGate(4);
+    for (let i = 0; i < 5; i++) g.callStarted();
+    const call = g.sending();
+    clock.advance(300);
+    g.failed("hold", timeout(), "r1", { call, waitUntil });
+    clock.advance(100);
+    g.callFinished(true);
+    await answer({ ok: false, latencyMs: 2_000, error: "timeout", timedOut: true });
+    await Promise.all(kept);
+    expect(g.status()).toMatchObject({ mode: "redis", failovers: 0 });
+  });
+
+  it("a health probe that timed out under load is triaged like any call", () => {
+    const { g, clock } = triageGate(4);
+    g.callStarted();
+    clock.advance(50);
+    g.callFinished(true);
+    clock.advance(10);
+    // Sent 300 ms ago, before that answer: Redis is alive.
+    expect(g.observe({ ok: false, latencyMs: 300, error: "timeout", timedOut: true })).toBe(
+      "redis",
+    );
+    expect(g.status()).toMatchObject({ failovers: 0, busyTimeouts: 1 });
+    expect(g.observe({ ok: false, latencyMs: 3, error: "fetch failed" })).toBe("fallback");
+  });
+
+  it("remembers staff members whose claims timed out as busy until the failback, not after a probe that finds Redis alive", async () => {
+    const { g, clock, kept, waitUntil, answer } = triageGate(4);
+    g.markUncertain("stf_a");
+    expect(g.isUncertain("stf_a")).toBe(true);
+    expect(g.isUncertain("stf_b")).toBe(false);
+    for (let i = 0; i < 5; i++) g.callStarted();
+    const call = g.sending();
+    clock.advance(300);
+    g.failed("hold", timeout(), "r1", { call, waitUntil });
+    await answer({ ok: true, latencyMs: 400 });
+    await Promise.all(kept);
+    expect(g.isUncertain("stf_a")).toBe(false); // alive: the isolate stays where the claim is
+
+    g.markUncertain("stf_a");
+    g.failed("hold", new Error("fetch failed"));
+    expect(g.isUncertain("stf_a")).toBe(true); // down: the fallback must not claim stf_a
+    clock.advance(COOLDOWN_MS);
+    await g.check("admin");
+    expect(g.status().mode).toBe("redis");
+    expect(g.isUncertain("stf_a")).toBe(false);
+  });
+});

@@ -1,10 +1,17 @@
 import type { OutboxEmail } from "../../domain/booking/types.ts";
 import type { Mailer } from "../../domain/ports.ts";
 
+/** Base64 of a text's UTF-8 bytes (attachments travel base64-encoded in JSON). */
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /**
- * An HTTP email API (the common shape of Resend, Postmark and friends): POST JSON
- * `{from, to, subject, text}` with a bearer API key. Bounded by a timeout; a non-2xx answer
- * throws, so the outbox counts a failed attempt and tries again on the next run.
+ * An HTTP email API (the common shape of Resend and friends): POST JSON `{from, to, subject,
+ * text, html, attachments: [{filename, content (base64), content_type}]}` with a bearer API key. Bounded by a timeout; a non-2xx answer
+ * throws, so the outbox counts a failed attempt and retries it with backoff.
  */
 export class HttpMailer implements Mailer {
   constructor(
@@ -23,6 +30,16 @@ export class HttpMailer implements Mailer {
         to: email.to,
         subject: email.subject,
         text: email.body,
+        ...(email.html !== null ? { html: email.html } : {}),
+        ...(email.attachments.length
+          ? {
+              attachments: email.attachments.map((a) => ({
+                filename: a.filename,
+                content: base64Utf8(a.content),
+                content_type: a.contentType,
+              })),
+            }
+          : {}),
       }),
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });

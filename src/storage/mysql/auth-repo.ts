@@ -1,5 +1,6 @@
 import type { Client, Transaction } from "@planetscale/database";
 import type { AuthRepo } from "../../domain/ports.ts";
+import { writeAnnouncement } from "./outbox-tables.ts";
 import { fromSqlDateTime, isRetryableConflict, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -82,11 +83,7 @@ export class MysqlAuthRepo implements AuthRepo {
           "INSERT INTO auth_codes (id, email, code_hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)",
           [input.id, input.email, input.codeHash, now, toSqlDateTime(input.expiresAtMs)],
         );
-        const m = input.message;
-        await tx.execute(
-          "INSERT INTO outbox_emails (id, to_email, subject, body, kind, created_at, sent_at, attempts) VALUES (?, ?, ?, ?, ?, ?, NULL, 0)",
-          [m.id, m.to, m.subject, m.body, m.kind, now],
-        );
+        await writeAnnouncement(tx, { emails: [input.message], events: [] }, now);
         return { issued: true as const };
       }),
     );

@@ -11,7 +11,6 @@ import {
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
-import { confirmationEmail } from "../../domain/booking/emails.ts";
 import type { BookInput } from "../../domain/booking/types.ts";
 import { MysqlBookingRepo } from "./booking-repo.ts";
 
@@ -39,7 +38,7 @@ function input(startMs: number, service = serviceId): BookInput {
     manageTokenHash: "0".repeat(22),
     idempotency: null,
     nowMs: Date.now(),
-    email: confirmationEmail,
+    announce: () => ({ emails: [], events: [] }),
   };
 }
 

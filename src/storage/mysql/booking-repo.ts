@@ -1,6 +1,7 @@
 /**
- * Appointments in MySQL. About 450 lines: the booking transaction (with the catalog read that
- * also feeds its bookability re-check) and the reads that rebuild its answer belong together.
+ * Appointments in MySQL. About 450 lines (formatted): the booking and cancel transactions (with
+ * the catalog read that also feeds the bookability re-check, and the outbox writes of each
+ * change) and the reads that rebuild their answers belong together.
  *
  * The no-overlap rule lives in the database: every confirmed appointment owns one row in
  * appointment_cells per 5-minute cell of its occupied time, under PRIMARY KEY (staff_id,
@@ -9,17 +10,19 @@
  */
 import type { Client, Transaction } from "@planetscale/database";
 import type {
+  Announcement,
   Appointment,
   AppointmentFilter,
   BookInput,
+  BookingFacts,
   BookOutcome,
-  OutboxEmail,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
-import type { AvailabilityData, BookingRepo } from "../../domain/ports.ts";
 import type { Interval } from "../../domain/availability/types.ts";
+import type { AvailabilityData, BookingRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
+import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
 import {
   fromSqlDate,
@@ -34,11 +37,13 @@ import {
 
 type Row = Record<string, unknown>;
 
-const APPOINTMENT_SELECT = `SELECT a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
+const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
   a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
-  a.created_at, a.updated_at, a.cancelled_at,
+  a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
   COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
-  FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id`;
+`;
+const APPOINTMENT_FROM = "FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id";
+const APPOINTMENT_SELECT = `SELECT ${APPOINTMENT_COLUMNS} ${APPOINTMENT_FROM}`;
 
 function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
   return {
@@ -61,7 +66,26 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
     cancelledAtMs: row.cancelled_at === null ? null : fromSqlDateTime(row.cancelled_at),
+    calendar: {
+      uid:
+        row.ical_uid === null || row.ical_uid === undefined ? String(row.id) : String(row.ical_uid),
+      sequence: toInt(row.ical_sequence ?? 0),
+    },
     manageTokenHash: String(row.manage_token_hash),
+  };
+}
+
+/** The business's name from the settings document, in SQL (for the emails of a change). */
+const BUSINESS_NAME_SQL =
+  "COALESCE(JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.businessName')), 'AppointEase')";
+
+function toFacts(row: Row): BookingFacts {
+  return {
+    businessName: String(row.business_name),
+    serviceName: String(row.service_name ?? "Appointment"),
+    staffName: String(row.staff_name ?? ""),
+    priceMinor: toInt(row.price_minor ?? 0),
+    currency: String(row.currency ?? "EUR"),
   };
 }
 
@@ -184,11 +208,14 @@ export class MysqlBookingRepo implements BookingRepo {
     const last = dates[dates.length - 1];
     const { rows } = await tx.execute(
       `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
+         sv.name AS service_name, sv.price_minor, sv.currency, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
          EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
          COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone,
          st.time_zone AS own_zone,
          (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document,
          (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
+         (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
+         (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
          x.kind, x.a, x.b
        FROM services sv JOIN staff st ON st.id = ?
        LEFT JOIN (
@@ -201,6 +228,9 @@ export class MysqlBookingRepo implements BookingRepo {
        WHERE sv.id = ?
        LOCK IN SHARE MODE`,
       [
+        // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
+        input.replaces?.appointmentId ?? "",
+        input.replaces?.appointmentId ?? "",
         input.staffId,
         input.staffId,
         ...dates,
@@ -224,6 +254,7 @@ export class MysqlBookingRepo implements BookingRepo {
     const data = bookableData(input, rows as Row[]);
     const reason = input.bookable?.check(data);
     if (reason) return { kind: "not-bookable", reason };
+    let inherited: Appointment["calendar"] | null = null;
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
       const cutoff =
@@ -231,6 +262,10 @@ export class MysqlBookingRepo implements BookingRepo {
       const freed = await this.freeReplaced(tx, input.replaces.appointmentId, cutoff, input.nowMs);
       if (freed === "too-late") return { kind: freed, cutoffMs: cutoff ?? 0 };
       if (freed !== "ok") return { kind: freed };
+      inherited = {
+        uid: String(catalog.replaced_uid ?? input.replaces.appointmentId),
+        sequence: toInt(catalog.replaced_sequence ?? 0),
+      };
     }
     if (input.idempotency) {
       await insertOrMark(
@@ -246,23 +281,26 @@ export class MysqlBookingRepo implements BookingRepo {
       );
     }
     const customerId = await customerIdFor(input.customer.email);
-    await tx.execute(
-      `INSERT INTO customers (id, email, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    // A reschedule keeps the customer (and their row): only a new booking upserts it.
+    if (!input.replaces)
+      await tx.execute(
+        `INSERT INTO customers (id, email, name, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), updated_at = VALUES(updated_at)`,
-      [
-        customerId,
-        input.customer.email.toLowerCase(),
-        input.customer.name,
-        input.customer.phone,
-        now,
-        now,
-      ],
-    );
-    const appointments = this.newAppointments(input, catalog, now);
+        [
+          customerId,
+          input.customer.email.toLowerCase(),
+          input.customer.name,
+          input.customer.phone,
+          now,
+          now,
+        ],
+      );
+    const appointments = this.newAppointments(input, catalog, now, inherited);
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
-         customer_name, customer_email, customer_phone, notes, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at)
-       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)").join(", ")}`,
+         customer_name, customer_email, customer_phone, notes, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
+         ical_uid, ical_sequence)
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)").join(", ")}`,
       appointments.flatMap((a) => [
         a.id,
         a.staffId,
@@ -280,6 +318,8 @@ export class MysqlBookingRepo implements BookingRepo {
         a.rescheduledFrom,
         now,
         now,
+        a.calendar.uid,
+        a.calendar.sequence,
       ]),
     );
     // The line that closes the race: a cell another confirmed appointment owns fails with 1062.
@@ -292,11 +332,20 @@ export class MysqlBookingRepo implements BookingRepo {
       `INSERT INTO appointment_cells (staff_id, cell_start, appointment_id) VALUES ${cells.map(() => "(?, ?, ?)").join(", ")}`,
       cells.flat(),
     );
-    await insertEmail(tx, input.email(appointments), now);
+    await writeAnnouncement(tx, input.announce(appointments, toFacts(catalog)), now);
     return { kind: "booked", appointments };
   }
 
-  private newAppointments(input: BookInput, catalog: Row, now: string): Appointment[] {
+  /**
+   * A reschedule's first new appointment inherits the calendar uid of the one it replaces, with
+   * the SEQUENCE 2 higher (the replaced one's cancel file takes the number in between).
+   */
+  private newAppointments(
+    input: BookInput,
+    catalog: Row,
+    now: string,
+    inherited: Appointment["calendar"] | null,
+  ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
     const afterMs = toInt(catalog.buffer_after_min) * 60_000;
@@ -316,6 +365,10 @@ export class MysqlBookingRepo implements BookingRepo {
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),
       cancelledAtMs: null,
+      calendar:
+        i === 0 && inherited
+          ? { uid: inherited.uid, sequence: inherited.sequence + 2 }
+          : { uid: input.appointmentIds[i] ?? "", sequence: 0 },
     }));
   }
 
@@ -376,12 +429,18 @@ export class MysqlBookingRepo implements BookingRepo {
     id: string;
     nowMs: number;
     cutoffMs: number | null;
-    email: (a: Appointment) => OutboxEmail;
+    announce: (a: Appointment, facts: BookingFacts) => Announcement;
   }) {
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.execute(`${APPOINTMENT_SELECT} WHERE a.id = ? FOR UPDATE`, [
-        input.id,
-      ]);
+      // The facts for the emails ride on the locking read: no extra statement.
+      const { rows } = await tx.execute(
+        `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
+           (SELECT name FROM services WHERE id = a.service_id) AS service_name,
+           (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
+           (SELECT currency FROM services WHERE id = a.service_id) AS currency
+         ${APPOINTMENT_FROM} WHERE a.id = ? FOR UPDATE`,
+        [input.id],
+      );
       const row = rows[0] as Row | undefined;
       if (!row) return { kind: "not-found" as const };
       const appointment = toAppointment(row);
@@ -400,7 +459,7 @@ export class MysqlBookingRepo implements BookingRepo {
         cancelledAtMs: input.nowMs,
         updatedAtMs: input.nowMs,
       };
-      await insertEmail(tx, input.email(cancelled), now);
+      await writeAnnouncement(tx, input.announce(cancelled, toFacts(row)), now);
       return { kind: "cancelled" as const, appointment: cancelled };
     });
   }
@@ -431,31 +490,28 @@ export class MysqlBookingRepo implements BookingRepo {
     return (rows as Row[]).map(toAppointment);
   }
 
+  async idsWithManageToken(manageTokenHash: string, limit: number): Promise<string[]> {
+    const { rows } = await this.db.execute(
+      `SELECT id FROM appointments WHERE manage_token_hash = ? ORDER BY created_at, id LIMIT ${Math.max(1, Math.min(200, Math.floor(limit)))}`,
+      [manageTokenHash],
+    );
+    return (rows as Row[]).map((row) => String(row.id));
+  }
+
   async listOutbox(input: { limit: number; pendingOnly: boolean; to?: string }) {
     const where = [
       ...(input.pendingOnly ? ["sent_at IS NULL"] : []),
       ...(input.to !== undefined ? ["to_email = ?"] : []),
     ];
     const { rows } = await this.db.execute(
-      `SELECT id, to_email, subject, body, kind, created_at, sent_at FROM outbox_emails ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      `SELECT id, to_email, subject, body, html, attachments, kind, created_at, sent_at FROM outbox_emails ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY created_at DESC, id LIMIT ${Math.max(1, Math.min(500, Math.floor(input.limit)))}`,
       input.to !== undefined ? [input.to.toLowerCase()] : [],
     );
     return (rows as Row[]).map((row) => ({
-      id: String(row.id),
-      to: String(row.to_email),
-      subject: String(row.subject),
-      body: String(row.body),
-      kind: String(row.kind) as OutboxEmail["kind"],
+      ...toOutboxEmail(row),
       createdAtMs: fromSqlDateTime(row.created_at),
       sentAtMs: row.sent_at === null ? null : fromSqlDateTime(row.sent_at),
     }));
   }
-}
-
-async function insertEmail(tx: Transaction, email: OutboxEmail, now: string): Promise<void> {
-  await tx.execute(
-    "INSERT INTO outbox_emails (id, to_email, subject, body, kind, created_at, sent_at, attempts) VALUES (?, ?, ?, ?, ?, ?, NULL, 0)",
-    [email.id, email.to, email.subject, email.body, email.kind, now],
-  );
 }

@@ -1,5 +1,5 @@
 import { Client } from "@planetscale/database";
-import { StoreUnavailableError } from "../../domain/errors.ts";
+import { OverloadedError, StoreUnavailableError } from "../../domain/errors.ts";
 
 export interface MysqlClientOptions {
   /** PlanetScale URL, `https://user:password@host` (locally `http://…@127.0.0.1:3900`). */
@@ -32,6 +32,8 @@ export function createMysqlClient(options: MysqlClientOptions, onRoundTrip?: () 
     if (response.status >= 500) {
       throw new StoreUnavailableError("database", new Error(`HTTP ${response.status}`));
     }
+    // Busy (rate limit, pool exhausted): nothing ran; the caller should come back shortly.
+    if (response.status === 429) throw new OverloadedError(false, new Error(body.slice(0, 200)));
     return new Response(body, {
       status: response.status,
       statusText: response.statusText,

@@ -6,6 +6,8 @@ const EXPIRING_TABLES = [
   "fallback_cells",
   "fallback_offers",
   "fallback_idempotency",
+  "fallback_released",
+  "fallback_held",
   "fallback_rate_events",
 ] as const;
 

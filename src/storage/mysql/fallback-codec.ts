@@ -227,7 +227,15 @@ export interface CheckedSlot {
 export type SlotCheck =
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
   | { kind: "overlap"; first: number; second: number }
-  | { kind: "checked"; slots: CheckedSlot[]; ttlMs: number; capMs: number; viewingMs: number };
+  | {
+      kind: "checked";
+      slots: CheckedSlot[];
+      ttlMs: number;
+      capMs: number;
+      viewingMs: number;
+      maxPerClient: number;
+      maxPerIp: number;
+    };
 
 /** The bitmap test of hold_slots.lua's `offered()`: any candidate date, published < 15 min ago. */
 function offered(offer: Offer, startMs: number, dates: string[], nowMs: number): boolean {
@@ -251,6 +259,7 @@ function offered(offer: Offer, startMs: number, dates: string[], nowMs: number):
 export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotCheck {
   if (offer.meta === null) return { kind: "unavailable", index: 0, reason: "not-offered" };
   // durationMin|bufferBeforeMin|bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin
+  // [|maxHeldSlotsPerClient|maxHeldSlotsPerIp] (older offers: the defaults, as in lib/live.lua)
   const [
     durationMin = 0,
     beforeMin = 0,
@@ -259,6 +268,8 @@ export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotC
     viewingS = 0,
     capS = 0,
     noticeMin = 0,
+    maxPerClient = 4,
+    maxPerIp = 20,
   ] = offer.meta.split("|").map(Number);
   const checked: CheckedSlot[] = [];
   for (const [i, slot] of slots.entries()) {
@@ -284,5 +295,7 @@ export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotC
     ttlMs: ttlS * 1000,
     viewingMs: viewingS * 1000,
     capMs: capS * 1000,
+    maxPerClient,
+    maxPerIp,
   };
 }

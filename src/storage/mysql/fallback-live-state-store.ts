@@ -352,6 +352,10 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       const blockers = await claimCells(tx, staffId, claims, nowMs, moved);
       if (blockers.length > 0) return this.holdRefused(tx, input, check.slots, blockers, answer);
       const n = check.slots.length;
+      if (input.holders) {
+        const limit = await this.takeHeldPlaces(tx, input, check, expiresAtMs);
+        if (limit) return answer(limit);
+      }
       await upsertLive(
         tx,
         this.scope,
@@ -377,6 +381,59 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         slots: check.slots.map(slotAnswer),
       };
     });
+  }
+
+  /**
+   * hold_slots.lua's hold limits: the holders' key rows are locked (in sorted order) before their
+   * live held slots are counted, so two concurrent holds never both take a holder's last place;
+   * then this hold's slots are recorded for each holder. Three statements, only when counted.
+   */
+  private async takeHeldPlaces(
+    tx: Transaction,
+    input: In<"hold">,
+    check: Extract<ReturnType<typeof checkSlots>, { kind: "checked" }>,
+    expiresAtMs: number,
+  ): Promise<Extract<HoldOutcome, { kind: "limit" }> | null> {
+    const { client, ip } = input.holders as NonNullable<In<"hold">["holders"]>;
+    const holders = [
+      { holder: `c:${client}`, kind: "client" as const, max: check.maxPerClient },
+      { holder: `i:${ip}`, kind: "ip" as const, max: check.maxPerIp },
+    ];
+    const lockKeys = holders.map((h) => `${this.scope}held:${h.holder}`).sort();
+    // The line that closes the race: each holder's key row stays locked until COMMIT.
+    await tx.execute(
+      `INSERT INTO fallback_rate_keys (rl_key) VALUES ${marks(lockKeys.length, "(?)")} ON DUPLICATE KEY UPDATE rl_key = rl_key`,
+      lockKeys,
+    );
+    const { rows } = await tx.execute(
+      `SELECT holder, COUNT(*) AS n, MIN(expires_at_ms) AS first FROM fallback_held
+       WHERE scope = ? AND holder IN (?, ?) AND expires_at_ms > ? GROUP BY holder`,
+      [this.scope, holders[0]?.holder, holders[1]?.holder, input.nowMs],
+    );
+    const counts = new Map((rows as Row[]).map((r) => [String(r.holder), r]));
+    for (const h of holders) {
+      const row = counts.get(h.holder);
+      if (toInt(row?.n ?? 0) + check.slots.length > h.max)
+        return {
+          kind: "limit",
+          holder: h.kind,
+          untilMs: row ? toInt(row.first) : input.nowMs + check.ttlMs,
+        };
+    }
+    await tx.execute(
+      `INSERT INTO fallback_held (scope, holder, staff_id, hold_key, slot, expires_at_ms) VALUES ${marks(holders.length * check.slots.length, "(?, ?, ?, ?, ?, ?)")}`,
+      holders.flatMap((h) =>
+        check.slots.flatMap((_, i) => [
+          this.scope,
+          h.holder,
+          input.staffId,
+          input.holdKey,
+          i,
+          expiresAtMs,
+        ]),
+      ),
+    );
+    return null;
   }
 
   /** hold_slots.lua's answer when cells are in the way (see holdConflict); "existing" commits. */
@@ -441,6 +498,10 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
           `UPDATE fallback_cells SET expires_at_ms = ? WHERE staff_id = ? AND owner = ? AND cell IN (${marks(cells.length)})`,
           [expiresAtMs, input.staffId, hold.owner, ...cells],
         );
+        await tx.execute(
+          "UPDATE fallback_held SET expires_at_ms = ? WHERE staff_id = ? AND hold_key = ?",
+          [expiresAtMs, input.staffId, input.holdKey],
+        );
       }
       return { expiresAtMs, capped: expiresAtMs >= hold.capAtMs };
     });
@@ -453,6 +514,14 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
         return false;
       await deleteOwned(tx, input.staffId, hold.owner, hold.entries);
+      await forgetHeld(tx, input.staffId, input.holdKey);
+      // Remembered until the cap, so the token books nothing (release_hold.lua does the same).
+      if (hold.capAtMs > input.nowMs)
+        await tx.execute(
+          `INSERT INTO fallback_released (scope, staff_id, hold_key, expires_at_ms) VALUES (?, ?, ?, ?)
+           ON DUPLICATE KEY UPDATE expires_at_ms = VALUES(expires_at_ms)`,
+          [this.scope, input.staffId, input.holdKey, hold.capAtMs],
+        );
       return true;
     });
   }
@@ -501,12 +570,20 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         const seen = await claimIdempotency(tx, this.scope, staffId, input.idempotency, nowMs);
         if (seen) return answer({ kind: seen });
       }
+      const { rows: released } = await tx.execute(
+        "SELECT 1 FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?",
+        [staffId, input.holdKey, nowMs],
+      );
+      if (released.length > 0) return answer({ kind: "released" });
       const found = await lockHold(tx, staffId, input.holdKey);
       const hold = found && found.head.expiresAtMs > nowMs ? found : null;
       const own = hold !== null;
       if (hold && hold.tokenHash !== input.tokenHash) return answer({ kind: "wrong-token" });
       const clientTag = hold ? hold.head.clientTag : input.clientTag;
-      if (hold) await deleteOwned(tx, staffId, hold.owner, hold.entries);
+      if (hold) {
+        await deleteOwned(tx, staffId, hold.owner, hold.entries);
+        await forgetHeld(tx, staffId, input.holdKey);
+      }
       const expiresAtMs = nowMs + OFFER_TTL_MS;
       const claims = input.slots.map((s) => ({
         owner: ownerOf(bookedField(s.appointmentId)),
@@ -619,6 +696,14 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
 
 function slotAnswer(s: CheckedSlot) {
   return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+}
+
+/** A hold that ends (released or booked) no longer counts against its holders' limits. */
+async function forgetHeld(tx: Sql, staffId: string, holdKey: string): Promise<void> {
+  await tx.execute("DELETE FROM fallback_held WHERE staff_id = ? AND hold_key = ?", [
+    staffId,
+    holdKey,
+  ]);
 }
 
 /**

@@ -16,7 +16,17 @@ export interface RedisClientOptions {
  * - no automatic deserialization: replies stay as Redis sent them ("123456" stays a string).
  * - no auto-pipelining: one call is one HTTP request, so round trips are explicit and countable.
  */
-export function createRedisClient(options: RedisClientOptions, onRoundTrip?: () => void): Redis {
+/** Sees every HTTP call a client makes: metrics count them, the gate tracks load and answers. */
+export interface RedisCallObserver {
+  started(): void;
+  /** `answered`: Redis replied with a result; false: any failure (an error reply included). */
+  finished(answered: boolean): void;
+}
+
+export function createRedisClient(
+  options: RedisClientOptions,
+  observer?: RedisCallObserver,
+): Redis {
   const redis = new Redis({
     url: options.url,
     token: options.token,
@@ -27,14 +37,32 @@ export function createRedisClient(options: RedisClientOptions, onRoundTrip?: () 
     enableAutoPipelining: false,
     readYourWrites: false,
   });
-  return onRoundTrip ? countingRoundTrips(redis, onRoundTrip) : redis;
+  return observer ? observed(redis, observer) : redis;
 }
 
 /**
- * The same client, calling `onRoundTrip` once per HTTP request it makes: with auto-pipelining
- * off, each command method is one request, and a pipeline is one request when it is executed.
+ * Reports the end of one call: answered when it resolved. An error reply from Redis (NOSCRIPT)
+ * would prove it alive too, but the client does not tell it from a gateway's 5xx, so any
+ * rejection counts as no answer: the cautious side, since answers are evidence of life.
  */
-function countingRoundTrips(redis: Redis, onRoundTrip: () => void): Redis {
+function watch(result: unknown, observer: RedisCallObserver): unknown {
+  if (!(result instanceof Promise)) {
+    observer.finished(true);
+    return result;
+  }
+  result.then(
+    () => observer.finished(true),
+    () => observer.finished(false),
+  );
+  return result;
+}
+
+/**
+ * The same client, telling `observer` when each HTTP request it makes starts and ends: with
+ * auto-pipelining off, each command method is one request, and a pipeline is one request when it
+ * is executed.
+ */
+function observed(redis: Redis, observer: RedisCallObserver): Redis {
   return new Proxy(redis, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -44,15 +72,15 @@ function countingRoundTrips(redis: Redis, onRoundTrip: () => void): Redis {
           const batch = value.apply(target, args) as { exec: (...a: unknown[]) => unknown };
           const exec = batch.exec.bind(batch);
           batch.exec = (...a: unknown[]) => {
-            onRoundTrip();
-            return exec(...a);
+            observer.started();
+            return watch(exec(...a), observer);
           };
           return batch;
         };
       }
       return (...args: unknown[]) => {
-        onRoundTrip();
-        return value.apply(target, args);
+        observer.started();
+        return watch(value.apply(target, args), observer);
       };
     },
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Clock, ProbeResult, StoreProbe } from "../../domain/ports.ts";
 import { healthProbe } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
-import { runScript } from "./run-script.ts";
+import { RedisFailure, runScript } from "./run-script.ts";
 
 const HEALTH_KEY_TTL_MS = 5_000;
 
@@ -31,7 +31,8 @@ export class RedisHealthProbe implements StoreProbe {
       return { ok: true, latencyMs };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, latencyMs: this.clock.nowMs() - startedMs, error: message };
+      const timedOut = error instanceof RedisFailure && error.timedOut;
+      return { ok: false, latencyMs: this.clock.nowMs() - startedMs, error: message, timedOut };
     }
   }
 }

@@ -50,6 +50,19 @@ export class RedisKeys {
     return `{${this.live(staffId)}}:idem:${keyHash}`;
   }
 
+  /** A released hold, remembered until its cap so that its token books nothing. */
+  releasedHold(staffId: string, holdKey: string): string {
+    return `{${this.live(staffId)}}:rel:${holdKey}`;
+  }
+
+  /**
+   * The live held slots of one holder (a client, or an address), by expiry: the hold-limit
+   * count. Not a staff member's key: hold_slots.lua reaches it beside the staff member's slot.
+   */
+  heldBy(holder: "client" | "ip", tag: string): string {
+    return `${this.prefix}held:${holder === "client" ? "c" : "i"}:${tag}`;
+  }
+
   /** A sliding-log rate limit (see lua/sliding_log.lua). */
   rateLimit(name: string): string {
     return `${this.prefix}rl:${name}`;

@@ -39,6 +39,8 @@ const BASE_META: OfferMeta = {
   viewingTtlS: 10,
   holdExtensionCapS: 1800,
   minNoticeMin: 0,
+  maxHeldSlotsPerClient: 4,
+  maxHeldSlotsPerIp: 20,
 };
 
 /** A staff member in `zone`; every 15-minute start of the given local dates is offered. */

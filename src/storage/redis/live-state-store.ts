@@ -10,6 +10,7 @@ import { offerScope } from "../../domain/live/offers.ts";
 import {
   type BeginBookingOutcome,
   CELL_MS,
+  type HolderTags,
   type HoldOutcome,
   type LiveCells,
   type LiveEntry,
@@ -68,6 +69,8 @@ export function encodeMeta(meta: OfferMeta): string {
     meta.viewingTtlS,
     meta.holdExtensionCapS,
     meta.minNoticeMin,
+    meta.maxHeldSlotsPerClient,
+    meta.maxHeldSlotsPerIp,
   ].join("|");
 }
 
@@ -148,6 +151,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
+      ...this.holderKeys(input.holders),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -156,6 +160,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.clientTag,
       input.slots.length,
       input.presentedTokenHash ?? "",
+      input.holders ? "1" : "0",
     ];
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
@@ -176,10 +181,20 @@ export class RedisLiveStateStore implements LiveStateStore {
     }
     if (kind === "held") return { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
+    if (kind === "limit" && (a === "client" || a === "ip"))
+      return { kind, holder: a, untilMs: int(b) };
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  /** The two hold-limit counters of a holder (placeholders when not counted: never written). */
+  private holderKeys(holders: HolderTags | null | undefined): [string, string] {
+    return [
+      this.keys.heldBy("client", holders?.client ?? "none"),
+      this.keys.heldBy("ip", holders?.ip ?? "none"),
+    ];
   }
 
   async extend(
@@ -188,8 +203,8 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       extendHold,
-      this.keys.liveKeys(input.staffId),
-      [input.nowMs, input.holdKey, input.tokenHash],
+      [...this.keys.liveKeys(input.staffId), ...this.holderKeys(input.holders)],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
       Strings,
     );
     if (reply[0] === "not-found") return null;
@@ -202,8 +217,12 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       releaseHold,
-      this.keys.liveKeys(input.staffId),
-      [input.nowMs, input.holdKey, input.tokenHash],
+      [
+        ...this.keys.liveKeys(input.staffId),
+        this.keys.releasedHold(input.staffId, input.holdKey),
+        ...this.holderKeys(input.holders),
+      ],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
       Strings,
     );
     if (reply[0] !== "ok" && reply[0] !== "not-found")
@@ -217,6 +236,8 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.idempotency(input.staffId, input.idempotency?.keyHash ?? "none"),
+      this.keys.releasedHold(input.staffId, input.holdKey),
+      ...this.holderKeys(input.holders),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -226,6 +247,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.idempotency?.bodyHash ?? "",
       IDEMPOTENCY_LEASE_MS,
       OFFER_TTL_MS,
+      input.holders ? "1" : "0",
       input.slots.length,
     ];
     for (const s of input.slots)
@@ -239,7 +261,12 @@ export class RedisLiveStateStore implements LiveStateStore {
         ownHold: a === "1",
         restore: [b, ...rest].filter((x): x is string => x !== undefined),
       };
-    if (kind === "idempotency-seen" || kind === "idempotency-conflict" || kind === "wrong-token")
+    if (
+      kind === "idempotency-seen" ||
+      kind === "idempotency-conflict" ||
+      kind === "wrong-token" ||
+      kind === "released"
+    )
       return { kind };
     if (kind === "held") return { kind, untilMs: int(a), ownHold: b === "1" };
     if (kind === "booked") return { kind, untilMs: int(a), ownHold: b === "1" };

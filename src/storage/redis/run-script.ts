@@ -4,10 +4,30 @@ import type { LuaScript } from "../../lua/scripts.gen.ts";
 
 /** Redis failed, timed out, or answered with something the script contract does not allow. */
 export class RedisFailure extends Error {
+  /**
+   * The call ran out of time without an answer. Unlike a refused connection, a 5xx or garbage,
+   * this alone does not prove Redis down (it may be busy), and the call may still have run.
+   */
+  readonly timedOut: boolean;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "RedisFailure";
+    this.timedOut = isTimeout(options?.cause);
   }
+}
+
+/** Whether `error` (or an error it wraps) is an abort by a timeout signal. */
+export function isTimeout(error: unknown): boolean {
+  let e: unknown = error;
+  // A DOMException is not an Error in every runtime: look at the name only.
+  for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    if (e instanceof RedisFailure) return e.timedOut;
+    const name = (e as { name?: unknown }).name;
+    if (name === "TimeoutError" || name === "AbortError") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { listOutbox } from "../../../domain/booking/admin-appointments.ts";
+import { listOutbox } from "../../../domain/outbox/list-outbox.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
 import { createRouter } from "../../../http/router.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";

@@ -41,8 +41,10 @@ describe("GET /v1/admin/outbox", () => {
       {
         id: expect.stringMatching(/^eml_[0-9a-z]{20}$/),
         to: customerEmail,
-        subject: "Your appointment is cancelled",
+        subject: expect.stringMatching(/^Appointment cancelled: /),
         body: expect.stringContaining("is cancelled"),
+        html: expect.stringContaining("is cancelled"),
+        attachments: [{ filename: "appointment.ics", contentType: "text/calendar; charset=utf-8" }],
         kind: "cancellation",
         createdAt: expect.stringMatching(/Z$/),
         sentAt: null,

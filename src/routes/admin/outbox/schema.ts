@@ -28,7 +28,20 @@ export const OutboxEmailSchema = z
     id: Id("eml_5n2k8q1w7d3f9h4m6p0r").openapi({ description: "The email." }),
     to: z.string().openapi({ description: "Recipient.", example: "mia@example.com" }),
     subject: z.string().openapi({ description: "Subject.", example: "Your booking is confirmed" }),
-    body: z.string().openapi({ description: "Plain-text body.", example: "Hello Mia, …" }),
+    body: z.string().openapi({
+      description:
+        "Plain-text part. A sign-in code is hidden here when emails are really delivered (`MAILER_KIND=http`).",
+      example: "Hello Mia, …",
+    }),
+    html: z.string().nullable().openapi({ description: "HTML part.", example: "<!doctype html>…" }),
+    attachments: z
+      .array(
+        z.object({
+          filename: z.string().openapi({ example: "appointment.ics" }),
+          contentType: z.string().openapi({ example: "text/calendar; charset=utf-8" }),
+        }),
+      )
+      .openapi({ description: "Attached files (their content is not listed)." }),
     kind: z
       .enum(["confirmation", "cancellation", "reschedule", "sign-in-code"])
       .openapi({ description: "What the email announces.", example: "confirmation" }),
@@ -52,9 +65,10 @@ export const OutboxList = z
 export function toOutboxEmail(
   email: OutboxEmail & { createdAtMs: number; sentAtMs: number | null },
 ): z.infer<typeof OutboxEmailSchema> {
-  const { createdAtMs, sentAtMs, ...rest } = email;
+  const { createdAtMs, sentAtMs, attachments, ...rest } = email;
   return {
     ...rest,
+    attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType })),
     createdAt: isoTimestamp(createdAtMs),
     sentAt: sentAtMs === null ? null : isoTimestamp(sentAtMs),
   };

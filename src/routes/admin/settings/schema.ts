@@ -40,6 +40,13 @@ const fields = {
   ),
   minNoticeMin: Int(0, MAX_OFFSET_MIN, "Minutes between now and the earliest bookable start.", 60),
   horizonDays: Int(1, 730, "How many days ahead customers can book.", 90),
+  maxHeldSlotsPerClient: Int(1, 100, "Live held slots one client may have at once.", 4),
+  maxHeldSlotsPerIp: Int(
+    1,
+    1000,
+    "Live held slots one address (IPv6: one /64) may have at once.",
+    20,
+  ),
   cancelCutoffMin: Int(
     0,
     MAX_OFFSET_MIN,
@@ -68,5 +75,7 @@ export const SettingsPatch = z
     horizonDays: fields.horizonDays.optional(),
     cancelCutoffMin: fields.cancelCutoffMin.optional(),
     rescheduleCutoffMin: fields.rescheduleCutoffMin.optional(),
+    maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
+    maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

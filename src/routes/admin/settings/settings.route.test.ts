@@ -27,6 +27,8 @@ describe("admin settings", () => {
         "holdExtensionCapS",
         "holdTtlS",
         "horizonDays",
+        "maxHeldSlotsPerClient",
+        "maxHeldSlotsPerIp",
         "minNoticeMin",
         "rescheduleCutoffMin",
         "slotIntervalMin",

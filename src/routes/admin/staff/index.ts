@@ -1,4 +1,6 @@
 import { createRouter } from "../../../http/router.ts";
+import { rotateCalendarKeyRoute } from "./calendar-key.ts";
+import { revokeCalendarKeyRoute } from "./calendar-key-delete.ts";
 import { createStaffRoute } from "./create.ts";
 import { deleteStaffRoute } from "./delete.ts";
 import { getStaffRoute } from "./get.ts";
@@ -10,4 +12,6 @@ export const adminStaffRoutes = createRouter()
   .route("/", createStaffRoute)
   .route("/", getStaffRoute)
   .route("/", updateStaffRoute)
-  .route("/", deleteStaffRoute);
+  .route("/", deleteStaffRoute)
+  .route("/", rotateCalendarKeyRoute)
+  .route("/", revokeCalendarKeyRoute);

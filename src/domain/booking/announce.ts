@@ -1,0 +1,146 @@
+/**
+ * What a booking change announces: the customer's email (with the calendar file) and one webhook
+ * event per appointment. Built inside the booking store's transaction (the facts come from its
+ * own reads) and delivered right after the commit.
+ */
+import { appointmentCalendar, type CalendarEvent } from "../calendar/ics.ts";
+import { cancellationEmail, confirmationEmail, rescheduleEmail } from "../email/templates.ts";
+import { newId } from "../ids.ts";
+import { deliverSoon } from "../outbox/deliver.ts";
+import type { DomainContext } from "../ports.ts";
+import type { WebhookEvent, WebhookEventType } from "../webhooks/types.ts";
+import { presentAppointment } from "./present.ts";
+import type { Announcement, Appointment, BookingFacts } from "./types.ts";
+
+/** The host part of the public base URL: calendar UIDs are `<uid>@<host>`. */
+export function calendarHost(ctx: DomainContext): string {
+  return new URL(ctx.deployment.publicBaseUrl).host;
+}
+
+/** The customer's view of an appointment in a calendar. */
+export function customerCalendarEvent(
+  a: Appointment,
+  facts: BookingFacts,
+  manageUrl: string | null,
+): CalendarEvent {
+  return {
+    appointment: a,
+    summary: `${facts.serviceName} with ${facts.staffName}`,
+    location: facts.businessName,
+    description: manageUrl ? `Change or cancel: ${manageUrl}` : `Reference: ${a.id}`,
+  };
+}
+
+function manageUrl(ctx: DomainContext, id: string, token: string | null): string | null {
+  if (token === null) return null;
+  return `${ctx.deployment.publicBaseUrl}/manage?id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`;
+}
+
+function calendarFile(
+  ctx: DomainContext,
+  appointments: Appointment[],
+  facts: BookingFacts,
+  token: string | null,
+): string {
+  return appointmentCalendar({
+    events: appointments.map((a) => customerCalendarEvent(a, facts, manageUrl(ctx, a.id, token))),
+    host: calendarHost(ctx),
+    nowMs: ctx.clock.nowMs(),
+  });
+}
+
+/** One event: `{type, timestamp, data: {appointment}}`, the appointment as the admin API shows it. */
+function webhookEvent(
+  ctx: DomainContext,
+  type: WebhookEventType,
+  appointment: Appointment,
+  extra: Record<string, unknown> = {},
+): WebhookEvent {
+  return {
+    id: newId("msg"),
+    type,
+    payload: JSON.stringify({
+      type,
+      timestamp: new Date(ctx.clock.nowMs()).toISOString(),
+      data: { appointment: presentAppointment(appointment), ...extra },
+    }),
+  };
+}
+
+/** A new booking: confirmation email (manage links, calendar file) and `appointment.created`. */
+export function announceBooking(ctx: DomainContext, manageToken: string) {
+  return (appointments: Appointment[], facts: BookingFacts): Announcement => ({
+    emails: [
+      confirmationEmail({
+        appointments,
+        facts,
+        links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken },
+        ics: calendarFile(ctx, appointments, facts, manageToken),
+      }),
+    ],
+    events: appointments.map((a) => webhookEvent(ctx, "appointment.created", a)),
+  });
+}
+
+/** A move: reschedule email and `appointment.rescheduled` (with the previous appointment's id). */
+export function announceReschedule(
+  ctx: DomainContext,
+  previous: Appointment,
+  manageToken: string | null,
+) {
+  return (appointments: Appointment[], facts: BookingFacts): Announcement => ({
+    emails: [
+      rescheduleEmail({
+        appointments,
+        previous,
+        facts,
+        links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken },
+        ics: calendarFile(ctx, appointments, facts, manageToken),
+      }),
+    ],
+    events: appointments.map((a) =>
+      webhookEvent(ctx, "appointment.rescheduled", a, { previousAppointmentId: previous.id }),
+    ),
+  });
+}
+
+/** A cancel: cancellation email (its calendar file cancels the event) and `appointment.cancelled`. */
+export function announceCancel(ctx: DomainContext) {
+  return (appointment: Appointment, facts: BookingFacts): Announcement => ({
+    emails: [
+      cancellationEmail({
+        appointment,
+        facts,
+        publicBaseUrl: ctx.deployment.publicBaseUrl,
+        ics: calendarFile(ctx, [appointment], facts, null),
+      }),
+    ],
+    events: [webhookEvent(ctx, "appointment.cancelled", appointment)],
+  });
+}
+
+/** After the commit: the first delivery attempt, kept alive past the response. */
+export function deliverAnnouncement(ctx: DomainContext, announcement: Announcement): void {
+  deliverSoon(ctx, {
+    emailIds: announcement.emails.map((e) => e.id),
+    eventIds: announcement.events.map((e) => e.id),
+  });
+}
+
+/**
+ * Remembers what a store's transaction announced (the last call wins: a transaction retried after
+ * a deadlock builds its announcement again, and only the committed one counts), so that the verb
+ * can hand exactly those rows to the first delivery attempt.
+ */
+export function recorded<A extends unknown[]>(build: (...args: A) => Announcement) {
+  let last: Announcement | null = null;
+  return {
+    announce: (...args: A): Announcement => {
+      last = build(...args);
+      return last;
+    },
+    deliver(ctx: DomainContext): void {
+      if (last) deliverAnnouncement(ctx, last);
+    },
+  };
+}

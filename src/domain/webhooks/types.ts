@@ -1,0 +1,51 @@
+/** Webhooks (issue 17): endpoints an admin registers, and the events they receive. */
+
+export const WEBHOOK_EVENT_TYPES = [
+  "appointment.created",
+  "appointment.cancelled",
+  "appointment.rescheduled",
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** One event, as written to the outbox: `payload` is the exact body every receiver gets. */
+export interface WebhookEvent {
+  /** Also the `webhook-id` header: the same on every attempt, so receivers dedupe by it. */
+  id: string;
+  type: WebhookEventType;
+  payload: string;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  active: boolean;
+  /** Why the endpoint was disabled automatically (null when an admin set `active`). */
+  disabledReason: string | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** A claimed outbox row of webhook_deliveries, with its endpoint as it is now. */
+export interface WebhookDelivery {
+  eventId: string;
+  endpointId: string;
+  eventType: WebhookEventType;
+  payload: string;
+  /** null when the endpoint was deleted since. */
+  endpoint: { url: string; secret: string; active: boolean } | null;
+}
+
+/** One attempt at one delivery, as GET /v1/admin/webhooks/{id}/deliveries lists it. */
+export interface WebhookAttempt {
+  id: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  attempt: number;
+  /** null when no HTTP answer came (timeout, refused connection, SSRF guard). */
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  attemptedAtMs: number;
+}

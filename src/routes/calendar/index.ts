@@ -1,0 +1,4 @@
+import { createRouter } from "../../http/router.ts";
+import { staffFeedRoute } from "./staff-feed.ts";
+
+export const calendarRoutes = createRouter().route("/", staffFeedRoute);

@@ -1,0 +1,355 @@
+/**
+ * The booking page (`/`): service and staff member, a month of dates with free times, the day's
+ * times with live states, a hold with its countdown, the details form, and the confirmation.
+ * Deep links: `/?serviceId=…&staffId=…&date=YYYY-MM-DD` open straight at that date's times.
+ */
+import {
+  type Appointment,
+  call,
+  type Hold,
+  type PublicService,
+  type PublicStaff,
+  randomId,
+  tabClientId,
+} from "./api.ts";
+import { byId, h, notices } from "./dom.ts";
+import { calendarLink, describeSlot, priceText } from "./shared.ts";
+import { explain, fieldOf, stripField } from "./messages.ts";
+import { type PickedSlot, TimePicker } from "./picker.ts";
+import { formatCountdown } from "./time.ts";
+
+const clientId = tabClientId();
+const { announce, alert } = notices();
+const params = new URLSearchParams(location.search);
+const serviceSelect = byId<HTMLSelectElement>("service");
+const staffSelect = byId<HTMLSelectElement>("staff");
+const continueBar = byId("continue-bar");
+const continueButton = byId<HTMLButtonElement>("continue");
+const details = byId("details");
+const form = byId<HTMLFormElement>("form");
+const bookButton = byId<HTMLButtonElement>("book");
+const extendButton = byId<HTMLButtonElement>("extend");
+const countdown = byId("countdown");
+
+let services: PublicService[] = [];
+let staff: PublicStaff[] = [];
+/** Server clock minus this clock, from the heartbeat, so the countdown matches the server. */
+let skewMs = 0;
+let hold: (Hold & { slot: PickedSlot }) | undefined;
+let holdTimer: ReturnType<typeof setInterval> | undefined;
+let announced = new Set<number>();
+let booking = false;
+/** One key per booking attempt: kept across retries of the same body, so a retry cannot book twice. */
+let attempt: { key: string; body: string } | undefined;
+
+const picker = new TimePicker({
+  clientId,
+  announce,
+  alert,
+  onPick: showChoice,
+  onServerTime: (serverMs) => {
+    skewMs = serverMs - Date.now();
+  },
+});
+byId("picker").append(picker.element);
+
+const currentService = () => services.find((s) => s.id === serviceSelect.value);
+const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? "our team";
+
+function showChoice(slot: PickedSlot | null): void {
+  continueBar.hidden = slot === null || hold !== undefined;
+  if (!slot) return;
+  const text = `${describeSlot(slot.start)} with ${staffName(slot.staffId)}`;
+  byId("choice").textContent = `Chosen: ${text}`;
+  continueButton.textContent = "Continue";
+  announce(`Chosen: ${text}. Press Continue to hold it.`);
+}
+
+async function loadServices(): Promise<void> {
+  const result = await call<{ services: PublicService[] }>("GET", "/v1/services");
+  if (!result.ok) {
+    const { text } = explain(result);
+    serviceSelect.replaceChildren(h("option", { value: "" }, "Services could not be loaded"));
+    alert(text, { label: "Load again", run: () => void loadServices() });
+    return;
+  }
+  services = result.body.services;
+  if (services.length === 0) {
+    serviceSelect.replaceChildren(h("option", { value: "" }, "No services are offered yet"));
+    return;
+  }
+  serviceSelect.replaceChildren(
+    ...services.map((s) => h("option", { value: s.id }, `${s.name} (${s.durationMin} min)`)),
+  );
+  const wanted = params.get("serviceId");
+  if (wanted && services.some((s) => s.id === wanted)) serviceSelect.value = wanted;
+  await loadStaff(params.get("staffId"), params.get("date"));
+}
+
+async function loadStaff(wantedStaff: string | null, date: string | null): Promise<void> {
+  const service = currentService();
+  if (!service) return;
+  byId("service-info").textContent =
+    `${service.description} ${service.durationMin} minutes, ${priceText(service.price)}.`.trim();
+  const result = await call<{ staff: PublicStaff[] }>(
+    "GET",
+    `/v1/staff?serviceId=${encodeURIComponent(service.id)}`,
+  );
+  if (!result.ok) {
+    alert(explain(result).text, {
+      label: "Load again",
+      run: () => void loadStaff(wantedStaff, date),
+    });
+    return;
+  }
+  staff = result.body.staff;
+  staffSelect.replaceChildren(
+    h("option", { value: "" }, "Anyone"),
+    ...staff.map((s) => h("option", { value: s.id }, s.name)),
+  );
+  if (wantedStaff && staff.some((s) => s.id === wantedStaff)) staffSelect.value = wantedStaff;
+  await showPicker(date && /^\d{4}-\d\d-\d\d$/.test(date) ? date : undefined);
+}
+
+async function showPicker(date?: string): Promise<void> {
+  const service = currentService();
+  if (!service) return;
+  const query = new URLSearchParams({ serviceId: service.id });
+  if (staffSelect.value) query.set("staffId", staffSelect.value);
+  if (date) query.set("date", date);
+  history.replaceState(null, "", `/?${query}`);
+  await picker.configure(service, staffSelect.value || null, staff, date);
+}
+
+serviceSelect.addEventListener("change", () => void loadStaff(null, null));
+staffSelect.addEventListener("change", () => void showPicker());
+
+continueButton.addEventListener("click", async () => {
+  const slot = picker.selection;
+  const service = currentService();
+  if (!slot || !service || continueButton.disabled) return;
+  continueButton.disabled = true;
+  continueButton.textContent = "Holding…";
+  const result = await call<Hold>("POST", "/v1/holds", {
+    body: { clientId, serviceId: service.id, staffId: slot.staffId, start: slot.start },
+  });
+  continueButton.disabled = false;
+  continueButton.textContent = "Continue";
+  if (result.ok) {
+    alert(undefined);
+    startHold({ ...result.body, slot });
+    return;
+  }
+  const { text, retry } = explain(result);
+  if (result.code === "SLOT_HELD" || result.code === "SLOT_UNAVAILABLE") {
+    picker.markRefused(slot, result.code === "SLOT_HELD" ? "held" : "booked");
+    alert(text);
+    picker.focus();
+  } else {
+    alert(text, retry ? { label: retry, run: () => continueButton.click() } : undefined);
+  }
+});
+
+function startHold(granted: Hold & { slot: PickedSlot }): void {
+  hold = granted;
+  announced = new Set();
+  continueBar.hidden = true;
+  picker.element.hidden = true;
+  // The held time belongs to this service and staff member: no switching while it is held.
+  serviceSelect.disabled = true;
+  staffSelect.disabled = true;
+  details.hidden = false;
+  bookButton.disabled = false;
+  byId("held").textContent =
+    `${describeSlot(granted.slot.start)} with ${staffName(granted.slot.staffId)}`;
+  tick();
+  clearInterval(holdTimer);
+  holdTimer = setInterval(tick, 1000);
+  byId("details-title").focus();
+  announce(`This time is held for you for ${formatCountdown(remainingMs())} minutes.`);
+}
+
+function remainingMs(): number {
+  return hold ? Date.parse(hold.expiresAt) - (Date.now() + skewMs) : 0;
+}
+
+function tick(): void {
+  if (!hold) return;
+  const left = remainingMs();
+  countdown.textContent = formatCountdown(left);
+  extendButton.hidden = left > 120_000;
+  for (const mark of [120_000, 60_000]) {
+    if (left <= mark && left > 0 && !announced.has(mark)) {
+      announced.add(mark);
+      announce(
+        `${mark / 60_000} ${mark === 60_000 ? "minute" : "minutes"} left to book this time.`,
+      );
+    }
+  }
+  if (left <= 0) expireHold();
+}
+
+/** The hold ran out with the form open: nothing may be booked with it any more. */
+function expireHold(): void {
+  const slot = hold?.slot;
+  endHold();
+  alert(
+    `Your hold on ${slot ? describeSlot(slot.start) : "this time"} ran out, so nothing was booked. Choose the time again (it may still be free) or pick another one.`,
+    { label: "Choose a time", run: () => picker.focus() },
+  );
+}
+
+/** Leaves the details step: back to the times, which are re-read. */
+function endHold(): void {
+  hold = undefined;
+  attempt = undefined;
+  clearInterval(holdTimer);
+  bookButton.disabled = true;
+  details.hidden = true;
+  serviceSelect.disabled = false;
+  staffSelect.disabled = false;
+  picker.element.hidden = false;
+  picker.clearSelection();
+  void picker.reload();
+}
+
+extendButton.addEventListener("click", async () => {
+  if (!hold) return;
+  extendButton.disabled = true;
+  const result = await call<{ expiresAt: string; capped: boolean }>(
+    "PATCH",
+    `/v1/holds/${encodeURIComponent(hold.holdId)}`,
+    { headers: { "X-Hold-Token": hold.holdToken } },
+  );
+  extendButton.disabled = false;
+  if (!hold) return;
+  if (result.ok) {
+    hold.expiresAt = result.body.expiresAt;
+    announced = new Set();
+    tick();
+    announce(
+      result.body.capped
+        ? `Held for ${formatCountdown(remainingMs())} more minutes; this is the longest we can hold it.`
+        : `Held for ${formatCountdown(remainingMs())} more minutes.`,
+    );
+    if (result.body.capped) extendButton.setAttribute("aria-disabled", "true");
+  } else {
+    alert(explain(result).text);
+  }
+});
+
+byId("change").addEventListener("click", () => {
+  const current = hold;
+  endHold();
+  if (current) {
+    void call("DELETE", `/v1/holds/${encodeURIComponent(current.holdId)}`, {
+      headers: { "X-Hold-Token": current.holdToken },
+    });
+  }
+  picker.focus();
+});
+
+/** Plain words for the fields whose API messages are terse; the others say it well already. */
+const FIELD_HINTS: Record<string, string> = {
+  name: "Please enter your name.",
+  email: "Please enter your email address, such as name@example.com.",
+};
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? "" : "."}`;
+}
+
+function clearFieldErrors(): void {
+  for (const id of ["name", "email", "phone", "notes"]) {
+    byId(id).removeAttribute("aria-invalid");
+    byId(`${id}-error`).textContent = "";
+  }
+}
+
+function showFieldError(message: string): boolean {
+  const field = fieldOf(message);
+  const id = field === "notes" ? "notes" : field?.replace(/^customer\.?/, "") || undefined;
+  if (!id || !["name", "email", "phone", "notes"].includes(id)) return false;
+  const input = byId(id);
+  input.setAttribute("aria-invalid", "true");
+  byId(`${id}-error`).textContent = FIELD_HINTS[id] ?? sentence(stripField(message));
+  input.focus();
+  return true;
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  void book();
+});
+
+async function book(): Promise<void> {
+  // Set before anything awaits: a double click sends one request.
+  if (booking || !hold) return;
+  if (remainingMs() <= 0) return expireHold();
+  booking = true;
+  bookButton.disabled = true;
+  bookButton.textContent = "Booking…";
+  clearFieldErrors();
+  const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
+  const body = JSON.stringify({
+    holdId: hold.holdId,
+    holdToken: hold.holdToken,
+    customer: {
+      name: value("name"),
+      email: value("email"),
+      ...(value("phone") ? { phone: value("phone") } : {}),
+    },
+    ...(value("notes") ? { notes: value("notes") } : {}),
+  });
+  if (attempt?.body !== body) attempt = { key: randomId("book_"), body };
+  const result = await call<{ appointment: Appointment; manageToken: string }>(
+    "POST",
+    "/v1/appointments",
+    { body: JSON.parse(body) as unknown, headers: { "Idempotency-Key": attempt.key } },
+  );
+  booking = false;
+  bookButton.textContent = "Book";
+  if (result.ok) return confirm(result.body.appointment, result.body.manageToken);
+  bookButton.disabled = !hold;
+  const { text, retry } = explain(result);
+  const slot = hold?.slot;
+  if (["SLOT_HELD", "SLOT_UNAVAILABLE", "HOLD_EXPIRED", "NOT_FOUND"].includes(result.code)) {
+    endHold();
+    if (slot) picker.markRefused(slot, result.code === "SLOT_HELD" ? "held" : "booked");
+    alert(result.code === "NOT_FOUND" ? explain({ ...result, code: "HOLD_EXPIRED" }).text : text);
+    picker.focus();
+    return;
+  }
+  if (result.code === "BAD_REQUEST") {
+    attempt = undefined;
+    if (showFieldError(result.message)) {
+      alert(undefined);
+      return;
+    }
+  }
+  alert(text, retry ? { label: retry, run: () => void book() } : undefined);
+}
+
+function confirm(appointment: Appointment, manageToken: string): void {
+  hold = undefined;
+  clearInterval(holdTimer);
+  picker.stop();
+  alert(undefined);
+  details.hidden = true;
+  picker.element.hidden = true;
+  byId("choose").hidden = true;
+  const service = services.find((s) => s.id === appointment.serviceId);
+  byId("done-summary").textContent =
+    `${service?.name ?? "Your appointment"} with ${staffName(appointment.staffId)}, ${describeSlot(appointment.start)}. A confirmation is on its way to ${appointment.customer.email}.`;
+  const manage = `/manage?${new URLSearchParams({ id: appointment.id, token: manageToken })}`;
+  const link = byId<HTMLAnchorElement>("manage-link");
+  link.href = manage;
+  link.textContent = `${location.origin}${manage}`;
+  void calendarLink(appointment.id, manageToken);
+  byId("done").hidden = false;
+  byId("done-title").focus();
+  announce("You are booked.");
+}
+
+void loadServices();

@@ -1,0 +1,204 @@
+/**
+ * The manage page (`/manage?id=…&token=…`): view the appointment, cancel it, or move it (pick a
+ * new time, hold it, then the atomic `POST /v1/appointments/{id}/reschedule`).
+ */
+import {
+  type Appointment,
+  call,
+  type Hold,
+  type PublicService,
+  type PublicStaff,
+  tabClientId,
+} from "./api.ts";
+import { byId, h, notices } from "./dom.ts";
+import { explain } from "./messages.ts";
+import { type PickedSlot, TimePicker } from "./picker.ts";
+import { calendarLink, describeSlot } from "./shared.ts";
+
+const clientId = tabClientId();
+const { announce, alert } = notices();
+const params = new URLSearchParams(location.search);
+let id = params.get("id") ?? "";
+const token = params.get("token") ?? "";
+const auth = { "X-Manage-Token": token };
+let appointment: Appointment | undefined;
+let services: PublicService[] = [];
+let staff: PublicStaff[] = [];
+let busy = false;
+
+const move = byId("move");
+const moveBar = byId("move-bar");
+const holdButton = byId<HTMLButtonElement>("hold");
+const picker = new TimePicker({ clientId, announce, alert, onPick: showChoice });
+byId("picker").append(picker.element);
+
+const path = (suffix = "") => `/v1/appointments/${encodeURIComponent(id)}${suffix}`;
+
+async function load(): Promise<void> {
+  if (!id || !token) {
+    byId("loading").textContent =
+      "This link is incomplete. Please open the full link from your booking confirmation.";
+    return;
+  }
+  const [result, servicesResult] = await Promise.all([
+    call<{ appointment?: Appointment } & Appointment>("GET", path(), { headers: auth }),
+    call<{ services: PublicService[] }>("GET", "/v1/services"),
+  ]);
+  if (servicesResult.ok) services = servicesResult.body.services;
+  if (!result.ok) {
+    const text =
+      result.code === "NOT_FOUND"
+        ? "We could not find this appointment. Please check that you opened the full link from your confirmation."
+        : explain(result).text;
+    byId("loading").textContent = text;
+    if (result.code !== "NOT_FOUND") alert(text, { label: "Try again", run: () => void load() });
+    return;
+  }
+  appointment = result.body.appointment ?? result.body;
+  const staffResult = await call<{ staff: PublicStaff[] }>(
+    "GET",
+    `/v1/staff?serviceId=${encodeURIComponent(appointment.serviceId)}`,
+  );
+  if (staffResult.ok) staff = staffResult.body.staff;
+  render();
+}
+
+function render(): void {
+  if (!appointment) return;
+  const a = appointment;
+  const service = services.find((s) => s.id === a.serviceId);
+  const who = staff.find((s) => s.id === a.staffId);
+  const rows: [string, string][] = [
+    ["Status", a.status === "confirmed" ? "Confirmed" : "Cancelled"],
+    ["Service", service?.name ?? a.serviceId],
+    ["With", who?.name ?? "our team"],
+    ["When", describeSlot(a.start)],
+    ["Name", a.customer.name],
+  ];
+  byId("facts").replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  byId("facts").hidden = false;
+  byId("facts").dataset.status = a.status;
+  byId("loading").hidden = true;
+  byId("actions").hidden = a.status !== "confirmed";
+  if (a.status === "confirmed") void calendarLink(a.id, token);
+  else byId("calendar").hidden = true;
+}
+
+byId("cancel").addEventListener("click", () => {
+  byId("confirm-cancel").hidden = false;
+  byId("actions").hidden = true;
+  byId<HTMLButtonElement>("cancel-yes").focus();
+});
+
+byId("cancel-no").addEventListener("click", () => {
+  byId("confirm-cancel").hidden = true;
+  byId("actions").hidden = false;
+  byId("cancel").focus();
+});
+
+byId("cancel-yes").addEventListener("click", async () => {
+  if (busy) return;
+  busy = true;
+  const result = await call<{ appointment?: Appointment } & Appointment>("POST", path("/cancel"), {
+    headers: auth,
+  });
+  busy = false;
+  byId("confirm-cancel").hidden = true;
+  if (!result.ok) {
+    const { text, retry } = explain(result);
+    byId("actions").hidden = false;
+    alert(text, retry ? { label: retry, run: () => byId("cancel-yes").click() } : undefined);
+    return;
+  }
+  appointment = result.body.appointment ?? result.body;
+  closeMove();
+  render();
+  alert(undefined);
+  byId("view-title").focus();
+  announce("Your appointment is cancelled. Its time is free for others again.");
+});
+
+byId("reschedule").addEventListener("click", async () => {
+  const service = services.find((s) => s.id === appointment?.serviceId);
+  if (!appointment || !service) {
+    alert("This service cannot be booked online any more. Please contact us to move it.");
+    return;
+  }
+  move.hidden = false;
+  byId("actions").hidden = true;
+  await picker.configure(service, appointment.staffId, staff, appointment.start.slice(0, 10));
+  byId("move-title").focus();
+});
+
+byId("move-cancel").addEventListener("click", () => {
+  closeMove();
+  byId("actions").hidden = false;
+  byId("reschedule").focus();
+});
+
+function closeMove(): void {
+  picker.stop();
+  move.hidden = true;
+  moveBar.hidden = true;
+}
+
+function showChoice(slot: PickedSlot | null): void {
+  moveBar.hidden = slot === null;
+  if (slot) {
+    byId("choice").textContent = `New time: ${describeSlot(slot.start)}`;
+    announce(`New time chosen: ${describeSlot(slot.start)}. Press "Move my appointment here".`);
+  }
+}
+
+/** Hold the chosen time, then move the appointment onto it in one atomic request. */
+holdButton.addEventListener("click", async () => {
+  const slot = picker.selection;
+  if (!slot || !appointment || busy) return;
+  busy = true;
+  holdButton.disabled = true;
+  holdButton.textContent = "Moving…";
+  const done = () => {
+    busy = false;
+    holdButton.disabled = false;
+    holdButton.textContent = "Move my appointment here";
+  };
+  const held = await call<Hold>("POST", "/v1/holds", {
+    body: { clientId, serviceId: appointment.serviceId, staffId: slot.staffId, start: slot.start },
+  });
+  if (!held.ok) {
+    done();
+    return refused(slot, held);
+  }
+  const moved = await call<{ appointment: Appointment }>("POST", path("/reschedule"), {
+    headers: auth,
+    body: { holdId: held.body.holdId, holdToken: held.body.holdToken },
+  });
+  done();
+  if (!moved.ok) {
+    void call("DELETE", `/v1/holds/${encodeURIComponent(held.body.holdId)}`, {
+      headers: { "X-Hold-Token": held.body.holdToken },
+    });
+    return refused(slot, moved);
+  }
+  appointment = moved.body.appointment;
+  id = appointment.id;
+  history.replaceState(null, "", `/manage?${new URLSearchParams({ id, token })}`);
+  closeMove();
+  render();
+  alert(undefined);
+  byId("view-title").focus();
+  announce(`Moved. Your appointment is now ${describeSlot(appointment.start)}.`);
+});
+
+function refused(slot: PickedSlot, failure: Parameters<typeof explain>[0]): void {
+  const { text, retry } = explain(failure);
+  if (["SLOT_HELD", "SLOT_UNAVAILABLE", "HOLD_EXPIRED"].includes(failure.code)) {
+    picker.markRefused(slot, failure.code === "SLOT_HELD" ? "held" : "booked");
+    alert(text);
+    picker.focus();
+  } else {
+    alert(text, retry ? { label: retry, run: () => holdButton.click() } : undefined);
+  }
+}
+
+void load();
