@@ -130,6 +130,9 @@ async function main(): Promise<void> {
       for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
     if (runs("live"))
       for (const result of await liveCases(ctx)) results.push(withRatio(result, redisPing));
+    // Memory first: the scale case frees large keys, which would blur used_memory.
+    if (runs("memory")) log("measuring Redis memory per hold (100 000 holds)");
+    const memory = runs("memory") ? await memoryPerHold(BENCH.redisUrl) : null;
     const scale = runs("scale") ? await liveScaleCase(ctx, BENCH.redisUrl, "bench:") : [];
     const beforeBooking = await workerCounters(ctx);
     const booking = runs("booking")
@@ -157,8 +160,6 @@ async function main(): Promise<void> {
     });
     if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
     const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
-    if (runs("memory")) log("measuring Redis memory per hold (100 000 holds)");
-    const memory = runs("memory") ? await memoryPerHold(BENCH.redisUrl) : null;
 
     const engine = engineCase();
     const table = formatTable(results);

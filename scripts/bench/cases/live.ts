@@ -170,6 +170,8 @@ export async function memoryPerHold(
             token,
             randomBytes(8).toString("base64url").slice(0, 11),
             1,
+            "", // no presented token
+            "0", // hold limits not counted
             baseMs + i * 1_800_000,
             60,
             date,
@@ -200,7 +202,13 @@ export async function memoryPerHold(
   }
 }
 
+/** used_memory once Redis has finished freeing what earlier cases deleted (lazy free). */
 async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info("memory");
-  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+  for (let i = 0; i < 50; i++) {
+    const info = await redis.info("memory");
+    if (Number(/lazyfree_pending_objects:(\d+)/.exec(info)?.[1] ?? 0) === 0)
+      return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("Redis kept freeing memory: cannot measure");
 }

@@ -51,7 +51,7 @@ const ROWS_PER_DELETE = 250;
 const OWNERS_PER_DELETE = 250;
 
 /** Staff members synced at once. */
-const STAFF_CONCURRENCY = 4;
+const STAFF_CONCURRENCY = 8;
 
 type Row = Record<string, unknown>;
 
