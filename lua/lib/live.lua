@@ -2,6 +2,9 @@
 -- this file in place of the line "--@include lib/live.lua" of a script (so the scripts that use it
 -- run under redis-cli --eval as `npm run codegen -- --print NAME` prints them).
 --
+-- Contract: a script that includes this file passes a staff member's four keys in order,
+-- KEYS[1..4] (or KEYS[at..at+3], see staffKeys), and ARGV[1] = now (ms); replies are its own.
+--
 -- A staff member's live state is four keys in one Cluster slot (src/storage/redis/keys.ts):
 --   live  hash     field -> value (below); field "~" = the longest span (cells) of any entry, and
 --                  its presence says the hash is in this layout
