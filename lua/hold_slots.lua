@@ -107,13 +107,16 @@ end
 
 local expiresAt = now + meta.ttlMs
 local reply = {"ok", holdKey, fmt(expiresAt), fmt(now + meta.capMs)}
+local hold = {}
 for i, slot in ipairs(slots) do
-  put(S, {field = "h:" .. holdKey .. ":" .. (i - 1), kind = "h", cs = slot.cs, ce = slot.ce,
+  hold[i] = {field = "h:" .. holdKey .. ":" .. (i - 1), kind = "h", cs = slot.cs, ce = slot.ce,
     startMin = slot.startMs / 60000, endMin = slot.endMs / 60000, off = slot.offsetMin, exp = expiresAt,
-    tag = clientTag, tok = tokenHash, capAt = now + meta.capMs, ttl = meta.ttlMs / 1000, n = n}, now)
+    tag = clientTag, tok = tokenHash, capAt = now + meta.capMs, ttl = meta.ttlMs / 1000, n = n}
+  put(S, hold[i], now)
   reply[#reply + 1] = fmt(slot.endMs)
   reply[#reply + 1] = fmt(slot.cs)
   reply[#reply + 1] = fmt(slot.ce)
 end
-heldSet({KEYS[6], KEYS[7]}, counting, S, holdOf(S, holdKey, now), now)
+-- The entries just written (not read back): the hold limits count each slot.
+heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)
 return reply
