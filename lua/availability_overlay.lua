@@ -13,9 +13,8 @@
 -- ARGV[1]  now (ms)   ARGV[2]  offer TTL (ms)   ARGV[3]  meta   ARGV[4]  clientTag ("" = none)
 -- ARGV[5]  first cell   ARGV[6]  end cell (exclusive) of the window to read
 -- ARGV[7]  the number of dates d, then d × (date, baseMs, bitmap)
--- then: the appointment a reschedule moves ("" = none): its own booked entry is left out
 --
--- Reply: flat rows of 5: kind ("h"|"v"|"b"), mine ("1"|"0"), cellStart, cellEnd, expiresAtMs
+-- Reply: rawWindow (lib/live.lua): {blockers, their values, markers, their values}
 --@include lib/live.lua
 local now, offerTtl, metaValue, clientTag = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local S = staffKeys(1)
@@ -33,15 +32,4 @@ redis.call("PEXPIRE", KEYS[5], offerTtl)
 
 ensure(S, now)
 sweep(S, now)
-local moved = "b:" .. (ARGV[8 + 3 * d] or "") .. ":0" -- "b::0" names no entry
-local rows = {}
-for _, e in ipairs(window(S, tonumber(ARGV[5]), tonumber(ARGV[6]), now)) do
-  if e.field ~= moved then
-    rows[#rows + 1] = e.kind
-    rows[#rows + 1] = (clientTag ~= "" and e.tag == clientTag) and "1" or "0"
-    rows[#rows + 1] = fmt(e.cs)
-    rows[#rows + 1] = fmt(e.ce)
-    rows[#rows + 1] = fmt(e.exp)
-  end
-end
-return rows
+return rawWindow(S, tonumber(ARGV[5]), tonumber(ARGV[6]))

@@ -29,7 +29,12 @@ local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local ignoredBooking = "b:" .. (ARGV[8 + 5 * n] or "") .. ":0" -- "b::0" names no entry
 local S = staffKeys(1)
 
-local meta = offerMeta(KEYS[5])
+local dates = {}
+for i = 1, n do
+  local at = 8 + (i - 1) * 5
+  for k = 2, 4 do dates[#dates + 1] = ARGV[at + k] end
+end
+local meta = offerOf(KEYS[5], dates)
 if not meta then return {"unavailable", "0", "not-offered"} end
 
 local slots = {}
@@ -37,7 +42,7 @@ for i = 1, n do
   local at = 8 + (i - 1) * 5
   local startMs = tonumber(ARGV[at])
   if startMs < now + meta.noticeMs then return {"unavailable", tostring(i - 1), "notice"} end
-  if not offered(KEYS[5], startMs, {ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]}, now) then
+  if not offered(meta, startMs, {ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]}, now) then
     return {"unavailable", tostring(i - 1), "not-offered"}
   end
   local slot = {

@@ -13,10 +13,11 @@
 local now, clientTag, startMs, offsetMin = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local S = staffKeys(1)
 
-local meta = offerMeta(KEYS[5])
+local dates = {ARGV[5], ARGV[6], ARGV[7]}
+local meta = offerOf(KEYS[5], dates)
 if not meta then return {"unavailable", "not-offered"} end
 if startMs < now + meta.noticeMs then return {"unavailable", "notice"} end
-if not offered(KEYS[5], startMs, {ARGV[5], ARGV[6], ARGV[7]}, now) then return {"unavailable", "not-offered"} end
+if not offered(meta, startMs, dates, now) then return {"unavailable", "not-offered"} end
 
 ensure(S, now)
 sweep(S, now)
@@ -26,9 +27,8 @@ for _, e in ipairs(overlapping(S, S.blk, cs, ce, now)) do
   if e.tag ~= clientTag then return {e.kind == "b" and "booked" or "held", fmt(e.exp)} end
 end
 
+-- The client's marker field is the same on every date: writing it replaces the old one.
 local field = "v:" .. clientTag
-local old = get(S, field)
-if old then remove(S, old) end
 local expiresAt = now + meta.viewingMs
 put(S, {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
   endMin = (startMs + meta.durationMs) / 60000, off = offsetMin, exp = expiresAt, tag = clientTag,

@@ -6,8 +6,8 @@
 -- KEYS[1..4] (or KEYS[at..at+3], see staffKeys), and ARGV[1] = now (ms); replies are its own.
 --
 -- A staff member's live state is four keys in one Cluster slot (src/storage/redis/keys.ts):
---   live  hash     field -> value (below); field "~" = the longest span (cells) of any entry, and
---                  its presence says the hash is in this layout
+--   live  hash     field -> value (below); field "~" = the head (span, keys' expiry, offsets; see
+--                  loadHead), whose presence says the hash is in this layout
 --   blk   zset     holds ("h:<holdKey>:<i>") and recent bookings ("b:<appointmentId>:0") by start cell
 --   mrk   zset     viewing markers ("v:<clientTag>") by start cell
 --   exp   zset     expiry buckets: member = one UTC day of start cells, score = the latest expiry of
@@ -48,15 +48,18 @@ local function indexOf(S, kind) if kind == "v" then return S.mrk end return S.bl
 -- An entry: field, kind ("h"|"v"|"b"), cs, ce, startMin, endMin, off, exp, tag, and for holds tok,
 -- capAt, ttl, n; for markers ttl.
 local function decode(field, value, cs)
-  local v, kind = split(value), string.sub(field, 1, 1)
-  local e = {field = field, kind = kind, cs = cs, ce = cs + tonumber(v[1]), off = v[4],
-    exp = tonumber(v[5]), tag = v[6]}
-  e.startMin = cs * 5 + tonumber(v[2])
-  e.endMin = e.startMin + tonumber(v[3])
+  -- One pattern match, not a split: string work is most of what these scripts cost.
+  local span, startOff, duration, off, exp, tag, rest =
+    string.match(value, "^(%d+)|(%d+)|(%d+)|([^|]*)|(%d+)|([^|]*)|?(.*)$")
+  local kind = string.sub(field, 1, 1)
+  local startMin = cs * 5 + tonumber(startOff)
+  local e = {field = field, kind = kind, cs = cs, ce = cs + tonumber(span), startMin = startMin,
+    endMin = startMin + tonumber(duration), off = off, exp = tonumber(exp), tag = tag}
   if kind == "h" then
-    e.tok, e.capAt, e.ttl, e.n = v[7], e.exp + tonumber(v[8]), tonumber(v[9]), tonumber(v[10])
+    local tok, capLeft, ttl, n = string.match(rest, "^([^|]*)|(%d+)|(%d+)|(%d+)$")
+    e.tok, e.capAt, e.ttl, e.n = tok, e.exp + tonumber(capLeft), tonumber(ttl), tonumber(n)
   elseif kind == "v" then
-    e.ttl = tonumber(v[7])
+    e.ttl = tonumber(rest)
   end
   return e
 end
@@ -93,31 +96,64 @@ local function encodeV1(e)
   return table.concat(parts, "|")
 end
 
--- Every key lives at least `ms` longer: abandoned keys vanish by their TTL.
+-- Every key lives at least `ms` longer: abandoned keys vanish by their TTL. (The hold-limit
+-- counters; a staff member's own keys share one expiry, see put.)
 local function keepFor(key, ms)
   if redis.call("PTTL", key) < ms then redis.call("PEXPIRE", key, ms) end -- -1 (no TTL) too
 end
 
--- How long the keys must outlive an entry: a hold may be extended to its cap.
-local function lifetime(e, now)
-  if e.kind == "h" then return math.max(e.capAt, e.exp) - now end
-  return e.exp - now
+-- When the keys may vanish after an entry: a hold may be extended to its cap.
+local function lifeEnd(e)
+  if e.kind == "h" then return math.max(e.capAt, e.exp) end
+  return e.exp
 end
 
--- Writes an entry and its index entries, raises the span and the bucket's expiry.
+-- The head field "~" = span|keysExpireAtMs|lowestOffsetMin|highestOffsetMin:
+--   span     the longest span (cells) of any entry (what an overlap query looks back)
+--   expire   when the staff member's four keys expire (PEXPIREAT): at least the lifeEnd of every
+--            entry, plus slack, so most writes leave the TTLs alone
+--   offsets  the lowest and highest UTC offset of any entry, so that a local date's entries are
+--            read from that date's UTC range only (heartbeat)
+-- A head written before the expiry and offsets existed has the span only ("12"): they are then
+-- unknown (0 and nil), so the next put sets the expiry and the offsets.
+local EXPIRE_SLACK = 600000
+
+local function loadHead(S, value)
+  local parts = split(value)
+  S.span, S.expireAt = tonumber(parts[1]), tonumber(parts[2] or "0")
+  S.offLo, S.offHi = tonumber(parts[3] or ""), tonumber(parts[4] or "")
+end
+
+local function saveHead(S)
+  redis.call("HSET", S.live, "~", fmt(S.span) .. "|" .. fmt(S.expireAt) .. "|" .. (S.offLo and fmt(S.offLo) or "")
+    .. "|" .. (S.offHi and fmt(S.offHi) or ""))
+end
+
+-- A key that a write just created (a new member in a set that did not exist) has no TTL yet.
+local function expireNew(key, at)
+  if redis.call("PTTL", key) == -1 then redis.call("PEXPIREAT", key, at) end
+end
+
+-- Writes an entry and its index entries, raises the span, the bucket's expiry and, when the entry
+-- outlives it, the keys' expiry (ensure must have run).
 local function put(S, e, now)
   local index = indexOf(S, e.kind)
   redis.call("HSET", S.live, e.field, encode(e))
-  redis.call("ZADD", index, e.cs, e.field)
-  redis.call("ZADD", S.exp, "GT", e.exp, math.floor(e.cs / BUCKET_CELLS)) -- GT still adds a new bucket
-  local span = tonumber(redis.call("HGET", S.live, "~") or "0")
-  if e.ce - e.cs > span then redis.call("HSET", S.live, "~", fmt(e.ce - e.cs)) end
-  local ms = lifetime(e, now)
-  if ms > 0 then
-    keepFor(S.live, ms)
-    keepFor(index, ms)
-    keepFor(S.exp, ms)
+  local newMember = redis.call("ZADD", index, e.cs, e.field) == 1
+  local newBucket = redis.call("ZADD", S.exp, "GT", e.exp, math.floor(e.cs / BUCKET_CELLS)) == 1 -- GT still adds
+  local changed, off = false, tonumber(e.off)
+  if e.ce - e.cs > S.span then S.span, changed = e.ce - e.cs, true end
+  if S.offLo == nil or off < S.offLo then S.offLo, changed = off, true end
+  if S.offHi == nil or off > S.offHi then S.offHi, changed = off, true end
+  if lifeEnd(e) > S.expireAt then
+    S.expireAt, changed = lifeEnd(e) + EXPIRE_SLACK, true
+    -- A key that does not exist yet gets its expiry when a write creates it (expireNew).
+    for _, key in ipairs({S.live, S.blk, S.mrk, S.exp}) do redis.call("PEXPIREAT", key, S.expireAt) end
+  else
+    if newMember then expireNew(index, S.expireAt) end
+    if newBucket then expireNew(S.exp, S.expireAt) end
   end
+  if changed then saveHead(S) end
 end
 
 local function remove(S, e)
@@ -134,13 +170,16 @@ local function get(S, field)
   return decode(field, value, tonumber(cs))
 end
 
--- A hash still in the first-round layout (no "~" field) is indexed on first touch: its values
--- are rewritten in this layout and put in the indexes. One-time work per staff member.
+-- Reads the head. A hash still in the first-round layout (no "~" field) is indexed on first
+-- touch: its values are rewritten in this layout and put in the indexes. One-time work per staff
+-- member. Every script runs this before anything else on the staff member's keys.
 local function ensure(S, now)
-  if redis.call("HEXISTS", S.live, "~") == 1 then return end
+  local head = redis.call("HGET", S.live, "~")
+  if head then loadHead(S, head) return end
+  S.span, S.expireAt = 0, 0 -- nothing yet (the first put writes "~"), or the first-round layout
   local flat = redis.call("HGETALL", S.live)
-  if #flat == 0 then return end -- nothing yet: the first put writes "~"
-  redis.call("HSET", S.live, "~", "0")
+  if #flat == 0 then return end
+  saveHead(S)
   for k = 1, #flat, 2 do
     local e = decodeV1(flat[k], flat[k + 1])
     if e.exp > now then put(S, e, now) else redis.call("HDEL", S.live, flat[k]) end
@@ -166,15 +205,24 @@ local function sweep(S, now)
   if left > 0 then redis.call("ZREM", S.exp, due[1]) end
 end
 
+-- The values of `fields` in the live hash (nil where none), read in chunks: unpack has a limit.
+local function hmget(S, fields)
+  local values = {}
+  for from = 1, #fields, 1000 do
+    local chunk = redis.call("HMGET", S.live, unpack(fields, from, math.min(from + 999, #fields)))
+    for k = 1, #chunk do values[from + k - 1] = chunk[k] end
+  end
+  return values
+end
+
 -- The live entries of one index that overlap cells [cs, ce); expired ones met on the way go.
 local function overlapping(S, index, cs, ce, now)
-  local span = tonumber(redis.call("HGET", S.live, "~") or "0")
-  local flat = redis.call("ZRANGEBYSCORE", index, cs - span, "(" .. fmt(ce), "WITHSCORES")
+  local flat = redis.call("ZRANGEBYSCORE", index, cs - S.span, "(" .. fmt(ce), "WITHSCORES")
   local out = {}
   if #flat == 0 then return out end
   local fields = {}
   for k = 1, #flat, 2 do fields[#fields + 1] = flat[k] end
-  local values = redis.call("HMGET", S.live, unpack(fields))
+  local values = hmget(S, fields)
   for k = 1, #fields do
     if not values[k] then
       redis.call("ZREM", index, fields[k])
@@ -186,10 +234,19 @@ local function overlapping(S, index, cs, ce, now)
   return out
 end
 
--- Every live entry (holds, bookings and markers) overlapping cells [cs, ce).
-local function window(S, cs, ce, now)
-  local out = overlapping(S, S.blk, cs, ce, now)
-  for _, e in ipairs(overlapping(S, S.mrk, cs, ce, now)) do out[#out + 1] = e end
+-- The entries that can overlap cells [cs, ce), undecoded, for the worker to decode and filter
+-- (JavaScript parses them many times faster than Lua): {blockers, their values, markers, their
+-- values}, where an index part is flat field, start-cell pairs (ZRANGEBYSCORE WITHSCORES) and a
+-- value is false where the field is gone (a leftover). Expired entries are left to sweep.
+local function rawWindow(S, cs, ce)
+  local out = {}
+  for _, index in ipairs({S.blk, S.mrk}) do
+    local flat = redis.call("ZRANGEBYSCORE", index, cs - S.span, "(" .. fmt(ce), "WITHSCORES")
+    local fields = {}
+    for k = 1, #flat, 2 do fields[#fields + 1] = flat[k] end
+    out[#out + 1] = flat
+    out[#out + 1] = hmget(S, fields)
+  end
   return out
 end
 
@@ -237,19 +294,26 @@ end
 -- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
 local OFFER_TTL = 900000
 
-local function offerMeta(offerKey)
-  local meta = redis.call("HGET", offerKey, "meta")
-  if not meta then return nil end
-  local m = split(meta)
-  return {durationMs = tonumber(m[1]) * 60000, beforeMs = tonumber(m[2]) * 60000, afterMs = tonumber(m[3]) * 60000,
-    ttlMs = tonumber(m[4]) * 1000, viewingMs = tonumber(m[5]) * 1000, capMs = tonumber(m[6]) * 1000,
-    noticeMs = tonumber(m[7]) * 60000, maxPerClient = tonumber(m[8] or "4"), maxPerIp = tonumber(m[9] or "20")}
+-- The offer's meta and the given local dates, in one read: nil when nothing is offered, else
+-- meta with `days` (date -> value).
+local function offerOf(offerKey, dates)
+  local values = redis.call("HMGET", offerKey, "meta", unpack(dates))
+  if not values[1] then return nil end
+  local duration, before, after, ttl, viewing, cap, notice, perClient, perIp =
+    string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|?(%d*)|?(%d*)$")
+  local meta = {durationMs = duration * 60000, beforeMs = before * 60000, afterMs = after * 60000,
+    ttlMs = ttl * 1000, viewingMs = viewing * 1000, capMs = cap * 1000, noticeMs = notice * 60000,
+    maxPerClient = tonumber(perClient) or 4, maxPerIp = tonumber(perIp) or 20, days = {}}
+  for i, date in ipairs(dates) do
+    if values[i + 1] then meta.days[date] = values[i + 1] end
+  end
+  return meta
 end
 
 -- Was a slot starting at startMs offered on one of its candidate local dates?
-local function offered(offerKey, startMs, dates, now)
+local function offered(meta, startMs, dates, now)
   for _, date in ipairs(dates) do
-    local day = redis.call("HGET", offerKey, date)
+    local day = meta.days[date]
     if day then
       local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
       local index = (startMs - tonumber(base)) / CELL

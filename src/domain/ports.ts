@@ -238,12 +238,18 @@ export interface LiveStateStore {
     holders?: HolderTags | null;
     nowMs: number;
   }): Promise<boolean>;
+  /**
+   * Keeps (or drops) the client's marker and returns the live entries overlapping
+   * [fromMs, toMs); with `localDate`, only those whose start, in the entry's own UTC offset,
+   * falls on that date (a store may then read that date's UTC range only).
+   */
   heartbeat(input: {
     staffId: string;
     clientTag: string;
     keepViewing: boolean;
     fromMs: number;
     toMs: number;
+    localDate?: string;
     nowMs: number;
   }): Promise<LiveEntry[]>;
   /**

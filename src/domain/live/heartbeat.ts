@@ -36,8 +36,8 @@ export function liveVersion(entries: readonly LiveEntry[]): string {
 /**
  * Keeps the caller's viewing marker alive (or drops it) and returns the live state of one staff
  * member on one local date, in one live-state call and no SQL. The store is asked for a window
- * wide enough for any UTC offset; entries are then kept when their start, in the offset the slot
- * was named with (the staff member's), falls on `date`.
+ * wide enough for any UTC offset and the date: it keeps the entries whose start, in the offset the
+ * slot was named with (the staff member's), falls on `date` (checked here again).
  */
 export async function heartbeat({
   ctx,
@@ -60,6 +60,7 @@ export async function heartbeat({
     keepViewing: input.viewing,
     fromMs: dayStartUtc - 14 * HOUR_MS,
     toMs: Date.parse(`${addDays(input.date, 1)}T00:00:00Z`) + 12 * HOUR_MS,
+    localDate: input.date,
     nowMs,
   });
   const onDate = entries.filter(

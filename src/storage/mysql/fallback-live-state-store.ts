@@ -31,6 +31,7 @@ import type {
 } from "../../domain/live/types.ts";
 import { offerScope } from "../../domain/live/offers.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
+import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
 import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 import {
   type Blocker,
@@ -555,7 +556,12 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     return entries
       .filter((e) => e.live.expiresAtMs > nowMs)
       .map((e) => toLiveEntry(e, clientTag))
-      .filter((e) => e.startMs < input.toMs && e.endMs > input.fromMs);
+      .filter((e) => e.startMs < input.toMs && e.endMs > input.fromMs)
+      .filter(
+        (e) =>
+          input.localDate === undefined ||
+          formatWithOffset(e.startMs, e.offsetMin).slice(0, 10) === input.localDate,
+      );
   }
 
   /**

@@ -93,6 +93,7 @@ function staff(zone: string, dates: string[]) {
       keepViewing: true,
       fromMs: wallTimeToInstant(date, 0, zone, "start"),
       toMs: wallTimeToInstant(addDays(date, 1), 0, zone, "start"),
+      localDate: date,
       nowMs,
     });
   return { staffId, publish, hold, heartbeat, slotOf };
@@ -219,6 +220,30 @@ describe("live layout: expiry through the index", () => {
     expect(await direct.zcard(blk)).toBe(0);
     expect(await direct.hkeys(live)).toEqual(["~"]);
     expect(await direct.zcard(exp)).toBe(0);
+
+    // The emptied sets are gone; a write that creates them again gives them their TTL.
+    const later = NOW + 1300 * S;
+    await s.publish(svc, BASE_META, later);
+    expect(await s.hold(svc, "d", [utc(DAY, "16:00")], later)).toMatchObject({ kind: "ok" });
+    for (const key of [live, blk, exp]) expect(await direct.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it("the keys outlive every entry: a hold's TTL reaches its extension cap", async () => {
+    const s = staff("UTC", [DAY]);
+    const svc = uniqueId("svc_");
+    const now = Date.now(); // PTTL is measured against Redis's clock
+    await s.publish(svc, { ...BASE_META, holdTtlS: 60, holdExtensionCapS: 7200 }, now);
+    expect(await s.hold(svc, "a", [utc(DAY, "10:00")], now)).toMatchObject({ kind: "ok" });
+    await store.select({
+      serviceId: svc,
+      staffId: s.staffId,
+      clientTag: "m",
+      slot: s.slotOf(utc(DAY, "12:00")),
+      nowMs: now,
+    });
+    const capLeft = now + 7200 * S - Date.now();
+    for (const key of [keys.live(s.staffId), ...keys.liveIndexes(s.staffId)])
+      expect(await direct.pttl(key)).toBeGreaterThanOrEqual(capLeft);
   });
 
   it("an extended hold raises its bucket's expiry, so the sweep never takes a live hold", async () => {
@@ -249,6 +274,57 @@ describe("live layout: expiry through the index", () => {
       kind: "held",
       untilMs: NOW + 1100 * S,
     });
+  });
+});
+
+describe("live layout: a heartbeat reads its date only", () => {
+  it("returns the entries starting on the local date, not the neighbours' in the window", async () => {
+    const zone = "America/Los_Angeles"; // UTC-8: the local date ends at 08:00 UTC the next day
+    const s = staff(zone, [DAY, NEXT]);
+    const svc = uniqueId("svc_");
+    const now = utc(DAY, "00:00");
+    await s.publish(svc, BASE_META, now);
+    const late = wallTimeToInstant(DAY, 23 * 60, zone, "start");
+    const early = wallTimeToInstant(NEXT, 30, zone, "start");
+    expect(await s.hold(svc, "a", [late], now)).toMatchObject({ kind: "ok" });
+    expect(await s.hold(svc, "b", [early], now)).toMatchObject({ kind: "ok" });
+    // A window wide enough for any zone, as the heartbeat route asks for.
+    const wide = (date: string) =>
+      store.heartbeat({
+        staffId: s.staffId,
+        clientTag: "z",
+        keepViewing: true,
+        fromMs: utc(date, "00:00") - 14 * 3_600_000,
+        toMs: utc(date, "00:00") + 36 * 3_600_000,
+        localDate: date,
+        nowMs: now,
+      });
+    expect((await wide(DAY)).map((e) => e.startMs)).toEqual([late]);
+    expect((await wide(NEXT)).map((e) => e.startMs)).toEqual([early]);
+  });
+
+  it("a head written before the offsets were kept still finds every entry, then learns them", async () => {
+    const s = staff("Pacific/Auckland", [DAY]);
+    const svc = uniqueId("svc_");
+    const now = utc(DAY, "00:00") - 86_400_000;
+    await s.publish(svc, BASE_META, now);
+    const start = wallTimeToInstant(DAY, 10 * 60, "Pacific/Auckland", "start");
+    expect(await s.hold(svc, "a", [start], now)).toMatchObject({ kind: "ok" });
+    await direct.hset(keys.live(s.staffId), "~", "6"); // this round's first head: the span only
+    expect((await s.heartbeat("z", DAY, now)).map((e) => e.startMs)).toEqual([start]);
+    await store.select({
+      serviceId: svc,
+      staffId: s.staffId,
+      clientTag: "m",
+      slot: s.slotOf(start + 3_600_000),
+      nowMs: now,
+    });
+    const head = (await direct.hget(keys.live(s.staffId), "~")) ?? "";
+    expect(head.split("|").slice(2)).toEqual(["780", "780"]);
+    expect((await s.heartbeat("z", DAY, now)).map((e) => e.startMs).sort()).toEqual([
+      start,
+      start + 3_600_000,
+    ]);
   });
 });
 

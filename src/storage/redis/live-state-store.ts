@@ -22,6 +22,7 @@ import {
   type SlotRef,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
+import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import {
   abortBooking,
@@ -43,6 +44,68 @@ export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 const Strings = z.array(z.string());
+const MINUTE_MS = 60_000;
+/** lib/live.lua's rawWindow: blockers (field, start-cell pairs), their values, markers, theirs. */
+const RawWindow = z.tuple([
+  z.array(z.string()),
+  z.array(z.string().nullable()),
+  z.array(z.string()),
+  z.array(z.string().nullable()),
+]);
+
+/** A live entry as the compact layout stores it (lua/lib/live.lua), with its start cell. */
+interface IndexedEntry {
+  field: string;
+  code: string;
+  cellStart: number;
+  cellEnd: number;
+  startMin: number;
+  endMin: number;
+  offsetMin: number;
+  expiresAtMs: number;
+  tag: string;
+}
+
+/** Decodes a compact value: cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag|… */
+function decodeIndexed(field: string, value: string, cellStart: number): IndexedEntry {
+  const v = value.split("|");
+  const startMin = cellStart * 5 + int(v[1]);
+  return {
+    field,
+    code: field.slice(0, 1),
+    cellStart,
+    cellEnd: cellStart + int(v[0]),
+    startMin,
+    endMin: startMin + int(v[2]),
+    offsetMin: int(v[3]),
+    expiresAtMs: int(v[4]),
+    tag: v[5] ?? "",
+  };
+}
+
+/**
+ * The live entries of a rawWindow reply that reach past `fromCell` (the index was read from
+ * fromCell − the longest span) and have not expired; leftovers without a value are skipped.
+ */
+function liveInWindow(
+  reply: z.infer<typeof RawWindow>,
+  nowMs: number,
+  fromCell: number,
+): IndexedEntry[] {
+  const out: IndexedEntry[] = [];
+  for (const [index, values] of [
+    [reply[0], reply[1]],
+    [reply[2], reply[3]],
+  ] as const) {
+    for (let i = 0; 2 * i + 1 < index.length; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) continue;
+      const e = decodeIndexed(index[2 * i] as string, value, int(index[2 * i + 1]));
+      if (e.expiresAtMs > nowMs && e.cellEnd > fromCell) out.push(e);
+    }
+  }
+  return out;
+}
 const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
 
@@ -103,26 +166,25 @@ export class RedisLiveStateStore implements LiveStateStore {
         staff.days.length,
       ];
       for (const day of staff.days) args.push(day.date, day.baseMs, day.bitmapHex);
-      args.push(input.reschedule?.appointmentId ?? "");
       const keys = [
         ...this.keys.liveKeys(staff.staffId),
         this.keys.offer(offerScope(input.serviceId, input.reschedule), staff.staffId),
       ];
       return { keys, args };
     });
-    const replies = await runScripts(this.redis, availabilityOverlay, calls, Strings);
-    return replies.map((rows) => {
-      const cells: LiveCells[] = [];
-      for (let i = 0; i + 4 < rows.length; i += 5) {
-        cells.push({
-          kind: kindOf(rows[i]),
-          mine: rows[i + 1] === "1",
-          cellStart: int(rows[i + 2]),
-          cellEnd: int(rows[i + 3]),
-        });
-      }
-      return cells;
-    });
+    const replies = await runScripts(this.redis, availabilityOverlay, calls, RawWindow);
+    // The appointment a reschedule moves is not in its own way.
+    const moved = input.reschedule ? `b:${input.reschedule.appointmentId}:0` : null;
+    return replies.map((reply, i) =>
+      liveInWindow(reply, input.nowMs, calls[i]?.args[4] as number)
+        .filter((e) => e.field !== moved)
+        .map((e) => ({
+          kind: kindOf(e.code),
+          mine: input.clientTag !== null && e.tag === input.clientTag,
+          cellStart: e.cellStart,
+          cellEnd: e.cellEnd,
+        })),
+    );
   }
 
   async select(input: Parameters<LiveStateStore["select"]>[0]): Promise<SelectOutcome> {
@@ -351,23 +413,32 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.keepViewing ? "1" : "0",
       input.fromMs,
       input.toMs,
+      input.localDate ? Date.parse(`${input.localDate}T00:00:00Z`) : "",
     ];
-    const rows = await runScript(
+    const reply = await runScript(
       this.redis,
       heartbeat,
       this.keys.liveKeys(input.staffId),
       args,
-      Strings,
+      RawWindow,
     );
     const entries: LiveEntry[] = [];
-    for (let i = 0; i + 5 < rows.length; i += 6) {
+    for (const e of liveInWindow(reply, input.nowMs, Math.floor(input.fromMs / CELL_MS))) {
+      const startMs = e.startMin * MINUTE_MS;
+      const endMs = e.endMin * MINUTE_MS;
+      if (startMs >= input.toMs || endMs <= input.fromMs) continue;
+      if (
+        input.localDate &&
+        formatWithOffset(startMs, e.offsetMin).slice(0, 10) !== input.localDate
+      )
+        continue;
       entries.push({
-        kind: kindOf(rows[i]),
-        mine: rows[i + 1] === "1",
-        startMs: int(rows[i + 2]),
-        endMs: int(rows[i + 3]),
-        offsetMin: int(rows[i + 4]),
-        expiresAtMs: int(rows[i + 5]),
+        kind: kindOf(e.code),
+        mine: e.tag === input.clientTag,
+        startMs,
+        endMs,
+        offsetMin: e.offsetMin,
+        expiresAtMs: e.expiresAtMs,
       });
     }
     return entries;
@@ -413,7 +484,6 @@ function dumpHash(
   const entries: LiveEntryDump[] = [];
   for (const [field, value] of hash) {
     if (field === "~") continue;
-    const v = value.split("|");
     let startMin: number;
     let endMin: number;
     let offsetMin: number;
@@ -421,11 +491,9 @@ function dumpHash(
     if (indexed) {
       const cellStart = starts.get(field);
       if (cellStart === undefined) continue; // a leftover without its index entry
-      startMin = int(cellStart) * 5 + int(v[1]);
-      endMin = startMin + int(v[2]);
-      offsetMin = int(v[3]);
-      expiresAtMs = int(v[4]);
+      ({ startMin, endMin, offsetMin, expiresAtMs } = decodeIndexed(field, value, int(cellStart)));
     } else {
+      const v = value.split("|");
       [startMin, endMin, offsetMin, expiresAtMs] = [int(v[2]), int(v[3]), int(v[4]), int(v[5])];
     }
     if (!(expiresAtMs > nowMs)) continue;
