@@ -25,8 +25,30 @@ local S = staffKeys(2)
 ensure(S, now)
 sweep(S, now)
 
+-- The batch, decoded, and what Redis has under its fields, in one read.
+local groups, fields = {}, {}
+local at = 4
+for _ = 1, g do
+  local owner, f = ARGV[at], tonumber(ARGV[at + 1])
+  local entries = {}
+  for i = 0, f - 1 do
+    entries[#entries + 1] = decodeV1(ARGV[at + 2 + 2 * i], ARGV[at + 3 + 2 * i])
+    fields[#fields + 1] = ARGV[at + 2 + 2 * i]
+  end
+  groups[#groups + 1] = {owner = owner, entries = entries}
+  at = at + 2 + 2 * f
+end
+local current = hmget(S, fields)
+
+-- Cells of the holds and bookings this call copies (they are written together at the end), so a
+-- later entry of the batch sees them as a live hold in Redis would be seen.
+local claimed = {}
+
 local function conflicts(owner, entries)
   for _, e in ipairs(entries) do
+    for cell = e.cs, e.ce - 1 do
+      if claimed[cell] and claimed[cell] ~= owner then return true end
+    end
     for _, other in ipairs(overlapping(S, S.blk, e.cs, e.ce, now)) do
       if string.find(other.field, owner .. ":", 1, true) ~= 1 then return true end
     end
@@ -35,28 +57,33 @@ local function conflicts(owner, entries)
 end
 
 local synced, conflicted, present = 0, 0, 0
-local at = 4
-for _ = 1, g do
-  local owner, f = ARGV[at], tonumber(ARGV[at + 1])
-  local entries, same = {}, true
-  for i = 0, f - 1 do
-    local e = decodeV1(ARGV[at + 2 + 2 * i], ARGV[at + 3 + 2 * i])
-    entries[#entries + 1] = e
-    local current = get(S, e.field)
-    same = same and current ~= nil and encode(current) == encode(e) and current.cs == e.cs
+local copies, k = {}, 0
+for _, group in ipairs(groups) do
+  local first, same, firstNow = group.entries[1], true, nil
+  for i, e in ipairs(group.entries) do
+    k = k + 1
+    local value = current[k]
+    -- Redis has this field: as it is now, with its start cell from the index.
+    local cs = value and redis.call("ZSCORE", indexOf(S, e.kind), e.field)
+    local now_ = cs and decode(e.field, value, tonumber(cs))
+    if i == 1 then firstNow = now_ end
+    same = same and now_ and value == encode(e) and now_.cs == e.cs
   end
-  at = at + 2 + 2 * f
-  local first = entries[1]
-  local current = get(S, first.field)
   if first.exp <= now then
     -- expired on the way: nothing to keep
-  elseif same or (current and current.exp >= first.exp) then
+  elseif same or (firstNow and firstNow.exp >= first.exp) then
     present = present + 1
-  elseif first.kind == "h" and conflicts(owner, entries) then
+  elseif first.kind == "h" and conflicts(group.owner, group.entries) then
     conflicted = conflicted + 1
   else
-    for _, e in ipairs(entries) do put(S, e, now) end
+    for _, e in ipairs(group.entries) do
+      copies[#copies + 1] = e
+      if e.kind ~= "v" then
+        for cell = e.cs, e.ce - 1 do claimed[cell] = group.owner end
+      end
+    end
     synced = synced + 1
   end
 end
+putAll(S, copies, now)
 return {"ok", synced, conflicted, present}

@@ -75,13 +75,16 @@ local function encode(e)
 end
 
 local function decodeV1(field, value)
-  local v, kind = split(value), string.sub(field, 1, 1)
-  local e = {field = field, kind = kind, cs = tonumber(v[1]), ce = tonumber(v[2]), startMin = tonumber(v[3]),
-    endMin = tonumber(v[4]), off = v[5], exp = tonumber(v[6]), tag = v[7]}
+  local cs, ce, startMin, endMin, off, exp, tag, rest =
+    string.match(value, "^(%d+)|(%d+)|(%d+)|(%d+)|([^|]*)|(%d+)|([^|]*)|?(.*)$")
+  local kind = string.sub(field, 1, 1)
+  local e = {field = field, kind = kind, cs = tonumber(cs), ce = tonumber(ce), startMin = tonumber(startMin),
+    endMin = tonumber(endMin), off = off, exp = tonumber(exp), tag = tag}
   if kind == "h" then
-    e.tok, e.capAt, e.ttl, e.n = v[8], tonumber(v[9]), tonumber(v[10]), tonumber(v[11])
+    local tok, capAt, ttl, n = string.match(rest, "^([^|]*)|(%d+)|(%d+)|(%d+)$")
+    e.tok, e.capAt, e.ttl, e.n = tok, tonumber(capAt), tonumber(ttl), tonumber(n)
   elseif kind == "v" then
-    e.ttl = tonumber(v[8])
+    e.ttl = tonumber(rest)
   end
   return e
 end
@@ -134,26 +137,69 @@ local function expireNew(key, at)
   if redis.call("PTTL", key) == -1 then redis.call("PEXPIREAT", key, at) end
 end
 
--- Writes an entry and its index entries, raises the span, the bucket's expiry and, when the entry
--- outlives it, the keys' expiry (ensure must have run).
-local function put(S, e, now)
-  local index = indexOf(S, e.kind)
-  redis.call("HSET", S.live, e.field, encode(e))
-  local newMember = redis.call("ZADD", index, e.cs, e.field) == 1
-  local newBucket = redis.call("ZADD", S.exp, "GT", e.exp, math.floor(e.cs / BUCKET_CELLS)) == 1 -- GT still adds
-  local changed, off = false, tonumber(e.off)
-  if e.ce - e.cs > S.span then S.span, changed = e.ce - e.cs, true end
-  if S.offLo == nil or off < S.offLo then S.offLo, changed = off, true end
-  if S.offHi == nil or off > S.offHi then S.offHi, changed = off, true end
-  if lifeEnd(e) > S.expireAt then
-    S.expireAt, changed = lifeEnd(e) + EXPIRE_SLACK, true
+-- After writing `entries`: raises the head (span, offsets) and, when an entry outlives the keys'
+-- expiry, that expiry for all four keys; otherwise gives an expiry to the keys the writes
+-- created (`created`: key -> true when a write added a member to it).
+local function settle(S, entries, created)
+  local changed, lastLife = false, 0
+  for _, e in ipairs(entries) do
+    local off = tonumber(e.off)
+    if e.ce - e.cs > S.span then S.span, changed = e.ce - e.cs, true end
+    if S.offLo == nil or off < S.offLo then S.offLo, changed = off, true end
+    if S.offHi == nil or off > S.offHi then S.offHi, changed = off, true end
+    if lifeEnd(e) > lastLife then lastLife = lifeEnd(e) end
+  end
+  if lastLife > S.expireAt then
+    S.expireAt, changed = lastLife + EXPIRE_SLACK, true
     -- A key that does not exist yet gets its expiry when a write creates it (expireNew).
     for _, key in ipairs({S.live, S.blk, S.mrk, S.exp}) do redis.call("PEXPIREAT", key, S.expireAt) end
   else
-    if newMember then expireNew(index, S.expireAt) end
-    if newBucket then expireNew(S.exp, S.expireAt) end
+    for key in pairs(created) do expireNew(key, S.expireAt) end
   end
   if changed then saveHead(S) end
+end
+
+-- Writes an entry and its index entries, raises the bucket's expiry, then settles (ensure must
+-- have run).
+local function put(S, e, now)
+  local index = indexOf(S, e.kind)
+  redis.call("HSET", S.live, e.field, encode(e))
+  local created = {}
+  if redis.call("ZADD", index, e.cs, e.field) == 1 then created[index] = true end
+  if redis.call("ZADD", S.exp, "GT", e.exp, math.floor(e.cs / BUCKET_CELLS)) == 1 then created[S.exp] = true end -- GT still adds
+  settle(S, {e}, created)
+end
+
+-- Writes many entries (with distinct fields) as put does, in a few calls: one HSET, one ZADD per
+-- index and one for their buckets, per 500 entries.
+local function putAll(S, entries, now)
+  local values, starts, buckets = {}, {[S.blk] = {}, [S.mrk] = {}}, {}
+  for _, e in ipairs(entries) do
+    values[#values + 1] = e.field
+    values[#values + 1] = encode(e)
+    local index = starts[indexOf(S, e.kind)]
+    index[#index + 1] = e.cs
+    index[#index + 1] = e.field
+    local bucket = math.floor(e.cs / BUCKET_CELLS)
+    if (buckets[bucket] or 0) < e.exp then buckets[bucket] = e.exp end
+  end
+  local latest = {}
+  for bucket, exp in pairs(buckets) do
+    latest[#latest + 1] = exp
+    latest[#latest + 1] = bucket
+  end
+  local created = {}
+  for from = 1, #values, 1000 do
+    redis.call("HSET", S.live, unpack(values, from, math.min(from + 999, #values)))
+  end
+  for key, flat in pairs({[S.blk] = starts[S.blk], [S.mrk] = starts[S.mrk], [S.exp] = latest}) do
+    for from = 1, #flat, 1000 do
+      local args = {unpack(flat, from, math.min(from + 999, #flat))}
+      local added = key == S.exp and redis.call("ZADD", key, "GT", unpack(args)) or redis.call("ZADD", key, unpack(args))
+      if added > 0 then created[key] = true end
+    end
+  end
+  settle(S, entries, created)
 end
 
 local function remove(S, e)
