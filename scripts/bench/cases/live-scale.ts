@@ -2,9 +2,12 @@
  * "Live scale": how the cost of select, hold and heartbeat grows with one staff member's other
  * live entries. One staff member is filled with 0, 1 000, 10 000 and 50 000 live entries (holds
  * on half of the slots of 30 of its 31 days, the rest long-lived viewing markers of distinct
- * clients), written by the real Lua scripts; select, hold and heartbeat run on the 31st day. At each step every operation runs alone for a
- * short load, and Redis's own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its CPU per
- * script call next to the end-to-end p50.
+ * clients), written by the real Lua scripts; select, hold and heartbeat run on the 31st day. The
+ * measured day holds the same small set at every step (MEASURED_DAY_ENTRIES holds and as many
+ * markers), and the heartbeat runs first, so that what its answer contains stays the same while
+ * the other entries grow. At each step every operation runs alone for a short load, and Redis's
+ * own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its CPU per script call next to the
+ * end-to-end p50.
  */
 import Redis from "ioredis";
 import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
@@ -16,6 +19,8 @@ import { type CaseResult, runLoad } from "../harness.ts";
 import type { BenchContext } from "../run.ts";
 
 export const LIVE_SCALE_STEPS = [0, 1_000, 10_000, 50_000];
+/** Holds (and as many markers) on the measured day at every step: what a heartbeat returns. */
+export const MEASURED_DAY_ENTRIES = 10;
 
 export interface LiveScaleRow {
   entries: number;
@@ -73,6 +78,16 @@ export async function liveScaleCase(
         from: filled,
         to: target,
       });
+      // The measured day's own entries, the same at every step (they do not count as "other").
+      await fill(redis, {
+        liveKeys,
+        offerKey,
+        filler: free.filter((_, i) => i % 2 === 0).slice(0, MEASURED_DAY_ENTRIES),
+        markers: free.filter((_, i) => i % 2 === 1).slice(0, MEASURED_DAY_ENTRIES),
+        from: 0,
+        to: 2 * MEASURED_DAY_ENTRIES,
+        label: "day",
+      });
       ctx.log(`live scale: ${filled} live entries on one staff member`);
       const clients = Array.from({ length: 200 }, (_, i) => `scale_${target}_${i}`);
       const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)] as T;
@@ -104,6 +119,11 @@ export async function liveScaleCase(
           throughputRps: result.throughputRps,
         });
       };
+      await measure("heartbeat", "/v1/heartbeat", () => ({
+        clientId: pick(clients),
+        staffId,
+        date: pick(free).date,
+      }));
       await measure("select", "/v1/slots/select", () => {
         const slot = pick(free);
         return { clientId: pick(clients), serviceId, staffId, start: slot.start };
@@ -117,11 +137,6 @@ export async function liveScaleCase(
           start: slot.start,
         };
       });
-      await measure("heartbeat", "/v1/heartbeat", () => ({
-        clientId: pick(clients),
-        staffId,
-        date: pick(free).date,
-      }));
       // The holds measured above would count as entries of the next step: release them all.
       await redis.del(...liveKeys);
       filled = 0;
@@ -146,6 +161,8 @@ async function fill(
     markers: (Slot & { date: string })[];
     from: number;
     to: number;
+    /** Names the holds and markers apart from other fills'. */
+    label?: string;
   },
 ): Promise<number> {
   const now = Date.now();
@@ -158,7 +175,7 @@ async function fill(
         const startMs = Date.parse(slot.start);
         const offsetMin = offsetOf(slot.start);
         const dates = candidateDates({ startMs, offsetMin, localDate: slot.date });
-        const holdKey = `SCALE${String(j).padStart(11, "0")}`;
+        const holdKey = `SCALE${o.label ?? ""}${String(j).padStart(11, "0")}`;
         batch.evalsha(
           holdSlots.sha1,
           keys.length,
@@ -166,7 +183,7 @@ async function fill(
           now,
           holdKey,
           "tok",
-          `c${j}`,
+          `c${o.label ?? ""}${j}`,
           1,
           "", // no presented token
           "0", // hold limits not counted
@@ -187,7 +204,7 @@ async function fill(
           keys.length,
           ...keys,
           now,
-          `m${j}`,
+          `m${o.label ?? ""}${j}`,
           markedMs,
           offsetOf(marked.start),
           ...markedDates,
