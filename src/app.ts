@@ -12,6 +12,7 @@ import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
+import { forgetSummariesOnWrite } from "./routes/availability/summary.ts";
 import { calendarRoutes } from "./routes/calendar/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
@@ -56,6 +57,12 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   ]) {
     app.use(path, publicRateLimit);
   }
+
+  for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
+    app.use(path, forgetSummariesOnWrite);
+  }
+  app.use("/v1/admin/*", forgetSummariesOnWrite);
+  app.use("/v1/me/*", forgetSummariesOnWrite);
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);

@@ -11,6 +11,8 @@ import { Admission } from "./http/admission.ts";
 import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
+import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
+import { ResultCache } from "./storage/cache/result-cache.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";
 import {
   Failover,
@@ -20,7 +22,6 @@ import {
   type RequestTrace,
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
-import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { HttpMailer } from "./storage/http/http-mailer.ts";
 import { HttpWebhookSender } from "./storage/http/webhook-sender.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
@@ -163,6 +164,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     config,
     ctx,
     metrics,
+    summaries: new ResultCache(clock, config.SUMMARY_CACHE_TTL_MS),
     admission: new Admission({
       maxActive: config.OVERLOAD_MAX_ACTIVE,
       maxQueue: config.OVERLOAD_MAX_QUEUE,

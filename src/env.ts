@@ -48,6 +48,11 @@ export const Config = z.object({
   FALLBACK_MAX_SQL: intVar(1, 10_000, 32),
   /** How long an isolate serves the public catalog from its copy (0: always read MySQL). */
   CATALOG_CACHE_TTL_MS: intVar(0, 60_000, 5_000),
+  /**
+   * How long an isolate serves a month view (GET /v1/availability/summary) from its copy; a hold,
+   * booking or admin change through the same isolate shows at once (0: always compute).
+   */
+  SUMMARY_CACHE_TTL_MS: intVar(0, 60_000, 5_000),
   MAILER_KIND: z.enum(["outbox", "http"]).default("outbox"),
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),

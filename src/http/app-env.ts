@@ -1,9 +1,11 @@
+import type { AvailabilityDaySummary } from "../domain/availability/summarize-availability.ts";
 import type { DomainContext } from "../domain/ports.ts";
 import type { Config } from "../env.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { Admission } from "./admission.ts";
+import type { ResultCache } from "../storage/cache/result-cache.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 import type { RedisGate } from "../storage/failover/redis-gate.ts";
+import type { Admission } from "./admission.ts";
 
 /** The failover machinery of one isolate (SPEC.md section 4). */
 export interface FailoverRuntime {
@@ -26,6 +28,8 @@ export interface Services {
   failover: FailoverRuntime | null;
   /** The isolate's admission control (absent in route tests that fake the ports). */
   admission?: Admission;
+  /** The isolate's month views (absent in route tests that fake the ports: always computed). */
+  summaries?: ResultCache<AvailabilityDaySummary[]>;
 }
 
 /** Turns the worker's bindings into Services (cached per isolate); throws EnvironmentError. */

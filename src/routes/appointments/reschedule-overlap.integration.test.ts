@@ -27,11 +27,15 @@ beforeAll(async () => {
   live = await liveFixture(api, { durationMin: 60, bufferAfterMin: 0 });
 });
 
-async function holdAndBook(start: string, email = "move@example.com"): Promise<Booked> {
-  const held = await live.post("/v1/holds", {
+async function holdAndBook(
+  start: string,
+  email = "move@example.com",
+  at: LiveFixture = live,
+): Promise<Booked> {
+  const held = await at.post("/v1/holds", {
     clientId: newClientId(),
-    serviceId: live.serviceId,
-    staffId: live.staffId,
+    serviceId: at.serviceId,
+    staffId: at.staffId,
     start,
   });
   expect(held.status, await held.clone().text()).toBe(201);
@@ -156,6 +160,35 @@ describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
     const after = await slotsOf(await availability({}));
     expect(at(after, "10:30")?.state).toBe("booked");
     expect(at(after, "09:30")?.state).toBe("available");
+  });
+
+  it("the month view counts the moved appointment's own time as free only with its credential", async () => {
+    const own = await liveFixture(api, { durationMin: 60, bufferAfterMin: 0 });
+    const booked = await holdAndBook(await own.start("15:00"), "month@example.com", own);
+    const id = booked.appointment.id;
+    const summary = (query: Record<string, string>, headers: Record<string, string> = {}) =>
+      api.request(
+        `/v1/availability/summary?${new URLSearchParams({
+          serviceId: own.serviceId,
+          staffId: own.staffId,
+          from: own.date,
+          to: own.date,
+          ...query,
+        })}`,
+        { headers },
+      );
+    const freeOf = async (res: Response) => {
+      expect(res.status, await res.clone().text()).toBe(200);
+      return ((await res.json()) as { days: { free: number }[] }).days[0]?.free ?? -1;
+    };
+    const others = await freeOf(await summary({}));
+    // A 60-minute appointment at 15:00 blocks the starts 14:15 … 15:45 (4 + 4) for others.
+    const mine = await freeOf(
+      await summary({ rescheduleOf: id }, { "X-Manage-Token": booked.manageToken }),
+    );
+    expect(mine - others).toBe(7);
+    expect(await freeOf(await summary({}))).toBe(others);
+    await expectError(await summary({ rescheduleOf: id }), 404, "NOT_FOUND", "query.rescheduleOf:");
   });
 
   it("rescheduleOf without the appointment's credential is 404 on availability and hold", async () => {

@@ -11,29 +11,18 @@
  */
 import type { Service, Staff } from "../../domain/catalog/types.ts";
 import type { CatalogRepo, Clock } from "../../domain/ports.ts";
-
-/** Keys kept at most (one per service filter of the staff list, plus the service list). */
-const MAX_ENTRIES = 256;
-
-interface Entry<T> {
-  version: number;
-  loadedAtMs: number;
-  value: Promise<T>;
-}
+import { ResultCache } from "./result-cache.ts";
 
 export class CachedCatalogRepo implements CatalogRepo {
-  private version = 0;
-  private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly cache: ResultCache<unknown>;
 
   constructor(
     private readonly repo: CatalogRepo,
-    private readonly clock: Clock,
-    private readonly ttlMs: number,
-  ) {}
-
-  /** The isolate's catalog version (for tests and logs). */
-  catalogVersion(): number {
-    return this.version;
+    clock: Clock,
+    ttlMs: number,
+  ) {
+    // One key per service filter of the staff list, plus the service list.
+    this.cache = new ResultCache(clock, ttlMs);
   }
 
   listServices(options: { activeOnly: boolean }): Promise<Service[]> {
@@ -47,32 +36,17 @@ export class CachedCatalogRepo implements CatalogRepo {
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const nowMs = this.clock.nowMs();
-    const entry = this.entries.get(key) as Entry<T> | undefined;
-    if (entry && entry.version === this.version && nowMs - entry.loadedAtMs < this.ttlMs) {
-      return entry.value;
-    }
-    if (this.ttlMs <= 0) return load();
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    const version = this.version;
-    const value = load();
-    this.entries.set(key, { version, loadedAtMs: nowMs, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
+    return this.cache.get(key, load) as Promise<T>;
   }
 
   /** A write through this isolate: later reads of this isolate must see it. */
   private async bump<T>(write: Promise<T>): Promise<T> {
-    this.version++;
-    this.entries.clear();
+    this.cache.clear();
     try {
       return await write;
     } finally {
       // Again after the write: a read that started meanwhile may have cached the old rows.
-      this.version++;
-      this.entries.clear();
+      this.cache.clear();
     }
   }
 
