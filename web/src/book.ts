@@ -124,14 +124,23 @@ async function showPicker(date?: string): Promise<void> {
 serviceSelect.addEventListener("change", () => void loadStaff(null, null));
 staffSelect.addEventListener("change", () => void showPicker());
 
+/**
+ * One Idempotency-Key per hold attempt, kept while the visitor retries the same time: a retry
+ * after a timeout or a 503 then gets the hold the lost answer was for, not 409.
+ */
+let holdAttempt: { what: string; key: string } | null = null;
+
 continueButton.addEventListener("click", async () => {
   const slot = picker.selection;
   const service = currentService();
   if (!slot || !service || continueButton.disabled) return;
   continueButton.disabled = true;
   continueButton.textContent = "Holding…";
+  const what = `${service.id} ${slot.staffId} ${slot.start}`;
+  if (holdAttempt?.what !== what) holdAttempt = { what, key: crypto.randomUUID() };
   const result = await call<Hold>("POST", "/v1/holds", {
     body: { clientId, serviceId: service.id, staffId: slot.staffId, start: slot.start },
+    headers: { "Idempotency-Key": holdAttempt.key },
   });
   continueButton.disabled = false;
   continueButton.textContent = "Continue";

@@ -1,12 +1,13 @@
+import { base64url, hmacSha256 } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
 import { holdSecretOf, newHoldSecret, signHoldToken } from "./hold-token.ts";
-import { type RescheduleOf, liveReschedule } from "./reschedule-of.ts";
 import { republishOffers } from "./republish-offers.ts";
+import { liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
-import { clientTag, hashToken, newHoldKey } from "./tokens.ts";
+import { clientTag, hashToken, holdKeyOf, newHoldKey } from "./tokens.ts";
 
 export interface Hold {
   holdId: string;
@@ -50,6 +51,8 @@ export async function holdSlots({
     slots: SlotInput[];
     field: string;
     holdToken?: string | undefined;
+    /** The request's Idempotency-Key: a retry of the same request names the same hold. */
+    idempotencyKey?: string | undefined;
     /** The caller's address, grouped (IPv6 by /64), for the per-address hold limit. */
     ipGroup: string;
     /** Moving this appointment: its own booked time does not block (see reschedule-of.ts). */
@@ -77,7 +80,17 @@ export async function holdSlots({
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
   // No credential: 404 before any store is asked.
   const reschedule = input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null;
-  const holdSecret = newHoldSecret();
+  const keyed = input.idempotencyKey
+    ? await keyedHold(ctx.secrets.holdTokenKey, input.idempotencyKey, {
+        clientId: input.clientId,
+        serviceId: first.serviceId,
+        staffId: first.staffId,
+        starts: refs.map((ref) => ref.startMs),
+        rescheduleOf: input.rescheduleOf?.appointmentId ?? null,
+      })
+    : null;
+  const holdSecret = keyed?.holdSecret ?? newHoldSecret();
+  const presented = input.holdToken ? holdSecretOf(input.holdToken) : keyed?.holdSecret;
   const holders = {
     client: await clientTag(input.clientId),
     ip: await clientTag(`ip:${input.ipGroup}`),
@@ -87,9 +100,9 @@ export async function holdSlots({
     staffId: first.staffId,
     clientTag: holders.client,
     holders,
-    holdKey: newHoldKey(),
+    holdKey: keyed?.holdKey ?? newHoldKey(),
     tokenHash: await hashToken(holdSecret),
-    presentedTokenHash: input.holdToken ? await hashToken(holdSecretOf(input.holdToken)) : null,
+    presentedTokenHash: presented ? await hashToken(presented) : null,
     slots: refs,
     reschedule,
   };
@@ -111,7 +124,8 @@ export async function holdSlots({
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
   // The holder repeating its hold keeps its token. A new hold's token is signed after the
-  // script: the claim carries the cells the script computed and each slot's own offset.
+  // script: the claim carries the cells the script computed and each slot's own offset. (A
+  // keyed retry signs its hold's secret again, with the cap the script kept.)
   const holdToken =
     outcome.kind === "existing" && input.holdToken
       ? input.holdToken
@@ -138,4 +152,23 @@ export async function holdSlots({
       end: formatWithOffset(outcome.slots[i]?.endMs ?? ref.startMs, ref.offsetMin),
     })),
   };
+}
+
+/**
+ * The hold key and token secret of a hold requested with an Idempotency-Key: derived (HMAC with
+ * the hold-token key) from the key, the client id and what is held, so that a retry of the same
+ * request names the same hold and presents its token, while another key, client or set of slots
+ * derives another hold. The key is the client's secret: whoever knows it can learn the token.
+ */
+async function keyedHold(
+  secretKey: string,
+  idempotencyKey: string,
+  request: Record<string, unknown>,
+): Promise<{ holdKey: string; holdSecret: string }> {
+  const message = `${idempotencyKey}\n${JSON.stringify(request)}`;
+  const [key, secret] = await Promise.all([
+    hmacSha256(secretKey, `hold-key:${message}`),
+    hmacSha256(secretKey, `hold-secret:${message}`),
+  ]);
+  return { holdKey: holdKeyOf(key), holdSecret: base64url(secret.slice(0, 18)) };
 }

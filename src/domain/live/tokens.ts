@@ -18,8 +18,12 @@ export async function clientTag(clientId: string): Promise<string> {
 
 /** The random part of a hold id: 16 Crockford base32 characters (80 bits). */
 export function newHoldKey(): string {
+  return holdKeyOf(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** A hold key from 16 bytes (random, or derived: see hold-slots.ts). */
+export function holdKeyOf(bytes: Uint8Array): string {
   let key = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(16)))
-    key += HOLD_KEY_ALPHABET[byte & 31];
+  for (const byte of bytes.slice(0, 16)) key += HOLD_KEY_ALPHABET[byte & 31];
   return key;
 }

@@ -176,6 +176,46 @@ describe("holds on the real Redis", () => {
     expect((await withToken("PATCH", first.holdId, first.holdToken)).status).toBe(200);
   });
 
+  it("a hold whose answer was lost is repeated with the same Idempotency-Key: the same hold, a token that works; another key or another slot is not it", async () => {
+    const me = client();
+    const slots = await slotsFor(shortService.id);
+    const start = at("14:00", slots);
+    const keyed = (key: string, at: string, clientId = me) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify({
+          clientId,
+          serviceId: shortService.id,
+          staffId: staff.id,
+          start: at,
+        }),
+      });
+    const key = uniqueId("hold-key-");
+    const lost = await keyed(key, start);
+    expect(lost.status).toBe(201);
+    const { holdId } = (await lost.json()) as HoldBody; // the client never sees this answer
+    // The retry: the same hold, 200, and a token that extends, and books nothing else.
+    const retry = await keyed(key, start);
+    expect(retry.status, await retry.clone().text()).toBe(200);
+    const again = (await retry.json()) as HoldBody;
+    expect(again.holdId).toBe(holdId);
+    expect((await withToken("PATCH", holdId, again.holdToken)).status).toBe(200);
+    // Anyone without the key (even with the clientId) is refused; a guessed key is another hold.
+    await expectError(await keyed(uniqueId("other-"), start), 409, "SLOT_HELD", "body.start:");
+    await expectError(
+      await keyed(uniqueId("other-"), start, client()),
+      409,
+      "SLOT_HELD",
+      "body.start:",
+    );
+    // The same key for another slot is a new hold, not a move of this one.
+    const elsewhere = await keyed(key, at("15:00", slots));
+    expect(elsewhere.status).toBe(201);
+    expect(((await elsewhere.json()) as HoldBody).holdId).not.toBe(holdId);
+    expect((await withToken("PATCH", holdId, again.holdToken)).status).toBe(200);
+  });
+
   it("a re-hold at the same start with another service is a new hold, refused while the first one covers it", async () => {
     // The review's repro: A holds 30 minutes at 09:00, then 60 minutes (+15 after) at 09:00. The
     // answer used to be 200 with the old end, after which B could hold 09:30 and A's booking of

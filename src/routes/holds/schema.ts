@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import type { Hold } from "../../domain/live/hold-slots.ts";
-import { ManageTokenHeader } from "../appointments/schema.ts";
+import { IdempotencyHeader, ManageTokenHeader } from "../appointments/schema.ts";
 import { ClientId, Id, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
 
 /** Several slots in one hold: all or nothing, one staff member and one service. */
@@ -87,7 +87,14 @@ export const HoldTokenHeader = z.object({
 export const OptionalHoldTokenHeader = HoldTokenHeader.partial();
 
 /** POST /v1/holds: the optional hold token, and the credential of `rescheduleOf`. */
-export const CreateHoldHeaders = OptionalHoldTokenHeader.extend(ManageTokenHeader.shape);
+export const CreateHoldHeaders = OptionalHoldTokenHeader.extend(ManageTokenHeader.shape).extend({
+  "idempotency-key": IdempotencyHeader.shape["idempotency-key"].optional().openapi({
+    param: { name: "idempotency-key", in: "header" },
+    description:
+      "Optional. A retry of this request with the same key, client id and slots (after a lost answer or a 503) gets the same hold and a working token (200) instead of 409. Use a fresh random key (e.g. a UUID) per hold attempt: whoever knows it can learn the hold's token.",
+    example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
+  }),
+});
 
 export function toHoldResponse(hold: Hold): z.infer<typeof HoldResponse> {
   return {

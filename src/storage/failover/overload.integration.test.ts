@@ -152,15 +152,18 @@ async function holdUntilAnswered(
   clientId = uniqueId("client_"),
 ): Promise<{ status: number; overloaded: number; body: unknown; clientId: string }> {
   let overloaded = 0;
+  // As a careful client does: one Idempotency-Key for the attempt and all its retries, so that
+  // a client whose hold was made but whose answer timed out gets it (and its token) on retry.
+  const idempotencyKey = uniqueId("hold-");
   // No deadline of its own: on a saturated machine the answer may take long; the test's timeout
   // bounds it, and the assertions are on who holds the slot, never on time.
   for (;;) {
-    const res = await api.json("POST", "/v1/holds", {
-      clientId,
-      serviceId: c.serviceId,
-      staffId: c.staffId,
-      start,
-    });
+    const res = await api.json(
+      "POST",
+      "/v1/holds",
+      { clientId, serviceId: c.serviceId, staffId: c.staffId, start },
+      { "Idempotency-Key": idempotencyKey },
+    );
     if (res.status !== 503) {
       return { status: res.status, overloaded, body: await res.json(), clientId };
     }
