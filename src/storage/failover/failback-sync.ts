@@ -44,11 +44,11 @@ const ENTRIES_PER_CALL = 500;
 /** Deletes in flight at once while offers' copied rows are removed. */
 const DELETE_CONCURRENCY = 8;
 
-/** Copied live rows deleted per statement (by primary key, each with its copied value). */
-const ROWS_PER_DELETE = 250;
+/** Copied live rows read back or deleted per statement (by primary key, with its copied value). */
+const ROWS_PER_STATEMENT = 1000;
 
 /** Owners whose cells are deleted per statement. */
-const OWNERS_PER_DELETE = 250;
+const OWNERS_PER_DELETE = 1000;
 
 /** Staff members synced at once. */
 const STAFF_CONCURRENCY = 8;
@@ -193,15 +193,12 @@ export class FailbackSync {
     );
     for (let i = 0; i < gone.length; i += OWNERS_PER_DELETE) {
       const chunk = gone.slice(i, i + OWNERS_PER_DELETE);
-      const cells = chunk.flatMap(([, ownerPairs]) =>
-        ownerPairs.filter((_, j) => j % 2 === 1).flatMap(cellRange),
-      );
-      // A cell is owned by one owner at most (its primary key is (staff_id, cell)): matching on
-      // both lists deletes exactly the gone owners' cells, never a new holder's.
+      // An owner (one hold, one booking) owns its cells alone: deleting by owner (an index)
+      // removes exactly the gone owners' cells, never a new holder's.
       await retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)}) AND owner IN (${marks(chunk.length)})`,
-          [staffId, ...cells, ...chunk.map(([owner]) => owner)],
+          `DELETE FROM fallback_cells WHERE staff_id = ? AND owner IN (${marks(chunk.length)})`,
+          [staffId, ...chunk.map(([owner]) => owner)],
         ),
       );
     }
@@ -209,10 +206,10 @@ export class FailbackSync {
 
   /**
    * Deletes the rows the sync copied, by primary key and only where the row still holds the
-   * copied value, ROWS_PER_DELETE at a time. Per chunk: one read finds the rows as they are now
-   * (gone: vanished since they were copied; changed: stay for the next sync), then one DELETE of
-   * the rest. When the DELETE removes fewer rows than it was given, a row changed or vanished in
-   * between (milliseconds); those count as deleted by the sync, so at worst a released hold's
+   * copied value. One read finds the rows as they are now (gone: vanished since they were
+   * copied; changed: stay for the next sync), then one DELETE of the rest, ROWS_PER_STATEMENT rows
+   * a statement. When the DELETE removes fewer rows than it was given, a row changed or vanished
+   * in between (milliseconds); those count as deleted by the sync, so at worst a released hold's
    * copy lapses in Redis at its own expiry. No lock is held while Redis is called, and a deadlock
    * victim is run again (deletes are idempotent).
    */
@@ -220,31 +217,31 @@ export class FailbackSync {
     staffId: string,
     rows: { owner: string; field: string; value: string }[],
   ): Promise<{ deleted: Set<string>; vanished: typeof rows }> {
-    const deleted = new Set<string>();
-    const vanished: typeof rows = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_DELETE) {
-      const chunk = rows.slice(i, i + ROWS_PER_DELETE);
+    const current = new Map<string, string>();
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
       const { rows: now } = await this.db.execute(
         `SELECT field, value FROM fallback_live WHERE staff_id = ? AND field IN (${marks(chunk.length)})`,
         [staffId, ...chunk.map((row) => row.field)],
       );
-      const current = new Map((now as Row[]).map((row) => [String(row.field), String(row.value)]));
-      const same = chunk.filter((row) => current.get(row.field) === row.value);
-      vanished.push(...chunk.filter((row) => !current.has(row.field)));
-      if (same.length === 0) continue;
+      for (const row of now as Row[]) current.set(String(row.field), String(row.value));
+    }
+    const same = rows.filter((row) => current.get(row.field) === row.value);
+    const vanished = rows.filter((row) => !current.has(row.field));
+    for (let i = 0; i < same.length; i += ROWS_PER_STATEMENT) {
+      const chunk = same.slice(i, i + ROWS_PER_STATEMENT);
       await retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(same.length)}) AND (field, value) IN (${marks(same.length, "(?, ?)")})`,
+          `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(chunk.length)}) AND (field, value) IN (${marks(chunk.length, "(?, ?)")})`,
           [
             staffId,
-            ...same.map((row) => row.field),
-            ...same.flatMap((row) => [row.field, row.value]),
+            ...chunk.map((row) => row.field),
+            ...chunk.flatMap((row) => [row.field, row.value]),
           ],
         ),
       );
-      for (const row of same) deleted.add(row.field);
     }
-    return { deleted, vanished };
+    return { deleted: new Set(same.map((row) => row.field)), vanished };
   }
 
   /** Offers per (service, staff member): a newer publication wins, so a repeat writes nothing. */
@@ -393,14 +390,6 @@ async function deleteInBatches(
 }
 
 const marks = (n: number, mark = "?") => Array.from({ length: n }, () => mark).join(", ");
-
-/** The 5-minute cells a live value occupies (its first two parts: cellStart|cellEnd|…). */
-function cellRange(value: string): number[] {
-  const [start, end] = value.split("|").map(Number);
-  const cells: number[] = [];
-  for (let cell = start ?? 0; cell < (end ?? 0); cell++) cells.push(cell);
-  return cells;
-}
 
 /** Runs an idempotent statement again when MySQL picked it as a deadlock victim. */
 async function retryOnConflict<T>(statement: () => Promise<T>): Promise<T> {
