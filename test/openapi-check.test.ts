@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { app } from "../src/worker.ts";
-import { expectError } from "./api.ts";
+import { expectError, workerApp } from "./api.ts";
 import {
   type CheckedDocument,
   checkedApp,
@@ -95,7 +94,7 @@ const exhausted = { limit: async () => ({ success: false }) };
 describe("the app's answers that issue 19 found undeclared", () => {
   it("GET /v1/availability over the per-IP limit answers a declared 429 RATE_LIMITED with Retry-After", async () => {
     const env = { ...testBindings("oa:"), PUBLIC_RATE_LIMITER: exhausted };
-    const res = await checkedApp(app).request(
+    const res = await workerApp.request(
       "/v1/availability?serviceId=svc_1&from=2030-01-07&to=2030-01-07",
       {},
       env,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeServices, resolveFake } from "../../test/fakes.ts";
+// biome-ignore lint/style/noRestrictedImports: adds undocumented routes (/boom, /bug) to throw errors from; it checks the document itself.
 import { createApp } from "../app.ts";
 import { DomainError } from "../domain/errors.ts";
 import { ApiError } from "./api-error.ts";

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { fakeServices, resolveFake } from "../../../test/fakes.ts";
-import { createApp } from "../../app.ts";
+import { appOpenApi } from "../../../test/openapi-check.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
 import { isPublicRateLimited } from "../../http/public-rate-limit.ts";
@@ -32,8 +31,7 @@ const codesOf = (response: Response | undefined) =>
     .enum ?? [];
 
 async function operations(): Promise<[string, string, Operation][]> {
-  const app = createApp(resolveFake(fakeServices()));
-  const doc = (await (await app.request("/openapi.json")).json()) as {
+  const doc = (await appOpenApi()).doc as unknown as {
     paths: Record<string, Record<string, Operation>>;
   };
   return Object.entries(doc.paths).flatMap(([path, item]) =>
