@@ -40,7 +40,11 @@ const RedisStatus = z
       }),
     confirming: z.boolean().openapi({ description: "A confirming probe is running." }),
     lastFailure: z.object({ at: z.string(), operation: z.string(), error: z.string() }).nullable(),
-    lastSync: SyncReportSchema.nullable(),
+    // A union, not `.nullable()`: zod-to-openapi renders a nullable named schema as
+    // `allOf: [$ref, {type: [object, null]}]`, which null never matches.
+    lastSync: z
+      .union([SyncReportSchema, z.null()])
+      .openapi({ description: "The latest failback sync; null before the first." }),
     redisMemoryBytes: z.number().int().nullable().openapi({
       description: "Redis `used_memory` (null in fallback mode, or when Redis cannot say).",
     }),

@@ -50,6 +50,19 @@ describe("every operation of /openapi.json declares the answers its middleware c
     expect(ops.length).toBeGreaterThan(50);
   });
 
+  it("has no nullable named schema that null cannot match (`.nullable()` of a named zod schema)", async () => {
+    const broken: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (typeof node !== "object" || node === null) return;
+      const allOf = (node as { allOf?: { $ref?: string; type?: unknown }[] }).allOf;
+      const [ref, rest] = allOf ?? [];
+      if (ref?.$ref && Array.isArray(rest?.type) && rest.type.includes("null")) broken.push(at);
+      for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+    };
+    walk((await appOpenApi()).doc, "#");
+    expect(broken).toEqual([]);
+  });
+
   it.each(ops)("%s %s", (method, path, op) => {
     expect(op.operationId, "operationId").toMatch(/^[a-z][A-Za-z]+$/);
     expect(op.summary, "summary").toBeTruthy();
