@@ -18,7 +18,7 @@ if (out) {
   writeFileSync(out, `${doc}\n`);
   process.exit(0);
 }
-// A fixed path, so that .redocly.lint-ignore.yaml can name its one deliberate exception.
+// Beside the other caches, so that a failure can be looked at (`--out` writes it elsewhere).
 const file = "node_modules/.cache/openapi/openapi.json";
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, doc);
