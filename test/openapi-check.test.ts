@@ -82,6 +82,16 @@ describe("checkedApp: every answer is checked against the OpenAPI document", () 
     );
   });
 
+  it("fails an undeclared or undocumented event stream at once, without waiting for its end", async () => {
+    const endless = () =>
+      new Response(new ReadableStream({ start: () => {} }), {
+        status: 200,
+        headers: { "Content-Type": "text/event-stream", "X-Request-Id": "r1" },
+      });
+    await expect(tinyApp(endless).request("/v1/things/a")).rejects.toThrow(/Content-Type/);
+    await expect(tinyApp(endless).request("/v1/live")).rejects.toThrow(/not the error envelope/);
+  });
+
   it("requires the error envelope from a /v1 path with no operation", async () => {
     const api = tinyApp(() => withId(null, 202));
     await expect(api.request("/v1/nothing")).rejects.toThrow(/no operation in \/openapi.json/);

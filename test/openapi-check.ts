@@ -134,7 +134,7 @@ export async function checkAnswer(
   const declared = responses[status];
   const opName = `${lookup.toUpperCase()} ${template}`;
   if (!declared) {
-    const body = await res.clone().text();
+    const body = await readUnlessStreaming(res);
     return [
       `${where} answered ${status}, which /openapi.json does not declare for ${opName} (declared: ${Object.keys(responses).join(", ")}); body: ${clip(body)}`,
     ];
@@ -225,14 +225,24 @@ async function checkBody(
   ];
 }
 
+/** The body for a message; never waits on a stream that does not end. */
+async function readUnlessStreaming(res: Response): Promise<string> {
+  if (STREAMING.has(mediaTypeOf(res.headers.get("Content-Type")))) return "(a stream)";
+  return res.clone().text();
+}
+
 /** A /v1 answer of no operation is still the error envelope, with its code's own status. */
 async function checkOutsideDocument(
   checked: CheckedDocument,
   where: string,
   res: Response,
 ): Promise<string[]> {
-  const text = await res.clone().text();
   const prefix = `${where} (no operation in /openapi.json) answered ${res.status}`;
+  const mediaType = mediaTypeOf(res.headers.get("Content-Type"));
+  if (!isJsonMediaType(mediaType)) {
+    return [`${prefix} with Content-Type ${JSON.stringify(mediaType)}, not the error envelope`];
+  }
+  const text = await res.clone().text();
   let body: unknown;
   try {
     body = JSON.parse(text);
