@@ -15,6 +15,15 @@ import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
 /** The worker's app (the real adapters), every answer checked against /openapi.json. */
 export const workerApp: CheckedApp = checkedApp(app);
 
+/** `fetch` for tests that call a real server (`wrangler dev`), every answer checked likewise. */
+export const checkedFetch: (input: string, init?: RequestInit) => Promise<Response> = (
+  input,
+  init,
+) =>
+  checkedApp({
+    request: (url: string | URL | Request, options?: RequestInit) => fetch(url, options),
+  }).request(input, init);
+
 /** An app wired by `resolveServices` (fakes, a fixed clock), every answer checked likewise. */
 export function testApp(resolveServices: ResolveServices): CheckedApp {
   return checkedApp(createApp(resolveServices));
