@@ -69,6 +69,9 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
       throw new Error(`${route.method} ${route.path}: declare ${status} with errorResponses(…)`);
     } else {
       const headers = "headers" in entry ? entry.headers : undefined;
+      if (headers && "safeParse" in headers) {
+        throw new Error(`${route.method} ${route.path}: declare ${status}'s headers as an object`);
+      }
       responses[status] = {
         ...entry,
         headers: { "X-Request-Id": REQUEST_ID_HEADER, ...(headers ?? {}) },
