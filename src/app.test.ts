@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { testApp } from "../test/api.ts";
 import { fakeServices, resolveFake } from "../test/fakes.ts";
 import { testBindings } from "../test/stack-env.ts";
-import { createApp } from "./app.ts";
 import { resolveServices } from "./compose.ts";
 
-const app = createApp(resolveFake(fakeServices()));
+const app = testApp(resolveFake(fakeServices()));
 
 describe("the app shell", () => {
   it("gives every response an X-Request-Id, and echoes a well-formed incoming one", async () => {
@@ -51,7 +51,7 @@ describe("the app shell", () => {
   });
 
   it("answers a misconfigured deployment with 500 BAD_ENVIRONMENT naming the variable", async () => {
-    const real = createApp(resolveServices);
+    const real = testApp(resolveServices);
     const { ADMIN_TOKEN: _omit, ...bindings } = testBindings("env:");
     const res = await real.request("/v1/health", {}, bindings);
     expect(res.status).toBe(500);

@@ -1,12 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { errorResponses } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
-import { publicRateLimit } from "./http/public-rate-limit.ts";
+import { PUBLIC_RATE_LIMITED_PATHS, publicRateLimit } from "./http/public-rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
@@ -26,6 +25,20 @@ import { slotRoutes } from "./routes/slots/index.ts";
 export const API_TITLE = "AppointEase Edge API";
 export const API_VERSION = "1.0.0";
 
+/** The document's own fields; the operations come from the routes (`app.getOpenAPI31Document`). */
+export const OPENAPI_CONFIG = {
+  openapi: "3.1.0",
+  info: {
+    title: API_TITLE,
+    version: API_VERSION,
+    description:
+      "Appointment booking at the edge: live availability, exclusive holds, and bookings that can never overlap. " +
+      "Every answer carries `X-Request-Id`; every error is the `Error` envelope, its `error.code` one of those listed for its status.",
+  },
+  // Relative: each deployment serves its own document, so its operations are on the same origin.
+  servers: [{ url: "/", description: "The deployment serving this document." }],
+};
+
 /**
  * Builds the HTTP app. `resolveServices` turns bindings into wired services: the composition
  * root passes the real adapters; route tests may pass fakes.
@@ -40,23 +53,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   // After CORS, so that a shed answer carries the CORS headers a browser needs to read it.
   app.use("*", admit);
   app.use("*", limitBody);
-  for (const path of [
-    "/v1/services",
-    "/v1/staff",
-    "/v1/staff/*",
-    "/v1/availability",
-    "/v1/availability/*",
-    "/v1/slots/*",
-    "/v1/holds",
-    "/v1/holds/*",
-    "/v1/heartbeat",
-    "/v1/appointments",
-    "/v1/appointments/*",
-    "/v1/auth/*",
-    "/v1/me/*",
-  ]) {
-    app.use(path, publicRateLimit);
-  }
+  for (const path of PUBLIC_RATE_LIMITED_PATHS) app.use(path, publicRateLimit);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);
@@ -78,45 +75,15 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);
 
-  documentOverload(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
     scheme: "bearer",
     description: "The deployment's ADMIN_TOKEN secret.",
   });
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: API_TITLE,
-      version: API_VERSION,
-      description:
-        "Appointment booking at the edge: live availability, exclusive holds, and bookings that can never overlap.",
-    },
-  });
+  app.doc31("/openapi.json", OPENAPI_CONFIG);
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);
   return app;
-}
-
-/**
- * Every operation can answer 503 OVERLOADED (admission control, src/http/admission.ts): added to
- * each documented operation here, beside a 503 the route already documents, rather than in ~50
- * route files. Idempotent: route configs are module constants shared by every app built.
- */
-function documentOverload(app: OpenAPIHono<AppEnv>): void {
-  const overloaded = errorResponses("OVERLOADED")[503];
-  for (const definition of app.openAPIRegistry.definitions) {
-    if (definition.type !== "route") continue;
-    const responses = definition.route.responses as Record<string, { description: string }>;
-    const existing = responses["503"];
-    if (!existing) responses["503"] = overloaded;
-    else if (!existing.description.includes("`OVERLOADED`")) {
-      responses["503"] = {
-        ...existing,
-        description: `${existing.description} ${overloaded.description}`,
-      };
-    }
-  }
 }

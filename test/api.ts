@@ -1,12 +1,33 @@
 /**
- * Helpers for route tests that drive the real app (`app.request`) against the test stack.
+ * Helpers for route tests that drive the real app (`app.request`) against the test stack. Every
+ * answer they get is checked against /openapi.json (test/openapi-check.ts): tests drive the app
+ * only through these helpers (a Biome rule keeps test files from importing the app directly).
  */
 import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { buildServices } from "../src/compose.ts";
 import type { Clock } from "../src/domain/ports.ts";
+import type { ResolveServices } from "../src/http/app-env.ts";
 import { app } from "../src/worker.ts";
+import { type CheckedApp, checkedApp } from "./openapi-check.ts";
 import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
+
+/** The worker's app (the real adapters), every answer checked against /openapi.json. */
+export const workerApp: CheckedApp = checkedApp(app);
+
+/** `fetch` for tests that call a real server (`wrangler dev`), every answer checked likewise. */
+export const checkedFetch: (input: string, init?: RequestInit) => Promise<Response> = (
+  input,
+  init,
+) =>
+  checkedApp({
+    request: (url: string | URL | Request, options?: RequestInit) => fetch(url, options),
+  }).request(input, init);
+
+/** An app wired by `resolveServices` (fakes, a fixed clock), every answer checked likewise. */
+export function testApp(resolveServices: ResolveServices): CheckedApp {
+  return checkedApp(createApp(resolveServices));
+}
 
 export interface Api {
   bindings: Record<string, string>;
@@ -21,9 +42,8 @@ export interface Api {
 export function testApi(overrides: Record<string, string> = {}, clock?: Clock): Api {
   const bindings = testBindings(`${uniqueId("r")}:`, overrides);
   const services = clock ? buildServices(bindings, clock) : undefined;
-  const target = services ? createApp(() => services) : app;
-  const request = (path: string, init: RequestInit = {}) =>
-    Promise.resolve(target.request(path, init, bindings));
+  const target = services ? testApp(() => services) : workerApp;
+  const request = (path: string, init: RequestInit = {}) => target.request(path, init, bindings);
   const send = async (
     method: string,
     path: string,

@@ -7,11 +7,10 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import ICAL from "ical.js";
 import { expect } from "vitest";
-import { createApp } from "../src/app.ts";
 import { buildServices } from "../src/compose.ts";
 import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
 import type { Services } from "../src/http/app-env.ts";
-import type { Api } from "./api.ts";
+import { type Api, testApp } from "./api.ts";
 import { FixedClock } from "./fakes.ts";
 import { type LiveFixture, newClientId } from "./live-fixtures.ts";
 import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
@@ -34,7 +33,7 @@ export function harness(overrides: Record<string, string> = {}): Harness {
   const clock = new FixedClock(Date.now());
   const bindings = testBindings(`${uniqueId("r")}:`, overrides);
   const services = buildServices(bindings, clock);
-  const app = createApp(() => services);
+  const app = testApp(() => services);
   const pending: Promise<unknown>[] = [];
   const executionCtx = {
     waitUntil: (work: Promise<unknown>) => void pending.push(work),
@@ -42,7 +41,7 @@ export function harness(overrides: Record<string, string> = {}): Harness {
     props: {},
   };
   const request = (path: string, init: RequestInit = {}) =>
-    Promise.resolve(app.request(path, init, bindings, executionCtx as never));
+    app.request(path, init, bindings, executionCtx as never);
   return {
     bindings,
     clock,

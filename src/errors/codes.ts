@@ -18,11 +18,16 @@ export const ERROR_CODES = {
   HOLD_EXPIRED: { status: 410, description: "The hold is gone and the slot is no longer free." },
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },
-  RATE_LIMITED: { status: 429, description: "Too many requests; see Retry-After." },
+  RATE_LIMITED: {
+    status: 429,
+    description: "Too many requests; see Retry-After.",
+    retryAfter: true,
+  },
   HOLD_LIMIT: {
     status: 429,
     description:
       "Too many live held slots for this client or address; see Retry-After (the earliest of its holds to end).",
+    retryAfter: true,
   },
   INTERNAL: { status: 500, description: "An unexpected error; it has been logged." },
   BAD_ENVIRONMENT: { status: 500, description: "The deployment is misconfigured." },
@@ -35,14 +40,20 @@ export const ERROR_CODES = {
     status: 503,
     description:
       "The service is busy: too many requests in flight, or the live-state store answered too late. Retry after Retry-After.",
+    retryAfter: true,
   },
-} as const satisfies Record<string, { status: number; description: string }>;
+} as const satisfies Record<string, { status: number; description: string; retryAfter?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode]["status"];
 
 export const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** Whether every answer with `code` carries a Retry-After header (the document requires it). */
+export function carriesRetryAfter(code: ErrorCode): boolean {
+  return "retryAfter" in ERROR_CODES[code];
+}
 
 /** The HTTP status that answers `code`. */
 export function statusOf(code: ErrorCode): ErrorStatus {

@@ -2,6 +2,16 @@ import type { MiddlewareHandler } from "hono";
 import { secretsEqual } from "../domain/crypto.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { AppEnv } from "./app-env.ts";
+import { pathMatches } from "./path-pattern.ts";
+
+/** The paths `requireAdmin` guards (mounted by src/routes/admin and src/routes/debug). */
+export const ADMIN_PATH = "/v1/admin/*";
+export const DEBUG_PATH = "/v1/debug/*";
+
+/** Whether an operation's path needs the admin token. */
+export function isAdminPath(path: string): boolean {
+  return pathMatches(ADMIN_PATH, path) || pathMatches(DEBUG_PATH, path);
+}
 
 /** Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN>`, else 401 UNAUTHORIZED. */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {

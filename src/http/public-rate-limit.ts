@@ -2,6 +2,32 @@ import type { MiddlewareHandler } from "hono";
 import { errorResponse } from "../errors/handle-error.ts";
 import type { AppEnv } from "./app-env.ts";
 import { clientIpGroup } from "./client-ip.ts";
+import { pathMatches } from "./path-pattern.ts";
+
+/** The public paths the per-IP limit counts (app.ts mounts `publicRateLimit` on each). */
+export const PUBLIC_RATE_LIMITED_PATHS = [
+  "/v1/services",
+  "/v1/staff",
+  "/v1/staff/*",
+  "/v1/availability",
+  "/v1/availability/*",
+  "/v1/slots/*",
+  "/v1/holds",
+  "/v1/holds/*",
+  "/v1/heartbeat",
+  "/v1/appointments",
+  "/v1/appointments/*",
+  "/v1/auth/*",
+  "/v1/me/*",
+] as const;
+
+/** Whether an operation's path ("/v1/holds/{holdId}") is counted by the per-IP limit. */
+export function isPublicRateLimited(path: string): boolean {
+  return PUBLIC_RATE_LIMITED_PATHS.some((pattern) => pathMatches(pattern, path));
+}
+
+/** Seconds a client over the per-IP limit is told to wait (the binding's window). */
+export const PUBLIC_RATE_LIMIT_RETRY_AFTER_S = 60;
 
 /** The Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml). */
 interface RateLimitBinding {
@@ -28,7 +54,7 @@ export const publicRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     const { success } = await binding.limit({ key: `ip:${clientIpGroup(c)}` });
     if (!success) {
       return errorResponse(c, "RATE_LIMITED", "Too many requests from this address; slow down.", {
-        headers: { "Retry-After": "60" },
+        headers: { "Retry-After": String(PUBLIC_RATE_LIMIT_RETRY_AFTER_S) },
       });
     }
   }

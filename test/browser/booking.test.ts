@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putSettings } from "../../scripts/lib/seed.ts";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
-import { testApi } from "../api.ts";
+import { checkedFetch, testApi } from "../api.ts";
 import { createTestService, createTestStaff, upcomingMonday } from "../catalog-fixtures.ts";
 import { withDb } from "../db-direct.ts";
 import { TEST_SETTINGS, TEST_STACK } from "../stack-env.ts";
@@ -76,8 +76,10 @@ async function publicCatalogShows(serviceId: string, staffId: string): Promise<v
   await expect
     .poll(
       async () => {
-        const services = await (await fetch(`${worker.url}/v1/services`)).text();
-        const staff = await (await fetch(`${worker.url}/v1/staff?serviceId=${serviceId}`)).text();
+        const services = await (await checkedFetch(`${worker.url}/v1/services`)).text();
+        const staff = await (
+          await checkedFetch(`${worker.url}/v1/staff?serviceId=${serviceId}`)
+        ).text();
         return services.includes(serviceId) && staff.includes(staffId);
       },
       { timeout: 20_000, interval: 250 },
@@ -205,11 +207,11 @@ describe("the booking page, two visitors", () => {
 async function bookThroughApi(fx: Fixture, start: string): Promise<{ id: string; token: string }> {
   const base = worker.url;
   const json = { "Content-Type": "application/json" };
-  await fetch(
+  await checkedFetch(
     `${base}/v1/availability?serviceId=${fx.serviceId}&staffId=${fx.staffId}&from=${fx.date}&to=${fx.date}`,
   );
   const hold = (await (
-    await fetch(`${base}/v1/holds`, {
+    await checkedFetch(`${base}/v1/holds`, {
       method: "POST",
       headers: json,
       body: JSON.stringify({
@@ -220,7 +222,7 @@ async function bookThroughApi(fx: Fixture, start: string): Promise<{ id: string;
       }),
     })
   ).json()) as { holdId: string; holdToken: string };
-  const res = await fetch(`${base}/v1/appointments`, {
+  const res = await checkedFetch(`${base}/v1/appointments`, {
     method: "POST",
     headers: { ...json, "Idempotency-Key": crypto.randomUUID() },
     body: JSON.stringify({

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkedFetch } from "../api.ts";
 import { testBindings, uniqueId } from "../stack-env.ts";
 
 let wrangler: ChildProcess;
@@ -28,7 +29,7 @@ async function waitForHealth(deadlineMs: number): Promise<Response> {
   let lastError: unknown;
   while (Date.now() < deadlineMs) {
     try {
-      return await fetch(`${baseUrl}/v1/health`);
+      return await checkedFetch(`${baseUrl}/v1/health`);
     } catch (error) {
       lastError = error;
       await new Promise((r) => setTimeout(r, 250));

@@ -1,4 +1,4 @@
-import { requireAdmin } from "../../http/admin-auth.ts";
+import { ADMIN_PATH, requireAdmin } from "../../http/admin-auth.ts";
 import { createRouter } from "../../http/router.ts";
 import { adminAppointmentRoutes } from "./appointments/index.ts";
 import { adminClosureRoutes } from "./closures/index.ts";
@@ -12,7 +12,7 @@ import { adminWebhookRoutes } from "./webhooks/index.ts";
 
 /** Every admin route; the admin token is checked before any of them runs. */
 export const adminRoutes = createRouter();
-adminRoutes.use("/v1/admin/*", requireAdmin);
+adminRoutes.use(ADMIN_PATH, requireAdmin);
 adminRoutes.route("/", adminServiceRoutes);
 adminRoutes.route("/", adminStaffRoutes);
 adminRoutes.route("/", adminScheduleRoutes);

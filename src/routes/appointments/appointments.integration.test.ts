@@ -241,6 +241,24 @@ describe("hold tokens expire (issue 14 item 2)", () => {
     await expectError(await book(h), 410, "HOLD_EXPIRED", "holdId:");
     expect(await confirmedCount(own.staffId)).toBe(0);
   });
+
+  it("rescheduling onto a released hold answers 410 HOLD_EXPIRED and moves nothing", async () => {
+    const own = await liveFixture(api);
+    const booked = (await (await book(await hold(await own.start("14:00"), own))).json()) as Booked;
+    const h = await hold(await own.start("15:00"), own);
+    const released = await api.request(`/v1/holds/${h.holdId}`, {
+      method: "DELETE",
+      headers: { "X-Hold-Token": h.holdToken },
+    });
+    expect(released.status).toBe(204);
+    const moved = await api.request(`/v1/appointments/${booked.appointment.id}/reschedule`, {
+      method: "POST",
+      headers: json({ "X-Manage-Token": booked.manageToken }),
+      body: JSON.stringify(h),
+    });
+    await expectError(moved, 410, "HOLD_EXPIRED", "holdId:");
+    expect(await confirmedCount(own.staffId)).toBe(1);
+  });
 });
 
 describe("manage routes", () => {

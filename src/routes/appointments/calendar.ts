@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { appointmentCalendarFile } from "../../domain/calendar/calendar-files.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AppointmentIdParam, credentialOf, ManageTokenHeader } from "./schema.ts";
 
 /**
@@ -16,22 +17,30 @@ const CalendarQuery = z.strictObject({
   }),
 });
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/appointments/{id}/calendar.ics",
-  tags: ["Appointments"],
-  summary: "Download an appointment as a calendar file",
-  description:
-    "An RFC 5545 calendar with one VEVENT (times in UTC). Its UID stays the same across reschedules and its SEQUENCE grows; a cancelled appointment answers `METHOD:CANCEL` / `STATUS:CANCELLED`. With the manage token (header `X-Manage-Token` or `?token=`) or the customer's session; anyone else gets 404.",
-  request: { params: AppointmentIdParam, headers: ManageTokenHeader, query: CalendarQuery },
-  responses: {
-    200: {
-      description: "The calendar file.",
-      content: { "text/calendar": { schema: z.string().openapi({ example: "BEGIN:VCALENDAR…" }) } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/appointments/{id}/calendar.ics",
+      operationId: "getAppointmentCalendar",
+      tags: ["Appointments"],
+      summary: "Download an appointment as a calendar file",
+      description:
+        "An RFC 5545 calendar with one VEVENT (times in UTC). Its UID stays the same across reschedules and its SEQUENCE grows; a cancelled appointment answers `METHOD:CANCEL` / `STATUS:CANCELLED`. With the manage token (header `X-Manage-Token` or `?token=`) or the customer's session; anyone else gets 404.",
+      request: { params: AppointmentIdParam, headers: ManageTokenHeader, query: CalendarQuery },
+      responses: {
+        200: {
+          description: "The calendar file.",
+          content: {
+            "text/calendar": { schema: z.string().openapi({ example: "BEGIN:VCALENDAR…" }) },
+          },
+        },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const appointmentCalendarRoute = createRouter().openapi(route, async (c) => {
   const headers = c.req.valid("header");

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { cancelAppointment } from "../../domain/booking/manage-appointment.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import {
   AppointmentIdParam,
   AppointmentResponse,
@@ -9,22 +10,28 @@ import {
   ManageTokenHeader,
 } from "./schema.ts";
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/appointments/{id}/cancel",
-  tags: ["Appointments"],
-  summary: "Cancel an appointment",
-  description:
-    "Frees its time in one transaction and emails the customer. Refused (409 `CONFLICT`) inside the cancellation cut-off. Anyone without the manage token gets 404.",
-  request: { params: AppointmentIdParam, headers: ManageTokenHeader },
-  responses: {
-    200: {
-      description: "Cancelled.",
-      content: { "application/json": { schema: AppointmentResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/appointments/{id}/cancel",
+      operationId: "cancelAppointment",
+      tags: ["Appointments"],
+      summary: "Cancel an appointment",
+      description:
+        "Frees its time in one transaction and emails the customer. Refused (409 `CONFLICT`) inside the cancellation cut-off. Anyone without the manage token gets 404.",
+      request: { params: AppointmentIdParam, headers: ManageTokenHeader },
+      responses: {
+        200: {
+          description: "Cancelled.",
+          content: { "application/json": { schema: AppointmentResponse } },
+        },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "STORE_UNAVAILABLE"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "STORE_UNAVAILABLE"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const cancelAppointmentRoute = createRouter().openapi(route, async (c) => {
   const appointment = await cancelAppointment({

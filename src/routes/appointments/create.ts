@@ -2,38 +2,45 @@ import { createRoute } from "@hono/zod-openapi";
 import { bookAppointment } from "../../domain/booking/book-appointment.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { BookBody, BookingResponse, IdempotencyHeader } from "./schema.ts";
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/appointments",
-  tags: ["Appointments"],
-  summary: "Book the held slot(s)",
-  description:
-    "Books every slot of the hold in one transaction, or none. MySQL makes an overlapping booking impossible. " +
-    "`Idempotency-Key` is required: the same key and body return the same 201 for 24 h; another body is 409 `IDEMPOTENCY_CONFLICT`, as is a replay while the first is in flight. " +
-    "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free. " +
-    "One Redis round trip and one SQL transaction.",
-  request: {
-    headers: IdempotencyHeader,
-    body: { required: true, content: { "application/json": { schema: BookBody } } },
-  },
-  responses: {
-    201: {
-      description: "Booked (or the replay of an earlier 201).",
-      content: { "application/json": { schema: BookingResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/appointments",
+      operationId: "bookAppointment",
+      tags: ["Appointments"],
+      summary: "Book the held slot(s)",
+      description:
+        "Books every slot of the hold in one transaction, or none. MySQL makes an overlapping booking impossible. " +
+        "`Idempotency-Key` is required: the same key and body return the same 201 for 24 h; another body is 409 `IDEMPOTENCY_CONFLICT`, as is a replay while the first is in flight. " +
+        "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free. " +
+        "One Redis round trip and one SQL transaction.",
+      request: {
+        headers: IdempotencyHeader,
+        body: { required: true, content: { "application/json": { schema: BookBody } } },
+      },
+      responses: {
+        201: {
+          description: "Booked (or the replay of an earlier 201).",
+          content: { "application/json": { schema: BookingResponse } },
+        },
+        ...errorResponses(
+          "BAD_REQUEST",
+          "NOT_FOUND",
+          "SLOT_HELD",
+          "SLOT_UNAVAILABLE",
+          "IDEMPOTENCY_CONFLICT",
+          "HOLD_EXPIRED",
+          "STORE_UNAVAILABLE",
+        ),
+      },
     },
-    ...errorResponses(
-      "BAD_REQUEST",
-      "NOT_FOUND",
-      "SLOT_HELD",
-      "SLOT_UNAVAILABLE",
-      "IDEMPOTENCY_CONFLICT",
-      "HOLD_EXPIRED",
-      "STORE_UNAVAILABLE",
-    ),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const createAppointmentRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

@@ -3,6 +3,7 @@ import { rescheduleAppointment } from "../../domain/booking/manage-appointment.t
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AppointmentIdParam, credentialOf, HoldProof, ManageTokenHeader } from "./schema.ts";
 
 const RescheduleBody = z.strictObject(HoldProof).openapi("RescheduleInput");
@@ -12,30 +13,40 @@ const RescheduleResponse = z
     description: "The new appointment(s); the old one is cancelled, `rescheduledFrom` links them.",
   });
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/appointments/{id}/reschedule",
-  tags: ["Appointments"],
-  summary: "Move an appointment to a held slot",
-  description:
-    "Atomic: the new time is booked and the old released in one transaction, or nothing changes. The manage token stays the same. Refused (409 `CONFLICT`) inside the reschedule cut-off.",
-  request: {
-    params: AppointmentIdParam,
-    headers: ManageTokenHeader,
-    body: { required: true, content: { "application/json": { schema: RescheduleBody } } },
-  },
-  responses: {
-    200: { description: "Moved.", content: { "application/json": { schema: RescheduleResponse } } },
-    ...errorResponses(
-      "BAD_REQUEST",
-      "NOT_FOUND",
-      "CONFLICT",
-      "SLOT_HELD",
-      "SLOT_UNAVAILABLE",
-      "STORE_UNAVAILABLE",
-    ),
-  },
-});
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/appointments/{id}/reschedule",
+      operationId: "rescheduleAppointment",
+      tags: ["Appointments"],
+      summary: "Move an appointment to a held slot",
+      description:
+        "Atomic: the new time is booked and the old released in one transaction, or nothing changes. The manage token stays the same. Refused (409 `CONFLICT`) inside the reschedule cut-off; 410 `HOLD_EXPIRED` when the new time's hold was released or ended at its extension cap.",
+      request: {
+        params: AppointmentIdParam,
+        headers: ManageTokenHeader,
+        body: { required: true, content: { "application/json": { schema: RescheduleBody } } },
+      },
+      responses: {
+        200: {
+          description: "Moved.",
+          content: { "application/json": { schema: RescheduleResponse } },
+        },
+        ...errorResponses(
+          "BAD_REQUEST",
+          "NOT_FOUND",
+          "CONFLICT",
+          "SLOT_HELD",
+          "SLOT_UNAVAILABLE",
+          "HOLD_EXPIRED",
+          "STORE_UNAVAILABLE",
+        ),
+      },
+    },
+    { store: true },
+  ),
+);
 
 export const rescheduleAppointmentRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

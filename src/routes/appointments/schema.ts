@@ -12,7 +12,7 @@ export const HoldProof = {
     .string()
     .min(20)
     .max(512)
-    .openapi({ description: "From POST /v1/holds.", example: "q8Jc….eyJ….Zk3" }),
+    .openapi({ description: "From POST /v1/holds.", example: "hk1.q8Jc2kW5d8f1h4n6p0r2t7y9a3Zk3" }),
 };
 
 export const BookBody = z

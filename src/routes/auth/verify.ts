@@ -3,6 +3,7 @@ import { verifyCode } from "../../domain/auth/sign-in.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { Email } from "./schema.ts";
 
 const VerifyBody = z
@@ -24,19 +25,27 @@ const Session = z
   })
   .openapi("Session");
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/auth/verify",
-  tags: ["Sign-in"],
-  summary: "Exchange a code for a 24-hour session",
-  description:
-    "The latest code of the email only; it works once and dies after 5 wrong attempts (ask for a new one). 401 otherwise.",
-  request: { body: { required: true, content: { "application/json": { schema: VerifyBody } } } },
-  responses: {
-    200: { description: "Signed in.", content: { "application/json": { schema: Session } } },
-    ...errorResponses("BAD_REQUEST", "UNAUTHORIZED", "RATE_LIMITED", "STORE_UNAVAILABLE"),
-  },
-});
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/auth/verify",
+      operationId: "verifySignInCode",
+      tags: ["Sign-in"],
+      summary: "Exchange a code for a 24-hour session",
+      description:
+        "The latest code of the email only; it works once and dies after 5 wrong attempts (ask for a new one). 401 otherwise.",
+      request: {
+        body: { required: true, content: { "application/json": { schema: VerifyBody } } },
+      },
+      responses: {
+        200: { description: "Signed in.", content: { "application/json": { schema: Session } } },
+        ...errorResponses("BAD_REQUEST", "UNAUTHORIZED", "RATE_LIMITED", "STORE_UNAVAILABLE"),
+      },
+    },
+    { store: true },
+  ),
+);
 
 export const verifyRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

@@ -3,6 +3,7 @@ import { getAvailability } from "../../domain/availability/get-availability.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { credentialOf } from "../appointments/schema.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import {
   AvailabilityHeaders,
   AvailabilityQuery,
@@ -10,25 +11,31 @@ import {
   toAvailabilityResponse,
 } from "./schema.ts";
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/availability",
-  tags: ["Availability"],
-  summary: "Slots of a service over up to 31 days",
-  description:
-    "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
-    "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
-    "States are from the caller's point of view (header `X-Client-Id`). One SQL and one Redis round trip whatever the range. " +
-    "With `rescheduleOf` and that appointment's `X-Manage-Token` (or its customer's session), the appointment's own time is shown free; any other credential is 404.",
-  request: { query: AvailabilityQuery, headers: AvailabilityHeaders },
-  responses: {
-    200: {
-      description: "Days with their slots.",
-      content: { "application/json": { schema: AvailabilityResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/availability",
+      operationId: "getAvailability",
+      tags: ["Availability"],
+      summary: "Slots of a service over up to 31 days",
+      description:
+        "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
+        "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
+        "States are from the caller's point of view (header `X-Client-Id`). One SQL and one Redis round trip whatever the range. " +
+        "With `rescheduleOf` and that appointment's `X-Manage-Token` (or its customer's session), the appointment's own time is shown free; any other credential is 404.",
+      request: { query: AvailabilityQuery, headers: AvailabilityHeaders },
+      responses: {
+        200: {
+          description: "Days with their slots.",
+          content: { "application/json": { schema: AvailabilityResponse } },
+        },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");

@@ -5,28 +5,35 @@ import { errorResponses } from "../../errors/envelope.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { createRouter } from "../../http/router.ts";
 import { credentialOf, ManageTokenHeader } from "../appointments/schema.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AvailabilitySummary, AvailabilitySummaryQuery, toAvailabilitySummary } from "./schema.ts";
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/availability/summary",
-  tags: ["Availability"],
-  summary: "Free times per date over up to 31 days (month view)",
-  description:
-    "Per local date, the number of free start times and the first of them, for one staff member or anyone who performs the service. " +
-    "The same slots as `GET /v1/availability` (same rules, same live holds), counted instead of listed: a month for 10 staff is a few kilobytes. " +
-    "One SQL and one Redis round trip whatever the range. " +
-    "With `rescheduleOf` and that appointment's `X-Manage-Token` (or its customer's session), the appointment's own time counts as free; any other credential is 404. " +
-    "An isolate serves the same public month view from its copy for up to `SUMMARY_CACHE_TTL_MS` (5 s by default); holds and bookings made through it show at once.",
-  request: { query: AvailabilitySummaryQuery, headers: ManageTokenHeader },
-  responses: {
-    200: {
-      description: "One entry per requested date.",
-      content: { "application/json": { schema: AvailabilitySummary } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/availability/summary",
+      operationId: "getAvailabilitySummary",
+      tags: ["Availability"],
+      summary: "Free times per date over up to 31 days (month view)",
+      description:
+        "Per local date, the number of free start times and the first of them, for one staff member or anyone who performs the service. " +
+        "The same slots as `GET /v1/availability` (same rules, same live holds), counted instead of listed: a month for 10 staff is a few kilobytes. " +
+        "One SQL and one Redis round trip whatever the range. " +
+        "With `rescheduleOf` and that appointment's `X-Manage-Token` (or its customer's session), the appointment's own time counts as free; any other credential is 404. " +
+        "An isolate serves the same public month view from its copy for up to `SUMMARY_CACHE_TTL_MS` (5 s by default); holds and bookings made through it show at once.",
+      request: { query: AvailabilitySummaryQuery, headers: ManageTokenHeader },
+      responses: {
+        200: {
+          description: "One entry per requested date.",
+          content: { "application/json": { schema: AvailabilitySummary } },
+        },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const availabilitySummaryRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");

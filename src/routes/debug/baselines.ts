@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AdminSecurity } from "../shared/schemas.ts";
 
 /**
@@ -10,33 +11,48 @@ import { AdminSecurity } from "../shared/schemas.ts";
 const Noop = z.object({ ok: z.literal(true) }).openapi("Noop");
 const RedisPing = z.object({ ok: z.boolean(), latencyMs: z.number().int() }).openapi("RedisPing");
 
-const noopRoute = createRoute({
-  method: "get",
-  path: "/v1/debug/noop",
-  tags: ["Debug"],
-  summary: "Constant answer (benchmark baseline)",
-  security: AdminSecurity,
-  responses: {
-    200: { description: "Always `{ok: true}`.", content: { "application/json": { schema: Noop } } },
-    ...errorResponses("UNAUTHORIZED"),
-  },
-});
-
-const redisPingRoute = createRoute({
-  method: "get",
-  path: "/v1/debug/redis-ping",
-  tags: ["Debug"],
-  summary: "One Redis round trip (benchmark baseline)",
-  description: "Writes and reads back the health key in one Lua call; no SQL.",
-  security: AdminSecurity,
-  responses: {
-    200: {
-      description: "The probe's outcome.",
-      content: { "application/json": { schema: RedisPing } },
+const noopRoute = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/debug/noop",
+      operationId: "debugNoop",
+      tags: ["Debug"],
+      summary: "Constant answer (benchmark baseline)",
+      security: AdminSecurity,
+      responses: {
+        200: {
+          description: "Always `{ok: true}`.",
+          content: { "application/json": { schema: Noop } },
+        },
+        ...errorResponses("UNAUTHORIZED"),
+      },
     },
-    ...errorResponses("UNAUTHORIZED"),
-  },
-});
+    { store: false },
+  ),
+);
+
+const redisPingRoute = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/debug/redis-ping",
+      operationId: "debugRedisPing",
+      tags: ["Debug"],
+      summary: "One Redis round trip (benchmark baseline)",
+      description: "Writes and reads back the health key in one Lua call; no SQL.",
+      security: AdminSecurity,
+      responses: {
+        200: {
+          description: "The probe's outcome.",
+          content: { "application/json": { schema: RedisPing } },
+        },
+        ...errorResponses("UNAUTHORIZED"),
+      },
+    },
+    { store: false },
+  ),
+);
 
 export const baselineRoutes = createRouter()
   .openapi(noopRoute, (c) => c.json({ ok: true as const }, 200))

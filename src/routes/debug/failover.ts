@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AdminSecurity } from "../shared/schemas.ts";
 import { iso, presentSync, SyncReportSchema } from "../shared/sync-report.ts";
 
@@ -39,26 +40,39 @@ const RedisStatus = z
       }),
     confirming: z.boolean().openapi({ description: "A confirming probe is running." }),
     lastFailure: z.object({ at: z.string(), operation: z.string(), error: z.string() }).nullable(),
-    lastSync: SyncReportSchema.nullable(),
+    // A union, not `.nullable()`: zod-to-openapi renders a nullable named schema as
+    // `allOf: [$ref, {type: [object, null]}]`, which null never matches.
+    lastSync: z
+      .union([SyncReportSchema, z.null()])
+      .openapi({ description: "The latest failback sync; null before the first." }),
     redisMemoryBytes: z.number().int().nullable().openapi({
       description: "Redis `used_memory` (null in fallback mode, or when Redis cannot say).",
     }),
   })
   .openapi("RedisStatus");
 
-const statusRoute = createRoute({
-  method: "get",
-  path: "/v1/debug/redis-status",
-  tags: ["Debug"],
-  summary: "Failover state of this isolate",
-  description:
-    "Mode (Redis or the MySQL fallback), cool-down, the last health check and its latency, failovers and failbacks counted, the last failback sync's report, and Redis memory. Counters are per isolate.",
-  security: AdminSecurity,
-  responses: {
-    200: { description: "The state.", content: { "application/json": { schema: RedisStatus } } },
-    ...errorResponses("UNAUTHORIZED"),
-  },
-});
+const statusRoute = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/debug/redis-status",
+      operationId: "debugRedisStatus",
+      tags: ["Debug"],
+      summary: "Failover state of this isolate",
+      description:
+        "Mode (Redis or the MySQL fallback), cool-down, the last health check and its latency, failovers and failbacks counted, the last failback sync's report, and Redis memory. Counters are per isolate.",
+      security: AdminSecurity,
+      responses: {
+        200: {
+          description: "The state.",
+          content: { "application/json": { schema: RedisStatus } },
+        },
+        ...errorResponses("UNAUTHORIZED"),
+      },
+    },
+    { store: false },
+  ),
+);
 
 const Metrics = z
   .object({
@@ -88,19 +102,25 @@ const Metrics = z
   })
   .openapi("Metrics");
 
-const metricsRoute = createRoute({
-  method: "get",
-  path: "/v1/debug/metrics",
-  tags: ["Debug"],
-  summary: "Request and store metrics of this isolate",
-  description:
-    "Requests by route (count, status classes, p50/p90/p99 of the latest 512), store round trips, and calls served by the fallback. Per isolate, since it started.",
-  security: AdminSecurity,
-  responses: {
-    200: { description: "The metrics.", content: { "application/json": { schema: Metrics } } },
-    ...errorResponses("UNAUTHORIZED"),
-  },
-});
+const metricsRoute = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/debug/metrics",
+      operationId: "debugMetrics",
+      tags: ["Debug"],
+      summary: "Request and store metrics of this isolate",
+      description:
+        "Requests by route (count, status classes, p50/p90/p99 of the latest 512), store round trips, and calls served by the fallback. Per isolate, since it started.",
+      security: AdminSecurity,
+      responses: {
+        200: { description: "The metrics.", content: { "application/json": { schema: Metrics } } },
+        ...errorResponses("UNAUTHORIZED"),
+      },
+    },
+    { store: false },
+  ),
+);
 
 export const failoverDebugRoutes = createRouter()
   .openapi(statusRoute, async (c) => {

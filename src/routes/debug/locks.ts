@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { listLocks } from "../../domain/live/list-locks.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { AdminSecurity, LocalDate, StaffId } from "../shared/schemas.ts";
 
 const LocksQuery = z.strictObject({
@@ -32,20 +33,29 @@ const LocksResponse = z
   })
   .openapi("Locks");
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/debug/locks",
-  tags: ["Debug"],
-  summary: "Live holds and markers",
-  description:
-    "Walks the live state with SCAN and a cursor (never KEYS). A page may be empty while `done` is false.",
-  security: AdminSecurity,
-  request: { query: LocksQuery },
-  responses: {
-    200: { description: "One page.", content: { "application/json": { schema: LocksResponse } } },
-    ...errorResponses("BAD_REQUEST", "UNAUTHORIZED"),
-  },
-});
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/debug/locks",
+      operationId: "debugListLocks",
+      tags: ["Debug"],
+      summary: "Live holds and markers",
+      description:
+        "Walks the live state with SCAN and a cursor (never KEYS). A page may be empty while `done` is false.",
+      security: AdminSecurity,
+      request: { query: LocksQuery },
+      responses: {
+        200: {
+          description: "One page.",
+          content: { "application/json": { schema: LocksResponse } },
+        },
+        ...errorResponses("BAD_REQUEST", "UNAUTHORIZED"),
+      },
+    },
+    { store: true },
+  ),
+);
 
 export const locksRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { testApp } from "../../../test/api.ts";
 import { DOWN, fakeProbe, fakeServices, resolveFake, UP } from "../../../test/fakes.ts";
-import { createApp } from "../../app.ts";
 
 function appWith(redis = UP, database = UP) {
-  return createApp(
+  return testApp(
     resolveFake(
       fakeServices({ liveStateProbe: fakeProbe(redis), bookingStoreProbe: fakeProbe(database) }),
     ),

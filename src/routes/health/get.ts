@@ -4,24 +4,31 @@ import type { ProbeResult, StorageMode } from "../../domain/ports.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { errorBody } from "../../errors/handle-error.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { HealthResponse } from "./schema.ts";
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/health",
-  tags: ["Health"],
-  summary: "Health of both stores",
-  description:
-    "Probes Redis (write and read back a key with a 5 s TTL) and MySQL (`SELECT 1`) in parallel. " +
-    "200 `ok` or `degraded` (Redis down, fallback in use); 503 `STORE_UNAVAILABLE` when the booking store is down, with the report in `details`.",
-  responses: {
-    200: {
-      description: "The API can book.",
-      content: { "application/json": { schema: HealthResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/health",
+      operationId: "getHealth",
+      tags: ["Health"],
+      summary: "Health of both stores",
+      description:
+        "Probes Redis (write and read back a key with a 5 s TTL) and MySQL (`SELECT 1`) in parallel. " +
+        "200 `ok` or `degraded` (Redis down, fallback in use); 503 `STORE_UNAVAILABLE` when the booking store is down, with the report in `details`.",
+      responses: {
+        200: {
+          description: "The API can book.",
+          content: { "application/json": { schema: HealthResponse } },
+        },
+        ...errorResponses("STORE_UNAVAILABLE", "INTERNAL"),
+      },
     },
-    ...errorResponses("STORE_UNAVAILABLE", "INTERNAL"),
-  },
-});
+    { store: true },
+  ),
+);
 
 function toStoreHealth(probe: ProbeResult) {
   return {

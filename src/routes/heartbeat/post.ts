@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { heartbeat } from "../../domain/live/heartbeat.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { ClientId, LocalDate, StaffId } from "../shared/schemas.ts";
 
 const HeartbeatBody = z
@@ -44,22 +45,30 @@ const HeartbeatResponse = z
   })
   .openapi("Heartbeat");
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/heartbeat",
-  tags: ["Live state"],
-  summary: "Poll live state and keep a selection alive",
-  description:
-    "Keeps (or drops) this client's viewing marker and returns what others are viewing, holding and have just booked for one staff member and date. One Redis round trip, no SQL; while Redis is down, served by the MySQL fallback (`storage` says which).",
-  request: { body: { required: true, content: { "application/json": { schema: HeartbeatBody } } } },
-  responses: {
-    200: {
-      description: "The live state.",
-      content: { "application/json": { schema: HeartbeatResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/heartbeat",
+      operationId: "sendHeartbeat",
+      tags: ["Live state"],
+      summary: "Poll live state and keep a selection alive",
+      description:
+        "Keeps (or drops) this client's viewing marker and returns what others are viewing, holding and have just booked for one staff member and date. One Redis round trip, no SQL; while Redis is down, served by the MySQL fallback (`storage` says which).",
+      request: {
+        body: { required: true, content: { "application/json": { schema: HeartbeatBody } } },
+      },
+      responses: {
+        200: {
+          description: "The live state.",
+          content: { "application/json": { schema: HeartbeatResponse } },
+        },
+        ...errorResponses("BAD_REQUEST"),
+      },
     },
-    ...errorResponses("BAD_REQUEST"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const heartbeatRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

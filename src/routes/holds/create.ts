@@ -4,38 +4,45 @@ import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { credentialOf } from "../appointments/schema.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { CreateHoldHeaders, HoldBody, HoldResponse, toHoldResponse } from "./schema.ts";
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/holds",
-  tags: ["Live state"],
-  summary: "Hold one or several slots",
-  description:
-    "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
-    "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). A request sent with an `Idempotency-Key` and repeated with the same key, client id and slots (its answer was lost, or it got 503) gets the same hold and a working token (200). One Redis round trip, no SQL. " +
-    "With `rescheduleOf` (and that appointment's `X-Manage-Token` or its customer's session) the appointment's own time does not block: hold a time that overlaps it, then reschedule. Hold it after reading availability with the same `rescheduleOf` and credential (that read checks the credential; the hold then needs no SQL).",
-  request: {
-    headers: CreateHoldHeaders,
-    body: { required: true, content: { "application/json": { schema: HoldBody } } },
-  },
-  responses: {
-    201: { description: "Held.", content: { "application/json": { schema: HoldResponse } } },
-    200: {
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/holds",
+      operationId: "createHold",
+      tags: ["Live state"],
+      summary: "Hold one or several slots",
       description:
-        "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
-      content: { "application/json": { schema: HoldResponse } },
+        "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
+        "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). A request sent with an `Idempotency-Key` and repeated with the same key, client id and slots (its answer was lost, or it got 503) gets the same hold and a working token (200). One Redis round trip, no SQL. " +
+        "With `rescheduleOf` (and that appointment's `X-Manage-Token` or its customer's session) the appointment's own time does not block: hold a time that overlaps it, then reschedule. Hold it after reading availability with the same `rescheduleOf` and credential (that read checks the credential; the hold then needs no SQL).",
+      request: {
+        headers: CreateHoldHeaders,
+        body: { required: true, content: { "application/json": { schema: HoldBody } } },
+      },
+      responses: {
+        201: { description: "Held.", content: { "application/json": { schema: HoldResponse } } },
+        200: {
+          description:
+            "The request presented this hold's token and asked for exactly its slots: the same hold and token.",
+          content: { "application/json": { schema: HoldResponse } },
+        },
+        ...errorResponses(
+          "BAD_REQUEST",
+          "NOT_FOUND",
+          "CONFLICT",
+          "SLOT_HELD",
+          "SLOT_UNAVAILABLE",
+          "HOLD_LIMIT",
+        ),
+      },
     },
-    ...errorResponses(
-      "BAD_REQUEST",
-      "NOT_FOUND",
-      "CONFLICT",
-      "SLOT_HELD",
-      "SLOT_UNAVAILABLE",
-      "HOLD_LIMIT",
-    ),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const createHoldRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

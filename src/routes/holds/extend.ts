@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { extendHold } from "../../domain/live/manage-hold.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { HoldIdParam, HoldTokenHeader } from "./schema.ts";
 
 const ExtendResponse = z
@@ -14,22 +15,28 @@ const ExtendResponse = z
   })
   .openapi("ExtendedHold");
 
-const route = createRoute({
-  method: "patch",
-  path: "/v1/holds/{holdId}",
-  tags: ["Live state"],
-  summary: "Extend a hold",
-  description:
-    "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
-  request: { params: HoldIdParam, headers: HoldTokenHeader },
-  responses: {
-    200: {
-      description: "Extended (or already at its cap).",
-      content: { "application/json": { schema: ExtendResponse } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "patch",
+      path: "/v1/holds/{holdId}",
+      operationId: "extendHold",
+      tags: ["Live state"],
+      summary: "Extend a hold",
+      description:
+        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+      request: { params: HoldIdParam, headers: HoldTokenHeader },
+      responses: {
+        200: {
+          description: "Extended (or already at its cap).",
+          content: { "application/json": { schema: ExtendResponse } },
+        },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const extendHoldRoute = createRouter().openapi(route, async (c) => {
   const { holdId } = c.req.valid("param");

@@ -2,21 +2,28 @@ import { createRoute } from "@hono/zod-openapi";
 import { releaseHold } from "../../domain/live/manage-hold.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { HoldIdParam, HoldTokenHeader } from "./schema.ts";
 
-const route = createRoute({
-  method: "delete",
-  path: "/v1/holds/{holdId}",
-  tags: ["Live state"],
-  summary: "Release a hold",
-  description:
-    "Frees exactly this hold's slots. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
-  request: { params: HoldIdParam, headers: HoldTokenHeader },
-  responses: {
-    204: { description: "Released." },
-    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
-  },
-});
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "delete",
+      path: "/v1/holds/{holdId}",
+      operationId: "releaseHold",
+      tags: ["Live state"],
+      summary: "Release a hold",
+      description:
+        "Frees exactly this hold's slots. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+      request: { params: HoldIdParam, headers: HoldTokenHeader },
+      responses: {
+        204: { description: "Released." },
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+      },
+    },
+    { store: true },
+  ),
+);
 
 export const releaseHoldRoute = createRouter().openapi(route, async (c) => {
   await releaseHold({

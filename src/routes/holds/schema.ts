@@ -53,7 +53,7 @@ export const HoldResponse = z
     holdId: z.string().openapi({ example: "hld_k3m9q2w5d8f1h4n6_stf_demo_ana" }),
     holdToken: z.string().openapi({
       description: "Proves you are the holder (header `X-Hold-Token`). Shown once; keep it.",
-      example: "q8Jc…",
+      example: "hk1.q8Jc2kW5d8f1h4n6p0r2t7y9a3Zk3",
     }),
     expiresAt: z.string().openapi({ example: "2026-12-01T09:10:00.000Z" }),
     slots: z.array(

@@ -4,6 +4,7 @@ import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { SessionHeader, sessionTokenOf } from "../auth/schema.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 
 const Query = z.strictObject({
   when: z
@@ -21,20 +22,26 @@ const Page = z
   .object({ appointments: z.array(AppointmentSchema), nextCursor: z.string().nullable() })
   .openapi("MyAppointments");
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/me/appointments",
-  tags: ["Sign-in"],
-  summary: "The signed-in customer's appointments",
-  request: { headers: SessionHeader, query: Query },
-  responses: {
-    200: {
-      description: "One page, oldest first.",
-      content: { "application/json": { schema: Page } },
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/me/appointments",
+      operationId: "listMyAppointments",
+      tags: ["Sign-in"],
+      summary: "The signed-in customer's appointments",
+      request: { headers: SessionHeader, query: Query },
+      responses: {
+        200: {
+          description: "One page, oldest first.",
+          content: { "application/json": { schema: Page } },
+        },
+        ...errorResponses("BAD_REQUEST", "UNAUTHORIZED"),
+      },
     },
-    ...errorResponses("BAD_REQUEST", "UNAUTHORIZED"),
-  },
-});
+    { store: true },
+  ),
+);
 
 export const myAppointmentsRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { selectSlot } from "../../domain/live/select-slot.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { ClientId, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
 
 const SelectBody = z
@@ -22,20 +23,31 @@ const SelectResponse = z
   })
   .openapi("SelectedSlot");
 
-const route = createRoute({
-  method: "post",
-  path: "/v1/slots/select",
-  tags: ["Live state"],
-  summary: "Mark a slot as viewing",
-  description:
-    "Shows other clients that this client has the slot selected (advisory, viewing TTL, kept alive by the heartbeat). Replaces the client's previous selection on the same staff member. " +
-    "The slot must be one that availability offered. One Redis round trip, no SQL.",
-  request: { body: { required: true, content: { "application/json": { schema: SelectBody } } } },
-  responses: {
-    200: { description: "Marked.", content: { "application/json": { schema: SelectResponse } } },
-    ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
-  },
-});
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "post",
+      path: "/v1/slots/select",
+      operationId: "selectSlot",
+      tags: ["Live state"],
+      summary: "Mark a slot as viewing",
+      description:
+        "Shows other clients that this client has the slot selected (advisory, viewing TTL, kept alive by the heartbeat). Replaces the client's previous selection on the same staff member. " +
+        "The slot must be one that availability offered. One Redis round trip, no SQL.",
+      request: {
+        body: { required: true, content: { "application/json": { schema: SelectBody } } },
+      },
+      responses: {
+        200: {
+          description: "Marked.",
+          content: { "application/json": { schema: SelectResponse } },
+        },
+        ...errorResponses("BAD_REQUEST", "SLOT_HELD", "SLOT_UNAVAILABLE"),
+      },
+    },
+    { store: true },
+  ),
+);
 
 export const selectSlotRoute = createRouter().openapi(route, async (c) => {
   const selected = await selectSlot({ ctx: c.var.ctx, input: c.req.valid("json") });

@@ -15,7 +15,7 @@ import {
   startUpstashGateway,
   type UpstashGateway,
 } from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError } from "../../../test/api.ts";
+import { expectError, testApp } from "../../../test/api.ts";
 import {
   createTestService,
   createTestStaff,
@@ -24,7 +24,6 @@ import {
 import { withDb } from "../../../test/db-direct.ts";
 import { directRedis } from "../../../test/redis-direct.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
-import { createApp } from "../../app.ts";
 import { buildServices } from "../../compose.ts";
 import { runScheduled } from "../../cron/scheduled.ts";
 import type { Services } from "../../http/app-env.ts";
@@ -58,7 +57,7 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
     ...overrides,
   });
   const services = buildServices(bindings);
-  const app = createApp(() => services);
+  const app = testApp(() => services);
   const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
   return {
     services,

@@ -17,7 +17,7 @@ import {
   startUpstashGateway,
   type UpstashGateway,
 } from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError } from "../../../test/api.ts";
+import { expectError, testApp } from "../../../test/api.ts";
 import {
   createTestService,
   createTestStaff,
@@ -26,7 +26,6 @@ import {
 import { withDb } from "../../../test/db-direct.ts";
 import { directRedis } from "../../../test/redis-direct.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
-import { createApp } from "../../app.ts";
 import { buildServices } from "../../compose.ts";
 import type { Services } from "../../http/app-env.ts";
 
@@ -56,7 +55,7 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
     ...overrides,
   });
   const services = buildServices(bindings);
-  const app = createApp(() => services);
+  const app = testApp(() => services);
   const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
   const json = (
     method: string,

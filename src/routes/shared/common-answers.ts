@@ -1,0 +1,104 @@
+import type { RouteConfig } from "@hono/zod-openapi";
+import type { ErrorCode } from "../../errors/codes.ts";
+import {
+  type ErrorResponseEntry,
+  errorCodesOf,
+  errorResponses,
+  REQUEST_ID_HEADER,
+} from "../../errors/envelope.ts";
+import { isAdminPath } from "../../http/admin-auth.ts";
+import { isPublicRateLimited } from "../../http/public-rate-limit.ts";
+import { AdminSecurity } from "./schemas.ts";
+
+/** What a route does that decides which shared answers it can give. */
+export interface RouteTraits {
+  /**
+   * It reads or writes Redis or MySQL, so an outage answers 503 `STORE_UNAVAILABLE` and a store
+   * that answers too late 503 `OVERLOADED`. False only for routes that touch no store, or only
+   * probe one (a probe reports a failure in its 200 body instead of throwing).
+   */
+  store: boolean;
+}
+
+/**
+ * The errors an operation can answer with whatever its handler does, found from the middleware
+ * of app.ts and the validation of @hono/zod-openapi:
+ * - every operation: 500 `INTERNAL` (a bug) and `BAD_ENVIRONMENT` (withServices), 503
+ *   `OVERLOADED` with Retry-After (admission control, src/http/admission.ts);
+ * - a store behind it: 503 `STORE_UNAVAILABLE`;
+ * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate (requireAdmin);
+ * - a path under the per-IP limit: 429 `RATE_LIMITED` with Retry-After (publicRateLimit);
+ * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook);
+ * - a method that may carry a body: 413 `PAYLOAD_TOO_LARGE` (limitBody runs before routing);
+ * - a declared body: 415 `UNSUPPORTED_MEDIA_TYPE` (@hono/zod-openapi refuses other types) and
+ *   400 for malformed JSON.
+ */
+export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): ErrorCode[] {
+  const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
+  if (traits.store) codes.push("STORE_UNAVAILABLE");
+  if (isAdminPath(route.path)) codes.push("UNAUTHORIZED");
+  if (isPublicRateLimited(route.path)) codes.push("RATE_LIMITED");
+  const request = route.request;
+  if (request?.params || request?.query || request?.headers || request?.body) {
+    codes.push("BAD_REQUEST");
+  }
+  if (route.method !== "get") codes.push("PAYLOAD_TOO_LARGE");
+  if (request?.body) codes.push("UNSUPPORTED_MEDIA_TYPE");
+  return codes;
+}
+
+/**
+ * The route declaration with every answer it can give (issue 19): the route's own
+ * `errorResponses(…)` merged by status with the shared ones (`sharedErrorCodes`), X-Request-Id on
+ * every answer, WWW-Authenticate on the admin 401, and its security requirement (the admin token
+ * on admin paths, none elsewhere). Every route file wraps its config in it:
+ * `createRoute(withCommonAnswers({ … }, { store: true }))`. A route that does not is caught by
+ * the document's lint (`npm run lint:openapi`) and by src/routes/shared/common-answers.test.ts.
+ */
+export function withCommonAnswers<R extends RouteConfig>(route: R, traits: RouteTraits): R {
+  const admin = isAdminPath(route.path);
+  if (route.security !== undefined && route.security.length > 0 !== admin) {
+    throw new Error(`${route.method} ${route.path}: its security does not match its path`);
+  }
+  const own: ErrorCode[] = [];
+  const responses: RouteConfig["responses"] = {};
+  for (const [status, entry] of Object.entries(route.responses)) {
+    const codes = errorCodesOf(entry);
+    if (codes) own.push(...codes);
+    else if (Number(status) >= 400) {
+      throw new Error(`${route.method} ${route.path}: declare ${status} with errorResponses(…)`);
+    } else {
+      const headers = "headers" in entry ? entry.headers : undefined;
+      if (headers && "safeParse" in headers) {
+        throw new Error(`${route.method} ${route.path}: declare ${status}'s headers as an object`);
+      }
+      responses[status] = {
+        ...entry,
+        headers: { "X-Request-Id": REQUEST_ID_HEADER, ...(headers ?? {}) },
+      } as RouteConfig["responses"][string];
+    }
+  }
+  const errors: Record<number, ErrorResponseEntry> = errorResponses(
+    ...own,
+    ...sharedErrorCodes(route, traits),
+  );
+  const unauthorized = errors[401];
+  if (admin && unauthorized) {
+    errors[401] = {
+      ...unauthorized,
+      headers: {
+        ...unauthorized.headers,
+        "WWW-Authenticate": {
+          description: '`Bearer realm="admin"`: the admin API takes the ADMIN_TOKEN bearer token.',
+          required: true,
+          schema: { type: "string" },
+        },
+      },
+    };
+  }
+  return {
+    ...route,
+    security: admin ? AdminSecurity : [],
+    responses: { ...responses, ...errors },
+  };
+}
