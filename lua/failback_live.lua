@@ -56,6 +56,7 @@ for _ = 1, g do
     conflicted = conflicted + 1
   else
     for _, e in ipairs(entries) do put(S, e, now) end
+    publish(S, entries)
     synced = synced + 1
   end
 end

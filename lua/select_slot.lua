@@ -30,7 +30,9 @@ local field = "v:" .. clientTag
 local old = get(S, field)
 if old then remove(S, old) end
 local expiresAt = now + meta.viewingMs
-put(S, {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
+local marker = {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
   endMin = (startMs + meta.durationMs) / 60000, off = offsetMin, exp = expiresAt, tag = clientTag,
-  ttl = meta.viewingMs / 1000}, now)
+  ttl = meta.viewingMs / 1000}
+put(S, marker, now)
+publish(S, {marker}, {old})
 return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs)}
