@@ -20,6 +20,8 @@ import {
   type OfferMeta,
   type SelectOutcome,
   type SlotRef,
+  type WatchedEntry,
+  type WatchOutcome,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
@@ -30,6 +32,7 @@ import {
   extendHold,
   heartbeat,
   holdSlots,
+  liveWatch,
   releaseHold,
   selectSlot,
 } from "../../lua/scripts.gen.ts";
@@ -46,7 +49,7 @@ const Strings = z.array(z.string());
 const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
 
-function kindOf(code: string | undefined): LiveKind {
+export function kindOf(code: string | undefined): LiveKind {
   const kind = code === undefined ? undefined : KINDS[code];
   if (!kind) throw new RedisFailure(`unknown live entry kind ${String(code)}`);
   return kind;
@@ -339,6 +342,47 @@ export class RedisLiveStateStore implements LiveStateStore {
     } catch (error) {
       if (error instanceof RedisFailure) throw error;
       throw new RedisFailure(`scan: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async watch(input: Parameters<LiveStateStore["watch"]>[0]): Promise<WatchOutcome> {
+    const { stream } = input;
+    const keys = [...this.keys.liveKeys(input.staffId), this.keys.liveStreams(stream.ipGroup)];
+    const args = [
+      input.nowMs,
+      input.clientTag,
+      input.fromMs,
+      input.toMs,
+      stream.id,
+      stream.leaseMs,
+      stream.most,
+    ];
+    const [kind, ...rows] = await runScript(this.redis, liveWatch, keys, args, Strings);
+    if (kind === "limit") return { kind, untilMs: int(rows[0]) };
+    if (kind !== "ok") throw new RedisFailure(`live_watch: unexpected reply ${String(kind)}`);
+    const entries: WatchedEntry[] = [];
+    for (let i = 0; i + 5 < rows.length; i += 6) {
+      const id = String(rows[i]);
+      entries.push({
+        id,
+        kind: kindOf(id[0]),
+        mine: rows[i + 1] === "1",
+        startMs: int(rows[i + 2]),
+        endMs: int(rows[i + 3]),
+        offsetMin: int(rows[i + 4]),
+        expiresAtMs: int(rows[i + 5]),
+      });
+    }
+    return { kind, entries };
+  }
+
+  async unwatch(input: Parameters<LiveStateStore["unwatch"]>[0]): Promise<void> {
+    try {
+      await this.redis.zrem(this.keys.liveStreams(input.ipGroup), input.streamId);
+    } catch (error) {
+      throw new RedisFailure(`unwatch: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
     }
