@@ -33,6 +33,8 @@ export const STREAM_LIFETIME_MS = 5 * 60_000;
 export const STREAMS_PER_ADDRESS = 10;
 /** A stream's place under the limit lapses unless renewed (at every ping): a dead isolate's heal. */
 const LEASE_MS = 3 * PING_MS;
+/** How long a periodic read may disagree with the messages before the subscription counts as lost. */
+const CONFIRM_MS = 2_000;
 /** Re-reads at a marker's expiry are spread over this much, so a crowd does not read at once. */
 const EXPIRY_SPREAD_MS = 250;
 
@@ -92,6 +94,19 @@ export async function openLiveStream({
   return stream;
 }
 
+/** The live entries on `date` at `nowMs` (as the heartbeat keeps them). */
+function liveOnDate(entries: Iterable<WatchedEntry>, date: string, nowMs: number): WatchedEntry[] {
+  return onLocalDate(
+    [...entries].filter((e) => e.expiresAtMs > nowMs),
+    date,
+  );
+}
+
+/** The version a read's entries give now. */
+function versionOf(entries: WatchedEntry[], stream: { nowMs(): number; date: string }): string {
+  return liveVersion(liveOnDate(entries, stream.date, stream.nowMs()));
+}
+
 class LiveStream {
   private readonly id = crypto.randomUUID();
   private readonly entries = new Map<string, WatchedEntry>();
@@ -101,17 +116,27 @@ class LiveStream {
   private subscription: { close(): void } | null = null;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private reading = false;
+  /** Messages received so far (a subscription that still delivers is alive). */
+  private received = 0;
   private readAgain = false;
   private closed = false;
   /** Holds a place under the address's limit (to free at the end). */
   private admitted = false;
+
+  readonly date: string;
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly input: LiveStreamInput,
     private readonly tag: string,
     private readonly sink: LiveStreamSink,
-  ) {}
+  ) {
+    this.date = input.date;
+  }
+
+  nowMs(): number {
+    return this.ctx.clock.nowMs();
+  }
 
   async open(): Promise<void> {
     if (!this.ctx.livePush) return this.poll();
@@ -169,6 +194,7 @@ class LiveStream {
 
   private onChanges(changes: LiveChange[]): void {
     if (this.closed) return;
+    this.received++;
     if (this.pending) {
       this.pending.push(changes);
       return;
@@ -200,8 +226,7 @@ class LiveStream {
   /** The live entries on the stream's date now, and their version (as the heartbeat computes them). */
   private current(): { version: string; nowMs: number; onDate: WatchedEntry[] } {
     const nowMs = this.ctx.clock.nowMs();
-    const live = [...this.entries.values()].filter((e) => e.expiresAtMs > nowMs);
-    const onDate = onLocalDate(live, this.input.date);
+    const onDate = liveOnDate(this.entries.values(), this.input.date, nowMs);
     return { version: liveVersion(onDate), nowMs, onDate };
   }
 
@@ -250,15 +275,41 @@ class LiveStream {
     });
   }
 
-  /** Every PING_MS: a comment, and a re-read that renews the lease. */
+  /** Every PING_MS: a comment, and a read that renews the lease and checks the subscription. */
   private check(): void {
     this.send({ kind: "ping" });
     if (this.closed) return;
     this.schedule("check", PING_MS, () => this.check());
-    void this.reread();
+    void this.verify();
   }
 
-  /** Reads the date again; one at a time. While Redis is unavailable: `mode: poll`, end. */
+  /**
+   * The periodic read: renews the lease, finds Redis gone (`mode: poll`), and checks that the
+   * subscription still delivers. A read that disagrees with what the messages built is normal
+   * while a message is on its way; when no message at all arrives in the next CONFIRM_MS, the
+   * subscription was lost silently (@upstash/redis does not report a stream that ends after it
+   * opened): the stream re-reads, sends the state, and ends; its client reconnects. The periodic
+   * read is not adopted: that could skip a version whose message is on its way.
+   */
+  private async verify(): Promise<void> {
+    const received = this.received;
+    let outcome: WatchOutcome;
+    try {
+      outcome = await this.read(0);
+    } catch {
+      return; // busy (answered too late) or odd: the next check tries again
+    }
+    if (this.closed) return;
+    if (outcome.kind === "poll") return this.poll();
+    if (outcome.kind !== "ok" || versionOf(outcome.entries, this) === this.current().version)
+      return;
+    this.schedule("confirm", CONFIRM_MS, () => {
+      if (this.received !== received) return; // messages still arrive: the subscription lives
+      void this.reread().then(() => this.finish());
+    });
+  }
+
+  /** Reads the date again and adopts it; one at a time. Redis unavailable: `mode: poll`, end. */
   private async reread(): Promise<void> {
     if (this.reading) {
       this.readAgain = true;
@@ -270,7 +321,7 @@ class LiveStream {
     try {
       outcome = await this.read(0);
     } catch {
-      // Busy (answered too late) or odd: keep what is known, try again at the next check.
+      // Busy (answered too late) or odd: keep what is known, try again at the next expiry/check.
     }
     this.reading = false;
     if (this.closed) return;
