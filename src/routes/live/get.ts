@@ -69,7 +69,7 @@ const route = createRoute({
         },
       },
     },
-    ...errorResponses("BAD_REQUEST", "RATE_LIMITED", "STORE_UNAVAILABLE"),
+    ...errorResponses("BAD_REQUEST", "RATE_LIMITED"),
   },
 });
 
