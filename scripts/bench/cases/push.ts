@@ -132,7 +132,7 @@ async function openStream(url: string, events: Received[], signal: AbortSignal):
 
 /** Whether `start` shows as held on the staff member's date (one heartbeat of a driver client). */
 async function isHeld(ctx: BenchContext, staffId: string, start: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 10; attempt++) {
     const res = await fetch(`${ctx.url}/v1/heartbeat`, {
       method: "POST",
       headers: { ...json, "CF-Connecting-IP": "10.250.0.2" },
@@ -142,7 +142,8 @@ async function isHeld(ctx: BenchContext, staffId: string, start: string): Promis
         date: start.slice(0, 10),
         viewing: false,
       }),
-    });
+    }).catch(() => null); // a reset connection (a kept-alive socket closed meanwhile): again
+    if (!res) continue;
     if (res.ok) {
       const body = (await res.json()) as { slots?: { start: string; state: string }[] };
       return (body.slots ?? []).some((s) => s.start === start && s.state === "held");
@@ -175,16 +176,16 @@ async function drive(
       method: "POST",
       headers: { ...json, "CF-Connecting-IP": `10.251.${step >> 8}.${step & 255}` },
       body: JSON.stringify({ clientId: `bench_push_${step}`, serviceId, staffId, start }),
-    });
+    }).catch(() => null); // a reset connection: the outcome is unknown, as after a 503
     const answeredMs = performance.now();
-    if (res.status === 201) {
+    if (res?.status === 201) {
       const body = (await res.json()) as { holdId: string; holdToken: string };
       held.push({ start, ...body });
       actions.push({ kind: "hold", start, sentMs, answeredMs });
       return;
     }
-    const text = await res.text();
-    if (res.status !== 503) throw new Error(`hold: ${res.status} ${text}`);
+    const text = res ? await res.text() : "";
+    if (res && res.status !== 503) throw new Error(`hold: ${res.status} ${text}`);
     // Redis answered too late: the hold may have been made, without its token. If it was, it
     // counts (streams show it) and its time is never used again; if not, the time is free.
     actionRetries++;
@@ -195,11 +196,19 @@ async function drive(
 
   const release = async (h: { start: string; holdId: string; holdToken: string }) => {
     const sentMs = performance.now();
-    const send = () =>
-      fetch(`${ctx.url}/v1/holds/${h.holdId}`, {
-        method: "DELETE",
-        headers: { "X-Hold-Token": h.holdToken, "CF-Connecting-IP": "10.250.0.1" },
-      });
+    const send = async (): Promise<Response> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fetch(`${ctx.url}/v1/holds/${h.holdId}`, {
+            method: "DELETE",
+            headers: { "X-Hold-Token": h.holdToken, "CF-Connecting-IP": "10.250.0.1" },
+          });
+        } catch (error) {
+          if (attempt >= 5) throw error; // a reset connection: repeating a release is safe
+          actionRetries++;
+        }
+      }
+    };
     let res = await send();
     // A release that answered 503 may have run: repeated, it is then a 404.
     for (let attempt = 0; res.status === 503 && attempt < 5; attempt++) {
@@ -215,14 +224,22 @@ async function drive(
     free.push(h.start);
   };
 
+  const failures: unknown[] = [];
+  const track = (action: Promise<void>) =>
+    inFlight.push(
+      action.catch((e: unknown) => {
+        failures.push(e);
+      }),
+    );
   const started = performance.now();
   for (let step = 0; step * STEP_MS < RUN_MS; step++) {
     const wait = started + step * STEP_MS - performance.now();
     if (wait > 0) await sleep(wait);
-    if (held.length >= 2) inFlight.push(release(held.shift() as (typeof held)[number]));
-    else if (free.length > 0) inFlight.push(hold(free.shift() as string, step));
+    if (held.length >= 2) track(release(held.shift() as (typeof held)[number]));
+    else if (free.length > 0) track(hold(free.shift() as string, step));
   }
   await Promise.all(inFlight);
+  if (failures.length > 0) throw failures[0];
   await Promise.all(held.splice(0).map((h) => release(h)));
   return actions.filter((a) => a.sentMs - started < RUN_MS);
 }

@@ -232,11 +232,12 @@ class LiveStream {
 
   /** Sends a `change` when the version moved. */
   private publish(): void {
-    if (this.current().version !== this.version) this.emit("change");
+    const now = this.current();
+    if (now.version !== this.version) this.emit("change", now);
   }
 
-  private emit(kind: "snapshot" | "change"): void {
-    const { version, nowMs, onDate } = this.current();
+  private emit(kind: "snapshot" | "change", now = this.current()): void {
+    const { version, nowMs, onDate } = now;
     this.version = version;
     const body: LiveBody = {
       serverTime: new Date(nowMs).toISOString(),
