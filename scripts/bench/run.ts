@@ -250,7 +250,7 @@ function formatPush(p: PushResult): string {
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     `| push (GET /v1/live) | ${p.p50Ms} | ${p.p99Ms} | ${p.maxMs} | ${p.missed} of ${p.expected} | ${p.pushCommandsPerS} | ${p.pushDeliveredPerS} |`,
     `| polling, as served here (${p.pollsPerS} polls/s, ${p.pollErrors} failed) | — | — | — | — | ${p.pollCommandsPerS} | 0 |`,
-    `| polling, nominal (${p.streams} polls/s × ${p.commandsPerPoll} commands, plus the driver) | — | — | — | — | ${p.pollNominalCommandsPerS} | 0 |`,
+    `| polling, nominal (${p.streams} polls/s × ${p.commandsPerPoll} commands, plus the driver's ${p.actionsPerS}/s × ${p.commandsPerAction}) | — | — | — | — | ${p.pollNominalCommandsPerS} | 0 |`,
     "",
     `Redis commands: ${p.ratio}× fewer with push than nominal polling (targets: p99 ≤ 250 ms, no misses, ≥ 10× fewer).`,
   ].join("\n");
