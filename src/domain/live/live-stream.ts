@@ -8,9 +8,12 @@
  * Expiries publish nothing. A hold or a booking expires when the stream was told it does (an
  * extension is published); a viewing marker is kept alive by its client's heartbeats, which do
  * not publish, so at a marker's known expiry the stream re-reads the date. Every PING_MS the
- * stream also re-reads (renewing its lease under the per-address limit): that re-read catches a
- * change the subscription lost, and finds Redis gone. While Redis is unavailable the stream
- * sends `mode: poll` and ends; the client polls the heartbeat instead.
+ * stream also reads (renewing its lease under the per-address limit): that read finds Redis
+ * gone, and a subscription that stopped delivering. While Redis is unavailable the stream sends
+ * `mode: poll` and ends; the client polls the heartbeat instead.
+ *
+ * About 380 lines, over the usual 150 on purpose: a stream's whole life (subscription, reads,
+ * expiries, checks, lease) is one state machine, and its invariants read best in one place.
  */
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
@@ -25,7 +28,7 @@ import {
 import { clientTag } from "./tokens.ts";
 import type { LiveChange, WatchedEntry, WatchOutcome } from "./types.ts";
 
-/** A comment every 25 s keeps proxies from closing an idle stream; the periodic re-read rides on it. */
+/** A comment every 25 s keeps proxies from closing an idle stream; the periodic read rides on it. */
 export const PING_MS = 25_000;
 /** A stream ends (with `reconnect`) after 5 minutes: its client opens a new one. */
 export const STREAM_LIFETIME_MS = 5 * 60_000;
