@@ -13,17 +13,22 @@ local now, a = tonumber(ARGV[1]), tonumber(ARGV[3])
 local S = staffKeys(1)
 
 ensure(S, now)
+local gone, back = {}, {}
 for i = 1, a do
   local booked = get(S, "b:" .. ARGV[3 + i] .. ":0")
-  if booked then remove(S, booked) end
+  if booked then
+    remove(S, booked)
+    gone[#gone + 1] = booked
+  end
 end
-local restored = 0
 for i = 4 + a, #ARGV, 2 do
   local e = decodeV1(ARGV[i], ARGV[i + 1])
   if e.exp > now then
     put(S, e, now)
-    restored = restored + 1
+    back[#back + 1] = e
   end
 end
+publish(S, back, gone)
+local restored = #back
 if ARGV[2] == "1" then redis.call("DEL", KEYS[5]) end
 return restored

@@ -70,8 +70,11 @@ for _, e in ipairs(hold or {}) do
   reply[#reply + 1] = e.field
   reply[#reply + 1] = encodeV1(e)
 end
-for _, slot in ipairs(slots) do
-  put(S, {field = "b:" .. slot.id .. ":0", kind = "b", cs = slot.cs, ce = slot.ce, startMin = slot.startMs / 60000,
-    endMin = slot.endMs / 60000, off = slot.offsetMin, exp = now + bookedTtl, tag = clientTag}, now)
+local booked = {}
+for i, slot in ipairs(slots) do
+  booked[i] = {field = "b:" .. slot.id .. ":0", kind = "b", cs = slot.cs, ce = slot.ce, startMin = slot.startMs / 60000,
+    endMin = slot.endMs / 60000, off = slot.offsetMin, exp = now + bookedTtl, tag = clientTag}
+  put(S, booked[i], now)
 end
+publish(S, booked, hold)
 return reply

@@ -21,4 +21,5 @@ for _, e in ipairs(hold) do
   put(S, e, now)
 end
 heldSet({KEYS[5], KEYS[6]}, ARGV[4], S, hold, now)
+publish(S, hold)
 return {"ok", fmt(expiresAt), expiresAt >= first.capAt and "1" or "0"}

@@ -86,4 +86,5 @@ for _, group in ipairs(groups) do
   end
 end
 putAll(S, copies, now)
+publish(S, copies)
 return {"ok", synced, conflicted, present}

@@ -20,6 +20,7 @@ for i = 3, #ARGV, 2 do
   if current and current.cs == copied.cs and encode(current) == encode(copied) then
     remove(S, current)
     deleted = deleted + 1
+    publish(S, nil, {current})
   end
 end
 return deleted

@@ -22,6 +22,7 @@ local marker = get(S, "v:" .. clientTag)
 if marker then
   if not keep or marker.exp <= now then
     remove(S, marker)
+    publish(S, nil, {marker})
   else
     marker.exp = now + marker.ttl * 1000
     put(S, marker, now)

@@ -124,4 +124,5 @@ for i, slot in ipairs(slots) do
 end
 -- The entries just written (not read back): the hold limits count each slot.
 heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)
+publish(S, hold)
 return reply

@@ -16,5 +16,6 @@ local hold = holdOf(S, holdKey, now)
 if not hold or hold[1].tok ~= tokenHash then return {"not-found"} end
 for _, e in ipairs(hold) do remove(S, e) end
 heldDrop({KEYS[6], KEYS[7]}, ARGV[4], S, hold)
+publish(S, nil, hold)
 if hold[1].capAt > now then redis.call("SET", KEYS[5], "1", "PX", fmt(hold[1].capAt - now)) end
 return {"ok", tostring(#hold)}

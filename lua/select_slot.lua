@@ -27,10 +27,14 @@ for _, e in ipairs(overlapping(S, S.blk, cs, ce, now)) do
   if e.tag ~= clientTag then return {e.kind == "b" and "booked" or "held", fmt(e.exp)} end
 end
 
--- The client's marker field is the same on every date: writing it replaces the old one.
+-- The client's marker field is the same on every date: writing it replaces the old one (read
+-- first only so that its date's streams hear it go).
 local field = "v:" .. clientTag
+local old = get(S, field)
 local expiresAt = now + meta.viewingMs
-put(S, {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
+local marker = {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
   endMin = (startMs + meta.durationMs) / 60000, off = offsetMin, exp = expiresAt, tag = clientTag,
-  ttl = meta.viewingMs / 1000}, now)
+  ttl = meta.viewingMs / 1000}
+put(S, marker, now)
+publish(S, {marker}, {old})
 return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs)}

@@ -19,6 +19,7 @@ import { docsRoutes } from "./routes/docs/index.ts";
 import { healthRoutes } from "./routes/health/index.ts";
 import { heartbeatRoutes } from "./routes/heartbeat/index.ts";
 import { holdRoutes } from "./routes/holds/index.ts";
+import { liveRoutes } from "./routes/live/index.ts";
 import { myAppointmentsRoute } from "./routes/me/appointments.ts";
 import { slotRoutes } from "./routes/slots/index.ts";
 
@@ -69,6 +70,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", slotRoutes);
   app.route("/", holdRoutes);
   app.route("/", heartbeatRoutes);
+  app.route("/", liveRoutes);
   app.route("/", appointmentRoutes);
   app.route("/", calendarRoutes);
   app.route("/", authRoutes);

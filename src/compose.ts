@@ -40,6 +40,7 @@ import { createRedisClient, type RedisCallObserver } from "./storage/redis/clien
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
 import { RedisKeys } from "./storage/redis/keys.ts";
+import { RedisLivePush } from "./storage/redis/live-push.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
 import { runScript } from "./storage/redis/run-script.ts";
 
@@ -121,6 +122,13 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     fallbackPermits,
   );
 
+  // Subscriptions go through the request client's observer too: they count as Redis calls.
+  const livePush = new RedisLivePush(redis, keys, {
+    confirmTimeoutMs: config.REDIS_PROBE_TIMEOUT_MS,
+    available: () => gate.choose() === "redis",
+    onFallback: (listener) => gate.onFallback(listener),
+  });
+
   const ctx: DomainContext = {
     clock,
     liveStateProbe,
@@ -132,6 +140,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     ),
     availability: new MysqlAvailabilitySource(db),
     liveState: liveStateFor(liveState, { requestId: "isolate", storage: null }),
+    livePush,
     bookings: new MysqlBookingRepo(db),
     secrets: {
       ...secretKeys(tokenSecret),

@@ -52,6 +52,7 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     catalog: unfaked<CatalogRepo>("catalog"),
     availability: unfaked<AvailabilitySource>("availability"),
     liveState: unfaked<LiveStateStore>("liveState"),
+    livePush: null,
     bookings: unfaked<BookingRepo>("bookings"),
     auth: unfaked<AuthRepo>("auth"),
     limiter: unfaked<ExactLimiter>("limiter"),

@@ -17,3 +17,13 @@ export function liveStateKeys(prefix: string, staffId: string, serviceId: string
 export function idempotencyClaimKey(prefix: string, staffId: string, keyHash: string): string {
   return new RedisKeys(prefix).idempotency(staffId, keyHash);
 }
+
+/** The pub/sub channel of a staff member's local date (live scripts publish their changes there). */
+export function liveChannel(prefix: string, staffId: string, date: string): string {
+  return new RedisKeys(prefix).liveChannel(staffId, date);
+}
+
+/** The offer hash of (service, staff member). */
+export function offerKey(prefix: string, serviceId: string, staffId: string): string {
+  return new RedisKeys(prefix).offer(serviceId, staffId);
+}

@@ -371,3 +371,36 @@ local function offered(meta, startMs, dates, now)
   end
   return false
 end
+
+-- Push (issue 15, src/storage/redis/live-push.ts): a script that changes entries publishes them
+-- in the same call, one PUBLISH per local date they touch (the date of an entry's start in its
+-- own offset, the date the heartbeat files it under), on the channel "<live hash key>@<date>"
+-- (RedisKeys.liveChannel). The message is ";"-separated items:
+--   +<field>|<startMin>|<endMin>|<offsetMin>|<expiresAtMs>|<clientTag>   the entry as it now is
+--   -<field>                                                              the entry is gone
+-- Expiries publish nothing: the subscriber knows every expiry from its reads and the messages.
+local function localDate(minutes) -- days since 1970-01-01 to a civil date (H. Hinnant)
+  local z = math.floor(minutes / 1440) + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format("%04d-%02d-%02d", y, m, doy - math.floor((153 * mp + 2) / 5) + 1)
+end
+
+local function publish(S, added, removed)
+  local byDate, dates = {}, {}
+  local function file(e, item)
+    local date = localDate(e.startMin + tonumber(e.off))
+    if not byDate[date] then byDate[date] = {} dates[#dates + 1] = date end
+    byDate[date][#byDate[date] + 1] = item
+  end
+  for _, e in ipairs(removed or {}) do file(e, "-" .. e.field) end
+  for _, e in ipairs(added or {}) do
+    file(e, "+" .. table.concat({e.field, fmt(e.startMin), fmt(e.endMin), e.off, fmt(e.exp), e.tag}, "|"))
+  end
+  for _, date in ipairs(dates) do redis.call("PUBLISH", S.live .. "@" .. date, table.concat(byDate[date], ";")) end
+end

@@ -10,7 +10,7 @@
  * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
  * another number of connections is compared with the latest run at 50, when there is one.
  * BENCH_ONLY: a comma-separated list of groups to run after the baselines (availability, live,
- * scale, booking, memory, sync; default all).
+ * scale, booking, memory, sync, push; default all).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { putLoadTestSettings } from "../lib/seed.ts";
@@ -18,6 +18,7 @@ import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
+import { type PushResult, pushCase } from "./cases/push.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
 import { syncCase } from "./cases/sync.ts";
 import {
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
         ),
       );
     });
+    const push: PushResult | null = runs("push") ? await pushCase(ctx, stack.upstash) : null;
     if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
     const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
 
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
       console.log(
         `Failback sync: ${row.entries} fallback holds back in Redis in ${row.durationMs} ms (synced ${row.synced}, conflicts ${row.conflicts})`,
       );
+    if (push) console.log(`\n${formatPush(push)}`);
     if (memory)
       console.log(
         `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
@@ -203,6 +206,7 @@ async function main(): Promise<void> {
       memory,
       liveScale: scale,
       failbackSync: syncs,
+      push,
       bookingAudit: {
         doubleBookings: booking.doubleBookings,
         confirmed: booking.confirmed,
@@ -235,6 +239,21 @@ function formatScale(rows: LiveScaleRow[], redisPing: CaseResult): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The push case against its same-run polling baseline (issue 15's targets). */
+function formatPush(p: PushResult): string {
+  return [
+    `Live push: ${p.streams} streams on one staff member and date; ${p.changes} changes in 10 s (${p.actionsPerS}/s; ${p.actionRetries} actions answered 503); streams open in ${p.openMs} ms (${p.openRetries} opens retried)`,
+    "",
+    "| | delivery p50 ms | p99 ms | max ms | missed | Redis commands/s | pub/sub messages delivered/s |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| push (GET /v1/live) | ${p.p50Ms} | ${p.p99Ms} | ${p.maxMs} | ${p.missed} of ${p.expected} | ${p.pushCommandsPerS} | ${p.pushDeliveredPerS} |`,
+    `| polling, as served here (${p.pollsPerS} polls/s, ${p.pollErrors} failed) | — | — | — | — | ${p.pollCommandsPerS} | 0 |`,
+    `| polling, nominal (${p.streams} polls/s × ${p.commandsPerPoll} commands, plus the driver's ${p.actionsPerS}/s × ${p.commandsPerAction}) | — | — | — | — | ${p.pollNominalCommandsPerS} | 0 |`,
+    "",
+    `Redis commands: ${p.ratio}× fewer with push than nominal polling (targets: p99 ≤ 250 ms, no misses, ≥ 10× fewer).`,
+  ].join("\n");
 }
 
 /** The worker isolate's failovers and error answers by code so far (Miniflare runs one). */

@@ -530,3 +530,137 @@ describe("Redis outages", () => {
     }
   });
 });
+
+describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscribe/<pattern>)", () => {
+  afterEach(() => gateway.setFault("none"));
+
+  /** Subscribers of `channel` as Redis counts them, once it reaches `expected` (or after 3 s). */
+  async function subscribersOf(channel: string, expected: number): Promise<number> {
+    let count = -1;
+    for (let i = 0; i < 60; i++) {
+      const [, n] = (await direct.pubsub("NUMSUB", channel)) as [string, number];
+      count = Number(n);
+      if (count === expected) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return count;
+  }
+
+  /** Resolves with the first `n` values `on(type)` delivers. */
+  function collect<T>(on: (listener: (value: T) => void) => void, n: number): Promise<T[]> {
+    const seen: T[] = [];
+    return new Promise((resolve) =>
+      on((value) => {
+        seen.push(value);
+        if (seen.length === n) resolve(seen);
+      }),
+    );
+  }
+
+  it("the real client's subscribe gets the confirmation, then every message in order, byte-exact", async () => {
+    const channel = key("ch@2026-12-07");
+    const subscriber = client({ automaticDeserialization: false }).subscribe<string>([channel]);
+    const confirmed = collect<number>((l) => subscriber.on("subscribe", l), 1);
+    const messages = collect<{ channel: string; message: string }>(
+      (l) => subscriber.on("message", l),
+      3,
+    );
+    expect(await confirmed).toEqual([1]);
+    expect(await subscribersOf(channel, 1)).toBe(1);
+    const texts = ["+h:k:0|1|2|60|9|tag", "a,b;c|ünï", '{"json":true}'];
+    for (const text of texts) expect(await direct.publish(channel, text)).toBe(1);
+    expect(await messages).toEqual(texts.map((message) => ({ channel, message })));
+    await subscriber.unsubscribe();
+    expect(await subscribersOf(channel, 0)).toBe(0);
+  });
+
+  it("psubscribe delivers pmessage with the pattern and the channel", async () => {
+    const pattern = `${key("p")}@*`;
+    const subscriber = client({ automaticDeserialization: false }).psubscribe<string>([pattern]);
+    const confirmed = collect<number>((l) => subscriber.on("psubscribe", l), 1);
+    const messages = collect<{ pattern: string; channel: string; message: string }>(
+      (l) => subscriber.on("pmessage", l),
+      1,
+    );
+    expect(await confirmed).toEqual([1]);
+    await direct.publish(`${key("p")}@2026-12-08`, "hello");
+    expect(await messages).toEqual([
+      { pattern, channel: `${key("p")}@2026-12-08`, message: "hello" },
+    ]);
+    await subscriber.unsubscribe();
+  });
+
+  it("frames events as the client reads them, and refuses a wrong token with 401", async () => {
+    const channel = key("wire");
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
+      body: "[]",
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    expect(text).toBe(`data: subscribe,${channel},1\n\n`);
+    await direct.publish(channel, "x,y");
+    text = decoder.decode((await reader.read()).value);
+    expect(text).toBe(`data: message,${channel},x,y\n\n`);
+    controller.abort();
+    const refused = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: "Bearer wrong", Accept: "text/event-stream" },
+      body: "[]",
+    });
+    expect(refused.status).toBe(401);
+  });
+
+  it("a client that disconnects leaves no subscription behind (PUBSUB NUMSUB back to 0)", async () => {
+    const channel = key("gone");
+    const subscribers = Array.from({ length: 5 }, () =>
+      client({ automaticDeserialization: false }).subscribe<string>([channel]),
+    );
+    await Promise.all(subscribers.map((s) => collect<number>((l) => s.on("subscribe", l), 1)));
+    expect(await subscribersOf(channel, 5)).toBe(5);
+    // A raw client that drops its socket without unsubscribing.
+    const dropped = new AbortController();
+    const raw = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
+      body: "[]",
+      signal: dropped.signal,
+    });
+    await (raw.body as ReadableStream<Uint8Array>).getReader().read();
+    expect(await subscribersOf(channel, 6)).toBe(6);
+    dropped.abort();
+    expect(await subscribersOf(channel, 5)).toBe(5);
+    await Promise.all(subscribers.map((s) => s.unsubscribe()));
+    expect(await subscribersOf(channel, 0)).toBe(0);
+  });
+
+  it("a fault ends open subscriptions, as an unreachable Redis would, and new ones fail until it clears", async () => {
+    const channel = key("fault");
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
+      body: "[]",
+      signal: controller.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    expect(await subscribersOf(channel, 1)).toBe(1);
+    gateway.setFault("http500");
+    expect((await reader.read()).done).toBe(true);
+    expect(await subscribersOf(channel, 0)).toBe(0);
+    const refused = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
+      body: "[]",
+    });
+    expect(refused.status).toBe(500);
+    await refused.arrayBuffer();
+  });
+});

@@ -7,6 +7,13 @@
 //   POST /            ["SET","k","v"]      -> 200 {"result":…} | 400 {"error":"<Redis text>"}
 //   POST /pipeline    [[…],[…]]            -> 200 [{"result":…}|{"error":…}, …] (not atomic)
 //   POST /multi-exec  [[…],[…]]            -> 200 [{"result":…}|{"error":…}, …] (MULTI/EXEC)
+//   POST /subscribe/<channel>, /psubscribe/<pattern>  (Accept: text/event-stream, body [])
+//                     -> 200 text/event-stream over a Redis SUBSCRIBE on a connection of its own:
+//                        "data: subscribe,<channel>,1", then "data: message,<channel>,<message>"
+//                        ("data: psubscribe,<pattern>,1", "data: pmessage,<pattern>,<channel>,<message>")
+//                        each followed by a blank line; the message is raw (no base64). Ends when
+//                        the client disconnects (the Redis connection is closed: PUBSUB NUMSUB
+//                        drops) or the Redis connection fails (the client must resubscribe).
 // With "Upstash-Encoding: base64" every string at any depth is base64 (the client decodes all).
 // Redis unreachable -> 500 {"error":"ERR Redis unavailable: …"} at once; it reconnects by itself.
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -35,6 +42,11 @@ export interface UpstashGateway {
   setFault(fault: GatewayFault, opts?: { slowMs?: number }): void;
   /** Requests received since start (all paths), for tests. */
   requestCount(): number;
+  /**
+   * Redis commands run for clients since start (a pipeline counts each command; a subscription
+   * counts its SUBSCRIBE), and pub/sub messages delivered to subscribers: for the bench.
+   */
+  commandCount(): { commands: number; delivered: number };
   close(): Promise<void>;
 }
 
@@ -60,6 +72,12 @@ interface Outcome {
   body: Reply | Reply[];
 }
 type Route = (redis: Redis, body: unknown, base64: boolean) => Promise<Outcome>;
+
+/** How many Redis commands a request body carries (one command, or a list of them). */
+function commandsIn(body: unknown): number {
+  if (!Array.isArray(body)) return 0;
+  return body.every(Array.isArray) ? body.length : 1;
+}
 
 class HttpError extends Error {
   constructor(
@@ -241,6 +259,12 @@ function firstConnectAttempt(redis: Redis): Promise<void> {
 
 interface GatewayState {
   redis: Redis;
+  redisUrl: string;
+  log: (line: string) => void;
+  /** Open subscription streams: a fault ends them (as if Redis had become unreachable). */
+  subscriptions: Set<() => void>;
+  commands: number;
+  delivered: number;
   tokenHash: Buffer;
   fault: GatewayFault;
   slowMs: number;
@@ -317,8 +341,9 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
   state.requests++;
   if (await applyFault(state, req, res)) return;
   const path = new URL(req.url ?? "/", "http://gateway").pathname;
+  const stream = /^\/(subscribe|psubscribe)\/(.+)$/.exec(path);
   const route = ROUTES[path];
-  if (!route) return sendJson(res, 404, { error: `ERR unknown path: ${path}` });
+  if (!route && !stream) return sendJson(res, 404, { error: `ERR unknown path: ${path}` });
   if (req.method !== "POST") {
     res.setHeader("Allow", "POST");
     return sendJson(res, 405, { error: `ERR method not allowed: ${req.method}` });
@@ -326,14 +351,96 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
   if (!isAuthorized(req.headers.authorization, state.tokenHash)) {
     return sendJson(res, 401, { error: "Unauthorized" });
   }
+  if (stream) {
+    const [, kind = "subscribe", target = ""] = stream;
+    return subscribe(state, req, res, kind as "subscribe" | "psubscribe", target);
+  }
+  if (!route) return;
   const base64 = String(req.headers["upstash-encoding"]).toLowerCase() === "base64";
   try {
-    const outcome = await route(state.redis, await readJson(req), base64);
+    const body = await readJson(req);
+    state.commands += commandsIn(body);
+    const outcome = await route(state.redis, body, base64);
     sendJson(res, outcome.status, outcome.body);
   } catch (err) {
     const status = err instanceof HttpError ? err.status : 500;
     if (status === 413) res.setHeader("Connection", "close");
     sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// ---------------------------------------------------------------- pub/sub over SSE
+
+/**
+ * One subscription: its own Redis connection (a subscribed connection can do nothing else),
+ * confirmed to the client only once Redis confirmed it, so that everything published after the
+ * client read the confirmation reaches it. Never reconnects: a lost connection may have lost
+ * messages, so the stream ends and the client subscribes again.
+ */
+async function subscribe(
+  state: GatewayState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  kind: "subscribe" | "psubscribe",
+  encoded: string,
+): Promise<void> {
+  let target: string;
+  try {
+    target = decodeURIComponent(encoded);
+    await readJson(req); // the client sends [] (the channel travels in the path)
+  } catch (err) {
+    const status = err instanceof HttpError ? err.status : 400;
+    return sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
+  }
+  const redis = new Redis(state.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
+  let open = true;
+  const end = () => {
+    if (!open) return;
+    open = false;
+    state.subscriptions.delete(end);
+    redis.disconnect();
+    if (!res.headersSent) sendJson(res, 500, { error: "ERR Redis unavailable: subscription lost" });
+    else res.end();
+  };
+  state.subscriptions.add(end);
+  res.on("close", end);
+  redis.on("error", () => end());
+  redis.on("end", () => end());
+  const write = (line: string) => {
+    if (open) res.write(`data: ${line}\n\n`);
+  };
+  redis.on("message", (channel: string, message: string) => {
+    state.delivered++;
+    write(`message,${channel},${message}`);
+  });
+  redis.on("pmessage", (pattern: string, channel: string, message: string) => {
+    state.delivered++;
+    write(`pmessage,${pattern},${channel},${message}`);
+  });
+  try {
+    await redis.connect();
+    state.commands++;
+    const count =
+      kind === "subscribe" ? await redis.subscribe(target) : await redis.psubscribe(target);
+    if (!open) return;
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-cache",
+      Connection: "keep-alive",
+    });
+    write(`${kind},${target},${count}`);
+  } catch (err) {
+    if (!open) return;
+    open = false;
+    state.subscriptions.delete(end);
+    redis.disconnect();
+    sendJson(res, 500, { error: unavailable(err) });
   }
 }
 
@@ -351,6 +458,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 async function closeGateway(server: Server, state: GatewayState): Promise<void> {
+  for (const end of [...state.subscriptions]) end();
   for (const timer of state.timers) clearTimeout(timer);
   state.timers.clear();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -366,6 +474,11 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
   await firstConnectAttempt(redis);
   const state: GatewayState = {
     redis,
+    redisUrl: opts.redisUrl,
+    log,
+    subscriptions: new Set(),
+    commands: 0,
+    delivered: 0,
     tokenHash: sha256(opts.token),
     fault: "none",
     slowMs: DEFAULT_SLOW_MS,
@@ -395,8 +508,11 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     setFault(fault, faultOpts) {
       state.fault = fault;
       state.slowMs = faultOpts?.slowMs ?? DEFAULT_SLOW_MS;
+      // Open subscriptions end as they would when Redis became unreachable ("slow" keeps them).
+      if (fault !== "none" && fault !== "slow") for (const end of [...state.subscriptions]) end();
     },
     requestCount: () => state.requests,
+    commandCount: () => ({ commands: state.commands, delivered: state.delivered }),
     close: () => closeGateway(server, state),
   };
 }

@@ -48,12 +48,14 @@ import type {
   HolderTags,
   HoldOutcome,
   LiveCells,
+  LiveChange,
   LiveEntry,
   LiveEntryDump,
   OfferDay,
   OfferMeta,
   SelectOutcome,
   SlotRef,
+  WatchOutcome,
 } from "./live/types.ts";
 import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type { OutboxQueue } from "./outbox/types.ts";
@@ -285,12 +287,47 @@ export interface LiveStateStore {
     restore: string[];
     nowMs: number;
   }): Promise<void>;
+  /**
+   * A live stream's read (GET /v1/live): the entries over a window, touching nobody's marker,
+   * and the stream's lease under its address's limit of open streams (`most` = 0: renew only).
+   * A store that cannot push (the fallback) answers "poll".
+   */
+  watch(input: {
+    staffId: string;
+    clientTag: string;
+    fromMs: number;
+    toMs: number;
+    stream: { id: string; ipGroup: string; leaseMs: number; most: number };
+    nowMs: number;
+  }): Promise<WatchOutcome>;
+  /** The stream ended: its place under the address's limit is free (best effort). */
+  unwatch(input: { streamId: string; ipGroup: string }): Promise<void>;
   /** Admin listing: a page of live entries, walking the store with a cursor ("0" = start/done). */
   scan(input: {
     cursor: string;
     staffId?: string;
     nowMs: number;
   }): Promise<{ cursor: string; entries: LiveEntryDump[] }>;
+}
+
+/**
+ * Live push: the changes of one staff member's local date as the store publishes them (every
+ * script that changes entries publishes what it changed, in the same call).
+ */
+export interface LivePush {
+  /**
+   * Subscribes, and resolves once the store confirmed the subscription: every change published
+   * afterwards reaches `onChanges`, in order. Rejects when the store cannot subscribe now (down,
+   * or this isolate is on the fallback). `onEnd` is called at most once, when the subscription
+   * fails after it was confirmed.
+   */
+  subscribe(input: {
+    staffId: string;
+    date: string;
+    clientTag: string;
+    onChanges: (changes: LiveChange[]) => void;
+    onEnd: (error: unknown) => void;
+  }): Promise<{ close(): void }>;
 }
 
 /**
@@ -450,6 +487,8 @@ export interface DomainContext {
   catalog: CatalogRepo;
   availability: AvailabilitySource;
   liveState: LiveStateStore;
+  /** null where nothing can push (route tests with fake ports): GET /v1/live answers "poll". */
+  livePush: LivePush | null;
   bookings: BookingRepo;
   auth: AuthRepo;
   limiter: ExactLimiter;

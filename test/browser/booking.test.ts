@@ -1,7 +1,8 @@
 /**
  * The booking and manage pages in a real browser (system Chromium via playwright-core) against
- * the worker under `wrangler dev` and the real test stack. On this branch there is no
- * `GET /v1/live`, so the pages run on their heartbeat fallback (the stream answers 404).
+ * the worker under `wrangler dev` and the real test stack. The pages take live states from the
+ * real `GET /v1/live` stream (a visitor with a time selected still sends a keep-alive heartbeat);
+ * one test serves the stream from the browser's router to drive its `mode: poll` fallback.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +141,15 @@ describe("the booking page, two visitors", () => {
     const a = await visitor();
     const b = await visitor();
     try {
+      // B watches through the real stream: no heartbeat while it has nothing selected.
+      const streams: number[] = [];
+      let polls = 0;
+      b.page.on("response", (res) => {
+        if (res.url().includes("/v1/live?")) streams.push(res.status());
+      });
+      b.page.on("request", (req) => {
+        if (req.url().endsWith("/v1/heartbeat")) polls++;
+      });
       const start = await openTimes(a.page, fx);
       await openTimes(b.page, fx);
       await expectState(b.page, start, "available");
@@ -150,6 +160,8 @@ describe("the booking page, two visitors", () => {
       const clickedMs = Date.now();
       await expectState(b.page, start, "viewing");
       console.log(`[browser] B saw A's selection after ${Date.now() - clickedMs} ms`);
+      expect(streams).toContain(200);
+      expect(polls).toBe(0);
       await screenshot(b.page, "book-viewing-1280");
 
       // B chooses the same time too (viewing never blocks), then A continues and holds it.

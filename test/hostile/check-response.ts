@@ -40,7 +40,7 @@ export async function checkResponse(
   sent: string,
   locations: Set<string>,
 ): Promise<Verdict> {
-  const body = await res.text();
+  const body = isEventStream(res) ? await firstEvents(res) : await res.text();
   const problems: string[] = [];
   const status = res.status;
   if (!((status >= 200 && status < 300) || (status >= 400 && status < 500))) {
@@ -54,6 +54,36 @@ export async function checkResponse(
   }
   if (status >= 400) problems.push(...checkEnvelope(res, body, locations));
   return { status, body, problems };
+}
+
+function isEventStream(res: Response): boolean {
+  return res.ok && /^text\/event-stream/.test(res.headers.get("Content-Type") ?? "");
+}
+
+/**
+ * A live stream (GET /v1/live) stays open for minutes: its answer is judged by what it sends
+ * first (up to its first event after the `retry:` line, or 5 s), and then the client leaves.
+ */
+async function firstEvents(res: Response): Promise<string> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + 5_000;
+  let text = "";
+  try {
+    while (text.split("\n\n").filter((block) => block.trim() !== "").length < 2) {
+      const timeLeft = deadline - Date.now();
+      if (timeLeft <= 0) break;
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), timeLeft)),
+      ]);
+      if (chunk === null || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text;
 }
 
 function checkEnvelope(res: Response, text: string, locations: Set<string>): string[] {

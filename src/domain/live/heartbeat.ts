@@ -53,22 +53,37 @@ export async function heartbeat({
     );
   }
   const nowMs = ctx.clock.nowMs();
-  const dayStartUtc = Date.parse(`${input.date}T00:00:00Z`);
   const entries = await ctx.liveState.heartbeat({
     staffId: input.staffId,
     clientTag: await clientTag(input.clientId),
     keepViewing: input.viewing,
-    fromMs: dayStartUtc - 14 * HOUR_MS,
-    toMs: Date.parse(`${addDays(input.date, 1)}T00:00:00Z`) + 12 * HOUR_MS,
+    ...liveWindow(input.date),
     localDate: input.date,
     nowMs,
   });
-  const onDate = entries.filter(
-    (e) => formatWithOffset(e.startMs, e.offsetMin).slice(0, 10) === input.date,
-  );
+  const onDate = onLocalDate(entries, input.date);
   const version = liveVersion(onDate);
   if (input.since === version) return { serverTimeMs: nowMs, version };
-  const slots = onDate
+  return { serverTimeMs: nowMs, version, slots: presentSlots(onDate) };
+}
+
+/** The store window read for a local date: wide enough for any UTC offset. */
+export function liveWindow(date: string): { fromMs: number; toMs: number } {
+  const dayStartUtc = Date.parse(`${date}T00:00:00Z`);
+  return {
+    fromMs: dayStartUtc - 14 * HOUR_MS,
+    toMs: Date.parse(`${addDays(date, 1)}T00:00:00Z`) + 12 * HOUR_MS,
+  };
+}
+
+/** The entries whose start, in the offset the slot was named with (the staff member's), is on `date`. */
+export function onLocalDate<E extends LiveEntry>(entries: readonly E[], date: string): E[] {
+  return entries.filter((e) => formatWithOffset(e.startMs, e.offsetMin).slice(0, 10) === date);
+}
+
+/** The heartbeat's `slots`: by start, then kind. */
+export function presentSlots(onDate: readonly LiveEntry[]): NonNullable<HeartbeatResult["slots"]> {
+  return [...onDate]
     .sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind))
     .map((e) => ({
       start: formatWithOffset(e.startMs, e.offsetMin),
@@ -76,5 +91,4 @@ export async function heartbeat({
       state: e.kind,
       mine: e.mine,
     }));
-  return { serverTimeMs: nowMs, version, slots };
 }

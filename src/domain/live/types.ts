@@ -22,6 +22,23 @@ export interface LiveEntry {
   expiresAtMs: number;
 }
 
+/** A live entry with its identity (its field in the store), as a live stream tracks it. */
+export interface WatchedEntry extends LiveEntry {
+  id: string;
+}
+
+/**
+ * One change a store published for a staff member's date (GET /v1/live): an entry as it now is
+ * (`mine` already decided for the subscriber), or the id of an entry that is gone.
+ */
+export type LiveChange = { kind: "put"; entry: WatchedEntry } | { kind: "gone"; id: string };
+
+/** A live stream's read: its entries, or its address has too many streams open, or no push now. */
+export type WatchOutcome =
+  | { kind: "ok"; entries: WatchedEntry[] }
+  | { kind: "limit"; untilMs: number }
+  | { kind: "poll" };
+
 /** A live entry as cells, for overlaying availability. */
 export interface LiveCells {
   kind: LiveKind;

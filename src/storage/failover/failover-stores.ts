@@ -159,6 +159,9 @@ export function liveStateFor(
         return released || inFallback;
       }),
     heartbeat: (input) => run("heartbeat", (s) => s.heartbeat(input)),
+    watch: (input) => run("watch", (s) => s.watch(input)),
+    // Best effort: a lease left in Redis lapses by itself.
+    unwatch: (input) => run("unwatch", (s) => s.unwatch(input)).catch(() => undefined),
     beginBooking: (input) =>
       failover.run(trace, "begin-booking", (s) => s.beginBooking(input), input.staffId),
     clearBooked: (input) => run("clear-booked", (s) => s.clearBooked(input)),

@@ -61,6 +61,23 @@ describe("RedisGate", () => {
     expect(calls.probes).toBe(0);
   });
 
+  it("tells its fallback listeners once per failover (live streams end), until they stop listening", async () => {
+    const { g, clock } = gate([UP]);
+    const heard: string[] = [];
+    const stopA = g.onFallback(() => heard.push("a"));
+    g.onFallback(() => heard.push("b"));
+    g.failed("hold", new Error("refused"));
+    g.failed("heartbeat", new Error("refused")); // already on the fallback: nobody is told again
+    expect(heard).toEqual(["a", "b"]);
+    stopA();
+    clock.advance(COOLDOWN_MS);
+    g.choose(); // the check runs: probe, sync, back on Redis
+    await settle();
+    expect(g.choose()).toBe("redis");
+    g.failed("select", new Error("refused"));
+    expect(heard).toEqual(["a", "b", "b"]);
+  });
+
   it("after the cool-down, the next request starts the check in the background; Redis is used once the sync is done", async () => {
     const { g, clock, calls } = gate([UP]);
     g.failed("hold", new Error("timeout"));

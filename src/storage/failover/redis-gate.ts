@@ -97,7 +97,16 @@ export class RedisGate {
   /** Staff members with a claim that timed out as "busy": Redis may hold it (see markUncertain). */
   private readonly uncertain = new Set<string>();
 
+  /** Called when this isolate fails over (live streams end: they tell their clients to poll). */
+  private readonly fallbackListeners = new Set<() => void>();
+
   constructor(private readonly options: RedisGateOptions) {}
+
+  /** Calls `listener` each time this isolate fails over, until the returned function is called. */
+  onFallback(listener: () => void): () => void {
+    this.fallbackListeners.add(listener);
+    return () => this.fallbackListeners.delete(listener);
+  }
 
   /** Now, by the gate's clock. */
   nowMs(): number {
@@ -238,6 +247,7 @@ export class RedisGate {
     if (this.mode === "fallback") return;
     this.mode = "fallback";
     this.failovers++;
+    for (const listener of [...this.fallbackListeners]) listener();
     log("warn", "redis failover", {
       requestId,
       operation,

@@ -28,6 +28,7 @@ import type {
   LiveEntry,
   LiveEntryDump,
   SelectOutcome,
+  WatchOutcome,
 } from "../../domain/live/types.ts";
 import { offerScope } from "../../domain/live/offers.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
@@ -526,6 +527,14 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       return true;
     });
   }
+
+  /** No push without Redis: a live stream tells its client to poll the heartbeat (no SQL). */
+  async watch(): Promise<WatchOutcome> {
+    return { kind: "poll" };
+  }
+
+  /** Nothing to free: the fallback never admits a stream. */
+  async unwatch(): Promise<void> {}
 
   /** Two round trips: the read of the window, and the marker refresh (or its delete before). */
   async heartbeat(input: In<"heartbeat">): Promise<LiveEntry[]> {

@@ -37,6 +37,20 @@ export class RedisKeys {
     return [this.live(staffId), ...this.liveIndexes(staffId)];
   }
 
+  /**
+   * The pub/sub channel of a staff member's local date (YYYY-MM-DD): every live script publishes
+   * its changes there (lua/lib/live.lua builds the same name from the live hash's key, KEYS[1]).
+   * Channels are not keys: nothing is stored under this name.
+   */
+  liveChannel(staffId: string, date: string): string {
+    return `${this.live(staffId)}@${date}`;
+  }
+
+  /** The open live streams of one address (IPv6: its /64), by lease end: the per-address limit. */
+  liveStreams(ipGroup: string): string {
+    return `${this.prefix}streams:${ipGroup}`;
+  }
+
   /** What availability last offered for (service, staff member), so select and hold need no SQL. */
   offer(serviceId: string, staffId: string): string {
     return `{${this.live(staffId)}}:offer:${serviceId}`;

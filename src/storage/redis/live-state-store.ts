@@ -20,6 +20,8 @@ import {
   type OfferMeta,
   type SelectOutcome,
   type SlotRef,
+  type WatchedEntry,
+  type WatchOutcome,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
@@ -31,6 +33,7 @@ import {
   extendHold,
   heartbeat,
   holdSlots,
+  liveWatch,
   releaseHold,
   selectSlot,
 } from "../../lua/scripts.gen.ts";
@@ -46,11 +49,18 @@ export const IDEMPOTENCY_LEASE_MS = 60_000;
 const Strings = z.array(z.string());
 const MINUTE_MS = 60_000;
 /** lib/live.lua's rawWindow: blockers (field, start-cell pairs), their values, markers, theirs. */
-const RawWindow = z.tuple([
+const WINDOW_PARTS = [
   z.array(z.string()),
   z.array(z.string().nullable()),
   z.array(z.string()),
   z.array(z.string().nullable()),
+] as const;
+const RawWindow = z.tuple(WINDOW_PARTS);
+
+/** live_watch: the per-address limit's answer, or "ok" and a rawWindow. */
+const WatchReply = z.union([
+  z.tuple([z.literal("limit"), z.string()]),
+  z.tuple([z.literal("ok"), ...WINDOW_PARTS]),
 ]);
 
 /** A live entry as the compact layout stores it (lua/lib/live.lua), with its start cell. */
@@ -109,7 +119,7 @@ function liveInWindow(
 const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
 
-function kindOf(code: string | undefined): LiveKind {
+export function kindOf(code: string | undefined): LiveKind {
   const kind = code === undefined ? undefined : KINDS[code];
   if (!kind) throw new RedisFailure(`unknown live entry kind ${String(code)}`);
   return kind;
@@ -401,6 +411,49 @@ export class RedisLiveStateStore implements LiveStateStore {
     } catch (error) {
       if (error instanceof RedisFailure) throw error;
       throw new RedisFailure(`scan: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async watch(input: Parameters<LiveStateStore["watch"]>[0]): Promise<WatchOutcome> {
+    const { stream } = input;
+    const keys = [...this.keys.liveKeys(input.staffId), this.keys.liveStreams(stream.ipGroup)];
+    const args = [
+      input.nowMs,
+      input.clientTag,
+      input.fromMs,
+      input.toMs,
+      stream.id,
+      stream.leaseMs,
+      stream.most,
+    ];
+    const reply = await runScript(this.redis, liveWatch, keys, args, WatchReply);
+    if (reply[0] === "limit") return { kind: "limit", untilMs: int(reply[1]) };
+    const entries: WatchedEntry[] = [];
+    const window: z.infer<typeof RawWindow> = [reply[1], reply[2], reply[3], reply[4]];
+    for (const e of liveInWindow(window, input.nowMs, Math.floor(input.fromMs / CELL_MS))) {
+      const startMs = e.startMin * MINUTE_MS;
+      const endMs = e.endMin * MINUTE_MS;
+      if (startMs >= input.toMs || endMs <= input.fromMs) continue;
+      entries.push({
+        id: e.field,
+        kind: kindOf(e.code),
+        mine: e.tag === input.clientTag,
+        startMs,
+        endMs,
+        offsetMin: e.offsetMin,
+        expiresAtMs: e.expiresAtMs,
+      });
+    }
+    return { kind: "ok", entries };
+  }
+
+  async unwatch(input: Parameters<LiveStateStore["unwatch"]>[0]): Promise<void> {
+    try {
+      await this.redis.zrem(this.keys.liveStreams(input.ipGroup), input.streamId);
+    } catch (error) {
+      throw new RedisFailure(`unwatch: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
     }

@@ -1,0 +1,291 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeContext } from "../../../test/fakes.ts";
+import { DomainError } from "../errors.ts";
+import type { LivePush, LiveStateStore } from "../ports.ts";
+import { liveVersion } from "./heartbeat.ts";
+import {
+  type LiveStreamEvent,
+  openLiveStream,
+  PING_MS,
+  STREAM_LIFETIME_MS,
+  STREAMS_PER_ADDRESS,
+} from "./live-stream.ts";
+import type { LiveChange, WatchedEntry, WatchOutcome } from "./types.ts";
+
+const DATE = "2026-12-07";
+const NOW = Date.UTC(2026, 11, 1, 9);
+const at = (hour: number) => Date.UTC(2026, 11, 7, hour); // 10:00 local at hour 9 (+01:00)
+
+function entry(id: string, hour: number, expiresAtMs: number, mine = false): WatchedEntry {
+  const kind = id.startsWith("v") ? "viewing" : id.startsWith("b") ? "booked" : "held";
+  return {
+    id,
+    kind,
+    mine,
+    startMs: at(hour),
+    endMs: at(hour) + 1_800_000,
+    offsetMin: 60,
+    expiresAtMs,
+  };
+}
+
+/** A stream over fake ports: its reads answer from `reads` (a function of the read's `most`). */
+function harness(reads: (most: number) => Promise<WatchOutcome> | WatchOutcome) {
+  const events: LiveStreamEvent[] = [];
+  let ended = false;
+  let clientGone = false;
+  let deliver: (changes: LiveChange[]) => void = () => {};
+  const closeSubscription = vi.fn();
+  const unwatch = vi.fn(async () => {});
+  const readsMade: number[] = [];
+  const livePush: LivePush = {
+    subscribe: async (input) => {
+      deliver = input.onChanges;
+      return { close: closeSubscription };
+    },
+  };
+  const liveState = {
+    watch: async (input: Parameters<LiveStateStore["watch"]>[0]) => {
+      readsMade.push(input.stream.most);
+      return reads(input.stream.most);
+    },
+    unwatch,
+  } as unknown as LiveStateStore;
+  const ctx = fakeContext({ clock: { nowMs: () => Date.now() }, liveState, livePush });
+  const sink = {
+    send: (event: LiveStreamEvent) => {
+      if (clientGone) return false;
+      events.push(event);
+      return true;
+    },
+    end: () => {
+      ended = true;
+    },
+  };
+  const open = (lastEventId?: string) =>
+    openLiveStream({
+      ctx,
+      input: {
+        staffId: "stf_1",
+        date: DATE,
+        clientId: "c_test_client",
+        ipGroup: "10.0.0.1",
+        lastEventId,
+      },
+      sink,
+    });
+  return {
+    events,
+    open,
+    deliver: (changes: LiveChange[]) => deliver(changes),
+    closeSubscription,
+    unwatch,
+    readsMade,
+    ended: () => ended,
+    leave: () => {
+      clientGone = true;
+    },
+    kinds: () => events.map((e) => e.kind),
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+  vi.spyOn(Math, "random").mockReturnValue(0.5);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("a live stream", () => {
+  it("sends the snapshot (id = the heartbeat's version), then a change only when the version moves", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 600_000);
+    const s = harness(() => ({ kind: "ok", entries: [hold] }));
+    await s.open();
+    expect(s.events).toEqual([
+      {
+        kind: "snapshot",
+        id: liveVersion([hold]),
+        body: {
+          serverTime: new Date(NOW).toISOString(),
+          storage: "redis",
+          version: liveVersion([hold]),
+          slots: [
+            {
+              start: "2026-12-07T10:00:00+01:00",
+              end: "2026-12-07T10:30:00+01:00",
+              state: "held",
+              mine: false,
+            },
+          ],
+        },
+      },
+    ]);
+    expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS]);
+    // An extension changes no version: nothing is sent.
+    s.deliver([{ kind: "put", entry: { ...hold, expiresAtMs: NOW + 900_000 } }]);
+    // Another date's entry (11:00 on the 8th) changes nothing here either.
+    s.deliver([{ kind: "put", entry: { ...entry("h:k2:0", 33, NOW + 600_000) } }]);
+    expect(s.kinds()).toEqual(["snapshot"]);
+    s.deliver([{ kind: "gone", id: "h:k1:0" }]);
+    expect(s.kinds()).toEqual(["snapshot", "change"]);
+    expect(s.events[1]).toMatchObject({ kind: "change", id: liveVersion([]), body: { slots: [] } });
+  });
+
+  it("applies a change that arrives while the snapshot is read on top of it (published before or after the read)", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 600_000);
+    let s: ReturnType<typeof harness> | undefined;
+    s = harness(() => {
+      // Published before the read ran (the read already has it) and after it (it has not).
+      s?.deliver([{ kind: "put", entry: hold }]);
+      s?.deliver([{ kind: "gone", id: "h:k1:0" }]);
+      return { kind: "ok", entries: [hold] };
+    });
+    await s.open();
+    expect(s.events).toHaveLength(1);
+    expect(s.events[0]).toMatchObject({ kind: "snapshot", id: liveVersion([]) });
+  });
+
+  it("skips the snapshot when Last-Event-ID is the current version, and not otherwise", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 600_000);
+    const current = harness(() => ({ kind: "ok", entries: [hold] }));
+    await current.open(liveVersion([hold]));
+    expect(current.events).toEqual([]);
+    const stale = harness(() => ({ kind: "ok", entries: [hold] }));
+    await stale.open(liveVersion([]));
+    expect(stale.kinds()).toEqual(["snapshot"]);
+  });
+
+  it("drops a hold at its expiry without a read, and re-reads the date at a marker's expiry", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 5_000);
+    const marker = entry("v:tagA", 10, NOW + 10_000);
+    let kept = true;
+    vi.spyOn(Math, "random").mockReturnValue(0.99); // the first periodic check: at ~25 s
+    const s = harness((most) =>
+      most > 0 || kept
+        ? {
+            kind: "ok",
+            entries: most > 0 ? [hold, marker] : [{ ...marker, expiresAtMs: NOW + 14_000 }],
+          }
+        : { kind: "ok", entries: [] },
+    );
+    await s.open();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.kinds()).toEqual(["snapshot", "change"]); // the hold lapsed
+    expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS]);
+    await vi.advanceTimersByTimeAsync(5_000 + 250);
+    // The marker was kept alive by its client's heartbeats: a read, and no change.
+    expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0]);
+    expect(s.kinds()).toEqual(["snapshot", "change"]);
+    kept = false;
+    await vi.advanceTimersByTimeAsync(4_000 + 250);
+    expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0, 0]);
+    expect(s.kinds()).toEqual(["snapshot", "change", "change"]);
+    expect(s.events[2]).toMatchObject({ body: { slots: [] } });
+  });
+
+  it("pings and reads every 25 s; when the read shows a change and no message comes within 2 s, it sends the change and ends", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 3_600_000);
+    let lost = false;
+    const s = harness(() => ({ kind: "ok", entries: lost ? [] : [hold] }));
+    await s.open();
+    await vi.advanceTimersByTimeAsync(PING_MS / 2); // the first check: at a random phase
+    expect(s.kinds()).toEqual(["snapshot", "ping"]);
+    expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0]);
+    lost = true; // released, and the message never comes: the subscription is gone
+    await vi.advanceTimersByTimeAsync(PING_MS);
+    expect(s.kinds()).toEqual(["snapshot", "ping", "ping"]); // not yet: it may be on its way
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(s.kinds()).toEqual(["snapshot", "ping", "ping", "change"]);
+    expect(s.events[3]).toMatchObject({ body: { slots: [] } });
+    expect(s.ended()).toBe(true);
+    expect(s.closeSubscription).toHaveBeenCalledOnce();
+    expect(s.unwatch).toHaveBeenCalledOnce();
+  });
+
+  it("a read ahead of a message on its way changes nothing: the message brings the change, the stream lives", async () => {
+    const hold = entry("h:k1:0", 9, NOW + 3_600_000);
+    let released = false;
+    const s = harness(() => ({ kind: "ok", entries: released ? [] : [hold] }));
+    await s.open();
+    released = true;
+    await vi.advanceTimersByTimeAsync(PING_MS / 2);
+    expect(s.kinds()).toEqual(["snapshot", "ping"]); // the read is not adopted
+    await vi.advanceTimersByTimeAsync(500);
+    s.deliver([{ kind: "gone", id: "h:k1:0" }]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.kinds()).toEqual(["snapshot", "ping", "change"]);
+    expect(s.ended()).toBe(false);
+  });
+
+  it("sends reconnect at its maximum lifetime and ends", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    await s.open();
+    await vi.advanceTimersByTimeAsync(STREAM_LIFETIME_MS);
+    expect(s.kinds().at(-1)).toBe("reconnect");
+    expect(s.ended()).toBe(true);
+    expect(s.closeSubscription).toHaveBeenCalledOnce();
+  });
+
+  it("sends mode: poll and ends when the store cannot push (the fallback), or the subscription is refused", async () => {
+    const fallback = harness(() => ({ kind: "poll" }));
+    await fallback.open();
+    expect(fallback.events).toEqual([{ kind: "mode", mode: "poll" }]);
+    expect(fallback.ended()).toBe(true);
+    expect(fallback.closeSubscription).toHaveBeenCalledOnce();
+    expect(fallback.unwatch).not.toHaveBeenCalled(); // never admitted
+
+    const events: LiveStreamEvent[] = [];
+    let ended = false;
+    await openLiveStream({
+      ctx: fakeContext({
+        livePush: { subscribe: () => Promise.reject(new Error("down")) },
+      }),
+      input: { staffId: "stf_1", date: DATE, clientId: "c_test_client", ipGroup: "x" },
+      sink: {
+        send: (e) => events.push(e) > 0,
+        end: () => {
+          ended = true;
+        },
+      },
+    });
+    expect(events).toEqual([{ kind: "mode", mode: "poll" }]);
+    expect(ended).toBe(true);
+  });
+
+  it("refuses the 11th stream of an address with RATE_LIMITED and a Retry-After, sending nothing", async () => {
+    const s = harness(() => ({ kind: "limit", untilMs: NOW + 30_500 }));
+    const refused = await s.open().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 31 });
+    expect(s.events).toEqual([]);
+    expect(s.closeSubscription).toHaveBeenCalledOnce();
+  });
+
+  it("stops everything when its client is gone: subscription, timers, lease", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    await s.open();
+    s.leave();
+    await vi.advanceTimersByTimeAsync(PING_MS);
+    expect(s.closeSubscription).toHaveBeenCalledOnce();
+    expect(s.unwatch).toHaveBeenCalledOnce();
+    const reads = s.readsMade.length;
+    await vi.advanceTimersByTimeAsync(STREAM_LIFETIME_MS);
+    expect(s.readsMade.length).toBe(reads);
+  });
+
+  it("refuses a date outside the supported range with 400 naming query.date", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    const error = await openLiveStream({
+      ctx: fakeContext(),
+      input: { staffId: "stf_1", date: "2026-02-30", clientId: "c_test_client", ipGroup: "x" },
+      sink: { send: () => true, end: () => {} },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    expect((error as Error).message.startsWith("query.date:")).toBe(true);
+    expect(s.events).toEqual([]);
+  });
+});

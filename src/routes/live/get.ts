@@ -1,0 +1,152 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  type LiveStreamEvent,
+  openLiveStream,
+  PING_MS,
+  STREAM_LIFETIME_MS,
+  STREAMS_PER_ADDRESS,
+} from "../../domain/live/live-stream.ts";
+import { ApiError } from "../../errors/api-error.ts";
+import { errorResponses } from "../../errors/envelope.ts";
+import { clientIpGroup } from "../../http/client-ip.ts";
+import { createRouter } from "../../http/router.ts";
+import { ClientId, LocalDate, StaffId } from "../shared/schemas.ts";
+
+const LiveQuery = z.object({
+  staffId: StaffId.openapi({ param: { name: "staffId", in: "query" } }),
+  date: LocalDate.openapi({
+    param: { name: "date", in: "query" },
+    description: "The staff member's local date to watch.",
+  }),
+  clientId: ClientId.optional().openapi({
+    param: { name: "clientId", in: "query" },
+    description:
+      "The caller's client id, for `mine` (EventSource cannot send headers); or the `X-Client-Id` header.",
+  }),
+});
+
+const LiveHeaders = z.object({
+  "x-client-id": ClientId.optional().openapi({
+    param: { name: "x-client-id", in: "header" },
+    description: "The caller's client id (instead of the `clientId` parameter).",
+  }),
+  "last-event-id": z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({
+      param: { name: "last-event-id", in: "header" },
+      description:
+        "The last version seen (EventSource sends it when it reconnects): no `snapshot` when it is still current.",
+      example: "2-1k8f3a",
+    }),
+});
+
+const EVENTS_TEXT = [
+  "`snapshot`: the heartbeat's answer for that staff member and date (`id:` = its `version`);",
+  "`change`: the same body after a change (`id:` = the new version), with the full slot list;",
+  '`mode` with `{"mode":"poll"}` before the stream ends while live state is unavailable (poll `POST /v1/heartbeat` then);',
+  `a \`: ping\` comment every ${PING_MS / 1000} s;`,
+  `\`reconnect\` before the server ends a stream at its maximum lifetime (${STREAM_LIFETIME_MS / 60_000} min).`,
+].join(" ");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/live",
+  tags: ["Live state"],
+  summary: "Stream live state (Server-Sent Events)",
+  description: `Pushes what others are viewing, holding and have just booked for one staff member and date, instead of polling the heartbeat. Events: ${EVENTS_TEXT} No auth, no cookies. At most ${STREAMS_PER_ADDRESS} open streams per client address (IPv6: per /64). This stream never keeps a viewing marker alive: a client with a time selected still sends a heartbeat now and then.`,
+  request: { query: LiveQuery, headers: LiveHeaders },
+  responses: {
+    200: {
+      description: "The event stream.",
+      content: {
+        "text/event-stream": {
+          schema: z.string().openapi({
+            example:
+              'event: snapshot\nid: 2-1k8f3a\ndata: {"serverTime":"2026-12-01T09:00:00.000Z","storage":"redis","version":"2-1k8f3a","slots":[]}\n\n',
+          }),
+        },
+      },
+    },
+    ...errorResponses("BAD_REQUEST", "RATE_LIMITED"),
+  },
+});
+
+/** One event in the Server-Sent Events format (data is one line of JSON). */
+function formatEvent(event: LiveStreamEvent): string {
+  switch (event.kind) {
+    case "ping":
+      return ": ping\n\n";
+    case "mode":
+      return `event: mode\ndata: ${JSON.stringify({ mode: event.mode })}\n\n`;
+    case "reconnect":
+      return "event: reconnect\ndata: {}\n\n";
+    default:
+      return `event: ${event.kind}\nid: ${event.id}\ndata: ${JSON.stringify(event.body)}\n\n`;
+  }
+}
+
+export const liveRoute = createRouter().openapi(route, async (c) => {
+  const query = c.req.valid("query");
+  const headers = c.req.valid("header");
+  const clientId = query.clientId ?? headers["x-client-id"];
+  if (clientId === undefined)
+    throw new ApiError("BAD_REQUEST", "query.clientId: required (or the X-Client-Id header)");
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let gone = false;
+  let stream: { close(): void } | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+    cancel: () => {
+      gone = true;
+      stream?.close();
+    },
+  });
+  const sink = {
+    send: (event: LiveStreamEvent) => {
+      if (gone) return false;
+      try {
+        controller.enqueue(encoder.encode(formatEvent(event)));
+        return true;
+      } catch {
+        gone = true;
+        return false;
+      }
+    },
+    end: () => {
+      if (gone) return;
+      gone = true;
+      try {
+        controller.close();
+      } catch {
+        // already closed by the runtime
+      }
+    },
+  };
+  // EventSource retries after 1 s when the connection drops.
+  controller.enqueue(encoder.encode("retry: 1000\n\n"));
+  stream = await openLiveStream({
+    ctx: c.var.ctx,
+    input: {
+      staffId: query.staffId,
+      date: query.date,
+      clientId,
+      ipGroup: clientIpGroup(c),
+      lastEventId: headers["last-event-id"],
+    },
+    sink,
+  });
+  if (gone) stream.close();
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      "X-Accel-Buffering": "no",
+    },
+  }) as never;
+});
