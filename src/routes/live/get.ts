@@ -10,6 +10,7 @@ import { ApiError } from "../../errors/api-error.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
+import { withCommonAnswers } from "../shared/common-answers.ts";
 import { ClientId, LocalDate, StaffId } from "../shared/schemas.ts";
 
 const LiveQuery = z.object({
@@ -50,28 +51,34 @@ const EVENTS_TEXT = [
   `\`reconnect\` before the server ends a stream at its maximum lifetime (${STREAM_LIFETIME_MS / 60_000} min).`,
 ].join(" ");
 
-const route = createRoute({
-  method: "get",
-  path: "/v1/live",
-  tags: ["Live state"],
-  summary: "Stream live state (Server-Sent Events)",
-  description: `Pushes what others are viewing, holding and have just booked for one staff member and date, instead of polling the heartbeat. Events: ${EVENTS_TEXT} No auth, no cookies. At most ${STREAMS_PER_ADDRESS} open streams per client address (IPv6: per /64). This stream never keeps a viewing marker alive: a client with a time selected still sends a heartbeat now and then.`,
-  request: { query: LiveQuery, headers: LiveHeaders },
-  responses: {
-    200: {
-      description: "The event stream.",
-      content: {
-        "text/event-stream": {
-          schema: z.string().openapi({
-            example:
-              'event: snapshot\nid: 2-1k8f3a\ndata: {"serverTime":"2026-12-01T09:00:00.000Z","storage":"redis","version":"2-1k8f3a","slots":[]}\n\n',
-          }),
+const route = createRoute(
+  withCommonAnswers(
+    {
+      method: "get",
+      path: "/v1/live",
+      operationId: "streamLiveState",
+      tags: ["Live state"],
+      summary: "Stream live state (Server-Sent Events)",
+      description: `Pushes what others are viewing, holding and have just booked for one staff member and date, instead of polling the heartbeat. Events: ${EVENTS_TEXT} No auth, no cookies. At most ${STREAMS_PER_ADDRESS} open streams per client address (IPv6: per /64). This stream never keeps a viewing marker alive: a client with a time selected still sends a heartbeat now and then.`,
+      request: { query: LiveQuery, headers: LiveHeaders },
+      responses: {
+        200: {
+          description: "The event stream.",
+          content: {
+            "text/event-stream": {
+              schema: z.string().openapi({
+                example:
+                  'event: snapshot\nid: 2-1k8f3a\ndata: {"serverTime":"2026-12-01T09:00:00.000Z","storage":"redis","version":"2-1k8f3a","slots":[]}\n\n',
+              }),
+            },
+          },
         },
+        ...errorResponses("BAD_REQUEST", "RATE_LIMITED"),
       },
     },
-    ...errorResponses("BAD_REQUEST", "RATE_LIMITED"),
-  },
-});
+    { store: true },
+  ),
+);
 
 /** One event in the Server-Sent Events format (data is one line of JSON). */
 function formatEvent(event: LiveStreamEvent): string {

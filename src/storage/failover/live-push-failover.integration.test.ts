@@ -18,9 +18,9 @@ import {
   createTestStaff,
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
+import { testApp } from "../../../test/api.ts";
 import { readSse, type SseReader } from "../../../test/sse.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
-import { createApp } from "../../app.ts";
 import { buildServices } from "../../compose.ts";
 
 let upstash: UpstashGateway;
@@ -56,7 +56,7 @@ function isolate(prefix: string) {
     REDIS_COOLDOWN_MS: "600000", // the test ends the cool-down with an explicit sync
   });
   const services = buildServices(bindings);
-  const app = createApp(() => services);
+  const app = testApp(() => services);
   const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
   const admin = (method: string, path: string, body?: unknown) =>
     request(path, {
