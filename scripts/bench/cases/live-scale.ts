@@ -5,14 +5,17 @@
  * clients), written by the real Lua scripts; select, hold and heartbeat run on the 31st day. The
  * measured day holds the same small set at every step (MEASURED_DAY_ENTRIES holds and as many
  * markers), and the heartbeat runs first, so that what its answer contains stays the same while
- * the other entries grow. At each step every operation runs alone for a short load, and Redis's
- * own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its CPU per script call next to the
- * end-to-end p50.
+ * the other entries grow. At each step every operation runs alone for a short load through the
+ * API, then its script runs DIRECT_CALLS times straight to Redis (pipelined, with the API's keys
+ * and arguments); Redis's own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its µs per
+ * script call for both. Under the load Redis shares the 2 cores with the worker, the gateway and
+ * the load generator, so that figure includes its waits for a core; the direct one is the
+ * script's own cost. Both sit next to the load's end-to-end p50 and throughput.
  */
 import Redis from "ioredis";
 import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
 import { RedisKeys } from "../../../src/storage/redis/keys.ts";
-import { holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
+import { heartbeat, holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
 import { addDays } from "../../../src/domain/time/zoned-time.ts";
 import { adminCall, seedCatalog, tomorrow } from "../catalog.ts";
 import { type CaseResult, runLoad } from "../harness.ts";
@@ -25,7 +28,10 @@ export const MEASURED_DAY_ENTRIES = 10;
 export interface LiveScaleRow {
   entries: number;
   op: "select" | "hold (spread)" | "heartbeat";
+  /** Under the case's load (50 connections): Redis shares the 2 cores, so this includes waits. */
   redisUsPerCall: number;
+  /** The script alone, DIRECT_CALLS calls pipelined straight to Redis: its own work per call. */
+  serialRedisUsPerCall: number;
   calls: number;
   p50Ms: number;
   throughputRps: number;
@@ -66,6 +72,7 @@ export async function liveScaleCase(
     const offerKey = keys.offer(serviceId, staffId);
     await redis.script("LOAD", holdSlots.source);
     await redis.script("LOAD", selectSlot.source);
+    await redis.script("LOAD", heartbeat.source);
 
     const rows: LiveScaleRow[] = [];
     let filled = 0;
@@ -91,6 +98,66 @@ export async function liveScaleCase(
       ctx.log(`live scale: ${filled} live entries on one staff member`);
       const clients = Array.from({ length: 200 }, (_, i) => `scale_${target}_${i}`);
       const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)] as T;
+      const nowMs = Date.now();
+      const dayMs = Date.parse(`${measured}T00:00:00Z`);
+      /** DIRECT_CALLS calls of the operation's script with the API's keys and arguments. */
+      const direct = async (op: LiveScaleRow["op"]) => {
+        for (let i = 0; i < DIRECT_CALLS; i += 50) {
+          const batch = redis.pipeline();
+          for (let j = i; j < i + 50; j++) {
+            const slot = pick(free);
+            const startMs = Date.parse(slot.start);
+            const offsetMin = offsetOf(slot.start);
+            const dates = candidateDates({ startMs, offsetMin, localDate: slot.date });
+            if (op === "heartbeat") {
+              batch.evalsha(
+                heartbeat.sha1,
+                4,
+                ...liveKeys,
+                nowMs,
+                `d${j}`,
+                "1",
+                dayMs - 14 * 3_600_000,
+                dayMs + 36 * 3_600_000,
+                dayMs,
+              );
+            } else if (op === "select") {
+              batch.evalsha(
+                selectSlot.sha1,
+                5,
+                ...liveKeys,
+                offerKey,
+                nowMs,
+                pick(clients),
+                startMs,
+                offsetMin,
+                ...dates,
+              );
+            } else {
+              batch.evalsha(
+                holdSlots.sha1,
+                7,
+                ...liveKeys,
+                offerKey,
+                `${prefix}bench:c`,
+                `${prefix}bench:i`,
+                nowMs,
+                `D${target}x${j}`,
+                "tok",
+                `d${j}`,
+                1,
+                "",
+                "1",
+                startMs,
+                offsetMin,
+                ...dates,
+                "",
+              );
+            }
+          }
+          await batch.exec();
+        }
+      };
       const measure = async (op: LiveScaleRow["op"], path: string, make: () => unknown) => {
         await redis.config("RESETSTAT");
         const result: CaseResult = await runLoad({
@@ -108,13 +175,17 @@ export async function liveScaleCase(
             },
           ],
         });
-        const stats = await redis.info("commandstats");
-        const line = /cmdstat_evalsha:calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(stats);
+        const line = await evalshaStats(redis);
+        // Then the script alone, straight to Redis in pipelines: Redis's own work per call.
+        await redis.config("RESETSTAT");
+        await direct(op);
+        const serial = await evalshaStats(redis);
         rows.push({
           entries: target,
           op,
           calls: Number(line?.[1] ?? 0),
           redisUsPerCall: Number(line?.[3] ?? Number.NaN),
+          serialRedisUsPerCall: Number(serial?.[3] ?? Number.NaN),
           p50Ms: result.p50Ms,
           throughputRps: result.throughputRps,
         });
@@ -214,6 +285,14 @@ async function fill(
     await batch.exec();
   }
   return o.to;
+}
+
+/** Script calls sent straight to Redis per operation and step, after its load (50 a pipeline). */
+const DIRECT_CALLS = 500;
+
+async function evalshaStats(redis: Redis) {
+  const stats = await redis.info("commandstats");
+  return /cmdstat_evalsha:calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(stats);
 }
 
 function randomIp(): string {
