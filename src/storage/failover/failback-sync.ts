@@ -41,9 +41,6 @@ const DEADLOCK_ATTEMPTS = 8;
 /** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
 const ENTRIES_PER_CALL = 500;
 
-/** Deletes in flight at once while offers' copied rows are removed. */
-const DELETE_CONCURRENCY = 8;
-
 /** Copied live rows read back or deleted per statement (by primary key, with its copied value). */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -267,7 +264,9 @@ export class FailbackSync {
       offer.ttlMs = Math.max(offer.ttlMs, toInt(row.expires_at_ms) - nowMs);
       byOffer.set(key, offer);
     }
-    for (const offer of byOffer.values()) {
+    const copied: Row[] = [];
+    // Offers are independent of each other: a few copied at a time.
+    await eachLimit([...byOffer.values()], STAFF_CONCURRENCY, async (offer) => {
       const written = await runScript(
         this.redis,
         failbackOffers,
@@ -277,20 +276,22 @@ export class FailbackSync {
       );
       if (written < 0) throw new LostLease();
       report.offerFields += written;
-      // Exactly what was copied, row by row by primary key (see copyStaff): a date republished
-      // meanwhile stays for the next sync.
-      const copied = offer.pairs.flatMap((field, i) =>
-        i % 2 === 0 ? [[field, offer.pairs[i + 1] ?? ""] as const] : [],
-      );
-      await eachLimit(copied, DELETE_CONCURRENCY, ([field, value]) =>
-        retryOnConflict(() =>
-          this.db.execute(
-            "DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ? AND value = ?",
-            [offer.serviceId, offer.staffId, field, value],
-          ),
-        ),
-      );
-    }
+      for (let i = 0; i < offer.pairs.length; i += 2)
+        copied.push({
+          service_id: offer.serviceId,
+          staff_id: offer.staffId,
+          field: offer.pairs[i],
+          value: offer.pairs[i + 1],
+        });
+    });
+    // Exactly what was copied, by primary key and value (see copyStaff), 200 rows a statement:
+    // a date republished meanwhile stays for the next sync.
+    await deleteInBatches(
+      this.db,
+      "fallback_offers",
+      ["service_id", "staff_id", "field", "value"],
+      copied,
+    );
   }
 
   /**
