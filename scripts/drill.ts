@@ -134,6 +134,8 @@ async function main(): Promise<number> {
   const keysBeforeStop = await redisKeyCount();
   const stopAtMs = rec.now();
   await redis.stop();
+  // From here on Redis refuses connections (stop returns once the process has exited).
+  const refusedAtMs = rec.now();
   redis = null;
   log(`t=${Math.round(stopAtMs)} ms: stopped redis-server (${keysBeforeStop} keys in it)`);
 
@@ -208,7 +210,7 @@ async function main(): Promise<number> {
   );
   console.log(`synced into Redis: ${synced} holds, markers and bookings; conflicts: ${conflicts}`);
   console.log(
-    `time to fallback: ${ms(firstFallback && firstFallback.atMs - stopAtMs)} (Redis stop -> first heartbeat served by fallback; ${fallbackAnswers} fallback answers)`,
+    `time to fallback: ${ms(firstFallback && firstFallback.atMs - refusedAtMs)} (Redis refusing connections -> first heartbeat served by fallback; the stop itself took ${ms(refusedAtMs - stopAtMs)}; ${fallbackAnswers} fallback answers)`,
   );
   console.log(
     `time back to Redis: ${ms(backToRedis && backToRedis.atMs - startAtMs)} (Redis start -> first heartbeat served by Redis; redis-status mode "redis" seen after ${ms(redisModeSeen && redisModeSeen.atMs - startAtMs)})`,
