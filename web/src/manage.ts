@@ -24,6 +24,7 @@ const auth = { "X-Manage-Token": token };
 let appointment: Appointment | undefined;
 let services: PublicService[] = [];
 let staff: PublicStaff[] = [];
+let holdAttempt: { what: string; key: string } | null = null;
 let busy = false;
 
 const move = byId("move");
@@ -162,8 +163,13 @@ holdButton.addEventListener("click", async () => {
     holdButton.disabled = false;
     holdButton.textContent = "Move my appointment here";
   };
+  // One Idempotency-Key per attempt at a time (as on the booking page): a retry after a lost
+  // answer gets the hold it made, not 409.
+  const what = `${appointment.serviceId} ${slot.staffId} ${slot.start}`;
+  if (holdAttempt?.what !== what) holdAttempt = { what, key: crypto.randomUUID() };
   const held = await call<Hold>("POST", "/v1/holds", {
     body: { clientId, serviceId: appointment.serviceId, staffId: slot.staffId, start: slot.start },
+    headers: { "Idempotency-Key": holdAttempt.key },
   });
   if (!held.ok) {
     done();
