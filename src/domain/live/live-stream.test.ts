@@ -221,6 +221,21 @@ describe("a live stream", () => {
     expect(s.ended()).toBe(false);
   });
 
+  it("a re-read at a marker's expiry that fails (Redis busy) is tried again a check later, not at once", async () => {
+    const marker = entry("v:tagA", 10, NOW + 1_000);
+    let busy = false;
+    const s = harness(() => {
+      if (busy) throw new Error("answered too late");
+      return { kind: "ok", entries: [marker] };
+    });
+    await s.open();
+    busy = true;
+    await vi.advanceTimersByTimeAsync(10_000);
+    // The expiry's re-read, and at most the first periodic check: no loop while Redis is busy.
+    expect(s.readsMade.length).toBeLessThanOrEqual(3);
+    expect(s.ended()).toBe(false);
+  });
+
   it("sends reconnect at its maximum lifetime and ends", async () => {
     const s = harness(() => ({ kind: "ok", entries: [] }));
     await s.open();
@@ -236,7 +251,8 @@ describe("a live stream", () => {
     expect(fallback.events).toEqual([{ kind: "mode", mode: "poll" }]);
     expect(fallback.ended()).toBe(true);
     expect(fallback.closeSubscription).toHaveBeenCalledOnce();
-    expect(fallback.unwatch).not.toHaveBeenCalled(); // never admitted
+    // Released once the admitting read was sent, admitted or not (idempotent).
+    expect(fallback.unwatch).toHaveBeenCalledOnce();
 
     const events: LiveStreamEvent[] = [];
     let ended = false;

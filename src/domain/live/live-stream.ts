@@ -123,8 +123,9 @@ class LiveStream {
   private received = 0;
   private readAgain = false;
   private closed = false;
+  /** The admitting read was sent: a lease may exist (even if that read failed or was refused). */
+  private leaseAsked = false;
   /** Holds a place under the address's limit (to free at the end). */
-  private admitted = false;
 
   readonly date: string;
 
@@ -155,12 +156,15 @@ class LiveStream {
       return this.poll(); // the store cannot subscribe now: the client polls
     }
     let outcome: WatchOutcome;
+    this.leaseAsked = true;
     try {
       outcome = await this.read(STREAMS_PER_ADDRESS);
     } catch (error) {
       this.close();
-      throw error; // 503 OVERLOADED: Redis answered too late
+      throw error; // 503 OVERLOADED: Redis answered too late (its lease, if taken, is dropped)
     }
+    // Closed meanwhile (the subscription ended, the client went): the lease just taken goes too.
+    if (this.closed) return this.releaseLease();
     if (outcome.kind === "poll") return this.poll();
     if (outcome.kind === "limit") {
       this.close();
@@ -175,7 +179,6 @@ class LiveStream {
         },
       );
     }
-    this.admitted = true;
     this.adopt(outcome.entries);
     this.version = this.current().version;
     if (this.input.lastEventId !== this.version) this.emit("snapshot");
@@ -186,13 +189,19 @@ class LiveStream {
 
   /** The stream's read: the date's entries, with its lease (`most` > 0 only when admitting). */
   private read(most: number): Promise<WatchOutcome> {
-    return this.ctx.liveState.watch({
+    const read = this.ctx.liveState.watch({
       staffId: this.input.staffId,
       clientTag: this.tag,
       ...liveWindow(this.input.date),
       stream: { id: this.id, ipGroup: this.input.ipGroup, leaseMs: LEASE_MS, most },
       nowMs: this.ctx.clock.nowMs(),
     });
+    // A read renews the lease: one that lands after the stream closed must not leave it behind.
+    void read.then(
+      () => this.closed && this.releaseLease(),
+      () => this.closed && this.releaseLease(),
+    );
+    return read;
   }
 
   private onChanges(changes: LiveChange[]): void {
@@ -296,6 +305,7 @@ class LiveStream {
    * read is not adopted: that could skip a version whose message is on its way.
    */
   private async verify(): Promise<void> {
+    if (this.reading) return; // a re-read is on its way: it checks the same thing
     const received = this.received;
     let outcome: WatchOutcome;
     try {
@@ -309,7 +319,20 @@ class LiveStream {
       return;
     this.schedule("confirm", CONFIRM_MS, () => {
       if (this.received !== received) return; // messages still arrive: the subscription lives
-      void this.reread().then(() => this.finish());
+      // Still no message: read again, and end only if the state still disagrees (an expiry
+      // re-read may have settled it meanwhile).
+      void this.read(0).then(
+        (again) => {
+          if (this.closed) return;
+          if (again.kind === "poll") return this.poll();
+          if (again.kind !== "ok" || versionOf(again.entries, this) === this.current().version)
+            return;
+          this.adopt(again.entries);
+          this.publish();
+          this.finish();
+        },
+        () => undefined, // busy: the next check tries again
+      );
     });
   }
 
@@ -330,10 +353,17 @@ class LiveStream {
     this.reading = false;
     if (this.closed) return;
     if (outcome?.kind === "poll") return this.poll();
-    if (outcome?.kind === "ok") this.adopt(outcome.entries);
-    else this.adopt([...this.entries.values()]);
-    this.publish();
-    this.scheduleExpiry();
+    if (outcome?.kind === "ok") {
+      this.adopt(outcome.entries);
+      this.publish();
+      this.scheduleExpiry();
+    } else {
+      this.adopt([...this.entries.values()]);
+      this.publish();
+      // Not at the next expiry (an expired marker kept would make that at once, again and
+      // again while Redis is busy): at the next check's distance.
+      this.schedule("expiry", PING_MS, () => void this.reread());
+    }
     if (this.readAgain) {
       this.readAgain = false;
       void this.reread();
@@ -367,11 +397,24 @@ class LiveStream {
     this.timers.clear();
     this.subscription?.close();
     this.subscription = null;
-    if (this.admitted)
-      void this.ctx.liveState.unwatch({ streamId: this.id, ipGroup: this.input.ipGroup });
+    this.releaseLease();
+  }
+
+  /**
+   * Drops the stream's place under the per-address limit once the admitting read was sent
+   * (idempotent: a lease that a read still in flight may take, or one never taken, goes too),
+   * kept alive past the response.
+   */
+  private releaseLease(): void {
+    if (!this.leaseAsked) return;
+    const released = this.ctx.liveState
+      .unwatch({ streamId: this.id, ipGroup: this.input.ipGroup })
+      .catch(() => undefined); // a lease not released lapses by itself
+    this.ctx.defer(() => released);
   }
 
   private schedule(name: string, delayMs: number, run: () => void): void {
+    if (this.closed) return;
     this.clear(name);
     this.timers.set(
       name,
