@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Api, expectError, testApi } from "../../../test/api.ts";
 import { withDb } from "../../../test/db-direct.ts";
+import { bookAt } from "../../../test/integrations.ts";
 import {
   type AvailabilitySlot,
   type LiveFixture,
@@ -21,33 +22,12 @@ let live: LiveFixture;
 
 type Proof = { holdId: string; holdToken: string };
 const proof = ({ holdId, holdToken }: Proof): Proof => ({ holdId, holdToken });
-type Booked = { appointment: { id: string; start: string }; manageToken: string };
+/** The customer who moves: the same email each time, so its session sees its appointments. */
+const mover = (email = "move@example.com") => ({ name: "Mo Ve", email });
 
 beforeAll(async () => {
   live = await liveFixture(api, { durationMin: 60, bufferAfterMin: 0 });
 });
-
-async function holdAndBook(
-  start: string,
-  email = "move@example.com",
-  at: LiveFixture = live,
-): Promise<Booked> {
-  const held = await at.post("/v1/holds", {
-    clientId: newClientId(),
-    serviceId: at.serviceId,
-    staffId: at.staffId,
-    start,
-  });
-  expect(held.status, await held.clone().text()).toBe(201);
-  const { holdId, holdToken } = (await held.json()) as { holdId: string; holdToken: string };
-  const res = await api.request("/v1/appointments", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
-    body: JSON.stringify({ holdId, holdToken, customer: { name: "Mo Ve", email } }),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Booked;
-}
 
 function availability(query: Record<string, string>, headers: Record<string, string> = {}) {
   const params = new URLSearchParams({
@@ -108,7 +88,7 @@ async function signIn(email: string): Promise<string> {
 
 describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
   it("moves 10:00 → 10:30 for a 60-minute service: availability, hold 201, reschedule 200; others still see it booked", async () => {
-    const booked = await holdAndBook(await live.start("10:00"));
+    const booked = await bookAt(api, live, "10:00", mover());
     const id = booked.appointment.id;
     const mine = { "X-Manage-Token": booked.manageToken };
 
@@ -164,7 +144,7 @@ describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
 
   it("the month view counts the moved appointment's own time as free only with its credential", async () => {
     const own = await liveFixture(api, { durationMin: 60, bufferAfterMin: 0 });
-    const booked = await holdAndBook(await own.start("15:00"), "month@example.com", own);
+    const booked = await bookAt(api, own, "15:00", mover("month@example.com"));
     const id = booked.appointment.id;
     const summary = (query: Record<string, string>, headers: Record<string, string> = {}) =>
       api.request(
@@ -192,7 +172,7 @@ describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
   });
 
   it("rescheduleOf without the appointment's credential is 404 on availability and hold", async () => {
-    const booked = await holdAndBook(await live.start("13:00"));
+    const booked = await bookAt(api, live, "13:00", mover());
     const id = booked.appointment.id;
     const start = at(await slotsOf(await availability({})), "13:30")?.start ?? "";
     expect(start).not.toBe("");
@@ -240,7 +220,7 @@ describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
 
   it("the customer's session works like the manage token; another customer's session is 404", async () => {
     const email = `${uniqueId("resched")}@example.com`.toLowerCase();
-    const booked = await holdAndBook(await live.start("15:00"), email);
+    const booked = await bookAt(api, live, "15:00", mover(email));
     const id = booked.appointment.id;
     const session = { Authorization: `Bearer ${await signIn(email)}` };
     const own = await slotsOf(await availability({ rescheduleOf: id }, session));

@@ -2,10 +2,10 @@ import { createRoute } from "@hono/zod-openapi";
 import { getAvailability } from "../../domain/availability/get-availability.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
-import { credentialOf } from "../appointments/schema.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
 import {
   AvailabilityHeaders,
+  availabilityRequest,
   AvailabilityQuery,
   AvailabilityResponse,
   toAvailabilityResponse,
@@ -41,22 +41,7 @@ export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const headers = c.req.valid("header");
   const clientId = headers["x-client-id"];
-  const input = {
-    serviceId: query.serviceId,
-    fromDate: query.from,
-    toDate: query.to,
-    ...(query.staffId ? { staffId: query.staffId } : {}),
-    ...(clientId ? { clientId } : {}),
-    ...(query.rescheduleOf
-      ? {
-          rescheduleOf: {
-            appointmentId: query.rescheduleOf,
-            ...credentialOf(headers),
-            field: "query.rescheduleOf",
-          },
-        }
-      : {}),
-  };
+  const input = { ...availabilityRequest(query, headers), ...(clientId ? { clientId } : {}) };
   const days = await getAvailability({ ctx: c.var.ctx, input });
   return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, days)), 200);
 });

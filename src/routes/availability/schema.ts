@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import type { LiveAvailabilityDay } from "../../domain/availability/get-availability.ts";
+import type {
+  AvailabilityRequest,
+  LiveAvailabilityDay,
+} from "../../domain/availability/get-availability.ts";
 import type { AvailabilityDaySummary } from "../../domain/availability/summarize-availability.ts";
-import { ManageTokenHeader } from "../appointments/schema.ts";
+import { credentialOf, ManageTokenHeader } from "../appointments/schema.ts";
 import { ClientId, Id, LocalDate } from "../shared/schemas.ts";
 
 export const AvailabilityQuery = z.strictObject({
@@ -99,6 +102,31 @@ export function toAvailabilityResponse(
 
 /** The month view's query: availability's (the client id is a header there, and unused here). */
 export const AvailabilitySummaryQuery = AvailabilityQuery;
+
+/**
+ * The domain's request from a validated availability query (and, for `rescheduleOf`, the
+ * credential headers): shared by the slot list and the month view.
+ */
+export function availabilityRequest(
+  query: z.infer<typeof AvailabilityQuery>,
+  headers: z.infer<typeof ManageTokenHeader>,
+): Omit<AvailabilityRequest, "clientId"> {
+  return {
+    serviceId: query.serviceId,
+    fromDate: query.from,
+    toDate: query.to,
+    ...(query.staffId ? { staffId: query.staffId } : {}),
+    ...(query.rescheduleOf
+      ? {
+          rescheduleOf: {
+            appointmentId: query.rescheduleOf,
+            ...credentialOf(headers),
+            field: "query.rescheduleOf",
+          },
+        }
+      : {}),
+  };
+}
 
 export const AvailabilitySummary = z
   .object({

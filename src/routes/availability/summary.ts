@@ -4,9 +4,14 @@ import { summarizeAvailability } from "../../domain/availability/summarize-avail
 import { errorResponses } from "../../errors/envelope.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { createRouter } from "../../http/router.ts";
-import { credentialOf, ManageTokenHeader } from "../appointments/schema.ts";
+import { ManageTokenHeader } from "../appointments/schema.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
-import { AvailabilitySummary, AvailabilitySummaryQuery, toAvailabilitySummary } from "./schema.ts";
+import {
+  AvailabilitySummary,
+  AvailabilitySummaryQuery,
+  availabilityRequest,
+  toAvailabilitySummary,
+} from "./schema.ts";
 
 const route = createRoute(
   withCommonAnswers(
@@ -38,21 +43,7 @@ const route = createRoute(
 export const availabilitySummaryRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const headers = c.req.valid("header");
-  const input = {
-    serviceId: query.serviceId,
-    fromDate: query.from,
-    toDate: query.to,
-    ...(query.staffId ? { staffId: query.staffId } : {}),
-    ...(query.rescheduleOf
-      ? {
-          rescheduleOf: {
-            appointmentId: query.rescheduleOf,
-            ...credentialOf(headers),
-            field: "query.rescheduleOf",
-          },
-        }
-      : {}),
-  };
+  const input = availabilityRequest(query, headers);
   const compute = () => summarizeAvailability({ ctx: c.var.ctx, input });
   // The public month view is the same for every visitor: the isolate keeps it for a few seconds
   // (SUMMARY_CACHE_TTL_MS). A reschedule's view is private and always computed.
