@@ -72,9 +72,12 @@ export async function bookingCases(
     {
       const slot = slots[Math.floor(Math.random() * slots.length)] as Slot;
       const started = performance.now();
+      // One address per customer, as from many users: the per-address hold limit (20 live held
+      // slots) stays out of a case that measures booking, as in the live cases.
+      const address = `10.${n % 250}.${Math.floor(n / 250) % 250}.${(n % 253) + 1}`;
       const held = await fetch(`${ctx.url}/v1/holds`, {
         method: "POST",
-        headers: json,
+        headers: { ...json, "CF-Connecting-IP": address },
         body: JSON.stringify({
           clientId: `benchbook_${++n}_${process.pid}`,
           serviceId,
