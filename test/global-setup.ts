@@ -1,16 +1,35 @@
 /**
  * Vitest global setup: brings up the test stack (Redis, MySQL with the test database migrated,
  * and both gateways on the test ports) unless it is already up, writes the test business
- * settings, builds the booking pages into public/, and tears down what it started.
+ * settings, loads every Lua script into Redis, builds the booking pages into public/, and tears
+ * down what it started.
  */
+import Redis from "ioredis";
 import { buildWeb } from "../scripts/build-web.ts";
 import { putSettings } from "../scripts/lib/seed.ts";
 import { isListening } from "../scripts/lib/services.ts";
 import { startStack } from "../scripts/lib/stack.ts";
+import * as scripts from "../src/lua/scripts.gen.ts";
 import { TEST_SETTINGS, TEST_STACK } from "./stack-env.ts";
 
 /** Tests rely on these settings; a test that changes settings must restore them. */
 const writeTestSettings = () => putSettings(TEST_STACK.mysqlUrl, TEST_SETTINGS);
+
+/**
+ * Tests that count round trips count those of a deployment whose scripts Redis already has
+ * (as after its first call of each): a script's first call on a fresh Redis is EVALSHA, NOSCRIPT,
+ * then EVAL, and whether a test file was the first to call it must not change its count.
+ */
+async function loadScripts(): Promise<void> {
+  const redis = new Redis(TEST_STACK.redisUrl, { lazyConnect: true });
+  try {
+    await redis.connect();
+    for (const script of Object.values(scripts))
+      if (typeof script === "object") await redis.script("LOAD", script.source);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export default async function setup(): Promise<() => Promise<void>> {
   // The browser tier serves the pages from public/: build them from web/ first.
@@ -20,11 +39,13 @@ export default async function setup(): Promise<() => Promise<void>> {
     (await isListening("127.0.0.1", TEST_STACK.planetscalePort));
   if (up) {
     await writeTestSettings();
+    await loadScripts();
     return async () => {};
   }
   const stack = await startStack({ ...TEST_STACK, seed: false }, (line) =>
     console.log(`[test stack] ${line}`),
   );
   await writeTestSettings();
+  await loadScripts();
   return () => stack.stop();
 }
