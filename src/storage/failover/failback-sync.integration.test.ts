@@ -107,4 +107,44 @@ describe("failback sync at volume", () => {
     // A second sync finds nothing to do.
     expect(await sync.run("admin")).toMatchObject({ outcome: "synced", synced: 0, conflicts: 0 });
   }, 120_000);
+
+  it("reads a staff member with more rows than a page whole, next to staff members with a few", async () => {
+    const nowMs = Date.now();
+    const base = Math.floor(nowMs / 300_000) + 12 * 24;
+    const [big, ...small] = Array.from({ length: 3 }, () => uniqueId("stf_"));
+    await withDb(async (conn) => {
+      await insertFallbackHolds(conn, {
+        scope: prefix,
+        staffIds: [big ?? ""],
+        perStaff: 6_000, // more than a page (5 000 rows)
+        baseCell: base,
+        nowMs,
+      });
+      await insertFallbackHolds(conn, {
+        scope: prefix,
+        staffIds: small,
+        perStaff: 3,
+        baseCell: base,
+        nowMs,
+      });
+    });
+    const sync = new FailbackSync(redis, keys, db, prefix, { nowMs: () => Date.now() });
+    expect(await sync.run("admin")).toMatchObject({
+      outcome: "synced",
+      synced: 6_006,
+      conflicts: 0,
+    });
+    const counts = [];
+    for (const staffId of [big ?? "", ...small])
+      counts.push(await direct.zcard(keys.liveIndexes(staffId)[0]));
+    expect(counts).toEqual([6_000, 3, 3]);
+    expect(
+      await withDb(async (conn) => {
+        const [live] = await conn.query("SELECT COUNT(*) AS n FROM fallback_live WHERE scope = ?", [
+          prefix,
+        ]);
+        return Number((live as { n: number }[])[0]?.n);
+      }),
+    ).toBe(0);
+  }, 120_000);
 });

@@ -2,10 +2,10 @@
  * The failback sync (SPEC.md section 4): once Redis answers again, everything the fallback store
  * kept while it was down is copied into Redis with its remaining lifetime, and removed from MySQL.
  *
- * - Live entries (holds, markers, recent bookings) are copied one staff member at a time: read,
- *   copied by one Lua call (lua/failback_live.lua) that never overwrites a different live holder
- *   and counts such a hold as a conflict, then deleted only where the row still holds the value
- *   that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
+ * - Live entries (holds, markers, recent bookings) are copied a page of staff members at a time:
+ *   read with one statement, copied by Lua calls (lua/failback_live.lua, one staff member's batch
+ *   each) that never overwrite a different live holder and count such a hold as a conflict, then
+ *   deleted only where the row still holds the value that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
  *   next sync copies its newer value. No lock is held while Redis is called: fallback traffic
  *   keeps flowing during a sync (an earlier version locked the rows and lost deadlocks under load,
  *   measured by `npm run drill`).
@@ -41,16 +41,33 @@ const DEADLOCK_ATTEMPTS = 8;
 /** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
 const ENTRIES_PER_CALL = 500;
 
-/** Copied live rows read back or deleted per statement (by primary key, with its copied value). */
+/** Live rows read per statement: a few staff members' rows, never a part of one's. */
+const PAGE_ROWS = 5000;
+
+/**
+ * Copied live rows read back or deleted per statement (by primary key, with its copied value),
+ * and owners whose cells are deleted per statement.
+ */
 const ROWS_PER_STATEMENT = 1000;
 
-/** Owners whose cells are deleted per statement. */
-const OWNERS_PER_DELETE = 1000;
+/** Lua calls in flight at once (each one staff member's batch, or an offer). */
+const CALL_CONCURRENCY = 16;
 
-/** Staff members synced at once. */
-const STAFF_CONCURRENCY = 8;
+/** Delete statements (and their read-backs) in flight at once. */
+const STATEMENT_CONCURRENCY = 4;
 
 type Row = Record<string, unknown>;
+
+/** A live row the sync read and copied. */
+interface CopiedRow {
+  staffId: string;
+  owner: string;
+  field: string;
+  value: string;
+}
+
+/** A live row's primary key as one string. */
+const rowKey = (staffId: string, field: string) => `${staffId}\n${field}`;
 
 const LiveReply = z.union([
   z.tuple([z.literal("ok"), z.number(), z.number(), z.number()]),
@@ -113,38 +130,60 @@ export class FailbackSync {
     return report;
   }
 
-  /** Staff member by staff member. */
+  /**
+   * Page by page: a page is a few staff members' rows, about PAGE_ROWS of them (one staff
+   * member's rows are never split, so an entry is read and copied whole), read with one
+   * statement, copied with one Lua call per staff member and ENTRIES_PER_CALL entries, then
+   * deleted ROWS_PER_STATEMENT rows a statement across the page's staff members.
+   */
   private async copyLiveEntries(lockId: string, report: SyncReport): Promise<void> {
     const { rows } = await this.db.execute(
-      "SELECT DISTINCT staff_id FROM fallback_live WHERE scope = ? AND expires_at_ms > ?",
+      "SELECT staff_id, COUNT(*) AS n FROM fallback_live WHERE scope = ? AND expires_at_ms > ? GROUP BY staff_id ORDER BY staff_id",
       [this.scope, this.clock.nowMs()],
     );
-    // A few staff members at a time: each one's copy and deletes are independent of the others'.
-    await eachLimit(rows as Row[], STAFF_CONCURRENCY, (row) =>
-      this.copyStaff(String(row.staff_id), lockId, report),
-    );
+    const pages: string[][] = [];
+    let rowsInPage = PAGE_ROWS;
+    for (const row of rows as Row[]) {
+      if (rowsInPage + toInt(row.n) > PAGE_ROWS && rowsInPage > 0) {
+        pages.push([]);
+        rowsInPage = 0;
+      }
+      pages.at(-1)?.push(String(row.staff_id));
+      rowsInPage += toInt(row.n);
+    }
+    for (const page of pages) await this.copyPage(page, lockId, report);
   }
 
   /**
    * Read, copy, delete what was copied. Idempotent, so a retry after a failure midway is safe:
    * what already reached Redis is found there as it is ("already in Redis").
    */
-  private async copyStaff(staffId: string, lockId: string, report: SyncReport): Promise<void> {
+  private async copyPage(staffIds: string[], lockId: string, report: SyncReport): Promise<void> {
     const nowMs = this.clock.nowMs();
     const { rows } = await this.db.execute(
-      "SELECT field, value FROM fallback_live WHERE scope = ? AND staff_id = ? AND expires_at_ms > ? ORDER BY field",
-      [this.scope, staffId, nowMs],
+      `SELECT staff_id, field, value FROM fallback_live WHERE scope = ? AND staff_id IN (${marks(staffIds.length)}) AND expires_at_ms > ? ORDER BY staff_id, field`,
+      [this.scope, ...staffIds, nowMs],
     );
-    const byOwner = new Map<string, string[]>();
+    // Per staff member, per owner (a hold, a marker, a booking): its fields and values.
+    const byStaff = new Map<string, Map<string, string[]>>();
     for (const row of rows as Row[]) {
+      const staffId = String(row.staff_id);
       const field = String(row.field);
       const owner = ownerOf(field);
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), field, String(row.value)]);
+      const owners = byStaff.get(staffId) ?? new Map<string, string[]>();
+      byStaff.set(staffId, owners);
+      const pairs = owners.get(owner) ?? [];
+      owners.set(owner, pairs);
+      pairs.push(field, String(row.value));
     }
-    if (byOwner.size === 0) return;
-    const owners = [...byOwner];
-    for (let i = 0; i < owners.length; i += ENTRIES_PER_CALL) {
-      const chunk = owners.slice(i, i + ENTRIES_PER_CALL);
+    const calls = [...byStaff].flatMap(([staffId, owners]) => {
+      const all = [...owners];
+      return Array.from({ length: Math.ceil(all.length / ENTRIES_PER_CALL) }, (_, i) => ({
+        staffId,
+        chunk: all.slice(i * ENTRIES_PER_CALL, (i + 1) * ENTRIES_PER_CALL),
+      }));
+    });
+    await eachLimit(calls, CALL_CONCURRENCY, async ({ staffId, chunk }) => {
       const args: (string | number)[] = [lockId, nowMs, chunk.length];
       for (const [owner, pairs] of chunk) args.push(owner, pairs.length / 2, ...pairs);
       const reply = await runScript(
@@ -158,47 +197,53 @@ export class FailbackSync {
       report.synced += reply[1];
       report.conflicts += reply[2];
       report.alreadyInRedis += reply[3];
-    }
+    });
 
     // Everything read was copied, already there, or lost to a live holder: none of it stays in
     // the fallback store (unless it changed since it was read), nor do the cells of an owner
     // whose rows are all gone.
-    const rowsRead = [...byOwner].flatMap(([owner, ownerPairs]) =>
-      ownerPairs.flatMap((field, i) =>
-        i % 2 === 0 ? [{ owner, field, value: ownerPairs[i + 1] ?? "" }] : [],
-      ),
-    );
-    const { deleted, vanished } = await this.deleteCopied(staffId, rowsRead);
+    const rowsRead: CopiedRow[] = [];
+    for (const [staffId, owners] of byStaff)
+      for (const [owner, pairs] of owners)
+        for (let i = 0; i < pairs.length; i += 2)
+          rowsRead.push({ staffId, owner, field: pairs[i] ?? "", value: pairs[i + 1] ?? "" });
+    const { deleted, vanished } = await this.deleteCopied(rowsRead);
     // A row that vanished while the sync ran (released or booked through the fallback) has its
     // copy in Redis taken back, so the hold does not live on.
-    if (vanished.length > 0) {
-      const retracted = await runScript(
-        this.redis,
-        failbackRetract,
-        [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
-        [lockId, this.clock.nowMs(), ...vanished.flatMap((row) => [row.field, row.value])],
-        z.number(),
-      );
-      if (retracted < 0) throw new LostLease();
-    }
+    await eachLimit(
+      [...groupBy(vanished, (row) => row.staffId)],
+      CALL_CONCURRENCY,
+      async ([staffId, gone]) => {
+        const retracted = await runScript(
+          this.redis,
+          failbackRetract,
+          [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
+          [lockId, this.clock.nowMs(), ...gone.flatMap((row) => [row.field, row.value])],
+          z.number(),
+        );
+        if (retracted < 0) throw new LostLease();
+      },
+    );
     // Cells go with an owner whose every row this sync deleted. (Rows someone else deleted
     // meanwhile were released or booked through the fallback, which freed their cells itself.)
-    const gone = [...byOwner].filter(
-      ([owner, ownerPairs]) =>
-        !owner.startsWith("v:") &&
-        ownerPairs.every((field, i) => i % 2 === 1 || deleted.has(field)),
-    );
-    for (let i = 0; i < gone.length; i += OWNERS_PER_DELETE) {
-      const chunk = gone.slice(i, i + OWNERS_PER_DELETE);
-      // An owner (one hold, one booking) owns its cells alone: deleting by owner (an index)
-      // removes exactly the gone owners' cells, never a new holder's.
-      await retryOnConflict(() =>
+    const gone: [string, string][] = [];
+    for (const [staffId, owners] of byStaff)
+      for (const [owner, pairs] of owners)
+        if (
+          !owner.startsWith("v:") &&
+          pairs.every((field, i) => i % 2 === 1 || deleted.has(rowKey(staffId, field)))
+        )
+          gone.push([staffId, owner]);
+    // An owner (one hold, one booking) owns its cells alone: deleting by owner (an index)
+    // removes exactly the gone owners' cells, never a new holder's.
+    await eachLimit(chunksOf(gone, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
+      retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_cells WHERE staff_id = ? AND owner IN (${marks(chunk.length)})`,
-          [staffId, ...chunk.map(([owner]) => owner)],
+          `DELETE FROM fallback_cells WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
+          chunk.flat(),
         ),
-      );
-    }
+      ),
+    );
   }
 
   /**
@@ -211,34 +256,28 @@ export class FailbackSync {
    * victim is run again (deletes are idempotent).
    */
   private async deleteCopied(
-    staffId: string,
-    rows: { owner: string; field: string; value: string }[],
-  ): Promise<{ deleted: Set<string>; vanished: typeof rows }> {
+    rows: CopiedRow[],
+  ): Promise<{ deleted: Set<string>; vanished: CopiedRow[] }> {
     const current = new Map<string, string>();
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    await eachLimit(chunksOf(rows, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, async (chunk) => {
       const { rows: now } = await this.db.execute(
-        `SELECT field, value FROM fallback_live WHERE staff_id = ? AND field IN (${marks(chunk.length)})`,
-        [staffId, ...chunk.map((row) => row.field)],
+        `SELECT staff_id, field, value FROM fallback_live WHERE (staff_id, field) IN (${marks(chunk.length, "(?, ?)")})`,
+        chunk.flatMap((row) => [row.staffId, row.field]),
       );
-      for (const row of now as Row[]) current.set(String(row.field), String(row.value));
-    }
-    const same = rows.filter((row) => current.get(row.field) === row.value);
-    const vanished = rows.filter((row) => !current.has(row.field));
-    for (let i = 0; i < same.length; i += ROWS_PER_STATEMENT) {
-      const chunk = same.slice(i, i + ROWS_PER_STATEMENT);
-      await retryOnConflict(() =>
+      for (const row of now as Row[])
+        current.set(rowKey(String(row.staff_id), String(row.field)), String(row.value));
+    });
+    const same = rows.filter((row) => current.get(rowKey(row.staffId, row.field)) === row.value);
+    const vanished = rows.filter((row) => !current.has(rowKey(row.staffId, row.field)));
+    await eachLimit(chunksOf(same, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
+      retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_live WHERE staff_id = ? AND field IN (${marks(chunk.length)}) AND (field, value) IN (${marks(chunk.length, "(?, ?)")})`,
-          [
-            staffId,
-            ...chunk.map((row) => row.field),
-            ...chunk.flatMap((row) => [row.field, row.value]),
-          ],
+          `DELETE FROM fallback_live WHERE (staff_id, field, value) IN (${marks(chunk.length, "(?, ?, ?)")})`,
+          chunk.flatMap((row) => [row.staffId, row.field, row.value]),
         ),
-      );
-    }
-    return { deleted: new Set(same.map((row) => row.field)), vanished };
+      ),
+    );
+    return { deleted: new Set(same.map((row) => rowKey(row.staffId, row.field))), vanished };
   }
 
   /** Offers per (service, staff member): a newer publication wins, so a repeat writes nothing. */
@@ -266,7 +305,7 @@ export class FailbackSync {
     }
     const copied: Row[] = [];
     // Offers are independent of each other: a few copied at a time.
-    await eachLimit([...byOffer.values()], STAFF_CONCURRENCY, async (offer) => {
+    await eachLimit([...byOffer.values()], CALL_CONCURRENCY, async (offer) => {
       const written = await runScript(
         this.redis,
         failbackOffers,
@@ -379,15 +418,32 @@ async function deleteInBatches(
   rows: Row[],
 ): Promise<void> {
   const tuple = `(${columns.map(() => "?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += 200) {
-    const batch = rows.slice(i, i + 200);
-    await retryOnConflict(() =>
+  await eachLimit(chunksOf(rows, 200), STATEMENT_CONCURRENCY, (batch) =>
+    retryOnConflict(() =>
       db.execute(
         `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
         batch.flatMap((row) => columns.map((column) => String(row[column]))),
       ),
-    );
+    ),
+  );
+}
+
+/** `items` in consecutive chunks of `size`. */
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+}
+
+/** `items` grouped by `keyOf`, in first-seen order. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item)) ?? [];
+    groups.set(keyOf(item), group);
+    group.push(item);
   }
+  return groups;
 }
 
 const marks = (n: number, mark = "?") => Array.from({ length: n }, () => mark).join(", ");
