@@ -1,7 +1,8 @@
 /**
  * GET /v1/live: one staff member's live state on one local date, pushed (issue 15). The stream
- * subscribes to the date's changes first, then reads the date once (its snapshot: the
- * heartbeat's answer, `id` = its version), and from then on keeps the date's entries itself:
+ * takes its place under the per-address limit, subscribes to the date's changes, then reads the
+ * date once (its snapshot: the heartbeat's answer, `id` = its version), and from then on keeps
+ * the date's entries itself:
  * each published change is applied in memory and, when the version the heartbeat would give
  * moves, sent as a `change` with the full slot list. No Redis call per change.
  *
@@ -142,8 +143,30 @@ class LiveStream {
     return this.ctx.clock.nowMs();
   }
 
+  /**
+   * Takes the stream's place under the address's limit first (a refused stream opens no
+   * subscription), then subscribes, then reads the date: a change published after that read
+   * arrives as a message, one published before it is in the read.
+   */
   async open(): Promise<void> {
     if (!this.ctx.livePush) return this.poll();
+    const admitted = await this.readOrClose(STREAMS_PER_ADDRESS);
+    // Closed meanwhile (the client went): the lease just taken goes too.
+    if (this.closed) return this.releaseLease();
+    if (admitted.kind === "poll") return this.poll();
+    if (admitted.kind === "limit") {
+      this.close();
+      throw new DomainError(
+        "RATE_LIMITED",
+        `Too many live streams open from this address (at most ${STREAMS_PER_ADDRESS}); close one, or poll POST /v1/heartbeat.`,
+        {
+          retryAfterSeconds: Math.max(
+            1,
+            Math.ceil((admitted.untilMs - this.ctx.clock.nowMs()) / 1000),
+          ),
+        },
+      );
+    }
     try {
       this.subscription = await this.ctx.livePush.subscribe({
         staffId: this.input.staffId,
@@ -155,36 +178,26 @@ class LiveStream {
     } catch {
       return this.poll(); // the store cannot subscribe now: the client polls
     }
-    let outcome: WatchOutcome;
-    this.leaseAsked = true;
-    try {
-      outcome = await this.read(STREAMS_PER_ADDRESS);
-    } catch (error) {
-      this.close();
-      throw error; // 503 OVERLOADED: Redis answered too late (its lease, if taken, is dropped)
-    }
-    // Closed meanwhile (the subscription ended, the client went): the lease just taken goes too.
-    if (this.closed) return this.releaseLease();
-    if (outcome.kind === "poll") return this.poll();
-    if (outcome.kind === "limit") {
-      this.close();
-      throw new DomainError(
-        "RATE_LIMITED",
-        `Too many live streams open from this address (at most ${STREAMS_PER_ADDRESS}); close one, or poll POST /v1/heartbeat.`,
-        {
-          retryAfterSeconds: Math.max(
-            1,
-            Math.ceil((outcome.untilMs - this.ctx.clock.nowMs()) / 1000),
-          ),
-        },
-      );
-    }
+    const outcome = await this.readOrClose(0);
+    if (this.closed) return;
+    if (outcome.kind !== "ok") return this.poll();
     this.adopt(outcome.entries);
     this.version = this.current().version;
     if (this.input.lastEventId !== this.version) this.emit("snapshot");
     this.schedule("check", Math.floor(Math.random() * PING_MS), () => this.check());
     this.schedule("lifetime", STREAM_LIFETIME_MS, () => this.finish({ kind: "reconnect" }));
     this.scheduleExpiry();
+  }
+
+  /** An opening read; when it fails (503 OVERLOADED: Redis answered too late) the stream closes. */
+  private async readOrClose(most: number): Promise<WatchOutcome> {
+    this.leaseAsked = true;
+    try {
+      return await this.read(most);
+    } catch (error) {
+      this.close(); // its lease, if the read took one, is dropped
+      throw error;
+    }
   }
 
   /** The stream's read: the date's entries, with its lease (`most` > 0 only when admitting). */

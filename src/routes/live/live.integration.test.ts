@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../test/api.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
+import { countRoundTrips } from "../../../test/round-trips.ts";
 import { directRedis, liveChannel, offerKey } from "../../../test/redis-direct.ts";
 import { readSse, type SseEvent, type SseReader } from "../../../test/sse.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
@@ -247,8 +248,12 @@ describe("GET /v1/live on the real Redis", () => {
       expect((await opened.sse.next())?.event).toBe("snapshot");
       streams.push(opened);
     }
-    const refused = await stream(watcher, address(0xbeef));
+    // Refused before it subscribes: its only Redis call is the admission (no /subscribe/).
+    const { result: refused, redisPaths } = await countRoundTrips(() =>
+      stream(watcher, address(0xbeef)),
+    );
     await expectError(refused.res, 429, "RATE_LIMITED");
+    expect(redisPaths.filter((path) => path.startsWith("/subscribe/"))).toEqual([]);
     expect(Number(refused.res.headers.get("Retry-After"))).toBeGreaterThan(0);
     const elsewhere = await stream(watcher, { "CF-Connecting-IP": "198.51.100.77" });
     expect(elsewhere.res.status).toBe(200);
