@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../test/api.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
 import { directRedis, liveChannel, offerKey } from "../../../test/redis-direct.ts";
+import { countRoundTrips } from "../../../test/round-trips.ts";
 import { readSse, type SseEvent, type SseReader } from "../../../test/sse.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 
