@@ -126,7 +126,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   const livePush = new RedisLivePush(redis, keys, {
     confirmTimeoutMs: config.REDIS_PROBE_TIMEOUT_MS,
     available: () => gate.choose() === "redis",
-    onFallback: (listener) => gate.onFallback(listener),
+    failovers: () => gate.failoverCount(),
   });
 
   const ctx: DomainContext = {

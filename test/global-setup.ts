@@ -1,11 +1,12 @@
 /**
  * Vitest global setup: brings up the test stack (Redis, MySQL with the test database migrated,
- * and both gateways on the test ports) unless it is already up, writes the test business
- * settings, loads every Lua script into Redis, builds the booking pages into public/, and tears
- * down what it started.
+ * and both gateways on the test ports) unless it is already up, and a second Upstash gateway
+ * whose faults the workerd tier sets over HTTP; writes the test business settings, loads every
+ * Lua script into Redis, builds the booking pages into public/, and tears down what it started.
  */
 import Redis from "ioredis";
 import { buildWeb } from "../scripts/build-web.ts";
+import { startUpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
 import { putSettings } from "../scripts/lib/seed.ts";
 import { isListening } from "../scripts/lib/services.ts";
 import { startStack } from "../scripts/lib/stack.ts";
@@ -37,15 +38,23 @@ export default async function setup(): Promise<() => Promise<void>> {
   const up =
     (await isListening("127.0.0.1", TEST_STACK.upstashPort)) &&
     (await isListening("127.0.0.1", TEST_STACK.planetscalePort));
-  if (up) {
-    await writeTestSettings();
-    await loadScripts();
-    return async () => {};
-  }
-  const stack = await startStack({ ...TEST_STACK, seed: false }, (line) =>
-    console.log(`[test stack] ${line}`),
-  );
+  const stack = up
+    ? null
+    : await startStack({ ...TEST_STACK, seed: false }, (line) =>
+        console.log(`[test stack] ${line}`),
+      );
   await writeTestSettings();
   await loadScripts();
-  return () => stack.stop();
+  const faults = (await isListening("127.0.0.1", TEST_STACK.faultUpstashPort))
+    ? null
+    : await startUpstashGateway({
+        port: TEST_STACK.faultUpstashPort,
+        redisUrl: TEST_STACK.redisUrl,
+        token: TEST_STACK.upstashToken,
+        faultControl: true,
+      });
+  return async () => {
+    await faults?.close();
+    await stack?.stop();
+  };
 }

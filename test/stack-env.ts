@@ -8,6 +8,8 @@ export const TEST_STACK = {
   mysqlUrl: process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/appointease_test",
   upstashPort: Number(process.env.TEST_UPSTASH_GATEWAY_PORT ?? 8179),
   planetscalePort: Number(process.env.TEST_PLANETSCALE_GATEWAY_PORT ?? 3901),
+  /** A second Upstash gateway whose faults tests set over HTTP (the workerd tier's failovers). */
+  faultUpstashPort: Number(process.env.TEST_FAULT_UPSTASH_GATEWAY_PORT ?? 8189),
   upstashToken: "test-upstash-token",
   planetscaleUsername: "test",
   planetscalePassword: "test-planetscale-password",

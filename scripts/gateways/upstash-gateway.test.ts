@@ -663,4 +663,61 @@ describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscrib
     expect(refused.status).toBe(500);
     await refused.arrayBuffer();
   });
+
+  it("keepSubscriptions: a fault leaves open subscriptions delivering, while new requests fail", async () => {
+    const channel = key("kept");
+    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
+      body: "[]",
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    gateway.setFault("refuse", { keepSubscriptions: true });
+    try {
+      await expect(post("/", ["PING"])).rejects.toThrow("fetch failed");
+      await direct.publish(channel, "still here");
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toBe(`data: message,${channel},still here\n\n`);
+    } finally {
+      gateway.setFault("none");
+      await reader.cancel();
+    }
+  });
+});
+
+describe("fault control over HTTP (POST /__fault, for the workerd tier)", () => {
+  let controlled: UpstashGateway;
+  const control = (body: unknown, auth = `Bearer ${token}`) =>
+    fetch(`${controlled.url}/__fault`, {
+      method: "POST",
+      headers: { Authorization: auth, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    controlled = await startUpstashGateway({
+      port: 0,
+      redisUrl: REDIS_URL,
+      token,
+      faultControl: true,
+    });
+  });
+  afterAll(() => controlled.close());
+
+  it("sets and clears a fault with the token; refuses a wrong token and an unknown fault", async () => {
+    const redis = new Redis({ url: controlled.url, token, retry: false, enableTelemetry: false });
+    expect((await control({ fault: "http500" })).status).toBe(200);
+    await expect(redis.get(key("c"))).rejects.toThrow("ERR injected fault: http500");
+    expect((await control({ fault: "none" }, "Bearer wrong")).status).toBe(401);
+    expect((await control({ fault: "melt" })).status).toBe(400);
+    await expect(redis.get(key("c"))).rejects.toThrow("ERR injected fault: http500");
+    expect((await control({ fault: "none" })).status).toBe(200);
+    expect(await redis.set(key("c"), "back")).toBe("OK");
+  });
+
+  it("is not served by a gateway started without faultControl", async () => {
+    const res = await post("/__fault", { fault: "refuse" });
+    expect(res).toEqual({ status: 404, body: { error: "ERR unknown path: /__fault" } });
+  });
 });

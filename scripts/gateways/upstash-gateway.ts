@@ -30,6 +30,17 @@ export interface UpstashGatewayOptions {
   redisUrl: string;
   token: string;
   log?: (line: string) => void;
+  /**
+   * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?}): what
+   * setFault does, for tests that cannot call it (the workerd tier). Never in dev or the bench.
+   */
+  faultControl?: boolean;
+}
+
+export interface FaultOptions {
+  slowMs?: number;
+  /** Leave open subscriptions alone (as when Upstash's stream outlives the data path). */
+  keepSubscriptions?: boolean;
 }
 
 export interface UpstashGateway {
@@ -38,8 +49,9 @@ export interface UpstashGateway {
   /** Fault injection for failover tests: every later request gets this behaviour until set back
    * to "none". refuse = destroy the socket without a response; hang = never answer (until close);
    * slow = answer after slowMs; http500 = 500 with a JSON error; malformed = 200 with a body that
-   * is not JSON. */
-  setFault(fault: GatewayFault, opts?: { slowMs?: number }): void;
+   * is not JSON. Open subscriptions end too, as when Redis became unreachable (except for slow,
+   * or with keepSubscriptions). */
+  setFault(fault: GatewayFault, opts?: FaultOptions): void;
   /** Requests received since start (all paths), for tests. */
   requestCount(): number;
   /**
@@ -270,6 +282,35 @@ interface GatewayState {
   slowMs: number;
   requests: number;
   timers: Set<NodeJS.Timeout>;
+  faultControl: boolean;
+}
+
+const FAULTS: readonly GatewayFault[] = ["none", "refuse", "hang", "slow", "http500", "malformed"];
+
+function setFault(state: GatewayState, fault: GatewayFault, opts: FaultOptions = {}): void {
+  state.fault = fault;
+  state.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
+  if (fault === "none" || fault === "slow" || opts.keepSubscriptions) return;
+  for (const end of [...state.subscriptions]) end();
+}
+
+/** POST /__fault (faultControl only): sets the fault; answered whatever the current fault is. */
+async function controlFault(state: GatewayState, req: IncomingMessage, res: ServerResponse) {
+  if (!isAuthorized(req.headers.authorization, state.tokenHash)) {
+    return sendJson(res, 401, { error: "Unauthorized" });
+  }
+  const body = (await readJson(req).catch(() => null)) as {
+    fault?: unknown;
+    slowMs?: unknown;
+    keepSubscriptions?: unknown;
+  } | null;
+  const fault = FAULTS.find((f) => f === body?.fault);
+  if (!fault) return sendJson(res, 400, { error: `ERR fault: one of ${FAULTS.join(", ")}` });
+  setFault(state, fault, {
+    ...(typeof body?.slowMs === "number" ? { slowMs: body.slowMs } : {}),
+    keepSubscriptions: body?.keepSubscriptions === true,
+  });
+  sendJson(res, 200, { result: "OK" });
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
@@ -338,9 +379,12 @@ async function applyFault(state: GatewayState, req: IncomingMessage, res: Server
 }
 
 async function handleRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse) {
+  const path = new URL(req.url ?? "/", "http://gateway").pathname;
+  if (state.faultControl && path === "/__fault" && req.method === "POST") {
+    return controlFault(state, req, res);
+  }
   state.requests++;
   if (await applyFault(state, req, res)) return;
-  const path = new URL(req.url ?? "/", "http://gateway").pathname;
   const stream = /^\/(subscribe|psubscribe)\/(.+)$/.exec(path);
   const route = ROUTES[path];
   if (!route && !stream) return sendJson(res, 404, { error: `ERR unknown path: ${path}` });
@@ -484,6 +528,7 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     slowMs: DEFAULT_SLOW_MS,
     requests: 0,
     timers: new Set(),
+    faultControl: opts.faultControl ?? false,
   };
   const server = createServer((req, res) => {
     handleRequest(state, req, res).catch((err: unknown) => {
@@ -505,12 +550,7 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
   return {
     url: `http://${host}:${port}`,
     port,
-    setFault(fault, faultOpts) {
-      state.fault = fault;
-      state.slowMs = faultOpts?.slowMs ?? DEFAULT_SLOW_MS;
-      // Open subscriptions end as they would when Redis became unreachable ("slow" keeps them).
-      if (fault !== "none" && fault !== "slow") for (const end of [...state.subscriptions]) end();
-    },
+    setFault: (fault, faultOpts) => setFault(state, fault, faultOpts),
     requestCount: () => state.requests,
     commandCount: () => ({ commands: state.commands, delivered: state.delivered }),
     close: () => closeGateway(server, state),

@@ -71,56 +71,62 @@ function isolate(prefix: string) {
 }
 
 describe("GET /v1/live when Redis stops", () => {
-  it("sends mode: poll and ends when the isolate fails over, answers mode: poll on the fallback, and streams again after the failback", async () => {
-    const api = isolate(`${uniqueId("lp")}:`);
-    const { id: serviceId } = await createTestService(
-      { bindings: {}, request: api.request, admin: api.admin },
-      { durationMin: 30, bufferAfterMin: 0 },
-    );
-    const { id: staffId } = await createTestStaff(
-      { bindings: {}, request: api.request, admin: api.admin },
-      { serviceIds: [serviceId] },
-    );
-    const date = upcomingMonday();
-    const clientId = uniqueId("client_");
-    const open = async () => {
-      const query = new URLSearchParams({ staffId, date, clientId });
-      const res = await api.request(`/v1/live?${query}`);
-      expect(res.status).toBe(200);
-      const reader = readSse(res);
-      readers.push(reader);
-      return reader;
-    };
-    const heartbeat = () =>
-      api.request("/v1/heartbeat", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ clientId, staffId, date }),
-      });
+  it.each([
+    { ends: "the subscription ends too", keepSubscriptions: false },
+    { ends: "the subscription stays open", keepSubscriptions: true },
+  ])(
+    "sends mode: poll and ends when the isolate fails over ($ends), answers mode: poll on the fallback, and streams again after the failback",
+    async ({ keepSubscriptions }) => {
+      const api = isolate(`${uniqueId("lp")}:`);
+      const { id: serviceId } = await createTestService(
+        { bindings: {}, request: api.request, admin: api.admin },
+        { durationMin: 30, bufferAfterMin: 0 },
+      );
+      const { id: staffId } = await createTestStaff(
+        { bindings: {}, request: api.request, admin: api.admin },
+        { serviceIds: [serviceId] },
+      );
+      const date = upcomingMonday();
+      const clientId = uniqueId("client_");
+      const open = async () => {
+        const query = new URLSearchParams({ staffId, date, clientId });
+        const res = await api.request(`/v1/live?${query}`);
+        expect(res.status).toBe(200);
+        const reader = readSse(res);
+        readers.push(reader);
+        return reader;
+      };
+      const heartbeat = () =>
+        api.request("/v1/heartbeat", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ clientId, staffId, date }),
+        });
 
-    const streaming = await open();
-    expect((await streaming.next())?.event).toBe("snapshot");
+      const streaming = await open();
+      expect((await streaming.next())?.event).toBe("snapshot");
 
-    upstash.setFault("refuse");
-    // Another request of this isolate meets the outage and fails over (served by the fallback).
-    const during = await heartbeat();
-    expect(during.status).toBe(200);
-    expect(((await during.json()) as { storage: string }).storage).toBe("fallback");
-    const [mode] = (await streaming.until("mode")).filter((e) => e.event !== "comment");
-    expect(mode).toEqual({ event: "mode", data: '{"mode":"poll"}' });
-    expect(await streaming.next()).toBeNull(); // the stream ended
+      upstash.setFault("refuse", { keepSubscriptions });
+      // Another request of this isolate meets the outage and fails over (served by the fallback).
+      const during = await heartbeat();
+      expect(during.status).toBe(200);
+      expect(((await during.json()) as { storage: string }).storage).toBe("fallback");
+      const [mode] = (await streaming.until("mode")).filter((e) => e.event !== "comment");
+      expect(mode).toEqual({ event: "mode", data: '{"mode":"poll"}' });
+      expect(await streaming.next()).toBeNull(); // the stream ended
 
-    const onFallback = await open();
-    expect(await onFallback.next()).toEqual({ event: "mode", data: '{"mode":"poll"}' });
-    expect(await onFallback.next()).toBeNull();
+      const onFallback = await open();
+      expect(await onFallback.next()).toEqual({ event: "mode", data: '{"mode":"poll"}' });
+      expect(await onFallback.next()).toBeNull();
 
-    upstash.setFault("none");
-    const sync = await api.admin("POST", "/v1/admin/sync");
-    expect(sync.status, await sync.clone().text()).toBe(200);
-    const back = await open();
-    const snapshot = await back.next();
-    expect(snapshot?.event).toBe("snapshot");
-    expect(JSON.parse(snapshot?.data ?? "{}")).toMatchObject({ storage: "redis" });
-    await back.close();
-  });
+      upstash.setFault("none");
+      const sync = await api.admin("POST", "/v1/admin/sync");
+      expect(sync.status, await sync.clone().text()).toBe(200);
+      const back = await open();
+      const snapshot = await back.next();
+      expect(snapshot?.event).toBe("snapshot");
+      expect(JSON.parse(snapshot?.data ?? "{}")).toMatchObject({ storage: "redis" });
+      await back.close();
+    },
+  );
 });

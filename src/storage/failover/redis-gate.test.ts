@@ -61,21 +61,19 @@ describe("RedisGate", () => {
     expect(calls.probes).toBe(0);
   });
 
-  it("tells its fallback listeners once per failover (live streams end), until they stop listening", async () => {
+  it("counts each failover once (live streams compare the count), across a failback", async () => {
     const { g, clock } = gate([UP]);
-    const heard: string[] = [];
-    const stopA = g.onFallback(() => heard.push("a"));
-    g.onFallback(() => heard.push("b"));
+    expect(g.failoverCount()).toBe(0);
     g.failed("hold", new Error("refused"));
-    g.failed("heartbeat", new Error("refused")); // already on the fallback: nobody is told again
-    expect(heard).toEqual(["a", "b"]);
-    stopA();
+    g.failed("heartbeat", new Error("refused")); // already on the fallback: not a new failover
+    expect(g.failoverCount()).toBe(1);
     clock.advance(COOLDOWN_MS);
     g.choose(); // the check runs: probe, sync, back on Redis
     await settle();
     expect(g.choose()).toBe("redis");
+    expect(g.failoverCount()).toBe(1);
     g.failed("select", new Error("refused"));
-    expect(heard).toEqual(["a", "b", "b"]);
+    expect(g.failoverCount()).toBe(2);
   });
 
   it("after the cool-down, the next request starts the check in the background; Redis is used once the sync is done", async () => {

@@ -97,15 +97,14 @@ export class RedisGate {
   /** Staff members with a claim that timed out as "busy": Redis may hold it (see markUncertain). */
   private readonly uncertain = new Set<string>();
 
-  /** Called when this isolate fails over (live streams end: they tell their clients to poll). */
-  private readonly fallbackListeners = new Set<() => void>();
-
   constructor(private readonly options: RedisGateOptions) {}
 
-  /** Calls `listener` each time this isolate fails over, until the returned function is called. */
-  onFallback(listener: () => void): () => void {
-    this.fallbackListeners.add(listener);
-    return () => this.fallbackListeners.delete(listener);
+  /**
+   * How many times this isolate has failed over. A live stream compares it from its own timer
+   * (a request cannot write to another request's stream in Workers, so nothing calls it back).
+   */
+  failoverCount(): number {
+    return this.failovers;
   }
 
   /** Now, by the gate's clock. */
@@ -247,7 +246,6 @@ export class RedisGate {
     if (this.mode === "fallback") return;
     this.mode = "fallback";
     this.failovers++;
-    for (const listener of [...this.fallbackListeners]) listener();
     log("warn", "redis failover", {
       requestId,
       operation,

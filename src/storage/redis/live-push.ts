@@ -4,7 +4,9 @@
  * script publishes what it changed (the message format is in lua/lib/live.lua).
  *
  * A Worker cannot share an I/O object between requests, so each stream holds its own
- * subscription (one HTTP connection to Upstash); docs/DECISIONS.md has the cost model.
+ * subscription (one HTTP connection to Upstash); docs/DECISIONS.md has the cost model. For the
+ * same reason a failover found by another request cannot end the stream from there: each
+ * subscription checks the isolate's failover count from a timer of its own.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LiveChange } from "../../domain/live/types.ts";
@@ -18,9 +20,14 @@ export interface RedisLivePushOptions {
   confirmTimeoutMs: number;
   /** Whether this isolate uses Redis now (false: it is on the fallback, nothing is subscribed). */
   available: () => boolean;
-  /** Calls the listener when this isolate fails over (returns the function that stops it). */
-  onFallback: (listener: () => void) => () => void;
+  /** How many times this isolate has failed over (a change ends the subscription). */
+  failovers: () => number;
+  /** How often a subscription checks the failover count (ms; default FAILOVER_CHECK_MS). */
+  failoverCheckMs?: number;
 }
+
+/** A stream learns of its isolate's failover within this (a boolean compare per stream). */
+export const FAILOVER_CHECK_MS = 500;
 
 export class RedisLivePush implements LivePush {
   constructor(
@@ -33,6 +40,7 @@ export class RedisLivePush implements LivePush {
     if (!this.options.available())
       return Promise.reject(new RedisFailure("subscribe: this isolate is on the fallback"));
     const channel = this.keys.liveChannel(input.staffId, input.date);
+    const failoversAtStart = this.options.failovers();
     const subscriber = this.redis.subscribe<string>([channel]);
     return new Promise((resolve, reject) => {
       let confirmed = false;
@@ -41,7 +49,7 @@ export class RedisLivePush implements LivePush {
         if (ended) return;
         ended = true;
         clearTimeout(timer);
-        stopWatchingGate();
+        clearInterval(gateCheck);
         // Aborts the subscription's HTTP request: Upstash (or the gateway) unsubscribes.
         subscriber.unsubscribe().catch(() => undefined);
       };
@@ -55,10 +63,12 @@ export class RedisLivePush implements LivePush {
         () => fail(new RedisFailure("subscribe: not confirmed in time")),
         this.options.confirmTimeoutMs,
       );
-      // The isolate failed over (another call found Redis down): the subscription is not trusted.
-      const stopWatchingGate = this.options.onFallback(() =>
-        fail(new RedisFailure("live push: this isolate failed over")),
-      );
+      // The isolate failed over (another call found Redis down): the subscription is not
+      // trusted, even if it is back already (changes made on the fallback were not published).
+      const gateCheck = setInterval(() => {
+        if (this.options.failovers() !== failoversAtStart)
+          fail(new RedisFailure("live push: this isolate failed over"));
+      }, this.options.failoverCheckMs ?? FAILOVER_CHECK_MS);
       subscriber.on("subscribe", () => {
         if (ended || confirmed) return;
         confirmed = true;
