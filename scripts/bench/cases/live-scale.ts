@@ -1,18 +1,19 @@
 /**
  * "Live scale": how the cost of select, hold and heartbeat grows with one staff member's other
- * live entries. One staff member is filled with 0, 1 000, 10 000 and 50 000 live entries (holds
- * on half of the slots of 30 of its 31 days, the rest long-lived viewing markers of distinct
- * clients), written by the real Lua scripts; select, hold and heartbeat run on the 31st day. The
- * measured day holds the same small set at every step (MEASURED_DAY_ENTRIES holds and as many
- * markers), and the heartbeat runs first, so that what its answer contains stays the same while
- * the other entries grow. At each step every operation runs alone for a short load through the
+ * live entries. One staff member is filled with 0, 1 000, 10 000 and 50 000 live entries (a hold
+ * on every slot still free on 15 of the other 30 days, the rest long-lived viewing markers of
+ * distinct clients on the other 15 days), written by the real Lua scripts, every reply checked
+ * and the count read back before and after each step; select, hold and heartbeat run on the
+ * remaining day. The measured day holds the same small set at every step (MEASURED_DAY_ENTRIES
+ * holds and as many markers), and the heartbeat runs first, so that what its answer contains
+ * stays the same while the other entries grow. At each step every operation runs alone for a short load through the
  * API, then its script runs DIRECT_CALLS times straight to Redis (pipelined, with the API's keys
  * and arguments); Redis's own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its µs per
  * script call for both. Under the load Redis shares the 2 cores with the worker, the gateway and
  * the load generator, so that figure includes its waits for a core; the direct one is the
  * script's own cost. Both sit next to the load's end-to-end p50 and throughput.
  */
-import Redis from "ioredis";
+import Redis, { type ChainableCommander } from "ioredis";
 import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
 import { RedisKeys } from "../../../src/storage/redis/keys.ts";
 import { heartbeat, holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
@@ -22,8 +23,11 @@ import { type CaseResult, runLoad } from "../harness.ts";
 import type { BenchContext } from "../run.ts";
 
 export const LIVE_SCALE_STEPS = [0, 1_000, 10_000, 50_000];
-/** Holds (and as many markers) on the measured day at every step: what a heartbeat returns. */
-export const MEASURED_DAY_ENTRIES = 10;
+/**
+ * Holds on the morning of the measured day (and as many markers in its afternoon) at every step:
+ * what a heartbeat returns.
+ */
+export const MEASURED_DAY_ENTRIES = 5;
 
 export interface LiveScaleRow {
   entries: number;
@@ -61,12 +65,15 @@ export async function liveScaleCase(
     const body = (await res.json()) as { days: { date: string; slots: Slot[] }[] };
     const slots = body.days.flatMap((d) => d.slots.map((s) => ({ ...s, date: d.date })));
     // The operations are measured on the first date with offered slots; the fill goes to the
-    // other 30 dates (holds on every other slot, markers on the rest): "other entries".
+    // other 30 dates (holds on the first 15, markers of distinct clients on the last 15, so that
+    // no marker meets a hold): "other entries".
     const measured = slots[0]?.date;
     const free = slots.filter((s) => s.date === measured);
+    const otherDates = [...new Set(slots.map((s) => s.date))].filter((d) => d !== measured);
+    const holdDates = new Set(otherDates.slice(0, Math.ceil(otherDates.length / 2)));
     const others = slots.filter((s) => s.date !== measured);
-    const filler = others.filter((_, i) => i % 2 === 0);
-    const markers = others.filter((_, i) => i % 2 === 1);
+    const holdSlotsOfOthers = others.filter((s) => holdDates.has(s.date));
+    const markerSlotsOfOthers = others.filter((s) => !holdDates.has(s.date));
     const keys = new RedisKeys(prefix);
     const liveKeys = keys.liveKeys(staffId);
     const offerKey = keys.offer(serviceId, staffId);
@@ -75,27 +82,31 @@ export async function liveScaleCase(
     await redis.script("LOAD", heartbeat.source);
 
     const rows: LiveScaleRow[] = [];
-    let filled = 0;
     for (const target of LIVE_SCALE_STEPS) {
-      filled = await fill(redis, {
+      const holds = await fill(redis, {
         liveKeys,
         offerKey,
-        filler,
-        markers,
-        from: filled,
-        to: target,
+        holdSlots: holdSlotsOfOthers,
+        markerSlots: markerSlotsOfOthers,
+        entries: target,
+        label: `o${target}`,
       });
       // The measured day's own entries, the same at every step (they do not count as "other").
       await fill(redis, {
         liveKeys,
         offerKey,
-        filler: free.filter((_, i) => i % 2 === 0).slice(0, MEASURED_DAY_ENTRIES),
-        markers: free.filter((_, i) => i % 2 === 1).slice(0, MEASURED_DAY_ENTRIES),
-        from: 0,
-        to: 2 * MEASURED_DAY_ENTRIES,
+        holdSlots: free.slice(0, Math.ceil(free.length / 2)),
+        markerSlots: free.slice(Math.ceil(free.length / 2)),
+        entries: 2 * MEASURED_DAY_ENTRIES,
+        holds: MEASURED_DAY_ENTRIES,
         label: "day",
       });
-      ctx.log(`live scale: ${filled} live entries on one staff member`);
+      const entries = await liveEntries(redis, liveKeys);
+      if (entries !== target + 2 * MEASURED_DAY_ENTRIES)
+        throw new Error(
+          `live scale: ${entries} live entries, expected ${target} + the measured day's`,
+        );
+      ctx.log(`live scale: ${target} other live entries on one staff member (${holds} holds)`);
       const clients = Array.from({ length: 200 }, (_, i) => `scale_${target}_${i}`);
       const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)] as T;
       const nowMs = Date.now();
@@ -208,9 +219,12 @@ export async function liveScaleCase(
           start: slot.start,
         };
       });
+      // Every entry lived through the measurements (the markers too: nothing lapsed meanwhile).
+      const left = await liveEntries(redis, liveKeys);
+      if (left < target + 2 * MEASURED_DAY_ENTRIES)
+        throw new Error(`live scale: ${left} live entries left after the step at ${target}`);
       // The holds measured above would count as entries of the next step: release them all.
       await redis.del(...liveKeys);
-      filled = 0;
     }
     return rows;
   } finally {
@@ -220,75 +234,129 @@ export async function liveScaleCase(
 }
 
 /**
- * Writes live entries with the real scripts until there are `to`: first one hold per filler slot,
- * then viewing markers of distinct clients on the other slots (markers never block a hold).
+ * Writes `entries` live entries with the real scripts and checks every reply: first holds (one
+ * per slot of `holdSlots` that is still free, in order, up to `holds`), then viewing markers of
+ * distinct clients, spread over the slots of `markerSlots` that accept one (a marker is refused
+ * on a slot another client holds; markers never refuse one another). Throws when the slots cannot
+ * take them: a step that claims N entries has N. Returns the number of holds written.
  */
 async function fill(
   redis: Redis,
   o: {
     liveKeys: string[];
     offerKey: string;
-    filler: (Slot & { date: string })[];
-    markers: (Slot & { date: string })[];
-    from: number;
-    to: number;
-    /** Names the holds and markers apart from other fills'. */
-    label?: string;
+    holdSlots: (Slot & { date: string })[];
+    markerSlots: (Slot & { date: string })[];
+    entries: number;
+    /** At most this many holds (default: as many as the hold slots take). */
+    holds?: number;
+    /** Names this fill's holds and clients apart from other fills'. */
+    label: string;
   },
 ): Promise<number> {
   const now = Date.now();
   const keys = [...o.liveKeys, o.offerKey];
-  for (let i = o.from; i < o.to; i += 1000) {
+  const args = (slot: Slot & { date: string }): [number, number, ...string[]] => {
+    const startMs = Date.parse(slot.start);
+    const offsetMin = offsetOf(slot.start);
+    return [startMs, offsetMin, ...candidateDates({ startMs, offsetMin, localDate: slot.date })];
+  };
+  const accepted = async (calls: ((batch: ChainableCommander) => void)[]) => {
     const batch = redis.pipeline();
-    for (let j = i; j < Math.min(i + 1000, o.to); j++) {
-      if (j < o.filler.length) {
-        const slot = o.filler[j] as Slot & { date: string };
-        const startMs = Date.parse(slot.start);
-        const offsetMin = offsetOf(slot.start);
-        const dates = candidateDates({ startMs, offsetMin, localDate: slot.date });
-        const holdKey = `SCALE${o.label ?? ""}${String(j).padStart(11, "0")}`;
+    for (const call of calls) call(batch);
+    const replies = (await batch.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return (reply as unknown[])[0] === "ok";
+    });
+  };
+
+  const wanted = Math.min(o.entries, o.holds ?? o.entries);
+  let holds = 0;
+  // Never more attempts at once than holds still wanted, so no chunk overshoots.
+  for (let i = 0; i < o.holdSlots.length && holds < wanted; ) {
+    const chunk = o.holdSlots.slice(i, i + Math.min(200, wanted - holds));
+    const from = i;
+    i += chunk.length;
+    const oks = await accepted(
+      chunk.map((slot, k) => (batch) => {
+        const holdKey = `SCALE${o.label}${String(from + k).padStart(11, "0")}`;
+        const [startMs, offsetMin, ...dates] = args(slot);
+        // KEYS: the live keys, the offer, the two holder counters (unused: limits not counted).
         batch.evalsha(
           holdSlots.sha1,
-          keys.length,
+          keys.length + 2,
           ...keys,
+          `${o.liveKeys[0]}:c`,
+          `${o.liveKeys[0]}:i`,
           now,
           holdKey,
           "tok",
-          `c${o.label ?? ""}${j}`,
+          `c${o.label}${from + k}`,
           1,
           "", // no presented token
           "0", // hold limits not counted
           startMs,
           offsetMin,
           ...dates,
+          "", // not a reschedule
         );
-      } else {
-        const marked = o.markers[j % o.markers.length] as Slot & { date: string };
-        const markedMs = Date.parse(marked.start);
-        const markedDates = candidateDates({
-          startMs: markedMs,
-          offsetMin: offsetOf(marked.start),
-          localDate: marked.date,
-        });
+      }),
+    );
+    holds += oks.filter(Boolean).length;
+  }
+  const markers = o.entries - holds;
+  // Marker slots that accept a marker, found by the first markers themselves.
+  const open: (Slot & { date: string })[] = [];
+  let written = 0;
+  for (let i = 0; i < o.markerSlots.length && written < markers; i += 200) {
+    const chunk = o.markerSlots.slice(i, i + Math.min(200, markers - written));
+    const oks = await accepted(
+      chunk.map((slot, k) => (batch) => {
         batch.evalsha(
           selectSlot.sha1,
           keys.length,
           ...keys,
           now,
-          `m${o.label ?? ""}${j}`,
-          markedMs,
-          offsetOf(marked.start),
-          ...markedDates,
+          `m${o.label}p${i + k}`,
+          ...args(slot),
         );
-      }
-    }
-    await batch.exec();
+      }),
+    );
+    oks.forEach((ok, k) => ok && open.push(chunk[k] as Slot & { date: string }));
+    written += oks.filter(Boolean).length;
   }
-  return o.to;
+  if (written < markers && open.length === 0)
+    throw new Error(`live scale: no slot takes a marker (${o.label})`);
+  for (let i = written; i < markers; i += 1000) {
+    const count = Math.min(1000, markers - i);
+    const oks = await accepted(
+      Array.from({ length: count }, (_, k) => (batch: ChainableCommander) => {
+        const slot = open[(i + k) % open.length] as Slot & { date: string };
+        batch.evalsha(
+          selectSlot.sha1,
+          keys.length,
+          ...keys,
+          now,
+          `m${o.label}${i + k}`,
+          ...args(slot),
+        );
+      }),
+    );
+    if (!oks.every(Boolean)) throw new Error(`live scale: a marker was refused (${o.label})`);
+  }
+  return holds;
 }
 
-/** Script calls sent straight to Redis per operation and step, after its load (50 a pipeline). */
-const DIRECT_CALLS = 500;
+/** The live entries of a staff member: its holds and bookings, and its markers. */
+async function liveEntries(redis: Redis, liveKeys: string[]): Promise<number> {
+  const [, blockers, markers] = liveKeys;
+  return (await redis.zcard(blockers as string)) + (await redis.zcard(markers as string));
+}
+
+/** Script calls sent straight to Redis per operation and step, after its load (50 a pipeline):
+ * enough for a steady figure (500 gave ±40 % between runs at ~30 µs a call). */
+const DIRECT_CALLS = 5_000;
 
 async function evalshaStats(redis: Redis) {
   const stats = await redis.info("commandstats");
