@@ -27,7 +27,19 @@ export async function sha256Hex(text: string): Promise<string> {
   return hex(await sha256(text));
 }
 
-export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+/**
+ * Imported HMAC keys by secret: importing costs as much as signing, and the secrets are the
+ * deployment's few (hold tokens, manage tokens, sign-in codes). A CryptoKey holds no I/O, so one
+ * isolate's requests share them; the key itself is kept, never a pending promise (a promise of
+ * one request must not be awaited by another in Workers). Bounded, in case a caller ever passes
+ * many secrets.
+ */
+const hmacKeys = new Map<string, CryptoKey>();
+const HMAC_KEYS_MAX = 16;
+
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  const known = hmacKeys.get(secret);
+  if (known) return known;
   const key = await crypto.subtle.importKey(
     "raw",
     encoder.encode(secret),
@@ -35,6 +47,13 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
     false,
     ["sign"],
   );
+  if (hmacKeys.size >= HMAC_KEYS_MAX) hmacKeys.clear();
+  hmacKeys.set(secret, key);
+  return key;
+}
+
+export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+  const key = await hmacKey(secret);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
 }
 

@@ -11,8 +11,10 @@
  * and arguments); Redis's own `INFO commandstats` (after `CONFIG RESETSTAT`) gives its µs per
  * script call for both. Under the load Redis shares the 2 cores with the worker, the gateway and
  * the load generator, so that figure includes its waits for a core; the direct one is the
- * script's own cost. Both sit next to the load's end-to-end p50 and throughput.
+ * script's own cost. Both sit next to the load's end-to-end p50 and throughput, and that next to
+ * the one-Redis-call baseline route loaded the same way just before it.
  */
+import type autocannon from "autocannon";
 import Redis, { type ChainableCommander } from "ioredis";
 import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
 import { RedisKeys } from "../../../src/storage/redis/keys.ts";
@@ -39,6 +41,8 @@ export interface LiveScaleRow {
   calls: number;
   p50Ms: number;
   throughputRps: number;
+  /** The one-Redis-call baseline route, loaded the same way just before this operation. */
+  baselineRps: number;
 }
 
 type Slot = { start: string; staffId: string; state: string };
@@ -169,22 +173,31 @@ export async function liveScaleCase(
           await batch.exec();
         }
       };
-      const measure = async (op: LiveScaleRow["op"], path: string, make: () => unknown) => {
-        await redis.config("RESETSTAT");
-        const result: CaseResult = await runLoad({
-          name: `${op} @ ${target}`,
+      // Every load of this step, the baseline's too: the same connections and length, after a
+      // 1 s warm-up that is not counted (the first second of a load measures its ramp-up).
+      const load = async (name: string, request: autocannon.Request) => {
+        const options = {
           url: ctx.url,
           connections: Math.min(ctx.connections, 50),
-          durationS: Math.max(2, Math.round(ctx.durationS / 3)),
-          requests: [
-            {
-              method: "POST",
-              path,
-              // One address per request, as from many users: the per-IP limits stay out of it.
-              headers: { ...json, "CF-Connecting-IP": randomIp() },
-              setupRequest: (req) => ({ ...req, body: JSON.stringify(make()) }),
-            },
-          ],
+          requests: [request],
+        };
+        await runLoad({ ...options, name: `${name} (warm-up)`, durationS: 1 });
+        return runLoad({ ...options, name, durationS: Math.max(2, Math.round(ctx.durationS / 2)) });
+      };
+      const measure = async (op: LiveScaleRow["op"], path: string, make: () => unknown) => {
+        // The baseline right before each operation: the machine drifts between loads.
+        const baseline = await load(`one Redis call before ${op} @ ${target}`, {
+          method: "GET",
+          path: "/v1/debug/redis-ping",
+          headers: ctx.adminHeaders,
+        });
+        await redis.config("RESETSTAT");
+        const result: CaseResult = await load(`${op} @ ${target}`, {
+          method: "POST",
+          path,
+          // One address per request, as from many users: the per-IP limits stay out of it.
+          headers: { ...json, "CF-Connecting-IP": randomIp() },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify(make()) }),
         });
         const line = await evalshaStats(redis);
         // Then the script alone, straight to Redis in pipelines: Redis's own work per call.
@@ -199,6 +212,7 @@ export async function liveScaleCase(
           serialRedisUsPerCall: Number(serial?.[3] ?? Number.NaN),
           p50Ms: result.p50Ms,
           throughputRps: result.throughputRps,
+          baselineRps: baseline.throughputRps,
         });
       };
       await measure("heartbeat", "/v1/heartbeat", () => ({
