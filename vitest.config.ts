@@ -44,7 +44,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: testBindings("wd:") },
+            // Few requests at work at once, so a burst queues at the admission (src/http/admission.ts).
+            miniflare: { bindings: testBindings("wd:", { OVERLOAD_MAX_ACTIVE: "4" }) },
           }),
         ],
         test: {

@@ -135,3 +135,26 @@ describe("live state inside workerd", () => {
     ).toBe(204);
   });
 });
+
+describe("admission inside workerd", () => {
+  it("a request that waited in the admission queue does its own I/O once admitted (60 heartbeats at once, 4 working at a time)", async () => {
+    expect(env.OVERLOAD_MAX_ACTIVE).toBe("4"); // vitest.config.ts: the workerd project's bindings
+    const beat = (i: number) =>
+      exports.default.fetch("http://worker.test/v1/heartbeat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "CF-Connecting-IP": `10.9.0.${i + 1}` },
+        body: JSON.stringify({
+          clientId: `workerd_queue_${i}`,
+          staffId: "stf_workerd_queue",
+          date: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+        }),
+      });
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => beat(i)));
+    const statuses = await Promise.all(
+      answers.map(async (res) => `${res.status} ${res.status === 200 ? "" : await res.text()}`),
+    );
+    // Woken by another request's release, a waiter used to run in that request's context:
+    // its Redis call failed ("Cannot perform I/O on behalf of a different request").
+    expect(statuses.filter((s) => !s.startsWith("200"))).toEqual([]);
+  });
+});

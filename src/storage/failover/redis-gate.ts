@@ -18,6 +18,7 @@
  * neither (a quiet isolate, no answer since) is "down" at once, so a frozen Redis still fails
  * over within one timeout.
  */
+
 import type {
   Clock,
   GateStatus,
@@ -28,6 +29,7 @@ import type {
   SyncReport,
   SyncTrigger,
 } from "../../domain/ports.ts";
+import { backoffMs, settledHere } from "../../http/own-context.ts";
 import { log } from "../../observability/log.ts";
 import { isTimeout } from "../redis/run-script.ts";
 
@@ -297,8 +299,14 @@ export class RedisGate {
    * mode (cron, admin): the sync then moves what other isolates left in the fallback store.
    */
   check(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
+    // Another request's check: waited for from this one's own timers (src/http/own-context.ts).
     const inFlight = this.checkInFlight();
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      return settledHere(inFlight, backoffMs, {
+        afterMs: CHECK_DEADLINE_MS, // then forgotten: a check of this request's own starts
+        orElse: () => this.check(trigger, requestId),
+      });
+    }
     this.checkStartedMs = this.options.clock.nowMs();
     const check = this.runCheck(trigger, requestId).finally(() => {
       if (this.checking === check) this.checking = null;
