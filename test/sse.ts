@@ -1,4 +1,5 @@
 /** A reader of Server-Sent Events for tests of GET /v1/live (the app's answer, read as it arrives). */
+import { expect } from "vitest";
 
 export interface SseEvent {
   event: string;
@@ -103,4 +104,22 @@ export function readSse(res: Response): SseReader {
     },
     close: () => reader.cancel().catch(() => undefined),
   };
+}
+
+/**
+ * After an outage: the admin sync brings the isolate back to Redis, and a stream opened then
+ * starts with a snapshot served by Redis. (Node and workerd tiers alike: `admin` and `open` are
+ * the tier's own.)
+ */
+export async function expectStreamingAfterFailback(
+  admin: (method: string, path: string) => Promise<Response>,
+  open: () => Promise<SseReader>,
+): Promise<void> {
+  const sync = await admin("POST", "/v1/admin/sync");
+  expect(sync.status, await sync.clone().text()).toBe(200);
+  const back = await open();
+  const snapshot = await back.next();
+  expect(snapshot?.event).toBe("snapshot");
+  expect(JSON.parse(snapshot?.data ?? "{}")).toMatchObject({ storage: "redis" });
+  await back.close();
 }

@@ -337,7 +337,7 @@ async function fill(
         );
       }),
     );
-    oks.forEach((ok, k) => ok && open.push(chunk[k] as Slot & { date: string }));
+    for (const [k, ok] of oks.entries()) if (ok) open.push(chunk[k] as Slot & { date: string });
     written += oks.filter(Boolean).length;
   }
   if (written < markers && open.length === 0)

@@ -19,7 +19,7 @@ import {
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { testApp } from "../../../test/api.ts";
-import { readSse, type SseReader } from "../../../test/sse.ts";
+import { expectStreamingAfterFailback, readSse, type SseReader } from "../../../test/sse.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
 import { buildServices } from "../../compose.ts";
 
@@ -120,13 +120,7 @@ describe("GET /v1/live when Redis stops", () => {
       expect(await onFallback.next()).toBeNull();
 
       upstash.setFault("none");
-      const sync = await api.admin("POST", "/v1/admin/sync");
-      expect(sync.status, await sync.clone().text()).toBe(200);
-      const back = await open();
-      const snapshot = await back.next();
-      expect(snapshot?.event).toBe("snapshot");
-      expect(JSON.parse(snapshot?.data ?? "{}")).toMatchObject({ storage: "redis" });
-      await back.close();
+      await expectStreamingAfterFailback(api.admin, open);
     },
   );
 });

@@ -12,7 +12,7 @@ import {
   createTestStaff,
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
-import { readSse } from "../../../test/sse.ts";
+import { expectStreamingAfterFailback, readSse } from "../../../test/sse.ts";
 
 const bindings = env as unknown as Record<string, string>;
 
@@ -75,13 +75,6 @@ describe("GET /v1/live inside workerd when another request fails the isolate ove
       await streaming.close();
     }
 
-    const sync = await admin("POST", "/v1/admin/sync");
-    expect(sync.status, await sync.clone().text()).toBe(200);
-    const back = await open();
-    const snapshot = await back.next();
-    expect(snapshot?.event).toBe("snapshot");
-    expect(JSON.parse(snapshot?.data ?? "{}")).toMatchObject({ storage: "redis" });
-    await back.close();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expectStreamingAfterFailback(admin, open);
   });
 });
