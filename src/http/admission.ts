@@ -2,8 +2,9 @@
  * Admission control per isolate (issue 13, "shed load instead of queueing into timeouts").
  *
  * An isolate works on at most OVERLOAD_MAX_ACTIVE requests at once; the next ones wait in a
- * FIFO queue (each waiter looks at its place from its own timers: see `enter`). Store timeouts only start once a request works, so a burst waits at the door
- * instead of timing out inside the stores (which used to look like a Redis outage). Past the
+ * FIFO queue (each waiter looks at its place from its own timers: see `enter`). Store timeouts
+ * only start once a request works, so a burst waits at the door instead of timing out inside the
+ * stores (which used to look like a Redis outage). Past the
  * queue's length (OVERLOAD_MAX_QUEUE) a request is answered 503 OVERLOADED at once; one that
  * has waited OVERLOAD_QUEUE_TIMEOUT_MS is answered 503 OVERLOADED then, never later.
  *
@@ -35,6 +36,10 @@ interface Waiter {
   granted: boolean;
   /** When it looks next (ms, by Date.now()). */
   nextLookMs: number;
+  /** Its grant was taken back: it did not look in time (its request was probably cancelled). */
+  revoked: boolean;
+  /** Dropped from the head of the line for the same reason. */
+  dropped: boolean;
 }
 
 interface Line {
@@ -53,6 +58,11 @@ const LOOK_MAX_MS = 100;
  * isolate: 4.3 ms on average, measured with strict order at 1 000 connections).
  */
 const GRANT_AMONG = 16;
+/**
+ * A waiter that has not looked this long after it was due is taken for gone: a cancelled request
+ * runs no more timers, and its place must not stay counted (nor its grant stay unclaimed).
+ */
+const GONE_AFTER_MS = 5_000;
 
 export class Admission {
   private active = 0;
@@ -60,6 +70,8 @@ export class Admission {
   private readonly normal: Line = { waiters: [], issued: 0, left: 0 };
   /** How long an admitted request works, on average (ms; moving average). */
   private workMs = 20;
+  /** Waiters granted a place (counted as active) that have not taken it yet. */
+  private readonly grants = new Set<Waiter>();
 
   constructor(private readonly limits: AdmissionLimits) {}
 
@@ -77,10 +89,12 @@ export class Admission {
    * A request that frees a place cannot wake the waiter: in Workers the waiter would go on in the
    * freeing request's context, where its own I/O is refused (src/http/own-context.ts). So the
    * freeing request only grants the place (and counts it as active), and each waiter looks at
-   * its place from timers of its own: rarely while many are ahead of it, every millisecond near
-   * the head (about as long as the place it was granted stays idle).
+   * its place from timers of its own: rarely while many are ahead of it, every 2 ms near the
+   * head (about as long as the place it was granted stays idle). A request cancelled while it
+   * waits runs no more timers: its grant is taken back after GONE_AFTER_MS.
    */
   enter(critical: boolean): Outcome | Promise<Outcome> {
+    this.reclaim();
     const reserve = critical ? this.limits.criticalReserve : 0;
     // Nobody overtakes the queue: a normal request waits while anyone is waiting.
     const queued = critical
@@ -94,7 +108,13 @@ export class Admission {
     if (line.waiters.length >= this.limits.maxQueue + reserve) {
       return { admitted: false, reason: "queue-full" };
     }
-    const waiter: Waiter = { ticket: line.issued++, granted: false, nextLookMs: 0 };
+    const waiter: Waiter = {
+      ticket: line.issued++,
+      granted: false,
+      nextLookMs: Date.now(),
+      revoked: false,
+      dropped: false,
+    };
     line.waiters.push(waiter);
     const deadlineMs = Date.now() + this.limits.queueTimeoutMs;
     return new Promise<Outcome>((resolve) => {
@@ -103,7 +123,17 @@ export class Admission {
         setTimeout(look, ms);
       };
       const look = () => {
-        if (waiter.granted) return resolve(this.admitted());
+        if (waiter.granted) {
+          this.grants.delete(waiter);
+          if (waiter.revoked) this.active++; // late, but here after all: it works now
+          return resolve(this.admitted());
+        }
+        if (waiter.dropped) {
+          // Late, but here after all: back to the head of the line, where it was.
+          waiter.dropped = false;
+          line.waiters.unshift(waiter);
+          line.left--;
+        }
         const leftMs = deadlineMs - Date.now();
         if (leftMs <= 0) {
           const at = line.waiters.indexOf(waiter);
@@ -140,6 +170,23 @@ export class Admission {
     };
   }
 
+  /**
+   * Takes back the places granted to waiters that did not come for them, and drops waiters that
+   * stopped looking (GONE_AFTER_MS), then grants what is free.
+   */
+  private reclaim(): void {
+    const nowMs = Date.now();
+    let freed = false;
+    for (const waiter of this.grants) {
+      if (nowMs - waiter.nextLookMs < GONE_AFTER_MS) continue;
+      this.grants.delete(waiter);
+      waiter.revoked = true;
+      this.active--;
+      freed = true;
+    }
+    if (freed) this.drain();
+  }
+
   /** Grants the places free now to the first waiters (see GRANT_AMONG): critical ones first. */
   private drain(): void {
     const { maxActive, criticalReserve } = this.limits;
@@ -150,6 +197,14 @@ export class Admission {
   }
 
   private grant(line: Line): void {
+    // Waiters long past their look are gone (cancelled requests): out of the line, no grant.
+    const nowMs = Date.now();
+    for (let head = line.waiters[0]; head && head.nextLookMs < nowMs - GONE_AFTER_MS; ) {
+      head.dropped = true;
+      line.waiters.shift();
+      line.left++;
+      head = line.waiters[0];
+    }
     let soonest = 0;
     const among = Math.min(GRANT_AMONG, line.waiters.length);
     for (let i = 1; i < among; i++) {
@@ -161,6 +216,7 @@ export class Admission {
     line.left++;
     this.active++;
     waiter.granted = true;
+    this.grants.add(waiter);
   }
 }
 
