@@ -26,7 +26,7 @@ export interface RedisLivePushOptions {
   failoverCheckMs?: number;
 }
 
-/** A stream learns of its isolate's failover within this (a boolean compare per stream). */
+/** A stream learns of its isolate's failover within this (one integer compare per stream). */
 export const FAILOVER_CHECK_MS = 500;
 
 export class RedisLivePush implements LivePush {
