@@ -36,8 +36,8 @@ export function liveVersion(entries: readonly LiveEntry[]): string {
 /**
  * Keeps the caller's viewing marker alive (or drops it) and returns the live state of one staff
  * member on one local date, in one live-state call and no SQL. The store is asked for a window
- * wide enough for any UTC offset and the date: it keeps the entries whose start, in the offset the
- * slot was named with (the staff member's), falls on `date` (checked here again).
+ * wide enough for any UTC offset and the date: it returns only the entries whose start, in the
+ * offset the slot was named with (the staff member's), falls on `date` (the port's contract).
  */
 export async function heartbeat({
   ctx,
@@ -61,10 +61,9 @@ export async function heartbeat({
     localDate: input.date,
     nowMs,
   });
-  const onDate = onLocalDate(entries, input.date);
-  const version = liveVersion(onDate);
+  const version = liveVersion(entries);
   if (input.since === version) return { serverTimeMs: nowMs, version };
-  return { serverTimeMs: nowMs, version, slots: presentSlots(onDate) };
+  return { serverTimeMs: nowMs, version, slots: presentSlots(entries) };
 }
 
 /** The store window read for a local date: wide enough for any UTC offset. */

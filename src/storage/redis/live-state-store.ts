@@ -116,6 +116,32 @@ function liveInWindow(
   }
   return out;
 }
+/**
+ * The live entries of a rawWindow reply that overlap [fromMs, toMs), as the watch and the
+ * heartbeat return them (`mine`: the caller's own).
+ */
+function entriesIn(
+  reply: z.infer<typeof RawWindow>,
+  input: { nowMs: number; fromMs: number; toMs: number; clientTag: string },
+): WatchedEntry[] {
+  const entries: WatchedEntry[] = [];
+  for (const e of liveInWindow(reply, input.nowMs, Math.floor(input.fromMs / CELL_MS))) {
+    const startMs = e.startMin * MINUTE_MS;
+    const endMs = e.endMin * MINUTE_MS;
+    if (startMs >= input.toMs || endMs <= input.fromMs) continue;
+    entries.push({
+      id: e.field,
+      kind: kindOf(e.code),
+      mine: e.tag === input.clientTag,
+      startMs,
+      endMs,
+      offsetMin: e.offsetMin,
+      expiresAtMs: e.expiresAtMs,
+    });
+  }
+  return entries;
+}
+
 const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
 const KINDS: Record<string, LiveKind> = { h: "held", v: "viewing", b: "booked" };
 
@@ -430,23 +456,8 @@ export class RedisLiveStateStore implements LiveStateStore {
     ];
     const reply = await runScript(this.redis, liveWatch, keys, args, WatchReply);
     if (reply[0] === "limit") return { kind: "limit", untilMs: int(reply[1]) };
-    const entries: WatchedEntry[] = [];
     const window: z.infer<typeof RawWindow> = [reply[1], reply[2], reply[3], reply[4]];
-    for (const e of liveInWindow(window, input.nowMs, Math.floor(input.fromMs / CELL_MS))) {
-      const startMs = e.startMin * MINUTE_MS;
-      const endMs = e.endMin * MINUTE_MS;
-      if (startMs >= input.toMs || endMs <= input.fromMs) continue;
-      entries.push({
-        id: e.field,
-        kind: kindOf(e.code),
-        mine: e.tag === input.clientTag,
-        startMs,
-        endMs,
-        offsetMin: e.offsetMin,
-        expiresAtMs: e.expiresAtMs,
-      });
-    }
-    return { kind: "ok", entries };
+    return { kind: "ok", entries: entriesIn(window, input) };
   }
 
   async unwatch(input: Parameters<LiveStateStore["unwatch"]>[0]): Promise<void> {
@@ -475,24 +486,11 @@ export class RedisLiveStateStore implements LiveStateStore {
       args,
       RawWindow,
     );
+    // The entries of the local date (the port's contract), without the stream's ids.
     const entries: LiveEntry[] = [];
-    for (const e of liveInWindow(reply, input.nowMs, Math.floor(input.fromMs / CELL_MS))) {
-      const startMs = e.startMin * MINUTE_MS;
-      const endMs = e.endMin * MINUTE_MS;
-      if (startMs >= input.toMs || endMs <= input.fromMs) continue;
-      if (
-        input.localDate &&
-        formatWithOffset(startMs, e.offsetMin).slice(0, 10) !== input.localDate
-      )
-        continue;
-      entries.push({
-        kind: kindOf(e.code),
-        mine: e.tag === input.clientTag,
-        startMs,
-        endMs,
-        offsetMin: e.offsetMin,
-        expiresAtMs: e.expiresAtMs,
-      });
+    for (const { id: _id, ...entry } of entriesIn(reply, input)) {
+      const date = formatWithOffset(entry.startMs, entry.offsetMin).slice(0, 10);
+      if (!input.localDate || date === input.localDate) entries.push(entry);
     }
     return entries;
   }
