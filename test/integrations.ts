@@ -3,6 +3,7 @@
  * own fixed clock with the background work of each request collected (the tests await the first
  * delivery attempt instead of sleeping), a real local HTTP receiver, and a booking helper.
  */
+
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import ICAL from "ical.js";
@@ -10,6 +11,7 @@ import { expect } from "vitest";
 import { buildServices } from "../src/compose.ts";
 import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
 import type { Services } from "../src/http/app-env.ts";
+import { adminVia } from "./admin-call.ts";
 import { type Api, testApp } from "./api.ts";
 import { FixedClock } from "./fakes.ts";
 import { type LiveFixture, newClientId } from "./live-fixtures.ts";
@@ -47,15 +49,7 @@ export function harness(overrides: Record<string, string> = {}): Harness {
     clock,
     services,
     request,
-    admin: (method, path, body) =>
-      request(path, {
-        method,
-        headers: {
-          Authorization: `Bearer ${TEST_STACK.adminToken}`,
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
+    admin: adminVia(request, TEST_STACK.adminToken),
     settle: async () => {
       while (pending.length) await Promise.all(pending.splice(0));
     },

@@ -31,6 +31,16 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return { status: res.status, body: await res.json() };
 }
 
+/** POST /subscribe/<channel> as the wire sees it (the SSE response, unread). */
+function subscribeRaw(channel: string, signal?: AbortSignal, bearer = token): Promise<Response> {
+  return fetch(`${gateway.url}/subscribe/${channel}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${bearer}`, Accept: "text/event-stream" },
+    body: "[]",
+    ...(signal ? { signal } : {}),
+  });
+}
+
 /** Free port found by binding to 0; nothing listens there afterwards. */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -593,12 +603,7 @@ describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscrib
   it("frames events as the client reads them, and refuses a wrong token with 401", async () => {
     const channel = key("wire");
     const controller = new AbortController();
-    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
-      body: "[]",
-      signal: controller.signal,
-    });
+    const res = await subscribeRaw(channel, controller.signal);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream");
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -609,11 +614,7 @@ describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscrib
     text = decoder.decode((await reader.read()).value);
     expect(text).toBe(`data: message,${channel},x,y\n\n`);
     controller.abort();
-    const refused = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: "Bearer wrong", Accept: "text/event-stream" },
-      body: "[]",
-    });
+    const refused = await subscribeRaw(channel, undefined, "wrong");
     expect(refused.status).toBe(401);
   });
 
@@ -626,12 +627,7 @@ describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscrib
     expect(await subscribersOf(channel, 5)).toBe(5);
     // A raw client that drops its socket without unsubscribing.
     const dropped = new AbortController();
-    const raw = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
-      body: "[]",
-      signal: dropped.signal,
-    });
+    const raw = await subscribeRaw(channel, dropped.signal);
     await (raw.body as ReadableStream<Uint8Array>).getReader().read();
     expect(await subscribersOf(channel, 6)).toBe(6);
     dropped.abort();
@@ -643,34 +639,21 @@ describe("pub/sub over Server-Sent Events (POST /subscribe/<channel>, /psubscrib
   it("a fault ends open subscriptions, as an unreachable Redis would, and new ones fail until it clears", async () => {
     const channel = key("fault");
     const controller = new AbortController();
-    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
-      body: "[]",
-      signal: controller.signal,
-    });
+    const res = await subscribeRaw(channel, controller.signal);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     expect(await subscribersOf(channel, 1)).toBe(1);
     gateway.setFault("http500");
     expect((await reader.read()).done).toBe(true);
     expect(await subscribersOf(channel, 0)).toBe(0);
-    const refused = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
-      body: "[]",
-    });
+    const refused = await subscribeRaw(channel);
     expect(refused.status).toBe(500);
     await refused.arrayBuffer();
   });
 
   it("keepSubscriptions: a fault leaves open subscriptions delivering, while new requests fail", async () => {
     const channel = key("kept");
-    const res = await fetch(`${gateway.url}/subscribe/${channel}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" },
-      body: "[]",
-    });
+    const res = await subscribeRaw(channel);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     gateway.setFault("refuse", { keepSubscriptions: true });

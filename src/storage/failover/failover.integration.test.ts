@@ -7,90 +7,42 @@
  * share live state, as isolates of one deployment do.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type PlanetscaleGateway,
-  startPlanetscaleGateway,
-} from "../../../scripts/gateways/planetscale-gateway.ts";
-import {
-  startUpstashGateway,
-  type UpstashGateway,
-} from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError, testApp } from "../../../test/api.ts";
+import type { PlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
+import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
+import { expectError } from "../../../test/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { withDb } from "../../../test/db-direct.ts";
+import {
+  type FaultGateways,
+  type Isolate,
+  isolateOver,
+  startFaultGateways,
+} from "../../../test/fault-gateways.ts";
 import { directRedis } from "../../../test/redis-direct.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
-import { buildServices } from "../../compose.ts";
+import { uniqueId } from "../../../test/stack-env.ts";
 import { runScheduled } from "../../cron/scheduled.ts";
-import type { Services } from "../../http/app-env.ts";
 import { failbackClaims, failbackLive, failbackRetract } from "../../lua/scripts.gen.ts";
 import { RedisKeys } from "../redis/keys.ts";
 
 const TIMEOUT_MS = 300;
 const redisDirect = directRedis();
+let gateways: FaultGateways;
 let upstash: UpstashGateway;
 let planetscale: PlanetscaleGateway;
 
-/** One isolate of the deployment: its own services (gate, metrics) over the given gateways. */
-interface Isolate {
-  services: Services;
-  request(path: string, init?: RequestInit): Promise<Response>;
-  json(
-    method: string,
-    path: string,
-    body: unknown,
-    headers?: Record<string, string>,
-  ): Promise<Response>;
-  admin(method: string, path: string): Promise<Response>;
-}
-
+/** One isolate of the deployment: its own services (gate, metrics) over this file's gateways. */
 function isolate(prefix: string, overrides: Record<string, string> = {}): Isolate {
-  const bindings = testBindings(prefix, {
-    UPSTASH_REDIS_REST_URL: upstash.url,
-    DATABASE_URL: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${planetscale.port}`,
-    REDIS_TIMEOUT_MS: String(TIMEOUT_MS),
-    REDIS_COOLDOWN_MS: "600000", // tests end cool-downs explicitly (sync, cron) unless they say
-    ...overrides,
-  });
-  const services = buildServices(bindings);
-  const app = testApp(() => services);
-  const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
-  return {
-    services,
-    request,
-    json: (method, path, body, headers = {}) =>
-      request(path, {
-        method,
-        headers: { "Content-Type": "application/json", ...headers },
-        body: JSON.stringify(body),
-      }),
-    admin: (method, path) =>
-      request(path, { method, headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` } }),
-  };
+  return isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: String(TIMEOUT_MS), ...overrides });
 }
 
 /** A staff member with a 30-minute service, 9–17 on weekdays, and the admin calls it takes. */
 async function catalog(): Promise<{ serviceId: string; staffId: string; date: string }> {
   const admin = isolate(`${uniqueId("fa")}:`);
-  const api = {
-    bindings: {},
-    request: admin.request,
-    admin: (method: string, path: string, body?: unknown) =>
-      body === undefined
-        ? admin.admin(method, path)
-        : admin.request(path, {
-            method,
-            headers: {
-              Authorization: `Bearer ${TEST_STACK.adminToken}`,
-              "Content-Type": "application/json",
-            },
-            body: JSON.stringify(body),
-          }),
-  };
+  const api = { bindings: {}, request: admin.request, admin: admin.admin };
   const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
   const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
   return { serviceId, staffId, date: upcomingMonday() };
@@ -221,24 +173,11 @@ async function confirmedFor(email: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  upstash = await startUpstashGateway({
-    port: 0,
-    redisUrl: TEST_STACK.redisUrl,
-    token: TEST_STACK.upstashToken,
-  });
-  planetscale = await startPlanetscaleGateway({
-    port: 0,
-    mysqlUrl: TEST_STACK.mysqlUrl,
-    username: TEST_STACK.planetscaleUsername,
-    password: TEST_STACK.planetscalePassword,
-  });
+  gateways = await startFaultGateways();
+  ({ upstash, planetscale } = gateways);
 });
 
-afterAll(async () => {
-  upstash.setFault("none");
-  await upstash.close();
-  await planetscale.close();
-});
+afterAll(() => gateways.close());
 
 describe.each([
   ["refuses connections", "refuse"],

@@ -7,6 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { adminVia } from "../../../test/admin-call.ts";
 import {
   createTestService,
   createTestStaff,
@@ -19,15 +20,7 @@ const bindings = env as unknown as Record<string, string>;
 const request = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`http://worker.test${path}`, init);
 
-const admin = (method: string, path: string, body?: unknown) =>
-  request(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${bindings.ADMIN_TOKEN}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const admin = adminVia(request, bindings.ADMIN_TOKEN ?? "");
 
 /** Sets the fault gateway's fault; open subscriptions stay open. */
 async function setFault(fault: "none" | "refuse"): Promise<void> {

@@ -9,75 +9,32 @@
  * Every "isolate" is one `buildServices` (its own gate, admission and fallback bound).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type PlanetscaleGateway,
-  startPlanetscaleGateway,
-} from "../../../scripts/gateways/planetscale-gateway.ts";
-import {
-  startUpstashGateway,
-  type UpstashGateway,
-} from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError, testApp } from "../../../test/api.ts";
+import type { PlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
+import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
+import { expectError } from "../../../test/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { withDb } from "../../../test/db-direct.ts";
+import {
+  type FaultGateways,
+  type Isolate,
+  isolateOver,
+  startFaultGateways,
+} from "../../../test/fault-gateways.ts";
 import { directRedis } from "../../../test/redis-direct.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
-import { buildServices } from "../../compose.ts";
-import type { Services } from "../../http/app-env.ts";
+import { uniqueId } from "../../../test/stack-env.ts";
 
 const TIMEOUT_MS = 300;
 const redisDirect = directRedis();
+let gateways: FaultGateways;
 let upstash: UpstashGateway;
 let planetscale: PlanetscaleGateway;
 
-interface Isolate {
-  services: Services;
-  request(path: string, init?: RequestInit): Promise<Response>;
-  json(
-    method: string,
-    path: string,
-    body: unknown,
-    headers?: Record<string, string>,
-  ): Promise<Response>;
-  admin(method: string, path: string, body?: unknown): Promise<Response>;
-}
-
 function isolate(prefix: string, overrides: Record<string, string> = {}): Isolate {
-  const bindings = testBindings(prefix, {
-    UPSTASH_REDIS_REST_URL: upstash.url,
-    DATABASE_URL: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${planetscale.port}`,
-    REDIS_TIMEOUT_MS: String(TIMEOUT_MS),
-    REDIS_COOLDOWN_MS: "600000",
-    ...overrides,
-  });
-  const services = buildServices(bindings);
-  const app = testApp(() => services);
-  const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
-  const json = (
-    method: string,
-    path: string,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    request(path, {
-      method,
-      headers: { "Content-Type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    });
-  const auth = { Authorization: `Bearer ${TEST_STACK.adminToken}` };
-  return {
-    services,
-    request,
-    json,
-    admin: (method, path, body) =>
-      body === undefined
-        ? request(path, { method, headers: auth })
-        : json(method, path, body, auth),
-  };
+  return isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: String(TIMEOUT_MS), ...overrides });
 }
 
 type Catalog = { serviceId: string; staffId: string; date: string };
@@ -174,24 +131,12 @@ async function holdUntilAnswered(
 }
 
 beforeAll(async () => {
-  upstash = await startUpstashGateway({
-    port: 0,
-    redisUrl: TEST_STACK.redisUrl,
-    token: TEST_STACK.upstashToken,
-  });
-  planetscale = await startPlanetscaleGateway({
-    port: 0,
-    mysqlUrl: TEST_STACK.mysqlUrl,
-    username: TEST_STACK.planetscaleUsername,
-    password: TEST_STACK.planetscalePassword,
-  });
+  gateways = await startFaultGateways();
+  ({ upstash, planetscale } = gateways);
 });
 
 afterAll(async () => {
-  upstash.setFault("none");
-  planetscale.setFault("none");
-  await upstash.close();
-  await planetscale.close();
+  await gateways.close();
   redisDirect.disconnect();
 });
 

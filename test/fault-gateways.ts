@@ -1,0 +1,91 @@
+/**
+ * A test file's own fault-injecting gateways, in front of the shared test Redis and MySQL, and
+ * "isolates" over them (each its own `buildServices`: gate, admission, metrics), so that a file
+ * can break its stores without any other test seeing it.
+ */
+import {
+  type PlanetscaleGateway,
+  startPlanetscaleGateway,
+} from "../scripts/gateways/planetscale-gateway.ts";
+import { startUpstashGateway, type UpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
+import { buildServices } from "../src/compose.ts";
+import type { Services } from "../src/http/app-env.ts";
+import { adminVia } from "./admin-call.ts";
+import { testApp } from "./api.ts";
+import { TEST_STACK, testBindings } from "./stack-env.ts";
+
+export interface FaultGateways {
+  upstash: UpstashGateway;
+  planetscale: PlanetscaleGateway;
+  /** Clears the faults and closes both gateways. */
+  close(): Promise<void>;
+}
+
+export async function startFaultGateways(): Promise<FaultGateways> {
+  const upstash = await startUpstashGateway({
+    port: 0,
+    redisUrl: TEST_STACK.redisUrl,
+    token: TEST_STACK.upstashToken,
+  });
+  const planetscale = await startPlanetscaleGateway({
+    port: 0,
+    mysqlUrl: TEST_STACK.mysqlUrl,
+    username: TEST_STACK.planetscaleUsername,
+    password: TEST_STACK.planetscalePassword,
+  });
+  return {
+    upstash,
+    planetscale,
+    close: async () => {
+      upstash.setFault("none");
+      planetscale.setFault("none");
+      await upstash.close();
+      await planetscale.close();
+    },
+  };
+}
+
+/** One isolate of the deployment over `gateways`. */
+export interface Isolate {
+  services: Services;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  json(
+    method: string,
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+/**
+ * An isolate with key prefix `prefix` over `gateways`: Redis calls time out after 300 ms and a
+ * cool-down lasts 10 minutes (tests end it explicitly) unless `overrides` say otherwise.
+ */
+export function isolateOver(
+  gateways: FaultGateways,
+  prefix: string,
+  overrides: Record<string, string> = {},
+): Isolate {
+  const bindings = testBindings(prefix, {
+    UPSTASH_REDIS_REST_URL: gateways.upstash.url,
+    DATABASE_URL: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${gateways.planetscale.port}`,
+    REDIS_TIMEOUT_MS: "300",
+    REDIS_COOLDOWN_MS: "600000",
+    ...overrides,
+  });
+  const services = buildServices(bindings);
+  const app = testApp(() => services);
+  const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
+  return {
+    services,
+    request,
+    json: (method, path, body, headers = {}) =>
+      request(path, {
+        method,
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      }),
+    admin: adminVia(request, TEST_STACK.adminToken),
+  };
+}
