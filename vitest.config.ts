@@ -13,6 +13,13 @@ import { TEST_STACK, testBindings } from "./test/stack-env.ts";
  * - workerd-faults: `*.workerd-faults.test.ts`, the same through an Upstash gateway whose faults
  *   the tests set (POST /__fault).
  */
+/**
+ * The workerd tiers run the whole API in one worker: the placed worker's config, which has no
+ * PLACED binding and so serves every path itself. The split between the edge worker and the
+ * placed one is tested with both workers in test/placement/.
+ */
+const WHOLE_API_CONFIG = "./wrangler.placed.toml";
+
 export default defineConfig({
   test: {
     // Runs once, in Node, for every project.
@@ -43,7 +50,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
+            wrangler: { configPath: WHOLE_API_CONFIG },
             // Few requests at work at once, so a burst queues at the admission (src/http/admission.ts).
             miniflare: { bindings: testBindings("wd:", { OVERLOAD_MAX_ACTIVE: "4" }) },
           }),
@@ -59,7 +66,7 @@ export default defineConfig({
         // inside the Workers runtime (one request's failover seen by another's stream).
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
+            wrangler: { configPath: WHOLE_API_CONFIG },
             miniflare: {
               bindings: testBindings("wdf:", {
                 UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${TEST_STACK.faultUpstashPort}`,

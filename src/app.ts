@@ -5,6 +5,7 @@ import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { forwardToPlaced } from "./http/placement.ts";
 import { PUBLIC_RATE_LIMITED_PATHS, publicRateLimit } from "./http/public-rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
@@ -55,6 +56,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", admit);
   app.use("*", limitBody);
   for (const path of PUBLIC_RATE_LIMITED_PATHS) app.use(path, publicRateLimit);
+  // After the cheap refusals above, so junk never crosses to the stores' region.
+  app.use("*", forwardToPlaced);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);

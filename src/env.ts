@@ -29,6 +29,12 @@ export const Config = z.object({
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
   MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
+  /**
+   * How long the edge worker waits for the placed worker's answer before it answers 503
+   * STORE_UNAVAILABLE (src/http/placement.ts). Longer than any healthy booking, short enough
+   * that a customer is never left hanging.
+   */
+  PLACED_TIMEOUT_MS: intVar(100, 120_000, 15_000),
   // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
   /** Budget of the probe that tells a busy Redis from a down one after a timeout under load. */
   REDIS_PROBE_TIMEOUT_MS: intVar(10, 30_000, 2_000),

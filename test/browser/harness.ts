@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { sharedStoreConfigArgs } from "../../scripts/lib/dev-workers.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -56,7 +57,17 @@ export async function startWorker(): Promise<Worker> {
   // Its own process group, so that stopping it also stops the workerd it spawns.
   const wrangler: ChildProcess = spawn(
     "node_modules/.bin/wrangler",
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", ...vars],
+    [
+      "dev",
+      ...sharedStoreConfigArgs(),
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--inspector-port",
+      "0",
+      ...vars,
+    ],
     {
       cwd: root,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },

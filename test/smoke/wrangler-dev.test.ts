@@ -5,8 +5,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedStoreConfigArgs } from "../../scripts/lib/dev-workers.ts";
 import { checkedFetch } from "../api.ts";
-import { testBindings, uniqueId } from "../stack-env.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
 
 let wrangler: ChildProcess;
 let baseUrl: string;
@@ -50,6 +51,7 @@ beforeAll(async () => {
     "node_modules/.bin/wrangler",
     [
       "dev",
+      ...sharedStoreConfigArgs(),
       "--port",
       String(port),
       "--ip",
@@ -83,6 +85,14 @@ describe("wrangler dev", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", storage: "redis" });
   }, 70_000);
+
+  it("serves a placed path through the edge worker's PLACED binding (both workers run)", async () => {
+    const res = await fetch(`${baseUrl}/v1/admin/settings`, {
+      headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ timeZone: expect.any(String) });
+  });
 
   it("runs the scheduled handler through /__scheduled", async () => {
     const res = await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);

@@ -1,0 +1,96 @@
+/**
+ * How `wrangler dev` runs the deployed layout locally: the edge worker (wrangler.toml) and the
+ * placed worker (wrangler.placed.toml) in one process, the first answering HTTP and reaching the
+ * second through its PLACED service binding (src/http/placement.ts).
+ *
+ * With a distance (`npm run dev` with DISTANCE_MS > 0) each worker needs its own store addresses
+ * (the edge's go through far proxies, the placed worker's through near ones) and the binding
+ * between them a delay. `wrangler dev` gives every worker the same `--var`s and reads `.dev.vars`
+ * beside each config, so this writes one folder per worker under `.wrangler/dev-workers/`
+ * (git-ignored): a copy of its production config with absolute paths, and a `.dev.vars` of its
+ * own. The delay is a third, development-only worker (scripts/distance/hop-worker.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The production configs, edge first: `wrangler dev -c … -c …` serves HTTP on the first. */
+export const WORKER_CONFIGS = ["wrangler.toml", "wrangler.placed.toml"] as const;
+
+/** `-c` arguments for both workers, sharing the stores (the test harnesses, `npm run dev` at 0 ms). */
+export function sharedStoreConfigArgs(): string[] {
+  return WORKER_CONFIGS.flatMap((config) => ["-c", join(ROOT, config)]);
+}
+
+/** Replaces exactly one occurrence of `from`; a config that no longer has it is a loud error. */
+function replaceOnce(text: string, from: string, to: string, file: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0)
+    throw new Error(`${file}: expected exactly one ${JSON.stringify(from)}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+function dotDevVars(vars: Record<string, string>): string {
+  return `${Object.entries(vars)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join("\n")}\n`;
+}
+
+export interface DistanceWorkersOptions {
+  hopMs: number;
+  /** Bindings for each worker (its store URLs among them); they override the configs' [vars]. */
+  edgeVars: Record<string, string>;
+  placedVars: Record<string, string>;
+}
+
+/** Writes the three configs and returns the `-c` arguments for `wrangler dev`. */
+export function distanceConfigArgs(options: DistanceWorkersOptions): string[] {
+  const dir = join(ROOT, ".wrangler", "dev-workers");
+  const main = `main = "${join(ROOT, "src/worker.ts")}"`;
+  const write = (name: string, toml: string, vars: Record<string, string>) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, "wrangler.toml"), toml);
+    writeFileSync(join(dir, name, ".dev.vars"), dotDevVars(vars));
+    return join(dir, name, "wrangler.toml");
+  };
+
+  let edge = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  edge = replaceOnce(edge, 'main = "src/worker.ts"', main, "wrangler.toml");
+  edge = replaceOnce(
+    edge,
+    'directory = "./public"',
+    `directory = "${join(ROOT, "public")}"`,
+    "wrangler.toml",
+  );
+  edge = replaceOnce(
+    edge,
+    'service = "appointease-placed"',
+    'service = "appointease-hop"',
+    "wrangler.toml",
+  );
+
+  let placed = readFileSync(join(ROOT, "wrangler.placed.toml"), "utf8");
+  placed = replaceOnce(placed, 'main = "src/worker.ts"', main, "wrangler.placed.toml");
+
+  const hop = [
+    'name = "appointease-hop"',
+    `main = "${resolve(ROOT, "scripts/distance/hop-worker.ts")}"`,
+    'compatibility_date = "2025-09-01"',
+    "",
+    "[[services]]",
+    'binding = "ORIGIN"',
+    'service = "appointease-placed"',
+    "",
+  ].join("\n");
+
+  return [
+    "-c",
+    write("edge", edge, options.edgeVars),
+    "-c",
+    write("hop", hop, { HOP_MS: String(options.hopMs) }),
+    "-c",
+    write("placed", placed, options.placedVars),
+  ];
+}
