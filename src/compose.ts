@@ -43,6 +43,7 @@ import { RedisKeys } from "./storage/redis/keys.ts";
 import { RedisLivePush } from "./storage/redis/live-push.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
 import { runScript } from "./storage/redis/run-script.ts";
+import { atLeast, RoundTripBaseline } from "./storage/round-trip-baseline.ts";
 
 /**
  * The composition root: the only place where storage adapters are wired to the domain's ports.
@@ -53,35 +54,56 @@ const servicesByBindings = new WeakMap<object, Services>();
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
+/** Dates store round trips: real time even where a test fakes the business clock. */
+const monotonicClock: Clock = { nowMs: () => performance.now() };
+
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
   const metrics = new Metrics();
+  // Each store's timeout knows the distance (docs/DECISIONS.md, "Timeouts that know the
+  // distance"): the configured timeouts are floors, and every client of a store teaches the same
+  // baseline with its answered calls.
+  const storeTimeouts = {
+    redis: new RoundTripBaseline({ floorMs: config.REDIS_TIMEOUT_MS, clock: monotonicClock }),
+    mysql: new RoundTripBaseline({ floorMs: config.MYSQL_TIMEOUT_MS, clock: monotonicClock }),
+  };
+  // The probes' budget (the busy-or-down confirmation, the failback check, a subscription's
+  // confirmation) is never shorter than a call's: a probe must outlast what a call may take.
+  const redisProbeTimeouts = atLeast(config.REDIS_PROBE_TIMEOUT_MS, storeTimeouts.redis);
   // Every Redis call is counted, and the gate sees the load in flight and each answer (it tells
   // a busy Redis from a down one by them). The gate is built below: it needs the clients' probe.
   const observed: { gate?: RedisGate } = {};
+  // Only answered round trips teach the timeout: a failure or a timeout says nothing of the
+  // distance (a timed-out call's duration is the timeout itself).
   const redisCalls: RedisCallObserver = {
     started: () => {
       metrics.roundTrip("redis");
       observed.gate?.callStarted();
     },
-    finished: (answered) => observed.gate?.callFinished(answered),
+    finished: (answered, durationMs) => {
+      observed.gate?.callFinished(answered);
+      if (answered && durationMs !== null) storeTimeouts.redis.answered(durationMs);
+    },
   };
   const redisOptions = {
     url: config.UPSTASH_REDIS_REST_URL,
     token: config.UPSTASH_REDIS_REST_TOKEN,
   };
   const redis = createRedisClient(
-    { ...redisOptions, timeoutMs: config.REDIS_TIMEOUT_MS },
+    { ...redisOptions, timeoutMs: () => storeTimeouts.redis.timeoutMs() },
     redisCalls,
   );
   // The confirming probe's own client: same Redis, a longer budget of its own.
   const probeRedis = createRedisClient(
-    { ...redisOptions, timeoutMs: config.REDIS_PROBE_TIMEOUT_MS },
+    { ...redisOptions, timeoutMs: () => redisProbeTimeouts.timeoutMs() },
     redisCalls,
   );
   const db = createMysqlClient(
-    { url: config.DATABASE_URL, timeoutMs: config.MYSQL_TIMEOUT_MS },
-    () => metrics.roundTrip("mysql"),
+    { url: config.DATABASE_URL, timeoutMs: () => storeTimeouts.mysql.timeoutMs() },
+    {
+      started: () => metrics.roundTrip("mysql"),
+      answered: (durationMs) => storeTimeouts.mysql.answered(durationMs),
+    },
   );
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const tokenSecret = config.TOKEN_SECRET ?? config.ADMIN_TOKEN;
@@ -124,7 +146,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
 
   // Subscriptions go through the request client's observer too: they count as Redis calls.
   const livePush = new RedisLivePush(redis, keys, {
-    confirmTimeoutMs: config.REDIS_PROBE_TIMEOUT_MS,
+    confirmTimeoutMs: () => redisProbeTimeouts.timeoutMs(),
     available: () => gate.choose() === "redis",
     failovers: () => gate.failoverCount(),
   });
@@ -173,6 +195,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     config,
     ctx,
     metrics,
+    storeTimeouts,
     summaries: new ResultCache(clock, config.SUMMARY_CACHE_TTL_MS),
     admission: new Admission({
       maxActive: config.OVERLOAD_MAX_ACTIVE,

@@ -26,8 +26,13 @@ export const Config = z.object({
     .string()
     .regex(/^[a-z0-9:_-]{0,32}$/i, "letters, digits, ':', '_' and '-' only (at most 32)")
     .default("ae:"),
+  /**
+   * The floor of a Redis call's timeout: a call may take this + 3 × the round trip the isolate
+   * has learned (docs/DECISIONS.md, "Timeouts that know the distance").
+   */
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
+  /** The floor of a MySQL request's timeout, learned the same way as REDIS_TIMEOUT_MS's. */
   MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
   /**
    * How long the edge worker waits for the placed worker's answer before it answers 503
@@ -36,7 +41,10 @@ export const Config = z.object({
    */
   PLACED_TIMEOUT_MS: intVar(100, 120_000, 15_000),
   // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
-  /** Budget of the probe that tells a busy Redis from a down one after a timeout under load. */
+  /**
+   * Budget of the probe that tells a busy Redis from a down one after a timeout under load (never
+   * below a call's learned timeout).
+   */
   REDIS_PROBE_TIMEOUT_MS: intVar(10, 30_000, 2_000),
   /** Under load, how long Redis must answer nothing at all (probes included) to be called down. */
   REDIS_DOWN_AFTER_MS: intVar(0, 600_000, 10_000),

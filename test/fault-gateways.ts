@@ -21,11 +21,15 @@ export interface FaultGateways {
   close(): Promise<void>;
 }
 
-export async function startFaultGateways(): Promise<FaultGateways> {
+/** `upstashDelayMs`: the distance to Redis, added to every request (see UpstashGatewayOptions). */
+export async function startFaultGateways(
+  options: { upstashDelayMs?: number } = {},
+): Promise<FaultGateways> {
   const upstash = await startUpstashGateway({
     port: 0,
     redisUrl: TEST_STACK.redisUrl,
     token: TEST_STACK.upstashToken,
+    delayMs: options.upstashDelayMs ?? 0,
   });
   const planetscale = await startPlanetscaleGateway({
     port: 0,

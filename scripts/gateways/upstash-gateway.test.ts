@@ -457,6 +457,32 @@ describe("fault injection", () => {
   });
 });
 
+describe("distance (delayMs)", () => {
+  let far: UpstashGateway;
+  beforeAll(async () => {
+    far = await startUpstashGateway({ port: 0, redisUrl: REDIS_URL, token, delayMs: 250 });
+  });
+  afterAll(async () => {
+    far.setFault("none");
+    await far.close();
+  });
+
+  it("answers every request correctly, after the delay; a fault comes after it too", async () => {
+    const redis = new Redis({ url: far.url, token, retry: false, enableTelemetry: false });
+    for (let i = 0; i < 2; i++) {
+      const started = Date.now();
+      expect(await redis.set(key(`far${i}`), "v")).toBe("OK");
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(240);
+      expect(elapsed).toBeLessThan(1500);
+    }
+    far.setFault("refuse");
+    const started = Date.now();
+    await expect(redis.get(key("far0"))).rejects.toThrow("fetch failed");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+  });
+});
+
 describe("Redis outages", () => {
   it("answers promptly with an error when nothing listens at the Redis URL", async () => {
     const port = await freePort();

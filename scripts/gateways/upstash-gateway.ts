@@ -35,6 +35,12 @@ export interface UpstashGatewayOptions {
    * setFault does, for tests that cannot call it (the workerd tier). Never in dev or the bench.
    */
   faultControl?: boolean;
+  /**
+   * The distance to the store: every request (the fault control excepted) waits this long before
+   * it is handled, faults included, as one to a Redis that far away would. A real delay on the
+   * local hop, so clients measure it as a round trip (default 0).
+   */
+  delayMs?: number;
 }
 
 export interface FaultOptions {
@@ -283,6 +289,7 @@ interface GatewayState {
   requests: number;
   timers: Set<NodeJS.Timeout>;
   faultControl: boolean;
+  delayMs: number;
 }
 
 const FAULTS: readonly GatewayFault[] = ["none", "refuse", "hang", "slow", "http500", "malformed"];
@@ -384,6 +391,7 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
     return controlFault(state, req, res);
   }
   state.requests++;
+  if (state.delayMs > 0) await sleep(state.delayMs, state.timers);
   if (await applyFault(state, req, res)) return;
   const stream = /^\/(subscribe|psubscribe)\/(.+)$/.exec(path);
   const route = ROUTES[path];
@@ -529,6 +537,7 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     requests: 0,
     timers: new Set(),
     faultControl: opts.faultControl ?? false,
+    delayMs: opts.delayMs ?? 0,
   };
   const server = createServer((req, res) => {
     handleRequest(state, req, res).catch((err: unknown) => {

@@ -5,6 +5,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { ResultCache } from "../storage/cache/result-cache.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 import type { RedisGate } from "../storage/failover/redis-gate.ts";
+import type { RoundTripBaseline } from "../storage/round-trip-baseline.ts";
 import type { Admission } from "./admission.ts";
 
 /** The failover machinery of one isolate (SPEC.md section 4). */
@@ -24,6 +25,11 @@ export interface Services {
   /** The isolate's context (the Cron Trigger uses it; requests get their own, see below). */
   ctx: DomainContext;
   metrics: Metrics;
+  /**
+   * Each store's learned round trip and call timeout (absent in route tests that fake the
+   * ports).
+   */
+  storeTimeouts?: { redis: RoundTripBaseline; mysql: RoundTripBaseline };
   /** null only in route tests that fake the ports. */
   failover: FailoverRuntime | null;
   /** The isolate's admission control (absent in route tests that fake the ports). */

@@ -74,6 +74,21 @@ const statusRoute = createRoute(
   ),
 );
 
+const StoreTimeout = z
+  .object({
+    baselineMs: z.number().nullable().openapi({
+      description:
+        "The minimum round trip of the store's latest answered calls (at most 32, at most 30 s old; the latest is always kept): the distance. Null before the first answer.",
+      example: 42,
+    }),
+    timeoutMs: z.number().int().openapi({
+      description:
+        "The timeout of a call sent now: the configured floor (`REDIS_TIMEOUT_MS`, `MYSQL_TIMEOUT_MS`) + 3 × the baseline, or + 3 × 300 ms before the first answer.",
+      example: 426,
+    }),
+  })
+  .openapi("StoreTimeout");
+
 const Metrics = z
   .object({
     since: z.string(),
@@ -87,6 +102,10 @@ const Metrics = z
       }),
     ),
     roundTrips: z.object({ redis: z.number().int(), mysql: z.number().int() }),
+    storeTimeouts: z.object({ redis: StoreTimeout, mysql: StoreTimeout }).nullable().openapi({
+      description:
+        "Per store, the round trip this isolate has learned and the timeout a call sent now gets (null where the stores are not wired).",
+    }),
     fallbackHits: z.record(z.string(), z.number().int()).openapi({
       description: "Calls served by the MySQL fallback, by operation.",
     }),
@@ -171,11 +190,18 @@ export const failoverDebugRoutes = createRouter()
     return c.json(RedisStatus.parse(body), 200);
   })
   .openapi(metricsRoute, (c) => {
-    const { metrics, failover } = c.var.services;
+    const { metrics, failover, storeTimeouts } = c.var.services;
     const status = failover?.gate.status();
+    const timeout = (store: { baselineMs(): number | null; timeoutMs(): number }) => ({
+      baselineMs: store.baselineMs(),
+      timeoutMs: store.timeoutMs(),
+    });
     return c.json(
       Metrics.parse({
         ...metrics.snapshot(),
+        storeTimeouts: storeTimeouts
+          ? { redis: timeout(storeTimeouts.redis), mysql: timeout(storeTimeouts.mysql) }
+          : null,
         mode: status?.mode ?? "redis",
         failovers: status?.failovers ?? 0,
         failbacks: status?.failbacks ?? 0,

@@ -16,8 +16,11 @@ import { kindOf } from "./live-state-store.ts";
 import { RedisFailure } from "./run-script.ts";
 
 export interface RedisLivePushOptions {
-  /** How long Redis may take to confirm a subscription before the stream gives up (ms). */
-  confirmTimeoutMs: number;
+  /**
+   * How long Redis may take to confirm a subscription before the stream gives up (ms), asked as
+   * it subscribes: the probes' budget, never below the learned timeout of a call.
+   */
+  confirmTimeoutMs: () => number;
   /** Whether this isolate uses Redis now (false: it is on the fallback, nothing is subscribed). */
   available: () => boolean;
   /** How many times this isolate has failed over (a change ends the subscription). */
@@ -61,7 +64,7 @@ export class RedisLivePush implements LivePush {
       };
       const timer = setTimeout(
         () => fail(new RedisFailure("subscribe: not confirmed in time")),
-        this.options.confirmTimeoutMs,
+        this.options.confirmTimeoutMs(),
       );
       // The isolate failed over (another call found Redis down): the subscription is not
       // trusted, even if it is back already (changes made on the fallback were not published).
