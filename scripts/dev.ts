@@ -6,11 +6,21 @@
  *
  * The booking pages (web/) are built into public/ first; the page is then at http://127.0.0.1:PORT/.
  *
- * Environment: REDIS_URL, MYSQL_URL, PORT, UPSTASH_GATEWAY_PORT, PLANETSCALE_GATEWAY_PORT.
+ * Both workers run: the edge worker answers on PORT and forwards bookings, availability,
+ * sign-in and admin to the placed worker (src/http/placement.ts).
+ *
+ * Environment: REDIS_URL, MYSQL_URL, PORT, UPSTASH_GATEWAY_PORT, PLANETSCALE_GATEWAY_PORT, and the
+ * distance emulation (docs/architecture/deployment.md): DISTANCE_MS, the round trip between the
+ * location that receives a request and the stores' region (default 0: everything local);
+ * PLACED_MS, the placed worker's round trip to the stores (default 2 when DISTANCE_MS > 0);
+ * REPLICA_MS, the edge's round trip to its nearest Upstash read region (default 5, at most
+ * DISTANCE_MS). They are real delays on local hops; the workers' code knows nothing of them.
  */
 import { spawn } from "node:child_process";
 import { buildWeb } from "./build-web.ts";
 import { loadDevVars } from "./lib/dev-vars.ts";
+import { distanceConfigArgs, sharedStoreConfigArgs } from "./lib/dev-workers.ts";
+import { distancesFor, startLocationProxies } from "./lib/split-workers.ts";
 import { DEFAULTS, startStack } from "./lib/stack.ts";
 
 const log = (line: string) => console.log(`[dev] ${line}`);
@@ -42,24 +52,31 @@ async function main(): Promise<void> {
   );
 
   log(`admin token: ${requireVar(vars, "ADMIN_TOKEN")}`);
+  // Email links point at this copy unless .dev.vars says otherwise.
+  const publicBaseUrl = vars.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
+  const distances = distancesFor(Number(process.env.DISTANCE_MS ?? 0), process.env);
+  const located =
+    distances.distanceMs > 0
+      ? await locatedWorkers({ ...vars, PUBLIC_BASE_URL: publicBaseUrl }, stack, distances)
+      : null;
+  const configArgs = located
+    ? located.configArgs
+    : [
+        ...sharedStoreConfigArgs(),
+        "--var",
+        `UPSTASH_REDIS_REST_URL:${stack.bindings.UPSTASH_REDIS_REST_URL}`,
+        "--var",
+        `DATABASE_URL:${stack.bindings.DATABASE_URL}`,
+        "--var",
+        `PUBLIC_BASE_URL:${publicBaseUrl}`,
+      ];
   log(
     `starting wrangler dev on http://127.0.0.1:${port} (booking page: /, docs: /docs, health: /v1/health, cron: /__scheduled)`,
   );
   // Its own process group, so that shutdown stops wrangler and the workerd processes it spawns.
   const wrangler = spawn(
     "node_modules/.bin/wrangler",
-    [
-      "dev",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--test-scheduled",
-      "--var",
-      `UPSTASH_REDIS_REST_URL:${stack.bindings.UPSTASH_REDIS_REST_URL}`,
-      "--var",
-      `DATABASE_URL:${stack.bindings.DATABASE_URL}`,
-    ],
+    ["dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"],
     { stdio: "inherit", detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   const stopWrangler = () => {
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     stopping = true;
     log("stopping…");
     await stopWrangler();
+    await located?.close();
     await stack.stop();
     log("stopped everything this command started");
     process.exit(code);
@@ -82,6 +100,38 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
   wrangler.on("exit", (code) => void shutdown(code ?? 0));
+}
+
+/**
+ * The edge worker behind far proxies, the placed worker behind near ones, and the hop between
+ * them delayed: each worker gets its own store addresses (scripts/lib/dev-workers.ts).
+ */
+async function locatedWorkers(
+  vars: Record<string, string>,
+  stack: Awaited<ReturnType<typeof startStack>>,
+  distances: ReturnType<typeof distancesFor>,
+) {
+  const proxies = await startLocationProxies(distances, {
+    redisUrl: stack.bindings.UPSTASH_REDIS_REST_URL,
+    databaseUrl: stack.bindings.DATABASE_URL,
+  });
+  log(
+    `distance: ${distances.distanceMs} ms to the stores (reads from the nearest Upstash read region: ${distances.replicaMs} ms); the placed worker ${distances.placedMs} ms from them`,
+  );
+  const configArgs = distanceConfigArgs({
+    hopMs: distances.distanceMs,
+    edgeVars: {
+      ...vars,
+      UPSTASH_REDIS_REST_URL: proxies.edge.redisUrl,
+      DATABASE_URL: proxies.edge.databaseUrl,
+    },
+    placedVars: {
+      ...vars,
+      UPSTASH_REDIS_REST_URL: proxies.placed.redisUrl,
+      DATABASE_URL: proxies.placed.databaseUrl,
+    },
+  });
+  return { configArgs, close: () => proxies.close() };
 }
 
 main().catch((error: unknown) => {

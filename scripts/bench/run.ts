@@ -10,13 +10,16 @@
  * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
  * another number of connections is compared with the latest run at 50, when there is one.
  * BENCH_ONLY: a comma-separated list of groups to run after the baselines (availability, live,
- * scale, booking, memory, sync, push; default all).
+ * scale, booking, memory, sync, push, distance; default all). The distance group runs the edge
+ * and placed workers behind emulated distances (0, 50, 150 ms; BENCH_DISTANCE_SAMPLES sequential
+ * requests per operation, default 10; PLACED_MS and REPLICA_MS as for `npm run dev`).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { putLoadTestSettings } from "../lib/seed.ts";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
+import { type DistanceRow, distanceCase, formatDistance } from "./cases/distance.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
 import { type PushResult, pushCase } from "./cases/push.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
@@ -85,13 +88,14 @@ async function main(): Promise<void> {
     await putLoadTestSettings(BENCH.mysqlUrl);
     log("bundling the worker (wrangler deploy --dry-run)");
     const script = bundleWorker("dist/bench");
-    worker = await serveWorker(script, {
+    const bindings = {
       ...stack.bindings,
       ENVIRONMENT: "test",
       ADMIN_TOKEN: BENCH.adminToken,
       REDIS_KEY_PREFIX: "bench:",
       REDIS_TIMEOUT_MS: "1000",
-    });
+    };
+    worker = await serveWorker(script, bindings);
     log(`worker on ${worker.url} (Miniflare), ${connections} connections, ${durationS} s per case`);
     const ctx: BenchContext = {
       url: worker.url,
@@ -163,6 +167,12 @@ async function main(): Promise<void> {
     if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
     const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
 
+    // The production timeouts, not the bench's longer one: a store far away must not look down.
+    const { REDIS_TIMEOUT_MS: _, ...productionTimeouts } = bindings;
+    const distance: DistanceRow[] = runs("distance")
+      ? await distanceCase(ctx, script, productionTimeouts)
+      : [];
+
     const engine = engineCase();
     const table = formatTable(results);
     console.log(
@@ -187,6 +197,10 @@ async function main(): Promise<void> {
         `Failback sync: ${row.entries} fallback holds back in Redis in ${row.durationMs} ms (synced ${row.synced}, conflicts ${row.conflicts})`,
       );
     if (push) console.log(`\n${formatPush(push)}`);
+    if (distance.length > 0) {
+      console.log("\nDistance (one client, sequential requests; crossings of one request):\n");
+      console.log(formatDistance(distance));
+    }
     if (memory)
       console.log(
         `\nRedis memory: ${memory.bytesPerHold} bytes per hold (${memory.holds} holds = ${memory.totalMb} MB)`,
@@ -207,6 +221,7 @@ async function main(): Promise<void> {
       liveScale: scale,
       failbackSync: syncs,
       push,
+      distance,
       bookingAudit: {
         doubleBookings: booking.doubleBookings,
         confirmed: booking.confirmed,

@@ -53,6 +53,11 @@ export interface SplitWorkers {
   resetCrossings(): void;
   /** What the binding to the placed worker does: pass requests on, fail at once, or never answer. */
   setHop(mode: "pass" | "refuse" | "hang"): void;
+  /**
+   * A request straight to the placed worker from the edge location (the distance both ways):
+   * the whole worker placed next to the stores, with no edge worker in front.
+   */
+  fetchPlaced(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
 }
 
@@ -61,6 +66,11 @@ export interface SplitWorkersOptions {
   /** Bindings both workers share; the store URLs are replaced by the proxies'. */
   bindings: Record<string, string>;
   distances: Distances;
+  /**
+   * "split" (default): the edge worker forwards placed paths through PLACED. "edge-only": the edge
+   * worker has no binding and serves everything itself, every store call crossing the distance.
+   */
+  layout?: "split" | "edge-only";
 }
 
 const sleep = (ms: number) =>
@@ -87,11 +97,25 @@ function statementOf(body: string): string {
   }
 }
 
-export async function startSplitWorkers(options: SplitWorkersOptions): Promise<SplitWorkers> {
-  const { distanceMs, placedMs, replicaMs } = options.distances;
-  const upstash = options.bindings.UPSTASH_REDIS_REST_URL ?? "";
-  const database = options.bindings.DATABASE_URL ?? "";
-  const databaseOrigin = new URL(database).origin;
+/** The store addresses of each location, through proxies at its distance, and their counts. */
+export interface LocationProxies {
+  edge: { redisUrl: string; databaseUrl: string };
+  placed: { redisUrl: string; databaseUrl: string };
+  counts(): Omit<Crossings, "hop">;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Four proxies in front of the local gateways: the edge location's way to Redis (writes at the
+ * distance, reads at the read region's) and to MySQL, and the placed worker's near ones.
+ */
+export async function startLocationProxies(
+  distances: Distances,
+  store: { redisUrl: string; databaseUrl: string },
+): Promise<LocationProxies> {
+  const { distanceMs, placedMs, replicaMs } = distances;
+  const databaseOrigin = new URL(store.databaseUrl).origin;
   const sqlPaths: Record<"edge" | "placed", number> = { edge: 0, placed: 0 };
   let placedStatements: string[] = [];
   const sqlCounting =
@@ -106,7 +130,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
   const proxies = {
     edgeRedis: await startDistanceProxy({
       port: 0,
-      target: upstash,
+      target: store.redisUrl,
       roundTripMs: upstashRoundTrip(distanceMs, replicaMs),
     }),
     edgeSql: await startDistanceProxy({
@@ -116,7 +140,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
     }),
     placedRedis: await startDistanceProxy({
       port: 0,
-      target: upstash,
+      target: store.redisUrl,
       roundTripMs: () => placedMs,
     }),
     placedSql: await startDistanceProxy({
@@ -125,6 +149,41 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
       roundTripMs: sqlCounting("placed", placedMs),
     }),
   };
+  return {
+    edge: {
+      redisUrl: via(proxies.edgeRedis, store.redisUrl),
+      databaseUrl: via(proxies.edgeSql, store.databaseUrl),
+    },
+    placed: {
+      redisUrl: via(proxies.placedRedis, store.redisUrl),
+      databaseUrl: via(proxies.placedSql, store.databaseUrl),
+    },
+    counts: () => ({
+      edge: { redis: proxies.edgeRedis.crossings().requests, sql: sqlPaths.edge },
+      placed: {
+        redis: proxies.placedRedis.crossings().requests,
+        sql: sqlPaths.placed,
+        statements: [...placedStatements],
+      },
+    }),
+    reset: () => {
+      sqlPaths.edge = 0;
+      sqlPaths.placed = 0;
+      placedStatements = [];
+      for (const proxy of Object.values(proxies)) proxy.resetCrossings();
+    },
+    close: async () => {
+      for (const proxy of Object.values(proxies)) await proxy.close();
+    },
+  };
+}
+
+export async function startSplitWorkers(options: SplitWorkersOptions): Promise<SplitWorkers> {
+  const { distanceMs } = options.distances;
+  const proxies = await startLocationProxies(options.distances, {
+    redisUrl: options.bindings.UPSTASH_REDIS_REST_URL ?? "",
+    databaseUrl: options.bindings.DATABASE_URL ?? "",
+  });
   let hop = 0;
   let hopMode: "pass" | "refuse" | "hang" = "pass";
   let placedFetch: ((request: Request) => Promise<Response>) | null = null;
@@ -141,35 +200,38 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
         compatibilityDate: "2025-09-01",
         bindings: {
           ...options.bindings,
-          UPSTASH_REDIS_REST_URL: via(proxies.edgeRedis, upstash),
-          DATABASE_URL: via(proxies.edgeSql, database),
+          UPSTASH_REDIS_REST_URL: proxies.edge.redisUrl,
+          DATABASE_URL: proxies.edge.databaseUrl,
         },
-        serviceBindings: {
-          PLACED: async (request: MiniflareRequest) => {
-            hop++;
-            if (hopMode === "refuse") throw new Error("placed worker unreachable");
-            if (hopMode === "hang") return new Promise<never>(() => {});
-            await sleep(distanceMs / 2);
-            if (!placedFetch) throw new Error("placed worker not ready");
-            const body =
-              request.method === "GET" || request.method === "HEAD"
-                ? undefined
-                : await request.arrayBuffer();
-            const answer = await placedFetch(
-              new Request(request.url, {
-                method: request.method,
-                headers: request.headers as unknown as HeadersInit,
-                body,
-              }),
-            );
-            const bytes = await answer.arrayBuffer();
-            await sleep(distanceMs / 2);
-            return new Response(bytes, {
-              status: answer.status,
-              headers: answer.headers,
-            }) as never;
-          },
-        },
+        serviceBindings:
+          options.layout === "edge-only"
+            ? {}
+            : {
+                PLACED: async (request: MiniflareRequest) => {
+                  hop++;
+                  if (hopMode === "refuse") throw new Error("placed worker unreachable");
+                  if (hopMode === "hang") return new Promise<never>(() => {});
+                  await sleep(distanceMs / 2);
+                  if (!placedFetch) throw new Error("placed worker not ready");
+                  const body =
+                    request.method === "GET" || request.method === "HEAD"
+                      ? undefined
+                      : await request.arrayBuffer();
+                  const answer = await placedFetch(
+                    new Request(request.url, {
+                      method: request.method,
+                      headers: request.headers as unknown as HeadersInit,
+                      body,
+                    }),
+                  );
+                  const bytes = await answer.arrayBuffer();
+                  await sleep(distanceMs / 2);
+                  return new Response(bytes, {
+                    status: answer.status,
+                    headers: answer.headers,
+                  }) as never;
+                },
+              },
       },
       {
         name: "placed",
@@ -179,8 +241,8 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
         compatibilityDate: "2025-09-01",
         bindings: {
           ...options.bindings,
-          UPSTASH_REDIS_REST_URL: via(proxies.placedRedis, upstash),
-          DATABASE_URL: via(proxies.placedSql, database),
+          UPSTASH_REDIS_REST_URL: proxies.placed.redisUrl,
+          DATABASE_URL: proxies.placed.databaseUrl,
         },
       },
     ],
@@ -197,28 +259,28 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
 
   return {
     url,
-    crossings: () => ({
-      hop,
-      edge: { redis: proxies.edgeRedis.crossings().requests, sql: sqlPaths.edge },
-      placed: {
-        redis: proxies.placedRedis.crossings().requests,
-        sql: sqlPaths.placed,
-        statements: [...placedStatements],
-      },
-    }),
+    crossings: () => ({ hop, ...proxies.counts() }),
     resetCrossings: () => {
       hop = 0;
-      sqlPaths.edge = 0;
-      sqlPaths.placed = 0;
-      placedStatements = [];
-      for (const proxy of Object.values(proxies)) proxy.resetCrossings();
+      proxies.reset();
+    },
+    fetchPlaced: async (path, init) => {
+      hop++;
+      await sleep(distanceMs / 2);
+      const answer = (await placed.fetch(
+        `http://placed${path}`,
+        init as never,
+      )) as unknown as Response;
+      const bytes = await answer.arrayBuffer();
+      await sleep(distanceMs / 2);
+      return new Response(bytes, { status: answer.status, headers: answer.headers });
     },
     setHop: (mode) => {
       hopMode = mode;
     },
     dispose: async () => {
       await mf.dispose();
-      for (const proxy of Object.values(proxies)) await proxy.close();
+      await proxies.close();
     },
   };
 }
