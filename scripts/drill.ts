@@ -1,7 +1,8 @@
 /**
  * `npm run drill`: the Redis failure drill (SPEC.md section 4). Starts its own redis-server (no
  * persistence) on a dedicated port, its own MySQL database and gateway ports, serves the bundled
- * worker with Miniflare, runs a mixed load of holds and bookings, stops that Redis server in the
+ * workers with Miniflare in their deployed layout (the edge worker, which forwards bookings to the
+ * placed worker: scripts/lib/split-workers.ts), runs a mixed load of holds and bookings, stops that Redis server in the
  * middle and starts it again empty, then audits MySQL and prints one report. Exit code 1 when a
  * request got a 5xx (or no answer), a booking was doubled or lost, or Redis mode never came back.
  *
@@ -11,7 +12,7 @@
  */
 import Redis from "ioredis";
 import { seedCatalog } from "./bench/catalog.ts";
-import { bundleWorker, serveWorker } from "./bench/harness.ts";
+import { bundleWorker } from "./bench/harness.ts";
 import type { BenchContext } from "./bench/run.ts";
 import { auditBookings } from "./drill/audit.ts";
 import {
@@ -23,6 +24,7 @@ import {
   runClients,
 } from "./drill/load.ts";
 import { putLoadTestSettings } from "./lib/seed.ts";
+import { distancesFor, type SplitWorkers, startSplitWorkers } from "./lib/split-workers.ts";
 import { ensureRedis, findBinary, isListening, type StartedService } from "./lib/services.ts";
 import { dataPath, type Stack, startStack } from "./lib/stack.ts";
 
@@ -48,7 +50,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let redis: StartedService | null = null;
 let stack: Stack | null = null;
-let worker: Awaited<ReturnType<typeof serveWorker>> | null = null;
+let worker: SplitWorkers | null = null;
 let cleaning: Promise<void> | null = null;
 
 /** Stops what the drill started (worker, gateways, MySQL if it started it, its Redis); once. */
@@ -100,13 +102,17 @@ async function main(): Promise<number> {
   await putLoadTestSettings(DRILL.mysqlUrl);
   log("bundling the worker (wrangler deploy --dry-run)");
   const script = bundleWorker("dist/drill");
-  worker = await serveWorker(script, {
-    ...stack.bindings,
-    ENVIRONMENT: "test",
-    ADMIN_TOKEN: DRILL.adminToken,
-    REDIS_KEY_PREFIX: "drill:",
-    REDIS_TIMEOUT_MS: "300",
-    REDIS_COOLDOWN_MS: "2000",
+  worker = await startSplitWorkers({
+    scriptPath: script,
+    bindings: {
+      ...stack.bindings,
+      ENVIRONMENT: "test",
+      ADMIN_TOKEN: DRILL.adminToken,
+      REDIS_KEY_PREFIX: "drill:",
+      REDIS_TIMEOUT_MS: "300",
+      REDIS_COOLDOWN_MS: "2000",
+    },
+    distances: distancesFor(0),
   });
   const adminHeaders = { Authorization: `Bearer ${DRILL.adminToken}` };
   const ctx: BenchContext = { url: worker.url, adminHeaders, durationS: 0, connections: 0, log };
