@@ -5,7 +5,7 @@ import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
-import { PUBLIC_RATE_LIMITED_PATHS, publicRateLimit } from "./http/public-rate-limit.ts";
+import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
@@ -51,10 +51,11 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
   app.use("*", corsFromConfig);
-  // After CORS, so that a shed answer carries the CORS headers a browser needs to read it.
+  // Before the admission, so that an address over its limit never takes a place; after CORS, so
+  // that a refused or shed answer carries the CORS headers a browser needs to read it.
+  for (const path of RATE_LIMITED_PATHS) app.use(path, perAddressLimit);
   app.use("*", admit);
   app.use("*", limitBody);
-  for (const path of PUBLIC_RATE_LIMITED_PATHS) app.use(path, publicRateLimit);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);
