@@ -2,11 +2,13 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
+import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
 import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { createRouter } from "./http/router.ts";
+import { screen } from "./http/screen.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -51,11 +53,17 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
   app.use("*", corsFromConfig);
-  // Before the admission, so that an address over its limit never takes a place; after CORS, so
-  // that a refused or shed answer carries the CORS headers a browser needs to read it.
+  // The cheap refusals come before the admission, so that a flood of them never takes a place
+  // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
+  // screen also decides which requests to critical paths passed their checks and may take the
+  // critical reserve. All after CORS, so that every refusal carries the CORS headers a browser
+  // needs to read it.
   for (const path of RATE_LIMITED_PATHS) app.use(path, perAddressLimit);
-  app.use("*", admit);
+  app.use(ADMIN_PATH, requireAdmin);
+  app.use(DEBUG_PATH, requireAdmin);
   app.use("*", limitBody);
+  app.use("*", screen(app));
+  app.use("*", admit);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);
