@@ -38,7 +38,8 @@ describe("checkWebhookUrl (SSRF guard)", () => {
     "https://user:pass@hooks.example.com/hook",
     "ftp://hooks.example.com/hook",
     "not a url",
-    // Found in review: accepted before the guard classified literals with ipaddr.js.
+    // Inward addresses behind a second spelling: a trailing dot, a wildcard-DNS name, SIIT and
+    // local-use NAT64 forms, and special-purpose IPv6 ranges.
     "https://metadata.google.internal./computeMetadata/v1/", // trailing dot: the same name
     "https://localhost./hook",
     "https://169.254.169.254.nip.io/hook", // public wildcard DNS: resolves to its embedded address
