@@ -2,12 +2,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
+import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { forwardToPlaced } from "./http/placement.ts";
-import { PUBLIC_RATE_LIMITED_PATHS, publicRateLimit } from "./http/public-rate-limit.ts";
 import { createRouter } from "./http/router.ts";
+import { screen } from "./http/screen.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -52,10 +54,17 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
   app.use("*", corsFromConfig);
-  // After CORS, so that a shed answer carries the CORS headers a browser needs to read it.
-  app.use("*", admit);
+  // The cheap refusals come before the admission, so that a flood of them never takes a place
+  // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
+  // screen also decides which requests to critical paths passed their checks and may take the
+  // critical reserve. All after CORS, so that every refusal carries the CORS headers a browser
+  // needs to read it.
+  for (const path of RATE_LIMITED_PATHS) app.use(path, perAddressLimit);
+  app.use(ADMIN_PATH, requireAdmin);
+  app.use(DEBUG_PATH, requireAdmin);
   app.use("*", limitBody);
-  for (const path of PUBLIC_RATE_LIMITED_PATHS) app.use(path, publicRateLimit);
+  app.use("*", screen(app));
+  app.use("*", admit);
   // After the cheap refusals above, so junk never crosses to the stores' region.
   app.use("*", forwardToPlaced);
 

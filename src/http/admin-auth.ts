@@ -13,8 +13,14 @@ export function isAdminPath(path: string): boolean {
   return pathMatches(ADMIN_PATH, path) || pathMatches(DEBUG_PATH, path);
 }
 
-/** Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN>`, else 401 UNAUTHORIZED. */
+/**
+ * Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN>`, else 401 UNAUTHORIZED. app.ts
+ * runs it before the admission, so that a call without the token is refused without taking a
+ * place; the admin and debug routers run it again, so that neither is ever mounted unguarded.
+ * The second run finds the token already checked (`adminVerified`) and compares nothing.
+ */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("adminVerified") === true) return next();
   const header = c.req.header("Authorization") ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header);
   const token = match?.[1]?.trim() ?? "";
@@ -27,5 +33,6 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
       },
     );
   }
+  c.set("adminVerified", true);
   await next();
 };

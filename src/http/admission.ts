@@ -10,7 +10,10 @@
  *
  * Critical requests (bookings, releases, admin calls: they finish or undo a customer's work, or
  * are an operator acting on the outage) are shed last: they have OVERLOAD_CRITICAL_RESERVE
- * places of their own, both working and waiting, and leave the queue first.
+ * places of their own, both working and waiting, and leave the queue first. A request is
+ * critical for what it passed, not for its path alone (`isCritical`): the cheap refusals run
+ * before it takes any place (app.ts), so a flood of junk to critical paths neither takes the
+ * reserve nor jumps ahead of queued customers.
  */
 import type { MiddlewareHandler } from "hono";
 import { OVERLOAD_RETRY_AFTER_S } from "../domain/errors.ts";
@@ -220,8 +223,16 @@ export class Admission {
   }
 }
 
-/** Bookings, reschedules, cancellations, hold releases and admin calls: shed last. */
-export function isCritical(method: string, path: string): boolean {
+/** What the checks before admission found out about a request. */
+export interface Screening {
+  /** The admin token was checked and is right. */
+  admin: boolean;
+  /** It passed its operation's own schemas and carries one of its declared headers. */
+  wellFormed: boolean;
+}
+
+/** Bookings, reschedules, cancellations, hold releases and admin calls, by path alone. */
+export function isCriticalPath(method: string, path: string): boolean {
   if (path.startsWith("/v1/admin/")) return true;
   if (method === "POST" && path === "/v1/appointments") return true;
   if (method === "POST" && /^\/v1\/appointments\/[^/]+\/(cancel|reschedule)$/.test(path)) {
@@ -230,11 +241,26 @@ export function isCritical(method: string, path: string): boolean {
   return method === "DELETE" && /^\/v1\/holds\/[^/]+$/.test(path);
 }
 
+/**
+ * Shed last: a request to a critical path that passed its checks. An admin call is critical
+ * for its token (the operator's calls are trusted whatever they carry); any other for its
+ * credentials and body, checked syntactically (src/http/screen.ts). A request that failed them
+ * is admitted as an ordinary one, and its route answers it as it always did.
+ */
+export function isCritical(method: string, path: string, screening: Screening): boolean {
+  if (!isCriticalPath(method, path)) return false;
+  return path.startsWith("/v1/admin/") ? screening.admin : screening.wellFormed;
+}
+
 /** The admission middleware: waits for a place, or answers 503 OVERLOADED with Retry-After. */
 export const admit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { admission, metrics } = c.var.services;
   if (!admission) return next();
-  const outcome = await admission.enter(isCritical(c.req.method, c.req.path));
+  const screening = {
+    admin: c.get("adminVerified") === true,
+    wellFormed: c.get("wellFormed") === true,
+  };
+  const outcome = await admission.enter(isCritical(c.req.method, c.req.path, screening));
   if (!outcome.admitted) {
     metrics.countShed(outcome.reason);
     return errorResponse(

@@ -49,5 +49,12 @@ export interface AppEnv {
     services: Services;
     ctx: DomainContext;
     trace: RequestTrace;
+    /** The admin token was checked and is right (set by requireAdmin). */
+    adminVerified?: boolean;
+    /**
+     * The request passed its operation's own schemas and carries one of its declared headers
+     * (set by `screen`, for critical paths only): it may take the critical reserve.
+     */
+    wellFormed?: boolean;
   };
 }

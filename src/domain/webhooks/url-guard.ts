@@ -3,104 +3,72 @@
  * attempt. In production only `https` to a public address; never loopback, private, link-local,
  * carrier-grade NAT, multicast, reserved or cloud-metadata addresses, nor internal names. In
  * development and tests `http://127.0.0.1` (and other loopback hosts) is allowed too, for local
- * receivers. The URL parser normalises odd IPv4 spellings (`2130706433`, `0x7f.1`, `127.1`) to
- * dotted form first, so they meet the same checks. Redirects are never followed by the sender,
- * so an allowed URL cannot bounce a request inward.
+ * receivers. Redirects are never followed by the sender, so an allowed URL cannot bounce a
+ * request inward.
+ *
+ * Address literals are classified by ipaddr.js, a maintained parser with the special-purpose
+ * registries' ranges, rather than by a table of our own: the URL parser first normalises odd IPv4
+ * spellings (`2130706433`, `0x7f.1`, `0177.0.0.1`, `127.1`) to dotted form, so they meet the same
+ * checks. Names are judged by what they are, not by what they resolve to (Workers has no
+ * resolver API, and `fetch` resolves again anyway): see docs/DECISIONS.md for what that leaves.
  */
+import ipaddr from "ipaddr.js";
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
 
-type Range = [base: number, bits: number];
+/**
+ * Public wildcard-DNS services: any name under them resolves to the address spelled in the name
+ * (`169.254.169.254.nip.io`, `10-0-0-1.sslip.io`, `7f000001.c0a80001.rbndr.us`) or always to
+ * loopback (`anything.localtest.me`). They exist to reach private addresses by a public name, so
+ * every name under them is refused. Deliberately over-inclusive: refusing a domain nobody hosts
+ * webhooks on costs nothing, missing one reopens the hole.
+ */
+const WILDCARD_DNS_DOMAINS = [
+  "nip.io", // <ip>.nip.io and <ip-with-dashes>.nip.io resolve to <ip>
+  "sslip.io", // the same, IPv6 with dashes too
+  "xip.io", // the original of both (defunct; the name could be taken again)
+  "nip.direct", // an nip.io-style service
+  "traefik.me", // <ip>.traefik.me resolves to <ip>
+  "localhost.direct", // every name resolves to 127.0.0.1
+  "localtest.me", // every name resolves to 127.0.0.1
+  "lvh.me", // every name resolves to 127.0.0.1
+  "vcap.me", // every name resolves to 127.0.0.1
+  "fuf.me", // every name resolves to 127.0.0.1 and ::1
+  "rbndr.us", // DNS rebinding: alternates between the two addresses in the name
+  "1u.ms", // DNS rebinding and fixed answers spelled in the name
+] as const;
 
-/** IPv4 ranges that are never a public receiver (RFC 6890 special-purpose, plus metadata). */
-const BLOCKED_V4: Range[] = [
-  [0x00000000, 8], // "this network"
-  [0x0a000000, 8], // private
-  [0x64400000, 10], // carrier-grade NAT
-  [0x7f000000, 8], // loopback
-  [0xa9fe0000, 16], // link-local, incl. 169.254.169.254 (cloud metadata)
-  [0xac100000, 12], // private
-  [0xc0000000, 24], // IETF protocol assignments
-  [0xc0000200, 24], // documentation
-  [0xc0586300, 24], // 6to4 relay anycast
-  [0xc0a80000, 16], // private
-  [0xc6120000, 15], // benchmarking
-  [0xc6336400, 24], // documentation
-  [0xcb007100, 24], // documentation
-  [0xe0000000, 4], // multicast
-  [0xf0000000, 4], // reserved, broadcast
-];
+/** Names that only mean something inside a private network. */
+const INTERNAL_NAME = /(^|\.)(localhost|local|localdomain|internal|intranet|lan|home\.arpa)$/;
 
-const INTERNAL_NAME = /(^|\.)(localhost|local|localdomain|internal|intranet|lan|home\.arpa)$/i;
+/**
+ * The only IPv6 block IANA allocates as global unicast (2000::/3). ipaddr.js calls everything it
+ * has no range for "unicast", including the IETF-reserved rest of the space and the deprecated
+ * IPv4-compatible form `::a.b.c.d` (`::7f00:1` is 127.0.0.1), so an IPv6 literal must be inside
+ * this block as well.
+ */
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 
-function parseV4(host: string): number | null {
-  const parts = host.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
-  return parts.reduce((n, p) => n * 256 + Number(p), 0);
-}
-
-function inRange(ip: number, [base, bits]: Range): boolean {
-  const size = 2 ** (32 - bits);
-  return ip >= base && ip < base + size;
-}
-
-function isLoopbackV4(ip: number): boolean {
-  return inRange(ip, [0x7f000000, 8]);
-}
-
-/** Expands an IPv6 literal (no brackets) to 8 groups; null when it is not one. */
-function parseV6(host: string): number[] | null {
-  let text = host.toLowerCase();
-  const tail: number[] = [];
-  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4?.[1] && v4[2]) {
-    const ip = parseV4(v4[2]);
-    if (ip === null) return null;
-    tail.push(Math.floor(ip / 65536), ip % 65536);
-    text = v4[1].endsWith("::") ? v4[1] : v4[1].slice(0, -1);
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const group = (s: string) => (s === "" ? [] : s.split(":"));
-  const head = group(halves[0] ?? "");
-  const rest = halves.length === 2 ? group(halves[1] ?? "") : [];
-  if (![...head, ...rest].every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
-  const fill = 8 - head.length - rest.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return null;
-  return [
-    ...head.map((g) => Number.parseInt(g, 16)),
-    ...Array<number>(halves.length === 2 ? fill : 0).fill(0),
-    ...rest.map((g) => Number.parseInt(g, 16)),
-    ...tail,
-  ];
-}
-
-/** Why an IPv6 address is not public (null when it is), with the IPv4 it embeds checked too. */
-function v6Problem(g: number[], allowLoopback: boolean): string | null {
-  const [a = 0, b = 0, , , , f = 0, v4hi = 0, v4lo = 0] = g;
-  const allZero = (upTo: number) => g.slice(0, upTo).every((x) => x === 0);
-  if (allZero(7) && v4lo === 1) return allowLoopback ? null : "a loopback address";
-  if (allZero(8)) return "the unspecified address";
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d).
-  const embeds =
-    (allZero(5) && (f === 0xffff || f === 0)) ||
-    (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0));
-  if (embeds) return v4Problem(v4hi * 65536 + v4lo, allowLoopback);
-  if (a >= 0xfc00 && a <= 0xfdff) return "a private (unique local) address";
-  if (a >= 0xfe80 && a <= 0xfebf) return "a link-local address";
-  if (a >= 0xfec0 && a <= 0xfeff) return "a site-local address";
-  if (a >= 0xff00) return "a multicast address";
-  if (a === 0x2001 && b === 0x0db8) return "a documentation address";
-  if (a === 0x2002) return "a 6to4 address";
-  if (a === 0x2001 && b === 0) return "a Teredo address";
-  return null;
-}
-
-function v4Problem(ip: number, allowLoopback: boolean): string | null {
-  if (isLoopbackV4(ip)) return allowLoopback ? null : "a loopback address";
-  if (inRange(ip, [0xa9fe0000, 16])) return "a link-local or cloud-metadata address";
-  return BLOCKED_V4.some((range) => inRange(ip, range)) ? "a private or reserved address" : null;
-}
+/** What a non-public range is called in a refusal. */
+const RANGE_NAMES: Record<string, string> = {
+  unspecified: "the unspecified address",
+  broadcast: "the broadcast address",
+  multicast: "a multicast address",
+  linkLocal: "a link-local or cloud-metadata address",
+  loopback: "a loopback address",
+  carrierGradeNat: "a carrier-grade NAT address",
+  private: "a private address",
+  uniqueLocal: "a private (unique local) address",
+  deprecatedSiteLocal: "a site-local address",
+  ipv4Mapped: "an IPv4-mapped address",
+  rfc6145: "an IPv4-translated address",
+  rfc6052: "a NAT64 address",
+  "6to4": "a 6to4 address",
+  teredo: "a Teredo address",
+  discard: "a discard-only address",
+  reserved: "a reserved or documentation address",
+  benchmarking: "a benchmarking address",
+};
 
 /**
  * Checks a webhook URL. `production` false allows http to loopback hosts (local receivers);
@@ -115,14 +83,12 @@ export function checkWebhookUrl(raw: string, production: boolean): UrlVerdict {
   }
   if (url.username !== "" || url.password !== "")
     return { ok: false, reason: "must not carry credentials" };
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const v4 = parseV4(host);
-  const v6 = v4 === null ? parseV6(host) : null;
-  const loopbackName = /^localhost$/i.test(host) || /\.localhost$/i.test(host);
-  const loopback =
-    loopbackName ||
-    (v4 !== null && isLoopbackV4(v4)) ||
-    (v6 !== null && v6Problem(v6, false) === "a loopback address");
+  const ip = addressOf(url.hostname);
+  // A fully qualified name ends with the root's empty label: `localhost.` is `localhost`.
+  const name = ip ? null : url.hostname.toLowerCase().replace(/\.$/, "");
+  const loopback = ip
+    ? ip.range() === "loopback"
+    : INTERNAL_NAME.exec(name ?? "")?.[2] === "localhost";
   const allowLoopback = !production;
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback && allowLoopback)) {
     return {
@@ -132,19 +98,65 @@ export function checkWebhookUrl(raw: string, production: boolean): UrlVerdict {
         : "must be an https URL (http only to 127.0.0.1 outside production)",
     };
   }
-  const problem =
-    v4 !== null
-      ? v4Problem(v4, allowLoopback)
-      : v6 !== null
-        ? v6Problem(v6, allowLoopback)
-        : loopbackName
-          ? allowLoopback
-            ? null
-            : "a loopback address"
-          : INTERNAL_NAME.test(host) || host === "metadata.google.internal"
-            ? "an internal host name"
-            : !host.includes(".")
-              ? "a host name without a domain"
-              : null;
+  if (loopback && allowLoopback) return { ok: true, url };
+  const problem = ip ? addressProblem(ip) : nameProblem(name ?? "");
   return problem ? { ok: false, reason: `must not point to ${problem}` } : { ok: true, url };
+}
+
+/** The address a URL's (already normalised) host spells, or null when it is a name. */
+function addressOf(hostname: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (hostname.startsWith("[") && hostname.endsWith("]")) {
+    const literal = hostname.slice(1, -1);
+    return ipaddr.IPv6.isValid(literal) ? ipaddr.IPv6.parse(literal) : null;
+  }
+  return ipaddr.IPv4.isValidFourPartDecimal(hostname) ? ipaddr.IPv4.parse(hostname) : null;
+}
+
+/** Why an address is not a public receiver (null when it is one). */
+function addressProblem(ip: ipaddr.IPv4 | ipaddr.IPv6): string | null {
+  const range = ip.range();
+  if (ip.kind() === "ipv6") {
+    const v6 = ip as ipaddr.IPv6;
+    // Refused whatever they embed; the embedded address, when it is not public either, is what
+    // the refusal names (the metadata address behind `::ffff:169.254.169.254` says more).
+    const embedded = embeddedIpv4(v6, range);
+    const inner = embedded && embedded.range() !== "unicast" ? addressProblem(embedded) : null;
+    if (inner) return `${inner} (embedded in ${RANGE_NAMES[range] ?? "an IPv6 address"})`;
+    if (range === "unicast" && !v6.match(GLOBAL_UNICAST_V6)) {
+      return "a reserved IPv6 address (outside 2000::/3)";
+    }
+  }
+  if (range === "unicast") return null;
+  return RANGE_NAMES[range] ?? `a special-purpose address (${range})`;
+}
+
+/**
+ * The IPv4 address an IPv6 translation form carries: IPv4-mapped (`::ffff:a.b.c.d`), SIIT
+ * (`::ffff:0:a.b.c.d`) and the well-known NAT64 prefix (`64:ff9b::a.b.c.d`) in the last 32 bits,
+ * 6to4 (`2002:aabb:ccdd::`) in bits 16–47, Teredo as the client's address with every bit
+ * inverted in the last 32 bits. Null for other ranges (the local-use NAT64 prefix
+ * `64:ff9b:1::/48` places it by the operator's prefix length, so it cannot be read back).
+ */
+function embeddedIpv4(ip: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
+  const p = ip.parts;
+  const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  const wellKnownNat64 = range === "rfc6052" && p[2] === 0;
+  if (range === "ipv4Mapped" || range === "rfc6145" || wellKnownNat64) {
+    return v4(p[6] ?? 0, p[7] ?? 0);
+  }
+  if (range === "6to4") return v4(p[1] ?? 0, p[2] ?? 0);
+  if (range === "teredo") return v4(~(p[6] ?? 0) & 0xffff, ~(p[7] ?? 0) & 0xffff);
+  return null;
+}
+
+/** Why a host name is not a public receiver (null when nothing in the name says so). */
+function nameProblem(name: string): string | null {
+  if (name.split(".").some((label) => label === "")) return "a malformed host name";
+  const internal = INTERNAL_NAME.exec(name)?.[2];
+  if (internal === "localhost") return "a loopback address";
+  if (internal) return "an internal host name";
+  if (!name.includes(".")) return "a host name without a domain";
+  const wildcard = WILDCARD_DNS_DOMAINS.find((d) => name === d || name.endsWith(`.${d}`));
+  if (wildcard) return `a wildcard-DNS name (${wildcard} resolves to any address)`;
+  return null;
 }

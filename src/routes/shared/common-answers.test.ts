@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { appOpenApi } from "../../../test/openapi-check.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
-import { isPublicRateLimited } from "../../http/public-rate-limit.ts";
+import { isRateLimited } from "../../http/per-address-limit.ts";
 import { withCommonAnswers } from "./common-answers.ts";
 
 type Header = { required?: boolean };
@@ -78,7 +78,7 @@ describe("every operation of /openapi.json declares the answers its middleware c
       expect(codesOf(op.responses["401"])).toContain("UNAUTHORIZED");
       expect(op.responses["401"]?.headers?.["WWW-Authenticate"]?.required).toBe(true);
     }
-    if (isPublicRateLimited(path)) {
+    if (isRateLimited(path)) {
       expect(codesOf(op.responses["429"])).toContain("RATE_LIMITED");
       expect(op.responses["429"]?.headers?.["Retry-After"]?.required, "429 Retry-After").toBe(true);
     } else {

@@ -7,7 +7,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
-import { isPublicRateLimited } from "../../http/public-rate-limit.ts";
+import { isRateLimited } from "../../http/per-address-limit.ts";
 import { AdminSecurity } from "./schemas.ts";
 
 /** What a route does that decides which shared answers it can give. */
@@ -27,7 +27,8 @@ export interface RouteTraits {
  *   `OVERLOADED` with Retry-After (admission control, src/http/admission.ts);
  * - a store behind it: 503 `STORE_UNAVAILABLE`;
  * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate (requireAdmin);
- * - a path under the per-IP limit: 429 `RATE_LIMITED` with Retry-After (publicRateLimit);
+ * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with
+ *   Retry-After (perAddressLimit);
  * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook);
  * - a method that may carry a body: 413 `PAYLOAD_TOO_LARGE` (limitBody runs before routing);
  * - a declared body: 415 `UNSUPPORTED_MEDIA_TYPE` (@hono/zod-openapi refuses other types) and
@@ -37,7 +38,7 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
   const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
   if (traits.store) codes.push("STORE_UNAVAILABLE");
   if (isAdminPath(route.path)) codes.push("UNAUTHORIZED");
-  if (isPublicRateLimited(route.path)) codes.push("RATE_LIMITED");
+  if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
     codes.push("BAD_REQUEST");

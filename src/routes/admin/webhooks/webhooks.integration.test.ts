@@ -260,7 +260,7 @@ describe("/v1/admin/webhooks", () => {
     await expectError(res, 400, "BAD_REQUEST", url === null ? "body.events" : "body.url:");
   });
 
-  it("in production refuses http and loopback, private, link-local and metadata addresses", async () => {
+  it("in production refuses http and loopback, private, link-local, metadata and wildcard-DNS hosts in any spelling", async () => {
     const prod = harness({
       ENVIRONMENT: "production",
       PUBLIC_BASE_URL: "https://book.example",
@@ -275,6 +275,14 @@ describe("/v1/admin/webhooks", () => {
       "https://192.168.1.20/hook",
       "https://169.254.169.254/hook",
       "https://2130706433/hook",
+      "https://metadata.google.internal./computeMetadata/v1/",
+      "https://localhost./hook",
+      "https://169.254.169.254.nip.io/hook",
+      "https://[::ffff:0:a9fe:a9fe]/hook",
+      "https://[::ffff:0:7f00:1]/hook",
+      "https://[64:ff9b:1::a9fe:a9fe]/hook",
+      "https://[100::1]/hook",
+      "https://[2001:10::1]/hook",
     ]) {
       const res = await prod.admin("POST", "/v1/admin/webhooks", {
         url,

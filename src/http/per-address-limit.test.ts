@@ -14,7 +14,7 @@ function fakeLimiter(budget: number) {
   };
 }
 
-describe("the public per-IP rate limit", () => {
+describe("the per-IP rate limit", () => {
   it("answers 429 RATE_LIMITED with Retry-After once an IP is over its budget", async () => {
     const limiter = fakeLimiter(2);
     const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: limiter };
@@ -50,13 +50,28 @@ describe("the public per-IP rate limit", () => {
     expect((await call("2001:db8:5:7::1")).status).toBe(200);
   });
 
-  it("does not apply to admin routes", async () => {
-    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: fakeLimiter(0) };
-    const res = await app.request(
-      "/v1/admin/settings",
-      { headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` } },
-      env,
+  it("counts admin and debug calls too, in a budget of their own", async () => {
+    const limiter = fakeLimiter(1);
+    const env = { ...testBindings("rl:"), PUBLIC_RATE_LIMITER: limiter };
+    const ip = "203.0.113.9";
+    const admin = (path: string) =>
+      app.request(
+        path,
+        { headers: { Authorization: `Bearer ${TEST_STACK.adminToken}`, "CF-Connecting-IP": ip } },
+        env,
+      );
+    expect(
+      (await app.request("/v1/services", { headers: { "CF-Connecting-IP": ip } }, env)).status,
+    ).toBe(200);
+    expect((await admin("/v1/admin/settings")).status).toBe(200);
+    await expectError(await admin("/v1/admin/settings"), 429, "RATE_LIMITED");
+    await expectError(await admin("/v1/debug/metrics"), 429, "RATE_LIMITED");
+    // Without a token as well: the limit runs first, so a flood of guesses is throttled too.
+    await expectError(
+      await app.request("/v1/admin/settings", { headers: { "CF-Connecting-IP": ip } }, env),
+      429,
+      "RATE_LIMITED",
     );
-    expect(res.status).toBe(200);
+    expect(Object.fromEntries(limiter.keys)).toEqual({ [`ip:${ip}`]: 1, [`admin:${ip}`]: 4 });
   });
 });
