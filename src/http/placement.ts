@@ -73,8 +73,22 @@ export const forwardToPlaced: MiddlewareHandler<AppEnv> = async (c, next) => {
       reject(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
   });
-  const request = new Request(c.req.raw, { signal: controller.signal });
-  request.headers.set("X-Request-Id", c.get("requestId"));
+  // The screen before the admission may have read the body already; Hono keeps what it read.
+  const raw = c.req.raw;
+  const body =
+    raw.method === "GET" || raw.method === "HEAD"
+      ? null
+      : raw.bodyUsed
+        ? await c.req.arrayBuffer()
+        : raw.body;
+  const headers = new Headers(raw.headers);
+  headers.set("X-Request-Id", c.get("requestId"));
+  const request = new Request(raw.url, {
+    method: raw.method,
+    headers,
+    body,
+    signal: controller.signal,
+  });
   try {
     const answer = await Promise.race([placed.fetch(request), late]);
     // Every answer of this app carries X-Request-Id: a 5xx without it is the platform's (the
