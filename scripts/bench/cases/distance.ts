@@ -62,9 +62,21 @@ async function must(res: Response, status: number, what: string): Promise<unknow
   return JSON.parse(text) as unknown;
 }
 
+/** What counts crossings: the bench's split workers, or nothing (a server measured from outside). */
+type Counter = Pick<SplitWorkers, "crossings" | "resetCrossings">;
+
+const NOT_COUNTED: Counter = {
+  crossings: () => ({
+    hop: 0,
+    edge: { redis: 0, sql: 0 },
+    placed: { redis: 0, sql: 0, statements: [] },
+  }),
+  resetCrossings: () => {},
+};
+
 /** Runs one operation SAMPLES times in a row; crossings are those of the last sample. */
 async function measure(
-  workers: SplitWorkers,
+  workers: Counter,
   operation: string,
   run: (i: number) => Promise<Response>,
   prepare: (i: number) => Promise<void> = async () => {},
@@ -93,8 +105,8 @@ async function measure(
   };
 }
 
-async function operations(
-  workers: SplitWorkers,
+export async function operations(
+  workers: Counter,
   send: Send,
   catalog: { serviceId: string; staffId: string; slots: Slot[] },
 ): Promise<Omit<DistanceRow, "layout" | "distanceMs">[]> {
@@ -188,7 +200,7 @@ async function operations(
 }
 
 /** Free slots on the hour (30-minute service: no two overlap) over the next days. */
-async function freeSlots(send: Send, serviceId: string, staffId: string): Promise<Slot[]> {
+export async function freeSlots(send: Send, serviceId: string, staffId: string): Promise<Slot[]> {
   const from = tomorrow();
   const res = await send(
     `/v1/availability?serviceId=${serviceId}&staffId=${staffId}&from=${from}&to=${addDays(from, 13)}`,
@@ -239,6 +251,38 @@ export async function distanceCase(
     }
   }
   return rows;
+}
+
+/**
+ * The same operations against a running server (e.g. `DISTANCE_MS=150 npm run dev`), timed from
+ * outside: `npx tsx scripts/bench/cases/distance.ts http://127.0.0.1:8787 ADMIN_TOKEN`.
+ */
+export async function probe(url: string, adminToken: string): Promise<void> {
+  const log = (line: string) => console.log(`[probe] ${line}`);
+  const ctx = {
+    url,
+    adminHeaders: { Authorization: `Bearer ${adminToken}` },
+    durationS: 0,
+    connections: 0,
+    log,
+  };
+  const send: Send = (path, init) => fetch(`${url}${path}`, init);
+  const { serviceId, staffIds } = await seedCatalog(ctx, `Probe ${Date.now()}`, 1, {
+    durationMin: 30,
+  });
+  const staffId = staffIds[0] ?? "";
+  const slots = await freeSlots(send, serviceId, staffId);
+  await send("/v1/health").then((r) => r.arrayBuffer());
+  console.log("| operation | p50 ms | p99 ms | answers |\n| --- | ---: | ---: | --- |");
+  for (const row of await operations(NOT_COUNTED, send, { serviceId, staffId, slots }))
+    console.log(`| ${row.operation} | ${row.p50Ms} | ${row.p99Ms} | ${row.statuses} |`);
+}
+
+if (process.argv[1]?.endsWith("distance.ts") && process.argv[2]) {
+  probe(process.argv[2], process.argv[3] ?? "").catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 export function formatDistance(rows: DistanceRow[]): string {
