@@ -276,6 +276,27 @@ export async function probe(url: string, adminToken: string): Promise<void> {
   console.log("| operation | p50 ms | p99 ms | answers |\n| --- | ---: | ---: | --- |");
   for (const row of await operations(NOT_COUNTED, send, { serviceId, staffId, slots }))
     console.log(`| ${row.operation} | ${row.p50Ms} | ${row.p99Ms} | ${row.statuses} |`);
+  // A healthy store far away must never look down: sequential live calls, then the edge
+  // isolate's failovers and 503s.
+  const liveCalls = Number(process.env.PROBE_LIVE_CALLS ?? 300);
+  const statuses = new Map<number, number>();
+  const date = slots[0]?.start.slice(0, 10) ?? tomorrow();
+  const start = slots[0]?.start ?? "";
+  for (let i = 0; i < liveCalls; i++) {
+    const clientId = `probe-live-${i % 50}-client`;
+    const res =
+      i % 2 === 0
+        ? await send("/v1/heartbeat", json({ clientId, staffId, date }))
+        : await send("/v1/slots/select", json({ clientId, serviceId, staffId, start }));
+    await res.arrayBuffer();
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+  }
+  const metrics = (await (
+    await send("/v1/debug/metrics", { headers: ctx.adminHeaders })
+  ).json()) as { failovers?: number; errors?: Record<string, number> };
+  console.log(
+    `${liveCalls} sequential live calls (heartbeat, select): ${[...statuses].map(([s, c]) => `${s}: ${c}`).join(", ")}; edge isolate failovers so far: ${metrics.failovers}; errors so far: ${JSON.stringify(metrics.errors ?? {})}`,
+  );
 }
 
 if (process.argv[1]?.endsWith("distance.ts") && process.argv[2]) {
