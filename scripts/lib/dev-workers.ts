@@ -45,17 +45,9 @@ export interface DistanceWorkersOptions {
   placedVars: Record<string, string>;
 }
 
-/** Writes the three configs and returns the `-c` arguments for `wrangler dev`. */
-export function distanceConfigArgs(options: DistanceWorkersOptions): string[] {
-  const dir = join(ROOT, ".wrangler", "dev-workers");
+/** The two production configs, rewritten to live in another folder (absolute paths). */
+function relocatedConfigs(): { edge: string; placed: string } {
   const main = `main = "${join(ROOT, "src/worker.ts")}"`;
-  const write = (name: string, toml: string, vars: Record<string, string>) => {
-    mkdirSync(join(dir, name), { recursive: true });
-    writeFileSync(join(dir, name, "wrangler.toml"), toml);
-    writeFileSync(join(dir, name, ".dev.vars"), dotDevVars(vars));
-    return join(dir, name, "wrangler.toml");
-  };
-
   let edge = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   edge = replaceOnce(edge, 'main = "src/worker.ts"', main, "wrangler.toml");
   edge = replaceOnce(
@@ -64,15 +56,49 @@ export function distanceConfigArgs(options: DistanceWorkersOptions): string[] {
     `directory = "${join(ROOT, "public")}"`,
     "wrangler.toml",
   );
-  edge = replaceOnce(
-    edge,
+  let placed = readFileSync(join(ROOT, "wrangler.placed.toml"), "utf8");
+  placed = replaceOnce(placed, 'main = "src/worker.ts"', main, "wrangler.placed.toml");
+  return { edge, placed };
+}
+
+/** Writes a worker's config and its own `.dev.vars` into `dir/name`; returns the config's path. */
+function writeWorker(dir: string, name: string, toml: string, vars: Record<string, string>) {
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, "wrangler.toml"), toml);
+  writeFileSync(join(dir, name, ".dev.vars"), dotDevVars(vars));
+  return join(dir, name, "wrangler.toml");
+}
+
+/**
+ * `-c` arguments for both workers sharing the stores, each given `vars`. `wrangler dev` applies
+ * `--var` to the first config only (its other workers get their config's [vars] and the
+ * `.dev.vars` beside it), so a harness that sets bindings per run writes both configs with a
+ * `.dev.vars` of their own into a folder of that run (`.wrangler/test-workers/<run>`).
+ */
+export function sharedStoreConfigArgsWith(vars: Record<string, string>, run: string): string[] {
+  const dir = join(ROOT, ".wrangler", "test-workers", run);
+  const { edge, placed } = relocatedConfigs();
+  return [
+    "-c",
+    writeWorker(dir, "edge", edge, vars),
+    "-c",
+    writeWorker(dir, "placed", placed, vars),
+  ];
+}
+
+/** Writes the three configs and returns the `-c` arguments for `wrangler dev`. */
+export function distanceConfigArgs(options: DistanceWorkersOptions): string[] {
+  const dir = join(ROOT, ".wrangler", "dev-workers");
+  const write = (name: string, toml: string, vars: Record<string, string>) =>
+    writeWorker(dir, name, toml, vars);
+  const relocated = relocatedConfigs();
+  const edge = replaceOnce(
+    relocated.edge,
     'service = "appointease-placed"',
     'service = "appointease-hop"',
     "wrangler.toml",
   );
-
-  let placed = readFileSync(join(ROOT, "wrangler.placed.toml"), "utf8");
-  placed = replaceOnce(placed, 'main = "src/worker.ts"', main, "wrangler.placed.toml");
+  const placed = relocated.placed;
 
   const hop = [
     'name = "appointease-hop"',

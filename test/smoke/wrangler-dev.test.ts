@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sharedStoreConfigArgs } from "../../scripts/lib/dev-workers.ts";
+import { sharedStoreConfigArgsWith } from "../../scripts/lib/dev-workers.ts";
 import { checkedFetch } from "../api.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
 
@@ -42,16 +42,14 @@ async function waitForHealth(deadlineMs: number): Promise<Response> {
 beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  const vars = Object.entries(testBindings(`${uniqueId("smk")}:`)).flatMap(([k, v]) => [
-    "--var",
-    `${k}:${v}`,
-  ]);
+  const run = uniqueId("smk");
   // Its own process group, so that stopping it also stops the workerd it spawns.
   wrangler = spawn(
     "node_modules/.bin/wrangler",
     [
       "dev",
-      ...sharedStoreConfigArgs(),
+      // Both workers get the bindings (`--var` would reach the first only).
+      ...sharedStoreConfigArgsWith(testBindings(`${run}:`), run),
       "--port",
       String(port),
       "--ip",
@@ -59,7 +57,6 @@ beforeAll(async () => {
       "--test-scheduled",
       "--inspector-port",
       "0",
-      ...vars,
     ],
     {
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
