@@ -19,7 +19,7 @@
 import { spawn } from "node:child_process";
 import { buildWeb } from "./build-web.ts";
 import { loadDevVars } from "./lib/dev-vars.ts";
-import { distanceConfigArgs, sharedStoreConfigArgs } from "./lib/dev-workers.ts";
+import { distanceConfigArgs, sharedStoreConfigArgsWith } from "./lib/dev-workers.ts";
 import { distancesFor, startLocationProxies } from "./lib/split-workers.ts";
 import { DEFAULTS, startStack } from "./lib/stack.ts";
 
@@ -59,17 +59,18 @@ async function main(): Promise<void> {
     distances.distanceMs > 0
       ? await locatedWorkers({ ...vars, PUBLIC_BASE_URL: publicBaseUrl }, stack, distances)
       : null;
-  const configArgs = located
-    ? located.configArgs
-    : [
-        ...sharedStoreConfigArgs(),
-        "--var",
-        `UPSTASH_REDIS_REST_URL:${stack.bindings.UPSTASH_REDIS_REST_URL}`,
-        "--var",
-        `DATABASE_URL:${stack.bindings.DATABASE_URL}`,
-        "--var",
-        `PUBLIC_BASE_URL:${publicBaseUrl}`,
-      ];
+  // Each worker reads its bindings from a .dev.vars of its own: `--var` reaches the first only.
+  const configArgs =
+    located?.configArgs ??
+    sharedStoreConfigArgsWith(
+      {
+        ...vars,
+        PUBLIC_BASE_URL: publicBaseUrl,
+        UPSTASH_REDIS_REST_URL: stack.bindings.UPSTASH_REDIS_REST_URL,
+        DATABASE_URL: stack.bindings.DATABASE_URL,
+      },
+      "dev",
+    );
   log(
     `starting wrangler dev on http://127.0.0.1:${port} (booking page: /, docs: /docs, health: /v1/health, cron: /__scheduled)`,
   );

@@ -3,26 +3,18 @@
  * placed worker (wrangler.placed.toml) in one process, the first answering HTTP and reaching the
  * second through its PLACED service binding (src/http/placement.ts).
  *
- * With a distance (`npm run dev` with DISTANCE_MS > 0) each worker needs its own store addresses
- * (the edge's go through far proxies, the placed worker's through near ones) and the binding
- * between them a delay. `wrangler dev` gives every worker the same `--var`s and reads `.dev.vars`
- * beside each config, so this writes one folder per worker under `.wrangler/dev-workers/`
- * (git-ignored): a copy of its production config with absolute paths, and a `.dev.vars` of its
- * own. The delay is a third, development-only worker (scripts/distance/hop-worker.ts).
+ * `wrangler dev` applies `--var` to the first config only and reads `.dev.vars` beside each
+ * config, so every worker gets a folder of its own under `.wrangler/` (git-ignored): a copy of its
+ * production config with absolute paths, and a `.dev.vars` with its bindings. With a distance
+ * (`npm run dev` with DISTANCE_MS > 0) the two workers' bindings differ (the edge's store
+ * addresses go through far proxies, the placed worker's through near ones) and a third,
+ * development-only worker delays the hop between them (scripts/distance/hop-worker.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-/** The production configs, edge first: `wrangler dev -c … -c …` serves HTTP on the first. */
-export const WORKER_CONFIGS = ["wrangler.toml", "wrangler.placed.toml"] as const;
-
-/** `-c` arguments for both workers, sharing the stores (the test harnesses, `npm run dev` at 0 ms). */
-export function sharedStoreConfigArgs(): string[] {
-  return WORKER_CONFIGS.flatMap((config) => ["-c", join(ROOT, config)]);
-}
 
 /** Replaces exactly one occurrence of `from`; a config that no longer has it is a loud error. */
 function replaceOnce(text: string, from: string, to: string, file: string): string {

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { sharedStoreConfigArgs } from "../../scripts/lib/dev-workers.ts";
+import { sharedStoreConfigArgsWith } from "../../scripts/lib/dev-workers.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -49,24 +49,21 @@ export interface Worker {
 export async function startWorker(): Promise<Worker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const vars = Object.entries(testBindings(`${uniqueId("web")}:`)).flatMap(([k, v]) => [
-    "--var",
-    `${k}:${v}`,
-  ]);
+  const run = uniqueId("web");
   let output = "";
   // Its own process group, so that stopping it also stops the workerd it spawns.
   const wrangler: ChildProcess = spawn(
     "node_modules/.bin/wrangler",
     [
       "dev",
-      ...sharedStoreConfigArgs(),
+      // Both workers get the bindings (`--var` would reach the first only).
+      ...sharedStoreConfigArgsWith(testBindings(`${run}:`), run),
       "--port",
       String(port),
       "--ip",
       "127.0.0.1",
       "--inspector-port",
       "0",
-      ...vars,
     ],
     {
       cwd: root,
