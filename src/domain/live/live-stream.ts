@@ -8,13 +8,19 @@
  *
  * Expiries publish nothing. A hold or a booking expires when the stream was told it does (an
  * extension is published); a viewing marker is kept alive by its client's heartbeats, which do
- * not publish, so at a marker's known expiry the stream re-reads the date. Every PING_MS the
+ * not publish, so at a marker's known expiry the stream re-reads the date. Every CHECK_MS the
  * stream also reads (renewing its lease under the per-address limit): that read finds Redis
  * gone, and a subscription that stopped delivering. While Redis is unavailable the stream sends
  * `mode: poll` and ends; the client polls the heartbeat instead.
  *
  * About 380 lines, over the usual 150 on purpose: a stream's whole life (subscription, reads,
  * expiries, checks, lease) is one state machine, and its invariants read best in one place.
+ *
+ * A client that leaves says nothing: the stream learns it only when a write fails. So a ping
+ * goes out every PING_MS (no Redis call), a failed write ends the stream and frees its place at
+ * once, and the stream keeps its request alive (`defer`) until it ends: the Workers runtime
+ * otherwise stops running a request whose client is gone, and its place would stay taken until
+ * the lease lapsed.
  */
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
@@ -29,14 +35,25 @@ import {
 import { clientTag } from "./tokens.ts";
 import type { LiveChange, WatchedEntry, WatchOutcome } from "./types.ts";
 
-/** A comment every 25 s keeps proxies from closing an idle stream; the periodic read rides on it. */
-export const PING_MS = 25_000;
+/**
+ * A comment every 3 s: it keeps proxies from closing an idle stream, and its write is what finds
+ * a client that left (a failed write ends the stream). It costs no Redis call. The first write
+ * after a client left can still be accepted (by the socket, or a proxy in between: measured under
+ * `wrangler dev`), so finding it takes up to two pings: 6 s, well inside the 10 s promised even
+ * on a busy isolate.
+ */
+export const PING_MS = 3_000;
+/** The periodic read (lease renewal, subscription check) every 25 s. */
+export const CHECK_MS = 25_000;
 /** A stream ends (with `reconnect`) after 5 minutes: its client opens a new one. */
 export const STREAM_LIFETIME_MS = 5 * 60_000;
 /** Open streams per client address (IPv6: per /64). */
 export const STREAMS_PER_ADDRESS = 10;
-/** A stream's place under the limit lapses unless renewed (at every ping): a dead isolate's heal. */
-const LEASE_MS = 3 * PING_MS;
+/**
+ * A stream's place under the limit lapses unless renewed (at every check): the heal for a stream
+ * whose isolate died, so that nothing of it runs any more. A live stream frees it itself.
+ */
+const LEASE_MS = 3 * CHECK_MS;
 /** How long a periodic read may disagree with the messages before the subscription counts as lost. */
 const CONFIRM_MS = 2_000;
 /** Re-reads at a marker's expiry are spread over this much, so a crowd does not read at once. */
@@ -124,9 +141,11 @@ class LiveStream {
   private received = 0;
   private readAgain = false;
   private closed = false;
+  /** Resolves when the stream closes: the request is kept alive until then. */
+  private readonly ended: Promise<void>;
+  private markEnded: () => void = () => {};
   /** The admitting read was sent: a lease may exist (even if that read failed or was refused). */
   private leaseAsked = false;
-  /** Holds a place under the address's limit (to free at the end). */
 
   readonly date: string;
 
@@ -137,6 +156,9 @@ class LiveStream {
     private readonly sink: LiveStreamSink,
   ) {
     this.date = input.date;
+    this.ended = new Promise((resolve) => {
+      this.markEnded = resolve;
+    });
   }
 
   nowMs(): number {
@@ -149,6 +171,9 @@ class LiveStream {
    * arrives as a message, one published before it is in the read.
    */
   async open(): Promise<void> {
+    // Until the stream ends, its timers must run even when its client has left: that is how the
+    // failed write is seen and the lease freed.
+    this.ctx.defer(() => this.ended);
     if (!this.ctx.livePush) return this.poll();
     const admitted = await this.readOrClose(STREAMS_PER_ADDRESS);
     // Closed meanwhile (the client went): the lease just taken goes too.
@@ -184,7 +209,8 @@ class LiveStream {
     this.adopt(outcome.entries);
     this.version = this.current().version;
     if (this.input.lastEventId !== this.version) this.emit("snapshot");
-    this.schedule("check", Math.floor(Math.random() * PING_MS), () => this.check());
+    this.schedule("ping", PING_MS, () => this.ping());
+    this.schedule("check", Math.floor(Math.random() * CHECK_MS), () => this.check());
     this.schedule("lifetime", STREAM_LIFETIME_MS, () => this.finish({ kind: "reconnect" }));
     this.scheduleExpiry();
   }
@@ -301,11 +327,15 @@ class LiveStream {
     });
   }
 
-  /** Every PING_MS: a comment, and a read that renews the lease and checks the subscription. */
-  private check(): void {
+  /** Every PING_MS a comment; if its write fails, the client is gone and `send` closes. */
+  private ping(): void {
     this.send({ kind: "ping" });
-    if (this.closed) return;
-    this.schedule("check", PING_MS, () => this.check());
+    this.schedule("ping", PING_MS, () => this.ping());
+  }
+
+  /** Every CHECK_MS: a read that renews the lease and checks the subscription. */
+  private check(): void {
+    this.schedule("check", CHECK_MS, () => this.check());
     void this.verify();
   }
 
@@ -375,7 +405,7 @@ class LiveStream {
       this.publish();
       // Not at the next expiry (an expired marker kept would make that at once, again and
       // again while Redis is busy): at the next check's distance.
-      this.schedule("expiry", PING_MS, () => void this.reread());
+      this.schedule("expiry", CHECK_MS, () => void this.reread());
     }
     if (this.readAgain) {
       this.readAgain = false;
@@ -411,6 +441,7 @@ class LiveStream {
     this.subscription?.close();
     this.subscription = null;
     this.releaseLease();
+    this.markEnded();
   }
 
   /**

@@ -47,7 +47,7 @@ const EVENTS_TEXT = [
   "`snapshot`: the heartbeat's answer for that staff member and date (`id:` = its `version`);",
   "`change`: the same body after a change (`id:` = the new version), with the full slot list;",
   '`mode` with `{"mode":"poll"}` before the stream ends while live state is unavailable (poll `POST /v1/heartbeat` then);',
-  `a \`: ping\` comment every ${PING_MS / 1000} s;`,
+  `a \`: ping\` comment every ${PING_MS / 1000} s (a client that left is found by it, and its place freed);`,
   `\`reconnect\` before the server ends a stream at its maximum lifetime (${STREAM_LIFETIME_MS / 60_000} min).`,
 ].join(" ");
 
@@ -134,6 +134,13 @@ export const liveRoute = createRouter().openapi(route, async (c) => {
       }
     },
   };
+  // The client left: the runtime aborts the request's signal at the first write that fails
+  // (compatibility flag enable_request_signal), sooner than it cancels the body. Either ends the
+  // stream, which frees its place under the per-address limit.
+  c.req.raw.signal.addEventListener("abort", () => {
+    gone = true;
+    stream?.close();
+  });
   // EventSource retries after 1 s when the connection drops.
   controller.enqueue(encoder.encode("retry: 1000\n\n"));
   stream = await openLiveStream({
