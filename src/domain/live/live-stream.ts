@@ -32,6 +32,7 @@ import {
   onLocalDate,
   presentSlots,
 } from "./heartbeat.ts";
+import { redeemLiveTicket } from "./live-tickets.ts";
 import { clientTag } from "./tokens.ts";
 import type { LiveChange, WatchedEntry, WatchOutcome } from "./types.ts";
 
@@ -82,7 +83,12 @@ export interface LiveStreamSink {
 export interface LiveStreamInput {
   staffId: string;
   date: string;
-  clientId: string;
+  /**
+   * Who watches, for `mine`: its client id (the X-Client-Id header), or a ticket that stands for
+   * one (live-tickets.ts), or neither (nothing is `mine`). Not both.
+   */
+  clientId?: string | undefined;
+  ticket?: string | undefined;
   /** The client's address group (src/http/client-ip.ts), for the per-address limit. */
   ipGroup: string;
   /** The version the client last saw (Last-Event-ID): no snapshot when it is still current. */
@@ -91,9 +97,10 @@ export interface LiveStreamInput {
 
 /**
  * Opens the stream: subscribes, reads the date, sends the snapshot. Throws BAD_REQUEST for a bad
- * date and RATE_LIMITED when the address has its streams open (nothing is sent then). When push
- * is unavailable (Redis down, the isolate on the fallback) it sends `mode: poll` and ends.
- * `close()` on the result stops it (the client went away).
+ * date or ticket (a ticket is spent by being presented) and RATE_LIMITED when the address has its
+ * streams open (nothing is sent then). When push is unavailable (Redis down, the isolate on the
+ * fallback) it sends `mode: poll` and ends. `close()` on the result stops it (the client went
+ * away).
  */
 export async function openLiveStream({
   ctx,
@@ -110,9 +117,24 @@ export async function openLiveStream({
       `query.date: must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`,
     );
   }
-  const stream = new LiveStream(ctx, input, await clientTag(input.clientId), sink);
+  const stream = new LiveStream(ctx, input, await watcherTag(ctx, input), sink);
   await stream.open();
   return stream;
+}
+
+/** The client tag the stream marks `mine` for; "" (nothing is mine) without a client id. */
+async function watcherTag(ctx: DomainContext, input: LiveStreamInput): Promise<string> {
+  if (input.ticket !== undefined && input.clientId !== undefined)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "query.ticket: send either the X-Client-Id header or a ticket, not both",
+    );
+  if (input.ticket !== undefined)
+    return redeemLiveTicket({
+      ctx,
+      input: { ticket: input.ticket, staffId: input.staffId, date: input.date },
+    });
+  return input.clientId === undefined ? "" : clientTag(input.clientId);
 }
 
 /** The live entries on `date` at `nowMs` (as the heartbeat keeps them). */
