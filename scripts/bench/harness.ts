@@ -94,6 +94,8 @@ export async function serveWorker(
     modules: true,
     scriptPath,
     compatibilityDate: "2025-09-01",
+    // As wrangler.toml: a live stream whose client left ends at its next write.
+    compatibilityFlags: ["enable_request_signal"],
     bindings,
     host: "127.0.0.1",
     port: 0,

@@ -198,6 +198,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
         scriptPath: options.scriptPath,
         modulesRoot: dirname(options.scriptPath),
         compatibilityDate: "2025-09-01",
+        compatibilityFlags: ["enable_request_signal"],
         bindings: {
           ...options.bindings,
           UPSTASH_REDIS_REST_URL: proxies.edge.redisUrl,
@@ -239,6 +240,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
         scriptPath: options.scriptPath,
         modulesRoot: dirname(options.scriptPath),
         compatibilityDate: "2025-09-01",
+        compatibilityFlags: ["enable_request_signal"],
         bindings: {
           ...options.bindings,
           UPSTASH_REDIS_REST_URL: proxies.placed.redisUrl,

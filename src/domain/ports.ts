@@ -51,6 +51,7 @@ import type {
   LiveChange,
   LiveEntry,
   LiveEntryDump,
+  LiveTicket,
   OfferDay,
   OfferMeta,
   SelectOutcome,
@@ -302,6 +303,13 @@ export interface LiveStateStore {
   }): Promise<WatchOutcome>;
   /** The stream ended: its place under the address's limit is free (best effort). */
   unwatch(input: { streamId: string; ipGroup: string }): Promise<void>;
+  /** Keeps a live-stream ticket under its hash until its `expiresAtMs`. */
+  putTicket(input: { ticketHash: string; ticket: LiveTicket; nowMs: number }): Promise<void>;
+  /**
+   * Takes a ticket: its record the first time it is asked for before its expiry, and null after
+   * (used, expired or unknown). Two concurrent takes of one ticket: at most one gets it.
+   */
+  takeTicket(input: { ticketHash: string; nowMs: number }): Promise<LiveTicket | null>;
   /** Admin listing: a page of live entries, walking the store with a cursor ("0" = start/done). */
   scan(input: {
     cursor: string;

@@ -17,6 +17,7 @@ export const PUBLIC_RATE_LIMITED_PATHS = [
   "/v1/holds/*",
   "/v1/heartbeat",
   "/v1/live",
+  "/v1/live/*",
   "/v1/appointments",
   "/v1/appointments/*",
   "/v1/auth/*",

@@ -657,6 +657,32 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     expect((await f.dump(NOW + 11 * S)).map((e) => e.kind)).toEqual(["held", "booked"]);
   });
 
+  it("a live-stream ticket is taken once, only before its expiry; of 20 parallel takes exactly one gets it", async () => {
+    const ticket = {
+      staffId: uniqueId("stf_"),
+      date: DAY,
+      clientTag: await newTag(),
+      expiresAtMs: NOW + 60 * S,
+    };
+    const put = async () => {
+      const ticketHash = uniqueId("tkh");
+      await store.putTicket({ ticketHash, ticket, nowMs: NOW });
+      return ticketHash;
+    };
+    const once = await put();
+    expect(await store.takeTicket({ ticketHash: once, nowMs: NOW + 59 * S })).toEqual(ticket);
+    expect(await store.takeTicket({ ticketHash: once, nowMs: NOW + 59 * S })).toBeNull();
+    const late = await put();
+    expect(await store.takeTicket({ ticketHash: late, nowMs: NOW + 60 * S })).toBeNull();
+    expect(await store.takeTicket({ ticketHash: late, nowMs: NOW })).toBeNull(); // spent by the late take
+    expect(await store.takeTicket({ ticketHash: uniqueId("tkh"), nowMs: NOW })).toBeNull();
+    const raced = await put();
+    const takes = await Promise.all(
+      Array.from({ length: 20 }, () => store.takeTicket({ ticketHash: raced, nowMs: NOW })),
+    );
+    expect(takes.filter((t) => t !== null)).toEqual([ticket]);
+  });
+
   it("of 50 parallel holds of one slot by 50 clients exactly one is granted, 49 are held", async () => {
     const f = await fixture(store);
     const tags = await Promise.all(Array.from({ length: 50 }, newTag));

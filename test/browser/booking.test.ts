@@ -33,6 +33,7 @@ declare const document: {
   documentElement: { scrollWidth: number };
   querySelector(selector: string): PageElement | null;
 };
+declare const sessionStorage: { getItem(key: string): string | null };
 
 let worker: Worker;
 let browser: Browser;
@@ -452,6 +453,153 @@ describe("the booking page with anyone, and on the live stream", () => {
       await expect.poll(() => heartbeats.length, { timeout: 15_000 }).toBeGreaterThan(polled);
       // The heartbeat now says what Redis says: the time is free.
       await expectState(page, start, "available");
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
+/** A Monday whose week (Monday to Friday) lies in one month, so one month view shows all five. */
+function mondayOfOneMonthWeek(): string {
+  for (let ahead = 3; ; ahead += 7) {
+    const monday = upcomingMonday(ahead);
+    if (Number(monday.slice(8)) <= 24) return monday;
+  }
+}
+
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The page's /v1/live requests: answers by date, and how many were open at most at once. */
+function watchStreams(page: Page) {
+  const answers: { date: string; status: number }[] = [];
+  let open = 0;
+  let mostOpen = 0;
+  const isLive = (url: string) => new URL(url).pathname === "/v1/live";
+  page.on("request", (req) => {
+    if (!isLive(req.url())) return;
+    open++;
+    mostOpen = Math.max(mostOpen, open);
+  });
+  const closed = (req: { url(): string }) => {
+    if (isLive(req.url())) open--;
+  };
+  page.on("requestfinished", closed);
+  page.on("requestfailed", closed);
+  page.on("response", (res) => {
+    if (!isLive(res.url())) return;
+    const date = new URL(res.url()).searchParams.get("date") ?? "";
+    answers.push({ date, status: res.status() });
+  });
+  return { answers, mostOpen: () => mostOpen };
+}
+
+describe("the booking page's live streams", () => {
+  it("sends no client id in any URL: the stream carries it in X-Client-Id, like every other call", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor();
+    const urls: string[] = [];
+    const streamHeaders: Record<string, string>[] = [];
+    page.on("request", (req) => {
+      urls.push(req.url());
+      if (new URL(req.url()).pathname === "/v1/live") streamHeaders.push(req.headers());
+    });
+    const live = watchStreams(page);
+    try {
+      const start = await openTimes(page, fx);
+      await time(page, start).click();
+      await expectState(page, start, "mine");
+      await page.click("#continue");
+      await page.locator("#details:not([hidden])").waitFor();
+      await expect.poll(() => live.answers.some((a) => a.status === 200)).toBe(true);
+      const clientId = await page.evaluate(() => sessionStorage.getItem("ae-client-id"));
+      expect(clientId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+      expect(urls.filter((url) => url.includes(clientId ?? "") || /clientId=/i.test(url))).toEqual(
+        [],
+      );
+      expect(streamHeaders.length).toBeGreaterThan(0);
+      for (const headers of streamHeaders) expect(headers["x-client-id"]).toBe(clientId);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("changing dates several times never runs into the per-address limit, and the last date streams", async () => {
+    const service = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+    const team = [];
+    for (let i = 0; i < 3; i++) team.push(await createTestStaff(api, { serviceIds: [service.id] }));
+    for (const member of team) await publicCatalogShows(service.id, member.id);
+    const monday = mondayOfOneMonthWeek();
+    const { page, context } = await visitor();
+    const live = watchStreams(page);
+    let heartbeats = 0;
+    page.on("request", (req) => {
+      if (req.url().endsWith("/v1/heartbeat")) heartbeats++;
+    });
+    const timesOf = (date: string) => page.locator(`button.time[data-start^="${date}"]`).first();
+    try {
+      // "Anyone": one stream per staff member of the date, three at a time.
+      await page.goto(`${worker.url}/?serviceId=${service.id}&date=${monday}`);
+      await timesOf(monday).waitFor({ timeout: 20_000 });
+      const week = [1, 2, 3, 4].map((days) => addDays(monday, days));
+      for (const date of week) {
+        await page.click(`button.date[data-date="${date}"]`);
+        await timesOf(date).waitFor({ timeout: 20_000 });
+      }
+      const friday = week.at(-1) ?? "";
+      await expect
+        .poll(() => live.answers.filter((a) => a.date === friday && a.status === 200).length, {
+          timeout: 30_000,
+          interval: 250,
+        })
+        .toBe(3);
+      console.log(
+        `[browser] streams by date: ${JSON.stringify(live.answers)}, at most ${live.mostOpen()} open`,
+      );
+      expect(live.answers.filter((a) => a.status !== 200)).toEqual([]);
+      expect(live.mostOpen()).toBeLessThanOrEqual(10);
+      // Streaming now: the page no longer polls.
+      const polled = heartbeats;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(heartbeats).toBe(polled);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("reopens live updates after the stream was refused with 429 (polling meanwhile)", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor();
+    const live = watchStreams(page);
+    let heartbeats = 0;
+    page.on("request", (req) => {
+      if (req.url().endsWith("/v1/heartbeat")) heartbeats++;
+    });
+    let refusals = 0;
+    // The first stream is refused as a full address would be; later ones reach the server.
+    await page.route("**/v1/live?**", async (route) => {
+      if (refusals++ > 0) return route.fallback();
+      await route.fulfill({
+        status: 429,
+        headers: { "Content-Type": "application/json", "Retry-After": "1" },
+        body: JSON.stringify({
+          error: { code: "RATE_LIMITED", message: "Too many live streams", requestId: "r" },
+        }),
+      });
+    });
+    try {
+      const start = await openTimes(page, fx);
+      await expect.poll(() => heartbeats, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => live.answers.some((a) => a.status === 200), { timeout: 30_000, interval: 250 })
+        .toBe(true);
+      expect(live.answers.slice(0, 2).map((a) => a.status)).toEqual([429, 200]);
+      const polled = heartbeats;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(heartbeats).toBe(polled); // streaming again, so no polling
+      // And the stream carries others' changes.
+      await bookThroughApi(fx, start);
+      await expectState(page, start, "booked");
     } finally {
       await context.close();
     }

@@ -1,17 +1,16 @@
 /**
- * The browser tier's harness: the worker under a real `wrangler dev` (static assets, `_headers`,
- * the rate-limit binding: what a visitor meets) against the test stack, and the system Chromium
- * driven by playwright-core. Nothing is downloaded: Chromium is the Debian package `chromium`
- * (`/usr/bin/chromium`, or `CHROMIUM_PATH`).
+ * The browser tier's harness: the worker under a real `wrangler dev` (test/wrangler-dev.ts: what
+ * a visitor meets) against the test stack, and the system Chromium driven by playwright-core.
+ * Nothing is downloaded: Chromium is the Debian package `chromium` (`/usr/bin/chromium`, or
+ * `CHROMIUM_PATH`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { sharedStoreConfigArgsWith } from "../../scripts/lib/dev-workers.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
+import { TEST_STACK } from "../stack-env.ts";
+
+export { startWorker, type Worker } from "../wrangler-dev.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Screenshots land here (git-ignored). */
@@ -26,74 +25,6 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
   "--disable-sync",
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-export interface Worker {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** `wrangler dev` on a free port with the test stack's bindings and its own Redis key prefix. */
-export async function startWorker(): Promise<Worker> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const run = uniqueId("web");
-  let output = "";
-  // Its own process group, so that stopping it also stops the workerd it spawns.
-  const wrangler: ChildProcess = spawn(
-    "node_modules/.bin/wrangler",
-    [
-      "dev",
-      // Both workers get the bindings (`--var` would reach the first only).
-      ...sharedStoreConfigArgsWith(testBindings(`${run}:`), run),
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--inspector-port",
-      "0",
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  wrangler.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  wrangler.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async () => {
-    if (wrangler.exitCode !== null || !wrangler.pid) return;
-    const exited = new Promise((resolve) => wrangler.once("exit", resolve));
-    process.kill(-wrangler.pid, "SIGTERM");
-    await exited;
-  };
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/v1/health`);
-      if (res.ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    if (wrangler.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  await stop();
-  throw new Error(`wrangler dev did not come up on ${url}:\n${output.slice(-3000)}`);
-}
 
 /** The system Chromium; a clear message naming the package when it is missing. */
 export async function launchBrowser(): Promise<Browser> {

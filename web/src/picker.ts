@@ -197,7 +197,12 @@ export class TimePicker {
       b.setAttribute("aria-pressed", String(b.dataset.date === date));
     }
     const changed = date !== this.date;
-    if (changed) this.setPicked(null);
+    if (changed) {
+      this.setPicked(null);
+      // The old date's streams close before the new date's open: the server counts an
+      // address's open streams, and closed ones give their places back only seconds later.
+      this.stopFeeds();
+    }
     this.date = date;
     this.timesSection.hidden = false;
     this.timesTitle.textContent = `Times on ${formatDay(date)}`;
@@ -235,9 +240,7 @@ export class TimePicker {
   }
 
   private closeDate(): void {
-    for (const feed of this.feeds) feed.stop();
-    this.feeds = [];
-    this.live.clear();
+    this.stopFeeds();
     this.date = undefined;
     this.slots = [];
     this.timesSection.hidden = true;
@@ -249,9 +252,14 @@ export class TimePicker {
     this.closeDate();
   }
 
-  private startFeeds(date: string): void {
+  private stopFeeds(): void {
     for (const feed of this.feeds) feed.stop();
+    this.feeds = [];
     this.live.clear();
+  }
+
+  private startFeeds(date: string): void {
+    this.stopFeeds();
     const staffIds = [...new Set(this.slots.map((s) => s.staffId))].slice(0, MAX_FEEDS);
     this.feeds = staffIds.map((staffId) => {
       const feed = new LiveFeed({

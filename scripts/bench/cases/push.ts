@@ -348,11 +348,9 @@ export async function pushCase(ctx: BenchContext, gateway: UpstashGateway): Prom
   for (let i = 0; i < STREAMS; i += BATCH) {
     await Promise.all(
       Array.from({ length: Math.min(BATCH, STREAMS - i) }, (_, k) => {
-        const query = new URLSearchParams({
-          staffId: pushStaff,
-          date: pushDay.date,
-          clientId: `bench_watch_${i + k}`,
-        });
+        // Watchers without a client id: nothing on the date is theirs (the client id never
+        // goes in a URL, and these streams need none).
+        const query = new URLSearchParams({ staffId: pushStaff, date: pushDay.date });
         return openStream(`${ctx.url}/v1/live?${query}`, received[i + k] ?? [], abort.signal);
       }),
     );

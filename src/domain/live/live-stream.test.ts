@@ -4,6 +4,7 @@ import { DomainError } from "../errors.ts";
 import type { LivePush, LiveStateStore } from "../ports.ts";
 import { liveVersion } from "./heartbeat.ts";
 import {
+  CHECK_MS,
   type LiveStreamEvent,
   openLiveStream,
   PING_MS,
@@ -53,7 +54,13 @@ function harness(reads: (most: number) => Promise<WatchOutcome> | WatchOutcome) 
     },
     unwatch,
   } as unknown as LiveStateStore;
-  const ctx = fakeContext({ clock: { nowMs: () => Date.now() }, liveState, livePush });
+  const deferred: Promise<unknown>[] = [];
+  const ctx = fakeContext({
+    clock: { nowMs: () => Date.now() },
+    liveState,
+    livePush,
+    defer: (work) => void deferred.push(work()),
+  });
   const sink = {
     send: (event: LiveStreamEvent) => {
       if (clientGone) return false;
@@ -84,6 +91,7 @@ function harness(reads: (most: number) => Promise<WatchOutcome> | WatchOutcome) 
     subscriptions: () => subscriptions,
     unwatch,
     readsMade,
+    deferred,
     ended: () => ended,
     leave: () => {
       clientGone = true;
@@ -174,35 +182,83 @@ describe("a live stream", () => {
       if (reads <= 2) return { kind: "ok", entries: [hold, marker] }; // admission, snapshot
       return { kind: "ok", entries: kept ? [{ ...marker, expiresAtMs: NOW + 14_000 }] : [] };
     });
+    const shown = () => s.kinds().filter((k) => k !== "ping");
     await s.open();
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(s.kinds()).toEqual(["snapshot", "change"]); // the hold lapsed
+    expect(shown()).toEqual(["snapshot", "change"]); // the hold lapsed
     expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0]);
     await vi.advanceTimersByTimeAsync(5_000 + 250);
     // The marker was kept alive by its client's heartbeats: a read, and no change.
     expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0, 0]);
-    expect(s.kinds()).toEqual(["snapshot", "change"]);
+    expect(shown()).toEqual(["snapshot", "change"]);
     kept = false;
     await vi.advanceTimersByTimeAsync(4_000 + 250);
     expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0, 0, 0]);
-    expect(s.kinds()).toEqual(["snapshot", "change", "change"]);
-    expect(s.events[2]).toMatchObject({ body: { slots: [] } });
+    expect(shown()).toEqual(["snapshot", "change", "change"]);
+    expect(s.events.filter((e) => e.kind !== "ping")[2]).toMatchObject({ body: { slots: [] } });
   });
 
-  it("pings and reads every 25 s; when the read shows a change and no message comes within 2 s, it sends the change and ends", async () => {
+  it("pings every 3 s without a Redis call; only the check every 25 s reads (and renews the lease)", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    await s.open();
+    const opening = s.readsMade.length; // the admission and the snapshot's read
+    const pings = () => s.kinds().filter((k) => k === "ping").length;
+    await vi.advanceTimersByTimeAsync(PING_MS - 1);
+    expect(pings()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(pings()).toBe(1);
+    expect(s.readsMade.length).toBe(opening);
+    // 99 s: a ping every 3 s (33), a read at each check (12.5 s, then every 25 s: 4).
+    await vi.advanceTimersByTimeAsync(99_000 - PING_MS);
+    expect(pings()).toBe(99_000 / PING_MS);
+    expect(s.readsMade.length - opening).toBe(4);
+    // Finding a client that left takes up to two writes: two pings fit in the 10 s promised.
+    expect(2 * PING_MS).toBeLessThanOrEqual(6_000);
+    expect(CHECK_MS).toBe(25_000);
+  });
+
+  it("a failed write of a ping ends the stream at once: subscription, timers and lease go, with no read first", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    await s.open();
+    const reads = s.readsMade.length;
+    s.leave();
+    await vi.advanceTimersByTimeAsync(5_000); // the next ping, at most 5 s away
+    expect(s.closeSubscription).toHaveBeenCalledOnce();
+    expect(s.unwatch).toHaveBeenCalledOnce();
+    expect(s.readsMade.length).toBe(reads);
+    await vi.advanceTimersByTimeAsync(STREAM_LIFETIME_MS);
+    expect(s.readsMade.length).toBe(reads);
+  });
+
+  it("keeps its request alive (defer) until it closes, so that its clean-up runs after its client left", async () => {
+    const s = harness(() => ({ kind: "ok", entries: [] }));
+    const settled = vi.fn();
+    await s.open();
+    expect(s.deferred.length).toBeGreaterThan(0);
+    void Promise.all(s.deferred).then(settled);
+    await vi.advanceTimersByTimeAsync(CHECK_MS);
+    expect(settled).not.toHaveBeenCalled();
+    s.leave();
+    await vi.advanceTimersByTimeAsync(PING_MS);
+    void Promise.all(s.deferred).then(settled); // the lease's release, deferred at the close
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toHaveBeenCalled();
+  });
+
+  it("reads every 25 s; when the read shows a change and no message comes within 2 s, it sends the change and ends", async () => {
     const hold = entry("h:k1:0", 9, NOW + 3_600_000);
     let lost = false;
     const s = harness(() => ({ kind: "ok", entries: lost ? [] : [hold] }));
+    const shown = () => s.kinds().filter((k) => k !== "ping");
     await s.open();
-    await vi.advanceTimersByTimeAsync(PING_MS / 2); // the first check: at a random phase
-    expect(s.kinds()).toEqual(["snapshot", "ping"]);
+    await vi.advanceTimersByTimeAsync(CHECK_MS / 2); // the first check: at a random phase
     expect(s.readsMade).toEqual([STREAMS_PER_ADDRESS, 0, 0]);
     lost = true; // released, and the message never comes: the subscription is gone
-    await vi.advanceTimersByTimeAsync(PING_MS);
-    expect(s.kinds()).toEqual(["snapshot", "ping", "ping"]); // not yet: it may be on its way
+    await vi.advanceTimersByTimeAsync(CHECK_MS);
+    expect(shown()).toEqual(["snapshot"]); // not yet: it may be on its way
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(s.kinds()).toEqual(["snapshot", "ping", "ping", "change"]);
-    expect(s.events[3]).toMatchObject({ body: { slots: [] } });
+    expect(shown()).toEqual(["snapshot", "change"]);
+    expect(s.events.at(-1)).toMatchObject({ body: { slots: [] } });
     expect(s.ended()).toBe(true);
     expect(s.closeSubscription).toHaveBeenCalledOnce();
     expect(s.unwatch).toHaveBeenCalledOnce();
@@ -212,14 +268,15 @@ describe("a live stream", () => {
     const hold = entry("h:k1:0", 9, NOW + 3_600_000);
     let released = false;
     const s = harness(() => ({ kind: "ok", entries: released ? [] : [hold] }));
+    const shown = () => s.kinds().filter((k) => k !== "ping");
     await s.open();
     released = true;
-    await vi.advanceTimersByTimeAsync(PING_MS / 2);
-    expect(s.kinds()).toEqual(["snapshot", "ping"]); // the read is not adopted
+    await vi.advanceTimersByTimeAsync(CHECK_MS / 2);
+    expect(shown()).toEqual(["snapshot"]); // the read is not adopted
     await vi.advanceTimersByTimeAsync(500);
     s.deliver([{ kind: "gone", id: "h:k1:0" }]);
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(s.kinds()).toEqual(["snapshot", "ping", "change"]);
+    expect(shown()).toEqual(["snapshot", "change"]);
     expect(s.ended()).toBe(false);
   });
 
@@ -286,18 +343,6 @@ describe("a live stream", () => {
     expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 31 });
     expect(s.events).toEqual([]);
     expect(s.subscriptions()).toBe(0);
-  });
-
-  it("stops everything when its client is gone: subscription, timers, lease", async () => {
-    const s = harness(() => ({ kind: "ok", entries: [] }));
-    await s.open();
-    s.leave();
-    await vi.advanceTimersByTimeAsync(PING_MS);
-    expect(s.closeSubscription).toHaveBeenCalledOnce();
-    expect(s.unwatch).toHaveBeenCalledOnce();
-    const reads = s.readsMade.length;
-    await vi.advanceTimersByTimeAsync(STREAM_LIFETIME_MS);
-    expect(s.readsMade.length).toBe(reads);
   });
 
   it("refuses a date outside the supported range with 400 naming query.date", async () => {

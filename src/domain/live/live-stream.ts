@@ -8,13 +8,19 @@
  *
  * Expiries publish nothing. A hold or a booking expires when the stream was told it does (an
  * extension is published); a viewing marker is kept alive by its client's heartbeats, which do
- * not publish, so at a marker's known expiry the stream re-reads the date. Every PING_MS the
+ * not publish, so at a marker's known expiry the stream re-reads the date. Every CHECK_MS the
  * stream also reads (renewing its lease under the per-address limit): that read finds Redis
  * gone, and a subscription that stopped delivering. While Redis is unavailable the stream sends
  * `mode: poll` and ends; the client polls the heartbeat instead.
  *
  * About 380 lines, over the usual 150 on purpose: a stream's whole life (subscription, reads,
  * expiries, checks, lease) is one state machine, and its invariants read best in one place.
+ *
+ * A client that leaves says nothing: the stream learns it only when a write fails. So a ping
+ * goes out every PING_MS (no Redis call), a failed write ends the stream and frees its place at
+ * once, and the stream keeps its request alive (`defer`) until it ends: the Workers runtime
+ * otherwise stops running a request whose client is gone, and its place would stay taken until
+ * the lease lapsed.
  */
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
@@ -26,17 +32,29 @@ import {
   onLocalDate,
   presentSlots,
 } from "./heartbeat.ts";
+import { redeemLiveTicket } from "./live-tickets.ts";
 import { clientTag } from "./tokens.ts";
 import type { LiveChange, WatchedEntry, WatchOutcome } from "./types.ts";
 
-/** A comment every 25 s keeps proxies from closing an idle stream; the periodic read rides on it. */
-export const PING_MS = 25_000;
+/**
+ * A comment every 3 s: it keeps proxies from closing an idle stream, and its write is what finds
+ * a client that left (a failed write ends the stream). It costs no Redis call. The first write
+ * after a client left can still be accepted (by the socket, or a proxy in between: measured under
+ * `wrangler dev`), so finding it takes up to two pings: 6 s, well inside the 10 s promised even
+ * on a busy isolate.
+ */
+export const PING_MS = 3_000;
+/** The periodic read (lease renewal, subscription check) every 25 s. */
+export const CHECK_MS = 25_000;
 /** A stream ends (with `reconnect`) after 5 minutes: its client opens a new one. */
 export const STREAM_LIFETIME_MS = 5 * 60_000;
 /** Open streams per client address (IPv6: per /64). */
 export const STREAMS_PER_ADDRESS = 10;
-/** A stream's place under the limit lapses unless renewed (at every ping): a dead isolate's heal. */
-const LEASE_MS = 3 * PING_MS;
+/**
+ * A stream's place under the limit lapses unless renewed (at every check): the heal for a stream
+ * whose isolate died, so that nothing of it runs any more. A live stream frees it itself.
+ */
+const LEASE_MS = 3 * CHECK_MS;
 /** How long a periodic read may disagree with the messages before the subscription counts as lost. */
 const CONFIRM_MS = 2_000;
 /** Re-reads at a marker's expiry are spread over this much, so a crowd does not read at once. */
@@ -65,7 +83,12 @@ export interface LiveStreamSink {
 export interface LiveStreamInput {
   staffId: string;
   date: string;
-  clientId: string;
+  /**
+   * Who watches, for `mine`: its client id (the X-Client-Id header), or a ticket that stands for
+   * one (live-tickets.ts), or neither (nothing is `mine`). Not both.
+   */
+  clientId?: string | undefined;
+  ticket?: string | undefined;
   /** The client's address group (src/http/client-ip.ts), for the per-address limit. */
   ipGroup: string;
   /** The version the client last saw (Last-Event-ID): no snapshot when it is still current. */
@@ -74,9 +97,10 @@ export interface LiveStreamInput {
 
 /**
  * Opens the stream: subscribes, reads the date, sends the snapshot. Throws BAD_REQUEST for a bad
- * date and RATE_LIMITED when the address has its streams open (nothing is sent then). When push
- * is unavailable (Redis down, the isolate on the fallback) it sends `mode: poll` and ends.
- * `close()` on the result stops it (the client went away).
+ * date or ticket (a ticket is spent by being presented) and RATE_LIMITED when the address has its
+ * streams open (nothing is sent then). When push is unavailable (Redis down, the isolate on the
+ * fallback) it sends `mode: poll` and ends. `close()` on the result stops it (the client went
+ * away).
  */
 export async function openLiveStream({
   ctx,
@@ -93,9 +117,24 @@ export async function openLiveStream({
       `query.date: must be a calendar date YYYY-MM-DD ${SUPPORTED_DATES_TEXT}`,
     );
   }
-  const stream = new LiveStream(ctx, input, await clientTag(input.clientId), sink);
+  const stream = new LiveStream(ctx, input, await watcherTag(ctx, input), sink);
   await stream.open();
   return stream;
+}
+
+/** The client tag the stream marks `mine` for; "" (nothing is mine) without a client id. */
+async function watcherTag(ctx: DomainContext, input: LiveStreamInput): Promise<string> {
+  if (input.ticket !== undefined && input.clientId !== undefined)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "query.ticket: send either the X-Client-Id header or a ticket, not both",
+    );
+  if (input.ticket !== undefined)
+    return redeemLiveTicket({
+      ctx,
+      input: { ticket: input.ticket, staffId: input.staffId, date: input.date },
+    });
+  return input.clientId === undefined ? "" : clientTag(input.clientId);
 }
 
 /** The live entries on `date` at `nowMs` (as the heartbeat keeps them). */
@@ -124,9 +163,11 @@ class LiveStream {
   private received = 0;
   private readAgain = false;
   private closed = false;
+  /** Resolves when the stream closes: the request is kept alive until then. */
+  private readonly ended: Promise<void>;
+  private markEnded: () => void = () => {};
   /** The admitting read was sent: a lease may exist (even if that read failed or was refused). */
   private leaseAsked = false;
-  /** Holds a place under the address's limit (to free at the end). */
 
   readonly date: string;
 
@@ -137,6 +178,9 @@ class LiveStream {
     private readonly sink: LiveStreamSink,
   ) {
     this.date = input.date;
+    this.ended = new Promise((resolve) => {
+      this.markEnded = resolve;
+    });
   }
 
   nowMs(): number {
@@ -149,6 +193,9 @@ class LiveStream {
    * arrives as a message, one published before it is in the read.
    */
   async open(): Promise<void> {
+    // Until the stream ends, its timers must run even when its client has left: that is how the
+    // failed write is seen and the lease freed.
+    this.ctx.defer(() => this.ended);
     if (!this.ctx.livePush) return this.poll();
     const admitted = await this.readOrClose(STREAMS_PER_ADDRESS);
     // Closed meanwhile (the client went): the lease just taken goes too.
@@ -184,7 +231,8 @@ class LiveStream {
     this.adopt(outcome.entries);
     this.version = this.current().version;
     if (this.input.lastEventId !== this.version) this.emit("snapshot");
-    this.schedule("check", Math.floor(Math.random() * PING_MS), () => this.check());
+    this.schedule("ping", PING_MS, () => this.ping());
+    this.schedule("check", Math.floor(Math.random() * CHECK_MS), () => this.check());
     this.schedule("lifetime", STREAM_LIFETIME_MS, () => this.finish({ kind: "reconnect" }));
     this.scheduleExpiry();
   }
@@ -301,11 +349,15 @@ class LiveStream {
     });
   }
 
-  /** Every PING_MS: a comment, and a read that renews the lease and checks the subscription. */
-  private check(): void {
+  /** Every PING_MS a comment; if its write fails, the client is gone and `send` closes. */
+  private ping(): void {
     this.send({ kind: "ping" });
-    if (this.closed) return;
-    this.schedule("check", PING_MS, () => this.check());
+    this.schedule("ping", PING_MS, () => this.ping());
+  }
+
+  /** Every CHECK_MS: a read that renews the lease and checks the subscription. */
+  private check(): void {
+    this.schedule("check", CHECK_MS, () => this.check());
     void this.verify();
   }
 
@@ -375,7 +427,7 @@ class LiveStream {
       this.publish();
       // Not at the next expiry (an expired marker kept would make that at once, again and
       // again while Redis is busy): at the next check's distance.
-      this.schedule("expiry", PING_MS, () => void this.reread());
+      this.schedule("expiry", CHECK_MS, () => void this.reread());
     }
     if (this.readAgain) {
       this.readAgain = false;
@@ -411,6 +463,7 @@ class LiveStream {
     this.subscription?.close();
     this.subscription = null;
     this.releaseLease();
+    this.markEnded();
   }
 
   /**

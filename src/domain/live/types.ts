@@ -39,6 +39,17 @@ export type WatchOutcome =
   | { kind: "limit"; untilMs: number }
   | { kind: "poll" };
 
+/**
+ * A live-stream ticket as stored, under the hash of the ticket: the client (its tag) it stands
+ * for, the one staff member and date it opens, and its end.
+ */
+export interface LiveTicket {
+  staffId: string;
+  date: string;
+  clientTag: string;
+  expiresAtMs: number;
+}
+
 /** A live entry as cells, for overlaying availability. */
 export interface LiveCells {
   kind: LiveKind;

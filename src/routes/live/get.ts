@@ -6,48 +6,17 @@ import {
   STREAM_LIFETIME_MS,
   STREAMS_PER_ADDRESS,
 } from "../../domain/live/live-stream.ts";
-import { ApiError } from "../../errors/api-error.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
-import { ClientId, LocalDate, StaffId } from "../shared/schemas.ts";
-
-const LiveQuery = z.object({
-  staffId: StaffId.openapi({ param: { name: "staffId", in: "query" } }),
-  date: LocalDate.openapi({
-    param: { name: "date", in: "query" },
-    description: "The staff member's local date to watch.",
-  }),
-  clientId: ClientId.optional().openapi({
-    param: { name: "clientId", in: "query" },
-    description:
-      "The caller's client id, for `mine` (EventSource cannot send headers); or the `X-Client-Id` header.",
-  }),
-});
-
-const LiveHeaders = z.object({
-  "x-client-id": ClientId.optional().openapi({
-    param: { name: "x-client-id", in: "header" },
-    description: "The caller's client id (instead of the `clientId` parameter).",
-  }),
-  "last-event-id": z
-    .string()
-    .max(64)
-    .optional()
-    .openapi({
-      param: { name: "last-event-id", in: "header" },
-      description:
-        "The last version seen (EventSource sends it when it reconnects): no `snapshot` when it is still current.",
-      example: "2-1k8f3a",
-    }),
-});
+import { LiveHeaders, LiveQuery } from "./schema.ts";
 
 const EVENTS_TEXT = [
   "`snapshot`: the heartbeat's answer for that staff member and date (`id:` = its `version`);",
   "`change`: the same body after a change (`id:` = the new version), with the full slot list;",
   '`mode` with `{"mode":"poll"}` before the stream ends while live state is unavailable (poll `POST /v1/heartbeat` then);',
-  `a \`: ping\` comment every ${PING_MS / 1000} s;`,
+  `a \`: ping\` comment every ${PING_MS / 1000} s (a client that left is found by it, and its place freed);`,
   `\`reconnect\` before the server ends a stream at its maximum lifetime (${STREAM_LIFETIME_MS / 60_000} min).`,
 ].join(" ");
 
@@ -59,7 +28,7 @@ const route = createRoute(
       operationId: "streamLiveState",
       tags: ["Live state"],
       summary: "Stream live state (Server-Sent Events)",
-      description: `Pushes what others are viewing, holding and have just booked for one staff member and date, instead of polling the heartbeat. Events: ${EVENTS_TEXT} No auth, no cookies. At most ${STREAMS_PER_ADDRESS} open streams per client address (IPv6: per /64). This stream never keeps a viewing marker alive: a client with a time selected still sends a heartbeat now and then.`,
+      description: `Pushes what others are viewing, holding and have just booked for one staff member and date, instead of polling the heartbeat. Events: ${EVENTS_TEXT} No auth, no cookies. The caller's own entries are \`mine\` when it sends its client id in \`X-Client-Id\`, or a \`ticket\` from \`POST /v1/live/tickets\` (EventSource cannot send headers); never in the URL: a \`clientId\` parameter is refused (400). At most ${STREAMS_PER_ADDRESS} open streams per client address (IPv6: per /64); a stream whose client left gives its place back within 10 s. This stream never keeps a viewing marker alive: a client with a time selected still sends a heartbeat now and then.`,
       request: { query: LiveQuery, headers: LiveHeaders },
       responses: {
         200: {
@@ -97,9 +66,6 @@ function formatEvent(event: LiveStreamEvent): string {
 export const liveRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const headers = c.req.valid("header");
-  const clientId = query.clientId ?? headers["x-client-id"];
-  if (clientId === undefined)
-    throw new ApiError("BAD_REQUEST", "query.clientId: required (or the X-Client-Id header)");
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let gone = false;
@@ -134,6 +100,13 @@ export const liveRoute = createRouter().openapi(route, async (c) => {
       }
     },
   };
+  // The client left: the runtime aborts the request's signal at the first write that fails
+  // (compatibility flag enable_request_signal), sooner than it cancels the body. Either ends the
+  // stream, which frees its place under the per-address limit.
+  c.req.raw.signal.addEventListener("abort", () => {
+    gone = true;
+    stream?.close();
+  });
   // EventSource retries after 1 s when the connection drops.
   controller.enqueue(encoder.encode("retry: 1000\n\n"));
   stream = await openLiveStream({
@@ -141,7 +114,8 @@ export const liveRoute = createRouter().openapi(route, async (c) => {
     input: {
       staffId: query.staffId,
       date: query.date,
-      clientId,
+      clientId: headers["x-client-id"],
+      ticket: query.ticket,
       ipGroup: clientIpGroup(c),
       lastEventId: headers["last-event-id"],
     },

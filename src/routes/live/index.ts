@@ -1,4 +1,5 @@
 import { createRouter } from "../../http/router.ts";
 import { liveRoute } from "./get.ts";
+import { liveTicketRoute } from "./tickets.ts";
 
-export const liveRoutes = createRouter().route("/", liveRoute);
+export const liveRoutes = createRouter().route("/", liveRoute).route("/", liveTicketRoute);

@@ -5,7 +5,8 @@
  * src/storage/failover/live-push-failover.integration.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
+import { type Api, expectError, testApi } from "../../../test/api.ts";
+import { FixedClock } from "../../../test/fakes.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
 import { directRedis, liveChannel, offerKey } from "../../../test/redis-direct.ts";
 import { countRoundTrips } from "../../../test/round-trips.ts";
@@ -36,17 +37,47 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** A stream of `target`'s date: the client id in X-Client-Id (null: none), or `query.ticket`. */
 async function stream(
-  clientId: string,
+  clientId: string | null,
   headers: Record<string, string> = {},
   target: LiveFixture = live,
+  query: Record<string, string> = {},
 ): Promise<{ res: Response; sse: SseReader }> {
-  const query = new URLSearchParams({ staffId: target.staffId, date: target.date, clientId });
-  const res = await api.request(`/v1/live?${query}`, { headers });
+  const params = new URLSearchParams({ staffId: target.staffId, date: target.date, ...query });
+  const res = await api.request(`/v1/live?${params}`, {
+    headers: { ...(clientId === null ? {} : { "X-Client-Id": clientId }), ...headers },
+  });
   if (res.status !== 200) return { res, sse: null as unknown as SseReader };
   const sse = readSse(res);
   open.push(sse);
   return { res, sse };
+}
+
+/** A ticket for `clientId` to watch `staffId` on `date` (POST /v1/live/tickets). */
+async function ticket(
+  clientId: string,
+  body: Record<string, unknown> = { staffId: live.staffId, date: live.date },
+  target: Api = api,
+): Promise<{ ticket: string; expiresAt: string }> {
+  const res = await ticketRequest(clientId, body, target);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { ticket: string; expiresAt: string };
+}
+
+function ticketRequest(
+  clientId: string | null,
+  body: unknown,
+  target: Api = api,
+): Promise<Response> {
+  return target.request("/v1/live/tickets", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      ...(clientId === null ? {} : { "X-Client-Id": clientId }),
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
 async function heartbeat(clientId: string, target: LiveFixture = live): Promise<Body> {
@@ -288,33 +319,201 @@ describe("GET /v1/live on the real Redis", () => {
   });
 
   it("refuses bad input with 400 naming the field", async () => {
-    const q = (params: Record<string, string>) =>
-      api.request(`/v1/live?${new URLSearchParams(params)}`);
+    const q = (params: Record<string, string>, headers: Record<string, string> = {}) =>
+      api.request(`/v1/live?${new URLSearchParams(params)}`, { headers });
     await expectError(
-      await q({ staffId: live.staffId, date: live.date }),
-      400,
-      "BAD_REQUEST",
-      "query.clientId:",
-    );
-    await expectError(
-      await q({ staffId: live.staffId, date: "2026-02-30", clientId: newClientId() }),
+      await q({ staffId: live.staffId, date: "2026-02-30" }, { "X-Client-Id": newClientId() }),
       400,
       "BAD_REQUEST",
       "query.date:",
     );
     await expectError(
-      await q({ staffId: live.staffId, date: live.date, clientId: "x" }),
+      await q({ staffId: live.staffId, date: live.date }, { "X-Client-Id": "x" }),
       400,
       "BAD_REQUEST",
-      "query.clientId:",
+      "header.x-client-id:",
     );
-    const viaHeader = await api.request(
-      `/v1/live?${new URLSearchParams({ staffId: live.staffId, date: live.date })}`,
-      { headers: { "X-Client-Id": newClientId() } },
+    await expectError(
+      await q({ staffId: live.staffId, date: live.date, ticket: "x" }),
+      400,
+      "BAD_REQUEST",
+      "query.ticket:",
     );
-    expect(viaHeader.status).toBe(200);
-    const sse = readSse(viaHeader);
-    expect((await sse.next())?.event).toBe("snapshot");
-    await sse.close();
   });
 });
+
+describe("GET /v1/live: the client id never in the URL", () => {
+  it("refuses a clientId in the URL with 400 saying what to do instead (X-Client-Id, or a ticket)", async () => {
+    for (const clientId of [newClientId(), "x"]) {
+      const res = await api.request(
+        `/v1/live?${new URLSearchParams({ staffId: live.staffId, date: live.date, clientId })}`,
+      );
+      const body = (await res.clone().json()) as { error: { message: string } };
+      await expectError(res, 400, "BAD_REQUEST", "query.clientId:");
+      expect(body.error.message).toContain("X-Client-Id");
+      expect(body.error.message).toContain("POST /v1/live/tickets");
+    }
+  });
+
+  it("mine comes with the X-Client-Id header; without a client id the stream shows the same, never mine", async () => {
+    const holder = newClientId();
+    const start = await live.start("11:30");
+    const res = await live.post("/v1/holds", {
+      clientId: holder,
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      start,
+    });
+    expect(res.status).toBe(201);
+    const mineOf = async (clientId: string | null) => {
+      const { res: opened, sse } = await stream(clientId);
+      expect(opened.status).toBe(200);
+      const body = JSON.parse((await sse.next())?.data ?? "{}") as Body;
+      await sse.close();
+      return body.slots?.find((s) => s.start === start)?.mine;
+    };
+    expect(await mineOf(holder)).toBe(true);
+    expect(await mineOf(newClientId())).toBe(false);
+    expect(await mineOf(null)).toBe(false);
+  });
+
+  it("a ticket opens one stream with its client's mine; it is refused on reuse, for another date or staff member, and with X-Client-Id too", async () => {
+    const holder = newClientId();
+    const start = await live.start("13:30");
+    const held = await live.post("/v1/holds", {
+      clientId: holder,
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      start,
+    });
+    expect(held.status).toBe(201);
+
+    const issued = await ticket(holder);
+    expect(issued.ticket).not.toContain(holder);
+    const expiresIn = Date.parse(issued.expiresAt) - Date.now();
+    expect(expiresIn).toBeGreaterThan(50_000);
+    expect(expiresIn).toBeLessThanOrEqual(60_000);
+    const { res, sse } = await stream(null, {}, live, { ticket: issued.ticket });
+    expect(res.status).toBe(200);
+    const snapshot = JSON.parse((await sse.next())?.data ?? "{}") as Body;
+    expect(snapshot.slots?.find((s) => s.start === start)?.mine).toBe(true);
+    await sse.close();
+
+    // Used once: refused after.
+    const again = await stream(null, {}, live, { ticket: issued.ticket });
+    await expectError(again.res, 400, "BAD_REQUEST", "query.ticket:");
+
+    // Only for its staff member and date (and spent by the refusal: one use).
+    const other = await liveFixture(api);
+    const forMonday = await ticket(holder);
+    const elsewhere = await stream(
+      null,
+      {},
+      { ...live, date: nextDay(live.date) },
+      {
+        ticket: forMonday.ticket,
+      },
+    );
+    await expectError(elsewhere.res, 400, "BAD_REQUEST", "query.ticket:");
+    const afterRefusal = await stream(null, {}, live, { ticket: forMonday.ticket });
+    await expectError(afterRefusal.res, 400, "BAD_REQUEST", "query.ticket:");
+    const otherStaff = await stream(null, {}, other, { ticket: (await ticket(holder)).ticket });
+    await expectError(otherStaff.res, 400, "BAD_REQUEST", "query.ticket:");
+
+    // A client id, or a ticket: not both.
+    const both = await stream(newClientId(), {}, live, { ticket: (await ticket(holder)).ticket });
+    await expectError(both.res, 400, "BAD_REQUEST", "query.ticket:");
+  });
+
+  it("a ticket is refused 60 s after it was issued", async () => {
+    const clock = new FixedClock(Date.now());
+    const timed = testApi({}, clock);
+    const target = await liveFixture(timed);
+    const body = { staffId: target.staffId, date: target.date };
+    const late = await ticket(newClientId(), body, timed);
+    const inTime = await ticket(newClientId(), body, timed);
+    clock.advance(59_999);
+    const ok = await timed.request(
+      `/v1/live?${new URLSearchParams({ ...body, ticket: inTime.ticket })}`,
+    );
+    expect(ok.status).toBe(200);
+    await readSse(ok).close();
+    clock.advance(1);
+    const res = await timed.request(
+      `/v1/live?${new URLSearchParams({ ...body, ticket: late.ticket })}`,
+    );
+    await expectError(res, 400, "BAD_REQUEST", "query.ticket:");
+  });
+
+  it("a ticket is not the client id, is stored only as a hash, and cannot hold anything", async () => {
+    const holder = newClientId();
+    const issued = await ticket(holder);
+    const stored = await redis.keys(`${prefix}*`);
+    expect(stored.some((key) => key.includes(issued.ticket))).toBe(false);
+    for (const key of stored.filter((k) => k.includes("ticket"))) {
+      const value = String(await redis.get(key));
+      expect(value).not.toContain(holder);
+      expect(value).not.toContain(issued.ticket);
+    }
+    const res = await live.post("/v1/holds", {
+      clientId: issued.ticket,
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      start: await live.start("13:00"),
+    });
+    await expectError(res, 400, "BAD_REQUEST", "body.clientId:");
+  });
+});
+
+describe("POST /v1/live/tickets", () => {
+  it("answers 201 with a ticket and its expiry (60 s)", async () => {
+    const res = await ticketRequest(newClientId(), { staffId: live.staffId, date: live.date });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { ticket: string; expiresAt: string };
+    expect(body.ticket).toMatch(/^lt\.[A-Za-z0-9_-]{32}$/);
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it.each([
+    [
+      "no X-Client-Id",
+      null,
+      { staffId: "stf_abcdefgh", date: "2026-12-07" },
+      "header.x-client-id:",
+    ],
+    [
+      "a malformed X-Client-Id",
+      "x",
+      { staffId: "stf_abcdefgh", date: "2026-12-07" },
+      "header.x-client-id:",
+    ],
+    ["no staffId", "client_abcdefgh", { date: "2026-12-07" }, "body.staffId:"],
+    [
+      "a malformed staffId",
+      "client_abcdefgh",
+      { staffId: "x", date: "2026-12-07" },
+      "body.staffId:",
+    ],
+    ["no date", "client_abcdefgh", { staffId: "stf_abcdefgh" }, "body.date:"],
+    [
+      "an impossible date",
+      "client_abcdefgh",
+      { staffId: "stf_abcdefgh", date: "2026-02-30" },
+      "body.date:",
+    ],
+    [
+      "an unknown field",
+      "client_abcdefgh",
+      { staffId: "stf_abcdefgh", date: "2026-12-07", clientId: "client_abcdefgh" },
+      "body:",
+    ],
+    ["a body that is not JSON", "client_abcdefgh", "{", "body"],
+  ])("refuses %s with 400 naming the field", async (_label, clientId, body, field) => {
+    await expectError(await ticketRequest(clientId, body), 400, "BAD_REQUEST", field);
+  });
+});
+
+/** The local date after `date` (YYYY-MM-DD). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}

@@ -162,6 +162,15 @@ export function liveStateFor(
     watch: (input) => run("watch", (s) => s.watch(input)),
     // Best effort: a lease left in Redis lapses by itself.
     unwatch: (input) => run("unwatch", (s) => s.unwatch(input)).catch(() => undefined),
+    putTicket: (input) => run("put-ticket", (s) => s.putTicket(input)),
+    // A ticket issued while this isolate was in fallback mode is in MySQL: when Redis does not
+    // know it, the fallback is asked too (on that path only, as for extend).
+    takeTicket: (input) =>
+      run("take-ticket", async (s) => {
+        const taken = await s.takeTicket(input);
+        if (taken || s !== failover.redis || !failover.fallbackMayHold()) return taken;
+        return failover.fallback.takeTicket(input).catch(() => null);
+      }),
     beginBooking: (input) =>
       failover.run(trace, "begin-booking", (s) => s.beginBooking(input), input.staffId),
     clearBooked: (input) => run("clear-booked", (s) => s.clearBooked(input)),

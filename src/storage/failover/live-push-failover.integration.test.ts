@@ -49,8 +49,10 @@ describe("GET /v1/live when Redis stops", () => {
       const date = upcomingMonday();
       const clientId = uniqueId("client_");
       const open = async () => {
-        const query = new URLSearchParams({ staffId, date, clientId });
-        const res = await api.request(`/v1/live?${query}`);
+        const query = new URLSearchParams({ staffId, date });
+        const res = await api.request(`/v1/live?${query}`, {
+          headers: { "X-Client-Id": clientId },
+        });
         expect(res.status).toBe(200);
         const reader = readSse(res);
         readers.push(reader);

@@ -43,8 +43,8 @@ describe("GET /v1/live inside workerd when another request fails the isolate ove
     const date = upcomingMonday();
     const clientId = `client_${crypto.randomUUID().slice(0, 12)}`;
     const open = async () => {
-      const query = new URLSearchParams({ staffId, date, clientId });
-      const res = await request(`/v1/live?${query}`);
+      const query = new URLSearchParams({ staffId, date });
+      const res = await request(`/v1/live?${query}`, { headers: { "X-Client-Id": clientId } });
       expect(res.status).toBe(200);
       return readSse(res);
     };

@@ -9,6 +9,7 @@ const EXPIRING_TABLES = [
   "fallback_released",
   "fallback_held",
   "fallback_rate_events",
+  "fallback_live_tickets",
 ] as const;
 
 /** Rows deleted per statement, so one clean-up never holds locks for long. */

@@ -27,6 +27,7 @@ import type {
   LiveCells,
   LiveEntry,
   LiveEntryDump,
+  LiveTicket,
   SelectOutcome,
   WatchOutcome,
 } from "../../domain/live/types.ts";
@@ -535,6 +536,48 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
 
   /** Nothing to free: the fallback never admits a stream. */
   async unwatch(): Promise<void> {}
+
+  /** One INSERT (migrations/0012_fallback_live_tickets.sql). */
+  async putTicket(input: In<"putTicket">): Promise<void> {
+    const { ticket } = input;
+    await this.db.execute(
+      `INSERT INTO fallback_live_tickets (scope, ticket_hash, staff_id, local_date, client_tag, expires_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [
+        this.scope,
+        input.ticketHash,
+        ticket.staffId,
+        ticket.date,
+        ticket.clientTag,
+        ticket.expiresAtMs,
+      ],
+    );
+  }
+
+  /**
+   * Two round trips: read the row, then delete it. Only the DELETE that removed the row (one
+   * affected row) may use it: of two concurrent takes, the other deletes nothing and gets null,
+   * as GETDEL answers Redis's second caller. The row never changes, so the read is the record.
+   */
+  async takeTicket(input: In<"takeTicket">): Promise<LiveTicket | null> {
+    const where = "WHERE scope = ? AND ticket_hash = ?";
+    const key = [this.scope, input.ticketHash];
+    const { rows } = await this.db.execute(
+      `SELECT staff_id, local_date, client_tag, expires_at_ms FROM fallback_live_tickets ${where}`,
+      key,
+    );
+    const row = (rows as Row[])[0];
+    if (!row) return null;
+    const deleted = await this.db.execute(`DELETE FROM fallback_live_tickets ${where}`, key);
+    const expiresAtMs = toInt(row.expires_at_ms);
+    if (deleted.rowsAffected !== 1 || expiresAtMs <= input.nowMs) return null;
+    return {
+      staffId: String(row.staff_id),
+      date: String(row.local_date),
+      clientTag: String(row.client_tag),
+      expiresAtMs,
+    };
+  }
 
   /** Two round trips: the read of the window, and the marker refresh (or its delete before). */
   async heartbeat(input: In<"heartbeat">): Promise<LiveEntry[]> {

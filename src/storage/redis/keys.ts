@@ -51,6 +51,14 @@ export class RedisKeys {
     return `${this.prefix}streams:${ipGroup}`;
   }
 
+  /**
+   * A live-stream ticket, by the hash of the ticket (never the ticket): the client tag, staff
+   * member and date it stands for, until it is used or expires.
+   */
+  liveTicket(ticketHash: string): string {
+    return `${this.prefix}ticket:${ticketHash}`;
+  }
+
   /** What availability last offered for (service, staff member), so select and hold need no SQL. */
   offer(serviceId: string, staffId: string): string {
     return `{${this.live(staffId)}}:offer:${serviceId}`;

@@ -16,6 +16,7 @@ import {
   type LiveEntry,
   type LiveEntryDump,
   type LiveKind,
+  type LiveTicket,
   type OfferDay,
   type OfferMeta,
   type SelectOutcome,
@@ -132,7 +133,8 @@ function entriesIn(
     entries.push({
       id: e.field,
       kind: kindOf(e.code),
-      mine: e.tag === input.clientTag,
+      // No client id (a stream without one) has the empty tag, which marks nothing as its own.
+      mine: e.tag !== "" && e.tag === input.clientTag,
       startMs,
       endMs,
       offsetMin: e.offsetMin,
@@ -140,6 +142,17 @@ function entriesIn(
     });
   }
   return entries;
+}
+
+/** One plain command; any failure is a RedisFailure, which the caller treats like an outage. */
+async function command<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new RedisFailure(`${name}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 const ScanReply = z.tuple([z.union([z.string(), z.number()]), z.array(z.string())]);
@@ -461,13 +474,36 @@ export class RedisLiveStateStore implements LiveStateStore {
   }
 
   async unwatch(input: Parameters<LiveStateStore["unwatch"]>[0]): Promise<void> {
-    try {
-      await this.redis.zrem(this.keys.liveStreams(input.ipGroup), input.streamId);
-    } catch (error) {
-      throw new RedisFailure(`unwatch: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
-    }
+    await command("unwatch", () =>
+      this.redis.zrem(this.keys.liveStreams(input.ipGroup), input.streamId),
+    );
+  }
+
+  /** One SET with the ticket's remaining life as its TTL (Redis forgets it by itself). */
+  async putTicket(input: Parameters<LiveStateStore["putTicket"]>[0]): Promise<void> {
+    const { ticket } = input;
+    const value = [ticket.expiresAtMs, ticket.staffId, ticket.date, ticket.clientTag].join("|");
+    const ttlMs = Math.max(1, ticket.expiresAtMs - input.nowMs);
+    await command("put-ticket", () =>
+      this.redis.set(this.keys.liveTicket(input.ticketHash), value, { px: ttlMs }),
+    );
+  }
+
+  /**
+   * One GETDEL: reading and deleting in one command is what makes a ticket single-use (of two
+   * concurrent takes, the second finds nothing). The stored expiry is checked against `nowMs`
+   * as well, so the worker's clock decides, as for every live entry.
+   */
+  async takeTicket(input: Parameters<LiveStateStore["takeTicket"]>[0]): Promise<LiveTicket | null> {
+    const value = await command("take-ticket", () =>
+      this.redis.getdel<string>(this.keys.liveTicket(input.ticketHash)),
+    );
+    if (value === null) return null;
+    const [expires, staffId = "", date = "", clientTag] = String(value).split("|");
+    const expiresAtMs = Number(expires);
+    if (!Number.isSafeInteger(expiresAtMs) || !staffId || !date || clientTag === undefined)
+      throw new RedisFailure(`take-ticket: unreadable ticket ${String(value).slice(0, 80)}`);
+    return expiresAtMs > input.nowMs ? { staffId, date, clientTag, expiresAtMs } : null;
   }
 
   async heartbeat(input: Parameters<LiveStateStore["heartbeat"]>[0]): Promise<LiveEntry[]> {
