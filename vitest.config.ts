@@ -3,8 +3,10 @@ import { defineConfig } from "vitest/config";
 import { TEST_STACK, testBindings } from "./test/stack-env.ts";
 
 /**
- * Three projects, one run (`npm test`):
- * - node: unit, route and integration tests beside the code, plus the gateway suites, the
+ * Four projects, one run (`npm test`):
+ * - unit (`npm run test:unit`): the domain, http, errors and page tests that need no service at
+ *   all (fakes and fixed clocks); no Redis, MySQL, gateway or page build, done in seconds.
+ * - node: route and integration tests beside the code, plus the gateway suites, the
  *   `wrangler dev` smoke test, the booking pages' unit tests (web/) and the browser tier
  *   (test/browser/, system Chromium). The global setup starts the real test stack and builds
  *   the pages.
@@ -20,10 +22,27 @@ import { TEST_STACK, testBindings } from "./test/stack-env.ts";
  */
 const WHOLE_API_CONFIG = "./wrangler.placed.toml";
 
+/** The tests that need no service. A test that starts needing one moves to a `.integration` name. */
+const UNIT_TESTS = [
+  "src/domain/**/*.test.ts",
+  "src/http/*.test.ts",
+  "src/errors/*.test.ts",
+  "src/storage/round-trip-baseline.test.ts",
+  "web/**/*.test.ts",
+];
+const NOT_UNIT = [
+  "**/*.integration.test.ts",
+  "**/*.workerd.test.ts",
+  "**/*.workerd-faults.test.ts",
+];
+
+/** Brings up the real test stack (Redis, MySQL, gateways) and builds the pages; once per run. */
+const STACK_SETUP = ["./test/global-setup.ts"];
+
 export default defineConfig({
   test: {
-    // Runs once, in Node, for every project.
-    globalSetup: ["./test/global-setup.ts"],
+    // Runs once, in Node, before any project; it does nothing when only the unit project runs.
+    globalSetup: STACK_SETUP,
     // When a live stream ends its subscription while its request lives (unsubscribe aborts the
     // SSE request), workerd reports the abort as an unhandled rejection inside @upstash/redis's
     // stream reader, which does catch the read (docs/DECISIONS.md, "Live push"). Only that one
@@ -35,6 +54,14 @@ export default defineConfig({
     projects: [
       {
         test: {
+          name: "unit",
+          include: UNIT_TESTS,
+          exclude: [...NOT_UNIT, "node_modules/**"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
           name: "node",
           include: [
             "src/**/*.test.ts",
@@ -42,7 +69,13 @@ export default defineConfig({
             "test/**/*.test.ts",
             "web/**/*.test.ts",
           ],
-          exclude: ["**/*.workerd.test.ts", "**/*.workerd-faults.test.ts", "node_modules/**"],
+          // The unit project's files run there, once (an `.integration` file beside them runs here).
+          exclude: [
+            "**/*.workerd.test.ts",
+            "**/*.workerd-faults.test.ts",
+            "node_modules/**",
+            ...UNIT_TESTS.map((glob) => glob.replace("/*.test.ts", "/!(*.integration).test.ts")),
+          ],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

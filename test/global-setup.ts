@@ -5,6 +5,7 @@
  * Lua script into Redis, builds the booking pages into public/, and tears down what it started.
  */
 import Redis from "ioredis";
+import type { TestProject } from "vitest/node";
 import { buildWeb } from "../scripts/build-web.ts";
 import { startUpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
 import { putSettings } from "../scripts/lib/seed.ts";
@@ -32,7 +33,14 @@ async function loadScripts(): Promise<void> {
   }
 }
 
-export default async function setup(): Promise<() => Promise<void>> {
+/** The unit project needs no service: a run of it alone starts nothing. */
+function onlyUnitTests(project: TestProject): boolean {
+  const names = project.vitest.projects.map((p) => p.name);
+  return names.length > 0 && names.every((name) => name === "unit");
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (onlyUnitTests(project)) return async () => {};
   // The browser tier serves the pages from public/: build them from web/ first.
   await buildWeb((line) => console.log(`[test stack] ${line}`));
   const up =
