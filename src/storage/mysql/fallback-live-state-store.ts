@@ -483,8 +483,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async extend(input: In<"extend">): Promise<{ expiresAtMs: number; capped: boolean } | null> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
-      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
-        return null;
+      if (!hold || !heldFor(hold, input) || hold.head.expiresAtMs <= input.nowMs) return null;
       const current = hold.head.expiresAtMs;
       const expiresAtMs = Math.max(Math.min(input.nowMs + hold.ttlMs, hold.capAtMs), current);
       if (expiresAtMs !== current) {
@@ -513,8 +512,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async release(input: In<"release">): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
-      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
-        return false;
+      if (!hold || !heldFor(hold, input) || hold.head.expiresAtMs <= input.nowMs) return false;
       await deleteOwned(tx, input.staffId, hold.owner, hold.entries);
       await forgetHeld(tx, input.staffId, input.holdKey);
       // Remembered until the cap, so the token books nothing (release_hold.lua does the same).
@@ -593,7 +591,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       const found = await lockHold(tx, staffId, input.holdKey);
       const hold = found && found.head.expiresAtMs > nowMs ? found : null;
       const own = hold !== null;
-      if (hold && hold.tokenHash !== input.tokenHash) return answer({ kind: "wrong-token" });
+      if (hold && !heldFor(hold, input)) return answer({ kind: "wrong-token" });
       const clientTag = hold ? hold.head.clientTag : input.clientTag;
       if (hold) {
         await deleteOwned(tx, staffId, hold.owner, hold.entries);
@@ -711,6 +709,19 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
 
 function slotAnswer(s: CheckedSlot) {
   return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+}
+
+/**
+ * Is the caller the hold's holder? Its token's hash must match, and the holders its signed claim
+ * names must be the hold's: a caller naming none (or others) is refused as extend_hold.lua,
+ * release_hold.lua and begin_booking.lua refuse it, so both stores give the same answers.
+ */
+function heldFor(
+  hold: { tokenHash: string; head: { clientTag: string } },
+  input: { tokenHash: string; holders?: { client: string } | null },
+): boolean {
+  const client = input.holders?.client ?? "";
+  return hold.tokenHash === input.tokenHash && client !== "" && hold.head.clientTag === client;
 }
 
 /** A hold that ends (released or booked) no longer counts against its holders' limits. */

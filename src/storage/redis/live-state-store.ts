@@ -302,7 +302,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.redis,
       extendHold,
       [...this.keys.liveKeys(input.staffId), ...this.holderKeys(input.holders)],
-      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders?.client ?? ""],
       Strings,
     );
     if (reply[0] === "not-found") return null;
@@ -320,7 +320,7 @@ export class RedisLiveStateStore implements LiveStateStore {
         this.keys.releasedHold(input.staffId, input.holdKey),
         ...this.holderKeys(input.holders),
       ],
-      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders?.client ?? ""],
       Strings,
     );
     if (reply[0] !== "ok" && reply[0] !== "not-found")
@@ -345,7 +345,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.idempotency?.bodyHash ?? "",
       IDEMPOTENCY_LEASE_MS,
       OFFER_TTL_MS,
-      input.holders ? "1" : "0",
+      input.holders?.client ?? "",
       input.slots.length,
     ];
     for (const s of input.slots)
