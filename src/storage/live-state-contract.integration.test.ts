@@ -508,6 +508,52 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     ok(await holdAt(["16:00", "17:00"], later));
   });
 
+  it("a released hold's key holds nothing: hold answers released, whatever the slot's state, and the slot stays free for others", async () => {
+    const f = await fixture(store);
+    const [a, b] = [await newTag(), await newTag()];
+    const holdKey = newHoldKey();
+    ok(await f.hold(a, ["09:00", "10:00"], { holdKey, tokenHash: "tok-a" }));
+    const release = {
+      staffId: f.staffId,
+      holdKey,
+      tokenHash: "tok-a",
+      holders: holdersOf(a),
+      nowMs: NOW + S,
+    };
+    expect(await store.release(release)).toBe(true);
+    const again = (nowMs: number, starts = ["09:00", "10:00"]) =>
+      f.hold(a, starts, { holdKey, tokenHash: "tok-a", presented: "tok-a", nowMs });
+    expect(await again(NOW + 2 * S)).toEqual({ kind: "released" });
+    expect(await f.dump()).toEqual([]);
+    // Another hold of the slot is granted; the key still answers released, not held.
+    ok(await f.hold(b, ["10:00"], { nowMs: NOW + 3 * S }));
+    expect(await again(NOW + 4 * S)).toEqual({ kind: "released" });
+    expect(await again(NOW + 4 * S, ["13:00"])).toEqual({ kind: "released" });
+  });
+
+  it("of 20 repeats of a hold racing its release, none is granted anew: each gets the hold (before) or released (after)", async () => {
+    const f = await fixture(store);
+    const a = await newTag();
+    const holdKey = newHoldKey();
+    ok(await f.hold(a, ["09:00"], { holdKey, tokenHash: "tok-a" }));
+    const release = store.release({
+      staffId: f.staffId,
+      holdKey,
+      tokenHash: "tok-a",
+      holders: holdersOf(a),
+      nowMs: NOW + S,
+    });
+    const repeats = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        f.hold(a, ["09:00"], { holdKey, tokenHash: "tok-a", presented: "tok-a", nowMs: NOW + S }),
+      ),
+    );
+    expect(await release).toBe(true);
+    const kinds = repeats.map((o) => o.kind);
+    expect(kinds.filter((k) => k === "existing" || k === "released")).toHaveLength(20);
+    expect(await f.dump()).toEqual([]);
+  }, 60_000);
+
   it("heartbeat keeps or drops the caller's marker and returns the entries in the window", async () => {
     const f = await fixture(store);
     const [a, b] = [await newTag(), await newTag()];

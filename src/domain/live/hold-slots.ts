@@ -127,6 +127,13 @@ export async function holdSlots({
     );
   if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
   if (outcome.kind === "limit") throw holdLimit(outcome, input.field, ctx.clock.nowMs());
+  // Only an Idempotency-Key names a hold again; granted after its release, the hold could
+  // never be booked. The key is spent: the slot stays free for anyone, this client included.
+  if (outcome.kind === "released")
+    throw new DomainError(
+      "HOLD_EXPIRED",
+      "header.idempotency-key: the hold made with this key was released; hold the time again with a new Idempotency-Key",
+    );
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
   // The holder repeating its hold keeps its token. A new hold's token is signed after the

@@ -266,6 +266,87 @@ describe("holds on the real Redis", () => {
     expect((await book(holdToken)).status).toBe(201);
   });
 
+  it("a keyed hold repeated after its release answers 410 HOLD_EXPIRED and holds nothing: the key is spent, the slot stays free for others", async () => {
+    const own = await liveFixture(api);
+    const me = client();
+    const start = await own.start("11:00");
+    const keyed = (key: string, clientId = me) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify({ clientId, serviceId: own.serviceId, staffId: own.staffId, start }),
+      });
+    const key = uniqueId("hold-key-");
+    const first = await keyed(key);
+    expect(first.status).toBe(201);
+    const held = (await first.json()) as HoldBody;
+    expect((await withToken("DELETE", held.holdId, held.holdToken)).status).toBe(204);
+    const spent = "header.idempotency-key: the hold made with this key was released";
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    // It held nothing: someone else holds the slot at once; the key stays spent meanwhile.
+    const theirs = await keyed(uniqueId("hold-key-"), client());
+    expect(theirs.status).toBe(201);
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    const other = (await theirs.json()) as HoldBody;
+    expect((await withToken("DELETE", other.holdId, other.holdToken)).status).toBe(204);
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    // A new key is a new hold, which books.
+    const fresh = await keyed(uniqueId("hold-key-"));
+    expect(fresh.status).toBe(201);
+    const again = (await fresh.json()) as HoldBody;
+    expect(again.holdId).not.toBe(held.holdId);
+    const booked = await api.request("/v1/appointments", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+      body: JSON.stringify({
+        holdId: again.holdId,
+        holdToken: again.holdToken,
+        customer: { name: "Mia Weber", email: "mia@example.com" },
+      }),
+    });
+    expect(booked.status).toBe(201);
+  });
+
+  it("a keyed hold repeated after it expired (not released) is held again and books", async () => {
+    const own = await liveFixture(api);
+    const start = await own.start("13:00");
+    const key = uniqueId("hold-key-");
+    const me = client();
+    const keyed = () =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify({
+          clientId: me,
+          serviceId: own.serviceId,
+          staffId: own.staffId,
+          start,
+        }),
+      });
+    const first = (await (await keyed()).json()) as HoldBody;
+    const createdMs = clock.nowMs();
+    try {
+      clock.advance(600_001);
+      await own.slots();
+      const again = await keyed();
+      expect(again.status).toBe(201);
+      const held = (await again.json()) as HoldBody;
+      expect(held.holdId).toBe(first.holdId);
+      const booked = await api.request("/v1/appointments", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+        body: JSON.stringify({
+          holdId: held.holdId,
+          holdToken: held.holdToken,
+          customer: { name: "Mia Weber", email: "mia@example.com" },
+        }),
+      });
+      expect(booked.status).toBe(201);
+    } finally {
+      clock.current = createdMs;
+    }
+  });
+
   it("a re-hold at the same start with another service is a new hold, refused while the first one covers it", async () => {
     // The review's repro: A holds 30 minutes at 09:00, then 60 minutes (+15 after) at 09:00. The
     // answer used to be 200 with the old end, after which B could hold 09:30 and A's booking of

@@ -250,6 +250,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       ...this.keys.liveKeys(input.staffId),
       this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
       ...this.holderKeys(input.holders),
+      this.keys.releasedHold(input.staffId, input.holdKey),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -284,6 +285,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
+    if (kind === "released") return { kind };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
   }
 
