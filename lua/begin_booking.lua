@@ -11,7 +11,7 @@
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
 -- ARGV[4]  client tag for the booked entries when the hold is gone (the hold's own tag otherwise)
 -- ARGV[5]  bodyHash ("" = no idempotency)   ARGV[6]  idempotency lease (ms)   ARGV[7]  booked TTL (ms)
--- ARGV[8]  "1" = count holders   ARGV[9]  n, then per slot: startMs, endMs, cellStart, cellEnd, offsetMin, appointmentId
+-- ARGV[8]  the client tag of the holders the token names ("" = none)   ARGV[9]  n, then per slot: startMs, endMs, cellStart, cellEnd, offsetMin, appointmentId
 --          (the cells come from the signed hold token, so they are known even when the hold is gone)
 --          then: the appointment a reschedule moves ("" = none): its own booked entry does not block
 --
@@ -22,7 +22,7 @@
 --@include lib/live.lua
 local now, holdKey, tokenHash, clientTag = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
 local bodyHash, leaseMs, bookedTtl = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
-local counting, n = ARGV[8], tonumber(ARGV[9])
+local holder, n = ARGV[8], tonumber(ARGV[9])
 local S = staffKeys(1)
 
 if bodyHash ~= "" then
@@ -33,12 +33,13 @@ end
 -- A released hold's token books nothing, even while its slots are free.
 if redis.call("EXISTS", KEYS[6]) == 1 then return {"released"} end
 
--- The caller's own hold, if it still exists: its token must match.
+-- The caller's own hold, if it still exists: its token must match, and the holders the token's
+-- signed claim names must be the hold's (their places are freed below, as in release_hold).
 ensure(S, now)
 sweep(S, now)
 local hold = holdOf(S, holdKey, now)
 if hold then
-  if hold[1].tok ~= tokenHash then return {"wrong-token"} end
+  if hold[1].tok ~= tokenHash or holder == "" or hold[1].tag ~= holder then return {"wrong-token"} end
   clientTag = hold[1].tag
 end
 
@@ -64,7 +65,7 @@ end
 
 if bodyHash ~= "" then redis.call("SET", KEYS[5], bodyHash, "PX", leaseMs) end
 local reply = {"ok", hold and "1" or "0"}
-if hold then heldDrop({KEYS[7], KEYS[8]}, counting, S, hold) end
+if hold then heldDrop({KEYS[7], KEYS[8]}, "1", S, hold) end
 for _, e in ipairs(hold or {}) do
   remove(S, e)
   reply[#reply + 1] = e.field

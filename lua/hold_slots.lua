@@ -8,6 +8,7 @@
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member
 -- KEYS[5]     offer hash of (service, staff member): "meta" and one field per local date
 -- KEYS[6], KEYS[7]  the held slots of the client and of its address (hold limits; lib/live.lua)
+-- KEYS[8]     the released-hold key of holdKey (release_hold.lua)
 -- ARGV[1]  now (ms)            ARGV[2]  holdKey (random)     ARGV[3]  tokenHash
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
@@ -22,12 +23,18 @@
 --      | {"limit", "client"|"ip", untilMs}   (the holder has its limit of live held slots; untilMs:
 --        the earliest of them to end)
 --      | {"unavailable", index, reason} | {"overlap", i, j}
+--      | {"released"}   (holdKey names a hold its holder released: a keyed hold's key is spent)
 --@include lib/live.lua
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
 local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local ignoredBooking = "b:" .. (ARGV[8 + 5 * n] or "") .. ":0" -- "b::0" names no entry
 local S = staffKeys(1)
+
+-- A hold key comes back only from an Idempotency-Key (random keys are never repeated). Granted
+-- again after its release, the hold could never be booked (begin_booking refuses a released
+-- hold's token) while it kept the slot from everyone else: it answers first, whatever the slot.
+if redis.call("EXISTS", KEYS[8]) == 1 then return {"released"} end
 
 local dates = {}
 for i = 1, n do

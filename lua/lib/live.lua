@@ -297,8 +297,9 @@ local function rawWindow(S, cs, ce)
 end
 
 -- Hold limits: per holder (a client, an address) a sorted set of its live held slots by expiry,
--- members "<live hash>|<holdKey>|<i>". The keys come from the caller (the hold token names its
--- holders), with counting off ("0") for a token that names none.
+-- members "<live hash>|<holdKey>|<i>". The keys come from the caller: a new hold's from the
+-- request (counting off, "0", for a caller that names none); extend, release and booking take
+-- them from the signed hold token, and refuse a token that does not name the hold's client.
 local function holderMember(S, key, i) return S.live .. "|" .. key .. "|" .. i end
 
 local function heldSet(keys, counting, S, hold, now)

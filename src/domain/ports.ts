@@ -227,6 +227,11 @@ export interface LiveStateStore {
     reschedule?: LiveReschedule | null;
     nowMs: number;
   }): Promise<HoldOutcome>;
+  /**
+   * Extend and release act only for the hold's holder: `tokenHash` must be the hold's, and
+   * `holders` (from the signed token's claim) must name the hold's client, whose hold-limit places
+   * follow the hold. Anything else answers as an unknown hold (null, false).
+   */
   extend(input: {
     staffId: string;
     holdKey: string;
@@ -257,7 +262,8 @@ export interface LiveStateStore {
   }): Promise<LiveEntry[]>;
   /**
    * Before a booking's SQL transaction: claims the idempotency key, checks that nobody else
-   * holds or has just booked the slots, and turns the caller's hold into booked entries.
+   * holds or has just booked the slots, and turns the caller's hold into booked entries. While
+   * the hold exists, the caller must be its holder as for extend ("wrong-token" otherwise).
    */
   beginBooking(input: {
     staffId: string;

@@ -14,6 +14,7 @@ import { offerDays } from "../domain/live/offers.ts";
 import { clientTag, newHoldKey } from "../domain/live/tokens.ts";
 import {
   CELL_MS,
+  type HolderTags,
   type HoldOutcome,
   type LiveEntryDump,
   type OfferMeta,
@@ -109,6 +110,7 @@ async function fixture(store: LiveStateStore) {
     o: {
       holdKey?: string;
       tokenHash?: string;
+      holders?: HolderTags | null;
       clientTag?: string;
       idempotency?: { keyHash: string; bodyHash: string } | null;
       nowMs?: number;
@@ -122,6 +124,7 @@ async function fixture(store: LiveStateStore) {
         staffId,
         holdKey: o.holdKey ?? newHoldKey(),
         tokenHash: o.tokenHash ?? uniqueId("tok"),
+        holders: o.holders ?? null,
         clientTag: o.clientTag ?? "nobody",
         idempotency: o.idempotency ?? null,
         slots: starts.map((s, i) => ({
@@ -150,6 +153,8 @@ async function fixture(store: LiveStateStore) {
 }
 
 const newTag = () => clientTag(uniqueId("client"));
+/** The holders a hold token names for a client (its address tag is irrelevant here). */
+const holdersOf = (tag: string): HolderTags => ({ client: tag, ip: tag });
 
 function ok(outcome: HoldOutcome) {
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
@@ -293,7 +298,13 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
       slots: [granted("10:00"), granted("09:00")],
     });
     const extend = (tokenHash: string) =>
-      store.extend({ staffId: f.staffId, holdKey: first.holdKey, tokenHash, nowMs: NOW + 120 * S });
+      store.extend({
+        staffId: f.staffId,
+        holdKey: first.holdKey,
+        tokenHash,
+        holders: holdersOf(a),
+        nowMs: NOW + 120 * S,
+      });
     expect(await extend("token-2")).toBeNull();
     expect(await extend("token-1")).toEqual({ expiresAtMs: NOW + 720 * S, capped: false });
   });
@@ -345,7 +356,13 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const [a, b] = [await newTag(), await newTag()];
     const hold = ok(await f.hold(a, ["09:00", "10:00"], { tokenHash: "tok-a" }));
     const extend = (nowMs: number, tokenHash = "tok-a") =>
-      store.extend({ staffId: f.staffId, holdKey: hold.holdKey, tokenHash, nowMs });
+      store.extend({
+        staffId: f.staffId,
+        holdKey: hold.holdKey,
+        tokenHash,
+        holders: holdersOf(a),
+        nowMs,
+      });
     expect(await extend(NOW + 60 * S, "tok-b")).toBeNull();
     expect(await extend(NOW + 300 * S)).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
     expect(await extend(NOW + 100 * S)).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
@@ -363,6 +380,7 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
         staffId: f.staffId,
         holdKey: newHoldKey(),
         tokenHash: "tok-a",
+        holders: holdersOf(a),
         nowMs: NOW,
       }),
     ).toBeNull();
@@ -373,13 +391,168 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const [a, b] = [await newTag(), await newTag()];
     const hold = ok(await f.hold(a, ["09:00", "10:00"], { tokenHash: "tok-a" }));
     const release = (tokenHash: string, nowMs = NOW + S) =>
-      store.release({ staffId: f.staffId, holdKey: hold.holdKey, tokenHash, nowMs });
+      store.release({
+        staffId: f.staffId,
+        holdKey: hold.holdKey,
+        tokenHash,
+        holders: holdersOf(a),
+        nowMs,
+      });
     expect(await release("tok-b")).toBe(false);
     expect(await release("tok-a", NOW + 600 * S)).toBe(false);
     expect(await release("tok-a")).toBe(true);
     expect(await release("tok-a")).toBe(false);
     expect((await f.hold(b, ["10:00"], { nowMs: NOW + 2 * S })).kind).toBe("ok");
   });
+
+  it("extend, release and beginBooking act on a hold only for the holders it was made for: its token hash with no holders (a token whose claim did not verify), or with another client's, is refused and leaves the hold as it was", async () => {
+    const f = await fixture(store);
+    const [a, b] = [await newTag(), await newTag()];
+    const mine: HolderTags = { client: a, ip: await newTag() };
+    const hold = ok(
+      await store.hold({
+        serviceId: f.serviceId,
+        staffId: f.staffId,
+        clientTag: a,
+        holdKey: newHoldKey(),
+        tokenHash: "tok-a",
+        presentedTokenHash: null,
+        holders: mine,
+        slots: [slot("09:00"), slot("10:00")],
+        nowMs: NOW,
+      }),
+    );
+    const before = await f.dump();
+    const call = (holders: HolderTags | null | undefined) => ({
+      staffId: f.staffId,
+      holdKey: hold.holdKey,
+      tokenHash: "tok-a",
+      holders,
+      nowMs: NOW + 60 * S,
+    });
+    const strangers = [null, undefined, { client: b, ip: mine.ip }, { client: "", ip: mine.ip }];
+    for (const holders of strangers) {
+      const says = JSON.stringify(holders ?? null);
+      expect(await store.extend(call(holders)), says).toBeNull();
+      expect(await store.release(call(holders)), says).toBe(false);
+      const begun = f.begin({ holdKey: hold.holdKey, tokenHash: "tok-a", holders }, ["09:00"]);
+      expect(await begun.outcome, says).toEqual({ kind: "wrong-token" });
+    }
+    expect(await f.dump()).toEqual(before);
+    // Its holders still hold its places: a fifth slot is over the client's limit of 4.
+    const more = await store.hold({
+      serviceId: f.serviceId,
+      staffId: f.staffId,
+      clientTag: a,
+      holdKey: newHoldKey(),
+      tokenHash: "tok-c",
+      presentedTokenHash: null,
+      holders: mine,
+      slots: [slot("11:00"), slot("12:00"), slot("13:00")],
+      nowMs: NOW + 60 * S,
+    });
+    expect(more).toEqual({ kind: "limit", holder: "client", untilMs: NOW + 600 * S });
+    expect(await store.extend(call(mine))).toEqual({ expiresAtMs: NOW + 660 * S, capped: false });
+    expect(await store.release(call(mine))).toBe(true);
+  });
+
+  it("a holder's places last exactly as long as its holds: kept by an extend, freed by a release and by a booking", async () => {
+    const f = await fixture(store);
+    const mine: HolderTags = { client: await newTag(), ip: await newTag() };
+    const holdAt = (starts: string[], nowMs: number, tokenHash = uniqueId("tok")) =>
+      store.hold({
+        serviceId: f.serviceId,
+        staffId: f.staffId,
+        clientTag: mine.client,
+        holdKey: newHoldKey(),
+        tokenHash,
+        presentedTokenHash: null,
+        holders: mine,
+        slots: starts.map(slot),
+        nowMs,
+      });
+    const manage = (h: { holdKey: string }, tokenHash: string, nowMs: number) => ({
+      staffId: f.staffId,
+      holdKey: h.holdKey,
+      tokenHash,
+      holders: mine,
+      nowMs,
+    });
+    const first = ok(await holdAt(["09:00", "10:00"], NOW, "tok-1"));
+    ok(await holdAt(["11:00", "12:00"], NOW));
+    expect(await holdAt(["13:00"], NOW)).toEqual({
+      kind: "limit",
+      holder: "client",
+      untilMs: NOW + 600 * S,
+    });
+    expect(await store.extend(manage(first, "tok-1", NOW + 300 * S))).toEqual({
+      expiresAtMs: NOW + 900 * S,
+      capped: false,
+    });
+    // The second hold has ended; the first, extended, still takes two places.
+    const later = NOW + 700 * S;
+    const third = ok(await holdAt(["13:00", "14:00"], later, "tok-3"));
+    expect(await holdAt(["15:00"], later)).toEqual({
+      kind: "limit",
+      holder: "client",
+      untilMs: NOW + 900 * S,
+    });
+    expect(await store.release(manage(first, "tok-1", later))).toBe(true);
+    ok(await holdAt(["15:00"], later));
+    expect((await holdAt(["16:00", "17:00"], later)).kind).toBe("limit");
+    const booked = f.begin(
+      { holdKey: third.holdKey, tokenHash: "tok-3", holders: mine, nowMs: later },
+      ["13:00", "14:00"],
+    );
+    expect((await booked.outcome).kind).toBe("ok");
+    ok(await holdAt(["16:00", "17:00"], later));
+  });
+
+  it("a released hold's key holds nothing: hold answers released, whatever the slot's state, and the slot stays free for others", async () => {
+    const f = await fixture(store);
+    const [a, b] = [await newTag(), await newTag()];
+    const holdKey = newHoldKey();
+    ok(await f.hold(a, ["09:00", "10:00"], { holdKey, tokenHash: "tok-a" }));
+    const release = {
+      staffId: f.staffId,
+      holdKey,
+      tokenHash: "tok-a",
+      holders: holdersOf(a),
+      nowMs: NOW + S,
+    };
+    expect(await store.release(release)).toBe(true);
+    const again = (nowMs: number, starts = ["09:00", "10:00"]) =>
+      f.hold(a, starts, { holdKey, tokenHash: "tok-a", presented: "tok-a", nowMs });
+    expect(await again(NOW + 2 * S)).toEqual({ kind: "released" });
+    expect(await f.dump()).toEqual([]);
+    // Another hold of the slot is granted; the key still answers released, not held.
+    ok(await f.hold(b, ["10:00"], { nowMs: NOW + 3 * S }));
+    expect(await again(NOW + 4 * S)).toEqual({ kind: "released" });
+    expect(await again(NOW + 4 * S, ["13:00"])).toEqual({ kind: "released" });
+  });
+
+  it("of 20 repeats of a hold racing its release, none is granted anew: each gets the hold (before) or released (after)", async () => {
+    const f = await fixture(store);
+    const a = await newTag();
+    const holdKey = newHoldKey();
+    ok(await f.hold(a, ["09:00"], { holdKey, tokenHash: "tok-a" }));
+    const release = store.release({
+      staffId: f.staffId,
+      holdKey,
+      tokenHash: "tok-a",
+      holders: holdersOf(a),
+      nowMs: NOW + S,
+    });
+    const repeats = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        f.hold(a, ["09:00"], { holdKey, tokenHash: "tok-a", presented: "tok-a", nowMs: NOW + S }),
+      ),
+    );
+    expect(await release).toBe(true);
+    const kinds = repeats.map((o) => o.kind);
+    expect(kinds.filter((k) => k === "existing" || k === "released")).toHaveLength(20);
+    expect(await f.dump()).toEqual([]);
+  }, 60_000);
 
   it("heartbeat keeps or drops the caller's marker and returns the entries in the window", async () => {
     const f = await fixture(store);
@@ -438,7 +611,13 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const hold = ok(await f.hold(a, ["09:00", "10:00"], { tokenHash: "tok-a" }));
     const held = await f.dump();
     const { appointmentIds, outcome } = f.begin(
-      { holdKey: hold.holdKey, tokenHash: "tok-a", clientTag: b, nowMs: NOW + 60 * S },
+      {
+        holdKey: hold.holdKey,
+        tokenHash: "tok-a",
+        holders: holdersOf(a),
+        clientTag: b,
+        nowMs: NOW + 60 * S,
+      },
       ["09:00", "10:00"],
     );
     const begun = await outcome;
@@ -553,7 +732,10 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
       { kind: "wrong-token" },
     );
     expect(
-      await f.begin({ holdKey: mine.holdKey, tokenHash: "tok-a" }, ["09:00", "10:00"]).outcome,
+      await f.begin({ holdKey: mine.holdKey, tokenHash: "tok-a", holders: holdersOf(a) }, [
+        "09:00",
+        "10:00",
+      ]).outcome,
     ).toEqual({ kind: "held", untilMs: theirs.expiresAtMs, ownHold: true });
     // Nothing changed: the refused attempt left the hold in place.
     expect((await f.dump()).map((e) => e.kind)).toEqual(["held", "held"]);
@@ -586,7 +768,7 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const before = await f.dump();
     const key = { keyHash: uniqueId("key").padEnd(64, "0"), bodyHash: "b".repeat(64) };
     const { appointmentIds, outcome } = f.begin(
-      { holdKey: hold.holdKey, tokenHash: "tok-a", idempotency: key },
+      { holdKey: hold.holdKey, tokenHash: "tok-a", holders: holdersOf(a), idempotency: key },
       ["09:00", "10:00"],
     );
     const begun = await outcome;
@@ -605,6 +787,7 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
         staffId: f.staffId,
         holdKey: hold.holdKey,
         tokenHash: "tok-a",
+        holders: holdersOf(a),
         nowMs: NOW + 60 * S,
       }),
     ).toEqual({ expiresAtMs: NOW + 660 * S, capped: false });
@@ -762,7 +945,13 @@ describe("the fallback's rows are the Redis hash byte for byte", () => {
         nowMs: NOW,
       };
       await store.hold({ ...hold, slots: [slot("11:00"), slot("10:00")] });
-      await store.extend({ staffId, holdKey, tokenHash: "tok", nowMs: NOW + 60 * S });
+      await store.extend({
+        staffId,
+        holdKey,
+        tokenHash: "tok",
+        holders: holdersOf(b),
+        nowMs: NOW + 60 * S,
+      });
       await store.beginBooking({
         staffId,
         holdKey: newHoldKey(),

@@ -289,6 +289,104 @@ describe("the manage page", () => {
   }, 90_000);
 });
 
+/** The Idempotency-Key of every hold the page asks for, with the status it got. */
+function holdRequests(page: Page): { key: string; status: number }[] {
+  const holds: { key: string; status: number }[] = [];
+  page.on("response", (res) => {
+    const req = res.request();
+    if (req.method() === "POST" && new URL(req.url()).pathname === "/v1/holds")
+      holds.push({ key: req.headers()["idempotency-key"] ?? "", status: res.status() });
+  });
+  return holds;
+}
+
+/** Resolves when the page's DELETE of a hold has been answered (the key's hold is released). */
+function holdReleased(page: Page): Promise<number> {
+  return page
+    .waitForResponse(
+      (res) =>
+        res.request().method() === "DELETE" && new URL(res.url()).pathname.startsWith("/v1/holds/"),
+      { timeout: 20_000 },
+    )
+    .then((res) => res.status());
+}
+
+describe("hold keys are spent once a hold is released", () => {
+  it("the booking page holds again with a new Idempotency-Key after Change, and books that time", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor();
+    const holds = holdRequests(page);
+    try {
+      const start = await openTimes(page, fx);
+      await time(page, start).click();
+      await page.click("#continue");
+      await page.locator("#details:not([hidden])").waitFor();
+      const released = holdReleased(page);
+      await page.click("#change");
+      expect(await released).toBe(204);
+      // The same time again: free (it was released), held anew, and booked.
+      await expectState(page, start, "available");
+      await time(page, start).click();
+      await expectState(page, start, "mine");
+      await page.click("#continue");
+      await page.locator("#details:not([hidden])").waitFor({ timeout: 20_000 });
+      await fillDetails(page);
+      await page.click("#book");
+      await page.locator("#done:not([hidden])").waitFor({ timeout: 20_000 });
+      expect(holds.map((h) => h.status)).toEqual([201, 201]);
+      expect(new Set(holds.map((h) => h.key)).size).toBe(2);
+      const rows = await appointmentsOf(fx.staffId);
+      expect(rows.map((r) => [r.status, r.start_at.getTime()])).toEqual([
+        ["confirmed", Date.parse(start)],
+      ]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("the manage page holds again with a new Idempotency-Key when a failed move is tried again", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor();
+    const holds = holdRequests(page);
+    try {
+      const from = await openTimes(page, fx, "09:00");
+      const to = await openTimes(page, fx, "14:00");
+      const booked = await bookThroughApi(fx, from);
+      // The first move never reaches the server (the connection drops): the page releases its
+      // hold and offers "Try again".
+      let moves = 0;
+      await page.route("**/v1/appointments/*/reschedule", (route) =>
+        moves++ === 0 ? route.abort("connectionreset") : route.continue(),
+      );
+      await page.goto(
+        `${worker.url}/manage?id=${booked.id}&token=${encodeURIComponent(booked.token)}`,
+      );
+      await page.locator("#facts:not([hidden])").waitFor();
+      await page.click("#reschedule");
+      await page.locator(`button.time[data-start="${to}"]`).waitFor();
+      await time(page, to).click();
+      await expectState(page, to, "mine");
+      const released = holdReleased(page);
+      await page.click("#hold");
+      expect(await released).toBe(204);
+      const retry = page.locator("#alert button", { hasText: "Try again" });
+      await retry.waitFor({ timeout: 20_000 });
+      await retry.click();
+      await expect.poll(() => page.textContent("#facts"), { timeout: 20_000 }).toContain("14:00");
+      expect(moves).toBe(2);
+      expect(holds.map((h) => h.status)).toEqual([201, 201]);
+      expect(new Set(holds.map((h) => h.key)).size).toBe(2);
+      const rows = await appointmentsOf(fx.staffId);
+      expect(rows.map((r) => [r.status, r.start_at.getTime()])).toEqual([
+        ["cancelled", Date.parse(from)],
+        ["confirmed", Date.parse(to)],
+      ]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
 describe("the booking page's robustness", () => {
   it("ends a hold that runs out while the form is open with a clear message, and books nothing", async () => {
     const fx = await fixture();

@@ -126,7 +126,9 @@ staffSelect.addEventListener("change", () => void showPicker());
 
 /**
  * One Idempotency-Key per hold attempt, kept while the visitor retries the same time: a retry
- * after a timeout or a 503 then gets the hold the lost answer was for, not 409.
+ * after a timeout or a 503 then gets the hold the lost answer was for, not 409. Once the hold is
+ * granted the attempt is over and its key is dropped: holding again later (after Change, or an
+ * expiry) is a new attempt, and the key of a released hold would only answer 410.
  */
 let holdAttempt: { what: string; key: string } | null = null;
 
@@ -145,6 +147,7 @@ continueButton.addEventListener("click", async () => {
   continueButton.disabled = false;
   continueButton.textContent = "Continue";
   if (result.ok) {
+    holdAttempt = null;
     alert(undefined);
     startHold({ ...result.body, slot });
     return;

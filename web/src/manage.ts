@@ -164,7 +164,8 @@ holdButton.addEventListener("click", async () => {
     holdButton.textContent = "Move my appointment here";
   };
   // One Idempotency-Key per attempt at a time (as on the booking page): a retry after a lost
-  // answer gets the hold it made, not 409.
+  // answer gets the hold it made, not 409. Once granted, the key is spent: if the move then
+  // fails, the hold is released, and "Try again" is a new attempt with a new key.
   const what = `${appointment.serviceId} ${slot.staffId} ${slot.start}`;
   if (holdAttempt?.what !== what) holdAttempt = { what, key: crypto.randomUUID() };
   const held = await call<Hold>("POST", "/v1/holds", {
@@ -175,6 +176,7 @@ holdButton.addEventListener("click", async () => {
     done();
     return refused(slot, held);
   }
+  holdAttempt = null;
   const moved = await call<{ appointment: Appointment }>("POST", path("/reschedule"), {
     headers: auth,
     body: { holdId: held.body.holdId, holdToken: held.body.holdToken },

@@ -6,12 +6,8 @@
 import { sha256Hex } from "../crypto.ts";
 import { DomainError, OverloadedError } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { parseHoldId } from "../live/hold-id.ts";
-import {
-  manageTokenFor as deriveManageToken,
-  holdSecretOf,
-  verifyHoldTokenAny,
-} from "../live/hold-token.ts";
+import { holdCredential } from "../live/hold-credential.ts";
+import { manageTokenFor as deriveManageToken } from "../live/hold-token.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
 import type { DomainContext } from "../ports.ts";
@@ -56,12 +52,10 @@ export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: nu
 
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
 export async function resolveHold(ctx: DomainContext, holdId: string, holdToken: string) {
-  const parsed = parseHoldId(holdId);
   // A token signed before a rotation still verifies with the previous secret, while it lives.
-  const claim = parsed ? await verifyHoldTokenAny(ctx.secrets, holdToken) : null;
-  if (!parsed || !claim || claim.staffId !== parsed.staffId) throw holdNotFound();
-  const tokenHash = await hashToken(holdSecretOf(holdToken));
-  return { ...parsed, claim, tokenHash, startsMs: claim.slots.map((slot) => slot.startMs) };
+  const credential = await holdCredential(ctx.secrets, holdId, holdToken);
+  if (!credential) throw holdNotFound();
+  return { ...credential, startsMs: credential.claim.slots.map((slot) => slot.startMs) };
 }
 
 /** Redis's half of a booking, for the slots the hold token claims (lua/begin_booking.lua). */

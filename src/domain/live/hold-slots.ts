@@ -3,7 +3,8 @@ import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { formatHoldId } from "./hold-id.ts";
-import { holdSecretOf, newHoldSecret, signHoldToken } from "./hold-token.ts";
+import { presentedTokenHash } from "./hold-credential.ts";
+import { newHoldSecret, signHoldToken } from "./hold-token.ts";
 import { republishOffers } from "./republish-offers.ts";
 import { liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
@@ -90,7 +91,12 @@ export async function holdSlots({
       })
     : null;
   const holdSecret = keyed?.holdSecret ?? newHoldSecret();
-  const presented = input.holdToken ? holdSecretOf(input.holdToken) : keyed?.holdSecret;
+  // A repeat presents its token (only a whole signed one counts) or, keyed, its derived secret.
+  const presented = input.holdToken
+    ? await presentedTokenHash(ctx.secrets, input.holdToken)
+    : keyed
+      ? await hashToken(keyed.holdSecret)
+      : null;
   const holders = {
     client: await clientTag(input.clientId),
     ip: await clientTag(`ip:${input.ipGroup}`),
@@ -102,7 +108,7 @@ export async function holdSlots({
     holders,
     holdKey: keyed?.holdKey ?? newHoldKey(),
     tokenHash: await hashToken(holdSecret),
-    presentedTokenHash: presented ? await hashToken(presented) : null,
+    presentedTokenHash: presented,
     slots: refs,
     reschedule,
   };
@@ -121,6 +127,13 @@ export async function holdSlots({
     );
   if (outcome.kind === "unavailable") throw slotRefused(outcome, startField(outcome.index));
   if (outcome.kind === "limit") throw holdLimit(outcome, input.field, ctx.clock.nowMs());
+  // Only an Idempotency-Key names a hold again; granted after its release, the hold could
+  // never be booked. The key is spent: the slot stays free for anyone, this client included.
+  if (outcome.kind === "released")
+    throw new DomainError(
+      "HOLD_EXPIRED",
+      "header.idempotency-key: the hold made with this key was released; hold the time again with a new Idempotency-Key",
+    );
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
   // The holder repeating its hold keeps its token. A new hold's token is signed after the

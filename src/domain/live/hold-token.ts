@@ -1,9 +1,11 @@
 /**
  * Hold tokens are signed claims: `<secret>.<claim>.<mac>`. The secret part (144 random bits) is
- * what Redis stores, as a hash, and what extend and release check; the claim names the hold's
- * staff member, service and slots with their occupied cells; the MAC (HMAC-SHA-256, 128 bits)
- * proves the server issued it. So a holder whose hold expired, or was lost with Redis, can still
- * book while the slot is free, and the booking still knows exactly which cells to check.
+ * what the live-state store keeps, as a hash, and compares; the claim names the hold's staff
+ * member, service, holders and slots with their occupied cells; the MAC (HMAC-SHA-256, 128 bits)
+ * proves the server issued it. Only a whole token that verifies reaches a store at all
+ * (hold-credential.ts): the secret part alone matches the hash but names no holders. So a holder
+ * whose hold expired, or was lost with Redis, can still book while the slot is free, and the
+ * booking still knows exactly which cells to check.
  */
 import { base64url, fromBase64url, hmacSha256 } from "../crypto.ts";
 import type { HolderTags } from "./types.ts";
@@ -44,7 +46,7 @@ export function newHoldSecret(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(18)));
 }
 
-/** The random part of a hold token (what the stored hash is of). */
+/** The random part of a hold token (what the stored hash is of); a credential only once verified. */
 export function holdSecretOf(token: string): string {
   return token.split(".")[0] ?? "";
 }

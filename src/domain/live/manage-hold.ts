@@ -1,8 +1,6 @@
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
-import { parseHoldId } from "./hold-id.ts";
-import { holdSecretOf, verifyHoldTokenAny } from "./hold-token.ts";
-import { hashToken } from "./tokens.ts";
+import { holdCredential } from "./hold-credential.ts";
 
 /** Unknown, expired, or not yours: the same answer, so a hold id alone reveals nothing. */
 function holdNotFound(): DomainError {
@@ -10,16 +8,12 @@ function holdNotFound(): DomainError {
 }
 
 async function resolve(ctx: DomainContext, input: { holdId: string; holdToken: string }) {
-  const parsed = parseHoldId(input.holdId);
-  if (!parsed) throw holdNotFound();
-  // The store checks the token's hash; its claim (if this server signed it) names the holders
-  // whose hold-limit counts follow the hold.
-  const claim = await verifyHoldTokenAny(ctx.secrets, input.holdToken);
-  return {
-    ...parsed,
-    tokenHash: await hashToken(holdSecretOf(input.holdToken)),
-    holders: claim?.holders ?? null,
-  };
+  // Only a whole signed token reaches the store: its claim names the holders whose hold-limit
+  // places follow the hold, so an extend can never outlive the places it is counted under.
+  const credential = await holdCredential(ctx.secrets, input.holdId, input.holdToken);
+  if (!credential) throw holdNotFound();
+  const { holdKey, staffId, tokenHash, claim } = credential;
+  return { holdKey, staffId, tokenHash, holders: claim.holders };
 }
 
 /** Extends a hold to now + hold TTL, never past its creation + the extension cap. */

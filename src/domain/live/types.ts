@@ -112,7 +112,9 @@ export type HoldOutcome =
   | { kind: "limit"; holder: "client" | "ip"; untilMs: number }
   | Blocked
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
-  | { kind: "overlap"; first: number; second: number };
+  | { kind: "overlap"; first: number; second: number }
+  /** The hold key names a hold that was released (a keyed hold's repeat): nothing is held. */
+  | { kind: "released" };
 
 export type SelectOutcome =
   | { kind: "ok"; expiresAtMs: number; endMs: number }

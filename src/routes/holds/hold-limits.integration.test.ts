@@ -12,6 +12,7 @@ import {
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { FixedClock } from "../../../test/fakes.ts";
+import { liveFixture } from "../../../test/live-fixtures.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 
 type Slot = { start: string };
@@ -75,5 +76,100 @@ describe("hold limits", () => {
     expect((await hold(uniqueId("client_"), starts[26] as string, "2001:db8:77:2::1")).status).toBe(
       201,
     );
+  });
+
+  it("extending with a token that is not whole keeps nothing: the client never holds more than its limit", async () => {
+    // The review's repro, on a fixed clock: hold 4 (the 5th is 429), extend each with its
+    // token's secret part alone before they end, then hold again once they would have ended.
+    const own = await liveFixture(api, { durationMin: 15, bufferAfterMin: 0 });
+    const starts = (await own.slots()).map((s) => s.start);
+    const me = uniqueId("client_");
+    const ip = "203.0.113.30";
+    const holdAt = (start: string) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip },
+        body: JSON.stringify({
+          clientId: me,
+          serviceId: own.serviceId,
+          staffId: own.staffId,
+          start,
+        }),
+      });
+    const held: { holdId: string; holdToken: string }[] = [];
+    for (const start of starts.slice(0, 4)) {
+      const res = await holdAt(start);
+      expect(res.status).toBe(201);
+      held.push((await res.json()) as { holdId: string; holdToken: string });
+    }
+    await expectError(await holdAt(starts[4] as string), 429, "HOLD_LIMIT", "body.clientId:");
+    const extend = (h: { holdId: string }, token: string) =>
+      api.request(`/v1/holds/${h.holdId}`, {
+        method: "PATCH",
+        headers: { "X-Hold-Token": token, "CF-Connecting-IP": ip },
+      });
+    const startMs = clock.nowMs();
+    try {
+      clock.advance(9 * 60_000);
+      for (const h of held)
+        await expectError(
+          await extend(h, h.holdToken.split(".")[0] ?? ""),
+          404,
+          "NOT_FOUND",
+          "holdId:",
+        );
+      // Past the holds' first expiry: they ended with their places, so exactly 4 new ones fit.
+      clock.advance(2 * 60_000);
+      await own.slots(); // the offer read 11 minutes ago still counts, but is refreshed as pages do
+      for (const start of starts.slice(5, 9)) expect((await holdAt(start)).status).toBe(201);
+      await expectError(await holdAt(starts[9] as string), 429, "HOLD_LIMIT", "body.clientId:");
+      for (const h of held)
+        await expectError(await extend(h, h.holdToken), 404, "NOT_FOUND", "holdId:");
+    } finally {
+      clock.current = startMs;
+    }
+  });
+
+  it("a hold extended with its whole token keeps its place past its first expiry", async () => {
+    const own = await liveFixture(api, { durationMin: 15, bufferAfterMin: 0 });
+    const starts = (await own.slots()).map((s) => s.start);
+    const me = uniqueId("client_");
+    const ip = "203.0.113.31";
+    const holdAt = (start: string) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip },
+        body: JSON.stringify({
+          clientId: me,
+          serviceId: own.serviceId,
+          staffId: own.staffId,
+          start,
+        }),
+      });
+    const held: { holdId: string; holdToken: string }[] = [];
+    for (const start of starts.slice(0, 4)) {
+      const res = await holdAt(start);
+      expect(res.status).toBe(201);
+      held.push((await res.json()) as { holdId: string; holdToken: string });
+    }
+    const startMs = clock.nowMs();
+    try {
+      clock.advance(9 * 60_000);
+      for (const h of held) {
+        const res = await api.request(`/v1/holds/${h.holdId}`, {
+          method: "PATCH",
+          headers: { "X-Hold-Token": h.holdToken, "CF-Connecting-IP": ip },
+        });
+        expect(res.status).toBe(200);
+      }
+      clock.advance(2 * 60_000);
+      await own.slots();
+      const fifth = await holdAt(starts[4] as string);
+      await expectError(fifth, 429, "HOLD_LIMIT", "body.clientId:");
+      // Retry-After: the earliest of the extended holds ends 19 minutes after it was made.
+      expect(Number(fifth.headers.get("Retry-After"))).toBe(8 * 60);
+    } finally {
+      clock.current = startMs;
+    }
   });
 });

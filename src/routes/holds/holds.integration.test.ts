@@ -6,6 +6,7 @@ import {
   upcomingMonday,
 } from "../../../test/catalog-fixtures.ts";
 import { FixedClock } from "../../../test/fakes.ts";
+import { liveFixture } from "../../../test/live-fixtures.ts";
 import { countRoundTrips } from "../../../test/round-trips.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 
@@ -216,6 +217,136 @@ describe("holds on the real Redis", () => {
     expect((await withToken("PATCH", holdId, again.holdToken)).status).toBe(200);
   });
 
+  it("only a whole, signed hold token is the holder's: a part of it, or an altered one, extends, releases, books and repeats nothing (404, or 409 like no token)", async () => {
+    const own = await liveFixture(api);
+    const me = client();
+    const start = await own.start("10:00");
+    const holdAt = (clientId: string, token?: string) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          ...(token ? { "X-Hold-Token": token } : {}),
+        },
+        body: JSON.stringify({ clientId, serviceId: own.serviceId, staffId: own.staffId, start }),
+      });
+    const held = await holdAt(me);
+    expect(held.status).toBe(201);
+    const { holdId, holdToken, expiresAt } = (await held.json()) as HoldBody;
+    const book = (token: string) =>
+      api.request("/v1/appointments", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+        body: JSON.stringify({
+          holdId,
+          holdToken: token,
+          customer: { name: "Mia Weber", email: "mia@example.com" },
+        }),
+      });
+    for (const [what, token] of Object.entries(notWholeTokens(holdToken))) {
+      const says = `a token ${what}`;
+      const extended = await withToken("PATCH", holdId, token);
+      expect(extended.status, says).toBe(404);
+      await expectError(extended, 404, "NOT_FOUND", "holdId:");
+      const released = await withToken("DELETE", holdId, token);
+      expect(released.status, says).toBe(404);
+      await expectError(released, 404, "NOT_FOUND", "holdId:");
+      const booked = await book(token);
+      expect(booked.status, says).toBe(404);
+      await expectError(booked, 404, "NOT_FOUND", "holdId:");
+      // Presented with a repeat of the hold, it is no token at all: refused like anyone's.
+      const repeated = await holdAt(me, token);
+      expect(repeated.status, says).toBe(409);
+      await expectError(repeated, 409, "SLOT_HELD", "body.start:");
+    }
+    // The hold is untouched: still held until its first expiry, and the whole token still works.
+    await expectError(await holdAt(client()), 409, "SLOT_HELD", "body.start:");
+    const extended = await withToken("PATCH", holdId, holdToken);
+    expect(((await extended.json()) as { expiresAt: string }).expiresAt).toBe(expiresAt);
+    expect((await book(holdToken)).status).toBe(201);
+  });
+
+  it("a keyed hold repeated after its release answers 410 HOLD_EXPIRED and holds nothing: the key is spent, the slot stays free for others", async () => {
+    const own = await liveFixture(api);
+    const me = client();
+    const start = await own.start("11:00");
+    const keyed = (key: string, clientId = me) =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify({ clientId, serviceId: own.serviceId, staffId: own.staffId, start }),
+      });
+    const key = uniqueId("hold-key-");
+    const first = await keyed(key);
+    expect(first.status).toBe(201);
+    const held = (await first.json()) as HoldBody;
+    expect((await withToken("DELETE", held.holdId, held.holdToken)).status).toBe(204);
+    const spent = "header.idempotency-key: the hold made with this key was released";
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    // It held nothing: someone else holds the slot at once; the key stays spent meanwhile.
+    const theirs = await keyed(uniqueId("hold-key-"), client());
+    expect(theirs.status).toBe(201);
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    const other = (await theirs.json()) as HoldBody;
+    expect((await withToken("DELETE", other.holdId, other.holdToken)).status).toBe(204);
+    await expectError(await keyed(key), 410, "HOLD_EXPIRED", spent);
+    // A new key is a new hold, which books.
+    const fresh = await keyed(uniqueId("hold-key-"));
+    expect(fresh.status).toBe(201);
+    const again = (await fresh.json()) as HoldBody;
+    expect(again.holdId).not.toBe(held.holdId);
+    const booked = await api.request("/v1/appointments", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+      body: JSON.stringify({
+        holdId: again.holdId,
+        holdToken: again.holdToken,
+        customer: { name: "Mia Weber", email: "mia@example.com" },
+      }),
+    });
+    expect(booked.status).toBe(201);
+  });
+
+  it("a keyed hold repeated after it expired (not released) is held again and books", async () => {
+    const own = await liveFixture(api);
+    const start = await own.start("13:00");
+    const key = uniqueId("hold-key-");
+    const me = client();
+    const keyed = () =>
+      api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify({
+          clientId: me,
+          serviceId: own.serviceId,
+          staffId: own.staffId,
+          start,
+        }),
+      });
+    const first = (await (await keyed()).json()) as HoldBody;
+    const createdMs = clock.nowMs();
+    try {
+      clock.advance(600_001);
+      await own.slots();
+      const again = await keyed();
+      expect(again.status).toBe(201);
+      const held = (await again.json()) as HoldBody;
+      expect(held.holdId).toBe(first.holdId);
+      const booked = await api.request("/v1/appointments", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": uniqueId("idem-") },
+        body: JSON.stringify({
+          holdId: held.holdId,
+          holdToken: held.holdToken,
+          customer: { name: "Mia Weber", email: "mia@example.com" },
+        }),
+      });
+      expect(booked.status).toBe(201);
+    } finally {
+      clock.current = createdMs;
+    }
+  });
+
   it("a re-hold at the same start with another service is a new hold, refused while the first one covers it", async () => {
     // The review's repro: A holds 30 minutes at 09:00, then 60 minutes (+15 after) at 09:00. The
     // answer used to be 200 with the old end, after which B could hold 09:30 and A's booking of
@@ -309,3 +440,26 @@ describe("holds on the real Redis", () => {
       expect({ redis: counted.redis, sql: counted.sql }).toEqual({ redis: 1, sql: 0 });
   });
 });
+
+/**
+ * Every way a presented hold token can fall short of the whole token this server signed
+ * (`<secret>.<claim>.<mac>`): the secret part alone matches the stored hash, so each must be
+ * refused before any store is asked.
+ */
+function notWholeTokens(token: string): Record<string, string> {
+  const [secret = "", claim = "", mac = ""] = token.split(".");
+  const fields = JSON.parse(Buffer.from(claim, "base64url").toString()) as unknown[];
+  // The claim names the holders the hold limits count: another client's tag there would free
+  // the holder's own places.
+  fields[5] = "AAAAAAAAAAA";
+  const altered = Buffer.from(JSON.stringify(fields)).toString("base64url");
+  return {
+    "of its secret part alone": secret,
+    "of its secret part and a dot": `${secret}.`,
+    "without its signature": `${secret}.${claim}`,
+    "with an empty signature": `${secret}.${claim}.`,
+    "with another signature": `${secret}.${claim}.${"A".repeat(mac.length)}`,
+    "with an altered claim": `${secret}.${altered}.${mac}`,
+    "with a part added": `${token}.${mac}`,
+  };
+}

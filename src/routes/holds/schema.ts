@@ -91,7 +91,7 @@ export const CreateHoldHeaders = OptionalHoldTokenHeader.extend(ManageTokenHeade
   "idempotency-key": IdempotencyHeader.shape["idempotency-key"].optional().openapi({
     param: { name: "idempotency-key", in: "header" },
     description:
-      "Optional. A retry of this request with the same key, client id and slots (after a lost answer or a 503) gets the same hold and a working token (200) instead of 409. Use a fresh random key (e.g. a UUID) per hold attempt: whoever knows it can learn the hold's token.",
+      "Optional. A retry of this request with the same key, client id and slots (after a lost answer or a 503) gets the same hold and a working token (200) instead of 409. Use a fresh random key (e.g. a UUID) per hold attempt: whoever knows it can learn the hold's token. A key whose hold was released is spent (410 `HOLD_EXPIRED`).",
     example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
   }),
 });

@@ -342,18 +342,34 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     return { kind: "ok", expiresAtMs, endMs: checked.endMs };
   }
 
-  /** Happy path five round trips: offer read, BEGIN, cells INSERT, live INSERT, COMMIT. */
+  /**
+   * Happy path six round trips: offer read, BEGIN, cells INSERT, released-hold read, live
+   * INSERT, COMMIT.
+   */
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const { staffId, holdKey, clientTag, tokenHash, nowMs } = input;
-    const check = checkSlots(await this.readOffer(input), input.slots, nowMs);
+    const { offer, released } = await this.readOffer(input);
+    // As hold_slots.lua: a released hold's key (a keyed hold repeated) answers first.
+    if (released) return { kind: "released" };
+    const check = checkSlots(offer, input.slots, nowMs);
     if (check.kind !== "checked") return check;
     const expiresAtMs = nowMs + check.ttlMs;
     const owner = `h:${holdKey}`;
+    let runs = 0;
     return inTransaction<HoldOutcome>(this.db, async (tx, answer) => {
+      // A rerun (a deadlock victim) may follow a release of this very hold, committed since the
+      // read above: a plain read outside the transaction sees it before any cell is claimed
+      // again, so repeats racing a release do not each claim and roll back in turn.
+      if (runs++ > 0 && (await isReleased(this.db, staffId, holdKey, nowMs)))
+        return answer({ kind: "released" });
       const claims = check.slots.map((s) => ({ owner, clientTag, expiresAtMs, ...s }));
       const moved = input.reschedule?.appointmentId ?? null;
       const blockers = await claimCells(tx, staffId, claims, nowMs, moved);
       if (blockers.length > 0) return this.holdRefused(tx, input, check.slots, blockers, answer);
+      // The line that closes the race with a release of this very hold committed since the read
+      // above: that release freed these cells, so the INSERT that just claimed them waited for
+      // its COMMIT, and this read (the transaction's first, so its snapshot starts here) sees it.
+      if (await isReleased(tx, staffId, holdKey, nowMs)) return answer({ kind: "released" });
       const n = check.slots.length;
       if (input.holders) {
         const limit = await this.takeHeldPlaces(tx, input, check, expiresAtMs);
@@ -484,8 +500,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async extend(input: In<"extend">): Promise<{ expiresAtMs: number; capped: boolean } | null> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
-      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
-        return null;
+      if (!hold || !heldFor(hold, input) || hold.head.expiresAtMs <= input.nowMs) return null;
       const current = hold.head.expiresAtMs;
       const expiresAtMs = Math.max(Math.min(input.nowMs + hold.ttlMs, hold.capAtMs), current);
       if (expiresAtMs !== current) {
@@ -514,8 +529,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async release(input: In<"release">): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
-      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= input.nowMs)
-        return false;
+      if (!hold || !heldFor(hold, input) || hold.head.expiresAtMs <= input.nowMs) return false;
       await deleteOwned(tx, input.staffId, hold.owner, hold.entries);
       await forgetHeld(tx, input.staffId, input.holdKey);
       // Remembered until the cap, so the token books nothing (release_hold.lua does the same).
@@ -628,15 +642,11 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         const seen = await claimIdempotency(tx, this.scope, staffId, input.idempotency, nowMs);
         if (seen) return answer({ kind: seen });
       }
-      const { rows: released } = await tx.execute(
-        "SELECT 1 FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?",
-        [staffId, input.holdKey, nowMs],
-      );
-      if (released.length > 0) return answer({ kind: "released" });
+      if (await isReleased(tx, staffId, input.holdKey, nowMs)) return answer({ kind: "released" });
       const found = await lockHold(tx, staffId, input.holdKey);
       const hold = found && found.head.expiresAtMs > nowMs ? found : null;
       const own = hold !== null;
-      if (hold && hold.tokenHash !== input.tokenHash) return answer({ kind: "wrong-token" });
+      if (hold && !heldFor(hold, input)) return answer({ kind: "wrong-token" });
       const clientTag = hold ? hold.head.clientTag : input.clientTag;
       if (hold) {
         await deleteOwned(tx, staffId, hold.owner, hold.entries);
@@ -741,19 +751,64 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     return { cursor: last === null ? "0" : String(last), entries };
   }
 
-  /** The unexpired offer rows a hold needs: meta and the candidate dates of every slot. */
-  private async readOffer(input: In<"hold">): Promise<Offer> {
+  /**
+   * The unexpired offer rows a hold needs (meta and the candidate dates of every slot) and
+   * whether its hold key names a released hold, in one read.
+   */
+  private async readOffer(input: In<"hold">): Promise<{ offer: Offer; released: boolean }> {
     const fields = ["meta", ...new Set(input.slots.flatMap(candidateDates))];
     const { rows } = await this.db.execute(
-      `SELECT field, value FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?`,
-      [offerScope(input.serviceId, input.reschedule), input.staffId, ...fields, input.nowMs],
+      `SELECT 'offer' AS source, field, value FROM fallback_offers
+         WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?
+       UNION ALL
+       SELECT 'released', hold_key, '' FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?`,
+      [
+        offerScope(input.serviceId, input.reschedule),
+        input.staffId,
+        ...fields,
+        input.nowMs,
+        input.staffId,
+        input.holdKey,
+        input.nowMs,
+      ],
     );
-    return offerOf((rows as Row[]).map(toPair));
+    const offerRows = (rows as Row[]).filter((r) => r.source === "offer").map(toPair);
+    return {
+      offer: offerOf(offerRows),
+      released: (rows as Row[]).some((r) => r.source === "released"),
+    };
   }
 }
 
 function slotAnswer(s: CheckedSlot) {
   return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+}
+
+/** Was hold `holdKey` released, its release remembered until the hold's cap (a plain read)? */
+async function isReleased(
+  sql: Sql,
+  staffId: string,
+  holdKey: string,
+  nowMs: number,
+): Promise<boolean> {
+  const { rows } = await sql.execute(
+    "SELECT 1 FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?",
+    [staffId, holdKey, nowMs],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Is the caller the hold's holder? Its token's hash must match, and the holders its signed claim
+ * names must be the hold's: a caller naming none (or others) is refused as extend_hold.lua,
+ * release_hold.lua and begin_booking.lua refuse it, so both stores give the same answers.
+ */
+function heldFor(
+  hold: { tokenHash: string; head: { clientTag: string } },
+  input: { tokenHash: string; holders?: { client: string } | null },
+): boolean {
+  const client = input.holders?.client ?? "";
+  return hold.tokenHash === input.tokenHash && client !== "" && hold.head.clientTag === client;
 }
 
 /** A hold that ends (released or booked) no longer counts against its holders' limits. */

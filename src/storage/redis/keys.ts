@@ -72,7 +72,10 @@ export class RedisKeys {
     return `{${this.live(staffId)}}:idem:${keyHash}`;
   }
 
-  /** A released hold, remembered until its cap so that its token books nothing. */
+  /**
+   * A released hold, remembered until its cap so that its token books nothing and its hold key
+   * (which a repeat with the same Idempotency-Key derives again) holds nothing.
+   */
   releasedHold(staffId: string, holdKey: string): string {
     return `{${this.live(staffId)}}:rel:${holdKey}`;
   }

@@ -266,6 +266,7 @@ describe("live layout: expiry through the index", () => {
       staffId: s.staffId,
       holdKey,
       tokenHash,
+      holders: { client: "a", ip: "a" },
       nowMs: NOW + 500 * S,
     });
     expect(extended).toEqual({ expiresAtMs: NOW + 1100 * S, capped: false });
@@ -408,13 +409,15 @@ describe("live layout: deploying over the first-round layout", () => {
         ["viewing", false, utc(DAY, "15:00")],
       ]),
     );
-    const holdKey = "OLDHOLD000000001";
-    expect(
-      await store.extend({ staffId: s.staffId, holdKey, tokenHash: "tok1", nowMs: NOW + 300 * S }),
-    ).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
-    expect(
-      await store.release({ staffId: s.staffId, holdKey, tokenHash: "tok1", nowMs: NOW + 300 * S }),
-    ).toBe(true);
+    const old = {
+      staffId: s.staffId,
+      holdKey: "OLDHOLD000000001",
+      tokenHash: "tok1",
+      holders: { client: "oldtag", ip: "oldtag" },
+      nowMs: NOW + 300 * S,
+    };
+    expect(await store.extend(old)).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
+    expect(await store.release(old)).toBe(true);
     expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW + 300 * S)).toMatchObject({
       kind: "ok",
     });

@@ -263,6 +263,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       ...this.keys.liveKeys(input.staffId),
       this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
       ...this.holderKeys(input.holders),
+      this.keys.releasedHold(input.staffId, input.holdKey),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -297,6 +298,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
+    if (kind === "released") return { kind };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
   }
 
@@ -315,7 +317,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.redis,
       extendHold,
       [...this.keys.liveKeys(input.staffId), ...this.holderKeys(input.holders)],
-      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders?.client ?? ""],
       Strings,
     );
     if (reply[0] === "not-found") return null;
@@ -333,7 +335,7 @@ export class RedisLiveStateStore implements LiveStateStore {
         this.keys.releasedHold(input.staffId, input.holdKey),
         ...this.holderKeys(input.holders),
       ],
-      [input.nowMs, input.holdKey, input.tokenHash, input.holders ? "1" : "0"],
+      [input.nowMs, input.holdKey, input.tokenHash, input.holders?.client ?? ""],
       Strings,
     );
     if (reply[0] !== "ok" && reply[0] !== "not-found")
@@ -358,7 +360,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.idempotency?.bodyHash ?? "",
       IDEMPOTENCY_LEASE_MS,
       OFFER_TTL_MS,
-      input.holders ? "1" : "0",
+      input.holders?.client ?? "",
       input.slots.length,
     ];
     for (const s of input.slots)
