@@ -6,7 +6,8 @@
  *   read with one statement, copied by Lua calls (lua/failback_live.lua, one staff member's batch
  *   each) that never overwrite a different live holder and count such a hold as a conflict, then
  *   deleted only where the row still holds the value that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
- *   next sync copies its newer value. No lock is held while Redis is called: fallback traffic
+ *   next sync copies its newer value. The copied holds then count against their holders' hold
+ *   limits in Redis (lua/failback_held.lua, from `fallback_held`), as if Redis had made them. No lock is held while Redis is called: fallback traffic
  *   keeps flowing during a sync (an earlier version locked the rows and lost deadlocks under load,
  *   measured by `npm run drill`).
  * - Offers, idempotency claims and rate-limit events follow, each write idempotent (newer offer
@@ -22,6 +23,7 @@ import { StoreUnavailableError } from "../../domain/errors.ts";
 import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
 import {
   failbackClaims,
+  failbackHeld,
   failbackLive,
   failbackOffers,
   failbackRetract,
@@ -198,6 +200,9 @@ export class FailbackSync {
       report.conflicts += reply[2];
       report.alreadyInRedis += reply[3];
     });
+    // Before any row is deleted, so that a sync that fails after this point leaves the rows a
+    // later sync needs to count them again.
+    await this.countHeldSlots(staffIds, lockId, nowMs);
 
     // Everything read was copied, already there, or lost to a live holder: none of it stays in
     // the fallback store (unless it changed since it was read), nor do the cells of an owner
@@ -235,7 +240,8 @@ export class FailbackSync {
         )
           gone.push([staffId, owner]);
     // An owner (one hold, one booking) owns its cells alone: deleting by owner (an index)
-    // removes exactly the gone owners' cells, never a new holder's.
+    // removes exactly the gone owners' cells, never a new holder's. A gone hold's place under
+    // its holders' limits goes with it: Redis counts it now.
     await eachLimit(chunksOf(gone, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
       retryOnConflict(() =>
         this.db.execute(
@@ -244,6 +250,53 @@ export class FailbackSync {
         ),
       ),
     );
+    const goneHolds = gone
+      .filter(([, owner]) => owner.startsWith("h:"))
+      .map(([staffId, owner]) => [staffId, owner.slice(2)]);
+    await eachLimit(chunksOf(goneHolds, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
+      retryOnConflict(() =>
+        this.db.execute(
+          `DELETE FROM fallback_held WHERE (staff_id, hold_key) IN (${marks(chunk.length, "(?, ?)")})`,
+          chunk.flat(),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Counts the held slots the fallback recorded for these staff members (`fallback_held`: one
+   * row per held slot and holder) in the holders' Redis counters, where the hold is live in
+   * Redis now (lua/failback_held.lua): one Lua call per staff member and ENTRIES_PER_CALL rows.
+   */
+  private async countHeldSlots(staffIds: string[], lockId: string, nowMs: number): Promise<void> {
+    const { rows } = await this.db.execute(
+      `SELECT holder, staff_id, hold_key, slot FROM fallback_held WHERE scope = ? AND staff_id IN (${marks(staffIds.length)}) AND expires_at_ms > ?`,
+      [this.scope, ...staffIds, nowMs],
+    );
+    const byStaff = groupBy(rows as Row[], (row) => String(row.staff_id));
+    const calls = [...byStaff].flatMap(([staffId, held]) =>
+      chunksOf(held, ENTRIES_PER_CALL).map((chunk) => ({ staffId, chunk })),
+    );
+    await eachLimit(calls, CALL_CONCURRENCY, async ({ staffId, chunk }) => {
+      const counted = await runScript(
+        this.redis,
+        failbackHeld,
+        [
+          this.keys.syncLock(),
+          ...this.keys.liveKeys(staffId),
+          ...chunk.map((row) => this.heldCounter(String(row.holder))),
+        ],
+        [lockId, nowMs, ...chunk.flatMap((row) => [String(row.hold_key), toInt(row.slot)])],
+        z.number(),
+      );
+      if (counted < 0) throw new LostLease();
+    });
+  }
+
+  /** The Redis counter of a `fallback_held` holder ("c:<clientTag>" or "i:<addressTag>"). */
+  private heldCounter(holder: string): string {
+    const tag = holder.slice(2);
+    return this.keys.heldBy(holder.startsWith("c:") ? "client" : "ip", tag);
   }
 
   /**

@@ -25,6 +25,7 @@ import {
 import { directRedis } from "../../../test/redis-direct.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
 import { runScheduled } from "../../cron/scheduled.ts";
+import { clientTag } from "../../domain/live/tokens.ts";
 import { failbackClaims, failbackLive, failbackRetract } from "../../lua/scripts.gen.ts";
 import { RedisKeys } from "../redis/keys.ts";
 
@@ -39,11 +40,13 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
   return isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: String(TIMEOUT_MS), ...overrides });
 }
 
-/** A staff member with a 30-minute service, 9–17 on weekdays, and the admin calls it takes. */
-async function catalog(): Promise<{ serviceId: string; staffId: string; date: string }> {
+/** A staff member with a 30-minute service (or `durationMin`), 9–17 on weekdays. */
+async function catalog(
+  durationMin = 30,
+): Promise<{ serviceId: string; staffId: string; date: string }> {
   const admin = isolate(`${uniqueId("fa")}:`);
   const api = { bindings: {}, request: admin.request, admin: admin.admin };
-  const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+  const { id: serviceId } = await createTestService(api, { durationMin, bufferAfterMin: 0 });
   const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
   return { serviceId, staffId, date: upcomingMonday() };
 }
@@ -126,6 +129,16 @@ async function fallbackRowsOf(staffId: string): Promise<number> {
       "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
       [staffId, staffId],
     );
+    return Number((rows as { n: number }[])[0]?.n);
+  });
+}
+
+/** How many hold-limit rows (held slot and holder) the fallback keeps for a staff member. */
+async function fallbackHeldOf(staffId: string): Promise<number> {
+  return withDb(async (conn) => {
+    const [rows] = await conn.query("SELECT COUNT(*) AS n FROM fallback_held WHERE staff_id = ?", [
+      staffId,
+    ]);
     return Number((rows as { n: number }[])[0]?.n);
   });
 }
@@ -507,6 +520,126 @@ describe("holds during an outage, and the failback sync", () => {
       return Number((rows as { n: number }[])[0]?.n);
     });
     expect(left).toBe(0);
+  });
+});
+
+describe("hold limits across the failback", () => {
+  /** POST /v1/holds from an address (CF-Connecting-IP). */
+  const holdFrom = (
+    api: Isolate,
+    c: { serviceId: string; staffId: string },
+    clientId: string,
+    start: string,
+    ip: string,
+  ) => api.json("POST", "/v1/holds", { clientId, ...ids(c), start }, { "CF-Connecting-IP": ip });
+
+  it("a client's holds made on the fallback still count after the failback: the 5th is 429 until one is released", async () => {
+    const c = await catalog(15);
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix);
+    const starts = (await availability(api, c)).map((s) => s.start);
+    const clientId = uniqueId("client_");
+    const ip = "198.51.100.41";
+    const held: { holdId: string; holdToken: string; expiresAt: string }[] = [];
+    await duringOutage("refuse", async () => {
+      for (const start of starts.slice(0, 4)) {
+        const res = await holdFrom(api, c, clientId, start, ip);
+        expect(res.status).toBe(201);
+        held.push((await res.json()) as (typeof held)[number]);
+      }
+      const fifth = await holdFrom(api, c, clientId, starts[4] as string, ip);
+      await expectError(fifth, 429, "HOLD_LIMIT", "body.clientId:");
+    });
+    const sync = await api.admin("POST", "/v1/admin/sync");
+    expect(await sync.json()).toMatchObject({ mode: "redis", sync: { synced: 4, conflicts: 0 } });
+
+    // Redis counts them now; the fallback keeps no count of its own.
+    expect(await fallbackHeldOf(c.staffId)).toBe(0);
+    const fifth = await holdFrom(api, c, clientId, starts[4] as string, ip);
+    await expectError(fifth, 429, "HOLD_LIMIT", "body.clientId:");
+    expect((await status(api)).mode).toBe("redis");
+    // Each copied entry lapses with its hold: its score is the hold's expiry.
+    const counter = `${prefix}held:c:${await clientTag(clientId)}`;
+    const scores = await redisDirect.zrange(counter, 0, -1, "WITHSCORES");
+    expect(scores.filter((_, i) => i % 2 === 1).map(Number)).toEqual(
+      held.map((h) => Date.parse(h.expiresAt)).sort((a, b) => a - b),
+    );
+
+    // Releasing a hold made on the fallback frees its place in Redis.
+    const first = held[0] as (typeof held)[number];
+    const released = await api.request(`/v1/holds/${first.holdId}`, {
+      method: "DELETE",
+      headers: { "X-Hold-Token": first.holdToken, "CF-Connecting-IP": ip },
+    });
+    expect(released.status).toBe(204);
+    expect((await holdFrom(api, c, clientId, starts[4] as string, ip)).status).toBe(201);
+    const sixth = await holdFrom(api, c, clientId, starts[5] as string, ip);
+    await expectError(sixth, 429, "HOLD_LIMIT", "body.clientId:");
+  });
+
+  it("an address's holds made on the fallback still count after the failback (20 across clients)", async () => {
+    const c = await catalog(15);
+    const prefix = `${uniqueId("fo")}:`;
+    const api = isolate(prefix);
+    const starts = (await availability(api, c)).map((s) => s.start);
+    expect(starts.length).toBeGreaterThan(21);
+    const ip = "2001:db8:4242:1::7";
+    await duringOutage("refuse", async () => {
+      for (const start of starts.slice(0, 20)) {
+        expect((await holdFrom(api, c, uniqueId("client_"), start, ip)).status).toBe(201);
+      }
+    });
+    const sync = await api.admin("POST", "/v1/admin/sync");
+    expect(await sync.json()).toMatchObject({ mode: "redis", sync: { synced: 20 } });
+    // Another address of the same /64, another client: the address is at its limit.
+    const next = await holdFrom(
+      api,
+      c,
+      uniqueId("client_"),
+      starts[20] as string,
+      "2001:db8:4242:1::8",
+    );
+    await expectError(next, 429, "HOLD_LIMIT", "CF-Connecting-IP");
+    const elsewhere = await holdFrom(
+      api,
+      c,
+      uniqueId("client_"),
+      starts[20] as string,
+      "2001:db8:4242:2::8",
+    );
+    expect(elsewhere.status).toBe(201);
+  });
+
+  it("a fallback hold that loses its slot to a Redis holder at the failback does not count; a repeated sync counts nothing twice", async () => {
+    const c = await catalog(15);
+    const prefix = `${uniqueId("fo")}:`;
+    const down = isolate(prefix);
+    const starts = (await availability(down, c)).map((s) => s.start);
+    const clientId = uniqueId("client_");
+    const ip = "198.51.100.42";
+    await duringOutage("refuse", async () => {
+      for (const start of starts.slice(0, 3)) {
+        expect((await holdFrom(down, c, clientId, start, ip)).status).toBe(201);
+      }
+    });
+    // Another isolate never saw the outage: another client holds the first slot in Redis.
+    const up = isolate(prefix);
+    await availability(up, c);
+    expect((await holdFrom(up, c, uniqueId("client_"), starts[0] as string, ip)).status).toBe(201);
+
+    const sync = await down.admin("POST", "/v1/admin/sync");
+    expect(await sync.json()).toMatchObject({ mode: "redis", sync: { synced: 2, conflicts: 1 } });
+    const again = await down.admin("POST", "/v1/admin/sync");
+    expect(await again.json()).toMatchObject({ sync: { outcome: "synced", synced: 0 } });
+    const counter = `${prefix}held:c:${await clientTag(clientId)}`;
+    expect(await redisDirect.zcard(counter)).toBe(2);
+    expect(await fallbackHeldOf(c.staffId)).toBe(0);
+    // Two held, so two more places: the third is refused.
+    for (const start of starts.slice(3, 5)) {
+      expect((await holdFrom(down, c, clientId, start, ip)).status).toBe(201);
+    }
+    const over = await holdFrom(down, c, clientId, starts[5] as string, ip);
+    await expectError(over, 429, "HOLD_LIMIT", "body.clientId:");
   });
 });
 
