@@ -29,7 +29,7 @@ export interface Distances {
   replicaMs: number;
 }
 
-/** The defaults the distance issue fixes: PLACED_MS 2 at any distance, REPLICA_MS 5 (≤ distance). */
+/** The defaults: PLACED_MS 2 whenever there is a distance, REPLICA_MS 5 (never more than the distance). */
 export function distancesFor(
   distanceMs: number,
   env: Record<string, string | undefined> = {},
