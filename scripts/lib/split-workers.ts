@@ -188,22 +188,26 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
   let hopMode: "pass" | "refuse" | "hang" = "pass";
   let placedFetch: ((request: Request) => Promise<Response>) | null = null;
 
+  // Both workers run the same bundle; only their store addresses (and the edge's binding) differ.
+  const worker = (name: string, stores: { redisUrl: string; databaseUrl: string }) => ({
+    name,
+    modules: true,
+    scriptPath: options.scriptPath,
+    modulesRoot: dirname(options.scriptPath),
+    compatibilityDate: "2025-09-01",
+    compatibilityFlags: ["enable_request_signal"],
+    bindings: {
+      ...options.bindings,
+      UPSTASH_REDIS_REST_URL: stores.redisUrl,
+      DATABASE_URL: stores.databaseUrl,
+    },
+  });
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     workers: [
       {
-        name: "edge",
-        modules: true,
-        scriptPath: options.scriptPath,
-        modulesRoot: dirname(options.scriptPath),
-        compatibilityDate: "2025-09-01",
-        compatibilityFlags: ["enable_request_signal"],
-        bindings: {
-          ...options.bindings,
-          UPSTASH_REDIS_REST_URL: proxies.edge.redisUrl,
-          DATABASE_URL: proxies.edge.databaseUrl,
-        },
+        ...worker("edge", proxies.edge),
         serviceBindings:
           options.layout === "edge-only"
             ? {}
@@ -234,19 +238,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
                 },
               },
       },
-      {
-        name: "placed",
-        modules: true,
-        scriptPath: options.scriptPath,
-        modulesRoot: dirname(options.scriptPath),
-        compatibilityDate: "2025-09-01",
-        compatibilityFlags: ["enable_request_signal"],
-        bindings: {
-          ...options.bindings,
-          UPSTASH_REDIS_REST_URL: proxies.placed.redisUrl,
-          DATABASE_URL: proxies.placed.databaseUrl,
-        },
-      },
+      worker("placed", proxies.placed),
     ],
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
