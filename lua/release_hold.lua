@@ -7,6 +7,8 @@
 -- KEYS[6], KEYS[7]  the held slots of the hold's client and address (hold limits)
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
 -- ARGV[4]  the client tag of the holders the token names ("" = none)
+-- ARGV[5]  "1": a retraction, not a release: the hold was never answered to its holder (the
+--          booking store refused it), so nothing is remembered and a keyed retry may hold again
 --
 -- Reply: {"ok", n} | {"not-found"}
 --@include lib/live.lua
@@ -22,5 +24,5 @@ end
 for _, e in ipairs(hold) do remove(S, e) end
 heldDrop({KEYS[6], KEYS[7]}, "1", S, hold)
 publish(S, nil, hold)
-if hold[1].capAt > now then redis.call("SET", KEYS[5], "1", "PX", fmt(hold[1].capAt - now)) end
+if ARGV[5] ~= "1" and hold[1].capAt > now then redis.call("SET", KEYS[5], "1", "PX", fmt(hold[1].capAt - now)) end
 return {"ok", tostring(#hold)}

@@ -13,6 +13,7 @@ import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { ResultCache } from "./storage/cache/result-cache.ts";
+import { ArbitratedLiveState } from "./storage/failover/arbitrated-live-state.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";
 import {
   Failover,
@@ -34,6 +35,7 @@ import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
 import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
+import { HoldArbiter } from "./storage/mysql/hold-arbiter.ts";
 import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
 import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
 import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
@@ -129,8 +131,10 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     maxConcurrent: config.FALLBACK_MAX_SQL,
     criticalReserve: config.OVERLOAD_CRITICAL_RESERVE,
   });
+  // Every hold Redis makes is claimed in MySQL too, on the fallback's own cells: an isolate that
+  // lost Redis and one that reaches it never both grant a slot (arbitrated-live-state.ts).
   const liveState = new Failover<LiveStateStore>(
-    new RedisLiveStateStore(redis, keys),
+    new ArbitratedLiveState(new RedisLiveStateStore(redis, keys), new HoldArbiter(db)),
     new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,

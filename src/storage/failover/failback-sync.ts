@@ -239,13 +239,30 @@ export class FailbackSync {
           pairs.every((field, i) => i % 2 === 1 || deleted.has(rowKey(staffId, field)))
         )
           gone.push([staffId, owner]);
-    // An owner (one hold, one booking) owns its cells alone: deleting by owner (an index)
-    // removes exactly the gone owners' cells, never a new holder's. A gone hold's place under
-    // its holders' limits goes with it: Redis counts it now.
-    await eachLimit(chunksOf(gone, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
+    // An owner (one hold, one booking) owns its cells alone: writing by owner (an index) touches
+    // exactly the gone owners' cells, never a new holder's. A booking's go. A hold's stay, as its
+    // claim in the booking store ("r:", as every hold Redis makes has one: hold-arbiter.ts), so
+    // an isolate still on the fallback cannot grant its slot; extend and release move them with
+    // it. A gone hold's place under its holders' limits goes: Redis counts it now.
+    const [goneHoldCells, goneBookingCells] = [
+      gone.filter(([, owner]) => owner.startsWith("h:")),
+      gone.filter(([, owner]) => !owner.startsWith("h:")),
+    ];
+    await eachLimit(
+      chunksOf(goneBookingCells, ROWS_PER_STATEMENT),
+      STATEMENT_CONCURRENCY,
+      (chunk) =>
+        retryOnConflict(() =>
+          this.db.execute(
+            `DELETE FROM fallback_cells WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
+            chunk.flat(),
+          ),
+        ),
+    );
+    await eachLimit(chunksOf(goneHoldCells, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
       retryOnConflict(() =>
         this.db.execute(
-          `DELETE FROM fallback_cells WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
+          `UPDATE fallback_cells SET owner = CONCAT('r:', SUBSTRING(owner, 3)) WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
           chunk.flat(),
         ),
       ),

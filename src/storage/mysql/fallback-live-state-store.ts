@@ -463,7 +463,22 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     blockers: CellRow[],
     answer: (outcome: HoldOutcome) => never,
   ): Promise<HoldOutcome> {
-    const conflict = holdConflict(blockers);
+    // "r:" cells are a Redis hold's claim in the booking store (hold-arbiter.ts): Redis decides
+    // on them, and the fallback cannot ask it, so they refuse this hold. This request's own claim
+    // (its Redis call failed after the claim was written) is taken over.
+    const ownClaim = `r:${input.holdKey}`;
+    const others = blockers.filter((b) => b.owner !== ownClaim);
+    if (others.length === 0)
+      throw new RunAgain(async (db) => {
+        await db.execute("DELETE FROM fallback_cells WHERE staff_id = ? AND owner = ?", [
+          input.staffId,
+          ownClaim,
+        ]);
+      });
+    const fallbackOwners = others.filter((b) => !b.owner.startsWith("r:"));
+    if (fallbackOwners.length === 0)
+      return answer({ kind: "held", untilMs: Math.max(...others.map((b) => b.expiresAtMs)) });
+    const conflict = holdConflict(fallbackOwners);
     if (conflict.kind !== "same") return answer(conflict);
     const sameHold = conflict.holdKey;
     const hold = await lockHold(tx, input.staffId, sameHold);
@@ -651,6 +666,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       if (hold) {
         await deleteOwned(tx, staffId, hold.owner, hold.entries);
         await forgetHeld(tx, staffId, input.holdKey);
+      } else if (input.holders?.client) {
+        // The caller's hold was made in Redis, out of reach now: its claim in the booking store
+        // ("r:", hold-arbiter.ts) is the caller's own, for the client its signed token names.
+        await tx.execute(
+          "DELETE FROM fallback_cells WHERE staff_id = ? AND owner = ? AND client_tag = ?",
+          [staffId, `r:${input.holdKey}`, input.holders.client],
+        );
       }
       const expiresAtMs = nowMs + OFFER_TTL_MS;
       const claims = input.slots.map((s) => ({

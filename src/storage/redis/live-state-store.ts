@@ -343,6 +343,34 @@ export class RedisLiveStateStore implements LiveStateStore {
     return reply[0] === "ok";
   }
 
+  /**
+   * Takes back a hold this request just made, whose holder never got its answer (the booking
+   * store refused it): as a release, but nothing is remembered, so its Idempotency-Key may hold
+   * again. `remember`: a real release (the hold was answered before).
+   */
+  async retract(
+    input: Parameters<LiveStateStore["release"]>[0] & { clientTag: string; remember: boolean },
+  ): Promise<boolean> {
+    const reply = await runScript(
+      this.redis,
+      releaseHold,
+      [
+        ...this.keys.liveKeys(input.staffId),
+        this.keys.releasedHold(input.staffId, input.holdKey),
+        ...this.holderKeys(input.holders),
+      ],
+      [
+        input.nowMs,
+        input.holdKey,
+        input.tokenHash,
+        input.holders?.client ?? input.clientTag,
+        input.remember ? "0" : "1",
+      ],
+      Strings,
+    );
+    return reply[0] === "ok";
+  }
+
   async beginBooking(
     input: Parameters<LiveStateStore["beginBooking"]>[0],
   ): Promise<BeginBookingOutcome> {

@@ -1,0 +1,191 @@
+/**
+ * Live state on Redis with the booking store as arbiter of holds: every hold Redis makes is also
+ * claimed in MySQL, on the cells the MySQL fallback claims for its own holds (hold-arbiter.ts),
+ * so an isolate that lost Redis (holding in the fallback) and an isolate that still reaches it
+ * can never both grant one slot.
+ *
+ * - The claim's INSERT is sent with the Lua script, not after it: a hold still waits for one
+ *   crossing. Its cells come from the service's shape this isolate learned from its earlier
+ *   holds (the offer's meta lives in Redis); without one (the first hold of a service in an
+ *   isolate) or when Redis answered other cells, the claim follows the script instead.
+ * - Both granted: held. Redis granted and MySQL refused: the Redis hold is taken back and the
+ *   answer is SLOT_HELD. Redis refused and MySQL granted: the claim is deleted. MySQL down or
+ *   late: the hold stands on Redis alone (no other store can grant then).
+ * - Extend and release follow in MySQL once Redis has answered (only the holder's call changes
+ *   anything, and only Redis can tell who that is).
+ * - Every other call goes to Redis unchanged.
+ */
+import { CELL_MS, type HoldOutcome, type SlotRef } from "../../domain/live/types.ts";
+import type { LiveStateStore } from "../../domain/ports.ts";
+import {
+  type CellClaim,
+  type ClaimAnswer,
+  type HoldArbiter,
+  redisClaimOwner,
+} from "../mysql/hold-arbiter.ts";
+import type { RedisLiveStateStore } from "../redis/live-state-store.ts";
+
+type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
+type Granted = Extract<HoldOutcome, { kind: "ok" | "existing" }>;
+
+/** A service's slot as Redis computes it: cells around an aligned start, and the hold TTL. */
+interface Shape {
+  cellsBefore: number;
+  cellsAfter: number;
+  ttlMs: number;
+}
+
+/** Services whose shape one isolate remembers (a bound, not a working-set estimate). */
+const MAX_SHAPES = 1000;
+
+export class ArbitratedLiveState implements LiveStateStore {
+  private readonly shapes = new Map<string, Shape>();
+
+  constructor(
+    readonly redis: RedisLiveStateStore,
+    private readonly arbiter: HoldArbiter,
+  ) {}
+
+  overlay: LiveStateStore["overlay"] = (input) => this.redis.overlay(input);
+  select: LiveStateStore["select"] = (input) => this.redis.select(input);
+  heartbeat: LiveStateStore["heartbeat"] = (input) => this.redis.heartbeat(input);
+  beginBooking: LiveStateStore["beginBooking"] = (input) => this.redis.beginBooking(input);
+  clearBooked: LiveStateStore["clearBooked"] = (input) => this.redis.clearBooked(input);
+  abortBooking: LiveStateStore["abortBooking"] = (input) => this.redis.abortBooking(input);
+  watch: LiveStateStore["watch"] = (input) => this.redis.watch(input);
+  unwatch: LiveStateStore["unwatch"] = (input) => this.redis.unwatch(input);
+  putTicket: LiveStateStore["putTicket"] = (input) => this.redis.putTicket(input);
+  takeTicket: LiveStateStore["takeTicket"] = (input) => this.redis.takeTicket(input);
+  scan: LiveStateStore["scan"] = (input) => this.redis.scan(input);
+
+  async hold(input: In<"hold">): Promise<HoldOutcome> {
+    const guess = this.guess(input);
+    // In flight beside the script; insert() never rejects (a failure is "unreachable").
+    const early = guess ? this.arbiter.insert(guess) : null;
+    // A Redis failure propagates (the caller fails over). A claim already written stays: the
+    // script may have run, and until the claim expires no other holder takes the slot in MySQL;
+    // this request's own fallback hold (same hold key) takes it over.
+    const outcome = await this.redis.hold(input).catch(async (error: unknown) => {
+      await early;
+      throw error;
+    });
+    if (outcome.kind !== "ok" && outcome.kind !== "existing") {
+      if (early && (await early) === "granted") await this.free(input.staffId, input.holdKey);
+      return outcome;
+    }
+    if (outcome.kind === "ok") this.learn(input, outcome);
+    const exact = claimOf(input, outcome);
+    let answer: ClaimAnswer;
+    if (guess && early && sameCells(guess, exact)) {
+      answer = await this.settled(await early, exact, input.nowMs);
+      if (answer.kind === "granted" && guess.expiresAtMs !== exact.expiresAtMs)
+        await this.arbiter
+          .extend(input.staffId, exact.owner, exact.expiresAtMs)
+          .catch(() => undefined);
+    } else {
+      // Guessed wrong (the service changed) or nothing to guess from: claim what Redis holds.
+      if (early && (await early) === "granted") await this.free(input.staffId, input.holdKey);
+      answer = await this.settled(await this.arbiter.insert(exact), exact, input.nowMs);
+    }
+    if (answer.kind === "granted" || answer.kind === "unreachable") return outcome;
+    // The booking store has another holder (a fallback hold, or a booking): the Redis hold goes,
+    // and so do the cells this claim took on its way.
+    await this.free(input.staffId, outcome.holdKey);
+    await this.redis
+      .retract({
+        staffId: input.staffId,
+        holdKey: outcome.holdKey,
+        tokenHash:
+          outcome.kind === "existing"
+            ? (input.presentedTokenHash ?? input.tokenHash)
+            : input.tokenHash,
+        holders: input.holders ?? null,
+        clientTag: input.clientTag,
+        nowMs: input.nowMs,
+        remember: outcome.kind === "existing",
+      })
+      .catch(() => false);
+    return { kind: answer.kind, untilMs: answer.untilMs };
+  }
+
+  async extend(input: In<"extend">): Promise<{ expiresAtMs: number; capped: boolean } | null> {
+    const extended = await this.redis.extend(input);
+    if (extended)
+      await this.arbiter
+        .extend(input.staffId, redisClaimOwner(input.holdKey), extended.expiresAtMs)
+        .catch(() => undefined);
+    return extended;
+  }
+
+  async release(input: In<"release">): Promise<boolean> {
+    const released = await this.redis.release(input);
+    if (released) await this.free(input.staffId, input.holdKey);
+    return released;
+  }
+
+  /** A conflict is settled knowing Redis granted the hold (its cells-only rivals lost there). */
+  private async settled(
+    first: "granted" | "conflict" | "unreachable",
+    claim: CellClaim,
+    nowMs: number,
+  ): Promise<ClaimAnswer> {
+    if (first === "granted") return { kind: "granted" };
+    if (first === "unreachable") return { kind: "unreachable", error: null };
+    return this.arbiter.settle(claim, nowMs, true);
+  }
+
+  /** Best effort: a claim left behind lapses at its expiry, and Redis holds take it over. */
+  private async free(staffId: string, holdKey: string): Promise<void> {
+    await this.arbiter.free(staffId, redisClaimOwner(holdKey)).catch(() => undefined);
+  }
+
+  /** The claim this hold will need, from the service's learned shape (null: unknown). */
+  private guess(input: In<"hold">): CellClaim | null {
+    const shape = this.shapes.get(input.serviceId);
+    if (!shape || !input.slots.every(aligned)) return null;
+    return {
+      staffId: input.staffId,
+      owner: redisClaimOwner(input.holdKey),
+      clientTag: input.clientTag,
+      expiresAtMs: input.nowMs + shape.ttlMs,
+      ranges: input.slots.map((slot) => ({
+        cellStart: slot.startMs / CELL_MS - shape.cellsBefore,
+        cellEnd: slot.startMs / CELL_MS + shape.cellsAfter,
+      })),
+    };
+  }
+
+  private learn(input: In<"hold">, outcome: Granted): void {
+    const [slot] = input.slots;
+    const [granted] = outcome.slots;
+    if (!slot || !granted || !aligned(slot)) return;
+    if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+    this.shapes.set(input.serviceId, {
+      cellsBefore: slot.startMs / CELL_MS - granted.cellStart,
+      cellsAfter: granted.cellEnd - slot.startMs / CELL_MS,
+      ttlMs: outcome.expiresAtMs - input.nowMs,
+    });
+  }
+}
+
+const aligned = (slot: SlotRef) => slot.startMs % CELL_MS === 0;
+
+function claimOf(input: In<"hold">, outcome: Granted): CellClaim {
+  return {
+    staffId: input.staffId,
+    owner: redisClaimOwner(outcome.holdKey),
+    clientTag: input.clientTag,
+    expiresAtMs: outcome.expiresAtMs,
+    ranges: outcome.slots.map((s) => ({ cellStart: s.cellStart, cellEnd: s.cellEnd })),
+  };
+}
+
+function sameCells(a: CellClaim, b: CellClaim): boolean {
+  return (
+    a.owner === b.owner &&
+    a.ranges.length === b.ranges.length &&
+    a.ranges.every(
+      (r, i) => r.cellStart === b.ranges[i]?.cellStart && r.cellEnd === b.ranges[i]?.cellEnd,
+    )
+  );
+}
