@@ -91,7 +91,7 @@ describe("crossings of the edge-to-stores distance, per operation", () => {
     expect(c.placed).toMatchObject({ redis: 1, sql: 1 });
   });
 
-  it("a hold crosses once: one Redis call from the edge, nothing forwarded", async () => {
+  it("a hold crosses once: one Redis call and, beside it, one SQL write from the edge, nothing forwarded", async () => {
     const start = await live.start("10:00");
     await api.request(
       "/v1/holds",
@@ -101,7 +101,7 @@ describe("crossings of the edge-to-stores distance, per operation", () => {
         staffId: live.staffId,
         start: await live.start("09:30"),
       }),
-    ); // warms the edge isolate's catalog cache
+    ); // teaches the edge isolate the service's cells: its next claim goes beside the script
     const c = await crossingsOf(() =>
       api.request(
         "/v1/holds",
@@ -110,7 +110,8 @@ describe("crossings of the edge-to-stores distance, per operation", () => {
     );
     expect(c.result.status).toBe(201);
     expect(c.hop).toBe(0);
-    expect(c.edge).toEqual({ redis: 1, sql: 0 });
+    // The booking store's claim (the one INSERT) is sent with the Lua script, not after it.
+    expect(c.edge).toEqual({ redis: 1, sql: 1 });
     expect(c.placed).toMatchObject({ redis: 0, sql: 0 });
   });
 

@@ -49,7 +49,6 @@ export class ArbitratedLiveState implements LiveStateStore {
   overlay: LiveStateStore["overlay"] = (input) => this.redis.overlay(input);
   select: LiveStateStore["select"] = (input) => this.redis.select(input);
   heartbeat: LiveStateStore["heartbeat"] = (input) => this.redis.heartbeat(input);
-  beginBooking: LiveStateStore["beginBooking"] = (input) => this.redis.beginBooking(input);
   clearBooked: LiveStateStore["clearBooked"] = (input) => this.redis.clearBooked(input);
   abortBooking: LiveStateStore["abortBooking"] = (input) => this.redis.abortBooking(input);
   watch: LiveStateStore["watch"] = (input) => this.redis.watch(input);
@@ -57,11 +56,15 @@ export class ArbitratedLiveState implements LiveStateStore {
   putTicket: LiveStateStore["putTicket"] = (input) => this.redis.putTicket(input);
   takeTicket: LiveStateStore["takeTicket"] = (input) => this.redis.takeTicket(input);
   scan: LiveStateStore["scan"] = (input) => this.redis.scan(input);
+  // A booking leaves the hold's claim to lapse at the hold's expiry: the booking's own
+  // transaction (appointment_cells) decides from there, and a statement here would join the
+  // booking's path. Redis holds take a lapsed or orphaned claim over.
+  beginBooking: LiveStateStore["beginBooking"] = (input) => this.redis.beginBooking(input);
 
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const guess = this.guess(input);
     // In flight beside the script; insert() never rejects (a failure is "unreachable").
-    const early = guess ? this.arbiter.insert(guess) : null;
+    const early = guess ? this.arbiter.insert(guess, input.nowMs) : null;
     // A Redis failure propagates (the caller fails over). A claim already written stays: the
     // script may have run, and until the claim expires no other holder takes the slot in MySQL;
     // this request's own fallback hold (same hold key) takes it over.
@@ -85,7 +88,11 @@ export class ArbitratedLiveState implements LiveStateStore {
     } else {
       // Guessed wrong (the service changed) or nothing to guess from: claim what Redis holds.
       if (early && (await early) === "granted") await this.free(input.staffId, input.holdKey);
-      answer = await this.settled(await this.arbiter.insert(exact), exact, input.nowMs);
+      answer = await this.settled(
+        await this.arbiter.insert(exact, input.nowMs),
+        exact,
+        input.nowMs,
+      );
     }
     if (answer.kind === "granted" || answer.kind === "unreachable") return outcome;
     // The booking store has another holder (a fallback hold, or a booking): the Redis hold goes,

@@ -122,6 +122,20 @@ async function holdInOutage(
   return hold;
 }
 
+/**
+ * Runs `fn` while this file's PlanetScale gateway refuses: a hold Redis grants then stands on
+ * Redis alone (the booking store cannot arbitrate), the one way a Redis hold and a fallback hold
+ * of one slot can both exist (the failback sync must still settle them).
+ */
+async function whileMysqlRefuses<T>(fn: () => Promise<T>): Promise<T> {
+  planetscale.setFault("refuse");
+  try {
+    return await fn();
+  } finally {
+    planetscale.setFault("none");
+  }
+}
+
 /** How many fallback rows (live entries and cells) a staff member has. */
 async function fallbackRowsOf(staffId: string): Promise<number> {
   return withDb(async (conn) => {
@@ -130,6 +144,27 @@ async function fallbackRowsOf(staffId: string): Promise<number> {
       [staffId, staffId],
     );
     return Number((rows as { n: number }[])[0]?.n);
+  });
+}
+
+/** The fallback's live rows of a staff member, and its cells by owner kind ("h", "r", "b"). */
+async function fallbackRowsByKind(
+  staffId: string,
+): Promise<{ live: number; cells: Record<string, number> }> {
+  return withDb(async (conn) => {
+    const [live] = await conn.query("SELECT COUNT(*) AS n FROM fallback_live WHERE staff_id = ?", [
+      staffId,
+    ]);
+    const [cells] = await conn.query(
+      "SELECT LEFT(owner, 1) AS kind, COUNT(*) AS n FROM fallback_cells WHERE staff_id = ? GROUP BY kind",
+      [staffId],
+    );
+    return {
+      live: Number((live as { n: number }[])[0]?.n),
+      cells: Object.fromEntries(
+        (cells as { kind: string; n: number }[]).map((r) => [r.kind, Number(r.n)]),
+      ),
+    };
   });
 }
 
@@ -361,11 +396,11 @@ describe("holds during an outage, and the failback sync", () => {
     });
     expect(await status(api)).toMatchObject({ mode: "redis", failovers: 1, failbacks: 1 });
 
-    // The hold is in Redis now, with its fields as the fallback had them; MySQL has none left.
+    // The hold is in Redis now, with its fields as the fallback had them; MySQL keeps no live
+    // rows, only the hold's cells as a Redis hold's claim (30 minutes: six cells).
     const fields = await redisDirect.hkeys(`${prefix}live:${c.staffId}`);
     expect(fields.filter((f) => f.startsWith("h:"))).toHaveLength(1);
-    const leftovers = await fallbackRowsOf(c.staffId);
-    expect(leftovers).toBe(0);
+    expect(await fallbackRowsByKind(c.staffId)).toEqual({ live: 0, cells: { r: 6 } });
 
     const before = upstash.requestCount();
     const next = await api.json("POST", "/v1/holds", {
@@ -392,14 +427,15 @@ describe("holds during an outage, and the failback sync", () => {
     const down = isolate(prefix);
     const start = slotAt(await availability(down, c), "13:00");
     await holdInOutage(down, c, start);
-    // Another isolate of the deployment never saw the outage: it holds the same slot in Redis.
+    // Another isolate of the deployment never saw the outage. Its Redis hold of the same slot is
+    // refused: the booking store has the fallback hold's cells.
     const up = isolate(prefix);
     await availability(up, c);
-    const redisHold = await up.json("POST", "/v1/holds", {
-      clientId: uniqueId("client_"),
-      ...ids(c),
-      start,
-    });
+    const hold = () =>
+      up.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start });
+    await expectError(await hold(), 409, "SLOT_HELD");
+    // Only with MySQL out of its reach does Redis grant it alone; the sync then meets both.
+    const redisHold = await whileMysqlRefuses(hold);
     expect(redisHold.status).toBe(201);
     const redisHoldId = ((await redisHold.json()) as { holdId: string }).holdId;
 
@@ -622,10 +658,13 @@ describe("hold limits across the failback", () => {
         expect((await holdFrom(down, c, clientId, start, ip)).status).toBe(201);
       }
     });
-    // Another isolate never saw the outage: another client holds the first slot in Redis.
+    // Another isolate never saw the outage: another client holds the first slot in Redis, which
+    // only MySQL out of its reach allows (the booking store would refuse it).
     const up = isolate(prefix);
     await availability(up, c);
-    expect((await holdFrom(up, c, uniqueId("client_"), starts[0] as string, ip)).status).toBe(201);
+    const other = () => holdFrom(up, c, uniqueId("client_"), starts[0] as string, ip);
+    await expectError(await other(), 409, "SLOT_HELD");
+    expect((await whileMysqlRefuses(other)).status).toBe(201);
 
     const sync = await down.admin("POST", "/v1/admin/sync");
     expect(await sync.json()).toMatchObject({ mode: "redis", sync: { synced: 2, conflicts: 1 } });

@@ -38,6 +38,10 @@ export type ClaimAnswer =
 /** Reads of who is in the way; each one takes over what the one before found. */
 const ATTEMPTS = 10;
 
+/** The claim met a live row of another owner (see insert). */
+const isRefusedOwner = (error: unknown) =>
+  error instanceof Error && /errno 1048|cannot be null/i.test(error.message);
+
 const marks = (n: number, row = "?") => Array.from({ length: n }, () => row).join(", ");
 
 function cellsOf(claim: CellClaim): number[] {
@@ -52,26 +56,38 @@ export const redisClaimOwner = (holdKey: string) => `r:${holdKey}`;
 export class HoldArbiter {
   constructor(private readonly db: Client) {}
 
-  /** ONE INSERT of every cell, ascending: "conflict" on a duplicate key (nothing written). */
+  /**
+   * ONE INSERT of every cell, ascending. A dead row (expired) or this claim's own is taken over
+   * in the same statement; a live row of another owner fails the whole statement ("conflict",
+   * nothing written): its owner is set to NULL, which a NOT NULL column refuses in strict mode
+   * (MySQL's and PlanetScale's default). So an abandoned hold's expired cells cost no extra trip.
+   */
   async insert(
     claim: CellClaim,
+    nowMs: number,
     cells: number[] = cellsOf(claim),
   ): Promise<"granted" | "conflict" | "unreachable"> {
     if (cells.length === 0) return "granted";
     try {
       await this.db.execute(
-        `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(cells.length, "(?, ?, ?, ?, ?)")}`,
-        cells.flatMap((cell) => [
-          claim.staffId,
-          cell,
-          claim.owner,
-          claim.clientTag,
-          claim.expiresAtMs,
-        ]),
+        `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(cells.length, "(?, ?, ?, ?, ?)")}
+         ON DUPLICATE KEY UPDATE owner = IF(expires_at_ms > ? AND owner <> VALUES(owner), NULL, VALUES(owner)),
+           client_tag = VALUES(client_tag), expires_at_ms = VALUES(expires_at_ms)`,
+        [
+          ...cells.flatMap((cell) => [
+            claim.staffId,
+            cell,
+            claim.owner,
+            claim.clientTag,
+            claim.expiresAtMs,
+          ]),
+          nowMs,
+        ],
       );
       return "granted";
     } catch (error) {
-      if (isDuplicateKey(error) || isRetryableConflict(error)) return "conflict";
+      if (isDuplicateKey(error) || isRefusedOwner(error) || isRetryableConflict(error))
+        return "conflict";
       return "unreachable";
     }
   }
@@ -138,7 +154,7 @@ export class HoldArbiter {
         const present = new Set(found.map((r) => r.cell));
         const missing = cells.filter((cell) => !present.has(cell));
         if (missing.length > 0) {
-          const added = await this.insert(claim, missing);
+          const added = await this.insert(claim, nowMs, missing);
           if (added === "unreachable") return { kind: "unreachable", error: null };
         }
       }
