@@ -24,7 +24,7 @@ const route = createRoute(
       tags: ["Live state"],
       summary: "Extend a hold",
       description:
-        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, then one SQL write (the hold's claim in the booking store follows its expiry).",
       request: { params: HoldIdParam, headers: HoldTokenHeader },
       responses: {
         200: {

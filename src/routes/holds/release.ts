@@ -14,7 +14,7 @@ const route = createRoute(
       tags: ["Live state"],
       summary: "Release a hold",
       description:
-        "Frees exactly this hold's slots. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+        "Frees exactly this hold's slots. Only the holder (`X-Hold-Token`). One Redis round trip, then one SQL write (the hold's claim in the booking store is freed).",
       request: { params: HoldIdParam, headers: HoldTokenHeader },
       responses: {
         204: { description: "Released." },
