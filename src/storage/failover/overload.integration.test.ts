@@ -84,10 +84,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function fallbackRowsOf(staffId: string): Promise<number> {
   return withDb(async (conn) => {
     const [rows] = await conn.query(
-      "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ?) AS n",
+      "SELECT (SELECT COUNT(*) FROM fallback_live WHERE staff_id = ?) + (SELECT COUNT(*) FROM fallback_cells WHERE staff_id = ? AND owner NOT LIKE 'r:%') AS n",
       [staffId, staffId],
     );
     return Number((rows as { n: number }[])[0]?.n);
+  });
+}
+
+/** The owners of Redis holds' claims in the booking store ("r:<holdKey>") of a staff member. */
+async function redisClaimsOf(staffId: string): Promise<string[]> {
+  return withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT DISTINCT owner FROM fallback_cells WHERE staff_id = ? AND owner LIKE 'r:%' AND expires_at_ms > ?",
+      [staffId, Date.now()],
+    );
+    return (rows as { owner: string }[]).map((r) => r.owner);
   });
 }
 
@@ -308,8 +319,11 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
     expect(winners).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 409)).toHaveLength(99);
     expect(await redisHoldsOf(prefix, c.staffId)).toHaveLength(1);
-    // Even if the isolate failed over meanwhile, the fallback claimed nothing of this staff member.
+    // Even if the isolate failed over meanwhile, the fallback claimed nothing of this staff member;
+    // the booking store has the one holder's claim, and no loser's.
     expect(await fallbackRowsOf(c.staffId)).toBe(0);
+    const winnerKey = (winners[0]?.body as { holdId: string }).holdId.slice(4, 20);
+    expect(await redisClaimsOf(c.staffId)).toEqual([`r:${winnerKey}`]);
     const sync = await api.admin("POST", "/v1/admin/sync");
     expect(await sync.json()).toMatchObject({
       mode: "redis",
