@@ -322,7 +322,8 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
     // Even if the isolate failed over meanwhile, the fallback claimed nothing of this staff member;
     // the booking store has the one holder's claim, and no loser's.
     expect(await fallbackRowsOf(c.staffId)).toBe(0);
-    const winnerKey = (winners[0]?.body as { holdId: string }).holdId.slice(4, 20);
+    const winnerHold = winners[0]?.body as { holdId: string } | undefined;
+    const winnerKey = winnerHold?.holdId.slice(4, 20) ?? "";
     expect(await redisClaimsOf(c.staffId)).toEqual([`r:${winnerKey}`]);
     const sync = await api.admin("POST", "/v1/admin/sync");
     expect(await sync.json()).toMatchObject({

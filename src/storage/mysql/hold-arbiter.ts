@@ -35,8 +35,8 @@ export type ClaimAnswer =
   | { kind: "held" | "booked"; untilMs: number }
   | { kind: "unreachable"; error: unknown };
 
-/** Reads of who is in the way; each one takes over what the one before found. */
-const ATTEMPTS = 10;
+/** Claims after a conflict, each followed by a read of who is in the way. */
+const ATTEMPTS = 5;
 
 /** The claim met a live row of another owner (see insert). */
 const isRefusedOwner = (error: unknown) =>
@@ -65,13 +65,15 @@ export class HoldArbiter {
   async insert(
     claim: CellClaim,
     nowMs: number,
-    cells: number[] = cellsOf(claim),
+    takeOver = false,
   ): Promise<"granted" | "conflict" | "unreachable"> {
+    const cells = cellsOf(claim);
     if (cells.length === 0) return "granted";
+    const rival = takeOver ? " AND owner NOT LIKE 'r:%'" : "";
     try {
       await this.db.execute(
         `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(cells.length, "(?, ?, ?, ?, ?)")}
-         ON DUPLICATE KEY UPDATE owner = IF(expires_at_ms > ? AND owner <> VALUES(owner), NULL, VALUES(owner)),
+         ON DUPLICATE KEY UPDATE owner = IF(expires_at_ms > ? AND owner <> VALUES(owner)${rival}, NULL, VALUES(owner)),
            client_tag = VALUES(client_tag), expires_at_ms = VALUES(expires_at_ms)`,
         [
           ...cells.flatMap((cell) => [
@@ -93,82 +95,39 @@ export class HoldArbiter {
   }
 
   /**
-   * After a conflict: reads who is in the way. Expired rows, this hold's own rows and (when Redis
-   * granted this hold: `takeOver`) other Redis holds' rows ("r:") are taken over (an UPDATE
-   * of exactly those owners' rows, so a rival freeing or claiming at the same moment cannot
-   * starve it), missing cells inserted, and the read repeated until every cell is this hold's. A
-   * fallback hold or a booking (or, without `takeOver`, anyone alive) refuses it.
+   * After a conflict. When Redis granted this hold (`takeOver`), other Redis holds' claims ("r:":
+   * they lost in Redis, or their hold is gone from it) are taken over in the same one statement
+   * as dead rows are. What still refuses it is read for the answer: a fallback hold or a booking
+   * (or, without `takeOver`, anyone alive). A rival that came and went meanwhile: again.
    */
   async settle(claim: CellClaim, nowMs: number, takeOver: boolean): Promise<ClaimAnswer> {
     const cells = cellsOf(claim);
     try {
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const inserted = await this.insert(claim, nowMs, takeOver);
+        if (inserted === "granted") return { kind: "granted" };
+        if (inserted === "unreachable") return { kind: "unreachable", error: null };
         const { rows } = await this.db.execute(
-          `SELECT cell, owner, expires_at_ms FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)})`,
+          `SELECT owner, expires_at_ms FROM fallback_cells WHERE staff_id = ? AND cell IN (${marks(cells.length)})`,
           [claim.staffId, ...cells],
         );
-        const found = (rows as Row[]).map((r) => ({
-          cell: toInt(r.cell),
-          owner: String(r.owner),
-          expiresAtMs: toInt(r.expires_at_ms),
-        }));
-        const blockers = found.filter(
-          (r) =>
-            r.owner !== claim.owner &&
-            r.expiresAtMs > nowMs &&
-            !(takeOver && r.owner.startsWith("r:")),
-        );
+        const blockers = (rows as Row[])
+          .map((r) => ({ owner: String(r.owner), expiresAtMs: toInt(r.expires_at_ms) }))
+          .filter(
+            (r) =>
+              r.owner !== claim.owner &&
+              r.expiresAtMs > nowMs &&
+              !(takeOver && r.owner.startsWith("r:")),
+          );
         if (blockers.length > 0)
           return {
             kind: blockers.some((b) => b.owner.startsWith("b:")) ? "booked" : "held",
             untilMs: Math.max(...blockers.map((b) => b.expiresAtMs)),
           };
-        const own = found.filter((r) => r.owner === claim.owner);
-        if (own.length === cells.length && own.every((r) => r.expiresAtMs === claim.expiresAtMs))
-          return { kind: "granted" };
-        if (attempt === ATTEMPTS) return { kind: "held", untilMs: claim.expiresAtMs };
-        // Rows of the owners read only (alive: this claim's own and Redis holds that lost in
-        // Redis; or dead): a fallback hold's rows ("h:") are never written here.
-        const alive = [...new Set(found.filter((r) => r.expiresAtMs > nowMs).map((r) => r.owner))];
-        const dead = [...new Set(found.filter((r) => r.expiresAtMs <= nowMs).map((r) => r.owner))];
-        const where = [
-          ...(alive.length > 0 ? [`owner IN (${marks(alive.length)})`] : []),
-          ...(dead.length > 0 ? [`(owner IN (${marks(dead.length)}) AND expires_at_ms <= ?)`] : []),
-        ];
-        if (where.length > 0)
-          await this.retried(() =>
-            this.db.execute(
-              `UPDATE fallback_cells SET owner = ?, client_tag = ?, expires_at_ms = ?
-             WHERE staff_id = ? AND cell IN (${marks(cells.length)}) AND (${where.join(" OR ")})`,
-              [
-                claim.owner,
-                claim.clientTag,
-                claim.expiresAtMs,
-                claim.staffId,
-                ...cells,
-                ...alive,
-                ...(dead.length > 0 ? [...dead, nowMs] : []),
-              ],
-            ),
-          );
-        const present = new Set(found.map((r) => r.cell));
-        const missing = cells.filter((cell) => !present.has(cell));
-        if (missing.length > 0) {
-          const added = await this.insert(claim, nowMs, missing);
-          if (added === "unreachable") return { kind: "unreachable", error: null };
-        }
       }
+      return { kind: "held", untilMs: claim.expiresAtMs };
     } catch (error) {
       return { kind: "unreachable", error };
-    }
-  }
-
-  /** A deadlock victim (rolled back whole) is not an answer: the next read tells. */
-  private async retried(write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      if (!isRetryableConflict(error)) throw error;
     }
   }
 
