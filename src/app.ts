@@ -3,8 +3,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
-import { admit } from "./http/admission.ts";
-import type { AppEnv, ResolveServices } from "./http/app-env.ts";
+import { admit } from "./http/admit.ts";
+import type { AppEnv } from "./http/app-env.ts";
 import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
 import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { forwardToPlaced } from "./http/placement.ts";
@@ -25,6 +25,7 @@ import { holdRoutes } from "./routes/holds/index.ts";
 import { liveRoutes } from "./routes/live/index.ts";
 import { myAppointmentsRoute } from "./routes/me/appointments.ts";
 import { slotRoutes } from "./routes/slots/index.ts";
+import type { ResolveServices } from "./runtime/services.ts";
 
 export const API_TITLE = "AppointEase Edge API";
 export const API_VERSION = "1.0.0";

@@ -7,10 +7,10 @@ import type {
   SecretKeys,
 } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
-import { Admission } from "./http/admission.ts";
-import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
+import { Admission } from "./runtime/admission.ts";
+import type { Services } from "./runtime/services.ts";
 import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { ResultCache } from "./storage/cache/result-cache.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";

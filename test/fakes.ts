@@ -14,8 +14,8 @@ import type {
   StoreProbe,
 } from "../src/domain/ports.ts";
 import { parseConfig } from "../src/env.ts";
-import type { ResolveServices, Services } from "../src/http/app-env.ts";
 import { Metrics } from "../src/observability/metrics.ts";
+import type { ResolveServices, Services } from "../src/runtime/services.ts";
 import { testBindings } from "./stack-env.ts";
 
 export class FixedClock implements Clock {

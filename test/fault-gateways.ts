@@ -9,7 +9,7 @@ import {
 } from "../scripts/gateways/planetscale-gateway.ts";
 import { startUpstashGateway, type UpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
 import { buildServices } from "../src/compose.ts";
-import type { Services } from "../src/http/app-env.ts";
+import type { Services } from "../src/runtime/services.ts";
 import { adminVia } from "./admin-call.ts";
 import { testApp } from "./api.ts";
 import { TEST_STACK, testBindings } from "./stack-env.ts";

@@ -10,7 +10,7 @@ import ICAL from "ical.js";
 import { expect } from "vitest";
 import { buildServices } from "../src/compose.ts";
 import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
-import type { Services } from "../src/http/app-env.ts";
+import type { Services } from "../src/runtime/services.ts";
 import { adminVia } from "./admin-call.ts";
 import { type Api, testApp } from "./api.ts";
 import { FixedClock } from "./fakes.ts";

@@ -1,7 +1,7 @@
 import { deliverDue } from "../domain/outbox/deliver.ts";
 import type { ProbeResult } from "../domain/ports.ts";
-import type { Services } from "../http/app-env.ts";
 import { log } from "../observability/log.ts";
+import type { Services } from "../runtime/services.ts";
 
 /**
  * The Cron Trigger (every minute):

@@ -43,6 +43,7 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "./catalog/types.ts";
+import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type {
   BeginBookingOutcome,
   HolderTags,
@@ -58,7 +59,6 @@ import type {
   SlotRef,
   WatchOutcome,
 } from "./live/types.ts";
-import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type { OutboxQueue } from "./outbox/types.ts";
 import type { Settings } from "./settings/settings.ts";
 import type {

@@ -3,8 +3,9 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { EnvironmentError } from "../env.ts";
 import { errorResponse } from "../errors/handle-error.ts";
+import type { ResolveServices, Services } from "../runtime/services.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
-import type { AppEnv, ResolveServices, Services } from "./app-env.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /** Requests larger than this are refused with 413 before any parsing (SPEC.md section 7). */
 export const MAX_BODY_BYTES = 64 * 1024;

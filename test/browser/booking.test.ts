@@ -6,8 +6,8 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { putSettings } from "../../scripts/lib/seed.ts";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
+import { putSettings } from "../../scripts/lib/seed.ts";
 import { RELEASE_LAG_MS } from "../../web/src/stream-places.ts";
 import { checkedFetch, testApi } from "../api.ts";
 import { createTestService, createTestStaff, upcomingMonday } from "../catalog-fixtures.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeContext, FixedClock } from "../../../test/fakes.ts";
+import { FixedClock, fakeContext } from "../../../test/fakes.ts";
 import { CELL_MS, type LiveCells } from "../live/types.ts";
 import type { AvailabilityData } from "../ports.ts";
 import { DEFAULT_SETTINGS } from "../settings/settings.ts";

@@ -5,9 +5,9 @@ import { createRouter } from "../../http/router.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
 import {
   AvailabilityHeaders,
-  availabilityRequest,
   AvailabilityQuery,
   AvailabilityResponse,
+  availabilityRequest,
   toAvailabilityResponse,
 } from "./schema.ts";
 

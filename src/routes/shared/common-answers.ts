@@ -24,7 +24,7 @@ export interface RouteTraits {
  * The errors an operation can answer with whatever its handler does, found from the middleware
  * of app.ts and the validation of @hono/zod-openapi:
  * - every operation: 500 `INTERNAL` (a bug) and `BAD_ENVIRONMENT` (withServices), 503
- *   `OVERLOADED` with Retry-After (admission control, src/http/admission.ts);
+ *   `OVERLOADED` with Retry-After (admission control, src/runtime/admission.ts);
  * - a store behind it: 503 `STORE_UNAVAILABLE`;
  * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate (requireAdmin);
  * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with

@@ -29,8 +29,8 @@ import type {
   SyncReport,
   SyncTrigger,
 } from "../../domain/ports.ts";
-import { backoffMs, settledHere } from "../../http/own-context.ts";
 import { log } from "../../observability/log.ts";
+import { backoffMs, settledHere } from "../../runtime/own-context.ts";
 import { isTimeout } from "../redis/run-script.ts";
 
 /** Staff members remembered as uncertain; past it, every staff member is ("*"). */
@@ -299,7 +299,7 @@ export class RedisGate {
    * mode (cron, admin): the sync then moves what other isolates left in the fallback store.
    */
   check(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
-    // Another request's check: waited for from this one's own timers (src/http/own-context.ts).
+    // Another request's check: waited for from this one's own timers (src/runtime/own-context.ts).
     const inFlight = this.checkInFlight();
     if (inFlight) {
       return settledHere(inFlight, backoffMs, {

@@ -21,6 +21,7 @@
  * fallback-codec.ts.
  */
 import type { Client, Transaction } from "@planetscale/database";
+import { offerScope } from "../../domain/live/offers.ts";
 import type {
   BeginBookingOutcome,
   HoldOutcome,
@@ -31,7 +32,6 @@ import type {
   SelectOutcome,
   WatchOutcome,
 } from "../../domain/live/types.ts";
-import { offerScope } from "../../domain/live/offers.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
 import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";

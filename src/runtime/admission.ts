@@ -15,10 +15,6 @@
  * before it takes any place (app.ts), so a flood of junk to critical paths neither takes the
  * reserve nor jumps ahead of queued customers.
  */
-import type { MiddlewareHandler } from "hono";
-import { OVERLOAD_RETRY_AFTER_S } from "../domain/errors.ts";
-import { errorResponse } from "../errors/handle-error.ts";
-import type { AppEnv } from "./app-env.ts";
 
 export interface AdmissionLimits {
   maxActive: number;
@@ -90,7 +86,7 @@ export class Admission {
    * Admits the request now, after a wait in the queue, or not at all (shed).
    *
    * A request that frees a place cannot wake the waiter: in Workers the waiter would go on in the
-   * freeing request's context, where its own I/O is refused (src/http/own-context.ts). So the
+   * freeing request's context, where its own I/O is refused (src/runtime/own-context.ts). So the
    * freeing request only grants the place (and counts it as active), and each waiter looks at
    * its place from timers of its own: rarely while many are ahead of it, every 2 ms near the
    * head (about as long as the place it was granted stays idle). A request cancelled while it
@@ -251,28 +247,3 @@ export function isCritical(method: string, path: string, screening: Screening): 
   if (!isCriticalPath(method, path)) return false;
   return path.startsWith("/v1/admin/") ? screening.admin : screening.wellFormed;
 }
-
-/** The admission middleware: waits for a place, or answers 503 OVERLOADED with Retry-After. */
-export const admit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { admission, metrics } = c.var.services;
-  if (!admission) return next();
-  const screening = {
-    admin: c.get("adminVerified") === true,
-    wellFormed: c.get("wellFormed") === true,
-  };
-  const outcome = await admission.enter(isCritical(c.req.method, c.req.path, screening));
-  if (!outcome.admitted) {
-    metrics.countShed(outcome.reason);
-    return errorResponse(
-      c,
-      "OVERLOADED",
-      "The service is busy; nothing was changed. Retry after Retry-After.",
-      { headers: { "Retry-After": String(OVERLOAD_RETRY_AFTER_S) } },
-    );
-  }
-  try {
-    await next();
-  } finally {
-    outcome.release();
-  }
-};

@@ -68,7 +68,7 @@ const passed: Screening = { admin: true, wellFormed: true };
 /** Junk: no (or a wrong) admin token, a body or headers its operation refuses. */
 const junk: Screening = { admin: false, wellFormed: false };
 
-/** Every kind of critical request (src/http/admission.ts), as method and concrete path. */
+/** Every kind of critical request (src/runtime/admission.ts), as method and concrete path. */
 const CRITICAL_PATHS: [method: string, path: string][] = [
   ["GET", "/v1/admin/anything"],
   ["POST", "/v1/admin/sync"],

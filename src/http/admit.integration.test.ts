@@ -10,7 +10,7 @@ import { expectError, testApp } from "../../test/api.ts";
 import { liveFixture } from "../../test/live-fixtures.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../../test/stack-env.ts";
 import { buildServices } from "../compose.ts";
-import type { Admission } from "./admission.ts";
+import type { Admission } from "../runtime/admission.ts";
 
 /**
  * One isolate with one working place and one critical place, a queue long enough for the test,
