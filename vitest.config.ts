@@ -27,6 +27,7 @@ const UNIT_TESTS = [
   "src/domain/**/*.test.ts",
   "src/http/*.test.ts",
   "src/runtime/*.test.ts",
+  "test/architecture/*.test.ts",
   "src/errors/*.test.ts",
   "src/storage/round-trip-baseline.test.ts",
   "web/**/*.test.ts",

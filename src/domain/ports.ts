@@ -24,7 +24,7 @@ export interface StoreProbe {
   probe(): Promise<ProbeResult>;
 }
 
-import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
+import type { AvailabilityData } from "./availability/availability-data.ts";
 import type {
   Announcement,
   Appointment,
@@ -152,27 +152,6 @@ export interface CatalogRepo {
   listClosures(): Promise<Closure[]>;
   createClosure(closure: Closure): Promise<Closure>;
   deleteClosure(id: string): Promise<boolean>;
-}
-
-/** Everything availability needs about one service, read in ONE SQL round trip. */
-export interface AvailabilityData {
-  settings: Settings;
-  service: ServiceSpec;
-  /** Active staff who perform the service (only `staffId` when one was asked for). */
-  staff: StaffAvailability[];
-  closures: Closure[];
-  /** Only when the request named an appointment to reschedule (see live/reschedule-of.ts). */
-  reschedule?: RescheduleFacts;
-}
-
-export interface StaffAvailability {
-  staffId: string;
-  /** The staff member's own zone, or null for the business's zone. */
-  timeZone: string | null;
-  weekly: WeeklySchedule;
-  overrides: ReadonlyMap<string, Interval[]>;
-  /** Confirmed appointments' occupied time (buffers included) around the requested dates. */
-  busy: (BusyRange & { appointmentId?: string })[];
 }
 
 export interface AvailabilitySource {

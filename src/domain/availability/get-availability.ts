@@ -10,9 +10,10 @@ import {
 } from "../live/reschedule-of.ts";
 import { clientTag } from "../live/tokens.ts";
 import type { LiveCells } from "../live/types.ts";
-import type { AvailabilityData, DomainContext } from "../ports.ts";
+import type { DomainContext } from "../ports.ts";
 import { isSupportedDate, SUPPORTED_DATES_TEXT } from "../time/supported-range.ts";
 import { daysBetween } from "../time/zoned-time.ts";
+import type { AvailabilityData } from "./availability-data.ts";
 import { computeAvailability } from "./compute-availability.ts";
 import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FixedClock, fakeContext } from "../../../test/fakes.ts";
 import { CELL_MS, type LiveCells } from "../live/types.ts";
-import type { AvailabilityData } from "../ports.ts";
 import { DEFAULT_SETTINGS } from "../settings/settings.ts";
+import type { AvailabilityData } from "./availability-data.ts";
 import { getAvailability } from "./get-availability.ts";
 import { summarizeAvailability } from "./summarize-availability.ts";
 

@@ -1,5 +1,5 @@
+import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
-import type { BookableCheck } from "./still-bookable.ts";
 
 export type AppointmentStatus = "confirmed" | "cancelled";
 
@@ -114,4 +114,12 @@ export interface AppointmentFilter {
   /** Opaque cursor from the previous page. */
   after?: { startMs: number; id: string };
   limit: number;
+}
+
+/** What the booking transaction needs: which local dates' overrides to read, and the check (still-bookable.ts). */
+export interface BookableCheck {
+  /** Local dates (sorted) whose overrides the transaction reads; closures are read around them. */
+  dates: string[];
+  /** null when every slot is still bookable, else the reason (after "holdId: "). */
+  check(data: AvailabilityData): string | null;
 }

@@ -9,6 +9,7 @@
  * second INSERT fails with errno 1062 inside its own transaction and nothing of it is written.
  */
 import type { Client, Transaction } from "@planetscale/database";
+import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
 import type { Interval } from "../../domain/availability/types.ts";
 import type {
   Announcement,
@@ -19,7 +20,7 @@ import type {
   BookOutcome,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
-import type { AvailabilityData, BookingRepo } from "../../domain/ports.ts";
+import type { BookingRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
