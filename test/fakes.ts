@@ -1,6 +1,8 @@
 /**
  * Fakes for domain unit tests and route tests only. Integration tests use the real stack.
  */
+
+import type { ProbeResult } from "../src/domain/health/store-status.ts";
 import type {
   AuthRepo,
   AvailabilitySource,
@@ -10,7 +12,6 @@ import type {
   DomainContext,
   ExactLimiter,
   LiveStateStore,
-  ProbeResult,
   StoreProbe,
 } from "../src/domain/ports.ts";
 import { parseConfig } from "../src/env.ts";

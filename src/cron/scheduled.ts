@@ -1,5 +1,5 @@
+import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
-import type { ProbeResult } from "../domain/ports.ts";
 import { log } from "../observability/log.ts";
 import type { Services } from "../runtime/services.ts";
 

@@ -1,28 +1,7 @@
 /**
  * The narrow interfaces the domain needs from the outside world. Storage adapters implement them
- * (src/storage/*); the composition root (src/worker.ts) wires them; tests may fake them.
+ * (src/storage/*); the composition root (src/compose.ts) wires them; tests may fake them.
  */
-
-/** Wall-clock time, injected so that domain logic is deterministic under test. */
-export interface Clock {
-  nowMs(): number;
-}
-
-/** The outcome of one health probe of a store. */
-export type ProbeResult =
-  | { ok: true; latencyMs: number }
-  | {
-      ok: false;
-      latencyMs: number;
-      error: string;
-      /** The probe ran out of time (the store may only be busy), rather than being refused. */
-      timedOut?: boolean;
-    };
-
-/** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
-export interface StoreProbe {
-  probe(): Promise<ProbeResult>;
-}
 
 import type { AvailabilityData } from "./availability/availability-data.ts";
 import type {
@@ -43,6 +22,7 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "./catalog/types.ts";
+import type { ProbeResult } from "./health/store-status.ts";
 import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type {
   BeginBookingOutcome,
@@ -68,57 +48,14 @@ import type {
   WebhookEventType,
 } from "./webhooks/types.ts";
 
-/** Which store serves live slot state right now. */
-export type StorageMode = "redis" | "fallback";
-
-// Failover (SPEC.md section 4): what the failover machinery reports. It lives in
-// src/storage/failover/; the routes that show its state see only these types.
-
-export type SyncTrigger = "cron" | "request" | "admin";
-
-export interface SyncReport {
-  trigger: SyncTrigger;
-  startedAtMs: number;
-  durationMs: number;
-  /** "busy": another sync held the lease; "failed": a store failed midway (what was done stays done). */
-  outcome: "synced" | "busy" | "failed";
-  /** Holds, markers and bookings copied into Redis. */
-  synced: number;
-  /** Holds not copied because someone else holds a cell of theirs in Redis. */
-  conflicts: number;
-  /** Entries Redis already had, as they were. */
-  alreadyInRedis: number;
-  offerFields: number;
-  idempotencyClaims: number;
-  rateEvents: number;
-  error?: string;
-  /** The sync failed because MySQL (the fallback itself) did not answer. */
-  fallbackUnreachable?: boolean;
+/** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
+export interface StoreProbe {
+  probe(): Promise<ProbeResult>;
 }
 
-export interface HealthCheckRecord {
-  atMs: number;
-  /** "confirm": the probe that tells a busy Redis from a down one after a timeout. */
-  trigger: SyncTrigger | "health" | "confirm";
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
-
-export interface GateStatus {
-  mode: StorageMode;
-  cooldownUntilMs: number | null;
-  failovers: number;
-  failbacks: number;
-  /** Timed-out calls judged "busy" (answered 503 OVERLOADED, no failover). */
-  busyTimeouts: number;
-  /** The latest: by "answer" (Redis answered another call since) or "probe" (load; confirming). */
-  lastBusy: { atMs: number; operation: string; by: "answer" | "probe" } | null;
-  /** A confirming probe is running. */
-  confirming: boolean;
-  lastFailure: { atMs: number; operation: string; error: string } | null;
-  lastHealthCheck: HealthCheckRecord | null;
-  lastSync: SyncReport | null;
+/** Wall-clock time, injected so that domain logic is deterministic under test. */
+export interface Clock {
+  nowMs(): number;
 }
 
 /**

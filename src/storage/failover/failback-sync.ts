@@ -20,7 +20,8 @@ import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { StoreUnavailableError } from "../../domain/errors.ts";
-import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
+import type { SyncReport, SyncTrigger } from "../../domain/health/store-status.ts";
+import type { Clock } from "../../domain/ports.ts";
 import {
   failbackClaims,
   failbackHeld,

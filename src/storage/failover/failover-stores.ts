@@ -13,7 +13,8 @@
  * the same hold). In fallback mode, calls on the fallback are bounded per isolate.
  */
 import { OverloadedError } from "../../domain/errors.ts";
-import type { ExactLimiter, LiveStateStore, StorageMode } from "../../domain/ports.ts";
+import type { StorageMode } from "../../domain/health/store-status.ts";
+import type { ExactLimiter, LiveStateStore } from "../../domain/ports.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { RedisFailure } from "../redis/run-script.ts";
 import type { RedisGate } from "./redis-gate.ts";

@@ -20,15 +20,14 @@
  */
 
 import type {
-  Clock,
   GateStatus,
   HealthCheckRecord,
   ProbeResult,
   StorageMode,
-  StoreProbe,
   SyncReport,
   SyncTrigger,
-} from "../../domain/ports.ts";
+} from "../../domain/health/store-status.ts";
+import type { Clock, StoreProbe } from "../../domain/ports.ts";
 import { log } from "../../observability/log.ts";
 import { backoffMs, settledHere } from "../../runtime/own-context.ts";
 import { isTimeout } from "../redis/run-script.ts";
