@@ -24,8 +24,8 @@ import {
   runClients,
 } from "./drill/load.ts";
 import { putLoadTestSettings } from "./lib/seed.ts";
-import { distancesFor, type SplitWorkers, startSplitWorkers } from "./lib/split-workers.ts";
 import { ensureRedis, findBinary, isListening, type StartedService } from "./lib/services.ts";
+import { distancesFor, type SplitWorkers, startSplitWorkers } from "./lib/split-workers.ts";
 import { dataPath, type Stack, startStack } from "./lib/stack.ts";
 
 const DRILL = {

@@ -22,20 +22,20 @@ import {
   type RequestTrace,
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
-import { HttpMailer } from "./storage/http/http-mailer.ts";
-import { HttpWebhookSender } from "./storage/http/webhook-sender.ts";
+import { deleteExpiredFallbackRows } from "./storage/fallback/fallback-cleanup.ts";
+import { MysqlFallbackLimiter } from "./storage/fallback/fallback-limiter.ts";
+import { MysqlFallbackLiveStateStore } from "./storage/fallback/fallback-live-state-store.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCalendarKeyRepo } from "./storage/mysql/calendar-key-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
-import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
-import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
-import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
 import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
+import { HttpMailer } from "./storage/outbound/http-mailer.ts";
+import { HttpWebhookSender } from "./storage/outbound/webhook-sender.ts";
 import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";

@@ -21,8 +21,8 @@ import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
 import { type DistanceRow, distanceCase, formatDistance } from "./cases/distance.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
-import { type PushResult, pushCase } from "./cases/push.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
+import { type PushResult, pushCase } from "./cases/push.ts";
 import { syncCase } from "./cases/sync.ts";
 import {
   answerStats,

@@ -20,8 +20,8 @@ import {
   type OfferMeta,
 } from "../domain/live/types.ts";
 import type { ExactLimiter, LiveStateStore } from "../domain/ports.ts";
-import { MysqlFallbackLimiter } from "./mysql/fallback-limiter.ts";
-import { MysqlFallbackLiveStateStore } from "./mysql/fallback-live-state-store.ts";
+import { MysqlFallbackLimiter } from "./fallback/fallback-limiter.ts";
+import { MysqlFallbackLiveStateStore } from "./fallback/fallback-live-state-store.ts";
 import { createRedisClient } from "./redis/client.ts";
 import { RedisExactLimiter } from "./redis/exact-limiter.ts";
 import { RedisKeys } from "./redis/keys.ts";

@@ -30,7 +30,7 @@ import {
   failbackRetract,
   releaseLock,
 } from "../../lua/scripts.gen.ts";
-import { ownerOf } from "../mysql/fallback-codec.ts";
+import { ownerOf } from "../fallback/fallback-codec.ts";
 import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import { runScript } from "../redis/run-script.ts";

@@ -1,6 +1,6 @@
 import type { Client } from "@planetscale/database";
 import type { ExactLimiter } from "../../domain/ports.ts";
-import { isRetryableConflict, toInt } from "./sql-values.ts";
+import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
 
 type Row = Record<string, unknown>;
 

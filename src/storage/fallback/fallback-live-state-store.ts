@@ -34,6 +34,7 @@ import type {
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
+import { isDuplicateKey, isRetryableConflict, toInt } from "../mysql/sql-values.ts";
 import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 import {
   type Blocker,
@@ -64,7 +65,6 @@ import {
   toLiveEntry,
   withPart,
 } from "./fallback-codec.ts";
-import { isDuplicateKey, isRetryableConflict, toInt } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
 type Sql = Pick<Transaction, "execute">;
