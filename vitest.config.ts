@@ -30,6 +30,7 @@ const UNIT_TESTS = [
   "test/architecture/*.test.ts",
   "src/errors/*.test.ts",
   "src/storage/round-trip-baseline.test.ts",
+  "src/storage/mysql/conflict-retry.test.ts",
   "web/**/*.test.ts",
 ];
 const NOT_UNIT = [

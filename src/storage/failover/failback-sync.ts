@@ -16,6 +16,7 @@
  *   the lease is still its own (fencing) before writing to Redis. A second sync answers "busy"
  *   and changes nothing. (The MySQL deletes are not fenced; they delete only what was copied.)
  */
+
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
@@ -31,15 +32,13 @@ import {
   releaseLock,
 } from "../../lua/scripts.gen.ts";
 import { ownerOf } from "../fallback/fallback-codec.ts";
-import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
+import { retryConflicts } from "../mysql/conflict-retry.ts";
+import { toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import { runScript } from "../redis/run-script.ts";
 
 /** How long one sync may hold the lease; a sync that dies leaves it to lapse. */
 const LEASE_MS = 30_000;
-
-/** Attempts of one delete when MySQL picks it as a deadlock victim. */
-const DEADLOCK_ATTEMPTS = 8;
 
 /** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
 const ENTRIES_PER_CALL = 500;
@@ -244,7 +243,7 @@ export class FailbackSync {
     // removes exactly the gone owners' cells, never a new holder's. A gone hold's place under
     // its holders' limits goes with it: Redis counts it now.
     await eachLimit(chunksOf(gone, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `DELETE FROM fallback_cells WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
           chunk.flat(),
@@ -255,7 +254,7 @@ export class FailbackSync {
       .filter(([, owner]) => owner.startsWith("h:"))
       .map(([staffId, owner]) => [staffId, owner.slice(2)]);
     await eachLimit(chunksOf(goneHolds, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `DELETE FROM fallback_held WHERE (staff_id, hold_key) IN (${marks(chunk.length, "(?, ?)")})`,
           chunk.flat(),
@@ -324,7 +323,7 @@ export class FailbackSync {
     const same = rows.filter((row) => current.get(rowKey(row.staffId, row.field)) === row.value);
     const vanished = rows.filter((row) => !current.has(rowKey(row.staffId, row.field)));
     await eachLimit(chunksOf(same, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `DELETE FROM fallback_live WHERE (staff_id, field, value) IN (${marks(chunk.length, "(?, ?, ?)")})`,
           chunk.flatMap((row) => [row.staffId, row.field, row.value]),
@@ -473,7 +472,7 @@ async function deleteInBatches(
 ): Promise<void> {
   const tuple = `(${columns.map(() => "?").join(", ")})`;
   await eachLimit(chunksOf(rows, 200), STATEMENT_CONCURRENCY, (batch) =>
-    retryOnConflict(() =>
+    retryConflicts(() =>
       db.execute(
         `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
         batch.flatMap((row) => columns.map((column) => String(row[column]))),
@@ -501,18 +500,6 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 const marks = (n: number, mark = "?") => Array.from({ length: n }, () => mark).join(", ");
-
-/** Runs an idempotent statement again when MySQL picked it as a deadlock victim. */
-async function retryOnConflict<T>(statement: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await statement();
-    } catch (error) {
-      if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));
-    }
-  }
-}
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimit<T>(

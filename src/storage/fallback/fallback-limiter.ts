@@ -1,6 +1,7 @@
 import type { Client } from "@planetscale/database";
 import type { ExactLimiter } from "../../domain/ports.ts";
-import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
+import { retryConflicts } from "../mysql/conflict-retry.ts";
+import { toInt } from "../mysql/sql-values.ts";
 
 type Row = Record<string, unknown>;
 
@@ -28,15 +29,8 @@ export class MysqlFallbackLimiter implements ExactLimiter {
   async take(
     input: Parameters<ExactLimiter["take"]>[0],
   ): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.takeOnce(input);
-      } catch (error) {
-        // A lock wait timeout or deadlock rolled the whole take back: nothing was recorded.
-        if (attempt < 3 && isRetryableConflict(error)) continue;
-        throw error;
-      }
-    }
+    // A lock wait timeout or deadlock rolled the whole take back: nothing was recorded.
+    return retryConflicts(() => this.takeOnce(input));
   }
 
   private takeOnce(

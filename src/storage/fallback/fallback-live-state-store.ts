@@ -20,6 +20,7 @@
  * statements here; the pure parts (value formats, offer check, conflict rules) live in
  * fallback-codec.ts.
  */
+
 import type { Client, Transaction } from "@planetscale/database";
 import { offerScope } from "../../domain/live/offers.ts";
 import type {
@@ -34,7 +35,8 @@ import type {
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
-import { isDuplicateKey, isRetryableConflict, toInt } from "../mysql/sql-values.ts";
+import { retryConflicts } from "../mysql/conflict-retry.ts";
+import { isDuplicateKey, toInt } from "../mysql/sql-values.ts";
 import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 import {
   type Blocker,
@@ -71,7 +73,6 @@ type Sql = Pick<Transaction, "execute">;
 type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
 
 const SCAN_STAFF_PER_PAGE = 50;
-const ATTEMPTS = 5;
 
 const marks = (n: number, row = "?") => Array.from({ length: n }, () => row).join(", ");
 
@@ -117,15 +118,16 @@ async function inTransaction<T>(
   const answer = (outcome: T): never => {
     throw new Rollback(outcome);
   };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction((tx) => fn(tx, answer));
-    } catch (error) {
-      if (error instanceof Rollback) return error.outcome as T;
-      const again = error instanceof RunAgain || isRetryableConflict(error);
-      if (!again || attempt === ATTEMPTS) throw error;
-      if (error instanceof RunAgain) await error.before?.(db);
-    }
+  try {
+    return await retryConflicts(() => db.transaction((tx) => fn(tx, answer)), {
+      alsoRetry: (error) => error instanceof RunAgain,
+      beforeRetry: async (error) => {
+        if (error instanceof RunAgain) await error.before?.(db);
+      },
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.outcome as T;
+    throw error;
   }
 }
 

@@ -8,6 +8,7 @@
  * cell_start). Two overlapping appointments of one staff member would need the same row, so the
  * second INSERT fails with errno 1062 inside its own transaction and nothing of it is written.
  */
+
 import type { Client, Transaction } from "@planetscale/database";
 import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
 import type { Interval } from "../../domain/availability/types.ts";
@@ -23,13 +24,13 @@ import { CELL_MS } from "../../domain/live/types.ts";
 import type { BookingRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
+import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
 import {
   fromSqlDate,
   fromSqlDateTime,
   isDuplicateKey,
-  isRetryableConflict,
   parseJsonColumn,
   toBool,
   toInt,
@@ -179,17 +180,13 @@ export class MysqlBookingRepo implements BookingRepo {
   constructor(private readonly db: Client) {}
 
   async book(input: BookInput): Promise<BookOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((tx) => this.bookIn(tx, input));
-      } catch (error) {
-        if (error instanceof Step)
-          return { kind: error.step === "cells" ? "slot-taken" : "idempotency-used" };
-        // InnoDB picked this transaction as a deadlock victim and rolled it back whole: run it
-        // again; the retry meets the winner's committed cells and ends as slot-taken.
-        if (attempt < 3 && isRetryableConflict(error)) continue;
-        throw error;
-      }
+    try {
+      // A deadlock victim runs again; the rerun meets the winner's committed cells (slot-taken).
+      return await retryConflicts(() => this.db.transaction((tx) => this.bookIn(tx, input)));
+    } catch (error) {
+      if (error instanceof Step)
+        return { kind: error.step === "cells" ? "slot-taken" : "idempotency-used" };
+      throw error;
     }
   }
 
