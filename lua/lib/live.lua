@@ -336,8 +336,7 @@ end
 
 -- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
 -- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin|maxHeldSlotsPerClient|maxHeldSlotsPerIp
--- (offers written before the limits existed have 7 parts: the defaults 4 and 20 apply), one
--- field per local date =
+-- (src/domain/live/stored-offer.ts writes it), one field per local date =
 -- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
 local OFFER_TTL = 900000
 
@@ -347,10 +346,11 @@ local function offerOf(offerKey, dates)
   local values = redis.call("HMGET", offerKey, "meta", unpack(dates))
   if not values[1] then return nil end
   local duration, before, after, ttl, viewing, cap, notice, perClient, perIp =
-    string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|?(%d*)|?(%d*)$")
+    string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$")
+  if not perIp then return nil end
   local meta = {durationMs = duration * 60000, beforeMs = before * 60000, afterMs = after * 60000,
     ttlMs = ttl * 1000, viewingMs = viewing * 1000, capMs = cap * 1000, noticeMs = notice * 60000,
-    maxPerClient = tonumber(perClient) or 4, maxPerIp = tonumber(perIp) or 20, days = {}}
+    maxPerClient = tonumber(perClient), maxPerIp = tonumber(perIp), days = {}}
   for i, date in ipairs(dates) do
     if values[i + 1] then meta.days[date] = values[i + 1] end
   end

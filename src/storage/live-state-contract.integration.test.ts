@@ -11,6 +11,7 @@ import { testBindings, uniqueId } from "../../test/stack-env.ts";
 import type { AvailabilityDay } from "../domain/availability/types.ts";
 import { formatHoldId } from "../domain/live/hold-id.ts";
 import { offerDays } from "../domain/live/offers.ts";
+import { OFFER_TTL_MS } from "../domain/live/stored-offer.ts";
 import { clientTag, newHoldKey } from "../domain/live/tokens.ts";
 import {
   CELL_MS,
@@ -25,7 +26,7 @@ import { MysqlFallbackLiveStateStore } from "./fallback/fallback-live-state-stor
 import { createRedisClient } from "./redis/client.ts";
 import { RedisExactLimiter } from "./redis/exact-limiter.ts";
 import { RedisKeys } from "./redis/keys.ts";
-import { OFFER_TTL_MS, RedisLiveStateStore } from "./redis/live-state-store.ts";
+import { RedisLiveStateStore } from "./redis/live-state-store.ts";
 
 const bindings = testBindings(`${uniqueId("r")}:`);
 const redis = createRedisClient({

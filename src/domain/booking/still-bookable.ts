@@ -10,7 +10,6 @@
  * every slot starts). Existing appointments are not its business either: the cells decide those.
  */
 
-import type { AvailabilityData } from "../availability/availability-data.ts";
 import { computeAvailability } from "../availability/compute-availability.ts";
 import { engineQuery } from "../availability/get-availability.ts";
 import { CELL_MS } from "../live/types.ts";

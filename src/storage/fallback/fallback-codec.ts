@@ -7,13 +7,17 @@
  */
 import { formatHoldId } from "../../domain/live/hold-id.ts";
 import {
+  candidateDates,
+  decodeMeta,
+  OFFER_TTL_MS,
+} from "../../domain/live/stored-offer.ts";
+import {
   CELL_MS,
   type LiveEntry,
   type LiveEntryDump,
   type LiveKind,
   type SlotRef,
 } from "../../domain/live/types.ts";
-import { candidateDates, encodeMeta, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 
 /** Lua's `string.format("%.0f", x)`: an integer, halves to even (C's rounding). */
 export function fmt(x: number): string {
@@ -200,7 +204,6 @@ export function holdConflict(
 // Offers: field "meta" and one field per local date, "<publishedMs>|<baseMs>|<hex bitmap>"
 
 // The offer formats are the Redis store's own (the format's owner); shared, not repeated.
-export { candidateDates, encodeMeta };
 
 /** The unexpired offer rows of one (service, staff member), read back. */
 export interface Offer {
@@ -257,20 +260,10 @@ function offered(offer: Offer, startMs: number, dates: string[], nowMs: number):
  * state, in the same order: meta present, then per slot notice, offer, overlap with earlier ones.
  */
 export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotCheck {
-  if (offer.meta === null) return { kind: "unavailable", index: 0, reason: "not-offered" };
-  // durationMin|bufferBeforeMin|bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin
-  // [|maxHeldSlotsPerClient|maxHeldSlotsPerIp] (older offers: the defaults, as in lib/live.lua)
-  const [
-    durationMin = 0,
-    beforeMin = 0,
-    afterMin = 0,
-    ttlS = 0,
-    viewingS = 0,
-    capS = 0,
-    noticeMin = 0,
-    maxPerClient = 4,
-    maxPerIp = 20,
-  ] = offer.meta.split("|").map(Number);
+  const meta = offer.meta === null ? null : decodeMeta(offer.meta);
+  if (meta === null) return { kind: "unavailable", index: 0, reason: "not-offered" };
+  const { durationMin, minNoticeMin: noticeMin } = meta;
+  const { bufferBeforeMin: beforeMin, bufferAfterMin: afterMin } = meta;
   const checked: CheckedSlot[] = [];
   for (const [i, slot] of slots.entries()) {
     if (slot.startMs < nowMs + noticeMin * 60_000)
@@ -292,10 +285,10 @@ export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotC
   return {
     kind: "checked",
     slots: checked,
-    ttlMs: ttlS * 1000,
-    viewingMs: viewingS * 1000,
-    capMs: capS * 1000,
-    maxPerClient,
-    maxPerIp,
+    ttlMs: meta.holdTtlS * 1000,
+    viewingMs: meta.viewingTtlS * 1000,
+    capMs: meta.holdExtensionCapS * 1000,
+    maxPerClient: meta.maxHeldSlotsPerClient,
+    maxPerIp: meta.maxHeldSlotsPerIp,
   };
 }

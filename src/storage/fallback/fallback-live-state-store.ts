@@ -23,6 +23,12 @@
 
 import type { Client, Transaction } from "@planetscale/database";
 import { offerScope } from "../../domain/live/offers.ts";
+import {
+  candidateDates,
+  encodeMeta,
+  IDEMPOTENCY_LEASE_MS,
+  OFFER_TTL_MS,
+} from "../../domain/live/stored-offer.ts";
 import type {
   BeginBookingOutcome,
   HoldOutcome,
@@ -37,12 +43,10 @@ import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
 import { retryConflicts } from "../mysql/conflict-retry.ts";
 import { isDuplicateKey, toInt } from "../mysql/sql-values.ts";
-import { IDEMPOTENCY_LEASE_MS, OFFER_TTL_MS } from "../redis/live-state-store.ts";
 import {
   type Blocker,
   bookedField,
   type CheckedSlot,
-  candidateDates,
   cellParts,
   cellsOf,
   checkSlots,
@@ -50,7 +54,6 @@ import {
   decodeLive,
   type Entry,
   encodeLive,
-  encodeMeta,
   fmt,
   holdConflict,
   holdField,

@@ -8,6 +8,12 @@ import { z } from "zod";
 import { formatHoldId } from "../../domain/live/hold-id.ts";
 import { offerScope } from "../../domain/live/offers.ts";
 import {
+  candidateDates,
+  encodeMeta,
+  IDEMPOTENCY_LEASE_MS,
+  OFFER_TTL_MS,
+} from "../../domain/live/stored-offer.ts";
+import {
   type BeginBookingOutcome,
   CELL_MS,
   type HolderTags,
@@ -20,13 +26,11 @@ import {
   type OfferDay,
   type OfferMeta,
   type SelectOutcome,
-  type SlotRef,
   type WatchedEntry,
   type WatchOutcome,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
-import { addDays } from "../../domain/time/zoned-time.ts";
 import {
   abortBooking,
   availabilityOverlay,
@@ -40,12 +44,6 @@ import {
 } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript, runScripts } from "./run-script.ts";
-
-/** How long an offer stays checkable after the availability read that published it. */
-export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua and lua/select_slot.lua
-
-/** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
-export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 const Strings = z.array(z.string());
 const MINUTE_MS = 60_000;
@@ -169,26 +167,6 @@ function int(text: string | undefined): number {
   if (!Number.isSafeInteger(n))
     throw new RedisFailure(`not an integer in a script reply: ${String(text)}`);
   return n;
-}
-
-/** The offer meta as lua/availability_overlay.lua stores it (the fallback stores it the same way). */
-export function encodeMeta(meta: OfferMeta): string {
-  return [
-    meta.durationMin,
-    meta.bufferBeforeMin,
-    meta.bufferAfterMin,
-    meta.holdTtlS,
-    meta.viewingTtlS,
-    meta.holdExtensionCapS,
-    meta.minNoticeMin,
-    meta.maxHeldSlotsPerClient,
-    meta.maxHeldSlotsPerIp,
-  ].join("|");
-}
-
-/** The slot's own local date and its neighbours: the client may have written it in any offset. */
-export function candidateDates(slot: SlotRef): string[] {
-  return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
 }
 
 export class RedisLiveStateStore implements LiveStateStore {
