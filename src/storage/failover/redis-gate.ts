@@ -1,5 +1,5 @@
 /**
- * Decides, per isolate, whether a call goes to Redis or to the MySQL fallback (SPEC.md section 4).
+ * Decides, per isolate, whether a call goes to Redis or to the MySQL fallback (docs/architecture/failover.md).
  *
  *   redis ──(a Redis call fails, times out or answers garbage)──▶ fallback, cool-down starts
  *   fallback ──(cool-down over: the next request, or the cron, or an admin runs a check:
@@ -45,7 +45,7 @@ export interface RedisGateOptions {
   sync: (trigger: SyncTrigger) => Promise<SyncReport>;
   /**
    * Tells "busy" from "down" after a timeout under load: a probe with its own budget (longer
-   * than a call's timeout). Without it, every timeout is "down" (the behaviour before issue 13).
+   * than a call's timeout). Without it, every timeout is "down" (docs/architecture/overload.md).
    */
   confirmProbe?: StoreProbe;
   /** Redis calls in flight from which a timeout may be the isolate's own queue (default 8). */

@@ -1,7 +1,7 @@
 /**
  * The live-state port on Redis: each operation is one Lua script, so one round trip and one
  * atomic step. Replies are decoded with zod; anything else is a RedisFailure, which callers
- * treat like an outage. About 250 lines: one adapter for one port, each method a thin call.
+ * treat like an outage. One adapter for one port, each method a thin call.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
@@ -42,7 +42,7 @@ import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript, runScripts } from "./run-script.ts";
 
 /** How long an offer stays checkable after the availability read that published it. */
-export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua and lua/select_slot.lua
+export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/lib/live.lua
 
 /** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
