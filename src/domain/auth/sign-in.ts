@@ -122,7 +122,7 @@ export async function verifyCode({
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
   });
   if (typeof outcome === "object") {
-    // The lock-out trade-off (docs/DECISIONS.md): an attacker can lock an email out for a day,
+    // The lock-out trade-off (docs/adr/0403-failed-verification-cap.md): an attacker can lock an email out for a day,
     // but can never make more than 10 guesses a day at its codes.
     throw rateLimited(
       "body.email: too many failed sign-in attempts for this email; try again later",

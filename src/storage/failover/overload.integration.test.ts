@@ -316,7 +316,7 @@ describe("holds stay exclusive when Redis is merely slow", () => {
       sync: { outcome: "synced", conflicts: 0 },
     });
     // The one holder's token works: it books. (A late timed-out attempt can no longer rotate it:
-    // a repeated hold keeps its token, see docs/DECISIONS.md.)
+    // a repeated hold keeps its token, see docs/adr/0204-repeating-a-hold.md.)
     const winner = winners[0] as (typeof winners)[number];
     const hold = winner.body as { holdId: string; holdToken: string };
     const book = () =>

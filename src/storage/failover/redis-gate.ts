@@ -9,7 +9,7 @@
  * starts a new cool-down. Checks are single-flight within the isolate; across isolates the
  * sync's own lease keeps two syncs from running at once.
  *
- * Down versus busy (docs/DECISIONS.md, "Overload"): a refused connection, a 5xx or garbage is
+ * Down versus busy (docs/adr/0601-busy-is-not-down.md): a refused connection, a 5xx or garbage is
  * "down" at once. A timeout is "busy" (Redis answers, only late: the caller gets 503 OVERLOADED
  * and the isolate stays on Redis) when Redis answered any call of this isolate after the
  * timed-out one was sent, or when the isolate had REDIS_BUSY_INFLIGHT or more Redis calls in
