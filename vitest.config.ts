@@ -31,6 +31,7 @@ const UNIT_TESTS = [
   "src/errors/*.test.ts",
   "src/storage/round-trip-baseline.test.ts",
   "web/**/*.test.ts",
+  "test/docs-links.test.ts",
 ];
 const NOT_UNIT = [
   "**/*.integration.test.ts",
