@@ -1,7 +1,8 @@
 /**
  * The docs stay honest: every relative link in README.md and docs/ points at a file that exists
- * (and, for a link into a Markdown file with `#anchor`, at a heading that exists), and every
- * `docs/….md` path named in a code comment exists. Needs no service: it reads files only.
+ * (and, for a link into a Markdown file with `#anchor`, at a heading that exists), every source
+ * path the docs name (`src/…`, `lua/…`, …) exists, and every `docs/….md` path named in code
+ * exists. So a moved file fails here until the docs follow it. Needs no service: it reads files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -84,6 +85,21 @@ describe("docs links", () => {
       expect(broken).toEqual([]);
     });
   }
+
+  it("every repository path the docs name in code spans exists", () => {
+    const missing: string[] = [];
+    for (const file of markdownFiles) {
+      const markdown = readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "");
+      for (const match of markdown.matchAll(
+        /`((?:src|lua|scripts|test|web|migrations)\/[^`\s]*)`/g,
+      )) {
+        const path = (match[1] ?? "").replace(/[.,:;]$/, "");
+        if (/[<>*{}]/.test(path) || existsSync(join(ROOT, path))) continue;
+        missing.push(`${relative(ROOT, file)}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 
   it("every docs/….md path named in code exists", () => {
     const code = [
