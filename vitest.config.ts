@@ -32,6 +32,7 @@ const UNIT_TESTS = [
   "src/storage/round-trip-baseline.test.ts",
   "src/storage/mysql/conflict-retry.test.ts",
   "web/**/*.test.ts",
+  "test/docs-links.test.ts",
 ];
 const NOT_UNIT = [
   "**/*.integration.test.ts",
@@ -48,7 +49,7 @@ export default defineConfig({
     globalSetup: STACK_SETUP,
     // When a live stream ends its subscription while its request lives (unsubscribe aborts the
     // SSE request), workerd reports the abort as an unhandled rejection inside @upstash/redis's
-    // stream reader, which does catch the read (docs/DECISIONS.md, "Live push"). Only that one
+    // stream reader, which does catch the read (docs/limitations.md). Only that one
     // error is ignored.
     onUnhandledError: (error) =>
       !(error.name === "AbortError" && /@upstash[/\\]redis/.test(error.stack ?? "")),

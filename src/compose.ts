@@ -60,8 +60,8 @@ const monotonicClock: Clock = { nowMs: () => performance.now() };
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
   const metrics = new Metrics();
-  // Each store's timeout knows the distance (docs/DECISIONS.md, "Timeouts that know the
-  // distance"): the configured timeouts are floors, and every client of a store teaches the same
+  // Each store's timeout knows the distance (docs/adr/0506-timeouts-that-know-the-distance.md):
+  // the configured timeouts are floors, and every client of a store teaches the same
   // baseline with its answered calls.
   const storeTimeouts = {
     redis: new RoundTripBaseline({ floorMs: config.REDIS_TIMEOUT_MS, clock: monotonicClock }),

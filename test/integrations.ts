@@ -1,5 +1,5 @@
 /**
- * Helpers for the integration tests of issue 17 (outbox, webhooks, calendar): the real app on its
+ * Helpers for the integration tests of the integrations (outbox, webhooks, calendar): the real app on its
  * own fixed clock with the background work of each request collected (the tests await the first
  * delivery attempt instead of sleeping), a real local HTTP receiver, and a booking helper.
  */

@@ -373,10 +373,10 @@ local function offered(meta, startMs, dates, now)
   return false
 end
 
--- Push (issue 15, src/storage/redis/live-push.ts): a script that changes entries publishes them
--- in the same call, one PUBLISH per local date they touch (the date of an entry's start in its
--- own offset, the date the heartbeat files it under), on the channel "<live hash key>@<date>"
--- (RedisKeys.liveChannel). The message is ";"-separated items:
+-- Push (src/storage/redis/live-push.ts, docs/architecture/live-push.md): a script that changes
+-- entries publishes them in the same call, one PUBLISH per local date they touch (the date of an
+-- entry's start in its own offset, the date the heartbeat files it under), on the channel
+-- "<live hash key>@<date>" (RedisKeys.liveChannel). The message is ";"-separated items:
 --   +<field>|<startMin>|<endMin>|<offsetMin>|<expiresAtMs>|<clientTag>   the entry as it now is
 --   -<field>                                                              the entry is gone
 -- Expiries publish nothing: the subscriber knows every expiry from its reads and the messages.

@@ -259,7 +259,7 @@ function formatScale(rows: LiveScaleRow[]): string {
   return lines.join("\n");
 }
 
-/** The push case against its same-run polling baseline (issue 15's targets). */
+/** The push case against its same-run polling baseline (targets in docs/benchmarks.md). */
 function formatPush(p: PushResult): string {
   return [
     `Live push: ${p.streams} streams on one staff member and date; ${p.changes} changes in 10 s (${p.actionsPerS}/s; ${p.actionRetries} actions answered 503); streams open in ${p.openMs} ms (${p.openRetries} opens retried)`,

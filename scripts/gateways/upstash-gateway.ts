@@ -1,7 +1,7 @@
 // Local Upstash REST gateway: a node:http server in front of a real Redis, so the unmodified
 // @upstash/redis client (Node and Cloudflare builds) runs against it in tests, dev and benchmarks.
-// About 400 lines, over the usual 300 on purpose: wire protocol, Redis execution and fault
-// injection stay together so the whole contract can be read in one place.
+// Wire protocol, Redis execution and fault injection stay together so the whole contract can be
+// read in one place.
 //
 // Wire protocol (checked against @upstash/redis 1.39 dist code and the Upstash REST docs):
 //   POST /            ["SET","k","v"]      -> 200 {"result":…} | 400 {"error":"<Redis text>"}

@@ -23,7 +23,7 @@ import type {
   WeeklySchedule,
 } from "./catalog/types.ts";
 import type { ProbeResult } from "./health/store-status.ts";
-import type { LiveReschedule, } from "./live/reschedule-of.ts";
+import type { LiveReschedule } from "./live/reschedule-of.ts";
 import type {
   BeginBookingOutcome,
   HolderTags,

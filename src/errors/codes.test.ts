@@ -7,7 +7,7 @@ import { ApiError } from "./api-error.ts";
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode, statusOf } from "./codes.ts";
 import { errorResponses } from "./envelope.ts";
 
-const SPEC_STATUSES: Record<string, number> = {
+const CONTRACT_STATUSES: Record<string, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -23,8 +23,8 @@ const SPEC_STATUSES: Record<string, number> = {
 };
 
 describe("the error code table", () => {
-  it("answers every SPEC.md code with the SPEC.md status", () => {
-    for (const [code, status] of Object.entries(SPEC_STATUSES)) {
+  it("answers every code of the product contract (docs/spec.md) with its status", () => {
+    for (const [code, status] of Object.entries(CONTRACT_STATUSES)) {
       expect(ERROR_CODES[code as keyof typeof ERROR_CODES]?.status, code).toBe(status);
     }
   });

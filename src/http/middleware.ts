@@ -7,7 +7,7 @@ import type { ResolveServices, Services } from "../runtime/services.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** Requests larger than this are refused with 413 before any parsing (SPEC.md section 7). */
+/** Requests larger than this are refused with 413 before any parsing (docs/spec.md, "Bad input"). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**

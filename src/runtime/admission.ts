@@ -1,5 +1,5 @@
 /**
- * Admission control per isolate (issue 13, "shed load instead of queueing into timeouts").
+ * Admission control per isolate: shed load instead of queueing into timeouts (docs/architecture/overload.md).
  *
  * An isolate works on at most OVERLOAD_MAX_ACTIVE requests at once; the next ones wait in a
  * FIFO queue (each waiter looks at its place from its own timers: see `enter`). Store timeouts

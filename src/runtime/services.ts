@@ -8,7 +8,7 @@ import type { RedisGate } from "../storage/failover/redis-gate.ts";
 import type { RoundTripBaseline } from "../storage/round-trip-baseline.ts";
 import type { Admission } from "./admission.ts";
 
-/** The failover machinery of one isolate (SPEC.md section 4). */
+/** The failover machinery of one isolate (docs/architecture/failover.md). */
 export interface FailoverRuntime {
   gate: RedisGate;
   /** The domain context of one request: its live state and limiter fail over call by call. */

@@ -19,7 +19,7 @@ import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
 
 const noFacts: RescheduleFacts = { appointment: null, sessionEmail: null };
 
-/** SPEC.md section 5: at most 31 days per call. */
+/** At most 31 days per call: a month view, and a bounded cost per request. */
 export const MAX_AVAILABILITY_DAYS = 31;
 
 export interface AvailabilityRequest {

@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 2(c): a hold token books only while its time is still bookable. A closure or a
+ * A hold token books only while its time is still bookable. A closure or a
  * day off added after the hold, or a clock now inside the minimum notice (or past the horizon),
  * refuses the booking. The check runs INSIDE the booking transaction, on the schedule, override,
  * closure and settings rows that transaction's catalog read returns, with the availability

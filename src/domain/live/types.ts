@@ -1,5 +1,5 @@
 /**
- * Live slot state (SPEC.md section 3): viewing markers, holds and recent bookings, kept per
+ * Live slot state (docs/spec.md, "Slot states"): viewing markers, holds and recent bookings, kept per
  * staff member in the live-state store (Redis, or the MySQL fallback while Redis is down).
  *
  * Conflicts are decided on 5-minute UTC cells: a slot occupies the cells from its start minus

@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 2(c): a hold token books only while its time is still bookable. Inside the
+ * A hold token books only while its time is still bookable. Inside the
  * booking (and reschedule) transaction the time is checked again against working time,
  * overrides, closures, notice and horizon, with the rows that transaction reads: a closure or a
  * day off added after the hold, or a clock past the notice, is 409 SLOT_UNAVAILABLE.
@@ -80,7 +80,7 @@ beforeAll(() => {
   clock.current = Date.now();
 });
 
-describe("the booking transaction re-checks that the time is still bookable (issue 14 item 2c)", () => {
+describe("the booking transaction re-checks that the time is still bookable", () => {
   it("the happy path still books, within the statement budget", async () => {
     const staff = await newStaff();
     const held = await staff.hold("10:00");

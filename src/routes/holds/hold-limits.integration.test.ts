@@ -1,5 +1,5 @@
 /**
- * Slot squatting (issue 14 item 5): one client holds at most `maxHeldSlotsPerClient` live slots
+ * Slot squatting: one client holds at most `maxHeldSlotsPerClient` live slots
  * (default 4) and one address at most `maxHeldSlotsPerIp` (default 20, IPv6 grouped by /64);
  * past a limit the hold answers 429 HOLD_LIMIT with Retry-After = the earliest expiry among that
  * holder's holds. Black-box through the API on the real Redis.

@@ -49,7 +49,7 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
 }
 
 /**
- * The route declaration with every answer it can give (issue 19): the route's own
+ * The route declaration with every answer it can give (docs/adr/1001-openapi-common-answers.md): the route's own
  * `errorResponses(…)` merged by status with the shared ones (`sharedErrorCodes`), X-Request-Id on
  * every answer, WWW-Authenticate on the admin 401, and its security requirement (the admin token
  * on admin paths, none elsewhere). Every route file wraps its config in it:

@@ -1,5 +1,5 @@
 /**
- * The failback sync (SPEC.md section 4): once Redis answers again, everything the fallback store
+ * The failback sync (docs/architecture/failover.md): once Redis answers again, everything the fallback store
  * kept while it was down is copied into Redis with its remaining lifetime, and removed from MySQL.
  *
  * - Live entries (holds, markers, recent bookings) are copied a page of staff members at a time:

@@ -1,5 +1,5 @@
 /**
- * Per-request failover (SPEC.md section 4): each live-state or rate-limit call goes to the store
+ * Per-request failover (docs/architecture/failover.md): each live-state or rate-limit call goes to the store
  * the gate chooses; when Redis fails, times out or answers garbage (a RedisFailure), the same
  * call is made on the MySQL fallback within the same request, so the caller sees no error.
  *
@@ -8,7 +8,7 @@
  *
  * A timed-out call that the gate judges "busy" (Redis alive, only late) is NOT retried on the
  * fallback: it may have run in Redis, and the fallback cannot see what it wrote, so a hold the
- * fallback granted now could be a second holder (issue 18). It answers 503 OVERLOADED instead;
+ * fallback granted now could be a second holder (the call may have run in Redis). It answers 503 OVERLOADED instead;
  * repeating the request is safe, since Redis then answers it (the same client's repeated hold is
  * the same hold). In fallback mode, calls on the fallback are bounded per isolate.
  */
@@ -111,7 +111,7 @@ export class Failover<Port> {
     }
     // A claim of this isolate on this staff member timed out while Redis was judged busy, and
     // Redis was found down after all: it may hold that claim, which the fallback cannot see. Until
-    // the failback, the fallback claims nothing of that staff member (issue 18).
+    // the failback, the fallback claims nothing of that staff member: it cannot see what the timed-out claim wrote.
     if (claimOn !== undefined && this.gate.isUncertain(claimOn)) throw new OverloadedError(false);
     // The fallback carries what Redis did with a fraction of its capacity: past the bound,
     // shed at once instead of queueing into the SQL timeout.

@@ -1,5 +1,5 @@
 /**
- * Failover end to end (SPEC.md section 4), through the app, the real clients and real stores:
+ * Failover end to end (docs/architecture/failover.md), through the app, the real clients and real stores:
  * each test file gets its own Upstash and PlanetScale gateways (in front of the shared test Redis
  * and MySQL) so it can break them without touching any other test.
  *

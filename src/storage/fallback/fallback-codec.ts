@@ -6,11 +6,7 @@
  * Redis would, so these functions must format exactly as the scripts do.
  */
 import { formatHoldId } from "../../domain/live/hold-id.ts";
-import {
-  candidateDates,
-  decodeMeta,
-  OFFER_TTL_MS,
-} from "../../domain/live/stored-offer.ts";
+import { candidateDates, decodeMeta, OFFER_TTL_MS } from "../../domain/live/stored-offer.ts";
 import {
   CELL_MS,
   type LiveEntry,

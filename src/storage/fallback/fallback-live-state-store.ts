@@ -1,5 +1,5 @@
 /**
- * The live-state port on MySQL, used while Redis is down (SPEC.md section 4), with the same
+ * The live-state port on MySQL, used while Redis is down (docs/architecture/failover.md), with the same
  * answers as the Lua scripts for the same state.
  *
  * The model (migrations/0005_fallback_live_state.sql):
@@ -16,8 +16,8 @@
  * would take gap locks on the free cells, and two claims of the same free cells would then
  * deadlock instead of one winning. Every answer follows the Lua script named in its method.
  *
- * About 600 lines: what each script does in one atomic step takes a transaction of several
- * statements here; the pure parts (value formats, offer check, conflict rules) live in
+ * One adapter for one port: what each script does in one atomic step takes a transaction of
+ * several statements here; the pure parts (value formats, offer check, conflict rules) live in
  * fallback-codec.ts.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Appointments in MySQL. About 450 lines (formatted): the booking and cancel transactions (with
+ * Appointments in MySQL: the booking and cancel transactions (with
  * the catalog read that also feeds the bookability re-check, and the outbox writes of each
  * change) and the reads that rebuild their answers belong together.
  *

@@ -1,7 +1,7 @@
 /**
  * The live-state port on Redis: each operation is one Lua script, so one round trip and one
  * atomic step. Replies are decoded with zod; anything else is a RedisFailure, which callers
- * treat like an outage. About 250 lines: one adapter for one port, each method a thin call.
+ * treat like an outage. One adapter for one port, each method a thin call.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
