@@ -22,7 +22,7 @@
 --   marker   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag|ttlS
 --   booked   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag
 -- (startOff = startMin - 5 * cellStart; capLeftMs = capAtMs - expiresAtMs), about 70 bytes for a
--- hold. The exchange format ("v1": the first-round values, the MySQL fallback's rows, a booking's
+-- hold. The exchange format ("v1": the MySQL fallback's rows, the failback sync's copies, a booking's
 -- restore list) is self-contained:
 --   cellStart|cellEnd|startMin|endMin|offsetMin|expiresAtMs|clientTag[|tokenHash|capAtMs|ttlS|n | |ttlS]
 local CELL, BUCKET_CELLS, SWEEP_MAX = 300000, 288, 200
@@ -216,20 +216,12 @@ local function get(S, field)
   return decode(field, value, tonumber(cs))
 end
 
--- Reads the head. A hash still in the first-round layout (no "~" field) is indexed on first
--- touch: its values are rewritten in this layout and put in the indexes. One-time work per staff
--- member. Every script runs this before anything else on the staff member's keys.
+-- Reads the head ("~"), or starts an empty one: the first put writes it. Every script runs this
+-- before anything else on the staff member's keys.
 local function ensure(S, now)
   local head = redis.call("HGET", S.live, "~")
   if head then loadHead(S, head) return end
-  S.span, S.expireAt = 0, 0 -- nothing yet (the first put writes "~"), or the first-round layout
-  local flat = redis.call("HGETALL", S.live)
-  if #flat == 0 then return end
-  saveHead(S)
-  for k = 1, #flat, 2 do
-    local e = decodeV1(flat[k], flat[k + 1])
-    if e.exp > now then put(S, e, now) else redis.call("HDEL", S.live, flat[k]) end
-  end
+  S.span, S.expireAt = 0, 0
 end
 
 -- Removes what has expired, through the expiry index only: at most one bucket and SWEEP_MAX

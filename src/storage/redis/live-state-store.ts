@@ -539,7 +539,7 @@ function flatPairs(reply: unknown): [string, string][] {
 
 /**
  * Decodes one live hash into entries, skipping expired ones (value formats in lua/lib/live.lua).
- * A hash without the "~" field is still in the first-round layout, whose values carry every part.
+ * A field without its index entry is a leftover and is skipped, as the scripts skip it.
  */
 function dumpHash(
   staffId: string,
@@ -547,22 +547,16 @@ function dumpHash(
   starts: Map<string, string>,
   nowMs: number,
 ): LiveEntryDump[] {
-  const indexed = hash.some(([field]) => field === "~");
   const entries: LiveEntryDump[] = [];
   for (const [field, value] of hash) {
     if (field === "~") continue;
-    let startMin: number;
-    let endMin: number;
-    let offsetMin: number;
-    let expiresAtMs: number;
-    if (indexed) {
-      const cellStart = starts.get(field);
-      if (cellStart === undefined) continue; // a leftover without its index entry
-      ({ startMin, endMin, offsetMin, expiresAtMs } = decodeIndexed(field, value, int(cellStart)));
-    } else {
-      const v = value.split("|");
-      [startMin, endMin, offsetMin, expiresAtMs] = [int(v[2]), int(v[3]), int(v[4]), int(v[5])];
-    }
+    const cellStart = starts.get(field);
+    if (cellStart === undefined) continue;
+    const { startMin, endMin, offsetMin, expiresAtMs } = decodeIndexed(
+      field,
+      value,
+      int(cellStart),
+    );
     if (!(expiresAtMs > nowMs)) continue;
     const [code, key] = field.split(":");
     const id = code === "h" ? formatHoldId(key ?? "", staffId) : (key ?? "");
