@@ -45,9 +45,9 @@ export function holdSpent(why: "capped" | "released"): DomainError {
   );
 }
 
-/** The hold's cap (in its token) has passed. Tokens signed before claims carried it have none. */
+/** The hold's cap (in its token) has passed. */
 export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: number): boolean {
-  return hold.claim.capAtMs !== null && nowMs > hold.claim.capAtMs;
+  return nowMs > hold.claim.capAtMs;
 }
 
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
