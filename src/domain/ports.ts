@@ -273,18 +273,21 @@ export interface BookingRepo {
   getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]>;
   /**
    * Cancels in one transaction (status, freed cells, and what `announce` returns: emails and
-   * webhook events). `cutoffMs`: refuse if start − now < it.
+   * webhook events). `cutoffMs`: refuse if start − now < it ("settings": the business's cancel
+   * cut-off, read in the same locking statement). `authorize`: the caller's credential, checked
+   * on the locked row before anything is written; false answers not-found and changes nothing.
    */
   cancel(input: {
     id: string;
     nowMs: number;
-    cutoffMs: number | null;
+    cutoffMs: number | null | "settings";
+    authorize?: (appointment: Appointment & { manageTokenHash: string }) => Promise<boolean>;
     announce: (a: Appointment, facts: BookingFacts) => Announcement;
   }): Promise<
     | { kind: "cancelled"; appointment: Appointment }
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
-    | { kind: "too-late" }
+    | { kind: "too-late"; cutoffMs: number }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**

@@ -41,21 +41,34 @@ export interface Credential {
   sessionToken?: string | undefined;
 }
 
+/**
+ * The check of a credential against an appointment: its manage token, or its customer's session
+ * (resolved here, so an invalid session is refused before any appointment is read).
+ */
+async function credentialCheck(
+  ctx: DomainContext,
+  credential: Credential,
+): Promise<(appointment: Appointment & { manageTokenHash: string }) => Promise<boolean>> {
+  if (credential.manageToken !== undefined) {
+    const hash = await hashToken(credential.manageToken);
+    return (appointment) => secretsEqual(hash, appointment.manageTokenHash);
+  }
+  if (credential.sessionToken !== undefined) {
+    const email = await resolveSession(ctx, credential.sessionToken);
+    return async (appointment) => email === appointment.customer.email;
+  }
+  return async () => false;
+}
+
 /** The appointment when the credential is its own: its manage token, or its customer's session. */
 export async function authorized(
   ctx: DomainContext,
   id: string,
   credential: Credential,
 ): Promise<Appointment & { manageTokenHash: string }> {
+  const check = await credentialCheck(ctx, credential);
   const [appointment] = await ctx.bookings.getAppointments([id]);
-  if (!appointment) throw notFound();
-  if (credential.manageToken !== undefined) {
-    const hash = await hashToken(credential.manageToken);
-    if (await secretsEqual(hash, appointment.manageTokenHash)) return appointment;
-  } else if (credential.sessionToken !== undefined) {
-    const email = await resolveSession(ctx, credential.sessionToken);
-    if (email === appointment.customer.email) return appointment;
-  }
+  if (appointment && (await check(appointment))) return appointment;
   throw notFound();
 }
 
@@ -76,13 +89,14 @@ export async function cancelAppointment({
   ctx: DomainContext;
   input: { id: string } & Credential;
 }) {
-  await authorized(ctx, input.id, input);
-  const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  // The credential is checked on the row the cancel locks: no read before the transaction.
+  const authorize = await credentialCheck(ctx, input);
   const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs: ctx.clock.nowMs(),
-    cutoffMs: cancelCutoffMin * 60_000,
+    cutoffMs: "settings",
+    authorize,
     announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw notFound();
@@ -91,7 +105,7 @@ export async function cancelAppointment({
   if (outcome.kind === "too-late")
     throw new DomainError(
       "CONFLICT",
-      `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
+      `id: appointments can be cancelled until ${outcome.cutoffMs / 60_000} minutes before they start`,
     );
   announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);

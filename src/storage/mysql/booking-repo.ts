@@ -423,28 +423,35 @@ export class MysqlBookingRepo implements BookingRepo {
     return (rows as Row[]).map(toAppointment);
   }
 
-  async cancel(input: {
-    id: string;
-    nowMs: number;
-    cutoffMs: number | null;
-    announce: (a: Appointment, facts: BookingFacts) => Announcement;
-  }) {
+  async cancel(input: Parameters<BookingRepo["cancel"]>[0]): ReturnType<BookingRepo["cancel"]> {
     return this.db.transaction(async (tx) => {
-      // The facts for the emails ride on the locking read: no extra statement.
+      // The credential's row, the business's cut-off and the facts for the emails ride on the
+      // locking read: a cancel costs no statement before its transaction.
       const { rows } = await tx.execute(
         `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
            (SELECT name FROM services WHERE id = a.service_id) AS service_name,
            (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
-           (SELECT currency FROM services WHERE id = a.service_id) AS currency
+           (SELECT currency FROM services WHERE id = a.service_id) AS currency,
+           (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document
          ${APPOINTMENT_FROM} WHERE a.id = ? FOR UPDATE`,
         [input.id],
       );
       const row = rows[0] as Row | undefined;
       if (!row) return { kind: "not-found" as const };
       const appointment = toAppointment(row);
+      // Nothing is written yet: refusing here leaves the row as it was (the COMMIT only unlocks).
+      if (input.authorize && !(await input.authorize(appointment)))
+        return { kind: "not-found" as const };
       if (appointment.status !== "confirmed") return { kind: "not-confirmed" as const };
-      if (input.cutoffMs !== null && appointment.startMs - input.nowMs < input.cutoffMs)
-        return { kind: "too-late" as const };
+      const cutoffMs =
+        input.cutoffMs === "settings"
+          ? (row.settings_document === null
+              ? DEFAULT_SETTINGS
+              : Settings.parse(parseJsonColumn(row.settings_document))
+            ).cancelCutoffMin * 60_000
+          : input.cutoffMs;
+      if (cutoffMs !== null && appointment.startMs - input.nowMs < cutoffMs)
+        return { kind: "too-late" as const, cutoffMs };
       const now = toSqlDateTime(input.nowMs);
       await tx.execute(
         "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",

@@ -10,7 +10,7 @@ import { directRedis } from "../../../test/redis-direct.ts";
 import { testBindings, uniqueId } from "../../../test/stack-env.ts";
 import { offerDays } from "../../domain/live/offers.ts";
 import { newHoldKey } from "../../domain/live/tokens.ts";
-import { type OfferMeta } from "../../domain/live/types.ts";
+import type { OfferMeta } from "../../domain/live/types.ts";
 import { addDays, wallTimeToInstant } from "../../domain/time/zoned-time.ts";
 import { createRedisClient } from "./client.ts";
 import { RedisKeys } from "./keys.ts";
