@@ -672,8 +672,27 @@ describe("MySQL fails during the failback", () => {
       return found as { field: string; value: string }[];
     });
     expect(rows).toHaveLength(1);
-    for (const row of rows)
-      await redisDirect.hset(`${prefix}live:${c.staffId}`, row.field, row.value);
+    // Copied as the failback sync copies: its own script, under the sync lock.
+    const lock = `${prefix}sync-lock`;
+    await redisDirect.set(lock, "copy-1", "PX", 30_000);
+    for (const row of rows) {
+      const owner = row.field.replace(/:\d+$/, "");
+      await redisDirect.eval(
+        failbackLive.source,
+        5,
+        lock,
+        ...new RedisKeys(prefix).liveKeys(c.staffId),
+        "copy-1",
+        String(Date.now()),
+        "1",
+        owner,
+        "1",
+        row.field,
+        row.value,
+      );
+    }
+    await redisDirect.del(lock);
+    expect(await redisDirect.hexists(`${prefix}live:${c.staffId}`, rows[0]?.field ?? "")).toBe(1);
 
     const released = await api.request(`/v1/holds/${hold.holdId}`, {
       method: "DELETE",
