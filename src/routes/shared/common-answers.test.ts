@@ -117,7 +117,7 @@ describe("withCommonAnswers", () => {
       },
       { store: true },
     );
-    const responses = createRoute(route).responses as Record<string, Response>;
+    const responses = createRoute(route).responses as unknown as Record<string, Response>;
     expect(Object.keys(responses)).toEqual([
       "201",
       "400",
