@@ -60,12 +60,10 @@ export const ERROR_DETAILS = {
   INTERNAL: null,
   BAD_ENVIRONMENT: z
     .strictObject({
-      fields: z
-        .array(z.string())
-        .openapi({
-          description: "The misconfigured variables (never their values).",
-          example: ["ADMIN_TOKEN"],
-        }),
+      fields: z.array(z.string()).openapi({
+        description: "The misconfigured variables (never their values).",
+        example: ["ADMIN_TOKEN"],
+      }),
     })
     .openapi("BadEnvironmentDetails"),
   STORE_UNAVAILABLE: HealthResponse.openapi({

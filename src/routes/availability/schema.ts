@@ -50,13 +50,11 @@ export const AvailabilityHeaders = ManageTokenHeader.extend({
 
 export const AvailabilitySlot = z
   .object({
-    start: z
-      .string()
-      .openapi({
-        format: "date-time",
-        description: "ISO 8601 with the staff member's UTC offset.",
-        example: "2026-12-07T10:00:00+01:00",
-      }),
+    start: z.string().openapi({
+      format: "date-time",
+      description: "ISO 8601 with the staff member's UTC offset.",
+      example: "2026-12-07T10:00:00+01:00",
+    }),
     end: z.string().openapi({ format: "date-time", example: "2026-12-07T11:00:00+01:00" }),
     staffId: z.string().openapi({ example: "stf_demo_ana" }),
     state: z.enum(["available", "viewing", "held", "booked"]).openapi({
@@ -150,15 +148,12 @@ export const AvailabilitySummary = z
             "How many distinct start times are free on that date (`available`, or only being viewed by someone); with several staff members a time free with two of them counts once.",
           example: 14,
         }),
-        firstFree: z
-          .string()
-          .nullable()
-          .openapi({
-            format: "date-time",
-            description:
-              "The earliest free start (ISO 8601 with the staff member's offset); null when none.",
-            example: "2026-12-07T09:00:00+01:00",
-          }),
+        firstFree: z.string().nullable().openapi({
+          format: "date-time",
+          description:
+            "The earliest free start (ISO 8601 with the staff member's offset); null when none.",
+          example: "2026-12-07T09:00:00+01:00",
+        }),
       }),
     ),
   })

@@ -78,12 +78,10 @@ export const LiveTicketResponse = z
       description: `Pass as \`ticket\` to \`GET /v1/live\` with the same \`staffId\` and \`date\`, within ${LIVE_TICKET_TTL_MS / 1000} s. It opens one stream, once, and is worth nothing afterwards; it is not the client id and cannot be used as one.`,
       example: TICKET_EXAMPLE,
     }),
-    expiresAt: z
-      .string()
-      .openapi({
-        format: "date-time",
-        description: "When the ticket stops being accepted (ISO 8601, UTC).",
-        example: "2026-12-01T09:01:00.000Z",
-      }),
+    expiresAt: z.string().openapi({
+      format: "date-time",
+      description: "When the ticket stops being accepted (ISO 8601, UTC).",
+      example: "2026-12-01T09:01:00.000Z",
+    }),
   })
   .openapi("LiveTicket");

@@ -16,13 +16,11 @@ const SelectResponse = z
     start: z.string().openapi({ format: "date-time", example: "2026-12-07T10:00:00+01:00" }),
     end: z.string().openapi({ format: "date-time", example: "2026-12-07T11:00:00+01:00" }),
     state: z.literal("viewing"),
-    expiresAt: z
-      .string()
-      .openapi({
-        format: "date-time",
-        description: "When the marker lapses unless a heartbeat keeps it.",
-        example: "2026-12-01T09:00:10.000Z",
-      }),
+    expiresAt: z.string().openapi({
+      format: "date-time",
+      description: "When the marker lapses unless a heartbeat keeps it.",
+      example: "2026-12-01T09:00:10.000Z",
+    }),
   })
   .openapi("SelectedSlot");
 
