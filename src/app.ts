@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { ErrorEnvelope } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
 import { admit } from "./http/admit.ts";
@@ -11,6 +12,7 @@ import { forwardToPlaced } from "./http/placement.ts";
 import { createRouter } from "./http/router.ts";
 import { screen } from "./http/screen.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { registerWebhookEvents } from "./routes/admin/webhooks/events.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
@@ -19,11 +21,13 @@ import { calendarRoutes } from "./routes/calendar/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
 import { docsRoutes } from "./routes/docs/index.ts";
+import { TAGS } from "./routes/docs/tags.ts";
 import { healthRoutes } from "./routes/health/index.ts";
 import { heartbeatRoutes } from "./routes/heartbeat/index.ts";
 import { holdRoutes } from "./routes/holds/index.ts";
 import { liveRoutes } from "./routes/live/index.ts";
 import { myAppointmentsRoute } from "./routes/me/appointments.ts";
+import { registerSecuritySchemes } from "./routes/shared/security.ts";
 import { slotRoutes } from "./routes/slots/index.ts";
 import type { ResolveServices } from "./runtime/services.ts";
 
@@ -42,6 +46,7 @@ export const OPENAPI_CONFIG = {
   },
   // Relative: each deployment serves its own document, so its operations are on the same origin.
   servers: [{ url: "/", description: "The deployment serving this document." }],
+  tags: [...TAGS],
 };
 
 /**
@@ -90,11 +95,11 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "The deployment's ADMIN_TOKEN secret.",
-  });
+  registerSecuritySchemes(app);
+  registerWebhookEvents(app);
+  // Every code's error object, also those no operation answers today (the 404 of an unknown path
+  // is checked against it).
+  app.openAPIRegistry.register("Error", ErrorEnvelope);
 
   app.doc31("/openapi.json", OPENAPI_CONFIG);
 

@@ -41,7 +41,7 @@ const route = createRoute(
         ),
       },
     },
-    { store: true },
+    { store: true, credential: "optional" },
   ),
 );
 

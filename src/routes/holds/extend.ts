@@ -8,7 +8,7 @@ import { HoldIdParam, HoldTokenHeader } from "./schema.ts";
 const ExtendResponse = z
   .object({
     holdId: z.string(),
-    expiresAt: z.string().openapi({ example: "2026-12-01T09:20:00.000Z" }),
+    expiresAt: z.string().openapi({ format: "date-time", example: "2026-12-01T09:20:00.000Z" }),
     capped: z.boolean().openapi({
       description: "True when the hold has reached its maximum lifetime (created + extension cap).",
     }),

@@ -8,7 +8,7 @@ import {
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
-import { AdminSecurity } from "./schemas.ts";
+import { schemesRead, securityOf } from "./security.ts";
 
 /** What a route does that decides which shared answers it can give. */
 export interface RouteTraits {
@@ -18,6 +18,12 @@ export interface RouteTraits {
    * probe one (a probe reports a failure in its 200 body instead of throwing).
    */
   store: boolean;
+  /**
+   * Its credential is optional: it also serves anonymous callers, and a credential only widens
+   * what it does (e.g. `rescheduleOf` on availability and holds). Otherwise an operation that
+   * reads a credential needs one of those it reads.
+   */
+  credential?: "optional";
 }
 
 /**
@@ -51,15 +57,16 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
 /**
  * The route declaration with every answer it can give (docs/adr/1001-openapi-common-answers.md): the route's own
  * `errorResponses(…)` merged by status with the shared ones (`sharedErrorCodes`), X-Request-Id on
- * every answer, WWW-Authenticate on the admin 401, and its security requirement (the admin token
- * on admin paths, none elsewhere). Every route file wraps its config in it:
+ * every answer, WWW-Authenticate on the admin 401, and its security requirement, derived from the
+ * credentials its request reads (src/routes/shared/security.ts). Every route file wraps its config in it:
  * `createRoute(withCommonAnswers({ … }, { store: true }))`. A route that does not is caught by
  * the document's lint (`npm run lint:openapi`) and by src/routes/shared/common-answers.test.ts.
  */
 export function withCommonAnswers<R extends RouteConfig>(route: R, traits: RouteTraits): R {
   const admin = isAdminPath(route.path);
-  if (route.security !== undefined && route.security.length > 0 !== admin) {
-    throw new Error(`${route.method} ${route.path}: its security does not match its path`);
+  const security = securityOf(schemesRead(route, admin), traits.credential === "optional");
+  if (route.security !== undefined && JSON.stringify(route.security) !== JSON.stringify(security)) {
+    throw new Error(`${route.method} ${route.path}: its security does not match what it reads`);
   }
   const own: ErrorCode[] = [];
   const responses: RouteConfig["responses"] = {};
@@ -99,7 +106,7 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
   }
   return {
     ...route,
-    security: admin ? AdminSecurity : [],
+    security,
     responses: { ...responses, ...errors },
   };
 }
