@@ -5,7 +5,7 @@ import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
-import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { corsFor, limitBody, withServices } from "./http/middleware.ts";
 import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { forwardToPlaced } from "./http/placement.ts";
 import { createRouter } from "./http/router.ts";
@@ -53,7 +53,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
-  app.use("*", corsFromConfig);
+  app.use("*", corsFor(app));
   // The cheap refusals come before the admission, so that a flood of them never takes a place
   // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
   // screen also decides which requests to critical paths passed their checks and may take the
