@@ -268,16 +268,15 @@ export class MysqlBookingRepo implements BookingRepo {
       };
     }
     if (input.idempotency) {
+      const { keyHash, bodyHash, holdHash } = input.idempotency;
+      const ids = input.appointmentIds.join(",");
+      // One statement for both records: the key's, and the hold's (a hold books once).
+      const rows = holdHash ? [keyHash, holdHash] : [keyHash];
       await insertOrMark(
         tx,
         "idempotency",
-        "INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES (?, ?, ?, ?)",
-        [
-          input.idempotency.keyHash,
-          input.idempotency.bodyHash,
-          input.appointmentIds.join(","),
-          now,
-        ],
+        `INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        rows.flatMap((hash) => [hash, bodyHash, ids, now]),
       );
     }
     const customerId = await customerIdFor(input.customer.email);
