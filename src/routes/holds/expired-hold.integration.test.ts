@@ -2,7 +2,7 @@
  * One story for a hold that is gone, whichever verb meets it: a hold token is a signed claim, so
  * booking it works while its time is free and its cap has not passed; extending it answers what
  * booking would (it renews the hold when booking would book, and refuses with booking's code
- * otherwise).
+ * otherwise); and a client repeating its own hold without its token is told to send it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Api, testApi } from "../../../test/api.ts";
@@ -105,5 +105,35 @@ describe("an expired hold, verb by verb", () => {
     expect(cappedByExtend).toEqual(await refusal(await book(capped)));
     expect(cappedByExtend).toEqual({ status: 410, code: "HOLD_EXPIRED" });
     clock.current = Date.now();
+  });
+});
+describe("a client repeating its own hold without X-Hold-Token", () => {
+  it("is told to send its X-Hold-Token; another client hears that another client holds it", async () => {
+    clock.current = Date.now();
+    const clientId = newClientId();
+    await hold("14:00", clientId);
+    const start = await fx.start("14:00");
+    const again = await fx.post("/v1/holds", {
+      clientId,
+      serviceId: fx.serviceId,
+      staffId: fx.staffId,
+      start,
+    });
+    expect(again.status).toBe(409);
+    const own = (await again.json()) as ErrorBody;
+    expect(own.error.code).toBe("SLOT_HELD");
+    expect(own.error.message).toBe(
+      "body.start: you already hold this slot; send your X-Hold-Token to get the hold back",
+    );
+    const other = await fx.post("/v1/holds", {
+      clientId: newClientId(),
+      serviceId: fx.serviceId,
+      staffId: fx.staffId,
+      start,
+    });
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as ErrorBody).error.message).toBe(
+      "body.start: another client holds this slot",
+    );
   });
 });
