@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
+import { adminIdempotency } from "./http/admin-idempotency.ts";
 import { admit } from "./http/admission.ts";
 import type { AppEnv, ResolveServices } from "./http/app-env.ts";
 import { corsFor, limitBody, withServices } from "./http/middleware.ts";
@@ -67,6 +68,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", admit);
   // After the cheap refusals above, so junk never crosses to the stores' region.
   app.use("*", forwardToPlaced);
+  // After the forwarding: only the worker that serves an admin POST claims its Idempotency-Key.
+  app.use(ADMIN_PATH, adminIdempotency);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);

@@ -36,6 +36,7 @@ import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
 import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
+import { MysqlAdminIdempotencyRepo } from "./storage/mysql/admin-idempotency-repo.ts";
 import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
@@ -184,6 +185,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhooks: new MysqlWebhookRepo(db),
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
+    adminIdempotency: new MysqlAdminIdempotencyRepo(db),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {
