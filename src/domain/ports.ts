@@ -400,6 +400,8 @@ export interface WebhookRepo {
   }): Promise<WebhookEndpoint>;
   list(): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | null>;
+  /** The endpoint's current signing secret (null when there is no such endpoint). */
+  secretOf(id: string): Promise<string | null>;
   /** Setting `active` clears an automatic disable's reason. */
   update(
     id: string,
