@@ -2,8 +2,8 @@
  * An optional Idempotency-Key on the admin API's POSTs: a retried create (its answer was lost)
  * gets the first answer again instead of creating a second service, staff member, closure or
  * webhook. The key is scoped to the method and path; the same key with another body is 409
- * IDEMPOTENCY_CONFLICT, as is a repeat while the first is in flight. An answer below 500 is kept
- * and replayed; a 5xx (or a crash) frees the key, so that the retry runs the operation.
+ * IDEMPOTENCY_CONFLICT, as is a repeat while the first is in flight. A success (2xx) is kept and
+ * replayed; any other answer frees the key, so that the retry runs the operation again.
  * Registered after the forwarding to the placed worker: only the worker that serves the request
  * claims its key.
  */
@@ -52,7 +52,9 @@ export const adminIdempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     await repo.forget(keyHash).catch(() => undefined);
     throw error;
   }
-  if (c.res.status >= 500) {
+  // Only a success changed something: a refusal (4xx, which changed nothing) or a failure frees
+  // the key, and its retry is judged afresh.
+  if (c.res.status >= 300) {
     await repo.forget(keyHash).catch(() => undefined);
     return;
   }

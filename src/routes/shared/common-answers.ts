@@ -119,7 +119,7 @@ const AdminIdempotencyKey = z
   .openapi({
     param: { name: "idempotency-key", in: "header" },
     description:
-      "Optional. A retry with the same key and body (its answer was lost) gets the first answer again and changes nothing; the same key with another body, or while the first is in flight, is 409 `IDEMPOTENCY_CONFLICT`. Keys are per path.",
+      "Optional. A retry with the same key and body (its answer was lost) gets the first success again and changes nothing (an error answer is not kept: the retry runs again); the same key with another body, or while the first is in flight, is 409 `IDEMPOTENCY_CONFLICT`. Keys are per path.",
     example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
   });
 
