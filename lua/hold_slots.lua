@@ -19,7 +19,8 @@
 -- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd}
 --      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
 --        presented this hold's token and asks for exactly its slots: the same hold, unchanged)
---      | {"held", untilMs} | {"booked", untilMs}
+--      | {"held", untilMs[, "mine"]} | {"booked", untilMs}   ("mine": only a hold of this very
+--        client, presented without its token, is in the way)
 --      | {"limit", "client"|"ip", untilMs}   (the holder has its limit of live held slots; untilMs:
 --        the earliest of them to end)
 --      | {"unavailable", index, reason} | {"overlap", i, j}
@@ -67,6 +68,9 @@ end
 ensure(S, now)
 sweep(S, now)
 local sameHold, blockedUntil, blockedKind = nil, 0, nil
+-- ownKey: the one hold of this client (by its tag) that blocks, while no other blocker does;
+-- false once anything else blocks. Its holder repeating without its token is told to send it.
+local ownKey = nil
 local mine = {}
 for _, slot in ipairs(slots) do
   for _, e in ipairs(overlapping(S, S.blk, slot.cs, slot.ce, now)) do
@@ -78,12 +82,15 @@ for _, slot in ipairs(slots) do
     elseif e.field == ignoredBooking then -- the appointment being moved: not a blocker
     elseif e.kind == "b" then
       blockedKind = "booked" -- a booking outranks any hold in the answer
+      ownKey = false
     else
       if blockedKind ~= "booked" then blockedKind = "held" end
       if e.exp > blockedUntil then blockedUntil = e.exp end
+      if e.tag == clientTag and key and (ownKey == nil or ownKey == key) then ownKey = key else ownKey = false end
     end
   end
 end
+if blockedKind == "held" and ownKey and presented == "" then return {"held", fmt(blockedUntil), "mine"} end
 if blockedKind then return {blockedKind, fmt(blockedUntil)} end
 
 if sameHold then

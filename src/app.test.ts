@@ -50,6 +50,38 @@ describe("the app shell", () => {
     expect(other.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
+  it("lets a browser on an allowed origin send every header an operation declares", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+    };
+    const declared = new Set<string>();
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const p of operation.parameters ?? []) {
+          if (p.in === "header") declared.add(p.name.toLowerCase());
+        }
+      }
+    }
+    // The headers every client sends or may send, whichever operation declares them.
+    for (const name of ["x-client-id", "x-hold-token", "x-manage-token", "idempotency-key"]) {
+      expect(declared).toContain(name);
+    }
+    const wanted = [...declared, "content-type", "authorization", "x-request-id"];
+    const preflight = await app.request("/v1/holds", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://app.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": wanted.join(","),
+      },
+    });
+    expect(preflight.status).toBe(204);
+    const allowed = (preflight.headers.get("Access-Control-Allow-Headers") ?? "")
+      .split(",")
+      .map((name) => name.trim().toLowerCase());
+    expect(wanted.filter((name) => !allowed.includes(name))).toEqual([]);
+  });
+
   it("answers a misconfigured deployment with 500 BAD_ENVIRONMENT naming the variable", async () => {
     const real = testApp(resolveServices);
     const { ADMIN_TOKEN: _omit, ...bindings } = testBindings("env:");

@@ -4,9 +4,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { ErrorEnvelope } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
+import { adminIdempotency } from "./http/admin-idempotency.ts";
 import { admit } from "./http/admit.ts";
 import type { AppEnv } from "./http/app-env.ts";
-import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { corsFor, limitBody, withServices } from "./http/middleware.ts";
 import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { forwardToPlaced } from "./http/placement.ts";
 import { createRouter } from "./http/router.ts";
@@ -59,7 +60,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
-  app.use("*", corsFromConfig);
+  app.use("*", corsFor(app));
   // The cheap refusals come before the admission, so that a flood of them never takes a place
   // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
   // screen also decides which requests to critical paths passed their checks and may take the
@@ -73,6 +74,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", admit);
   // After the cheap refusals above, so junk never crosses to the stores' region.
   app.use("*", forwardToPlaced);
+  // After the forwarding: only the worker that serves an admin POST claims its Idempotency-Key.
+  app.use(ADMIN_PATH, adminIdempotency);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);

@@ -25,6 +25,7 @@ import { RedisGate } from "./storage/failover/redis-gate.ts";
 import { deleteExpiredFallbackRows } from "./storage/fallback/fallback-cleanup.ts";
 import { MysqlFallbackLimiter } from "./storage/fallback/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/fallback/fallback-live-state-store.ts";
+import { MysqlAdminIdempotencyRepo } from "./storage/mysql/admin-idempotency-repo.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
@@ -184,6 +185,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhooks: new MysqlWebhookRepo(db),
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
+    adminIdempotency: new MysqlAdminIdempotencyRepo(db),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

@@ -10,12 +10,6 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/**
- * Links to docs that another branch adds. Each entry must name the file it waits for; remove it
- * once that file is in the repository.
- */
-const PENDING = new Set(["docs/integrating.md"]);
-
 function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
@@ -70,7 +64,6 @@ describe("docs links", () => {
       for (const link of linksOf(markdown)) {
         const [pathPart = "", anchor] = link.split("#");
         const target = pathPart === "" ? file : resolve(dirname(file), decodeURI(pathPart));
-        if (PENDING.has(relative(ROOT, target))) continue;
         if (!existsSync(target)) {
           broken.push(`${link} (no such file)`);
           continue;
@@ -116,7 +109,7 @@ describe("docs links", () => {
     const missing: string[] = [];
     for (const file of code) {
       for (const match of readFileSync(file, "utf8").matchAll(/\bdocs\/[\w./-]+\.md\b/g)) {
-        if (PENDING.has(match[0]) || existsSync(join(ROOT, match[0]))) continue;
+        if (existsSync(join(ROOT, match[0]))) continue;
         missing.push(`${relative(ROOT, file)}: ${match[0]}`);
       }
     }

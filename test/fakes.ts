@@ -63,6 +63,7 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     webhooks: unfaked<DomainContext["webhooks"]>("webhooks"),
     webhookSender: unfaked<DomainContext["webhookSender"]>("webhookSender"),
     calendarKeys: unfaked<DomainContext["calendarKeys"]>("calendarKeys"),
+    adminIdempotency: unfaked<DomainContext["adminIdempotency"]>("adminIdempotency"),
     defer: () => undefined,
     deployment: { publicBaseUrl: "https://book.example", production: false },
     secrets: {

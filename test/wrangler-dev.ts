@@ -12,7 +12,7 @@ import { testBindings, uniqueId } from "./stack-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
@@ -32,8 +32,14 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` on a free port with the test stack's bindings and its own Redis key prefix. */
-export async function startWorker(label = "web"): Promise<Worker> {
+/**
+ * `wrangler dev` on a free port with the test stack's bindings (and `overrides`) and its own
+ * Redis key prefix.
+ */
+export async function startWorker(
+  label = "web",
+  overrides: Record<string, string> = {},
+): Promise<Worker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const prefix = `${uniqueId(label)}:`;
@@ -44,7 +50,7 @@ export async function startWorker(label = "web"): Promise<Worker> {
     [
       "dev",
       // Both workers (src/http/placement.ts) get the bindings: `--var` would reach the first only.
-      ...sharedStoreConfigArgsWith(testBindings(prefix), prefix.slice(0, -1)),
+      ...sharedStoreConfigArgsWith(testBindings(prefix, overrides), prefix.slice(0, -1)),
       "--port",
       String(port),
       "--ip",

@@ -23,3 +23,11 @@ export function loadDevVars(log: (line: string) => void): Record<string, string>
   }
   return parseDotenv(readFileSync(path, "utf8"));
 }
+
+/**
+ * The PUBLIC_BASE_URL of `npm run dev`: .dev.vars's own, else the address the dev server listens
+ * on (PORT), so that email links point at the running copy.
+ */
+export function devPublicBaseUrl(vars: Record<string, string>, port: number): string {
+  return vars.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`;
+}

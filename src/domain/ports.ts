@@ -287,7 +287,7 @@ export interface BookingRepo {
     | { kind: "cancelled"; appointment: Appointment }
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
-    | { kind: "too-late"; cutoffMs: number }
+    | { kind: "too-late"; cutoffMs: number; appointment: Appointment }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**
@@ -319,6 +319,8 @@ export interface WebhookRepo {
   }): Promise<WebhookEndpoint>;
   list(): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | null>;
+  /** The endpoint's current signing secret (null when there is no such endpoint). */
+  secretOf(id: string): Promise<string | null>;
   /** Setting `active` clears an automatic disable's reason. */
   update(
     id: string,
@@ -412,6 +414,25 @@ export interface AuthRepo {
   revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
 }
 
+/**
+ * The admin API's Idempotency-Key records: claimed before the operation runs, then holding its
+ * answer (src/http/admin-idempotency.ts).
+ */
+export interface AdminIdempotencyRepo {
+  claim(input: {
+    keyHash: string;
+    bodyHash: string;
+    nowMs: number;
+  }): Promise<
+    | { kind: "claimed" }
+    | { kind: "in-flight"; bodyHash: string }
+    | { kind: "done"; bodyHash: string; status: number; response: string }
+  >;
+  complete(input: { keyHash: string; status: number; response: string }): Promise<void>;
+  /** Frees a claim whose operation failed, so that a retry runs it. */
+  forget(keyHash: string): Promise<void>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -432,6 +453,7 @@ export interface DomainContext {
   webhooks: WebhookRepo;
   webhookSender: WebhookSender;
   calendarKeys: CalendarKeyRepo;
+  adminIdempotency: AdminIdempotencyRepo;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;

@@ -45,6 +45,13 @@ export const ERROR_DETAILS = {
   SLOT_UNAVAILABLE: NearbySlots.openapi("SlotUnavailableDetails"),
   IDEMPOTENCY_CONFLICT: null,
   CONFLICT: null,
+  CUTOFF_PASSED: z
+    .strictObject({
+      cutoffAt: DateTime(
+        "The last moment the change was allowed, in the staff member's offset: an app can disable the button from then on.",
+      ),
+    })
+    .openapi("CutoffPassedDetails"),
   HOLD_EXPIRED: NearbySlots.openapi("HoldExpiredDetails"),
   PAYLOAD_TOO_LARGE: null,
   UNSUPPORTED_MEDIA_TYPE: null,

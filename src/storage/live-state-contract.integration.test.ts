@@ -315,7 +315,16 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const a = await newTag();
     expect((await f.hold(a, ["09:00"], { tokenHash: "token-1" })).kind).toBe("ok");
     const held = { kind: "held", untilMs: NOW + 600 * S };
-    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S })).toEqual(held);
+    // Without any token, the client's own hold is the one in the way: it is told so ("mine").
+    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S })).toEqual({ ...held, mine: true });
+    expect(await f.hold(a, ["09:15"], { nowMs: NOW + S })).toEqual({ ...held, mine: true });
+    // Another client's hold beside its own: not only its own is in the way.
+    const b = await newTag();
+    expect((await f.hold(b, ["11:00"], { nowMs: NOW + S })).kind).toBe("ok");
+    expect(await f.hold(a, ["09:00", "11:00"], { nowMs: NOW + 2 * S })).toEqual({
+      kind: "held",
+      untilMs: NOW + 601 * S,
+    });
     expect(await f.hold(a, ["09:00"], { nowMs: NOW + S, presented: "wrong" })).toEqual(held);
     expect(await f.hold(a, ["09:00", "10:00"], { nowMs: NOW + S, presented: "token-1" })).toEqual(
       held,

@@ -74,7 +74,7 @@ describe("summarizeAvailability", () => {
       ],
     ];
     const summary = await summarizeAvailability({ ctx: context(cells), input });
-    const full = await getAvailability({ ctx: context(cells), input });
+    const { days: full } = await getAvailability({ ctx: context(cells), input });
     const expected = full.map((day) => {
       const free = day.slots.filter((s) => s.state === "available" || s.state === "viewing");
       const starts = [...new Set(free.map((s) => s.startMs))].sort((a, b) => a - b);

@@ -9,6 +9,7 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
+import { formatInstant } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
@@ -29,6 +30,18 @@ export async function forgetBooked(ctx: DomainContext, appointment: Appointment)
       nowMs: ctx.clock.nowMs(),
     })
     .catch(() => undefined);
+}
+
+/**
+ * Inside the cut-off: its own code, and the instant the cut-off began (in the staff member's
+ * offset, as the appointment's times), so that a client can disable the button ahead of time.
+ */
+function cutoffPassed(appointment: Appointment, cutoffMs: number, verb: string): DomainError {
+  return new DomainError(
+    "CUTOFF_PASSED",
+    `id: appointments can be ${verb} until ${cutoffMs / 60_000} minutes before they start`,
+    { details: { cutoffAt: formatInstant(appointment.startMs - cutoffMs, appointment.timeZone) } },
+  );
 }
 
 function notFound(): DomainError {
@@ -103,10 +116,7 @@ export async function cancelAppointment({
   if (outcome.kind === "not-confirmed")
     throw new DomainError("CONFLICT", "id: the appointment is already cancelled");
   if (outcome.kind === "too-late")
-    throw new DomainError(
-      "CONFLICT",
-      `id: appointments can be cancelled until ${outcome.cutoffMs / 60_000} minutes before they start`,
-    );
+    throw cutoffPassed(outcome.appointment, outcome.cutoffMs, "cancelled");
   announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
@@ -205,11 +215,7 @@ export async function rescheduleAppointment({
       },
     );
   }
-  if (outcome.kind === "too-late")
-    throw new DomainError(
-      "CONFLICT",
-      `id: appointments can be moved until ${outcome.cutoffMs / 60_000} minutes before they start`,
-    );
+  if (outcome.kind === "too-late") throw cutoffPassed(old, outcome.cutoffMs, "moved");
   if (outcome.kind === "replaced-not-found")
     throw new DomainError("CONFLICT", "id: the appointment is no longer confirmed");
   throw new DomainError(

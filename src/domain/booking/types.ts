@@ -77,7 +77,11 @@ export interface BookInput {
   customer: Customer;
   notes: string;
   manageTokenHash: string;
-  idempotency: { keyHash: string; bodyHash: string } | null;
+  /**
+   * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
+   * key, so that the hold books at most once and a retry with any key finds its booking.
+   */
+  idempotency: { keyHash: string; bodyHash: string; holdHash?: string } | null;
   nowMs: number;
   /** The emails and webhook events, built once the appointments and their facts are known. */
   announce: (appointments: Appointment[], facts: BookingFacts) => Announcement;

@@ -86,7 +86,9 @@ export interface SlotRef {
 }
 
 /** Another client's hold, or a booking, covers a cell of the slot. */
-export type Blocked = { kind: "held"; untilMs: number } | { kind: "booked"; untilMs: number };
+export type Blocked =
+  /** `mine`: the one hold in the way is the asking client's own (a hold repeated without its token). */
+  { kind: "held"; untilMs: number; mine?: true } | { kind: "booked"; untilMs: number };
 
 export interface HoldGranted {
   holdKey: string;

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type {
   AvailabilityRequest,
-  LiveAvailabilityDay,
+  LiveAvailability,
 } from "../../domain/availability/get-availability.ts";
 import type { AvailabilityDaySummary } from "../../domain/availability/summarize-availability.ts";
 import { credentialOf, ManageTokenHeader } from "../appointments/schema.ts";
@@ -75,6 +75,12 @@ export const AvailabilityResponse = z
     serviceId: z.string(),
     from: z.string().openapi({ format: "date" }),
     to: z.string().openapi({ format: "date" }),
+    horizonEnd: z.string().openapi({
+      format: "date-time",
+      description:
+        "The booking horizon (`horizonDays` of `GET /v1/business` from now): slots start before this instant, so dates past it have none. ISO 8601 with the staff member's offset (the business's when no `staffId` was given).",
+      example: "2027-03-07T10:15:00+01:00",
+    }),
     days: z.array(
       z.object({
         date: z.string().openapi({ format: "date", example: "2026-12-07" }),
@@ -86,12 +92,13 @@ export const AvailabilityResponse = z
 
 export function toAvailabilityResponse(
   query: { serviceId: string; from: string; to: string },
-  days: LiveAvailabilityDay[],
+  { days, horizonEnd }: LiveAvailability,
 ): z.infer<typeof AvailabilityResponse> {
   return {
     serviceId: query.serviceId,
     from: query.from,
     to: query.to,
+    horizonEnd,
     days: days.map((day) => ({
       date: day.date,
       slots: day.slots.map(({ start, end, staffId, state, mine }) =>

@@ -24,14 +24,16 @@ const route = createRoute(
       tags: ["Live state"],
       summary: "Extend a hold",
       description:
-        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, no SQL.",
+        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). " +
+        "A hold that has expired answers what booking it would: while its time is still free and its cap has not passed it is held again under the same id and token (200); released, past its cap, or its time taken meanwhile: 410 `HOLD_EXPIRED`; over the client's hold limit: 429 `HOLD_LIMIT`. " +
+        "One Redis round trip (two for an expired hold), no SQL.",
       request: { params: HoldIdParam, headers: HoldTokenHeader },
       responses: {
         200: {
-          description: "Extended (or already at its cap).",
+          description: "Extended (or already at its cap), or an expired hold held again.",
           content: { "application/json": { schema: ExtendResponse } },
         },
-        ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "HOLD_EXPIRED", "HOLD_LIMIT"),
       },
     },
     { store: true },

@@ -1,4 +1,4 @@
-import type { RouteConfig } from "@hono/zod-openapi";
+import { type RouteConfig, z } from "@hono/zod-openapi";
 import type { ErrorCode } from "../../errors/codes.ts";
 import {
   type ErrorResponseEntry,
@@ -7,6 +7,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../http/admin-idempotency.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
 import { schemesRead, securityOf } from "./security.ts";
 
@@ -44,6 +45,7 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
   const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
   if (traits.store) codes.push("STORE_UNAVAILABLE");
   if (isAdminPath(route.path)) codes.push("UNAUTHORIZED");
+  if (takesAdminIdempotencyKey(route)) codes.push("IDEMPOTENCY_CONFLICT", "BAD_REQUEST");
   if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
@@ -106,7 +108,35 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
   }
   return {
     ...route,
+    ...(takesAdminIdempotencyKey(route) ? { request: withAdminIdempotencyKey(route.request) } : {}),
     security,
     responses: { ...responses, ...errors },
+  };
+}
+
+/** Every admin POST takes an optional Idempotency-Key (src/http/admin-idempotency.ts). */
+function takesAdminIdempotencyKey(route: RouteConfig): boolean {
+  return isAdminPath(route.path) && route.method === "post";
+}
+
+const AdminIdempotencyKey = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN, "must be 1–200 visible ASCII characters (e.g. a UUID)")
+  .optional()
+  .openapi({
+    param: { name: "idempotency-key", in: "header" },
+    description:
+      "Optional. A retry with the same key and body (its answer was lost) gets the first success again and changes nothing (an error answer is not kept: the retry runs again); the same key with another body, or while the first is in flight, is 409 `IDEMPOTENCY_CONFLICT`. Keys are per path.",
+    example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
+  });
+
+/** The route's request with the optional admin Idempotency-Key among its headers. */
+function withAdminIdempotencyKey(request: RouteConfig["request"]): RouteConfig["request"] {
+  const headers = request?.headers as z.ZodObject | undefined;
+  return {
+    ...request,
+    headers: headers
+      ? headers.extend({ "idempotency-key": AdminIdempotencyKey })
+      : z.object({ "idempotency-key": AdminIdempotencyKey }),
   };
 }

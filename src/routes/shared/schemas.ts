@@ -127,7 +127,7 @@ export const SlotStart = z
     `must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
   )
   .openapi({
-    description: `The slot's start exactly as availability returned it (dates ${SUPPORTED_DATES_TEXT}).`,
+    description: `The slot's start as availability returned it, or the same instant in any offset, fractional seconds allowed (\`toISOString()\`); dates ${SUPPORTED_DATES_TEXT}.`,
     example: "2026-12-07T10:00:00+01:00",
     format: "date-time",
   });

@@ -477,7 +477,12 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     // Only the holder (the request presents this hold's token) asking for exactly its slots,
     // with the same cells, gets the hold back; anything else is refused like any other hold.
     if (!input.presentedTokenHash || hold.tokenHash !== input.presentedTokenHash)
-      return answer({ kind: "held", untilMs });
+      return answer(
+        // The client's own hold, repeated without its token (as hold_slots.lua tells it).
+        hold.head.clientTag === input.clientTag && !input.presentedTokenHash
+          ? { kind: "held", untilMs, mine: true }
+          : { kind: "held", untilMs },
+      );
     const matches = slots.map((s) =>
       hold.entries.find(
         (e) =>

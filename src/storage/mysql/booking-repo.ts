@@ -13,7 +13,6 @@ import type { Client, Transaction } from "@planetscale/database";
 import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
 import type { Interval } from "../../domain/availability/types.ts";
 import type {
-  Announcement,
   Appointment,
   AppointmentFilter,
   BookInput,
@@ -266,16 +265,15 @@ export class MysqlBookingRepo implements BookingRepo {
       };
     }
     if (input.idempotency) {
+      const { keyHash, bodyHash, holdHash } = input.idempotency;
+      const ids = input.appointmentIds.join(",");
+      // One statement for both records: the key's, and the hold's (a hold books once).
+      const rows = holdHash ? [keyHash, holdHash] : [keyHash];
       await insertOrMark(
         tx,
         "idempotency",
-        "INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES (?, ?, ?, ?)",
-        [
-          input.idempotency.keyHash,
-          input.idempotency.bodyHash,
-          input.appointmentIds.join(","),
-          now,
-        ],
+        `INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        rows.flatMap((hash) => [hash, bodyHash, ids, now]),
       );
     }
     const customerId = await customerIdFor(input.customer.email);
@@ -451,7 +449,7 @@ export class MysqlBookingRepo implements BookingRepo {
             ).cancelCutoffMin * 60_000
           : input.cutoffMs;
       if (cutoffMs !== null && appointment.startMs - input.nowMs < cutoffMs)
-        return { kind: "too-late" as const, cutoffMs };
+        return { kind: "too-late" as const, cutoffMs, appointment };
       const now = toSqlDateTime(input.nowMs);
       await tx.execute(
         "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",

@@ -269,7 +269,8 @@ export class RedisLiveStateStore implements LiveStateStore {
       }
       return { kind, holdKey: String(a), expiresAtMs: int(b), capAtMs: int(cap), slots };
     }
-    if (kind === "held") return { kind, untilMs: int(a) };
+    if (kind === "held")
+      return b === "mine" ? { kind, untilMs: int(a), mine: true } : { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
     if (kind === "limit" && (a === "client" || a === "ip"))
       return { kind, holder: a, untilMs: int(b) };

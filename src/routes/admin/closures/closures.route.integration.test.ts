@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../../test/api.ts";
+import { createTestService, createTestStaff } from "../../../../test/catalog-fixtures.ts";
+import { insertAppointment } from "../../../../test/db-direct.ts";
 
 const api = testApi();
 
@@ -19,14 +21,64 @@ const valid = { startDate: "2099-12-24", endDate: "2099-12-26" };
 const post = (body: unknown) => api.admin("POST", "/v1/admin/closures", body);
 
 describe("admin closures", () => {
+  it("answers the confirmed appointments that start on its dates (business time zone)", async () => {
+    const service = await createTestService(api, { durationMin: 60 });
+    const staff = await createTestStaff(api, { serviceIds: [service.id] });
+    const at = (iso: string) => Date.parse(iso);
+    // Berlin: 2099-06-02 is 22:00Z on the 1st to 22:00Z on the 2nd.
+    const inside = await insertAppointment({
+      staffId: staff.id,
+      serviceId: service.id,
+      startMs: at("2099-06-01T22:30:00Z"),
+      endMs: at("2099-06-01T23:30:00Z"),
+    });
+    const before = await insertAppointment({
+      staffId: staff.id,
+      serviceId: service.id,
+      startMs: at("2099-06-01T21:00:00Z"),
+      endMs: at("2099-06-01T22:00:00Z"),
+    });
+    const res = await post({ startDate: "2099-06-02", endDate: "2099-06-02" });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as {
+      id: string;
+      confirmedAppointments: { id: string; staffId: string; start: string }[];
+      moreAppointments: boolean;
+    };
+    try {
+      const mine = body.confirmedAppointments.filter((a) => a.staffId === staff.id);
+      expect(mine).toEqual([
+        {
+          id: inside,
+          staffId: staff.id,
+          serviceId: service.id,
+          start: "2099-06-02T00:30:00+02:00",
+          end: "2099-06-02T01:30:00+02:00",
+        },
+      ]);
+      expect(body.confirmedAppointments.map((a) => a.id)).not.toContain(before);
+      expect(body.moreAppointments).toBe(false);
+    } finally {
+      expect((await api.admin("DELETE", `/v1/admin/closures/${body.id}`)).status).toBe(204);
+    }
+  });
+
   it("creates a closure, lists it, deletes it, then 404s on it", async () => {
     const res = await post({ ...valid, reason: "Christmas" });
     expect(res.status).toBe(201);
-    const closure = (await res.json()) as Closure;
+    const { confirmedAppointments, moreAppointments, ...closure } =
+      (await res.json()) as Closure & {
+        confirmedAppointments: unknown[];
+        moreAppointments: boolean;
+      };
     expect(closure).toEqual({
       id: expect.stringMatching(/^clo_[0-9a-z]{20}$/),
       ...valid,
       reason: "Christmas",
+    });
+    expect({ confirmedAppointments, moreAppointments }).toEqual({
+      confirmedAppointments: [],
+      moreAppointments: false,
     });
     expect(await listClosures()).toContainEqual(closure);
     expect((await api.admin("DELETE", `/v1/admin/closures/${closure.id}`)).status).toBe(204);
