@@ -208,6 +208,7 @@ describe("error details in /openapi.json", () => {
       BAD_REQUEST: ["issues"],
       SLOT_HELD: ["heldUntil"],
       SLOT_UNAVAILABLE: ["nearby"],
+      CUTOFF_PASSED: ["cutoffAt"],
       HOLD_EXPIRED: ["nearby"],
       HOLD_LIMIT: ["holder", "retryAt"],
       BAD_ENVIRONMENT: ["fields"],

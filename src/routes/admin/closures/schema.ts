@@ -41,10 +41,11 @@ export const CreatedClosure = Closure.extend({
         staffId: z.string().openapi({ example: "stf_demo_ana" }),
         serviceId: z.string().openapi({ example: "svc_demo_cut" }),
         start: z.string().openapi({
+          format: "date-time",
           description: "ISO 8601 with the staff member's offset.",
           example: "2026-12-24T10:00:00+01:00",
         }),
-        end: z.string().openapi({ example: "2026-12-24T11:00:00+01:00" }),
+        end: z.string().openapi({ format: "date-time", example: "2026-12-24T11:00:00+01:00" }),
       }),
     )
     .openapi({
