@@ -22,7 +22,14 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Redis, ReplyError } from "ioredis";
 
-export type GatewayFault = "none" | "refuse" | "hang" | "slow" | "http500" | "malformed";
+export type GatewayFault =
+  | "none"
+  | "refuse"
+  | "hang"
+  | "slow"
+  | "late"
+  | "http500"
+  | "malformed";
 
 export interface UpstashGatewayOptions {
   port: number;
@@ -31,7 +38,8 @@ export interface UpstashGatewayOptions {
   token: string;
   log?: (line: string) => void;
   /**
-   * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?}): what
+   * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?,
+   * "only"?}): what
    * setFault does, for tests that cannot call it (the workerd tier). Never in dev or the bench.
    */
   faultControl?: boolean;
@@ -45,6 +53,11 @@ export interface UpstashGatewayOptions {
 
 export interface FaultOptions {
   slowMs?: number;
+  /**
+   * Only requests whose body contains this text get the fault ("late" only; e.g. one script's
+   * SHA-1, so that a test makes that script's answers late and nothing else's).
+   */
+  only?: string;
   /** Leave open subscriptions alone (as when Upstash's stream outlives the data path). */
   keepSubscriptions?: boolean;
 }
@@ -54,7 +67,9 @@ export interface UpstashGateway {
   port: number;
   /** Fault injection for failover tests: every later request gets this behaviour until set back
    * to "none". refuse = destroy the socket without a response; hang = never answer (until close);
-   * slow = answer after slowMs; http500 = 500 with a JSON error; malformed = 200 with a body that
+   * slow = answer after slowMs; late = run the command at once but answer only after slowMs (a
+   * reply lost on the way: the client times out on a command that did run); http500 = 500 with
+   * a JSON error; malformed = 200 with a body that
    * is not JSON. Open subscriptions end too, as when Redis became unreachable (except for slow,
    * or with keepSubscriptions). */
   setFault(fault: GatewayFault, opts?: FaultOptions): void;
@@ -286,18 +301,29 @@ interface GatewayState {
   tokenHash: Buffer;
   fault: GatewayFault;
   slowMs: number;
+  /** FaultOptions.only of the current fault ("" = every request). */
+  only: string;
   requests: number;
   timers: Set<NodeJS.Timeout>;
   faultControl: boolean;
   delayMs: number;
 }
 
-const FAULTS: readonly GatewayFault[] = ["none", "refuse", "hang", "slow", "http500", "malformed"];
+const FAULTS: readonly GatewayFault[] = [
+  "none",
+  "refuse",
+  "hang",
+  "slow",
+  "late",
+  "http500",
+  "malformed",
+];
 
 function setFault(state: GatewayState, fault: GatewayFault, opts: FaultOptions = {}): void {
   state.fault = fault;
   state.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
-  if (fault === "none" || fault === "slow" || opts.keepSubscriptions) return;
+  state.only = opts.only ?? "";
+  if (fault === "none" || fault === "slow" || fault === "late" || opts.keepSubscriptions) return;
   for (const end of [...state.subscriptions]) end();
 }
 
@@ -310,11 +336,13 @@ async function controlFault(state: GatewayState, req: IncomingMessage, res: Serv
     fault?: unknown;
     slowMs?: unknown;
     keepSubscriptions?: unknown;
+    only?: unknown;
   } | null;
   const fault = FAULTS.find((f) => f === body?.fault);
   if (!fault) return sendJson(res, 400, { error: `ERR fault: one of ${FAULTS.join(", ")}` });
   setFault(state, fault, {
     ...(typeof body?.slowMs === "number" ? { slowMs: body.slowMs } : {}),
+    ...(typeof body?.only === "string" ? { only: body.only } : {}),
     keepSubscriptions: body?.keepSubscriptions === true,
   });
   sendJson(res, 200, { result: "OK" });
@@ -413,6 +441,8 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
     const body = await readJson(req);
     state.commands += commandsIn(body);
     const outcome = await route(state.redis, body, base64);
+    if (state.fault === "late" && JSON.stringify(body).includes(state.only))
+      await sleep(state.slowMs, state.timers);
     sendJson(res, outcome.status, outcome.body);
   } catch (err) {
     const status = err instanceof HttpError ? err.status : 500;
@@ -534,6 +564,7 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     tokenHash: sha256(opts.token),
     fault: "none",
     slowMs: DEFAULT_SLOW_MS,
+    only: "",
     requests: 0,
     timers: new Set(),
     faultControl: opts.faultControl ?? false,
