@@ -22,14 +22,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Redis, ReplyError } from "ioredis";
 
-export type GatewayFault =
-  | "none"
-  | "refuse"
-  | "hang"
-  | "slow"
-  | "late"
-  | "http500"
-  | "malformed";
+export type GatewayFault = "none" | "refuse" | "hang" | "slow" | "late" | "http500" | "malformed";
 
 export interface UpstashGatewayOptions {
   port: number;
@@ -39,7 +32,7 @@ export interface UpstashGatewayOptions {
   log?: (line: string) => void;
   /**
    * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?,
-   * "only"?}): what
+   * "only"?, "times"?}): what
    * setFault does, for tests that cannot call it (the workerd tier). Never in dev or the bench.
    */
   faultControl?: boolean;
@@ -58,6 +51,8 @@ export interface FaultOptions {
    * SHA-1, so that a test makes that script's answers late and nothing else's).
    */
   only?: string;
+  /** "late" only: the fault ends by itself after this many late answers (default: no end). */
+  times?: number;
   /** Leave open subscriptions alone (as when Upstash's stream outlives the data path). */
   keepSubscriptions?: boolean;
 }
@@ -303,6 +298,8 @@ interface GatewayState {
   slowMs: number;
   /** FaultOptions.only of the current fault ("" = every request). */
   only: string;
+  /** Late answers left before the fault ends by itself (FaultOptions.times). */
+  timesLeft: number;
   requests: number;
   timers: Set<NodeJS.Timeout>;
   faultControl: boolean;
@@ -323,6 +320,7 @@ function setFault(state: GatewayState, fault: GatewayFault, opts: FaultOptions =
   state.fault = fault;
   state.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
   state.only = opts.only ?? "";
+  state.timesLeft = opts.times ?? Number.POSITIVE_INFINITY;
   if (fault === "none" || fault === "slow" || fault === "late" || opts.keepSubscriptions) return;
   for (const end of [...state.subscriptions]) end();
 }
@@ -337,12 +335,14 @@ async function controlFault(state: GatewayState, req: IncomingMessage, res: Serv
     slowMs?: unknown;
     keepSubscriptions?: unknown;
     only?: unknown;
+    times?: unknown;
   } | null;
   const fault = FAULTS.find((f) => f === body?.fault);
   if (!fault) return sendJson(res, 400, { error: `ERR fault: one of ${FAULTS.join(", ")}` });
   setFault(state, fault, {
     ...(typeof body?.slowMs === "number" ? { slowMs: body.slowMs } : {}),
     ...(typeof body?.only === "string" ? { only: body.only } : {}),
+    ...(typeof body?.times === "number" ? { times: body.times } : {}),
     keepSubscriptions: body?.keepSubscriptions === true,
   });
   sendJson(res, 200, { result: "OK" });
@@ -441,8 +441,10 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
     const body = await readJson(req);
     state.commands += commandsIn(body);
     const outcome = await route(state.redis, body, base64);
-    if (state.fault === "late" && JSON.stringify(body).includes(state.only))
+    if (state.fault === "late" && JSON.stringify(body).includes(state.only)) {
+      if (--state.timesLeft <= 0) state.fault = "none";
       await sleep(state.slowMs, state.timers);
+    }
     sendJson(res, outcome.status, outcome.body);
   } catch (err) {
     const status = err instanceof HttpError ? err.status : 500;
@@ -565,6 +567,7 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     fault: "none",
     slowMs: DEFAULT_SLOW_MS,
     only: "",
+    timesLeft: Number.POSITIVE_INFINITY,
     requests: 0,
     timers: new Set(),
     faultControl: opts.faultControl ?? false,
