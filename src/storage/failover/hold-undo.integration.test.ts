@@ -183,8 +183,13 @@ describe("100 parallel holds without Idempotency-Key under load (20 races)", () 
     const prefix = `${uniqueId("un")}:`;
     // The bench's timeout (1 s): with the load beside it, a reply later still is judged busy.
     const api = isolate(prefix, { REDIS_TIMEOUT_MS: "1000", REDIS_COOLDOWN_MS: "1000" });
-    const races = await Promise.all(Array.from({ length: 20 }, () => catalog(api)));
-    const starts = await Promise.all(races.map((c) => startAt(api, c, "14:00")));
+    const races: Catalog[] = [];
+    const starts: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      const c = await catalog(api);
+      races.push(c);
+      starts.push(await startAt(api, c, "14:00"));
+    }
     // Availability read beside the races all along, as the pages do.
     let reading = true;
     const readers = Array.from({ length: 150 }, async (_, i) => {
