@@ -9,7 +9,7 @@ import { republishOffers } from "./republish-offers.ts";
 import { liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, holdKeyOf, newHoldKey } from "./tokens.ts";
-import type { HoldOutcome } from "./types.ts";
+import type { HoldOutcome, HoldUndo } from "./types.ts";
 
 export interface Hold {
   holdId: string;
@@ -128,13 +128,17 @@ export async function holdSlots({
     // The caller is told nothing was held (503), so nothing may stay held: a call whose answer
     // came too late (or never) may still have run, and its hold would block the slot for
     // everyone until it expires, with nobody holding its token.
-    await undoLateHold(ctx, {
+    const undo = await undoLateHold(ctx, {
       staffId: first.staffId,
       holdKey: request.holdKey,
       tokenHash: request.tokenHash,
       attempt: request.attempt,
       holders,
     });
+    // Taken back, or never made: the 503 can say that nothing was held. ("kept": a retry with
+    // the same key holds it; failed: the undo goes on in the background.)
+    if (error instanceof OverloadedError && (undo === "undone" || undo === "gone"))
+      throw new OverloadedError(false, error);
     throw error;
   }
   // Never answered "undone": the undo runs only after this request's own call failed.
@@ -195,16 +199,16 @@ export const UNDO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 9_000] as 
 /**
  * Takes back what a failed hold call may have done (LiveStateStore.undoHold), before the error
  * is answered: one try within the store's own timeout and, when that fails too (the store did
- * not answer), more tries in the background for about 25 s.
+ * not answer), more tries in the background for about 25 s. Returns what the first try found,
+ * or null when it failed.
  */
 async function undoLateHold(
   ctx: DomainContext,
   input: Omit<Parameters<DomainContext["liveState"]["undoHold"]>[0], "nowMs">,
-): Promise<void> {
+): Promise<HoldUndo | null> {
   const undo = () => ctx.liveState.undoHold({ ...input, nowMs: ctx.clock.nowMs() });
   try {
-    await undo();
-    return;
+    return await undo();
   } catch {
     // Tried again below, after the answer.
   }
@@ -219,6 +223,7 @@ async function undoLateHold(
       }
     }
   });
+  return null;
 }
 
 /**

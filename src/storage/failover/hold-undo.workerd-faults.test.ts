@@ -74,9 +74,7 @@ describe("a hold answered 503 inside workerd", () => {
       expect((await request(availability)).status).toBe(200);
       const answer = await late;
       expect(answer.status, await answer.clone().text()).toBe(503);
-      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
-        "OVERLOADED",
-      );
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("OVERLOADED");
     } finally {
       await setFault({ fault: "none" });
     }
