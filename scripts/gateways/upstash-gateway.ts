@@ -47,11 +47,14 @@ export interface UpstashGatewayOptions {
 export interface FaultOptions {
   slowMs?: number;
   /**
-   * Only requests whose body contains this text get the fault ("late" only; e.g. one script's
-   * SHA-1, so that a test makes that script's answers late and nothing else's).
+   * Only requests whose body contains this text get the fault ("slow" and "late" only; e.g. one
+   * script's SHA-1, so that a test holds up that script's calls and nothing else's).
    */
   only?: string;
-  /** "late" only: the fault ends by itself after this many late answers (default: no end). */
+  /**
+   * With `only`, or for "late": the fault ends by itself after this many requests got it
+   * (default: no end).
+   */
   times?: number;
   /** Leave open subscriptions alone (as when Upstash's stream outlives the data path). */
   keepSubscriptions?: boolean;
@@ -406,7 +409,8 @@ async function applyFault(state: GatewayState, req: IncomingMessage, res: Server
       res.end("<html>injected fault: malformed</html>");
       return true;
     case "slow":
-      await sleep(state.slowMs, state.timers);
+      // With `only`, the request is held up once its body is read (handleRequest).
+      if (state.only === "") await sleep(state.slowMs, state.timers);
       return false;
     default:
       return false;
@@ -440,8 +444,13 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
   try {
     const body = await readJson(req);
     state.commands += commandsIn(body);
+    const matches = JSON.stringify(body).includes(state.only);
+    if (state.fault === "slow" && state.only !== "" && matches) {
+      if (--state.timesLeft <= 0) state.fault = "none";
+      await sleep(state.slowMs, state.timers); // held up on the way, then run
+    }
     const outcome = await route(state.redis, body, base64);
-    if (state.fault === "late" && JSON.stringify(body).includes(state.only)) {
+    if (state.fault === "late" && matches) {
       if (--state.timesLeft <= 0) state.fault = "none";
       await sleep(state.slowMs, state.timers);
     }

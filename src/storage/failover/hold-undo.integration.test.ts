@@ -3,6 +3,7 @@
  * stores, with this file's own fault-injecting gateways:
  * - a hold whose reply comes too late (the script ran in Redis, the answer did not arrive in
  *   time) is answered 503 OVERLOADED and taken back: the next client holds the slot;
+ * - a hold call held up on the way until after its undo holds nothing when it finally runs;
  * - a keyed hold answered 503 that way is taken back too, and its retry with the same key holds
  *   the slot anew, with a token that books;
  * - 100 parallel holds of one slot without Idempotency-Key, while availability is read beside
@@ -145,6 +146,36 @@ describe("a hold whose answer came too late is taken back", () => {
     await api.background();
     expect(await redisHoldsOf(prefix, c.staffId)).toHaveLength(1); // the 09:00 hold only
     expect(await holdUndos(api)).toMatchObject({ undone: 1 });
+    const next = await hold(api, c, start);
+    expect(next.status, await next.clone().text()).toBe(201);
+  });
+
+  it("a hold call held up on the way, run only after its undo, holds nothing", async () => {
+    const prefix = `${uniqueId("un")}:`;
+    const api = isolate(prefix);
+    const c = await catalog(api);
+    expect((await hold(api, c, await startAt(api, c, "09:00"))).status).toBe(201);
+    const start = await startAt(api, c, "15:00");
+
+    // The hold call reaches Redis only after its caller timed out and sent the undo.
+    upstash.setFault("slow", { slowMs: TIMEOUT_MS * 4, only: holdSlots.sha1, times: 1 });
+    try {
+      const answer = hold(api, c, start);
+      await sleep(TIMEOUT_MS / 3);
+      expect((await api.request(availabilityPath(c))).status).toBe(200);
+      // The undo found nothing yet, and left the attempt's tombstone.
+      await expectError(
+        await answer,
+        503,
+        "OVERLOADED",
+        "The service is busy; nothing was changed.",
+      );
+    } finally {
+      upstash.setFault("none");
+    }
+    await sleep(TIMEOUT_MS * 4); // the held-up call has run by now
+    expect(await redisHoldsOf(prefix, c.staffId)).toHaveLength(1); // the 09:00 hold only
+    expect(await holdUndos(api)).toMatchObject({ undone: 0, gone: 1 });
     const next = await hold(api, c, start);
     expect(next.status, await next.clone().text()).toBe(201);
   });
