@@ -26,8 +26,10 @@ import type { ProbeResult } from "./health/store-status.ts";
 import type { LiveReschedule } from "./live/reschedule-of.ts";
 import type {
   BeginBookingOutcome,
+  HoldAttempt,
   HolderTags,
   HoldOutcome,
+  HoldUndo,
   LiveCells,
   LiveChange,
   LiveEntry,
@@ -141,8 +143,30 @@ export interface LiveStateStore {
     slots: SlotRef[];
     /** Check this reschedule's private offer, and let its own booked entry not block. */
     reschedule?: LiveReschedule | null;
+    /**
+     * The request's own attempt at this hold, so that undoHold can take back what this very call
+     * did should its answer be lost. `keyed`: the request carries an Idempotency-Key, so a retry
+     * may be handed the same hold (and the store records which attempt made it).
+     */
+    attempt?: HoldAttempt | null;
     nowMs: number;
   }): Promise<HoldOutcome>;
+  /**
+   * Takes back the hold that `attempt` made, when its request is answered with an error (its
+   * answer came too late to be trusted, or never): removed only while it is still that very hold
+   * (hold key and token hash) and, for a keyed hold, while no retry with the same key has been
+   * handed it. A hold call of that attempt arriving after the undo holds nothing. Idempotent.
+   * "undone": removed; "kept": a retry was handed it; "gone": nothing of this attempt is held.
+   */
+  undoHold(input: {
+    staffId: string;
+    holdKey: string;
+    tokenHash: string;
+    attempt: HoldAttempt;
+    /** The holders the hold was counted for (null: not counted). */
+    holders?: HolderTags | null;
+    nowMs: number;
+  }): Promise<HoldUndo>;
   /**
    * Extend and release act only for the hold's holder: `tokenHash` must be the hold's, and
    * `holders` (from the signed token's claim) must name the hold's client, whose hold-limit places

@@ -12,6 +12,13 @@ export const OFFER_TTL_MS = 15 * 60_000;
 /** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
+/**
+ * How long an undone hold attempt is remembered (LiveStateStore.undoHold): its hold call, held
+ * up on the way, may still reach the store after the undo, and must then hold nothing. Far
+ * longer than any call can be in flight; the tombstone is one small key (or row) per undo.
+ */
+export const UNDONE_ATTEMPT_MS = 10 * 60_000;
+
 /** The offer meta as both stores keep it: nine numbers joined by "|", in this order. */
 export function encodeMeta(meta: OfferMeta): string {
   return [

@@ -116,7 +116,20 @@ export type HoldOutcome =
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
   | { kind: "overlap"; first: number; second: number }
   /** The hold key names a hold that was released (a keyed hold's repeat): nothing is held. */
-  | { kind: "released" };
+  | { kind: "released" }
+  /** This attempt was undone before its call reached the store (see undoHold): nothing is held. */
+  | { kind: "undone" };
+
+/** One request's attempt at a hold (see LiveStateStore.undoHold). */
+export interface HoldAttempt {
+  /** Random, one per request. */
+  id: string;
+  /** The request carries an Idempotency-Key: its retries name the same hold. */
+  keyed: boolean;
+}
+
+/** What undoHold found: removed it, kept it (a retry was handed it), or nothing to remove. */
+export type HoldUndo = "undone" | "kept" | "gone";
 
 export type SelectOutcome =
   | { kind: "ok"; expiresAtMs: number; endMs: number }

@@ -14,6 +14,7 @@
  */
 import { OverloadedError } from "../../domain/errors.ts";
 import type { StorageMode } from "../../domain/health/store-status.ts";
+import type { HoldUndo } from "../../domain/live/types.ts";
 import type { ExactLimiter, LiveStateStore } from "../../domain/ports.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { RedisFailure } from "../redis/run-script.ts";
@@ -80,6 +81,11 @@ export class Failover<Port> {
     return this.gate.failedWithin(FALLBACK_LOOKBACK_MS);
   }
 
+  /** An undo of a hold whose request was answered with an error, by what it found. */
+  countUndo(outcome: HoldUndo | "failed"): void {
+    this.metrics.holdUndo(outcome);
+  }
+
   /**
    * Runs `call` on the store the gate chooses. `claimOn`: the staff member whose slots the call
    * claims (select, hold, a booking's claim), for the uncertainty rule below.
@@ -138,10 +144,39 @@ export function liveStateFor(
 ): LiveStateStore {
   const run = <T>(operation: string, call: (store: LiveStateStore) => Promise<T>) =>
     failover.run(trace, operation, call);
+  // The stores this request's hold calls were sent to: an undo goes to each of them, whatever
+  // the gate chooses meanwhile (a call Redis timed out on may have run there, even once the
+  // isolate has failed over).
+  const holdSentTo = new Set<LiveStateStore>();
   return {
     overlay: (input) => run("overlay", (s) => s.overlay(input)),
     select: (input) => failover.run(trace, "select", (s) => s.select(input), input.staffId),
-    hold: (input) => failover.run(trace, "hold", (s) => s.hold(input), input.staffId),
+    hold: (input) =>
+      failover.run(
+        trace,
+        "hold",
+        (s) => {
+          holdSentTo.add(s);
+          return s.hold(input);
+        },
+        input.staffId,
+      ),
+    // Not through the gate: an undo must reach the store the hold went to, and its failures say
+    // nothing new about that store (the caller retries it in the background).
+    undoHold: async (input) => {
+      let outcome: HoldUndo = "gone";
+      try {
+        for (const store of holdSentTo) {
+          const found = await store.undoHold(input);
+          if (found === "undone" || (found === "kept" && outcome === "gone")) outcome = found;
+        }
+      } catch (error) {
+        failover.countUndo("failed");
+        throw error;
+      }
+      failover.countUndo(outcome);
+      return outcome;
+    },
     // A hold made while this isolate was in fallback mode may not be synced yet: when Redis does
     // not know it, the fallback is asked too (a short SQL transaction, on that path only).
     extend: (input) =>

@@ -10,6 +10,7 @@ const EXPIRING_TABLES = [
   "fallback_held",
   "fallback_rate_events",
   "fallback_live_tickets",
+  "fallback_hold_attempts",
 ] as const;
 
 /** Rows deleted per statement, so one clean-up never holds locks for long. */

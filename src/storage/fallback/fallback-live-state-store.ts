@@ -28,10 +28,12 @@ import {
   encodeMeta,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
+  UNDONE_ATTEMPT_MS,
 } from "../../domain/live/stored-offer.ts";
 import type {
   BeginBookingOutcome,
   HoldOutcome,
+  HoldUndo,
   LiveCells,
   LiveEntry,
   LiveEntryDump,
@@ -353,8 +355,11 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
    */
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const { staffId, holdKey, clientTag, tokenHash, nowMs } = input;
-    const { offer, released } = await this.readOffer(input);
-    // As hold_slots.lua: a released hold's key (a keyed hold repeated) answers first.
+    const { offer, released, undone } = await this.readOffer(input);
+    // As hold_slots.lua: an undone attempt holds nothing, and a released hold's key (a keyed
+    // hold repeated) answers first. (The undo cannot commit between this read and the claim
+    // below: it is sent only after this call failed, and a call that failed sends no COMMIT.)
+    if (undone) return { kind: "undone" };
     if (released) return { kind: "released" };
     const check = checkSlots(offer, input.slots, nowMs);
     if (check.kind !== "checked") return check;
@@ -397,6 +402,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
           ]),
         ]),
       );
+      // A keyed hold can be handed to a retry: the record says which attempt made it.
+      if (input.attempt?.keyed)
+        await tx.execute(
+          `INSERT INTO fallback_hold_attempts (scope, staff_id, name, attempt_id, expires_at_ms) VALUES (?, ?, ?, ?, ?)
+           ON DUPLICATE KEY UPDATE attempt_id = VALUES(attempt_id), expires_at_ms = VALUES(expires_at_ms)`,
+          [this.scope, staffId, creatorName(holdKey), input.attempt.id, nowMs + check.capMs],
+        );
       return {
         kind: "ok",
         holdKey,
@@ -404,6 +416,35 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         capAtMs: nowMs + check.capMs,
         slots: check.slots.map(slotAnswer),
       };
+    });
+  }
+
+  /**
+   * undo_hold.lua: BEGIN, locking read of the hold, (the creator record, keyed), the deletes,
+   * the tombstone, COMMIT. The hold's row locks order it after a retry handed the same hold.
+   */
+  async undoHold(input: In<"undoHold">): Promise<HoldUndo> {
+    const { staffId, holdKey, attempt, nowMs } = input;
+    return inTransaction<HoldUndo>(this.db, async (tx) => {
+      await tx.execute(
+        `INSERT INTO fallback_hold_attempts (scope, staff_id, name, attempt_id, expires_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON DUPLICATE KEY UPDATE expires_at_ms = VALUES(expires_at_ms)`,
+        [this.scope, staffId, `undo:${attempt.id}`, attempt.id, nowMs + UNDONE_ATTEMPT_MS],
+      );
+      const hold = await lockHold(tx, staffId, holdKey);
+      if (!hold || hold.tokenHash !== input.tokenHash || hold.head.expiresAtMs <= nowMs)
+        return "gone";
+      if (attempt.keyed) {
+        const { rows } = await tx.execute(
+          "SELECT attempt_id FROM fallback_hold_attempts WHERE staff_id = ? AND name = ? AND expires_at_ms > ? FOR UPDATE",
+          [staffId, creatorName(holdKey), nowMs],
+        );
+        if (String((rows[0] as Row | undefined)?.attempt_id ?? "") !== attempt.id) return "kept";
+      }
+      await deleteOwned(tx, staffId, hold.owner, hold.entries);
+      await forgetHeld(tx, staffId, holdKey);
+      await forgetCreator(tx, staffId, holdKey);
+      return "undone";
     });
   }
 
@@ -493,8 +534,12 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     );
     if (hold.n !== slots.length || matches.some((e) => !e))
       return answer({ kind: "held", untilMs });
+    // Handed to a retry with the same Idempotency-Key (the same hold key): no undo of the attempt
+    // that made it may take it back any more (committed with the answer).
+    const handed = sameHold === input.holdKey;
+    if (handed) await forgetCreator(tx, input.staffId, sameHold);
     // In the order of this request, which may differ from the order the hold was made in.
-    return answer({
+    const existing: HoldOutcome = {
       kind: "existing",
       holdKey: sameHold,
       expiresAtMs: untilMs,
@@ -503,7 +548,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         const v = (e as { live: LiveValue }).live;
         return { endMs: v.endMin * 60_000, cellStart: v.cellStart, cellEnd: v.cellEnd };
       }),
-    });
+    };
+    return handed ? existing : answer(existing);
   }
 
   /** Five round trips (BEGIN, locking read, live upsert, cells UPDATE, COMMIT); three if unchanged. */
@@ -765,13 +811,17 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
    * The unexpired offer rows a hold needs (meta and the candidate dates of every slot) and
    * whether its hold key names a released hold, in one read.
    */
-  private async readOffer(input: In<"hold">): Promise<{ offer: Offer; released: boolean }> {
+  private async readOffer(
+    input: In<"hold">,
+  ): Promise<{ offer: Offer; released: boolean; undone: boolean }> {
     const fields = ["meta", ...new Set(input.slots.flatMap(candidateDates))];
     const { rows } = await this.db.execute(
       `SELECT 'offer' AS source, field, value FROM fallback_offers
          WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?
        UNION ALL
-       SELECT 'released', hold_key, '' FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?`,
+       SELECT 'released', hold_key, '' FROM fallback_released WHERE staff_id = ? AND hold_key = ? AND expires_at_ms > ?
+       UNION ALL
+       SELECT 'undone', name, '' FROM fallback_hold_attempts WHERE staff_id = ? AND name = ? AND expires_at_ms > ?`,
       [
         offerScope(input.serviceId, input.reschedule),
         input.staffId,
@@ -780,12 +830,17 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         input.staffId,
         input.holdKey,
         input.nowMs,
+        input.staffId,
+        // "undo:" names no attempt: a call without one is never undone.
+        `undo:${input.attempt?.id ?? ""}`,
+        input.nowMs,
       ],
     );
     const offerRows = (rows as Row[]).filter((r) => r.source === "offer").map(toPair);
     return {
       offer: offerOf(offerRows),
       released: (rows as Row[]).some((r) => r.source === "released"),
+      undone: (rows as Row[]).some((r) => r.source === "undone"),
     };
   }
 }
@@ -819,6 +874,19 @@ function heldFor(
 ): boolean {
   const client = input.holders?.client ?? "";
   return hold.tokenHash === input.tokenHash && client !== "" && hold.head.clientTag === client;
+}
+
+/** The name of a keyed hold's creator record in fallback_hold_attempts. */
+function creatorName(holdKey: string): string {
+  return `by:${holdKey}`;
+}
+
+/** A keyed hold was handed to a retry, or undone: no attempt may undo it any more. */
+async function forgetCreator(tx: Sql, staffId: string, holdKey: string): Promise<void> {
+  await tx.execute("DELETE FROM fallback_hold_attempts WHERE staff_id = ? AND name = ?", [
+    staffId,
+    creatorName(holdKey),
+  ]);
 }
 
 /** A hold that ends (released or booked) no longer counts against its holders' limits. */

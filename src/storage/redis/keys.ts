@@ -80,6 +80,19 @@ export class RedisKeys {
   }
 
   /**
+   * The attempt that made a keyed hold, until a retry with the same key is handed the hold: only
+   * that attempt may undo it (lua/undo_hold.lua).
+   */
+  holdCreator(staffId: string, holdKey: string): string {
+    return `{${this.live(staffId)}}:by:${holdKey}`;
+  }
+
+  /** An undone hold attempt: its hold call, arriving late, holds nothing (lua/undo_hold.lua). */
+  undoneAttempt(staffId: string, attemptId: string): string {
+    return `{${this.live(staffId)}}:undo:${attemptId}`;
+  }
+
+  /**
    * The live held slots of one holder (a client, or an address), by expiry: the hold-limit
    * count. Not a staff member's key: hold_slots.lua reaches it beside the staff member's slot.
    */

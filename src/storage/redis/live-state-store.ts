@@ -12,12 +12,14 @@ import {
   encodeMeta,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
+  UNDONE_ATTEMPT_MS,
 } from "../../domain/live/stored-offer.ts";
 import {
   type BeginBookingOutcome,
   CELL_MS,
   type HolderTags,
   type HoldOutcome,
+  type HoldUndo,
   type LiveCells,
   type LiveEntry,
   type LiveEntryDump,
@@ -41,6 +43,7 @@ import {
   liveWatch,
   releaseHold,
   selectSlot,
+  undoHold,
 } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript, runScripts } from "./run-script.ts";
@@ -242,6 +245,8 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
       ...this.holderKeys(input.holders),
       this.keys.releasedHold(input.staffId, input.holdKey),
+      this.keys.undoneAttempt(input.staffId, input.attempt?.id ?? "none"),
+      this.keys.holdCreator(input.staffId, input.holdKey),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -255,6 +260,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
     args.push(input.reschedule?.appointmentId ?? "");
+    args.push(input.attempt?.id ?? "", input.attempt?.keyed ? "1" : "0");
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok" || kind === "existing") {
@@ -277,8 +283,30 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
-    if (kind === "released") return { kind };
+    if (kind === "released" || kind === "undone") return { kind };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  async undoHold(input: Parameters<LiveStateStore["undoHold"]>[0]): Promise<HoldUndo> {
+    const keys = [
+      ...this.keys.liveKeys(input.staffId),
+      ...this.holderKeys(input.holders),
+      this.keys.undoneAttempt(input.staffId, input.attempt.id),
+      this.keys.holdCreator(input.staffId, input.holdKey),
+    ];
+    const args = [
+      input.nowMs,
+      input.holdKey,
+      input.tokenHash,
+      input.attempt.id,
+      input.attempt.keyed ? "1" : "0",
+      input.holders ? "1" : "0",
+      UNDONE_ATTEMPT_MS,
+    ];
+    const reply = await runScript(this.redis, undoHold, keys, args, Strings);
+    const [kind] = reply;
+    if (kind === "undone" || kind === "kept" || kind === "gone") return kind;
+    throw new RedisFailure(`undo_hold: unexpected reply ${JSON.stringify(reply)}`);
   }
 
   /** The two hold-limit counters of a holder (placeholders when not counted: never written). */
