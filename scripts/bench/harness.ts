@@ -78,13 +78,25 @@ export function answerStats(
   };
 }
 
-export function bundleWorker(outdir: string): string {
-  execFileSync("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", outdir], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
+/** Bundles the worker as `wrangler deploy` would (minified, per the config), without uploading. */
+export function bundleWorker(outdir: string, config = "wrangler.toml"): string {
+  execFileSync(
+    "node_modules/.bin/wrangler",
+    ["deploy", "--dry-run", "--outdir", outdir, "-c", config],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
   return `${outdir}/worker.js`;
 }
+
+/** The runtime settings of wrangler.toml. */
+export const WORKER_RUNTIME = {
+  compatibilityDate: "2025-09-01",
+  // As wrangler.toml: a live stream whose client left ends at its next write.
+  compatibilityFlags: ["enable_request_signal"],
+};
 
 export async function serveWorker(
   scriptPath: string,
@@ -93,9 +105,7 @@ export async function serveWorker(
   const mf = new Miniflare({
     modules: true,
     scriptPath,
-    compatibilityDate: "2025-09-01",
-    // As wrangler.toml: a live stream whose client left ends at its next write.
-    compatibilityFlags: ["enable_request_signal"],
+    ...WORKER_RUNTIME,
     bindings,
     host: "127.0.0.1",
     port: 0,
