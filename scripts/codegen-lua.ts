@@ -13,7 +13,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const luaDir = join(root, "lua");

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 export interface CaseResult {
   name: string;
@@ -102,14 +102,16 @@ export async function serveWorker(
   scriptPath: string,
   bindings: Record<string, string>,
 ): Promise<{ url: string; dispose(): Promise<void> }> {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    ...WORKER_RUNTIME,
-    bindings,
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath,
+      ...WORKER_RUNTIME,
+      bindings,
+      host: "127.0.0.1",
+      port: 0,
+    }),
+  );
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, dispose: () => mf.dispose() };
 }

@@ -12,7 +12,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { addDays } from "../../../src/domain/time/zoned-time.ts";
 import { seedCatalog, tomorrow } from "../catalog.ts";
 import { bundleWorker, WORKER_RUNTIME } from "../harness.ts";
@@ -94,13 +94,17 @@ export function bundleSizes(): BundleRow[] {
 
 async function cpuAtReady(options: { scriptPath?: string; script?: string }): Promise<number> {
   const before = new Set(workerdPids());
-  const mf = new Miniflare({
-    modules: true,
-    ...(options.scriptPath ? { scriptPath: options.scriptPath } : { script: options.script ?? "" }),
-    ...WORKER_RUNTIME,
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      ...(options.scriptPath
+        ? { scriptPath: options.scriptPath }
+        : { script: options.script ?? "" }),
+      ...WORKER_RUNTIME,
+      host: "127.0.0.1",
+      port: 0,
+    }),
+  );
   try {
     await mf.ready;
     const pid = workerdPids().find((p) => !before.has(p));
