@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { testApp } from "../test/api.ts";
 import { fakeServices, resolveFake } from "../test/fakes.ts";
 import { testBindings } from "../test/stack-env.ts";
+import { createApp } from "./app.ts";
 import { resolveServices } from "./compose.ts";
 
 const app = testApp(resolveFake(fakeServices()));
@@ -60,6 +61,18 @@ describe("the app shell", () => {
     };
     expect(body.error.code).toBe("BAD_ENVIRONMENT");
     expect(body.error.message).toContain("ADMIN_TOKEN");
+  });
+
+  it("builds the OpenAPI document once per app (isolate), and serves the same bytes each time", async () => {
+    const own = createApp(resolveFake(fakeServices()));
+    const build = vi.spyOn(own, "getOpenAPI31Document");
+    const first = await own.request("/openapi.json");
+    const second = await own.request("/openapi.json");
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+    expect(await second.text()).toBe(await first.text());
+    expect(build).toHaveBeenCalledTimes(1);
   });
 
   it("serves an OpenAPI 3.1 document that describes /v1/health", async () => {
