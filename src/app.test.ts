@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { describe, expect, it, vi } from "vitest";
 import { testApp } from "../test/api.ts";
 import { fakeServices, resolveFake } from "../test/fakes.ts";
+import { appOpenApi } from "../test/openapi-check.ts";
 import { testBindings } from "../test/stack-env.ts";
 import { resolveServices } from "./compose.ts";
 
@@ -92,6 +94,23 @@ describe("the app shell", () => {
     };
     expect(body.error.code).toBe("BAD_ENVIRONMENT");
     expect(body.error.message).toContain("ADMIN_TOKEN");
+  });
+
+  it("builds the OpenAPI document once per app (isolate), and serves the same bytes each time", async () => {
+    await appOpenApi(); // the answer checker's own copy, built before counting
+    const own = testApp(resolveFake(fakeServices()));
+    const build = vi.spyOn(OpenApiGeneratorV31.prototype, "generateDocument");
+    try {
+      const first = await own.request("/openapi.json");
+      const second = await own.request("/openapi.json");
+      expect(first.status).toBe(200);
+      expect(second.status).toBe(200);
+      expect(second.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+      expect(await second.text()).toBe(await first.text());
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
   });
 
   it("serves an OpenAPI 3.1 document that describes /v1/health", async () => {

@@ -104,7 +104,13 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   // is checked against it).
   app.openAPIRegistry.register("Error", ErrorEnvelope);
 
-  app.doc31("/openapi.json", OPENAPI_CONFIG);
+  // Built on the first request and kept for the isolate's life: the routes never change after
+  // start-up, and building it costs tens of milliseconds of CPU (docs/adr/new-toolchain-and-bundle.md).
+  let openapiJson: string | undefined;
+  app.get("/openapi.json", (c) => {
+    openapiJson ??= JSON.stringify(app.getOpenAPI31Document(OPENAPI_CONFIG));
+    return c.body(openapiJson, 200, { "Content-Type": "application/json" });
+  });
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);

@@ -6,7 +6,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 import { sharedStoreConfigArgsWith } from "../scripts/lib/dev-workers.ts";
 import { testBindings, uniqueId } from "./stack-env.ts";
 

@@ -160,7 +160,8 @@ function refusal([name, ...args]: Command): string | undefined {
 // ---------------------------------------------------------------- reply encoding
 
 function encodeValue(value: unknown, base64: boolean): unknown {
-  if (Buffer.isBuffer(value)) return base64 ? value.toString("base64") : value.toString("utf8");
+  // The cast: the Workers types declare the global Buffer as `any`, so isBuffer narrows nothing.
+  if (Buffer.isBuffer(value)) return (value as Buffer).toString(base64 ? "base64" : "utf8");
   if (typeof value === "string") return encodeValue(Buffer.from(value), base64);
   if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map((item) => encodeValue(item, base64));

@@ -1,6 +1,7 @@
 /** Reads .dev.vars (KEY=VALUE lines), creating it from .dev.vars.example on first run. */
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
