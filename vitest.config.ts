@@ -4,7 +4,7 @@ import { TEST_STACK, testBindings } from "./test/stack-env.ts";
 
 /**
  * Four projects, one run (`npm test`):
- * - unit (`npm run test:unit`): the domain, http, errors and page tests that need no service at
+ * - unit (`npm run test:unit`): the domain, http, runtime, errors and page tests that need no service at
  *   all (fakes and fixed clocks); no Redis, MySQL, gateway or page build, done in seconds.
  * - node: route and integration tests beside the code, plus the gateway suites, the
  *   `wrangler dev` smoke test, the booking pages' unit tests (web/) and the browser tier
@@ -26,9 +26,13 @@ const WHOLE_API_CONFIG = "./wrangler.placed.toml";
 const UNIT_TESTS = [
   "src/domain/**/*.test.ts",
   "src/http/*.test.ts",
+  "src/runtime/*.test.ts",
+  "test/architecture/*.test.ts",
   "src/errors/*.test.ts",
   "src/storage/round-trip-baseline.test.ts",
+  "src/storage/mysql/conflict-retry.test.ts",
   "web/**/*.test.ts",
+  "test/docs-links.test.ts",
 ];
 const NOT_UNIT = [
   "**/*.integration.test.ts",
@@ -45,7 +49,7 @@ export default defineConfig({
     globalSetup: STACK_SETUP,
     // When a live stream ends its subscription while its request lives (unsubscribe aborts the
     // SSE request), workerd reports the abort as an unhandled rejection inside @upstash/redis's
-    // stream reader, which does catch the read (docs/DECISIONS.md, "Live push"). Only that one
+    // stream reader, which does catch the read (docs/limitations.md). Only that one
     // error is ignored.
     onUnhandledError: (error) =>
       !(error.name === "AbortError" && /@upstash[/\\]redis/.test(error.stack ?? "")),
@@ -84,7 +88,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: WHOLE_API_CONFIG },
-            // Few requests at work at once, so a burst queues at the admission (src/http/admission.ts).
+            // Few requests at work at once, so a burst queues at the admission (src/runtime/admission.ts).
             miniflare: { bindings: testBindings("wd:", { OVERLOAD_MAX_ACTIVE: "4" }) },
           }),
         ],

@@ -9,27 +9,37 @@
 -- KEYS[5]     offer hash of (service, staff member): "meta" and one field per local date
 -- KEYS[6], KEYS[7]  the held slots of the client and of its address (hold limits; lib/live.lua)
 -- KEYS[8]     the released-hold key of holdKey (release_hold.lua)
+-- KEYS[9]     the tombstone of this request's attempt (undo_hold.lua)
+-- KEYS[10]    the creator record of holdKey (undo_hold.lua)
 -- ARGV[1]  now (ms)            ARGV[2]  holdKey (random)     ARGV[3]  tokenHash
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
 -- ARGV[7]  "1" to count and enforce the hold limits, "0" not to
 -- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
 -- then: the appointment being rescheduled ("" = none): its own booked entry does not block
+-- then: the request's attempt id ("" = none), and "1" when it carries an Idempotency-Key
 --
 -- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd}
 --      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
 --        presented this hold's token and asks for exactly its slots: the same hold, unchanged)
---      | {"held", untilMs} | {"booked", untilMs}
+--      | {"held", untilMs[, "mine"]} | {"booked", untilMs}   ("mine": only a hold of this very
+--        client, presented without its token, is in the way)
 --      | {"limit", "client"|"ip", untilMs}   (the holder has its limit of live held slots; untilMs:
 --        the earliest of them to end)
 --      | {"unavailable", index, reason} | {"overlap", i, j}
 --      | {"released"}   (holdKey names a hold its holder released: a keyed hold's key is spent)
+--      | {"undone"}     (this attempt was undone before its call got here: it holds nothing)
 --@include lib/live.lua
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
 local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local ignoredBooking = "b:" .. (ARGV[8 + 5 * n] or "") .. ":0" -- "b::0" names no entry
+local attempt, keyed = ARGV[9 + 5 * n] or "", ARGV[10 + 5 * n]
 local S = staffKeys(1)
+
+-- The request was answered with an error and its hold undone before this call arrived (it was
+-- held up on the way): granting it now would make the very hold nobody was told about.
+if attempt ~= "" and redis.call("EXISTS", KEYS[9]) == 1 then return {"undone"} end
 
 -- A hold key comes back only from an Idempotency-Key (random keys are never repeated). Granted
 -- again after its release, the hold could never be booked (begin_booking refuses a released
@@ -67,6 +77,9 @@ end
 ensure(S, now)
 sweep(S, now)
 local sameHold, blockedUntil, blockedKind = nil, 0, nil
+-- ownKey: the one hold of this client (by its tag) that blocks, while no other blocker does;
+-- false once anything else blocks. Its holder repeating without its token is told to send it.
+local ownKey = nil
 local mine = {}
 for _, slot in ipairs(slots) do
   for _, e in ipairs(overlapping(S, S.blk, slot.cs, slot.ce, now)) do
@@ -78,12 +91,15 @@ for _, slot in ipairs(slots) do
     elseif e.field == ignoredBooking then -- the appointment being moved: not a blocker
     elseif e.kind == "b" then
       blockedKind = "booked" -- a booking outranks any hold in the answer
+      ownKey = false
     else
       if blockedKind ~= "booked" then blockedKind = "held" end
       if e.exp > blockedUntil then blockedUntil = e.exp end
+      if e.tag == clientTag and key and (ownKey == nil or ownKey == key) then ownKey = key else ownKey = false end
     end
   end
 end
+if blockedKind == "held" and ownKey and presented == "" then return {"held", fmt(blockedUntil), "mine"} end
 if blockedKind then return {blockedKind, fmt(blockedUntil)} end
 
 if sameHold then
@@ -103,6 +119,9 @@ if sameHold then
     end
   end
   if not same then return {"held", hold and fmt(hold[1].exp) or "0"} end
+  -- Handed to a retry with the same Idempotency-Key (the same hold key): no undo of the attempt
+  -- that made it may take it back any more.
+  if sameHold == holdKey then redis.call("DEL", KEYS[10]) end
   return reply
 end
 
@@ -131,5 +150,7 @@ for i, slot in ipairs(slots) do
 end
 -- The entries just written (not read back): the hold limits count each slot.
 heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)
+-- A keyed hold can be handed to a retry: the record says which attempt made it (undo_hold.lua).
+if attempt ~= "" and keyed == "1" then redis.call("SET", KEYS[10], attempt, "PX", fmt(meta.capMs)) end
 publish(S, hold)
 return reply

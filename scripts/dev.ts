@@ -18,7 +18,7 @@
  */
 import { spawn } from "node:child_process";
 import { buildWeb } from "./build-web.ts";
-import { loadDevVars } from "./lib/dev-vars.ts";
+import { devPublicBaseUrl, loadDevVars } from "./lib/dev-vars.ts";
 import { distanceConfigArgs, sharedStoreConfigArgsWith } from "./lib/dev-workers.ts";
 import { distancesFor, startLocationProxies } from "./lib/split-workers.ts";
 import { DEFAULTS, startStack } from "./lib/stack.ts";
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
   log(`admin token: ${requireVar(vars, "ADMIN_TOKEN")}`);
   // Email links point at this copy unless .dev.vars says otherwise.
-  const publicBaseUrl = vars.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
+  const publicBaseUrl = devPublicBaseUrl(vars, port);
   const distances = distancesFor(Number(process.env.DISTANCE_MS ?? 0), process.env);
   const located =
     distances.distanceMs > 0

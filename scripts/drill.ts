@@ -1,5 +1,5 @@
 /**
- * `npm run drill`: the Redis failure drill (SPEC.md section 4). Starts its own redis-server (no
+ * `npm run drill`: the Redis failure drill (docs/architecture/failover.md). Starts its own redis-server (no
  * persistence) on a dedicated port, its own MySQL database and gateway ports, serves the bundled
  * workers with Miniflare in their deployed layout (the edge worker, which forwards bookings to the
  * placed worker: scripts/lib/split-workers.ts), runs a mixed load of holds and bookings, stops that Redis server in the
@@ -24,8 +24,8 @@ import {
   runClients,
 } from "./drill/load.ts";
 import { putLoadTestSettings } from "./lib/seed.ts";
-import { distancesFor, type SplitWorkers, startSplitWorkers } from "./lib/split-workers.ts";
 import { ensureRedis, findBinary, isListening, type StartedService } from "./lib/services.ts";
+import { distancesFor, type SplitWorkers, startSplitWorkers } from "./lib/split-workers.ts";
 import { dataPath, type Stack, startStack } from "./lib/stack.ts";
 
 const DRILL = {

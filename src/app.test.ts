@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { describe, expect, it, vi } from "vitest";
 import { testApp } from "../test/api.ts";
 import { fakeServices, resolveFake } from "../test/fakes.ts";
+import { appOpenApi } from "../test/openapi-check.ts";
 import { testBindings } from "../test/stack-env.ts";
 import { resolveServices } from "./compose.ts";
 
@@ -50,6 +52,38 @@ describe("the app shell", () => {
     expect(other.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
+  it("lets a browser on an allowed origin send every header an operation declares", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+    };
+    const declared = new Set<string>();
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const p of operation.parameters ?? []) {
+          if (p.in === "header") declared.add(p.name.toLowerCase());
+        }
+      }
+    }
+    // The headers every client sends or may send, whichever operation declares them.
+    for (const name of ["x-client-id", "x-hold-token", "x-manage-token", "idempotency-key"]) {
+      expect(declared).toContain(name);
+    }
+    const wanted = [...declared, "content-type", "authorization", "x-request-id"];
+    const preflight = await app.request("/v1/holds", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://app.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": wanted.join(","),
+      },
+    });
+    expect(preflight.status).toBe(204);
+    const allowed = (preflight.headers.get("Access-Control-Allow-Headers") ?? "")
+      .split(",")
+      .map((name) => name.trim().toLowerCase());
+    expect(wanted.filter((name) => !allowed.includes(name))).toEqual([]);
+  });
+
   it("answers a misconfigured deployment with 500 BAD_ENVIRONMENT naming the variable", async () => {
     const real = testApp(resolveServices);
     const { ADMIN_TOKEN: _omit, ...bindings } = testBindings("env:");
@@ -60,6 +94,23 @@ describe("the app shell", () => {
     };
     expect(body.error.code).toBe("BAD_ENVIRONMENT");
     expect(body.error.message).toContain("ADMIN_TOKEN");
+  });
+
+  it("builds the OpenAPI document once per app (isolate), and serves the same bytes each time", async () => {
+    await appOpenApi(); // the answer checker's own copy, built before counting
+    const own = testApp(resolveFake(fakeServices()));
+    const build = vi.spyOn(OpenApiGeneratorV31.prototype, "generateDocument");
+    try {
+      const first = await own.request("/openapi.json");
+      const second = await own.request("/openapi.json");
+      expect(first.status).toBe(200);
+      expect(second.status).toBe(200);
+      expect(second.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+      expect(await second.text()).toBe(await first.text());
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
   });
 
   it("serves an OpenAPI 3.1 document that describes /v1/health", async () => {

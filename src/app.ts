@@ -1,16 +1,19 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { ErrorEnvelope } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
-import { admit } from "./http/admission.ts";
-import type { AppEnv, ResolveServices } from "./http/app-env.ts";
-import { corsFromConfig, limitBody, withServices } from "./http/middleware.ts";
+import { adminIdempotency } from "./http/admin-idempotency.ts";
+import { admit } from "./http/admit.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { corsFor, limitBody, withServices } from "./http/middleware.ts";
 import { perAddressLimit, RATE_LIMITED_PATHS } from "./http/per-address-limit.ts";
 import { forwardToPlaced } from "./http/placement.ts";
 import { createRouter } from "./http/router.ts";
 import { screen } from "./http/screen.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { registerWebhookEvents } from "./routes/admin/webhooks/events.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
@@ -19,12 +22,15 @@ import { calendarRoutes } from "./routes/calendar/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { debugRoutes } from "./routes/debug/index.ts";
 import { docsRoutes } from "./routes/docs/index.ts";
+import { TAGS } from "./routes/docs/tags.ts";
 import { healthRoutes } from "./routes/health/index.ts";
 import { heartbeatRoutes } from "./routes/heartbeat/index.ts";
 import { holdRoutes } from "./routes/holds/index.ts";
 import { liveRoutes } from "./routes/live/index.ts";
 import { myAppointmentsRoute } from "./routes/me/appointments.ts";
+import { registerSecuritySchemes } from "./routes/shared/security.ts";
 import { slotRoutes } from "./routes/slots/index.ts";
+import type { ResolveServices } from "./runtime/services.ts";
 
 export const API_TITLE = "AppointEase Edge API";
 export const API_VERSION = "1.0.0";
@@ -41,6 +47,7 @@ export const OPENAPI_CONFIG = {
   },
   // Relative: each deployment serves its own document, so its operations are on the same origin.
   servers: [{ url: "/", description: "The deployment serving this document." }],
+  tags: [...TAGS],
 };
 
 /**
@@ -53,7 +60,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
   app.use("*", secureHeaders());
   app.use("*", withServices(resolveServices));
-  app.use("*", corsFromConfig);
+  app.use("*", corsFor(app));
   // The cheap refusals come before the admission, so that a flood of them never takes a place
   // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
   // screen also decides which requests to critical paths passed their checks and may take the
@@ -67,6 +74,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", admit);
   // After the cheap refusals above, so junk never crosses to the stores' region.
   app.use("*", forwardToPlaced);
+  // After the forwarding: only the worker that serves an admin POST claims its Idempotency-Key.
+  app.use(ADMIN_PATH, adminIdempotency);
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);
@@ -89,13 +98,19 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "The deployment's ADMIN_TOKEN secret.",
-  });
+  registerSecuritySchemes(app);
+  registerWebhookEvents(app);
+  // Every code's error object, also those no operation answers today (the 404 of an unknown path
+  // is checked against it).
+  app.openAPIRegistry.register("Error", ErrorEnvelope);
 
-  app.doc31("/openapi.json", OPENAPI_CONFIG);
+  // Built on the first request and kept for the isolate's life: the routes never change after
+  // start-up, and building it costs tens of milliseconds of CPU (docs/adr/new-toolchain-and-bundle.md).
+  let openapiJson: string | undefined;
+  app.get("/openapi.json", (c) => {
+    openapiJson ??= JSON.stringify(app.getOpenAPI31Document(OPENAPI_CONFIG));
+    return c.body(openapiJson, 200, { "Content-Type": "application/json" });
+  });
 
   app.notFound((c) => errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);

@@ -7,10 +7,10 @@ import type {
   SecretKeys,
 } from "./domain/ports.ts";
 import { parseConfig } from "./env.ts";
-import { Admission } from "./http/admission.ts";
-import type { Services } from "./http/app-env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
+import { Admission } from "./runtime/admission.ts";
+import type { Services } from "./runtime/services.ts";
 import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
 import { ResultCache } from "./storage/cache/result-cache.ts";
 import { ArbitratedLiveState } from "./storage/failover/arbitrated-live-state.ts";
@@ -23,21 +23,22 @@ import {
   type RequestTrace,
 } from "./storage/failover/failover-stores.ts";
 import { RedisGate } from "./storage/failover/redis-gate.ts";
-import { HttpMailer } from "./storage/http/http-mailer.ts";
-import { HttpWebhookSender } from "./storage/http/webhook-sender.ts";
+import { deleteExpiredFallbackRows } from "./storage/fallback/fallback-cleanup.ts";
+import { MysqlFallbackLimiter } from "./storage/fallback/fallback-limiter.ts";
+import { MysqlFallbackLiveStateStore } from "./storage/fallback/fallback-live-state-store.ts";
+import { MysqlAdminIdempotencyRepo } from "./storage/mysql/admin-idempotency-repo.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCalendarKeyRepo } from "./storage/mysql/calendar-key-repo.ts";
 import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
-import { deleteExpiredFallbackRows } from "./storage/mysql/fallback-cleanup.ts";
-import { MysqlFallbackLimiter } from "./storage/mysql/fallback-limiter.ts";
-import { MysqlFallbackLiveStateStore } from "./storage/mysql/fallback-live-state-store.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { HoldArbiter } from "./storage/mysql/hold-arbiter.ts";
 import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
 import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
+import { HttpMailer } from "./storage/outbound/http-mailer.ts";
+import { HttpWebhookSender } from "./storage/outbound/webhook-sender.ts";
 import { createRedisClient, type RedisCallObserver } from "./storage/redis/client.ts";
 import { RedisExactLimiter } from "./storage/redis/exact-limiter.ts";
 import { RedisHealthProbe } from "./storage/redis/health-probe.ts";
@@ -62,8 +63,8 @@ const monotonicClock: Clock = { nowMs: () => performance.now() };
 export function buildServices(bindings: unknown, clock: Clock = systemClock): Services {
   const config = parseConfig(bindings);
   const metrics = new Metrics();
-  // Each store's timeout knows the distance (docs/DECISIONS.md, "Timeouts that know the
-  // distance"): the configured timeouts are floors, and every client of a store teaches the same
+  // Each store's timeout knows the distance (docs/adr/0506-timeouts-that-know-the-distance.md):
+  // the configured timeouts are floors, and every client of a store teaches the same
   // baseline with its answered calls.
   const storeTimeouts = {
     redis: new RoundTripBaseline({ floorMs: config.REDIS_TIMEOUT_MS, clock: monotonicClock }),
@@ -188,6 +189,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhooks: new MysqlWebhookRepo(db),
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
+    adminIdempotency: new MysqlAdminIdempotencyRepo(db),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

@@ -28,7 +28,7 @@ export const Config = z.object({
     .default("ae:"),
   /**
    * The floor of a Redis call's timeout: a call may take this + 3 × the round trip the isolate
-   * has learned (docs/DECISIONS.md, "Timeouts that know the distance").
+   * has learned (docs/adr/0506-timeouts-that-know-the-distance.md).
    */
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
@@ -40,7 +40,7 @@ export const Config = z.object({
    * that a customer is never left hanging.
    */
   PLACED_TIMEOUT_MS: intVar(100, 120_000, 15_000),
-  // Overload (docs/DECISIONS.md, "Overload"; README, "Configuration").
+  // Overload (docs/architecture/overload.md; README, "Configuration").
   /**
    * Budget of the probe that tells a busy Redis from a down one after a timeout under load (never
    * below a call's learned timeout).

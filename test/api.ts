@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { buildServices } from "../src/compose.ts";
 import type { Clock } from "../src/domain/ports.ts";
-import type { ResolveServices } from "../src/http/app-env.ts";
+import type { ResolveServices } from "../src/runtime/services.ts";
 import { app } from "../src/worker.ts";
 import { type CheckedApp, checkedApp } from "./openapi-check.ts";
 import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";

@@ -1,6 +1,8 @@
 /**
  * Fakes for domain unit tests and route tests only. Integration tests use the real stack.
  */
+
+import type { ProbeResult } from "../src/domain/health/store-status.ts";
 import type {
   AuthRepo,
   AvailabilitySource,
@@ -10,12 +12,11 @@ import type {
   DomainContext,
   ExactLimiter,
   LiveStateStore,
-  ProbeResult,
   StoreProbe,
 } from "../src/domain/ports.ts";
 import { parseConfig } from "../src/env.ts";
-import type { ResolveServices, Services } from "../src/http/app-env.ts";
 import { Metrics } from "../src/observability/metrics.ts";
+import type { ResolveServices, Services } from "../src/runtime/services.ts";
 import { testBindings } from "./stack-env.ts";
 
 export class FixedClock implements Clock {
@@ -62,6 +63,7 @@ export function fakeContext(overrides: Partial<DomainContext> = {}): DomainConte
     webhooks: unfaked<DomainContext["webhooks"]>("webhooks"),
     webhookSender: unfaked<DomainContext["webhookSender"]>("webhookSender"),
     calendarKeys: unfaked<DomainContext["calendarKeys"]>("calendarKeys"),
+    adminIdempotency: unfaked<DomainContext["adminIdempotency"]>("adminIdempotency"),
     defer: () => undefined,
     deployment: { publicBaseUrl: "https://book.example", production: false },
     secrets: {

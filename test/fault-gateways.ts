@@ -9,7 +9,7 @@ import {
 } from "../scripts/gateways/planetscale-gateway.ts";
 import { startUpstashGateway, type UpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
 import { buildServices } from "../src/compose.ts";
-import type { Services } from "../src/http/app-env.ts";
+import type { Services } from "../src/runtime/services.ts";
 import { adminVia } from "./admin-call.ts";
 import { testApp } from "./api.ts";
 import { TEST_STACK, testBindings } from "./stack-env.ts";
@@ -60,6 +60,11 @@ export interface Isolate {
     headers?: Record<string, string>,
   ): Promise<Response>;
   admin(method: string, path: string, body?: unknown): Promise<Response>;
+  /**
+   * With `options.waitUntil`: resolves once the work requests handed to waitUntil so far has
+   * settled (as Workers keep it running after the response).
+   */
+  background(): Promise<void>;
 }
 
 /**
@@ -70,6 +75,8 @@ export function isolateOver(
   gateways: FaultGateways,
   prefix: string,
   overrides: Record<string, string> = {},
+  /** `waitUntil`: requests get an execution context whose waitUntil runs work to its end. */
+  options: { waitUntil?: boolean } = {},
 ): Isolate {
   const bindings = testBindings(prefix, {
     UPSTASH_REDIS_REST_URL: gateways.upstash.url,
@@ -80,10 +87,25 @@ export function isolateOver(
   });
   const services = buildServices(bindings);
   const app = testApp(() => services);
-  const request = async (path: string, init: RequestInit = {}) => app.request(path, init, bindings);
+  const pending = new Set<Promise<unknown>>();
+  const executionCtx = options.waitUntil
+    ? {
+        waitUntil: (work: Promise<unknown>) => {
+          const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
+          pending.add(settled);
+        },
+        passThroughOnException: () => {},
+        props: {},
+      }
+    : undefined;
+  const request = async (path: string, init: RequestInit = {}) =>
+    app.request(path, init, bindings, executionCtx as never);
   return {
     services,
     request,
+    background: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
     json: (method, path, body, headers = {}) =>
       request(path, {
         method,

@@ -1,5 +1,5 @@
 /**
- * Helpers for the integration tests of issue 17 (outbox, webhooks, calendar): the real app on its
+ * Helpers for the integration tests of the integrations (outbox, webhooks, calendar): the real app on its
  * own fixed clock with the background work of each request collected (the tests await the first
  * delivery attempt instead of sleeping), a real local HTTP receiver, and a booking helper.
  */
@@ -10,7 +10,7 @@ import ICAL from "ical.js";
 import { expect } from "vitest";
 import { buildServices } from "../src/compose.ts";
 import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
-import type { Services } from "../src/http/app-env.ts";
+import type { Services } from "../src/runtime/services.ts";
 import { adminVia } from "./admin-call.ts";
 import { type Api, testApp } from "./api.ts";
 import { FixedClock } from "./fakes.ts";

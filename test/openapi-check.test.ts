@@ -101,7 +101,7 @@ describe("checkedApp: every answer is checked against the OpenAPI document", () 
 /** A stand-in for the Workers rate-limiting binding that refuses every call. */
 const exhausted = { limit: async () => ({ success: false }) };
 
-describe("the app's answers that issue 19 found undeclared", () => {
+describe("answers the document once left undeclared", () => {
   it("GET /v1/availability over the per-IP limit answers a declared 429 RATE_LIMITED with Retry-After", async () => {
     const env = { ...testBindings("oa:"), PUBLIC_RATE_LIMITER: exhausted };
     const res = await workerApp.request(

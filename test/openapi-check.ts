@@ -1,6 +1,6 @@
 /**
  * Every answer a route, integration or hostile-input test receives is checked against the app's
- * own /openapi.json (issue 19): the status is declared for the operation, the body matches the
+ * own /openapi.json: the status is declared for the operation, the body matches the
  * schema the document gives for that status and content type (Ajv, JSON Schema 2020-12, the
  * dialect of OpenAPI 3.1), and every header the document declares as required is present and
  * valid. An undeclared answer fails the test that saw it, even when its own assertions pass:

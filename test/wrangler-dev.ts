@@ -6,13 +6,14 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 import { sharedStoreConfigArgsWith } from "../scripts/lib/dev-workers.ts";
 import { testBindings, uniqueId } from "./stack-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
@@ -32,8 +33,14 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` on a free port with the test stack's bindings and its own Redis key prefix. */
-export async function startWorker(label = "web"): Promise<Worker> {
+/**
+ * `wrangler dev` on a free port with the test stack's bindings (and `overrides`) and its own
+ * Redis key prefix.
+ */
+export async function startWorker(
+  label = "web",
+  overrides: Record<string, string> = {},
+): Promise<Worker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const prefix = `${uniqueId(label)}:`;
@@ -44,7 +51,7 @@ export async function startWorker(label = "web"): Promise<Worker> {
     [
       "dev",
       // Both workers (src/http/placement.ts) get the bindings: `--var` would reach the first only.
-      ...sharedStoreConfigArgsWith(testBindings(prefix), prefix.slice(0, -1)),
+      ...sharedStoreConfigArgsWith(testBindings(prefix, overrides), prefix.slice(0, -1)),
       "--port",
       String(port),
       "--ip",

@@ -22,7 +22,7 @@
 --   marker   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag|ttlS
 --   booked   cellSpan|startOff|durationMin|offsetMin|expiresAtMs|clientTag
 -- (startOff = startMin - 5 * cellStart; capLeftMs = capAtMs - expiresAtMs), about 70 bytes for a
--- hold. The exchange format ("v1": the first-round values, the MySQL fallback's rows, a booking's
+-- hold. The exchange format ("v1": the MySQL fallback's rows, the failback sync's copies, a booking's
 -- restore list) is self-contained:
 --   cellStart|cellEnd|startMin|endMin|offsetMin|expiresAtMs|clientTag[|tokenHash|capAtMs|ttlS|n | |ttlS]
 local CELL, BUCKET_CELLS, SWEEP_MAX = 300000, 288, 200
@@ -216,20 +216,12 @@ local function get(S, field)
   return decode(field, value, tonumber(cs))
 end
 
--- Reads the head. A hash still in the first-round layout (no "~" field) is indexed on first
--- touch: its values are rewritten in this layout and put in the indexes. One-time work per staff
--- member. Every script runs this before anything else on the staff member's keys.
+-- Reads the head ("~"), or starts an empty one: the first put writes it. Every script runs this
+-- before anything else on the staff member's keys.
 local function ensure(S, now)
   local head = redis.call("HGET", S.live, "~")
   if head then loadHead(S, head) return end
-  S.span, S.expireAt = 0, 0 -- nothing yet (the first put writes "~"), or the first-round layout
-  local flat = redis.call("HGETALL", S.live)
-  if #flat == 0 then return end
-  saveHead(S)
-  for k = 1, #flat, 2 do
-    local e = decodeV1(flat[k], flat[k + 1])
-    if e.exp > now then put(S, e, now) else redis.call("HDEL", S.live, flat[k]) end
-  end
+  S.span, S.expireAt = 0, 0
 end
 
 -- Removes what has expired, through the expiry index only: at most one bucket and SWEEP_MAX
@@ -336,8 +328,7 @@ end
 
 -- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
 -- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin|maxHeldSlotsPerClient|maxHeldSlotsPerIp
--- (offers written before the limits existed have 7 parts: the defaults 4 and 20 apply), one
--- field per local date =
+-- (src/domain/live/stored-offer.ts writes it), one field per local date =
 -- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
 local OFFER_TTL = 900000
 
@@ -347,10 +338,11 @@ local function offerOf(offerKey, dates)
   local values = redis.call("HMGET", offerKey, "meta", unpack(dates))
   if not values[1] then return nil end
   local duration, before, after, ttl, viewing, cap, notice, perClient, perIp =
-    string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|?(%d*)|?(%d*)$")
+    string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$")
+  if not perIp then return nil end
   local meta = {durationMs = duration * 60000, beforeMs = before * 60000, afterMs = after * 60000,
     ttlMs = ttl * 1000, viewingMs = viewing * 1000, capMs = cap * 1000, noticeMs = notice * 60000,
-    maxPerClient = tonumber(perClient) or 4, maxPerIp = tonumber(perIp) or 20, days = {}}
+    maxPerClient = tonumber(perClient), maxPerIp = tonumber(perIp), days = {}}
   for i, date in ipairs(dates) do
     if values[i + 1] then meta.days[date] = values[i + 1] end
   end
@@ -373,10 +365,10 @@ local function offered(meta, startMs, dates, now)
   return false
 end
 
--- Push (issue 15, src/storage/redis/live-push.ts): a script that changes entries publishes them
--- in the same call, one PUBLISH per local date they touch (the date of an entry's start in its
--- own offset, the date the heartbeat files it under), on the channel "<live hash key>@<date>"
--- (RedisKeys.liveChannel). The message is ";"-separated items:
+-- Push (src/storage/redis/live-push.ts, docs/architecture/live-push.md): a script that changes
+-- entries publishes them in the same call, one PUBLISH per local date they touch (the date of an
+-- entry's start in its own offset, the date the heartbeat files it under), on the channel
+-- "<live hash key>@<date>" (RedisKeys.liveChannel). The message is ";"-separated items:
 --   +<field>|<startMin>|<endMin>|<offsetMin>|<expiresAtMs>|<clientTag>   the entry as it now is
 --   -<field>                                                              the entry is gone
 -- Expiries publish nothing: the subscriber knows every expiry from its reads and the messages.

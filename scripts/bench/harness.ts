@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 export interface CaseResult {
   name: string;
@@ -78,28 +78,40 @@ export function answerStats(
   };
 }
 
-export function bundleWorker(outdir: string): string {
-  execFileSync("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", outdir], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
+/** Bundles the worker as `wrangler deploy` would (minified, per the config), without uploading. */
+export function bundleWorker(outdir: string, config = "wrangler.toml"): string {
+  execFileSync(
+    "node_modules/.bin/wrangler",
+    ["deploy", "--dry-run", "--outdir", outdir, "-c", config],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
   return `${outdir}/worker.js`;
 }
+
+/** The runtime settings of wrangler.toml. */
+export const WORKER_RUNTIME = {
+  compatibilityDate: "2025-09-01",
+  // As wrangler.toml: a live stream whose client left ends at its next write.
+  compatibilityFlags: ["enable_request_signal"],
+};
 
 export async function serveWorker(
   scriptPath: string,
   bindings: Record<string, string>,
 ): Promise<{ url: string; dispose(): Promise<void> }> {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    compatibilityDate: "2025-09-01",
-    // As wrangler.toml: a live stream whose client left ends at its next write.
-    compatibilityFlags: ["enable_request_signal"],
-    bindings,
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath,
+      ...WORKER_RUNTIME,
+      bindings,
+      host: "127.0.0.1",
+      port: 0,
+    }),
+  );
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, dispose: () => mf.dispose() };
 }

@@ -9,8 +9,10 @@
  * (every answer below 500), 503 OVERLOADED answers, any other 5xx, and the worker's failovers
  * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
  * another number of connections is compared with the latest run at 50, when there is one.
- * BENCH_ONLY: a comma-separated list of groups to run after the baselines (availability, live,
- * scale, booking, memory, sync, push, distance; default all). The distance group runs the edge
+ * BENCH_ONLY: a comma-separated list of groups to run (cpu, availability, live, scale, booking,
+ * memory, sync, push, distance; default all); the load groups run after the baselines. The cpu
+ * group prints the bundle size (gzipped), the cold start and the CPU ms per request of each public
+ * route, measured on the worker's workerd process, before any load. The distance group runs the edge
  * and placed workers behind emulated distances (0, 50, 150 ms; BENCH_DISTANCE_SAMPLES sequential
  * requests per operation, default 10; PLACED_MS and REPLICA_MS as for `npm run dev`).
  */
@@ -19,10 +21,11 @@ import { putLoadTestSettings } from "../lib/seed.ts";
 import { startStack } from "../lib/stack.ts";
 import { availabilityCases, engineCase } from "./cases/availability.ts";
 import { bookingCases } from "./cases/booking.ts";
+import { bundleSizes, coldStart, cpuCase, formatCpu, workerdPids } from "./cases/cpu.ts";
 import { type DistanceRow, distanceCase, formatDistance } from "./cases/distance.ts";
 import { liveCases, memoryPerHold } from "./cases/live.ts";
-import { type PushResult, pushCase } from "./cases/push.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
+import { type PushResult, pushCase } from "./cases/push.ts";
 import { syncCase } from "./cases/sync.ts";
 import {
   answerStats,
@@ -62,6 +65,17 @@ function connectionsFromArgs(): number | undefined {
 const log = (line: string) => console.log(`[bench] ${line}`);
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const runs = (group: string) => !only || only.includes(group);
+/** The groups that put the worker under load (and so need the baselines). */
+const LOAD_GROUPS = [
+  "availability",
+  "live",
+  "scale",
+  "booking",
+  "memory",
+  "sync",
+  "push",
+  "distance",
+];
 
 export interface BenchContext {
   url: string;
@@ -71,12 +85,30 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
-function withRatio(result: CaseResult, baseline: CaseResult): CaseResult {
+function withRatio(result: CaseResult, baseline: CaseResult | undefined): CaseResult {
+  if (!baseline) return result;
   return {
     ...result,
     baseline: baseline.name,
     ratioP50: result.p50Ms / Math.max(baseline.p50Ms, 0.001),
   };
+}
+
+/** The constant route, one Redis call, and /v1/health, under load: the cases' baselines. */
+async function baselineCases(ctx: BenchContext): Promise<CaseResult[]> {
+  const load = (name: string, path: string, headers?: Record<string, string>) =>
+    runLoad({
+      name,
+      url: `${ctx.url}${path}`,
+      connections,
+      durationS,
+      ...(headers ? { headers } : {}),
+    });
+  return [
+    await load("baseline: constant route", "/v1/debug/noop", ctx.adminHeaders),
+    await load("baseline: one Redis call", "/v1/debug/redis-ping", ctx.adminHeaders),
+    await load("baseline: /v1/health (Redis + SQL)", "/v1/health"),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -88,6 +120,9 @@ async function main(): Promise<void> {
     await putLoadTestSettings(BENCH.mysqlUrl);
     log("bundling the worker (wrangler deploy --dry-run)");
     const script = bundleWorker("dist/bench");
+    const bundles = runs("cpu") ? bundleSizes() : [];
+    if (runs("cpu")) log("cold start: starting the bundle and an empty worker a few times");
+    const cold = runs("cpu") && workerdPids().length === 0 ? await coldStart(script) : null;
     const bindings = {
       ...stack.bindings,
       ENVIRONMENT: "test",
@@ -95,7 +130,9 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: "bench:",
       REDIS_TIMEOUT_MS: "1000",
     };
+    const otherWorkerds = new Set(workerdPids());
     worker = await serveWorker(script, bindings);
+    const workerPid = workerdPids().find((pid) => !otherWorkerds.has(pid)) ?? 0;
     log(`worker on ${worker.url} (Miniflare), ${connections} connections, ${durationS} s per case`);
     const ctx: BenchContext = {
       url: worker.url,
@@ -106,30 +143,14 @@ async function main(): Promise<void> {
     };
     caseHooks.counters = () => workerCounters(ctx);
 
-    const constant = await runLoad({
-      name: "baseline: constant route",
-      url: `${ctx.url}/v1/debug/noop`,
-      connections,
-      durationS,
-      headers: ctx.adminHeaders,
-    });
-    const redisPing = await runLoad({
-      name: "baseline: one Redis call",
-      url: `${ctx.url}/v1/debug/redis-ping`,
-      connections,
-      durationS,
-      headers: ctx.adminHeaders,
-    });
-    const health = await runLoad({
-      name: "baseline: /v1/health (Redis + SQL)",
-      url: `${ctx.url}/v1/health`,
-      connections,
-      durationS,
-    });
+    // Bundle size, cold start and CPU per request first, on a worker no load has touched yet.
+    const cpu = runs("cpu") ? await cpuCase(ctx, workerPid) : [];
+    const baselines = LOAD_GROUPS.some(runs) ? await baselineCases(ctx) : [];
+    const [constant, redisPing, health] = baselines;
     const results: CaseResult[] = [
-      constant,
-      withRatio(redisPing, constant),
-      withRatio(health, constant),
+      ...(constant ? [constant] : []),
+      ...(redisPing ? [withRatio(redisPing, constant)] : []),
+      ...(health ? [withRatio(health, constant)] : []),
     ];
     if (runs("availability"))
       for (const result of await availabilityCases(ctx)) results.push(withRatio(result, health));
@@ -174,6 +195,10 @@ async function main(): Promise<void> {
       : [];
 
     const engine = engineCase();
+    if (bundles.length > 0 || cpu.length > 0) {
+      console.log("\nBundle, cold start and CPU per request (workerd's utime + stime):\n");
+      console.log(formatCpu(bundles, cold, cpu));
+    }
     const table = formatTable(results);
     console.log(
       `\n${machineLine()}; Miniflare; ${connections} connections; ${durationS} s per case\n`,
@@ -215,6 +240,9 @@ async function main(): Promise<void> {
       runtime: "miniflare",
       connections,
       durationS,
+      bundles,
+      coldStart: cold,
+      cpu,
       results,
       engine,
       memory,
@@ -259,7 +287,7 @@ function formatScale(rows: LiveScaleRow[]): string {
   return lines.join("\n");
 }
 
-/** The push case against its same-run polling baseline (issue 15's targets). */
+/** The push case against its same-run polling baseline (targets in docs/benchmarks.md). */
 function formatPush(p: PushResult): string {
   return [
     `Live push: ${p.streams} streams on one staff member and date; ${p.changes} changes in 10 s (${p.actionsPerS}/s; ${p.actionRetries} actions answered 503); streams open in ${p.openMs} ms (${p.openRetries} opens retried)`,

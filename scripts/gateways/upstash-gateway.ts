@@ -1,7 +1,7 @@
 // Local Upstash REST gateway: a node:http server in front of a real Redis, so the unmodified
 // @upstash/redis client (Node and Cloudflare builds) runs against it in tests, dev and benchmarks.
-// About 400 lines, over the usual 300 on purpose: wire protocol, Redis execution and fault
-// injection stay together so the whole contract can be read in one place.
+// Wire protocol, Redis execution and fault injection stay together so the whole contract can be
+// read in one place.
 //
 // Wire protocol (checked against @upstash/redis 1.39 dist code and the Upstash REST docs):
 //   POST /            ["SET","k","v"]      -> 200 {"result":…} | 400 {"error":"<Redis text>"}
@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Redis, ReplyError } from "ioredis";
 
-export type GatewayFault = "none" | "refuse" | "hang" | "slow" | "http500" | "malformed";
+export type GatewayFault = "none" | "refuse" | "hang" | "slow" | "late" | "http500" | "malformed";
 
 export interface UpstashGatewayOptions {
   port: number;
@@ -31,7 +31,8 @@ export interface UpstashGatewayOptions {
   token: string;
   log?: (line: string) => void;
   /**
-   * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?}): what
+   * Serves POST /__fault (with the token; body {"fault", "slowMs"?, "keepSubscriptions"?,
+   * "only"?, "times"?}): what
    * setFault does, for tests that cannot call it (the workerd tier). Never in dev or the bench.
    */
   faultControl?: boolean;
@@ -45,6 +46,16 @@ export interface UpstashGatewayOptions {
 
 export interface FaultOptions {
   slowMs?: number;
+  /**
+   * Only requests whose body contains this text get the fault ("slow" and "late" only; e.g. one
+   * script's SHA-1, so that a test holds up that script's calls and nothing else's).
+   */
+  only?: string;
+  /**
+   * With `only`, or for "late": the fault ends by itself after this many requests got it
+   * (default: no end).
+   */
+  times?: number;
   /** Leave open subscriptions alone (as when Upstash's stream outlives the data path). */
   keepSubscriptions?: boolean;
 }
@@ -54,7 +65,9 @@ export interface UpstashGateway {
   port: number;
   /** Fault injection for failover tests: every later request gets this behaviour until set back
    * to "none". refuse = destroy the socket without a response; hang = never answer (until close);
-   * slow = answer after slowMs; http500 = 500 with a JSON error; malformed = 200 with a body that
+   * slow = answer after slowMs; late = run the command at once but answer only after slowMs (a
+   * reply lost on the way: the client times out on a command that did run); http500 = 500 with
+   * a JSON error; malformed = 200 with a body that
    * is not JSON. Open subscriptions end too, as when Redis became unreachable (except for slow,
    * or with keepSubscriptions). */
   setFault(fault: GatewayFault, opts?: FaultOptions): void;
@@ -147,7 +160,8 @@ function refusal([name, ...args]: Command): string | undefined {
 // ---------------------------------------------------------------- reply encoding
 
 function encodeValue(value: unknown, base64: boolean): unknown {
-  if (Buffer.isBuffer(value)) return base64 ? value.toString("base64") : value.toString("utf8");
+  // The cast: the Workers types declare the global Buffer as `any`, so isBuffer narrows nothing.
+  if (Buffer.isBuffer(value)) return (value as Buffer).toString(base64 ? "base64" : "utf8");
   if (typeof value === "string") return encodeValue(Buffer.from(value), base64);
   if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map((item) => encodeValue(item, base64));
@@ -286,18 +300,32 @@ interface GatewayState {
   tokenHash: Buffer;
   fault: GatewayFault;
   slowMs: number;
+  /** FaultOptions.only of the current fault ("" = every request). */
+  only: string;
+  /** Late answers left before the fault ends by itself (FaultOptions.times). */
+  timesLeft: number;
   requests: number;
   timers: Set<NodeJS.Timeout>;
   faultControl: boolean;
   delayMs: number;
 }
 
-const FAULTS: readonly GatewayFault[] = ["none", "refuse", "hang", "slow", "http500", "malformed"];
+const FAULTS: readonly GatewayFault[] = [
+  "none",
+  "refuse",
+  "hang",
+  "slow",
+  "late",
+  "http500",
+  "malformed",
+];
 
 function setFault(state: GatewayState, fault: GatewayFault, opts: FaultOptions = {}): void {
   state.fault = fault;
   state.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
-  if (fault === "none" || fault === "slow" || opts.keepSubscriptions) return;
+  state.only = opts.only ?? "";
+  state.timesLeft = opts.times ?? Number.POSITIVE_INFINITY;
+  if (fault === "none" || fault === "slow" || fault === "late" || opts.keepSubscriptions) return;
   for (const end of [...state.subscriptions]) end();
 }
 
@@ -310,11 +338,15 @@ async function controlFault(state: GatewayState, req: IncomingMessage, res: Serv
     fault?: unknown;
     slowMs?: unknown;
     keepSubscriptions?: unknown;
+    only?: unknown;
+    times?: unknown;
   } | null;
   const fault = FAULTS.find((f) => f === body?.fault);
   if (!fault) return sendJson(res, 400, { error: `ERR fault: one of ${FAULTS.join(", ")}` });
   setFault(state, fault, {
     ...(typeof body?.slowMs === "number" ? { slowMs: body.slowMs } : {}),
+    ...(typeof body?.only === "string" ? { only: body.only } : {}),
+    ...(typeof body?.times === "number" ? { times: body.times } : {}),
     keepSubscriptions: body?.keepSubscriptions === true,
   });
   sendJson(res, 200, { result: "OK" });
@@ -378,7 +410,8 @@ async function applyFault(state: GatewayState, req: IncomingMessage, res: Server
       res.end("<html>injected fault: malformed</html>");
       return true;
     case "slow":
-      await sleep(state.slowMs, state.timers);
+      // With `only`, the request is held up once its body is read (handleRequest).
+      if (state.only === "") await sleep(state.slowMs, state.timers);
       return false;
     default:
       return false;
@@ -412,7 +445,16 @@ async function handleRequest(state: GatewayState, req: IncomingMessage, res: Ser
   try {
     const body = await readJson(req);
     state.commands += commandsIn(body);
+    const matches = JSON.stringify(body).includes(state.only);
+    if (state.fault === "slow" && state.only !== "" && matches) {
+      if (--state.timesLeft <= 0) state.fault = "none";
+      await sleep(state.slowMs, state.timers); // held up on the way, then run
+    }
     const outcome = await route(state.redis, body, base64);
+    if (state.fault === "late" && matches) {
+      if (--state.timesLeft <= 0) state.fault = "none";
+      await sleep(state.slowMs, state.timers);
+    }
     sendJson(res, outcome.status, outcome.body);
   } catch (err) {
     const status = err instanceof HttpError ? err.status : 500;
@@ -534,6 +576,8 @@ export async function startUpstashGateway(opts: UpstashGatewayOptions): Promise<
     tokenHash: sha256(opts.token),
     fault: "none",
     slowMs: DEFAULT_SLOW_MS,
+    only: "",
+    timesLeft: Number.POSITIVE_INFINITY,
     requests: 0,
     timers: new Set(),
     faultControl: opts.faultControl ?? false,

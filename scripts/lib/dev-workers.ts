@@ -12,7 +12,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -37,9 +38,13 @@ export interface DistanceWorkersOptions {
   placedVars: Record<string, string>;
 }
 
+/** The English-only stand-in for zod's locales, resolved from the config's folder. */
+const ZOD_ALIAS = '"../locales/index.js" = "./src/build/zod-locales-en.ts"';
+
 /** The two production configs, rewritten to live in another folder (absolute paths). */
 function relocatedConfigs(): { edge: string; placed: string } {
   const main = `main = "${join(ROOT, "src/worker.ts")}"`;
+  const zodAlias = `"../locales/index.js" = "${join(ROOT, "src/build/zod-locales-en.ts")}"`;
   let edge = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   edge = replaceOnce(edge, 'main = "src/worker.ts"', main, "wrangler.toml");
   edge = replaceOnce(
@@ -48,8 +53,10 @@ function relocatedConfigs(): { edge: string; placed: string } {
     `directory = "${join(ROOT, "public")}"`,
     "wrangler.toml",
   );
+  edge = replaceOnce(edge, ZOD_ALIAS, zodAlias, "wrangler.toml");
   let placed = readFileSync(join(ROOT, "wrangler.placed.toml"), "utf8");
   placed = replaceOnce(placed, 'main = "src/worker.ts"', main, "wrangler.placed.toml");
+  placed = replaceOnce(placed, ZOD_ALIAS, zodAlias, "wrangler.placed.toml");
   return { edge, placed };
 }
 

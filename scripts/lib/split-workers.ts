@@ -13,7 +13,7 @@
  * carries no emulation code.
  */
 import { dirname } from "node:path";
-import { Miniflare, type Request as MiniflareRequest } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare, type Request as MiniflareRequest } from "miniflare";
 import {
   type DistanceProxy,
   startDistanceProxy,
@@ -202,45 +202,47 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
       DATABASE_URL: stores.databaseUrl,
     },
   });
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    workers: [
-      {
-        ...worker("edge", proxies.edge),
-        serviceBindings:
-          options.layout === "edge-only"
-            ? {}
-            : {
-                PLACED: async (request: MiniflareRequest) => {
-                  hop++;
-                  if (hopMode === "refuse") throw new Error("placed worker unreachable");
-                  if (hopMode === "hang") return new Promise<never>(() => {});
-                  await sleep(distanceMs / 2);
-                  if (!placedFetch) throw new Error("placed worker not ready");
-                  const body =
-                    request.method === "GET" || request.method === "HEAD"
-                      ? undefined
-                      : await request.arrayBuffer();
-                  const answer = await placedFetch(
-                    new Request(request.url, {
-                      method: request.method,
-                      headers: request.headers as unknown as HeadersInit,
-                      body,
-                    }),
-                  );
-                  const bytes = await answer.arrayBuffer();
-                  await sleep(distanceMs / 2);
-                  return new Response(bytes, {
-                    status: answer.status,
-                    headers: answer.headers,
-                  }) as never;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      workers: [
+        {
+          ...worker("edge", proxies.edge),
+          serviceBindings:
+            options.layout === "edge-only"
+              ? {}
+              : {
+                  PLACED: async (request: MiniflareRequest) => {
+                    hop++;
+                    if (hopMode === "refuse") throw new Error("placed worker unreachable");
+                    if (hopMode === "hang") return new Promise<never>(() => {});
+                    await sleep(distanceMs / 2);
+                    if (!placedFetch) throw new Error("placed worker not ready");
+                    const body =
+                      request.method === "GET" || request.method === "HEAD"
+                        ? undefined
+                        : await request.arrayBuffer();
+                    const answer = await placedFetch(
+                      new Request(request.url, {
+                        method: request.method,
+                        headers: request.headers as unknown as HeadersInit,
+                        body,
+                      }),
+                    );
+                    const bytes = await answer.arrayBuffer();
+                    await sleep(distanceMs / 2);
+                    return new Response(bytes, {
+                      status: answer.status,
+                      headers: answer.headers,
+                    }) as never;
+                  },
                 },
-              },
-      },
-      worker("placed", proxies.placed),
-    ],
-  });
+        },
+        worker("placed", proxies.placed),
+      ],
+    }),
+  );
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const placed = await mf.getWorker("placed");
   placedFetch = (request) =>

@@ -4,7 +4,8 @@
  * Used by `npm run dev`, the test setup, the benchmark and the failure drill.
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 import {
   type PlanetscaleGateway,
   startPlanetscaleGateway,

@@ -1,11 +1,11 @@
+import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
-import type { ProbeResult } from "../domain/ports.ts";
-import type { Services } from "../http/app-env.ts";
 import { log } from "../observability/log.ts";
+import type { Services } from "../runtime/services.ts";
 
 /**
  * The Cron Trigger (every minute):
- * 1. the Redis health check and, when Redis answers, the failback sync (SPEC.md section 4): it
+ * 1. the Redis health check and, when Redis answers, the failback sync (docs/architecture/failover.md): it
  *    returns this isolate to Redis mode after an outage, and moves into Redis whatever other
  *    isolates left in the fallback store; beside it, the MySQL probe (one probe of each store);
  * 2. when MySQL answers, expired fallback rows deleted, and the outbox's due emails and webhooks

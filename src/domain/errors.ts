@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | "NOT_FOUND"
   | "FORBIDDEN"
   | "CONFLICT"
+  | "CUTOFF_PASSED"
   | "SLOT_HELD"
   | "SLOT_UNAVAILABLE"
   | "IDEMPOTENCY_CONFLICT"

@@ -1,30 +1,9 @@
 /**
  * The narrow interfaces the domain needs from the outside world. Storage adapters implement them
- * (src/storage/*); the composition root (src/worker.ts) wires them; tests may fake them.
+ * (src/storage/*); the composition root (src/compose.ts) wires them; tests may fake them.
  */
 
-/** Wall-clock time, injected so that domain logic is deterministic under test. */
-export interface Clock {
-  nowMs(): number;
-}
-
-/** The outcome of one health probe of a store. */
-export type ProbeResult =
-  | { ok: true; latencyMs: number }
-  | {
-      ok: false;
-      latencyMs: number;
-      error: string;
-      /** The probe ran out of time (the store may only be busy), rather than being refused. */
-      timedOut?: boolean;
-    };
-
-/** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
-export interface StoreProbe {
-  probe(): Promise<ProbeResult>;
-}
-
-import type { BusyRange, Interval, ServiceSpec } from "./availability/types.ts";
+import type { AvailabilityData } from "./availability/availability-data.ts";
 import type {
   Announcement,
   Appointment,
@@ -43,10 +22,14 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "./catalog/types.ts";
+import type { ProbeResult } from "./health/store-status.ts";
+import type { LiveReschedule } from "./live/reschedule-of.ts";
 import type {
   BeginBookingOutcome,
+  HoldAttempt,
   HolderTags,
   HoldOutcome,
+  HoldUndo,
   LiveCells,
   LiveChange,
   LiveEntry,
@@ -58,7 +41,6 @@ import type {
   SlotRef,
   WatchOutcome,
 } from "./live/types.ts";
-import type { LiveReschedule, RescheduleFacts } from "./live/reschedule-of.ts";
 import type { OutboxQueue } from "./outbox/types.ts";
 import type { Settings } from "./settings/settings.ts";
 import type {
@@ -68,57 +50,14 @@ import type {
   WebhookEventType,
 } from "./webhooks/types.ts";
 
-/** Which store serves live slot state right now. */
-export type StorageMode = "redis" | "fallback";
-
-// Failover (SPEC.md section 4): what the failover machinery reports. It lives in
-// src/storage/failover/; the routes that show its state see only these types.
-
-export type SyncTrigger = "cron" | "request" | "admin";
-
-export interface SyncReport {
-  trigger: SyncTrigger;
-  startedAtMs: number;
-  durationMs: number;
-  /** "busy": another sync held the lease; "failed": a store failed midway (what was done stays done). */
-  outcome: "synced" | "busy" | "failed";
-  /** Holds, markers and bookings copied into Redis. */
-  synced: number;
-  /** Holds not copied because someone else holds a cell of theirs in Redis. */
-  conflicts: number;
-  /** Entries Redis already had, as they were. */
-  alreadyInRedis: number;
-  offerFields: number;
-  idempotencyClaims: number;
-  rateEvents: number;
-  error?: string;
-  /** The sync failed because MySQL (the fallback itself) did not answer. */
-  fallbackUnreachable?: boolean;
+/** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
+export interface StoreProbe {
+  probe(): Promise<ProbeResult>;
 }
 
-export interface HealthCheckRecord {
-  atMs: number;
-  /** "confirm": the probe that tells a busy Redis from a down one after a timeout. */
-  trigger: SyncTrigger | "health" | "confirm";
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
-
-export interface GateStatus {
-  mode: StorageMode;
-  cooldownUntilMs: number | null;
-  failovers: number;
-  failbacks: number;
-  /** Timed-out calls judged "busy" (answered 503 OVERLOADED, no failover). */
-  busyTimeouts: number;
-  /** The latest: by "answer" (Redis answered another call since) or "probe" (load; confirming). */
-  lastBusy: { atMs: number; operation: string; by: "answer" | "probe" } | null;
-  /** A confirming probe is running. */
-  confirming: boolean;
-  lastFailure: { atMs: number; operation: string; error: string } | null;
-  lastHealthCheck: HealthCheckRecord | null;
-  lastSync: SyncReport | null;
+/** Wall-clock time, injected so that domain logic is deterministic under test. */
+export interface Clock {
+  nowMs(): number;
 }
 
 /**
@@ -152,27 +91,6 @@ export interface CatalogRepo {
   listClosures(): Promise<Closure[]>;
   createClosure(closure: Closure): Promise<Closure>;
   deleteClosure(id: string): Promise<boolean>;
-}
-
-/** Everything availability needs about one service, read in ONE SQL round trip. */
-export interface AvailabilityData {
-  settings: Settings;
-  service: ServiceSpec;
-  /** Active staff who perform the service (only `staffId` when one was asked for). */
-  staff: StaffAvailability[];
-  closures: Closure[];
-  /** Only when the request named an appointment to reschedule (see live/reschedule-of.ts). */
-  reschedule?: RescheduleFacts;
-}
-
-export interface StaffAvailability {
-  staffId: string;
-  /** The staff member's own zone, or null for the business's zone. */
-  timeZone: string | null;
-  weekly: WeeklySchedule;
-  overrides: ReadonlyMap<string, Interval[]>;
-  /** Confirmed appointments' occupied time (buffers included) around the requested dates. */
-  busy: (BusyRange & { appointmentId?: string })[];
 }
 
 export interface AvailabilitySource {
@@ -225,8 +143,30 @@ export interface LiveStateStore {
     slots: SlotRef[];
     /** Check this reschedule's private offer, and let its own booked entry not block. */
     reschedule?: LiveReschedule | null;
+    /**
+     * The request's own attempt at this hold, so that undoHold can take back what this very call
+     * did should its answer be lost. `keyed`: the request carries an Idempotency-Key, so a retry
+     * may be handed the same hold (and the store records which attempt made it).
+     */
+    attempt?: HoldAttempt | null;
     nowMs: number;
   }): Promise<HoldOutcome>;
+  /**
+   * Takes back the hold that `attempt` made, when its request is answered with an error (its
+   * answer came too late to be trusted, or never): removed only while it is still that very hold
+   * (hold key and token hash) and, for a keyed hold, while no retry with the same key has been
+   * handed it. A hold call of that attempt arriving after the undo holds nothing. Idempotent.
+   * "undone": removed; "kept": a retry was handed it; "gone": nothing of this attempt is held.
+   */
+  undoHold(input: {
+    staffId: string;
+    holdKey: string;
+    tokenHash: string;
+    attempt: HoldAttempt;
+    /** The holders the hold was counted for (null: not counted). */
+    holders?: HolderTags | null;
+    nowMs: number;
+  }): Promise<HoldUndo>;
   /**
    * Extend and release act only for the hold's holder: `tokenHash` must be the hold's, and
    * `holders` (from the signed token's claim) must name the hold's client, whose hold-limit places
@@ -357,18 +297,21 @@ export interface BookingRepo {
   getAppointments(ids: string[]): Promise<(Appointment & { manageTokenHash: string })[]>;
   /**
    * Cancels in one transaction (status, freed cells, and what `announce` returns: emails and
-   * webhook events). `cutoffMs`: refuse if start − now < it.
+   * webhook events). `cutoffMs`: refuse if start − now < it ("settings": the business's cancel
+   * cut-off, read in the same locking statement). `authorize`: the caller's credential, checked
+   * on the locked row before anything is written; false answers not-found and changes nothing.
    */
   cancel(input: {
     id: string;
     nowMs: number;
-    cutoffMs: number | null;
+    cutoffMs: number | null | "settings";
+    authorize?: (appointment: Appointment & { manageTokenHash: string }) => Promise<boolean>;
     announce: (a: Appointment, facts: BookingFacts) => Announcement;
   }): Promise<
     | { kind: "cancelled"; appointment: Appointment }
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
-    | { kind: "too-late" }
+    | { kind: "too-late"; cutoffMs: number; appointment: Appointment }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**
@@ -400,6 +343,8 @@ export interface WebhookRepo {
   }): Promise<WebhookEndpoint>;
   list(): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | null>;
+  /** The endpoint's current signing secret (null when there is no such endpoint). */
+  secretOf(id: string): Promise<string | null>;
   /** Setting `active` clears an automatic disable's reason. */
   update(
     id: string,
@@ -493,6 +438,25 @@ export interface AuthRepo {
   revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
 }
 
+/**
+ * The admin API's Idempotency-Key records: claimed before the operation runs, then holding its
+ * answer (src/http/admin-idempotency.ts).
+ */
+export interface AdminIdempotencyRepo {
+  claim(input: {
+    keyHash: string;
+    bodyHash: string;
+    nowMs: number;
+  }): Promise<
+    | { kind: "claimed" }
+    | { kind: "in-flight"; bodyHash: string }
+    | { kind: "done"; bodyHash: string; status: number; response: string }
+  >;
+  complete(input: { keyHash: string; status: number; response: string }): Promise<void>;
+  /** Frees a claim whose operation failed, so that a retry runs it. */
+  forget(keyHash: string): Promise<void>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -513,6 +477,7 @@ export interface DomainContext {
   webhooks: WebhookRepo;
   webhookSender: WebhookSender;
   calendarKeys: CalendarKeyRepo;
+  adminIdempotency: AdminIdempotencyRepo;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;

@@ -15,6 +15,11 @@ export const ERROR_CODES = {
     description: "The Idempotency-Key was used with another body, or is in flight.",
   },
   CONFLICT: { status: 409, description: "The change conflicts with the current state." },
+  CUTOFF_PASSED: {
+    status: 409,
+    description:
+      "Too close to the start to cancel or reschedule (the settings' cut-off); `details.cutoffAt` is when that became so.",
+  },
   HOLD_EXPIRED: { status: 410, description: "The hold is gone and the slot is no longer free." },
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },

@@ -1,29 +1,136 @@
 import { z } from "@hono/zod-openapi";
+import { HealthResponse } from "../routes/health/schema.ts";
+import { DateTime } from "../routes/shared/schemas.ts";
 import { carriesRetryAfter, ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from "./codes.ts";
 
-/** The one error shape of the API: `{"error": {code, message, requestId, details?}}`. */
-export const ErrorEnvelope = z
-  .object({
-    error: z.object({
-      code: z
-        .enum(ERROR_CODE_NAMES)
-        .openapi({ description: "Machine-readable code.", example: "SLOT_HELD" }),
-      message: z.string().openapi({
-        description: "Human-readable explanation; names the offending field for bad input.",
-        example: "body.start: must be an ISO 8601 date-time with an offset",
-      }),
-      requestId: z
-        .string()
-        .openapi({ description: "Same as the X-Request-Id header.", example: "5f0c…" }),
-      details: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .openapi({ description: "Code-specific details, e.g. when a conflicting hold ends." }),
+const NearbySlots = z.strictObject({
+  nearby: z
+    .array(DateTime("A free start, as availability returns it.", "2026-12-07T11:00:00+01:00"))
+    .openapi({
+      description:
+        "Up to three free starts of the same service and staff member nearest to the refused time (same date ± 1 day), earliest first; hold one of them.",
     }),
-  })
-  .openapi("Error");
+});
 
-export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+/**
+ * The `details` each code can carry, and nothing for the others: a code whose answers carry
+ * details names them here, so the document types `error.details` per code and a generated client
+ * can read them without a cast. Exhaustive on purpose: a new code must say what it carries.
+ * Every field is always sent when `details` is, but `details` itself is optional (e.g.
+ * SLOT_UNAVAILABLE has no `nearby` when the slot simply is not offered).
+ */
+export const ERROR_DETAILS = {
+  BAD_REQUEST: z
+    .strictObject({
+      issues: z
+        .array(
+          z.strictObject({
+            field: z.string().openapi({ example: "body.start" }),
+            message: z
+              .string()
+              .openapi({ example: "must be an ISO 8601 date-time with an offset" }),
+          }),
+        )
+        .openapi({ description: "Every invalid field (the message names the first)." }),
+    })
+    .openapi("BadRequestDetails"),
+  UNAUTHORIZED: null,
+  FORBIDDEN: null,
+  NOT_FOUND: null,
+  SLOT_HELD: z
+    .strictObject({
+      heldUntil: DateTime("When the other client's hold ends if it is not booked or extended."),
+    })
+    .openapi("SlotHeldDetails"),
+  SLOT_UNAVAILABLE: NearbySlots.openapi("SlotUnavailableDetails"),
+  IDEMPOTENCY_CONFLICT: null,
+  CONFLICT: null,
+  CUTOFF_PASSED: z
+    .strictObject({
+      cutoffAt: DateTime(
+        "The last moment the change was allowed, in the staff member's offset: an app can disable the button from then on.",
+      ),
+    })
+    .openapi("CutoffPassedDetails"),
+  HOLD_EXPIRED: NearbySlots.openapi("HoldExpiredDetails"),
+  PAYLOAD_TOO_LARGE: null,
+  UNSUPPORTED_MEDIA_TYPE: null,
+  RATE_LIMITED: null,
+  HOLD_LIMIT: z
+    .strictObject({
+      holder: z.enum(["client", "ip"]).openapi({
+        description: "Which limit was reached: this client id's, or this address's.",
+      }),
+      retryAt: DateTime("When the earliest of that holder's holds ends (also Retry-After)."),
+    })
+    .openapi("HoldLimitDetails"),
+  INTERNAL: null,
+  BAD_ENVIRONMENT: z
+    .strictObject({
+      fields: z.array(z.string()).openapi({
+        description: "The misconfigured variables (never their values).",
+        example: ["ADMIN_TOKEN"],
+      }),
+    })
+    .openapi("BadEnvironmentDetails"),
+  STORE_UNAVAILABLE: HealthResponse.openapi({
+    description: "From GET /v1/health only: the health report of both stores.",
+  }),
+  OVERLOADED: null,
+} as const satisfies Record<ErrorCode, z.ZodType | null>;
+
+/** `SLOT_HELD` -> `SlotHeldError`: the component name of one code's error object. */
+function componentName(code: ErrorCode): string {
+  const words = code.toLowerCase().split("_");
+  return `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}Error`;
+}
+
+const ERROR_OBJECTS = new Map<ErrorCode, z.ZodObject>();
+
+/** The `error` object of one code: its literal code and its details (if it has any). */
+function errorObjectOf(code: ErrorCode): z.ZodObject {
+  let object = ERROR_OBJECTS.get(code);
+  if (!object) {
+    const details = ERROR_DETAILS[code];
+    object = z
+      .strictObject({
+        code: z.literal(code).openapi({ description: ERROR_CODES[code].description }),
+        message: z.string().openapi({
+          description: "Human-readable explanation; names the offending field for bad input.",
+          example: "body.start: must be an ISO 8601 date-time with an offset",
+        }),
+        requestId: z
+          .string()
+          .openapi({ description: "Same as the X-Request-Id header.", example: "5f0c…" }),
+        ...(details ? { details: details.optional() } : {}),
+      })
+      .openapi(componentName(code));
+    ERROR_OBJECTS.set(code, object);
+  }
+  return object;
+}
+
+/** The `error` member for answers with one of `codes`: a union picked by `code`. */
+function errorOf(codes: readonly [ErrorCode, ...ErrorCode[]]) {
+  const [first, ...rest] = codes.map(errorObjectOf) as [z.ZodObject, ...z.ZodObject[]];
+  return rest.length === 0 ? first : z.discriminatedUnion("code", [first, ...rest]);
+}
+
+/** The one error shape of the API: `{"error": {code, message, requestId, details?}}`. */
+export const ErrorEnvelope = z.object({ error: errorOf(ERROR_CODE_NAMES) }).openapi("Error", {
+  description:
+    "Every error answer. `error.code` picks the shape of `error.details` (only some codes carry details).",
+});
+
+/** What every error body is built as (the document narrows `details` per code). */
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string;
+    details?: Record<string, unknown>;
+  };
+}
 
 /** The X-Request-Id header of every answer (hono/request-id in app.ts). */
 export const REQUEST_ID_HEADER = {
@@ -49,7 +156,7 @@ const retryAfterHeader = (required: boolean, description: string) =>
 export interface ErrorResponseEntry {
   description: string;
   headers: Record<string, { description: string; required: boolean; schema: object }>;
-  content: { "application/json": { schema: z.ZodType<ErrorEnvelope> } };
+  content: { "application/json": { schema: z.ZodType } };
 }
 
 /** The codes behind each entry `errorResponses` made, so that answers can be merged by status. */
@@ -80,10 +187,7 @@ function errorEntry(group: ErrorCode[]): ErrorResponseEntry {
     headers,
     content: {
       "application/json": {
-        schema: z.intersection(
-          ErrorEnvelope,
-          z.object({ error: z.object({ code: z.enum(codes) }) }),
-        ) as z.ZodType<ErrorEnvelope>,
+        schema: z.object({ error: errorOf(codes) }),
       },
     },
   };

@@ -7,6 +7,7 @@ import { pathMatches } from "./path-pattern.ts";
 
 /** The public paths the per-IP limit counts. */
 export const PUBLIC_RATE_LIMITED_PATHS = [
+  "/v1/business",
   "/v1/services",
   "/v1/staff",
   "/v1/staff/*",

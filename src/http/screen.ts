@@ -1,5 +1,5 @@
 /**
- * The last check before a request takes a place at the admission (src/http/admission.ts), after
+ * The last check before a request takes a place at the admission (src/runtime/admission.ts), after
  * the per-address limit, the admin token and the body size (app.ts):
  * - a body its operation cannot read is refused here with 415, as the operation's own
  *   media-type gate would refuse it once admitted;
@@ -15,8 +15,8 @@ import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes } from "hono/route";
+import { isCriticalPath } from "../runtime/admission.ts";
 import type { AppEnv } from "./app-env.ts";
-import { isCriticalPath } from "./admission.ts";
 
 /** One operation of the document, as the screen needs it. */
 interface Operation {

@@ -23,6 +23,7 @@ export class Metrics {
   private readonly fallbackHits = new Map<string, number>();
   private readonly shed = new Map<string, number>();
   private readonly errorCodes = new Map<string, number>();
+  private readonly holdUndos = { undone: 0, kept: 0, gone: 0, failed: 0 };
   readonly sinceMs = Date.now();
 
   recordRequest(route: string, status: number, latencyMs: number): void {
@@ -49,6 +50,15 @@ export class Metrics {
   /** An error answer, by its code (OVERLOADED and STORE_UNAVAILABLE are told apart here). */
   countError(code: string): void {
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /**
+   * An undo of a hold whose request was answered with an error: "undone" (it had run, and was
+   * taken back), "kept" (a retry with the same key was handed it), "gone" (it had not run), or
+   * "failed" (the store did not answer the undo; it is retried in the background).
+   */
+  holdUndo(outcome: "undone" | "kept" | "gone" | "failed"): void {
+    this.holdUndos[outcome]++;
   }
 
   /** A fallback call refused because the isolate's fallback bound was reached. */
@@ -88,6 +98,7 @@ export class Metrics {
       errors: Object.fromEntries(
         [...this.errorCodes.entries()].sort(([a], [b]) => a.localeCompare(b)),
       ),
+      holdUndos: { ...this.holdUndos },
     };
   }
 }

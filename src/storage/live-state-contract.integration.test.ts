@@ -11,6 +11,7 @@ import { testBindings, uniqueId } from "../../test/stack-env.ts";
 import type { AvailabilityDay } from "../domain/availability/types.ts";
 import { formatHoldId } from "../domain/live/hold-id.ts";
 import { offerDays } from "../domain/live/offers.ts";
+import { OFFER_TTL_MS } from "../domain/live/stored-offer.ts";
 import { clientTag, newHoldKey } from "../domain/live/tokens.ts";
 import {
   CELL_MS,
@@ -20,12 +21,12 @@ import {
   type OfferMeta,
 } from "../domain/live/types.ts";
 import type { ExactLimiter, LiveStateStore } from "../domain/ports.ts";
-import { MysqlFallbackLimiter } from "./mysql/fallback-limiter.ts";
-import { MysqlFallbackLiveStateStore } from "./mysql/fallback-live-state-store.ts";
+import { MysqlFallbackLimiter } from "./fallback/fallback-limiter.ts";
+import { MysqlFallbackLiveStateStore } from "./fallback/fallback-live-state-store.ts";
 import { createRedisClient } from "./redis/client.ts";
 import { RedisExactLimiter } from "./redis/exact-limiter.ts";
 import { RedisKeys } from "./redis/keys.ts";
-import { OFFER_TTL_MS, RedisLiveStateStore } from "./redis/live-state-store.ts";
+import { RedisLiveStateStore } from "./redis/live-state-store.ts";
 
 const bindings = testBindings(`${uniqueId("r")}:`);
 const redis = createRedisClient({
@@ -314,7 +315,16 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const a = await newTag();
     expect((await f.hold(a, ["09:00"], { tokenHash: "token-1" })).kind).toBe("ok");
     const held = { kind: "held", untilMs: NOW + 600 * S };
-    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S })).toEqual(held);
+    // Without any token, the client's own hold is the one in the way: it is told so ("mine").
+    expect(await f.hold(a, ["09:00"], { nowMs: NOW + S })).toEqual({ ...held, mine: true });
+    expect(await f.hold(a, ["09:15"], { nowMs: NOW + S })).toEqual({ ...held, mine: true });
+    // Another client's hold beside its own: not only its own is in the way.
+    const b = await newTag();
+    expect((await f.hold(b, ["11:00"], { nowMs: NOW + S })).kind).toBe("ok");
+    expect(await f.hold(a, ["09:00", "11:00"], { nowMs: NOW + 2 * S })).toEqual({
+      kind: "held",
+      untilMs: NOW + 601 * S,
+    });
     expect(await f.hold(a, ["09:00"], { nowMs: NOW + S, presented: "wrong" })).toEqual(held);
     expect(await f.hold(a, ["09:00", "10:00"], { nowMs: NOW + S, presented: "token-1" })).toEqual(
       held,
@@ -553,6 +563,140 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     expect(kinds.filter((k) => k === "existing" || k === "released")).toHaveLength(20);
     expect(await f.dump()).toEqual([]);
   }, 60_000);
+
+  describe("undoHold takes back a hold whose request was answered with an error", () => {
+    /** A hold by `attempt`, counted for `holders`, and the undo of that attempt. */
+    const attemptOn = (
+      f: Awaited<ReturnType<typeof fixture>>,
+      holders: HolderTags,
+      o: { holdKey?: string; tokenHash?: string; keyed?: boolean; starts?: string[] } = {},
+    ) => {
+      const attempt = { id: newHoldKey(), keyed: o.keyed ?? false };
+      const holdKey = o.holdKey ?? newHoldKey();
+      const tokenHash = o.tokenHash ?? uniqueId("tok");
+      return {
+        attempt,
+        hold: (nowMs = NOW) =>
+          store.hold({
+            serviceId: f.serviceId,
+            staffId: f.staffId,
+            clientTag: holders.client,
+            holdKey,
+            tokenHash,
+            // A keyed retry presents the token its key derives; a first try finds nothing.
+            presentedTokenHash: o.keyed ? tokenHash : null,
+            holders,
+            slots: (o.starts ?? ["09:00"]).map(slot),
+            attempt,
+            nowMs,
+          }),
+        undo: (nowMs = NOW + S) =>
+          store.undoHold({ staffId: f.staffId, holdKey, tokenHash, attempt, holders, nowMs }),
+      };
+    };
+    const holdersOfNew = async (): Promise<HolderTags> => ({
+      client: await newTag(),
+      ip: await newTag(),
+    });
+
+    it("removes exactly that attempt's hold and its places; a second undo answers gone; others hold the slot", async () => {
+      const f = await fixture(store);
+      const [a, b] = [await holdersOfNew(), await holdersOfNew()];
+      const other = ok(await f.hold(b.client, ["11:00"]));
+      const late = attemptOn(f, a, { starts: ["09:00", "10:00"] });
+      ok(await late.hold());
+      expect(await late.undo()).toBe("undone");
+      expect(await late.undo()).toBe("gone");
+      expect((await f.dump()).map((e) => e.id)).toEqual([formatHoldId(other.holdKey, f.staffId)]);
+      // The slots are free for anyone, and the client's places were given back: 4 more fit.
+      ok(await f.hold(b.client, ["09:00", "10:00"], { nowMs: NOW + 2 * S }));
+      const four = attemptOn(f, a, { starts: ["13:00", "14:00", "15:00", "16:00"] });
+      ok(await four.hold(NOW + 2 * S));
+    });
+
+    it("a hold call of the attempt that arrives after its undo holds nothing", async () => {
+      const f = await fixture(store);
+      const late = attemptOn(f, await holdersOfNew());
+      expect(await late.undo(NOW)).toBe("gone");
+      expect(await late.hold(NOW + S)).toEqual({ kind: "undone" });
+      expect(await f.dump()).toEqual([]);
+      ok(await f.hold(await newTag(), ["09:00"], { nowMs: NOW + 2 * S }));
+    });
+
+    it("never takes another attempt's hold: another token hash, or a hold the attempt only repeated", async () => {
+      const f = await fixture(store);
+      const a = await holdersOfNew();
+      const holdKey = newHoldKey();
+      const made = attemptOn(f, a, { holdKey, tokenHash: "tok-a" });
+      ok(await made.hold());
+      // Another attempt naming the same hold key with another token made nothing.
+      expect(await attemptOn(f, a, { holdKey, tokenHash: "tok-b" }).undo()).toBe("gone");
+      // The holder repeating its hold with its token (key-less: a hold key of its own).
+      const repeat = {
+        ...attemptOn(f, a),
+        hold: () =>
+          store.hold({
+            serviceId: f.serviceId,
+            staffId: f.staffId,
+            clientTag: a.client,
+            holdKey: newHoldKey(),
+            tokenHash: uniqueId("tok"),
+            presentedTokenHash: "tok-a",
+            holders: a,
+            slots: [slot("09:00")],
+            attempt: { id: newHoldKey(), keyed: false },
+            nowMs: NOW,
+          }),
+      };
+      expect((await repeat.hold()).kind).toBe("existing");
+      expect(await repeat.undo()).toBe("gone");
+      expect(await f.dump()).toHaveLength(1);
+    });
+
+    it("keyed: the attempt that made the hold undoes it, unless a retry with the same key was handed it", async () => {
+      const f = await fixture(store);
+      const a = await holdersOfNew();
+      // Undone before any retry: the key is not spent, a retry holds anew.
+      const first = { holdKey: newHoldKey(), tokenHash: uniqueId("tok"), keyed: true };
+      const lost = attemptOn(f, a, first);
+      ok(await lost.hold());
+      expect(await lost.undo()).toBe("undone");
+      expect((await attemptOn(f, a, first).hold(NOW + 2 * S)).kind).toBe("ok");
+      // Handed to a retry (told 200): the late attempt's undo keeps it, and so does any later one.
+      const second = {
+        holdKey: newHoldKey(),
+        tokenHash: uniqueId("tok"),
+        keyed: true,
+        starts: ["11:00"],
+      };
+      const late = attemptOn(f, a, second);
+      ok(await late.hold());
+      const retry = attemptOn(f, a, second);
+      expect((await retry.hold(NOW + S)).kind).toBe("existing");
+      expect(await late.undo(NOW + 2 * S)).toBe("kept");
+      expect(await retry.undo(NOW + 2 * S)).toBe("kept");
+      expect((await f.dump()).map((e) => e.startMs)).toEqual([at("09:00"), at("11:00")]);
+    });
+
+    it("of an undo racing 20 keyed retries, either the undo wins (then retries hold anew or are held) or a retry was handed the hold and it stays", async () => {
+      const f = await fixture(store);
+      const a = await holdersOfNew();
+      const same = { holdKey: newHoldKey(), tokenHash: uniqueId("tok"), keyed: true };
+      const late = attemptOn(f, a, same);
+      ok(await late.hold());
+      const [undo, ...retries] = await Promise.all([
+        late.undo(),
+        ...Array.from({ length: 20 }, () => attemptOn(f, a, same).hold(NOW + S)),
+      ]);
+      const kinds = retries.map((o) => o.kind);
+      expect(kinds.every((k) => k === "ok" || k === "existing")).toBe(true);
+      // Whoever was told "granted" holds it: the hold is there, once.
+      expect(await f.dump()).toHaveLength(1);
+      if (undo === "kept") expect(kinds).not.toContain("ok");
+      // Undone first: the first retry after it held anew, the later ones were handed that hold.
+      else expect([undo, kinds.filter((k) => k === "ok").length]).toEqual(["undone", 1]);
+    }, 60_000);
+  });
 
   it("heartbeat keeps or drops the caller's marker and returns the entries in the window", async () => {
     const f = await fixture(store);

@@ -1,6 +1,6 @@
 /**
  * The timeout of one store's calls, learned from the round trips this isolate has seen
- * (docs/DECISIONS.md, "Timeouts that know the distance"). Pure: no store client, no timer; the
+ * (docs/adr/0506-timeouts-that-know-the-distance.md). Pure: no store client, no timer; the
  * clients report each answered call's duration and ask for the bound of the next one.
  *
  * The worker runs at the edge, possibly a few hundred milliseconds from the stores' region. A

@@ -6,8 +6,8 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { putSettings } from "../../scripts/lib/seed.ts";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
+import { putSettings } from "../../scripts/lib/seed.ts";
 import { RELEASE_LAG_MS } from "../../web/src/stream-places.ts";
 import { checkedFetch, testApi } from "../api.ts";
 import { createTestService, createTestStaff, upcomingMonday } from "../catalog-fixtures.ts";
@@ -71,7 +71,7 @@ async function fixture(): Promise<Fixture> {
 }
 
 /**
- * The worker serves the public catalog from a per-isolate copy for a few seconds (issue 13), and
+ * The worker serves the public catalog from a per-isolate copy for a few seconds, and
  * the fixture's admin writes went through another isolate: wait until the page's worker lists
  * the new service and staff member, as a visitor would a few seconds after an admin change.
  */
@@ -522,7 +522,7 @@ describe("the booking page with anyone, and on the live stream", () => {
       if (req.url().endsWith("/v1/heartbeat")) heartbeats.push(req.postData() ?? "");
     });
     let stream = "";
-    // Issue 15's contract, served by the browser's router: a snapshot whose body is the
+    // The live stream's contract, served by the browser's router: a snapshot whose body is the
     // heartbeat's answer, then (second test step) a mode event.
     await page.route("**/v1/live?**", (route) =>
       route.fulfill({

@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
+import { fileURLToPath, URL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { TEST_STACK } from "../stack-env.ts";
 

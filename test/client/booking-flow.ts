@@ -30,6 +30,10 @@ type BookingErrorCode =
   | "STORE_UNAVAILABLE"
   | "OVERLOADED";
 
+/** The `error` of a 409 of POST /v1/appointments, as the generated types give it. */
+type BookingConflict =
+  paths["/v1/appointments"]["post"]["responses"][409]["content"]["application/json"]["error"];
+
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
@@ -59,12 +63,25 @@ export async function bookFirstFreeSlot(
     body: { clientId, serviceId, staffId, start: slot.start },
   });
   if (hold.error) {
-    // The answers a client plans for: someone else holds it, or too many holds.
-    if (hold.error.error.code === "SLOT_HELD" || hold.error.error.code === "HOLD_LIMIT") {
-      throw new Error(`hold refused: ${hold.error.error.message}`);
+    // The answers a client plans for, read from each code's typed details: someone else holds
+    // it (until when), or too many holds (whose, and until when).
+    const refusal = hold.error.error;
+    if (refusal.code === "SLOT_HELD") {
+      const until: string | undefined = refusal.details?.heldUntil;
+      throw new Error(`hold refused: held until ${until}`);
     }
-    throw new Error(`hold: ${hold.error.error.code}`);
+    if (refusal.code === "HOLD_LIMIT") {
+      const holder: "client" | "ip" | undefined = refusal.details?.holder;
+      throw new Error(`hold refused: the ${holder} limit, until ${refusal.details?.retryAt}`);
+    }
+    throw new Error(`hold: ${refusal.code}`);
   }
+
+  // The hold token is a declared credential of PATCH /v1/holds/{holdId}: the client must send it.
+  const extended = await client.PATCH("/v1/holds/{holdId}", {
+    params: { path: { holdId: hold.data.holdId }, header: { "x-hold-token": hold.data.holdToken } },
+  });
+  if (extended.error) throw new Error(`extend: ${extended.error.error.code}`);
 
   const booked = await client.POST("/v1/appointments", {
     params: { header: { "idempotency-key": input.idempotencyKey } },
@@ -72,9 +89,13 @@ export async function bookFirstFreeSlot(
   });
   if (booked.error) {
     // The document lists exactly these codes for this operation, status by status.
-    const code = booked.error.error.code;
-    const exact: Equal<typeof code, BookingErrorCode> = true;
-    throw new Error(`booking: ${code} (${exact})`);
+    const failure = booked.error.error;
+    const exact: Equal<typeof failure.code, BookingErrorCode> = true;
+    if (failure.code === "SLOT_UNAVAILABLE" || failure.code === "HOLD_EXPIRED") {
+      const nearby: string[] | undefined = failure.details?.nearby;
+      throw new Error(`booking: ${failure.code}, free nearby: ${nearby?.join(", ")} (${exact})`);
+    }
+    throw new Error(`booking: ${failure.code} (${exact})`);
   }
   const retryAfter: string | null = booked.response.headers.get("Retry-After");
   void retryAfter;
@@ -98,6 +119,10 @@ export function refusedByTheTypes(client: ApiClient): void {
   void client.POST("/v1/holds", { body: { serviceId: "s", staffId: "t", start: "x" } });
   // @ts-expect-error Availability requires serviceId, from and to.
   void client.GET("/v1/availability", { params: { query: { serviceId: "s" } } });
+  // @ts-expect-error Extending a hold requires its X-Hold-Token.
+  void client.PATCH("/v1/holds/{holdId}", { params: { path: { holdId: "h" } } });
+  // @ts-expect-error IDEMPOTENCY_CONFLICT carries no details (SLOT_HELD carries heldUntil).
+  void ((e: Extract<BookingConflict, { code: "IDEMPOTENCY_CONFLICT" }>) => e.details);
   // @ts-expect-error There is no such path.
   void client.GET("/v1/nowhere");
 }

@@ -1,5 +1,5 @@
 /**
- * The README's promise (issue 19): a TypeScript client generated from /openapi.json with
+ * The README's promise: a TypeScript client generated from /openapi.json with
  * openapi-typescript types a booking flow. This generates the types from the app's own document,
  * typechecks booking-flow.ts against them (the TypeScript compiler, strict), and runs the flow
  * against the real app.

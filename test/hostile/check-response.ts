@@ -1,5 +1,5 @@
 /**
- * What every answer to hostile input must look like (SPEC.md section 7): a 2xx or a 4xx, never a
+ * What every answer to hostile input must look like (docs/spec.md, "Bad input"): a 2xx or a 4xx, never a
  * 5xx; every 4xx the error envelope with a code whose status is the response's, the request id of
  * the X-Request-Id header, and, for bad input, a message that names the field; and no internal
  * text (stack frames, error class names, SQL, driver or Redis errors) anywhere in the body.

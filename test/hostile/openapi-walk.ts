@@ -64,7 +64,7 @@ export interface Operation {
   key: string;
   method: string;
   path: string;
-  /** Needs the admin bearer token (declares a security requirement). */
+  /** Needs the admin bearer token (its security requirement names `adminToken`). */
   admin: boolean;
   params: ParamSpec[];
   body: { required: boolean; schema: JsonSchema } | undefined;
@@ -83,7 +83,9 @@ export function listOperations(doc: OpenApiDoc): Operation[] {
         key: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
         path,
-        admin: (op.security ?? []).length > 0,
+        admin: (op.security ?? []).some(
+          (r) => typeof r === "object" && r !== null && "adminToken" in r,
+        ),
         params: (op.parameters ?? []).map((p) => ({
           name: p.name,
           in: p.in as ParamIn,

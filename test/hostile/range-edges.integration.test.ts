@@ -1,5 +1,5 @@
 /**
- * Dates and date-times at the edges of their ranges, through the API (issue 14, item 1): years
+ * Dates and date-times at the edges of their ranges, through the API: years
  * 0001, 9999 and 10000, leap seconds, extreme offsets, a 29 February that does not exist, and
  * dates past the booking horizon. Each is either a 400 naming the field or an ordinary answer
  * (a 2xx, or 409 for a slot that is not offered): never a 500. The live routes are also checked

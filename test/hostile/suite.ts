@@ -2,7 +2,7 @@
  * The hostile-input suite, defined once and run twice (hostile-input*.integration.test.ts): with
  * Redis up, and with Redis down so that every live route is served by the MySQL fallback.
  *
- * Hostile input against every route of the OpenAPI document (SPEC.md section 7), on the real
+ * Hostile input against every route of the OpenAPI document (docs/spec.md, "Bad input"), on the real
  * stack: fast-check mutates a valid baseline of each operation (missing, extra and wrongly typed
  * fields, huge and unicode strings, bad numbers, dates and zones, malformed JSON, wrong content
  * types, oversized bodies, bad path, query and header values, no admin token). Every answer must

@@ -181,7 +181,7 @@ describe("crossings of the edge-to-stores distance, per operation", () => {
  * Later features (reminders, intake answers, series) must fit in the same budgets.
  */
 const BOOKING_SQL_BUDGET = 9;
-const CANCEL_SQL_BUDGET = 9;
+const CANCEL_SQL_BUDGET = 7;
 
 /**
  * The statements up to the COMMIT: what the customer waits for. The first delivery attempt of

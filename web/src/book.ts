@@ -13,9 +13,9 @@ import {
   tabClientId,
 } from "./api.ts";
 import { byId, h, notices } from "./dom.ts";
-import { calendarLink, describeSlot, priceText } from "./shared.ts";
 import { explain, fieldOf, stripField } from "./messages.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
+import { calendarLink, describeSlot, priceText } from "./shared.ts";
 import { formatCountdown } from "./time.ts";
 
 const clientId = tabClientId();

@@ -70,6 +70,7 @@ export function explain(failure: ApiFailure): Explained {
         text: "We could not find this. If you followed a link, check that you opened all of it.",
       };
     case "CONFLICT":
+    case "CUTOFF_PASSED":
       return {
         text: `This change is not possible online any more (${stripField(failure.message)}). Please contact us.`,
       };

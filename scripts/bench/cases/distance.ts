@@ -280,8 +280,11 @@ export async function probe(url: string, adminToken: string): Promise<void> {
   // isolate's failovers and 503s.
   const liveCalls = Number(process.env.PROBE_LIVE_CALLS ?? 300);
   const statuses = new Map<number, number>();
-  const date = slots[0]?.start.slice(0, 10) ?? tomorrow();
-  const start = slots[0]?.start ?? "";
+  // The last free slot: the operations above hold and book the first ones, and a select of a
+  // held slot would only measure the refusal.
+  const free = slots[slots.length - 1];
+  const date = free?.start.slice(0, 10) ?? tomorrow();
+  const start = free?.start ?? "";
   for (let i = 0; i < liveCalls; i++) {
     const clientId = `probe-live-${i % 50}-client`;
     const res =

@@ -16,10 +16,10 @@
  */
 import type autocannon from "autocannon";
 import Redis, { type ChainableCommander } from "ioredis";
-import { candidateDates } from "../../../src/storage/redis/live-state-store.ts";
-import { RedisKeys } from "../../../src/storage/redis/keys.ts";
-import { heartbeat, holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
+import { candidateDates } from "../../../src/domain/live/stored-offer.ts";
 import { addDays } from "../../../src/domain/time/zoned-time.ts";
+import { heartbeat, holdSlots, selectSlot } from "../../../src/lua/scripts.gen.ts";
+import { RedisKeys } from "../../../src/storage/redis/keys.ts";
 import { adminCall, seedCatalog, tomorrow } from "../catalog.ts";
 import { type CaseResult, runLoad } from "../harness.ts";
 import type { BenchContext } from "../run.ts";

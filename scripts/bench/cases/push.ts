@@ -1,5 +1,5 @@
 /**
- * Bench case "push" (issue 15): 1 000 open live streams (GET /v1/live) on one staff member and
+ * Bench case "push": 1 000 open live streams (GET /v1/live) on one staff member and
  * date while a driver sends a hold or a release there every 100 ms for 10 s (without waiting for
  * the previous answer). Measured: the delay from each change's HTTP answer to its receipt on
  * every stream (p50, p99, max), the changes a stream never showed, and the Redis commands per
@@ -16,8 +16,8 @@
  * rate: the commands one heartbeat costs, measured alone, × 1 000 a second, plus the driver's
  * holds and releases at the push run's rate.
  *
- * About 450 lines: the streams' reader, the driver (with what a 503 or a reset connection leaves
- * unknown), the matching and the polling baseline belong to one measurement.
+ * The streams' reader, the driver (with what a 503 or a reset connection leaves unknown), the
+ * matching and the polling baseline belong to one measurement.
  */
 import type { UpstashGateway } from "../../gateways/upstash-gateway.ts";
 import { seedCatalog } from "../catalog.ts";

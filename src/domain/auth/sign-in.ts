@@ -1,7 +1,7 @@
 /**
  * Customer sign-in by email code. No account enumeration: requesting a code always answers the
  * same way whether or not the email has appointments. Codes and sessions are stored hashed.
- * About 160 lines: the four verbs of one flow share its limits, hashing and errors.
+ * The four verbs of one flow share its limits, hashing and errors, so they share a file.
  */
 import { hmacHex, randomToken, sha256Hex } from "../crypto.ts";
 import { signInCodeEmail } from "../email/templates.ts";
@@ -13,7 +13,7 @@ import type { DomainContext } from "../ports.ts";
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
 export const SESSION_TTL_MS = 24 * 3_600_000;
-/** SPEC.md: at most 3 codes per email in any rolling 10 minutes, exactly. */
+/** At most 3 codes per email in any rolling 10 minutes, exactly (docs/spec.md, "Sign-in"). */
 export const CODES_PER_EMAIL = 3;
 export const CODES_PER_IP = 10;
 /** Failed verifications per email, across codes, in any rolling 24 h; then even a right code waits. */
@@ -122,7 +122,7 @@ export async function verifyCode({
     session: { tokenHash: await sha256Hex(sessionToken), expiresAtMs },
   });
   if (typeof outcome === "object") {
-    // The lock-out trade-off (docs/DECISIONS.md): an attacker can lock an email out for a day,
+    // The lock-out trade-off (docs/adr/0403-failed-verification-cap.md): an attacker can lock an email out for a day,
     // but can never make more than 10 guesses a day at its codes.
     throw rateLimited(
       "body.email: too many failed sign-in attempts for this email; try again later",

@@ -1,5 +1,5 @@
-// The availability engine (SPEC.md section 2). About 200 lines, above the usual 150: its helpers
-// (interval merging, the sorted range index) exist only for it and read best beside it.
+// The availability engine (docs/architecture/availability.md). Its helpers (interval merging,
+// the sorted range index) exist only for it and read best beside it.
 import {
   addDays,
   daysBetween,

@@ -10,15 +10,19 @@ import {
 } from "../live/reschedule-of.ts";
 import { clientTag } from "../live/tokens.ts";
 import type { LiveCells } from "../live/types.ts";
-import type { AvailabilityData, DomainContext } from "../ports.ts";
+import type { DomainContext } from "../ports.ts";
 import { isSupportedDate, SUPPORTED_DATES_TEXT } from "../time/supported-range.ts";
-import { daysBetween } from "../time/zoned-time.ts";
+import { daysBetween, formatInstant } from "../time/zoned-time.ts";
+import type { AvailabilityData } from "./availability-data.ts";
+
+const DAY_MS = 86_400_000;
+
 import { computeAvailability } from "./compute-availability.ts";
 import type { AvailabilityDay, AvailabilityQuery } from "./types.ts";
 
 const noFacts: RescheduleFacts = { appointment: null, sessionEmail: null };
 
-/** SPEC.md section 5: at most 31 days per call. */
+/** At most 31 days per call: a month view, and a bounded cost per request. */
 export const MAX_AVAILABILITY_DAYS = 31;
 
 export interface AvailabilityRequest {
@@ -35,6 +39,16 @@ export interface AvailabilityRequest {
 export interface LiveAvailabilityDay {
   date: string;
   slots: LiveSlot[];
+}
+
+export interface LiveAvailability {
+  days: LiveAvailabilityDay[];
+  /**
+   * Slots start before this instant (now + the booking horizon): dates past it have no slots
+   * because of the horizon, not because nobody works. In the staff member's offset when one was
+   * asked for, else the business's.
+   */
+  horizonEnd: string;
 }
 
 export type { AvailabilityState };
@@ -74,12 +88,15 @@ export async function getAvailability({
 }: {
   ctx: DomainContext;
   input: AvailabilityRequest;
-}): Promise<LiveAvailabilityDay[]> {
-  const { days, liveOf } = await loadLiveAvailability({ ctx, input });
-  return days.map((day) => ({
-    date: day.date,
-    slots: day.slots.map((slot) => overlaySlot(slot, liveOf(slot.staffId))),
-  }));
+}): Promise<LiveAvailability> {
+  const { days, liveOf, horizonEnd } = await loadLiveAvailability({ ctx, input });
+  return {
+    days: days.map((day) => ({
+      date: day.date,
+      slots: day.slots.map((slot) => overlaySlot(slot, liveOf(slot.staffId))),
+    })),
+    horizonEnd,
+  };
 }
 
 /**
@@ -92,7 +109,11 @@ export async function loadLiveAvailability({
 }: {
   ctx: DomainContext;
   input: AvailabilityRequest;
-}): Promise<{ days: AvailabilityDay[]; liveOf: (staffId: string) => readonly LiveCells[] }> {
+}): Promise<{
+  days: AvailabilityDay[];
+  liveOf: (staffId: string) => readonly LiveCells[];
+  horizonEnd: string;
+}> {
   checkRange(input);
   const { clientId, rescheduleOf, ...request } = input;
   const nowMs = ctx.clock.nowMs();
@@ -140,7 +161,9 @@ export async function loadLiveAvailability({
     return [] as LiveCells[][];
   });
   const byStaff = new Map(staff.map((s, i) => [s.staffId, cells[i] ?? []]));
-  return { days, liveOf: (staffId) => byStaff.get(staffId) ?? [] };
+  const zone = (input.staffId !== undefined && staff[0]?.timeZone) || data.settings.timeZone;
+  const horizonEnd = formatInstant(nowMs + data.settings.horizonDays * DAY_MS, zone);
+  return { days, liveOf: (staffId) => byStaff.get(staffId) ?? [], horizonEnd };
 }
 
 /**

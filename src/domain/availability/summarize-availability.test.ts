@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fakeContext, FixedClock } from "../../../test/fakes.ts";
+import { FixedClock, fakeContext } from "../../../test/fakes.ts";
 import { CELL_MS, type LiveCells } from "../live/types.ts";
-import type { AvailabilityData } from "../ports.ts";
 import { DEFAULT_SETTINGS } from "../settings/settings.ts";
+import type { AvailabilityData } from "./availability-data.ts";
 import { getAvailability } from "./get-availability.ts";
 import { summarizeAvailability } from "./summarize-availability.ts";
 
@@ -74,7 +74,7 @@ describe("summarizeAvailability", () => {
       ],
     ];
     const summary = await summarizeAvailability({ ctx: context(cells), input });
-    const full = await getAvailability({ ctx: context(cells), input });
+    const { days: full } = await getAvailability({ ctx: context(cells), input });
     const expected = full.map((day) => {
       const free = day.slots.filter((s) => s.state === "available" || s.state === "viewing");
       const starts = [...new Set(free.map((s) => s.startMs))].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 /**
- * The availability engine's vocabulary (SPEC.md section 2, "Slot"). Wall times are minutes of a
+ * The availability engine's vocabulary (docs/spec.md, "Slots"). Wall times are minutes of a
  * local day; instants are UTC epoch milliseconds.
  */
 

@@ -45,9 +45,9 @@ export function holdSpent(why: "capped" | "released"): DomainError {
   );
 }
 
-/** The hold's cap (in its token) has passed. Tokens signed before claims carried it have none. */
+/** The hold's cap (in its token) has passed. */
 export function pastCap(hold: Awaited<ReturnType<typeof resolveHold>>, nowMs: number): boolean {
-  return hold.claim.capAtMs !== null && nowMs > hold.claim.capAtMs;
+  return nowMs > hold.claim.capAtMs;
 }
 
 /** Verifies the hold token and that it belongs to the hold id: the claim says which slots. */
@@ -93,6 +93,14 @@ export function idempotencyKeyHash(holdId: string, idempotencyKey: string): Prom
   return sha256Hex(`idempotency:${holdId}:${idempotencyKey}`);
 }
 
+/**
+ * The key of the record a hold token's booking leaves (beside its Idempotency-Key's): which
+ * appointments this hold booked. Only a caller that presents the token (verified first) finds it.
+ */
+export function holdBookingHash(holdId: string, tokenHash: string): Promise<string> {
+  return sha256Hex(`hold-booking:${holdId}:${tokenHash}`);
+}
+
 export async function bookAppointment({
   ctx,
   input,
@@ -102,15 +110,19 @@ export async function bookAppointment({
 }): Promise<Booking> {
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const keyHash = await idempotencyKeyHash(input.holdId, input.idempotencyKey);
+  const holdHash = await holdBookingHash(input.holdId, hold.tokenHash);
   const bodyHash = await sha256Hex(
     JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
   );
   const nowMs = ctx.clock.nowMs();
-  if (pastCap(hold, nowMs)) {
-    // A replay of a booking this token made still answers its 201 (for 24 h).
+  // When the hold is gone, a booking this token made (with this key or any other) is the answer.
+  const orBooked = async (refusal: DomainError): Promise<Booking> => {
     if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
-    throw holdSpent("capped");
-  }
+    const booked = await bookedByHold(ctx, holdHash);
+    if (booked) return booked;
+    throw refusal;
+  };
+  if (pastCap(hold, nowMs)) return orBooked(holdSpent("capped"));
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
   const begin = await beginFromHold(ctx, hold, appointmentIds, { keyHash, bodyHash }, nowMs);
   if (begin.kind === "idempotency-seen") return replay(ctx, keyHash, bodyHash);
@@ -119,9 +131,9 @@ export async function bookAppointment({
   if (begin.kind === "released") throw holdSpent("released");
   if (begin.kind === "held" || begin.kind === "booked") {
     // After the 60-second claim lapses, a replay meets its own booking's entries: MySQL's
-    // idempotency record tells a replay (same 201, or 409 for another body) from a real conflict.
-    if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
-    throw refusal(begin);
+    // idempotency record tells a replay (same 201, or 409 for another body) from a real conflict,
+    // and the hold's record a retry with another key from a slot someone else took.
+    return orBooked(refusal(begin));
   }
 
   const manageToken = await manageTokenFor(ctx, appointmentIds[0] ?? "");
@@ -152,7 +164,7 @@ export async function bookAppointment({
       customer: input.customer,
       notes: input.notes,
       manageTokenHash: await hashToken(manageToken),
-      idempotency: { keyHash, bodyHash },
+      idempotency: { keyHash, bodyHash, holdHash },
       nowMs,
       announce: announcement.announce,
       bookable: stillBookable(hold.claim.slots, nowMs),
@@ -177,7 +189,11 @@ export async function bookAppointment({
     };
   }
   await undo();
-  if (outcome.kind === "idempotency-used") return replay(ctx, keyHash, bodyHash);
+  if (outcome.kind === "idempotency-used") {
+    // The key's record, or else the hold's: this hold was booked with another key.
+    if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
+    return orBooked(idempotencyConflict());
+  }
   if (outcome.kind === "slot-taken") {
     const details = {
       nearby: await nearbySlots(
@@ -189,10 +205,14 @@ export async function bookAppointment({
       ),
     };
     if (!begin.ownHold)
-      throw new DomainError(
-        "HOLD_EXPIRED",
-        "holdId: the hold expired and the slot has been booked since",
-        { details },
+      return orBooked(
+        new DomainError(
+          "HOLD_EXPIRED",
+          "holdId: the hold expired and the slot has been booked since",
+          {
+            details,
+          },
+        ),
       );
     throw new DomainError("SLOT_UNAVAILABLE", "holdId: the slot was booked meanwhile", { details });
   }
@@ -223,6 +243,12 @@ function refusal(begin: Extract<BeginBookingOutcome, { kind: "held" | "booked" }
   });
 }
 
+/** The booking this hold token made (under any key), answered as its first 201; or null. */
+async function bookedByHold(ctx: DomainContext, holdHash: string): Promise<Booking | null> {
+  const record = await ctx.bookings.findIdempotencyRecord(holdHash);
+  return record ? answerAsBooked(ctx, record.appointmentIds) : null;
+}
+
 /** The same key and body again: the same 201, rebuilt from the appointments it created. */
 async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Promise<Booking> {
   const record = await ctx.bookings.findIdempotencyRecord(keyHash);
@@ -232,10 +258,15 @@ async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Pr
       "header.idempotency-key: a request with this key is still in flight",
     );
   if (record.bodyHash !== bodyHash) throw idempotencyConflict();
-  const appointments = await ctx.bookings.getAppointments(record.appointmentIds);
+  return answerAsBooked(ctx, record.appointmentIds);
+}
+
+/** The 201 a booking of these appointments gave: the appointments as booked, its manage token. */
+async function answerAsBooked(ctx: DomainContext, appointmentIds: string[]): Promise<Booking> {
+  const appointments = await ctx.bookings.getAppointments(appointmentIds);
   const manageToken = await replayedManageToken(
     ctx,
-    record.appointmentIds[0] ?? "",
+    appointmentIds[0] ?? "",
     appointments[0]?.manageTokenHash,
   );
   // The answer is the one the first request gave: the appointments as they were booked.

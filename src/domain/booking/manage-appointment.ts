@@ -9,6 +9,7 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import type { DomainContext } from "../ports.ts";
+import { formatInstant } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
@@ -31,6 +32,18 @@ export async function forgetBooked(ctx: DomainContext, appointment: Appointment)
     .catch(() => undefined);
 }
 
+/**
+ * Inside the cut-off: its own code, and the instant the cut-off began (in the staff member's
+ * offset, as the appointment's times), so that a client can disable the button ahead of time.
+ */
+function cutoffPassed(appointment: Appointment, cutoffMs: number, verb: string): DomainError {
+  return new DomainError(
+    "CUTOFF_PASSED",
+    `id: appointments can be ${verb} until ${cutoffMs / 60_000} minutes before they start`,
+    { details: { cutoffAt: formatInstant(appointment.startMs - cutoffMs, appointment.timeZone) } },
+  );
+}
+
 function notFound(): DomainError {
   return new DomainError("NOT_FOUND", "id: no such appointment for this token");
 }
@@ -41,21 +54,34 @@ export interface Credential {
   sessionToken?: string | undefined;
 }
 
+/**
+ * The check of a credential against an appointment: its manage token, or its customer's session
+ * (resolved here, so an invalid session is refused before any appointment is read).
+ */
+async function credentialCheck(
+  ctx: DomainContext,
+  credential: Credential,
+): Promise<(appointment: Appointment & { manageTokenHash: string }) => Promise<boolean>> {
+  if (credential.manageToken !== undefined) {
+    const hash = await hashToken(credential.manageToken);
+    return (appointment) => secretsEqual(hash, appointment.manageTokenHash);
+  }
+  if (credential.sessionToken !== undefined) {
+    const email = await resolveSession(ctx, credential.sessionToken);
+    return async (appointment) => email === appointment.customer.email;
+  }
+  return async () => false;
+}
+
 /** The appointment when the credential is its own: its manage token, or its customer's session. */
 export async function authorized(
   ctx: DomainContext,
   id: string,
   credential: Credential,
 ): Promise<Appointment & { manageTokenHash: string }> {
+  const check = await credentialCheck(ctx, credential);
   const [appointment] = await ctx.bookings.getAppointments([id]);
-  if (!appointment) throw notFound();
-  if (credential.manageToken !== undefined) {
-    const hash = await hashToken(credential.manageToken);
-    if (await secretsEqual(hash, appointment.manageTokenHash)) return appointment;
-  } else if (credential.sessionToken !== undefined) {
-    const email = await resolveSession(ctx, credential.sessionToken);
-    if (email === appointment.customer.email) return appointment;
-  }
+  if (appointment && (await check(appointment))) return appointment;
   throw notFound();
 }
 
@@ -76,23 +102,21 @@ export async function cancelAppointment({
   ctx: DomainContext;
   input: { id: string } & Credential;
 }) {
-  await authorized(ctx, input.id, input);
-  const { cancelCutoffMin } = await ctx.catalog.getSettings();
+  // The credential is checked on the row the cancel locks: no read before the transaction.
+  const authorize = await credentialCheck(ctx, input);
   const announcement = recorded(announceCancel(ctx));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs: ctx.clock.nowMs(),
-    cutoffMs: cancelCutoffMin * 60_000,
+    cutoffMs: "settings",
+    authorize,
     announce: announcement.announce,
   });
   if (outcome.kind === "not-found") throw notFound();
   if (outcome.kind === "not-confirmed")
     throw new DomainError("CONFLICT", "id: the appointment is already cancelled");
   if (outcome.kind === "too-late")
-    throw new DomainError(
-      "CONFLICT",
-      `id: appointments can be cancelled until ${cancelCutoffMin} minutes before they start`,
-    );
+    throw cutoffPassed(outcome.appointment, outcome.cutoffMs, "cancelled");
   announcement.deliver(ctx);
   await forgetBooked(ctx, outcome.appointment);
   return presentAppointment(outcome.appointment);
@@ -191,11 +215,7 @@ export async function rescheduleAppointment({
       },
     );
   }
-  if (outcome.kind === "too-late")
-    throw new DomainError(
-      "CONFLICT",
-      `id: appointments can be moved until ${outcome.cutoffMs / 60_000} minutes before they start`,
-    );
+  if (outcome.kind === "too-late") throw cutoffPassed(old, outcome.cutoffMs, "moved");
   if (outcome.kind === "replaced-not-found")
     throw new DomainError("CONFLICT", "id: the appointment is no longer confirmed");
   throw new DomainError(

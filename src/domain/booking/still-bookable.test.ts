@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AvailabilityData } from "../ports.ts";
+import type { AvailabilityData } from "../availability/availability-data.ts";
 import { DEFAULT_SETTINGS } from "../settings/settings.ts";
 import { stillBookable } from "./still-bookable.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 2(c): a hold token books only while its time is still bookable. A closure or a
+ * A hold token books only while its time is still bookable. A closure or a
  * day off added after the hold, or a clock now inside the minimum notice (or past the horizon),
  * refuses the booking. The check runs INSIDE the booking transaction, on the schedule, override,
  * closure and settings rows that transaction's catalog read returns, with the availability
@@ -9,20 +9,13 @@
  * admin changes the slot interval meanwhile (the engine runs on the 5-minute cell grid, on which
  * every slot starts). Existing appointments are not its business either: the cells decide those.
  */
+
 import { computeAvailability } from "../availability/compute-availability.ts";
 import { engineQuery } from "../availability/get-availability.ts";
 import { CELL_MS } from "../live/types.ts";
-import type { AvailabilityData } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
 import { addDays, formatInstant } from "../time/zoned-time.ts";
-
-/** What the booking transaction needs: which local dates' overrides to read, and the check. */
-export interface BookableCheck {
-  /** Local dates (sorted) whose overrides the transaction reads; closures are read around them. */
-  dates: string[];
-  /** null when every slot is still bookable, else the reason (after "holdId: "). */
-  check(data: AvailabilityData): string | null;
-}
+import type { BookableCheck } from "./types.ts";
 
 /**
  * The check for slots named with their UTC offsets (the staff member's at that instant): their

@@ -1,5 +1,5 @@
+import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
-import type { BookableCheck } from "./still-bookable.ts";
 
 export type AppointmentStatus = "confirmed" | "cancelled";
 
@@ -77,7 +77,11 @@ export interface BookInput {
   customer: Customer;
   notes: string;
   manageTokenHash: string;
-  idempotency: { keyHash: string; bodyHash: string } | null;
+  /**
+   * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
+   * key, so that the hold books at most once and a retry with any key finds its booking.
+   */
+  idempotency: { keyHash: string; bodyHash: string; holdHash?: string } | null;
   nowMs: number;
   /** The emails and webhook events, built once the appointments and their facts are known. */
   announce: (appointments: Appointment[], facts: BookingFacts) => Announcement;
@@ -114,4 +118,12 @@ export interface AppointmentFilter {
   /** Opaque cursor from the previous page. */
   after?: { startMs: number; id: string };
   limit: number;
+}
+
+/** What the booking transaction needs: which local dates' overrides to read, and the check (still-bookable.ts). */
+export interface BookableCheck {
+  /** Local dates (sorted) whose overrides the transaction reads; closures are read around them. */
+  dates: string[];
+  /** null when every slot is still bookable, else the reason (after "holdId: "). */
+  check(data: AvailabilityData): string | null;
 }

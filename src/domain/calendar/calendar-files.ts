@@ -12,7 +12,7 @@ import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { appointmentCalendar, type CalendarEvent, staffFeedCalendar } from "./ics.ts";
 
-/** The feed lists this far ahead (issue 17: the next 90 days). */
+/** The feed lists this far ahead: the next 90 days. */
 export const FEED_DAYS = 90;
 /** At most this many appointments (5 pages of 200, 5 SQL statements): ~11 a day for 90 days. */
 const FEED_PAGES = 5;

@@ -3,7 +3,7 @@ import type { Interval, WeeklySchedule } from "../availability/types.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { DomainContext } from "../ports.ts";
-import { daysBetween } from "../time/zoned-time.ts";
+import { addDays, daysBetween, formatInstant, wallTimeToInstant } from "../time/zoned-time.ts";
 import { normalizeIntervals, validateIntervals } from "./intervals.ts";
 import { staffNotFound } from "./staff.ts";
 import type { Closure, DateOverride } from "./types.ts";
@@ -114,7 +114,7 @@ export async function createClosure({
 }: {
   ctx: DomainContext;
   input: Omit<Closure, "id">;
-}): Promise<Closure> {
+}) {
   const days = daysBetween(input.startDate, input.endDate);
   if (days < 0) throw new DomainError("BAD_REQUEST", "body.endDate: must not be before startDate");
   if (days >= MAX_CLOSURE_DAYS)
@@ -122,7 +122,35 @@ export async function createClosure({
       "BAD_REQUEST",
       `body.endDate: a closure spans at most ${MAX_CLOSURE_DAYS} days`,
     );
-  return ctx.catalog.createClosure({ ...input, id: newId("clo") });
+  const closure = await ctx.catalog.createClosure({ ...input, id: newId("clo") });
+  return { ...closure, ...(await confirmedOnDates(ctx, input.startDate, input.endDate)) };
+}
+
+/** How many appointments a closure's answer lists; more are reported as `moreAppointments`. */
+export const CLOSURE_REPORT_LIMIT = 200;
+
+/**
+ * The confirmed appointments starting on the closure's dates (business time zone): a closure
+ * keeps them, and the operator decides what to do with each.
+ */
+async function confirmedOnDates(ctx: DomainContext, startDate: string, endDate: string) {
+  const { timeZone } = await ctx.catalog.getSettings();
+  const found = await ctx.bookings.list({
+    fromMs: wallTimeToInstant(startDate, 0, timeZone, "start"),
+    toMs: wallTimeToInstant(addDays(endDate, 1), 0, timeZone, "start"),
+    status: "confirmed",
+    limit: CLOSURE_REPORT_LIMIT + 1,
+  });
+  return {
+    confirmedAppointments: found.slice(0, CLOSURE_REPORT_LIMIT).map((a) => ({
+      id: a.id,
+      staffId: a.staffId,
+      serviceId: a.serviceId,
+      start: formatInstant(a.startMs, a.timeZone),
+      end: formatInstant(a.endMs, a.timeZone),
+    })),
+    moreAppointments: found.length > CLOSURE_REPORT_LIMIT,
+  };
 }
 
 export async function deleteClosure({

@@ -3,7 +3,7 @@
  * part built from the same facts (the snapshot test beside this file shows each one). Booking
  * emails name the business, service and staff member, the local date and time with the zone, the
  * price, and carry the customer's manage and cancel links. The manage token appears only here,
- * in the customer's own email. About 250 lines: the issue asks for the templates in one place.
+ * in the customer's own email. All templates live in one place, so their wording stays one voice.
  */
 import type { Appointment, BookingFacts, EmailAttachment, OutboxEmail } from "../booking/types.ts";
 import { newId } from "../ids.ts";

@@ -1,4 +1,5 @@
-import type { DomainContext, ProbeResult, StorageMode } from "../ports.ts";
+import type { DomainContext } from "../ports.ts";
+import type { ProbeResult, StorageMode } from "./store-status.ts";
 
 export interface HealthReport {
   /** "ok" when both stores answer; "degraded" when only the booking store does. */

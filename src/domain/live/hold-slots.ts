@@ -1,14 +1,15 @@
 import { base64url, hmacSha256 } from "../crypto.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, OverloadedError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
 import { formatWithOffset } from "../time/fixed-offset.ts";
-import { formatHoldId } from "./hold-id.ts";
 import { presentedTokenHash } from "./hold-credential.ts";
+import { formatHoldId } from "./hold-id.ts";
 import { newHoldSecret, signHoldToken } from "./hold-token.ts";
 import { republishOffers } from "./republish-offers.ts";
 import { liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, holdKeyOf, newHoldKey } from "./tokens.ts";
+import type { HoldOutcome, HoldUndo } from "./types.ts";
 
 export interface Hold {
   holdId: string;
@@ -111,15 +112,37 @@ export async function holdSlots({
     presentedTokenHash: presented,
     slots: refs,
     reschedule,
+    attempt: { id: newHoldKey(), keyed: keyed !== null },
   };
-  let outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
-  if (
-    outcome.kind === "unavailable" &&
-    outcome.reason === "not-offered" &&
-    (await republishOffers(ctx, first.serviceId, first.staffId, refs, input.rescheduleOf))
-  ) {
+  let outcome: HoldOutcome;
+  try {
     outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
+    if (
+      outcome.kind === "unavailable" &&
+      outcome.reason === "not-offered" &&
+      (await republishOffers(ctx, first.serviceId, first.staffId, refs, input.rescheduleOf))
+    ) {
+      outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });
+    }
+  } catch (error) {
+    // The caller is told nothing was held (503), so nothing may stay held: a call whose answer
+    // came too late (or never) may still have run, and its hold would block the slot for
+    // everyone until it expires, with nobody holding its token.
+    const undo = await undoLateHold(ctx, {
+      staffId: first.staffId,
+      holdKey: request.holdKey,
+      tokenHash: request.tokenHash,
+      attempt: request.attempt,
+      holders,
+    });
+    // Taken back, or never made: the 503 can say that nothing was held. ("kept": a retry with
+    // the same key holds it; failed: the undo goes on in the background.)
+    if (error instanceof OverloadedError && (undo === "undone" || undo === "gone"))
+      throw new OverloadedError(false, error);
+    throw error;
   }
+  // Never answered "undone": the undo runs only after this request's own call failed.
+  if (outcome.kind === "undone") throw new OverloadedError(false);
   if (outcome.kind === "overlap")
     throw new DomainError(
       "BAD_REQUEST",
@@ -165,6 +188,42 @@ export async function holdSlots({
       end: formatWithOffset(outcome.slots[i]?.endMs ?? ref.startMs, ref.offsetMin),
     })),
   };
+}
+
+/**
+ * When a background undo tries again (ms after the previous try failed): about 25 s in all,
+ * within the 30 s Workers keep work alive after the response.
+ */
+export const UNDO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 9_000] as const;
+
+/**
+ * Takes back what a failed hold call may have done (LiveStateStore.undoHold), before the error
+ * is answered: one try within the store's own timeout and, when that fails too (the store did
+ * not answer), more tries in the background for about 25 s. Returns what the first try found,
+ * or null when it failed.
+ */
+async function undoLateHold(
+  ctx: DomainContext,
+  input: Omit<Parameters<DomainContext["liveState"]["undoHold"]>[0], "nowMs">,
+): Promise<HoldUndo | null> {
+  const undo = () => ctx.liveState.undoHold({ ...input, nowMs: ctx.clock.nowMs() });
+  try {
+    return await undo();
+  } catch {
+    // Tried again below, after the answer.
+  }
+  ctx.defer(async () => {
+    for (const delayMs of UNDO_RETRY_DELAYS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        await undo();
+        return;
+      } catch {
+        // The next try, until the last.
+      }
+    }
+  });
+  return null;
 }
 
 /**

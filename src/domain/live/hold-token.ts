@@ -24,13 +24,10 @@ export interface HoldClaim {
   staffId: string;
   serviceId: string;
   slots: ClaimedSlot[];
-  /**
-   * Creation + the extension cap: past it the token books nothing (410 HOLD_EXPIRED). Null in
-   * tokens signed before the claim carried it; those book only while their hold still exists.
-   */
-  capAtMs: number | null;
-  /** Who holds, for the hold limits (null in tokens signed before the limits existed). */
-  holders: HolderTags | null;
+  /** Creation + the extension cap: past it the token books nothing (410 HOLD_EXPIRED). */
+  capAtMs: number;
+  /** Who holds, for the hold limits. */
+  holders: HolderTags;
   /** The appointment this hold was made to move (POST /v1/holds `rescheduleOf`), if any. */
   rescheduleOf?: string;
 }
@@ -63,30 +60,26 @@ export async function signHoldToken(
     s.cellEnd,
     s.offsetMin,
   ]);
-  // [staffId, serviceId, slots, offsetMin of the first slot (read by older code), capAtMs,
-  //  client tag, address tag (null in tokens of no holder), and rescheduleOf only when there is one]
+  // [staffId, serviceId, slots, offsetMin of the first slot, capAtMs, client tag, address tag,
+  //  and rescheduleOf only when there is one]
   const first = claim.slots[0]?.offsetMin ?? 0;
   const fields = [
     claim.staffId,
     claim.serviceId,
     slots,
     first,
-    claim.capAtMs ?? null,
-    claim.holders?.client ?? null,
-    claim.holders?.ip ?? null,
+    claim.capAtMs,
+    claim.holders.client,
+    claim.holders.ip,
   ];
   if (claim.rescheduleOf !== undefined) fields.push(claim.rescheduleOf);
   const body = base64url(encoder.encode(JSON.stringify(fields)));
   return `${holdSecret}.${body}.${await mac(key, `hold:${holdSecret}.${body}`)}`;
 }
 
-/** A claimed slot: [startMin, endMin, cellStart, cellEnd] and, since per-slot offsets, offsetMin. */
+/** A claimed slot: [startMin, endMin, cellStart, cellEnd, offsetMin]. */
 function isClaimedSlot(value: unknown): value is number[] {
-  return (
-    Array.isArray(value) &&
-    (value.length === 4 || value.length === 5) &&
-    value.every((n) => Number.isSafeInteger(n))
-  );
+  return Array.isArray(value) && value.length === 5 && value.every((n) => Number.isSafeInteger(n));
 }
 
 /** The claim of a token this server signed, or null (malformed, forged or altered). */
@@ -102,29 +95,31 @@ export async function verifyHoldToken(key: string, token: string): Promise<HoldC
     const [staffId, serviceId, slots, offsetMin, capAtMs, client, ip, rescheduleOf] = JSON.parse(
       fromBase64url(body),
     ) as unknown[];
-    const holders = typeof client === "string" && typeof ip === "string" ? { client, ip } : null;
     if (
       typeof staffId !== "string" ||
       typeof serviceId !== "string" ||
       typeof offsetMin !== "number" ||
-      !(capAtMs === undefined || capAtMs === null || Number.isSafeInteger(capAtMs)) ||
+      typeof capAtMs !== "number" ||
+      !Number.isSafeInteger(capAtMs) ||
+      typeof client !== "string" ||
+      typeof ip !== "string" ||
       !(rescheduleOf === undefined || typeof rescheduleOf === "string")
     )
       return null;
     if (!Array.isArray(slots) || slots.length === 0 || !slots.every(isClaimedSlot)) return null;
-    const claimed = slots.map(([start = 0, end = 0, cellStart = 0, cellEnd = 0, own]) => ({
+    const claimed = slots.map(([start = 0, end = 0, cellStart = 0, cellEnd = 0, own = 0]) => ({
       startMs: start * 60_000,
       endMs: end * 60_000,
       cellStart,
       cellEnd,
-      offsetMin: own ?? offsetMin,
+      offsetMin: own,
     }));
     const claim: HoldClaim = {
       staffId,
       serviceId,
       slots: claimed,
-      capAtMs: (capAtMs as number | null) ?? null,
-      holders,
+      capAtMs,
+      holders: { client, ip },
     };
     if (rescheduleOf !== undefined) claim.rescheduleOf = rescheduleOf;
     return claim;

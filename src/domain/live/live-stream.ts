@@ -1,5 +1,5 @@
 /**
- * GET /v1/live: one staff member's live state on one local date, pushed (issue 15). The stream
+ * GET /v1/live: one staff member's live state on one local date, pushed (docs/architecture/live-push.md). The stream
  * takes its place under the per-address limit, subscribes to the date's changes, then reads the
  * date once (its snapshot: the heartbeat's answer, `id` = its version), and from then on keeps
  * the date's entries itself:
@@ -13,8 +13,8 @@
  * gone, and a subscription that stopped delivering. While Redis is unavailable the stream sends
  * `mode: poll` and ends; the client polls the heartbeat instead.
  *
- * About 380 lines, over the usual 150 on purpose: a stream's whole life (subscription, reads,
- * expiries, checks, lease) is one state machine, and its invariants read best in one place.
+ * A stream's whole life (subscription, reads, expiries, checks, lease) is one state machine, and
+ * its invariants read best in one place.
  *
  * A client that leaves says nothing: the stream learns it only when a write fails. So a ping
  * goes out every PING_MS (no Redis call), a failed write ends the stream and frees its place at

@@ -1,5 +1,5 @@
 /**
- * `rescheduleOf` (issue 14 item 8): a customer moving an appointment may see and hold times
+ * `rescheduleOf`: a customer moving an appointment may see and hold times
  * that overlap it (10:00 → 10:30 for 60 minutes). Availability and hold then ignore that one
  * appointment's own cells, for the holder of its manage token or its customer's session only;
  * anyone else gets 404, like the manage routes.

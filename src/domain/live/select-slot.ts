@@ -38,7 +38,11 @@ export function slotRefused(
   }
   if (outcome.kind === "booked")
     return new DomainError("SLOT_UNAVAILABLE", `${field}: this slot was just booked`);
-  return new DomainError("SLOT_HELD", `${field}: another client holds this slot`, {
+  const who =
+    outcome.mine === true
+      ? "you already hold this slot; send your X-Hold-Token to get the hold back"
+      : "another client holds this slot";
+  return new DomainError("SLOT_HELD", `${field}: ${who}`, {
     details: { heldUntil: new Date(outcome.untilMs).toISOString() },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Live slot state (SPEC.md section 3): viewing markers, holds and recent bookings, kept per
+ * Live slot state (docs/spec.md, "Slot states"): viewing markers, holds and recent bookings, kept per
  * staff member in the live-state store (Redis, or the MySQL fallback while Redis is down).
  *
  * Conflicts are decided on 5-minute UTC cells: a slot occupies the cells from its start minus
@@ -86,7 +86,9 @@ export interface SlotRef {
 }
 
 /** Another client's hold, or a booking, covers a cell of the slot. */
-export type Blocked = { kind: "held"; untilMs: number } | { kind: "booked"; untilMs: number };
+export type Blocked =
+  /** `mine`: the one hold in the way is the asking client's own (a hold repeated without its token). */
+  { kind: "held"; untilMs: number; mine?: true } | { kind: "booked"; untilMs: number };
 
 export interface HoldGranted {
   holdKey: string;
@@ -114,7 +116,20 @@ export type HoldOutcome =
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
   | { kind: "overlap"; first: number; second: number }
   /** The hold key names a hold that was released (a keyed hold's repeat): nothing is held. */
-  | { kind: "released" };
+  | { kind: "released" }
+  /** This attempt was undone before its call reached the store (see undoHold): nothing is held. */
+  | { kind: "undone" };
+
+/** One request's attempt at a hold (see LiveStateStore.undoHold). */
+export interface HoldAttempt {
+  /** Random, one per request. */
+  id: string;
+  /** The request carries an Idempotency-Key: its retries name the same hold. */
+  keyed: boolean;
+}
+
+/** What undoHold found: removed it, kept it (a retry was handed it), or nothing to remove. */
+export type HoldUndo = "undone" | "kept" | "gone";
 
 export type SelectOutcome =
   | { kind: "ok"; expiresAtMs: number; endMs: number }

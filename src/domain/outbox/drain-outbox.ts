@@ -1,7 +1,7 @@
 import type { Clock } from "../ports.ts";
 import { type OutboxItem, type OutboxQueue, PermanentDeliveryError } from "./types.ts";
 
-/** Retries stop this long after the row was written (issue 17: "retries … for 3 days"). */
+/** Retries stop this long after the row was written (the contract: retries for 3 days). */
 export const RETRY_WINDOW_MS = 3 * 24 * 3_600_000;
 /**
  * A claimed row is its runner's for this long. It is far longer than one attempt can take

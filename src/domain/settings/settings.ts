@@ -37,3 +37,6 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = Settings.parse({});
+
+/** The languages the booking pages and emails come in (BCP 47). */
+export const SUPPORTED_LOCALES = ["en"] as const;

@@ -10,7 +10,7 @@ import type { DomainContext } from "../ports.ts";
 import type { WebhookDelivery } from "./types.ts";
 import { checkWebhookUrl } from "./url-guard.ts";
 
-/** Issue 17: each attempt has a 10 s timeout. */
+/** Each attempt has a 10 s timeout, far below the outbox lease, so a lease lapses only when a runner died. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export async function sendWebhook(

@@ -1,10 +1,12 @@
 /**
  * The admin's webhook endpoints: create (the signing secret is shown once), list, read, update,
- * delete, rotate the secret, and list delivery attempts. Every URL passes the SSRF guard.
+ * delete, rotate the secret, list delivery attempts, and send a test event. Every URL passes the
+ * SSRF guard.
  */
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { DomainContext } from "../ports.ts";
+import { WEBHOOK_TIMEOUT_MS } from "./deliver-webhook.ts";
 import type { WebhookEndpoint, WebhookEventType } from "./types.ts";
 import { checkWebhookUrl } from "./url-guard.ts";
 
@@ -112,4 +114,56 @@ export async function listWebhookDeliveries({
 }) {
   if (!(await ctx.webhooks.get(input.id))) throw notFound();
   return ctx.webhooks.listAttempts(input.id, input.limit);
+}
+
+/** The event type of a test delivery (never in the outbox, never subscribed to). */
+export const TEST_EVENT_TYPE = "webhook.test";
+
+/**
+ * Sends one signed test event to the endpoint now, as a real delivery is signed (Standard
+ * Webhooks, the endpoint's current secret), and answers what the receiver said. Nothing is
+ * queued or retried, and the endpoint's delivery log and state are left as they are.
+ */
+export async function sendTestWebhook({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string };
+}) {
+  const [endpoint, secret] = await Promise.all([
+    ctx.webhooks.get(input.id),
+    ctx.webhooks.secretOf(input.id),
+  ]);
+  if (!endpoint || secret === null) throw notFound();
+  const eventId = newId("msg");
+  const nowMs = ctx.clock.nowMs();
+  const payload = JSON.stringify({
+    type: TEST_EVENT_TYPE,
+    timestamp: new Date(nowMs).toISOString(),
+    data: { webhookId: endpoint.id },
+  });
+  const verdict = checkWebhookUrl(endpoint.url, ctx.deployment.production);
+  if (!verdict.ok)
+    return { eventId, delivered: false, statusCode: null, error: `url: ${verdict.reason}` };
+  try {
+    const { statusCode } = await ctx.webhookSender.send({
+      url: verdict.url.toString(),
+      secret,
+      messageId: eventId,
+      timestampMs: nowMs,
+      body: payload,
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+    });
+    const delivered = statusCode >= 200 && statusCode <= 299;
+    return {
+      eventId,
+      delivered,
+      statusCode,
+      error: delivered ? null : `the receiver answered ${statusCode}`,
+    };
+  } catch (cause) {
+    const error = (cause instanceof Error ? cause.message : String(cause)).slice(0, 300);
+    return { eventId, delivered: false, statusCode: null, error };
+  }
 }

@@ -1,4 +1,4 @@
-/** Webhooks (issue 17): endpoints an admin registers, and the events they receive. */
+/** Webhooks (docs/architecture/integrations.md): endpoints an admin registers, and the events they receive. */
 
 export const WEBHOOK_EVENT_TYPES = [
   "appointment.created",

@@ -10,7 +10,7 @@
  * registries' ranges, rather than by a table of our own: the URL parser first normalises odd IPv4
  * spellings (`2130706433`, `0x7f.1`, `0177.0.0.1`, `127.1`) to dotted form, so they meet the same
  * checks. Names are judged by what they are, not by what they resolve to (Workers has no
- * resolver API, and `fetch` resolves again anyway): see docs/DECISIONS.md for what that leaves.
+ * resolver API, and `fetch` resolves again anyway): see docs/adr/0703-ssrf-guard.md for what that leaves.
  */
 import ipaddr from "ipaddr.js";
 

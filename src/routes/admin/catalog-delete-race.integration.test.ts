@@ -1,5 +1,5 @@
 /**
- * Deleting a staff member or a service races a booking (issue 14, item 7): the booking
+ * Deleting a staff member or a service races a booking: the booking
  * transaction reads its catalog rows with a shared lock, and the delete locks them exclusively
  * before it looks for future appointments, so exactly one of the two wins every time: the
  * booking (201) and the delete is refused (409 CONFLICT), or the delete (204) and the booking is

@@ -216,7 +216,7 @@ describe("POST /v1/appointments on the real stack", () => {
   });
 });
 
-describe("hold tokens expire (issue 14 item 2)", () => {
+describe("hold tokens expire", () => {
   it("a token past its hold's cap books nothing: 410 HOLD_EXPIRED, and no appointment", async () => {
     const own = await liveFixture(api);
     const h = await hold(await own.start("10:00"), own);

@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 2(c): a hold token books only while its time is still bookable. Inside the
+ * A hold token books only while its time is still bookable. Inside the
  * booking (and reschedule) transaction the time is checked again against working time,
  * overrides, closures, notice and horizon, with the rows that transaction reads: a closure or a
  * day off added after the hold, or a clock past the notice, is 409 SLOT_UNAVAILABLE.
@@ -15,6 +15,7 @@ import { FixedClock } from "../../../test/fakes.ts";
 import { type AvailabilitySlot, newClientId } from "../../../test/live-fixtures.ts";
 import { countRoundTrips } from "../../../test/round-trips.ts";
 import { uniqueId } from "../../../test/stack-env.ts";
+import { formatInstant } from "../../domain/time/zoned-time.ts";
 
 const clock = new FixedClock(Date.now());
 const api: Api = testApi({}, clock);
@@ -80,7 +81,7 @@ beforeAll(() => {
   clock.current = Date.now();
 });
 
-describe("the booking transaction re-checks that the time is still bookable (issue 14 item 2c)", () => {
+describe("the booking transaction re-checks that the time is still bookable", () => {
   it("the happy path still books, within the statement budget", async () => {
     const staff = await newStaff();
     const held = await staff.hold("10:00");
@@ -130,7 +131,7 @@ describe("the booking transaction re-checks that the time is still bookable (iss
     }
   });
 
-  it("inside the reschedule cut-off (120 minutes) a move is 409 CONFLICT and nothing changes", async () => {
+  it("inside the reschedule cut-off (120 minutes) a move is 409 CUTOFF_PASSED with cutoffAt, and nothing changes", async () => {
     const staff = await newStaff();
     const first = await book(await staff.hold("09:00"));
     expect(first.status).toBe(201);
@@ -146,12 +147,18 @@ describe("the booking transaction re-checks that the time is still bookable (iss
         headers: { "Content-Type": "application/json", "X-Manage-Token": booked.manageToken },
         body: JSON.stringify({ holdId: held.holdId, holdToken: held.holdToken }),
       });
+      const body = (await moved.clone().json()) as { error: { details: { cutoffAt: string } } };
       await expectError(
         moved,
         409,
-        "CONFLICT",
+        "CUTOFF_PASSED",
         "id: appointments can be moved until 120 minutes before they start",
       );
+      // In the staff member's offset, as the appointment's own times.
+      expect(body.error.details.cutoffAt).toBe(
+        formatInstant(Date.parse(booked.appointment.start) - 120 * 60_000, "Europe/Berlin"),
+      );
+      expect(body.error.details.cutoffAt.slice(-6)).toBe(booked.appointment.start.slice(-6));
     } finally {
       clock.current = Date.now();
     }
@@ -161,6 +168,40 @@ describe("the booking transaction re-checks that the time is still bookable (iss
     expect(((await old.json()) as { appointment: { status: string } }).appointment.status).toBe(
       "confirmed",
     );
+  });
+
+  it("inside the cancel cut-off (120 minutes) a cancel is 409 CUTOFF_PASSED with cutoffAt; one minute earlier it cancels", async () => {
+    const staff = await newStaff();
+    const first = await book(await staff.hold("11:30"));
+    expect(first.status).toBe(201);
+    const booked = (await first.json()) as {
+      appointment: { id: string; start: string };
+      manageToken: string;
+    };
+    const cancel = () =>
+      api.request(`/v1/appointments/${booked.appointment.id}/cancel`, {
+        method: "POST",
+        headers: { "X-Manage-Token": booked.manageToken },
+      });
+    const startMs = Date.parse(booked.appointment.start);
+    try {
+      clock.current = startMs - 119 * 60_000;
+      const late = await cancel();
+      const body = (await late.clone().json()) as { error: { details: { cutoffAt: string } } };
+      await expectError(
+        late,
+        409,
+        "CUTOFF_PASSED",
+        "id: appointments can be cancelled until 120 minutes before they start",
+      );
+      expect(body.error.details.cutoffAt).toBe(
+        formatInstant(startMs - 120 * 60_000, "Europe/Berlin"),
+      );
+      clock.current = startMs - 121 * 60_000;
+      expect((await cancel()).status).toBe(200);
+    } finally {
+      clock.current = Date.now();
+    }
   });
 
   it("the reschedule transaction re-checks too: a day off after the hold is 409 and the old appointment stays", async () => {

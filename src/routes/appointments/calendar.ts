@@ -7,7 +7,7 @@ import { AppointmentIdParam, credentialOf, ManageTokenHeader } from "./schema.ts
 
 /**
  * `?token=` is accepted beside the header so that a plain link (in the customer's email, on the
- * manage page) can download the file: a link cannot send headers. See docs/DECISIONS.md.
+ * manage page) can download the file: a link cannot send headers. See docs/adr/0704-calendar-files.md.
  */
 const CalendarQuery = z.strictObject({
   token: z.string().min(20).max(200).optional().openapi({

@@ -19,14 +19,20 @@ const route = createRoute(
       tags: ["Appointments"],
       summary: "Cancel an appointment",
       description:
-        "Frees its time in one transaction and emails the customer. Refused (409 `CONFLICT`) inside the cancellation cut-off. Anyone without the manage token gets 404.",
+        "Frees its time in one transaction and emails the customer. Refused with 409 `CUTOFF_PASSED` (and `details.cutoffAt`) inside the cancellation cut-off (`GET /v1/business`), 409 `CONFLICT` when already cancelled. Anyone without the manage token gets 404.",
       request: { params: AppointmentIdParam, headers: ManageTokenHeader },
       responses: {
         200: {
           description: "Cancelled.",
           content: { "application/json": { schema: AppointmentResponse } },
         },
-        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT", "STORE_UNAVAILABLE"),
+        ...errorResponses(
+          "BAD_REQUEST",
+          "NOT_FOUND",
+          "CONFLICT",
+          "CUTOFF_PASSED",
+          "STORE_UNAVAILABLE",
+        ),
       },
     },
     { store: true },

@@ -1,5 +1,5 @@
 /**
- * Idempotency keys are scoped to the hold they book (issue 14, item 11): a key someone guessed
+ * Idempotency keys are scoped to the hold they book: a key someone guessed
  * or reused cannot push another hold's booking into 409, and the pretix contract still holds for
  * the same hold (same key and body: the same 201; another body: 409; in flight: 409).
  */

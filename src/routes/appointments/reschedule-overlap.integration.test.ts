@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 8: a customer moves an appointment onto a time that overlaps it (10:00 → 10:30
+ * A customer moves an appointment onto a time that overlaps it (10:00 → 10:30
  * for 60 minutes). Availability and hold accept `rescheduleOf` with the appointment's manage
  * token or its customer's session and then ignore that appointment's own cells; everyone else
  * still sees them booked, and a wrong or missing credential is 404.
@@ -86,7 +86,7 @@ async function signIn(email: string): Promise<string> {
   return ((await verify.json()) as { sessionToken: string }).sessionToken;
 }
 
-describe("rescheduling onto an overlapping time (issue 14 item 8)", () => {
+describe("rescheduling onto an overlapping time", () => {
   it("moves 10:00 → 10:30 for a 60-minute service: availability, hold 201, reschedule 200; others still see it booked", async () => {
     const booked = await bookAt(api, live, "10:00", mover());
     const id = booked.appointment.id;

@@ -22,7 +22,7 @@ const route = createRoute(
       tags: ["Appointments"],
       summary: "Move an appointment to a held slot",
       description:
-        "Atomic: the new time is booked and the old released in one transaction, or nothing changes. The manage token stays the same. Refused (409 `CONFLICT`) inside the reschedule cut-off; 410 `HOLD_EXPIRED` when the new time's hold was released or ended at its extension cap.",
+        "Atomic: the new time is booked and the old released in one transaction, or nothing changes. The manage token stays the same. Refused with 409 `CUTOFF_PASSED` (and `details.cutoffAt`) inside the reschedule cut-off (`GET /v1/business`); 410 `HOLD_EXPIRED` when the new time's hold was released or ended at its extension cap.",
       request: {
         params: AppointmentIdParam,
         headers: ManageTokenHeader,
@@ -37,6 +37,7 @@ const route = createRoute(
           "BAD_REQUEST",
           "NOT_FOUND",
           "CONFLICT",
+          "CUTOFF_PASSED",
           "SLOT_HELD",
           "SLOT_UNAVAILABLE",
           "HOLD_EXPIRED",

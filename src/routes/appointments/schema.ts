@@ -44,13 +44,20 @@ export const BookBody = z
   })
   .openapi("BookInput");
 
+/** What a caller without a key is told: what to send, and that a retry sends the same one. */
+export const IDEMPOTENCY_KEY_REQUIRED =
+  "required: send a new random key (e.g. a UUID) with each booking, and the same key when you retry that booking";
+
 export const IdempotencyHeader = z.object({
   "idempotency-key": z
-    .string()
+    .string({
+      error: (issue) => (issue.input === undefined ? IDEMPOTENCY_KEY_REQUIRED : undefined),
+    })
     .regex(/^[\x21-\x7e]{1,200}$/, "must be 1–200 visible ASCII characters (e.g. a UUID)")
     .openapi({
       param: { name: "idempotency-key", in: "header" },
-      description: "Replaying the same key with the same body returns the same 201 for 24 h.",
+      description:
+        "Required. A new random key (e.g. a UUID) per booking; every retry of that booking (a lost answer, a 503) sends the same key. Replaying the same key with the same body returns the same 201 for 24 h.",
       example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
     }),
 });

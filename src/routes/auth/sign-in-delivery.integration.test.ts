@@ -1,5 +1,5 @@
 /**
- * Issue 14 item 6, the outbox parts: sign-in codes go out right away (waitUntil), overlapping
+ * Sign-in codes and the outbox: codes go out right away (waitUntil), overlapping
  * delivery runs never send one email twice (leased outbox rows), and with real delivery
  * (MAILER_KIND=http) the admin outbox never shows a code. The HTTP email API is a real local
  * receiver; the stores are the real test stack.

@@ -1,5 +1,5 @@
 /**
- * Sign-in hardening (issue 14, item 6), through the API:
+ * Sign-in hardening, through the API:
  * - (a) at most 10 failed verifications per email in any rolling 24 h, across codes; past the
  *   cap even the right code answers 429 with Retry-After;
  * - (b) every address of one IPv6 /64 counts as one client for the per-IP limits;

@@ -21,7 +21,7 @@ const Session = z
       description: "`Authorization: Bearer <sessionToken>`. Shown once.",
       example: "k3…",
     }),
-    expiresAt: z.string().openapi({ example: "2026-11-27T10:00:00.000Z" }),
+    expiresAt: z.string().openapi({ format: "date-time", example: "2026-11-27T10:00:00.000Z" }),
   })
   .openapi("Session");
 

@@ -5,9 +5,9 @@ import { createRouter } from "../../http/router.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
 import {
   AvailabilityHeaders,
-  availabilityRequest,
   AvailabilityQuery,
   AvailabilityResponse,
+  availabilityRequest,
   toAvailabilityResponse,
 } from "./schema.ts";
 
@@ -20,7 +20,7 @@ const route = createRoute(
       tags: ["Availability"],
       summary: "Slots of a service over up to 31 days",
       description:
-        "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon. " +
+        "Every start time at which the service, with its buffers, fits inside working time, respecting breaks, date overrides, closures, minimum notice and the booking horizon (the answer's `horizonEnd`). " +
         "Times are exact across daylight-saving changes: a wall time that does not exist is never offered, and a repeated one is offered once per real instant. " +
         "States are from the caller's point of view (header `X-Client-Id`). One SQL and one Redis round trip whatever the range. " +
         "With `rescheduleOf` and that appointment's `X-Manage-Token` (or its customer's session), the appointment's own time is shown free; any other credential is 404.",
@@ -33,7 +33,7 @@ const route = createRoute(
         ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
       },
     },
-    { store: true },
+    { store: true, credential: "optional" },
   ),
 );
 
@@ -42,6 +42,6 @@ export const getAvailabilityRoute = createRouter().openapi(route, async (c) => {
   const headers = c.req.valid("header");
   const clientId = headers["x-client-id"];
   const input = { ...availabilityRequest(query, headers), ...(clientId ? { clientId } : {}) };
-  const days = await getAvailability({ ctx: c.var.ctx, input });
-  return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, days)), 200);
+  const availability = await getAvailability({ ctx: c.var.ctx, input });
+  return c.json(AvailabilityResponse.parse(toAvailabilityResponse(query, availability)), 200);
 });

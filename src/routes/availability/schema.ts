@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type {
   AvailabilityRequest,
-  LiveAvailabilityDay,
+  LiveAvailability,
 } from "../../domain/availability/get-availability.ts";
 import type { AvailabilityDaySummary } from "../../domain/availability/summarize-availability.ts";
 import { credentialOf, ManageTokenHeader } from "../appointments/schema.ts";
@@ -51,10 +51,11 @@ export const AvailabilityHeaders = ManageTokenHeader.extend({
 export const AvailabilitySlot = z
   .object({
     start: z.string().openapi({
+      format: "date-time",
       description: "ISO 8601 with the staff member's UTC offset.",
       example: "2026-12-07T10:00:00+01:00",
     }),
-    end: z.string().openapi({ example: "2026-12-07T11:00:00+01:00" }),
+    end: z.string().openapi({ format: "date-time", example: "2026-12-07T11:00:00+01:00" }),
     staffId: z.string().openapi({ example: "stf_demo_ana" }),
     state: z.enum(["available", "viewing", "held", "booked"]).openapi({
       description:
@@ -72,11 +73,17 @@ export const AvailabilitySlot = z
 export const AvailabilityResponse = z
   .object({
     serviceId: z.string(),
-    from: z.string(),
-    to: z.string(),
+    from: z.string().openapi({ format: "date" }),
+    to: z.string().openapi({ format: "date" }),
+    horizonEnd: z.string().openapi({
+      format: "date-time",
+      description:
+        "The booking horizon (`horizonDays` of `GET /v1/business` from now): slots start before this instant, so dates past it have none. ISO 8601 with the staff member's offset (the business's when no `staffId` was given).",
+      example: "2027-03-07T10:15:00+01:00",
+    }),
     days: z.array(
       z.object({
-        date: z.string().openapi({ example: "2026-12-07" }),
+        date: z.string().openapi({ format: "date", example: "2026-12-07" }),
         slots: z.array(AvailabilitySlot),
       }),
     ),
@@ -85,12 +92,13 @@ export const AvailabilityResponse = z
 
 export function toAvailabilityResponse(
   query: { serviceId: string; from: string; to: string },
-  days: LiveAvailabilityDay[],
+  { days, horizonEnd }: LiveAvailability,
 ): z.infer<typeof AvailabilityResponse> {
   return {
     serviceId: query.serviceId,
     from: query.from,
     to: query.to,
+    horizonEnd,
     days: days.map((day) => ({
       date: day.date,
       slots: day.slots.map(({ start, end, staffId, state, mine }) =>
@@ -135,17 +143,20 @@ export const AvailabilitySummary = z
       .string()
       .nullable()
       .openapi({ description: "The staff member asked for; null for anyone.", example: null }),
-    from: z.string().openapi({ example: "2026-12-01" }),
-    to: z.string().openapi({ example: "2026-12-31" }),
+    from: z.string().openapi({ format: "date", example: "2026-12-01" }),
+    to: z.string().openapi({ format: "date", example: "2026-12-31" }),
     days: z.array(
       z.object({
-        date: z.string().openapi({ description: "A local date.", example: "2026-12-07" }),
+        date: z
+          .string()
+          .openapi({ format: "date", description: "A local date.", example: "2026-12-07" }),
         free: z.number().int().openapi({
           description:
             "How many distinct start times are free on that date (`available`, or only being viewed by someone); with several staff members a time free with two of them counts once.",
           example: 14,
         }),
         firstFree: z.string().nullable().openapi({
+          format: "date-time",
           description:
             "The earliest free start (ISO 8601 with the staff member's offset); null when none.",
           example: "2026-12-07T09:00:00+01:00",

@@ -36,7 +36,7 @@ const route = createRoute(
         ...errorResponses("BAD_REQUEST", "NOT_FOUND", "CONFLICT"),
       },
     },
-    { store: true },
+    { store: true, credential: "optional" },
   ),
 );
 

@@ -112,6 +112,17 @@ const Metrics = z
     errors: z.record(z.string(), z.number().int()).openapi({
       description: "Error answers by code (e.g. `OVERLOADED`, `STORE_UNAVAILABLE`).",
     }),
+    holdUndos: z
+      .object({
+        undone: z.number().int(),
+        kept: z.number().int(),
+        gone: z.number().int(),
+        failed: z.number().int(),
+      })
+      .openapi({
+        description:
+          "Undos of holds whose request was answered with an error (503): `undone` (the hold had been made and was taken back), `kept` (a retry with the same Idempotency-Key had been handed it), `gone` (nothing had been held), `failed` (the store did not answer the undo; retried in the background).",
+      }),
     shed: z.record(z.string(), z.number().int()).openapi({
       description:
         "Requests answered 503 OVERLOADED by this isolate, by reason (`queue-full`, `queue-timeout`, `fallback:<operation>`).",

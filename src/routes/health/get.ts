@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { checkHealth, type HealthReport } from "../../domain/health/check-health.ts";
-import type { ProbeResult, StorageMode } from "../../domain/ports.ts";
+import type { ProbeResult, StorageMode } from "../../domain/health/store-status.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { errorBody } from "../../errors/handle-error.ts";
 import { createRouter } from "../../http/router.ts";

@@ -23,7 +23,7 @@ const HeartbeatBody = z
 
 const HeartbeatResponse = z
   .object({
-    serverTime: z.string().openapi({ example: "2026-12-01T09:00:00.000Z" }),
+    serverTime: z.string().openapi({ format: "date-time", example: "2026-12-01T09:00:00.000Z" }),
     storage: z
       .enum(["redis", "fallback"])
       .openapi({ description: "The store that served this call." }),
@@ -34,8 +34,8 @@ const HeartbeatResponse = z
     slots: z
       .array(
         z.object({
-          start: z.string(),
-          end: z.string(),
+          start: z.string().openapi({ format: "date-time" }),
+          end: z.string().openapi({ format: "date-time" }),
           state: z.enum(["viewing", "held", "booked"]),
           mine: z.boolean(),
         }),

@@ -17,7 +17,7 @@ const route = createRoute(
       summary: "Hold one or several slots",
       description:
         "Holds the slot(s) exclusively for the hold TTL while the customer completes the booking. Of concurrent overlapping holds exactly one wins; the others get 409 `SLOT_HELD` with `details.heldUntil`. " +
-        "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused like anyone else's (409). A request sent with an `Idempotency-Key` and repeated with the same key, client id and slots (its answer was lost, or it got 503) gets the same hold and a working token (200); once that hold was released, the key is spent: a repeat answers 410 `HOLD_EXPIRED` and holds nothing (hold again with a new key). One Redis round trip and, beside it, one SQL write (the hold's claim in the booking store, so that a location that lost Redis and holds in the fallback can never grant the same slot): no extra crossing. " +
+        "Several slots are held all or nothing (one staff member, one service). The holder repeating its hold (same slots, same service) with its `X-Hold-Token` gets the same hold and token back (200); without the token, a repeat is refused (409 `SLOT_HELD`, whose message tells the client that the hold is its own and to send its `X-Hold-Token`). A 503 leaves no hold behind: a hold whose store answer came too late is taken back before the 503 is sent or, when the store does not answer that either, within about 25 s (unless a retry with the same `Idempotency-Key` was given it meanwhile). A request sent with an `Idempotency-Key` and repeated with the same key, client id and slots (its answer was lost) gets the same hold and a working token (200); once that hold was released, the key is spent: a repeat answers 410 `HOLD_EXPIRED` and holds nothing (hold again with a new key). One Redis round trip and, beside it, one SQL write (the hold's claim in the booking store, so that a location that lost Redis and holds in the fallback can never grant the same slot): no extra crossing. " +
         "With `rescheduleOf` (and that appointment's `X-Manage-Token` or its customer's session) the appointment's own time does not block: hold a time that overlaps it, then reschedule. Hold it after reading availability with the same `rescheduleOf` and credential (that read checks the credential; the hold then needs no SQL read).",
       request: {
         headers: CreateHoldHeaders,
@@ -41,7 +41,7 @@ const route = createRoute(
         ),
       },
     },
-    { store: true },
+    { store: true, credential: "optional" },
   ),
 );
 

@@ -8,7 +8,7 @@ import { HoldIdParam, HoldTokenHeader } from "./schema.ts";
 const ExtendResponse = z
   .object({
     holdId: z.string(),
-    expiresAt: z.string().openapi({ example: "2026-12-01T09:20:00.000Z" }),
+    expiresAt: z.string().openapi({ format: "date-time", example: "2026-12-01T09:20:00.000Z" }),
     capped: z.boolean().openapi({
       description: "True when the hold has reached its maximum lifetime (created + extension cap).",
     }),
@@ -24,14 +24,16 @@ const route = createRoute(
       tags: ["Live state"],
       summary: "Extend a hold",
       description:
-        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). One Redis round trip, then one SQL write (the hold's claim in the booking store follows its expiry).",
+        "Moves the expiry to now + hold TTL, never beyond creation + the extension cap. Only the holder (`X-Hold-Token`). " +
+        "A hold that has expired answers what booking it would: while its time is still free and its cap has not passed it is held again under the same id and token (200); released, past its cap, or its time taken meanwhile: 410 `HOLD_EXPIRED`; over the client's hold limit: 429 `HOLD_LIMIT`. " +
+        "One Redis round trip (two for an expired hold), then one SQL write (the hold's claim in the booking store follows its expiry).",
       request: { params: HoldIdParam, headers: HoldTokenHeader },
       responses: {
         200: {
-          description: "Extended (or already at its cap).",
+          description: "Extended (or already at its cap), or an expired hold held again.",
           content: { "application/json": { schema: ExtendResponse } },
         },
-        ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+        ...errorResponses("BAD_REQUEST", "NOT_FOUND", "HOLD_EXPIRED", "HOLD_LIMIT"),
       },
     },
     { store: true },

@@ -149,13 +149,18 @@ describe("holds on the real Redis", () => {
     );
   });
 
-  it("a hold expires after its TTL: the slot can be held again, and the old token extends nothing", async () => {
+  it("a hold expires after its TTL: the slot can be held again, and the old token's extend answers 410 as booking does", async () => {
     const start = at("16:00", await slotsFor(shortService.id));
     const first = (await (await hold(client(), start, shortService.id)).json()) as HoldBody;
     clock.advance(600_001);
     await slotsFor(shortService.id);
     expect((await hold(client(), start, shortService.id)).status).toBe(201);
-    await expectError(await withToken("PATCH", first.holdId, first.holdToken), 404, "NOT_FOUND");
+    await expectError(
+      await withToken("PATCH", first.holdId, first.holdToken),
+      410,
+      "HOLD_EXPIRED",
+      "holdId: the hold expired and the slot is no longer free",
+    );
   });
 
   it("repeating a hold returns it only with its X-Hold-Token: the same clientId alone gets 409 and the holder's token keeps working", async () => {

@@ -55,9 +55,14 @@ export const HoldResponse = z
       description: "Proves you are the holder (header `X-Hold-Token`). Shown once; keep it.",
       example: "hk1.q8Jc2kW5d8f1h4n6p0r2t7y9a3Zk3",
     }),
-    expiresAt: z.string().openapi({ example: "2026-12-01T09:10:00.000Z" }),
+    expiresAt: z.string().openapi({ format: "date-time", example: "2026-12-01T09:10:00.000Z" }),
     slots: z.array(
-      z.object({ serviceId: z.string(), staffId: z.string(), start: z.string(), end: z.string() }),
+      z.object({
+        serviceId: z.string(),
+        staffId: z.string(),
+        start: z.string().openapi({ format: "date-time" }),
+        end: z.string().openapi({ format: "date-time" }),
+      }),
     ),
   })
   .openapi("Hold");

@@ -79,6 +79,7 @@ export const LiveTicketResponse = z
       example: TICKET_EXAMPLE,
     }),
     expiresAt: z.string().openapi({
+      format: "date-time",
       description: "When the ticket stops being accepted (ISO 8601, UTC).",
       example: "2026-12-01T09:01:00.000Z",
     }),

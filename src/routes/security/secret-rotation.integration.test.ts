@@ -1,5 +1,5 @@
 /**
- * Secrets (issue 14, item 10), through the API: TOKEN_SECRET_PREVIOUS verifies hold tokens, the
+ * Secrets, through the API: TOKEN_SECRET_PREVIOUS verifies hold tokens, the
  * manage tokens of idempotent replays and sign-in codes issued before a rotation, and never
  * signs anything; rotating ADMIN_TOKEN invalidates nothing when TOKEN_SECRET is set.
  *

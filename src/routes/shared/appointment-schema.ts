@@ -3,10 +3,9 @@
  * `presentAppointment`, times with the staff member's UTC offset.
  */
 import { z } from "@hono/zod-openapi";
-import { Id } from "./schemas.ts";
+import { DateTime, Id } from "./schemas.ts";
 
-const Timestamp = (description: string) =>
-  z.string().openapi({ description, example: "2026-11-26T10:00:00.000Z" });
+const Timestamp = (description: string) => DateTime(description, "2026-11-26T10:00:00.000Z");
 
 export const AppointmentCustomer = z
   .object({
@@ -30,14 +29,14 @@ export const AppointmentSchema = z
     }),
     staffId: Id("stf_demo_ana").openapi({ description: "The staff member." }),
     serviceId: Id("svc_demo_cut").openapi({ description: "The service." }),
-    start: z.string().openapi({
-      description: "Start, ISO 8601 with the staff member's UTC offset.",
-      example: "2026-12-07T10:00:00+01:00",
-    }),
-    end: z.string().openapi({
-      description: "End (exclusive), ISO 8601 with the staff member's UTC offset.",
-      example: "2026-12-07T11:00:00+01:00",
-    }),
+    start: DateTime(
+      "Start, ISO 8601 with the staff member's UTC offset.",
+      "2026-12-07T10:00:00+01:00",
+    ),
+    end: DateTime(
+      "End (exclusive), ISO 8601 with the staff member's UTC offset.",
+      "2026-12-07T11:00:00+01:00",
+    ),
     customer: AppointmentCustomer,
     notes: z
       .string()

@@ -1,4 +1,4 @@
-import type { RouteConfig } from "@hono/zod-openapi";
+import { type RouteConfig, z } from "@hono/zod-openapi";
 import type { ErrorCode } from "../../errors/codes.ts";
 import {
   type ErrorResponseEntry,
@@ -7,8 +7,9 @@ import {
   REQUEST_ID_HEADER,
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../http/admin-idempotency.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
-import { AdminSecurity } from "./schemas.ts";
+import { schemesRead, securityOf } from "./security.ts";
 
 /** What a route does that decides which shared answers it can give. */
 export interface RouteTraits {
@@ -18,13 +19,19 @@ export interface RouteTraits {
    * probe one (a probe reports a failure in its 200 body instead of throwing).
    */
   store: boolean;
+  /**
+   * Its credential is optional: it also serves anonymous callers, and a credential only widens
+   * what it does (e.g. `rescheduleOf` on availability and holds). Otherwise an operation that
+   * reads a credential needs one of those it reads.
+   */
+  credential?: "optional";
 }
 
 /**
  * The errors an operation can answer with whatever its handler does, found from the middleware
  * of app.ts and the validation of @hono/zod-openapi:
  * - every operation: 500 `INTERNAL` (a bug) and `BAD_ENVIRONMENT` (withServices), 503
- *   `OVERLOADED` with Retry-After (admission control, src/http/admission.ts);
+ *   `OVERLOADED` with Retry-After (admission control, src/runtime/admission.ts);
  * - a store behind it: 503 `STORE_UNAVAILABLE`;
  * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate (requireAdmin);
  * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with
@@ -38,6 +45,7 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
   const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
   if (traits.store) codes.push("STORE_UNAVAILABLE");
   if (isAdminPath(route.path)) codes.push("UNAUTHORIZED");
+  if (takesAdminIdempotencyKey(route)) codes.push("IDEMPOTENCY_CONFLICT", "BAD_REQUEST");
   if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
@@ -49,17 +57,18 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
 }
 
 /**
- * The route declaration with every answer it can give (issue 19): the route's own
+ * The route declaration with every answer it can give (docs/adr/1001-openapi-common-answers.md): the route's own
  * `errorResponses(…)` merged by status with the shared ones (`sharedErrorCodes`), X-Request-Id on
- * every answer, WWW-Authenticate on the admin 401, and its security requirement (the admin token
- * on admin paths, none elsewhere). Every route file wraps its config in it:
+ * every answer, WWW-Authenticate on the admin 401, and its security requirement, derived from the
+ * credentials its request reads (src/routes/shared/security.ts). Every route file wraps its config in it:
  * `createRoute(withCommonAnswers({ … }, { store: true }))`. A route that does not is caught by
  * the document's lint (`npm run lint:openapi`) and by src/routes/shared/common-answers.test.ts.
  */
 export function withCommonAnswers<R extends RouteConfig>(route: R, traits: RouteTraits): R {
   const admin = isAdminPath(route.path);
-  if (route.security !== undefined && route.security.length > 0 !== admin) {
-    throw new Error(`${route.method} ${route.path}: its security does not match its path`);
+  const security = securityOf(schemesRead(route, admin), traits.credential === "optional");
+  if (route.security !== undefined && JSON.stringify(route.security) !== JSON.stringify(security)) {
+    throw new Error(`${route.method} ${route.path}: its security does not match what it reads`);
   }
   const own: ErrorCode[] = [];
   const responses: RouteConfig["responses"] = {};
@@ -99,7 +108,35 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
   }
   return {
     ...route,
-    security: admin ? AdminSecurity : [],
+    ...(takesAdminIdempotencyKey(route) ? { request: withAdminIdempotencyKey(route.request) } : {}),
+    security,
     responses: { ...responses, ...errors },
+  };
+}
+
+/** Every admin POST takes an optional Idempotency-Key (src/http/admin-idempotency.ts). */
+function takesAdminIdempotencyKey(route: RouteConfig): boolean {
+  return isAdminPath(route.path) && route.method === "post";
+}
+
+const AdminIdempotencyKey = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN, "must be 1–200 visible ASCII characters (e.g. a UUID)")
+  .optional()
+  .openapi({
+    param: { name: "idempotency-key", in: "header" },
+    description:
+      "Optional. A retry with the same key and body (its answer was lost) gets the first success again and changes nothing (an error answer is not kept: the retry runs again); the same key with another body, or while the first is in flight, is 409 `IDEMPOTENCY_CONFLICT`. Keys are per path.",
+    example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
+  });
+
+/** The route's request with the optional admin Idempotency-Key among its headers. */
+function withAdminIdempotencyKey(request: RouteConfig["request"]): RouteConfig["request"] {
+  const headers = request?.headers as z.ZodObject | undefined;
+  return {
+    ...request,
+    headers: headers
+      ? headers.extend({ "idempotency-key": AdminIdempotencyKey })
+      : z.object({ "idempotency-key": AdminIdempotencyKey }),
   };
 }

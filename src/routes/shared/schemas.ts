@@ -33,7 +33,15 @@ export const LocalDate = z
   .openapi({
     description: `A local calendar date, ${SUPPORTED_DATES_TEXT}.`,
     example: "2026-12-07",
+    format: "date",
   });
+
+/**
+ * A time in an answer: ISO 8601 / RFC 3339 with an offset (`Z` for instants such as `createdAt`,
+ * the staff member's offset for a slot or an appointment).
+ */
+export const DateTime = (description: string, example = "2026-12-07T10:00:00.000Z") =>
+  z.string().openapi({ description, example, format: "date-time" });
 
 export const TimeZone = z
   .string()
@@ -119,8 +127,9 @@ export const SlotStart = z
     `must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
   )
   .openapi({
-    description: `The slot's start exactly as availability returned it (dates ${SUPPORTED_DATES_TEXT}).`,
+    description: `The slot's start as availability returned it, or the same instant in any offset, fractional seconds allowed (\`toISOString()\`); dates ${SUPPORTED_DATES_TEXT}.`,
     example: "2026-12-07T10:00:00+01:00",
+    format: "date-time",
   });
 
 export const ServiceId = Id("svc_demo_cut").openapi({ description: "The service." });

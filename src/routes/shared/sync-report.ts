@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { SyncReport } from "../../domain/ports.ts";
+import type { SyncReport } from "../../domain/health/store-status.ts";
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 

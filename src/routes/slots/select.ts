@@ -13,10 +13,11 @@ const SelectResponse = z
   .object({
     serviceId: z.string(),
     staffId: z.string(),
-    start: z.string().openapi({ example: "2026-12-07T10:00:00+01:00" }),
-    end: z.string().openapi({ example: "2026-12-07T11:00:00+01:00" }),
+    start: z.string().openapi({ format: "date-time", example: "2026-12-07T10:00:00+01:00" }),
+    end: z.string().openapi({ format: "date-time", example: "2026-12-07T11:00:00+01:00" }),
     state: z.literal("viewing"),
     expiresAt: z.string().openapi({
+      format: "date-time",
       description: "When the marker lapses unless a heartbeat keeps it.",
       example: "2026-12-01T09:00:10.000Z",
     }),

@@ -1,5 +1,5 @@
 /**
- * The public catalog (active services and staff) from a per-isolate copy (issue 13, item 4), so
+ * The public catalog (active services and staff) from a per-isolate copy (docs/architecture/overload.md), so
  * that a burst of GET /v1/services or /v1/staff costs one SQL read per isolate and TTL, not one
  * per request.
  *

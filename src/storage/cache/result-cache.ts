@@ -1,13 +1,13 @@
 /**
  * A per-isolate cache of computed answers: each key's answer is kept for `ttlMs`, a miss is
  * single-flight (a cold burst computes once; the others wait for it from their own timers, never
- * on its promise: src/http/own-context.ts), a failed computation is not kept, and `clear()`
+ * on its promise: src/runtime/own-context.ts), a failed computation is not kept, and `clear()`
  * drops everything, including answers still being computed when it was called, so that a write
  * through this isolate is never hidden from its later reads. At most `maxEntries` keys are kept
  * (all are dropped when that is reached: the keys are few and cheap to rebuild).
  */
 import type { Clock } from "../../domain/ports.ts";
-import { backoffMs, settledHere } from "../../http/own-context.ts";
+import { backoffMs, settledHere } from "../../runtime/own-context.ts";
 
 interface Entry<T> {
   generation: number;

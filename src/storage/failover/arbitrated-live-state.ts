@@ -15,7 +15,7 @@
  *   anything, and only Redis can tell who that is).
  * - Every other call goes to Redis unchanged.
  */
-import { CELL_MS, type HoldOutcome, type SlotRef } from "../../domain/live/types.ts";
+import { CELL_MS, type HoldOutcome, type HoldUndo, type SlotRef } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import {
   type CellClaim,
@@ -122,6 +122,17 @@ export class ArbitratedLiveState implements LiveStateStore {
         .extend(input.staffId, redisClaimOwner(input.holdKey), extended.expiresAtMs)
         .catch(() => undefined);
     return extended;
+  }
+
+  /**
+   * Takes back a hold answered with an error: Redis decides, and the claim goes with it unless
+   * a retry was handed the hold ("kept"). "gone" frees it too: the claim may have landed while
+   * the script did not.
+   */
+  async undoHold(input: In<"undoHold">): Promise<HoldUndo> {
+    const undo = await this.redis.undoHold(input);
+    if (undo !== "kept") await this.free(input.staffId, input.holdKey);
+    return undo;
   }
 
   async release(input: In<"release">): Promise<boolean> {

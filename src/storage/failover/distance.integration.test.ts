@@ -1,6 +1,6 @@
 /**
  * A healthy Redis far from the isolate, end to end through the app, the real clients and real
- * stores (docs/DECISIONS.md, "Timeouts that know the distance"): this file's Upstash gateway
+ * stores (docs/adr/0506-timeouts-that-know-the-distance.md): this file's Upstash gateway
  * answers every request 400 ms late, a real delay on the local hop, as a Redis 400 ms away would,
  * while REDIS_TIMEOUT_MS (the floor) stays 300. The isolate learns the distance and never calls
  * the store down or busy for it; a hang still fails over, after floor + k × the learned round

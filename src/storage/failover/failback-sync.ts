@@ -1,5 +1,5 @@
 /**
- * The failback sync (SPEC.md section 4): once Redis answers again, everything the fallback store
+ * The failback sync (docs/architecture/failover.md): once Redis answers again, everything the fallback store
  * kept while it was down is copied into Redis with its remaining lifetime, and removed from MySQL.
  *
  * - Live entries (holds, markers, recent bookings) are copied a page of staff members at a time:
@@ -16,11 +16,13 @@
  *   the lease is still its own (fencing) before writing to Redis. A second sync answers "busy"
  *   and changes nothing. (The MySQL deletes are not fenced; they delete only what was copied.)
  */
+
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { StoreUnavailableError } from "../../domain/errors.ts";
-import type { Clock, SyncReport, SyncTrigger } from "../../domain/ports.ts";
+import type { SyncReport, SyncTrigger } from "../../domain/health/store-status.ts";
+import type { Clock } from "../../domain/ports.ts";
 import {
   failbackClaims,
   failbackHeld,
@@ -29,16 +31,14 @@ import {
   failbackRetract,
   releaseLock,
 } from "../../lua/scripts.gen.ts";
-import { ownerOf } from "../mysql/fallback-codec.ts";
-import { isRetryableConflict, toInt } from "../mysql/sql-values.ts";
+import { ownerOf } from "../fallback/fallback-codec.ts";
+import { retryConflicts } from "../mysql/conflict-retry.ts";
+import { toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import { runScript } from "../redis/run-script.ts";
 
 /** How long one sync may hold the lease; a sync that dies leaves it to lapse. */
 const LEASE_MS = 30_000;
-
-/** Attempts of one delete when MySQL picks it as a deadlock victim. */
-const DEADLOCK_ATTEMPTS = 8;
 
 /** Live entries, claims or rate events copied per Lua call: no oversized request after a long outage. */
 const ENTRIES_PER_CALL = 500;
@@ -252,7 +252,7 @@ export class FailbackSync {
       chunksOf(goneBookingCells, ROWS_PER_STATEMENT),
       STATEMENT_CONCURRENCY,
       (chunk) =>
-        retryOnConflict(() =>
+        retryConflicts(() =>
           this.db.execute(
             `DELETE FROM fallback_cells WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
             chunk.flat(),
@@ -260,7 +260,7 @@ export class FailbackSync {
         ),
     );
     await eachLimit(chunksOf(goneHoldCells, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `UPDATE fallback_cells SET owner = CONCAT('r:', SUBSTRING(owner, 3)) WHERE (staff_id, owner) IN (${marks(chunk.length, "(?, ?)")})`,
           chunk.flat(),
@@ -271,7 +271,7 @@ export class FailbackSync {
       .filter(([, owner]) => owner.startsWith("h:"))
       .map(([staffId, owner]) => [staffId, owner.slice(2)]);
     await eachLimit(chunksOf(goneHolds, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `DELETE FROM fallback_held WHERE (staff_id, hold_key) IN (${marks(chunk.length, "(?, ?)")})`,
           chunk.flat(),
@@ -340,7 +340,7 @@ export class FailbackSync {
     const same = rows.filter((row) => current.get(rowKey(row.staffId, row.field)) === row.value);
     const vanished = rows.filter((row) => !current.has(rowKey(row.staffId, row.field)));
     await eachLimit(chunksOf(same, ROWS_PER_STATEMENT), STATEMENT_CONCURRENCY, (chunk) =>
-      retryOnConflict(() =>
+      retryConflicts(() =>
         this.db.execute(
           `DELETE FROM fallback_live WHERE (staff_id, field, value) IN (${marks(chunk.length, "(?, ?, ?)")})`,
           chunk.flatMap((row) => [row.staffId, row.field, row.value]),
@@ -489,7 +489,7 @@ async function deleteInBatches(
 ): Promise<void> {
   const tuple = `(${columns.map(() => "?").join(", ")})`;
   await eachLimit(chunksOf(rows, 200), STATEMENT_CONCURRENCY, (batch) =>
-    retryOnConflict(() =>
+    retryConflicts(() =>
       db.execute(
         `DELETE FROM ${table} WHERE (${columns.join(", ")}) IN (${batch.map(() => tuple).join(", ")})`,
         batch.flatMap((row) => columns.map((column) => String(row[column]))),
@@ -517,18 +517,6 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 const marks = (n: number, mark = "?") => Array.from({ length: n }, () => mark).join(", ");
-
-/** Runs an idempotent statement again when MySQL picked it as a deadlock victim. */
-async function retryOnConflict<T>(statement: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await statement();
-    } catch (error) {
-      if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));
-    }
-  }
-}
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimit<T>(

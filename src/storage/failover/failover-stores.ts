@@ -1,5 +1,5 @@
 /**
- * Per-request failover (SPEC.md section 4): each live-state or rate-limit call goes to the store
+ * Per-request failover (docs/architecture/failover.md): each live-state or rate-limit call goes to the store
  * the gate chooses; when Redis fails, times out or answers garbage (a RedisFailure), the same
  * call is made on the MySQL fallback within the same request, so the caller sees no error.
  *
@@ -8,12 +8,14 @@
  *
  * A timed-out call that the gate judges "busy" (Redis alive, only late) is NOT retried on the
  * fallback: it may have run in Redis, and the fallback cannot see what it wrote, so a hold the
- * fallback granted now could be a second holder (issue 18). It answers 503 OVERLOADED instead;
+ * fallback granted now could be a second holder (the call may have run in Redis). It answers 503 OVERLOADED instead;
  * repeating the request is safe, since Redis then answers it (the same client's repeated hold is
  * the same hold). In fallback mode, calls on the fallback are bounded per isolate.
  */
 import { OverloadedError } from "../../domain/errors.ts";
-import type { ExactLimiter, LiveStateStore, StorageMode } from "../../domain/ports.ts";
+import type { StorageMode } from "../../domain/health/store-status.ts";
+import type { HoldUndo } from "../../domain/live/types.ts";
+import type { ExactLimiter, LiveStateStore } from "../../domain/ports.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { RedisFailure } from "../redis/run-script.ts";
 import type { RedisGate } from "./redis-gate.ts";
@@ -79,6 +81,11 @@ export class Failover<Port> {
     return this.gate.failedWithin(FALLBACK_LOOKBACK_MS);
   }
 
+  /** An undo of a hold whose request was answered with an error, by what it found. */
+  countUndo(outcome: HoldUndo | "failed"): void {
+    this.metrics.holdUndo(outcome);
+  }
+
   /**
    * Runs `call` on the store the gate chooses. `claimOn`: the staff member whose slots the call
    * claims (select, hold, a booking's claim), for the uncertainty rule below.
@@ -110,7 +117,7 @@ export class Failover<Port> {
     }
     // A claim of this isolate on this staff member timed out while Redis was judged busy, and
     // Redis was found down after all: it may hold that claim, which the fallback cannot see. Until
-    // the failback, the fallback claims nothing of that staff member (issue 18).
+    // the failback, the fallback claims nothing of that staff member: it cannot see what the timed-out claim wrote.
     if (claimOn !== undefined && this.gate.isUncertain(claimOn)) throw new OverloadedError(false);
     // The fallback carries what Redis did with a fraction of its capacity: past the bound,
     // shed at once instead of queueing into the SQL timeout.
@@ -137,10 +144,39 @@ export function liveStateFor(
 ): LiveStateStore {
   const run = <T>(operation: string, call: (store: LiveStateStore) => Promise<T>) =>
     failover.run(trace, operation, call);
+  // The stores this request's hold calls were sent to: an undo goes to each of them, whatever
+  // the gate chooses meanwhile (a call Redis timed out on may have run there, even once the
+  // isolate has failed over).
+  const holdSentTo = new Set<LiveStateStore>();
   return {
     overlay: (input) => run("overlay", (s) => s.overlay(input)),
     select: (input) => failover.run(trace, "select", (s) => s.select(input), input.staffId),
-    hold: (input) => failover.run(trace, "hold", (s) => s.hold(input), input.staffId),
+    hold: (input) =>
+      failover.run(
+        trace,
+        "hold",
+        (s) => {
+          holdSentTo.add(s);
+          return s.hold(input);
+        },
+        input.staffId,
+      ),
+    // Not through the gate: an undo must reach the store the hold went to, and its failures say
+    // nothing new about that store (the caller retries it in the background).
+    undoHold: async (input) => {
+      let outcome: HoldUndo = "gone";
+      try {
+        for (const store of holdSentTo) {
+          const found = await store.undoHold(input);
+          if (found === "undone" || (found === "kept" && outcome === "gone")) outcome = found;
+        }
+      } catch (error) {
+        failover.countUndo("failed");
+        throw error;
+      }
+      failover.countUndo(outcome);
+      return outcome;
+    },
     // A hold made while this isolate was in fallback mode may not be synced yet: when Redis does
     // not know it, the fallback is asked too (a short SQL transaction, on that path only).
     extend: (input) =>

@@ -1,5 +1,5 @@
 /**
- * Failover end to end (SPEC.md section 4), through the app, the real clients and real stores:
+ * Failover end to end (docs/architecture/failover.md), through the app, the real clients and real stores:
  * each test file gets its own Upstash and PlanetScale gateways (in front of the shared test Redis
  * and MySQL) so it can break them without touching any other test.
  *
@@ -711,8 +711,27 @@ describe("MySQL fails during the failback", () => {
       return found as { field: string; value: string }[];
     });
     expect(rows).toHaveLength(1);
-    for (const row of rows)
-      await redisDirect.hset(`${prefix}live:${c.staffId}`, row.field, row.value);
+    // Copied as the failback sync copies: its own script, under the sync lock.
+    const lock = `${prefix}sync-lock`;
+    await redisDirect.set(lock, "copy-1", "PX", 30_000);
+    for (const row of rows) {
+      const owner = row.field.replace(/:\d+$/, "");
+      await redisDirect.eval(
+        failbackLive.source,
+        5,
+        lock,
+        ...new RedisKeys(prefix).liveKeys(c.staffId),
+        "copy-1",
+        String(Date.now()),
+        "1",
+        owner,
+        "1",
+        row.field,
+        row.value,
+      );
+    }
+    await redisDirect.del(lock);
+    expect(await redisDirect.hexists(`${prefix}live:${c.staffId}`, rows[0]?.field ?? "")).toBe(1);
 
     const released = await api.request(`/v1/holds/${hold.holdId}`, {
       method: "DELETE",

@@ -1,5 +1,5 @@
 /**
- * GET /v1/live while Redis stops and comes back (issue 15): this file's own Upstash gateway
+ * GET /v1/live while Redis stops and comes back (docs/architecture/live-push.md): this file's own Upstash gateway
  * injects the fault, so no other test sees it. An isolate that fails over ends its streams with
  * `mode: poll`; a stream opened on the fallback gets `mode: poll` at once; after the failback a
  * new stream works again.

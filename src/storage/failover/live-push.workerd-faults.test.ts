@@ -1,5 +1,5 @@
 /**
- * GET /v1/live in the Workers runtime while Redis stops (issue 15): one request finds Redis down
+ * GET /v1/live in the Workers runtime while Redis stops (docs/architecture/live-push.md): one request finds Redis down
  * and fails the isolate over; a stream that another request opened must still send `mode: poll`
  * and end. In Workers a request cannot write to another request's stream, so the stream has to
  * notice the failover from its own timers. The gateway keeps the subscription open

@@ -1,5 +1,5 @@
 /**
- * Overload without collapse (issues 13 and 18), end to end through the app, the real clients and
+ * Overload without collapse (docs/architecture/overload.md), end to end through the app, the real clients and
  * real stores, with this file's own fault-injecting gateways:
  * - a Redis that is slow but alive is not failed over (timed-out calls answer 503 OVERLOADED);
  * - a hung Redis fails over within one timeout, a refusing one at once;
@@ -282,7 +282,7 @@ describe("down versus busy", () => {
   });
 });
 
-describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
+describe("holds stay exclusive when Redis is merely slow", () => {
   /**
    * Runs the 100-way race on a fresh slot while Redis is slow for `slowForMs` (every reply
    * `slowMs` late), then checks: exactly one client holds it, in Redis only; the fallback has
@@ -331,7 +331,7 @@ describe("holds stay exclusive when Redis is merely slow (issue 18)", () => {
       sync: { outcome: "synced", conflicts: 0 },
     });
     // The one holder's token works: it books. (A late timed-out attempt can no longer rotate it:
-    // a repeated hold keeps its token, see docs/DECISIONS.md.)
+    // a repeated hold keeps its token, see docs/adr/0204-repeating-a-hold.md.)
     const winner = winners[0] as (typeof winners)[number];
     const hold = winner.body as { holdId: string; holdToken: string };
     const book = () =>

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DOWN, FixedClock, UP } from "../../../test/fakes.ts";
-import type { ProbeResult, SyncReport, SyncTrigger } from "../../domain/ports.ts";
+import type { ProbeResult, SyncReport, SyncTrigger } from "../../domain/health/store-status.ts";
 import { RedisGate } from "./redis-gate.ts";
 
 const COOLDOWN_MS = 10_000;

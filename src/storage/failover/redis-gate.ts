@@ -1,5 +1,5 @@
 /**
- * Decides, per isolate, whether a call goes to Redis or to the MySQL fallback (SPEC.md section 4).
+ * Decides, per isolate, whether a call goes to Redis or to the MySQL fallback (docs/architecture/failover.md).
  *
  *   redis ──(a Redis call fails, times out or answers garbage)──▶ fallback, cool-down starts
  *   fallback ──(cool-down over: the next request, or the cron, or an admin runs a check:
@@ -9,7 +9,7 @@
  * starts a new cool-down. Checks are single-flight within the isolate; across isolates the
  * sync's own lease keeps two syncs from running at once.
  *
- * Down versus busy (docs/DECISIONS.md, "Overload"): a refused connection, a 5xx or garbage is
+ * Down versus busy (docs/adr/0601-busy-is-not-down.md): a refused connection, a 5xx or garbage is
  * "down" at once. A timeout is "busy" (Redis answers, only late: the caller gets 503 OVERLOADED
  * and the isolate stays on Redis) when Redis answered any call of this isolate after the
  * timed-out one was sent, or when the isolate had REDIS_BUSY_INFLIGHT or more Redis calls in
@@ -20,17 +20,16 @@
  */
 
 import type {
-  Clock,
   GateStatus,
   HealthCheckRecord,
   ProbeResult,
   StorageMode,
-  StoreProbe,
   SyncReport,
   SyncTrigger,
-} from "../../domain/ports.ts";
-import { backoffMs, settledHere } from "../../http/own-context.ts";
+} from "../../domain/health/store-status.ts";
+import type { Clock, StoreProbe } from "../../domain/ports.ts";
 import { log } from "../../observability/log.ts";
+import { backoffMs, settledHere } from "../../runtime/own-context.ts";
 import { isTimeout } from "../redis/run-script.ts";
 
 /** Staff members remembered as uncertain; past it, every staff member is ("*"). */
@@ -46,7 +45,7 @@ export interface RedisGateOptions {
   sync: (trigger: SyncTrigger) => Promise<SyncReport>;
   /**
    * Tells "busy" from "down" after a timeout under load: a probe with its own budget (longer
-   * than a call's timeout). Without it, every timeout is "down" (the behaviour before issue 13).
+   * than a call's timeout). Without it, every timeout is "down" (docs/architecture/overload.md).
    */
   confirmProbe?: StoreProbe;
   /** Redis calls in flight from which a timeout may be the isolate's own queue (default 8). */
@@ -299,7 +298,7 @@ export class RedisGate {
    * mode (cron, admin): the sync then moves what other isolates left in the fallback store.
    */
   check(trigger: SyncTrigger, requestId?: string): Promise<StorageMode> {
-    // Another request's check: waited for from this one's own timers (src/http/own-context.ts).
+    // Another request's check: waited for from this one's own timers (src/runtime/own-context.ts).
     const inFlight = this.checkInFlight();
     if (inFlight) {
       return settledHere(inFlight, backoffMs, {

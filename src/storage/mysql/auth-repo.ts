@@ -1,7 +1,8 @@
 import type { Client, Transaction } from "@planetscale/database";
 import type { AuthRepo } from "../../domain/ports.ts";
+import { retryConflicts } from "./conflict-retry.ts";
 import { writeAnnouncement } from "./outbox-tables.ts";
-import { fromSqlDateTime, isRetryableConflict, toInt, toSqlDateTime } from "./sql-values.ts";
+import { fromSqlDateTime, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
 
@@ -30,18 +31,6 @@ async function lockEmail(
   if (!row) return null;
   const text = String(row.failures);
   return text === "" ? [] : text.split(",").map(Number);
-}
-
-/** Runs `fn` again (at most twice) when InnoDB picked its transaction as a deadlock victim. */
-async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt < 3 && isRetryableConflict(error)) continue;
-      throw error;
-    }
-  }
 }
 
 /**

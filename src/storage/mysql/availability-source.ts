@@ -5,13 +5,13 @@
  * every round trip costs 5–50 ms, so this is the whole SQL budget of GET /v1/availability.
  */
 import type { Client } from "@planetscale/database";
-import type { Interval } from "../../domain/availability/types.ts";
-import type { RescheduleFacts } from "../../domain/live/reschedule-of.ts";
 import type {
   AvailabilityData,
-  AvailabilitySource,
   StaffAvailability,
-} from "../../domain/ports.ts";
+} from "../../domain/availability/availability-data.ts";
+import type { Interval } from "../../domain/availability/types.ts";
+import type { RescheduleFacts } from "../../domain/live/reschedule-of.ts";
+import type { AvailabilitySource } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";

@@ -1,5 +1,5 @@
 /**
- * Appointments in MySQL. About 450 lines (formatted): the booking and cancel transactions (with
+ * Appointments in MySQL: the booking and cancel transactions (with
  * the catalog read that also feeds the bookability re-check, and the outbox writes of each
  * change) and the reads that rebuild their answers belong together.
  *
@@ -8,9 +8,11 @@
  * cell_start). Two overlapping appointments of one staff member would need the same row, so the
  * second INSERT fails with errno 1062 inside its own transaction and nothing of it is written.
  */
+
 import type { Client, Transaction } from "@planetscale/database";
+import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
+import type { Interval } from "../../domain/availability/types.ts";
 import type {
-  Announcement,
   Appointment,
   AppointmentFilter,
   BookInput,
@@ -18,10 +20,10 @@ import type {
   BookOutcome,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
-import type { Interval } from "../../domain/availability/types.ts";
-import type { AvailabilityData, BookingRepo } from "../../domain/ports.ts";
+import type { BookingRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
+import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
 import {
@@ -29,7 +31,6 @@ import {
   fromSqlDateTime,
   isDuplicateKey,
   parseJsonColumn,
-  isRetryableConflict,
   toBool,
   toInt,
   toSqlDateTime,
@@ -178,17 +179,13 @@ export class MysqlBookingRepo implements BookingRepo {
   constructor(private readonly db: Client) {}
 
   async book(input: BookInput): Promise<BookOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((tx) => this.bookIn(tx, input));
-      } catch (error) {
-        if (error instanceof Step)
-          return { kind: error.step === "cells" ? "slot-taken" : "idempotency-used" };
-        // InnoDB picked this transaction as a deadlock victim and rolled it back whole: run it
-        // again; the retry meets the winner's committed cells and ends as slot-taken.
-        if (attempt < 3 && isRetryableConflict(error)) continue;
-        throw error;
-      }
+    try {
+      // A deadlock victim runs again; the rerun meets the winner's committed cells (slot-taken).
+      return await retryConflicts(() => this.db.transaction((tx) => this.bookIn(tx, input)));
+    } catch (error) {
+      if (error instanceof Step)
+        return { kind: error.step === "cells" ? "slot-taken" : "idempotency-used" };
+      throw error;
     }
   }
 
@@ -268,16 +265,15 @@ export class MysqlBookingRepo implements BookingRepo {
       };
     }
     if (input.idempotency) {
+      const { keyHash, bodyHash, holdHash } = input.idempotency;
+      const ids = input.appointmentIds.join(",");
+      // One statement for both records: the key's, and the hold's (a hold books once).
+      const rows = holdHash ? [keyHash, holdHash] : [keyHash];
       await insertOrMark(
         tx,
         "idempotency",
-        "INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES (?, ?, ?, ?)",
-        [
-          input.idempotency.keyHash,
-          input.idempotency.bodyHash,
-          input.appointmentIds.join(","),
-          now,
-        ],
+        `INSERT INTO idempotency_keys (key_hash, body_hash, appointment_ids, created_at) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        rows.flatMap((hash) => [hash, bodyHash, ids, now]),
       );
     }
     const customerId = await customerIdFor(input.customer.email);
@@ -425,28 +421,35 @@ export class MysqlBookingRepo implements BookingRepo {
     return (rows as Row[]).map(toAppointment);
   }
 
-  async cancel(input: {
-    id: string;
-    nowMs: number;
-    cutoffMs: number | null;
-    announce: (a: Appointment, facts: BookingFacts) => Announcement;
-  }) {
+  async cancel(input: Parameters<BookingRepo["cancel"]>[0]): ReturnType<BookingRepo["cancel"]> {
     return this.db.transaction(async (tx) => {
-      // The facts for the emails ride on the locking read: no extra statement.
+      // The credential's row, the business's cut-off and the facts for the emails ride on the
+      // locking read: a cancel costs no statement before its transaction.
       const { rows } = await tx.execute(
         `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
            (SELECT name FROM services WHERE id = a.service_id) AS service_name,
            (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
-           (SELECT currency FROM services WHERE id = a.service_id) AS currency
+           (SELECT currency FROM services WHERE id = a.service_id) AS currency,
+           (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document
          ${APPOINTMENT_FROM} WHERE a.id = ? FOR UPDATE`,
         [input.id],
       );
       const row = rows[0] as Row | undefined;
       if (!row) return { kind: "not-found" as const };
       const appointment = toAppointment(row);
+      // Nothing is written yet: refusing here leaves the row as it was (the COMMIT only unlocks).
+      if (input.authorize && !(await input.authorize(appointment)))
+        return { kind: "not-found" as const };
       if (appointment.status !== "confirmed") return { kind: "not-confirmed" as const };
-      if (input.cutoffMs !== null && appointment.startMs - input.nowMs < input.cutoffMs)
-        return { kind: "too-late" as const };
+      const cutoffMs =
+        input.cutoffMs === "settings"
+          ? (row.settings_document === null
+              ? DEFAULT_SETTINGS
+              : Settings.parse(parseJsonColumn(row.settings_document))
+            ).cancelCutoffMin * 60_000
+          : input.cutoffMs;
+      if (cutoffMs !== null && appointment.startMs - input.nowMs < cutoffMs)
+        return { kind: "too-late" as const, cutoffMs, appointment };
       const now = toSqlDateTime(input.nowMs);
       await tx.execute(
         "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",

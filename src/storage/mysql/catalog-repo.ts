@@ -1,6 +1,6 @@
 /**
  * The catalog in MySQL: settings, services, staff (with the services they perform), weekly
- * schedules, date overrides and closures. About 230 lines: one adapter for one port, kept
+ * schedules, date overrides and closures. One adapter for one port, kept
  * together so every catalog query is in one place.
  */
 import type { Client, Transaction } from "@planetscale/database";

@@ -1,5 +1,6 @@
 import type { Client } from "@planetscale/database";
-import type { Clock, ProbeResult, StoreProbe } from "../../domain/ports.ts";
+import type { ProbeResult } from "../../domain/health/store-status.ts";
+import type { Clock, StoreProbe } from "../../domain/ports.ts";
 
 /** Probes MySQL with `SELECT 1`, bounded by the client's fetch timeout. */
 export class MysqlHealthProbe implements StoreProbe {

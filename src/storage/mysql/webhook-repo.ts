@@ -27,6 +27,14 @@ function toEndpoint(row: Row): WebhookEndpoint {
 export class MysqlWebhookRepo implements WebhookRepo {
   constructor(private readonly db: Client) {}
 
+  async secretOf(id: string): Promise<string | null> {
+    const { rows } = await this.db.execute("SELECT secret FROM webhook_endpoints WHERE id = ?", [
+      id,
+    ]);
+    const row = rows[0] as { secret?: unknown } | undefined;
+    return row ? String(row.secret) : null;
+  }
+
   async create(input: Parameters<WebhookRepo["create"]>[0]): Promise<WebhookEndpoint> {
     const now = toSqlDateTime(input.nowMs);
     await this.db.execute(

@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
-import type { Clock, ProbeResult, StoreProbe } from "../../domain/ports.ts";
+import type { ProbeResult } from "../../domain/health/store-status.ts";
+import type { Clock, StoreProbe } from "../../domain/ports.ts";
 import { healthProbe } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript } from "./run-script.ts";

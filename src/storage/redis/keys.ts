@@ -17,10 +17,9 @@ export class RedisKeys {
 
   /**
    * A staff member's live state is five keys in one Redis Cluster slot (see lua/lib/live.lua):
-   * the live hash keeps its first-round name `<prefix>live:<staffId>`, and every other key of the
-   * staff member carries that name as its hash tag (`{<prefix>live:<staffId>}:…`). A key without
-   * braces hashes by its whole name, so the hash and the tagged keys share a slot, and a Redis that
-   * still holds the first-round hash is read in place (the scripts index it on first touch).
+   * the live hash is `<prefix>live:<staffId>`, and every other key of the staff member carries
+   * that name as its hash tag (`{<prefix>live:<staffId>}:…`). A key without braces hashes by its
+   * whole name, so the hash and the tagged keys share a slot.
    */
   live(staffId: string): string {
     return `${this.prefix}live:${staffId}`;
@@ -78,6 +77,19 @@ export class RedisKeys {
    */
   releasedHold(staffId: string, holdKey: string): string {
     return `{${this.live(staffId)}}:rel:${holdKey}`;
+  }
+
+  /**
+   * The attempt that made a keyed hold, until a retry with the same key is handed the hold: only
+   * that attempt may undo it (lua/undo_hold.lua).
+   */
+  holdCreator(staffId: string, holdKey: string): string {
+    return `{${this.live(staffId)}}:by:${holdKey}`;
+  }
+
+  /** An undone hold attempt: its hold call, arriving late, holds nothing (lua/undo_hold.lua). */
+  undoneAttempt(staffId: string, attemptId: string): string {
+    return `{${this.live(staffId)}}:undo:${attemptId}`;
   }
 
   /**

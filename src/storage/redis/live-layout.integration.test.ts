@@ -3,14 +3,14 @@
  * expiry bucket, so each script reads only what can overlap what it asks about. These cases sit
  * on the layout's edges: UTC day buckets (midnight, buffers, 24-hour services, zones far from
  * UTC across DST), expiry inside buckets, the one-marker rule across dates, multi-slot holds over
- * two days, and a Redis still holding the first-round layout. Time is passed as nowMs.
+ * two days. Time is passed as nowMs.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { directRedis } from "../../../test/redis-direct.ts";
 import { testBindings, uniqueId } from "../../../test/stack-env.ts";
 import { offerDays } from "../../domain/live/offers.ts";
 import { newHoldKey } from "../../domain/live/tokens.ts";
-import { CELL_MS, type OfferMeta } from "../../domain/live/types.ts";
+import type { OfferMeta } from "../../domain/live/types.ts";
 import { addDays, wallTimeToInstant } from "../../domain/time/zoned-time.ts";
 import { createRedisClient } from "./client.ts";
 import { RedisKeys } from "./keys.ts";
@@ -370,56 +370,5 @@ describe("live layout: markers and multi-slot holds", () => {
     expect(await t.hold(svc, "b", [utc(DAY, "23:30")], NOW)).toMatchObject({ kind: "held" });
     expect(await t.hold(svc, "b", [utc(NEXT, "00:30")], NOW)).toMatchObject({ kind: "held" });
     expect(await t.hold(svc, "b", [utc(NEXT, "00:00")], NOW)).toMatchObject({ kind: "ok" });
-  });
-});
-
-describe("live layout: deploying over the first-round layout", () => {
-  it("a Redis that still holds first-round entries loses no live hold: they block, extend, release and show", async () => {
-    const s = staff("UTC", [DAY]);
-    const svc = uniqueId("svc_");
-    await s.publish(svc, BASE_META, NOW);
-    const live = keys.live(s.staffId);
-    const cell = (hhmm: string) => utc(DAY, hhmm) / CELL_MS;
-    const min = (hhmm: string) => utc(DAY, hhmm) / MIN;
-    // The first round's values, written as its hold_slots.lua wrote them: one live, one expired.
-    const v1 = (hhmm: string, expiresAtMs: number, tokenHash: string) =>
-      [cell(hhmm), cell(hhmm) + 6, min(hhmm), min(hhmm) + 30, 0, expiresAtMs, "oldtag"]
-        .concat([tokenHash, NOW + 1800 * S, 600, 1].map(String))
-        .join("|");
-    await direct.hset(live, "h:OLDHOLD000000001:0", v1("10:00", NOW + 600 * S, "tok1"));
-    await direct.hset(live, "h:OLDHOLD000000002:0", v1("12:00", NOW - S, "tok2"));
-    await direct.hset(
-      live,
-      "v:oldviewer",
-      [cell("15:00"), cell("15:00") + 6, min("15:00"), min("15:00") + 30, 0, NOW + 5 * S]
-        .map(String)
-        .concat(["oldviewer", "10"])
-        .join("|"),
-    );
-    await direct.pexpire(live, 1_800_000);
-
-    expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW)).toEqual({
-      kind: "held",
-      untilMs: NOW + 600 * S,
-    });
-    expect(await s.hold(svc, "b", [utc(DAY, "12:00")], NOW)).toMatchObject({ kind: "ok" });
-    expect((await s.heartbeat("oldtag", DAY, NOW)).map((e) => [e.kind, e.mine, e.startMs])).toEqual(
-      expect.arrayContaining([
-        ["held", true, utc(DAY, "10:00")],
-        ["viewing", false, utc(DAY, "15:00")],
-      ]),
-    );
-    const old = {
-      staffId: s.staffId,
-      holdKey: "OLDHOLD000000001",
-      tokenHash: "tok1",
-      holders: { client: "oldtag", ip: "oldtag" },
-      nowMs: NOW + 300 * S,
-    };
-    expect(await store.extend(old)).toEqual({ expiresAtMs: NOW + 900 * S, capped: false });
-    expect(await store.release(old)).toBe(true);
-    expect(await s.hold(svc, "b", [utc(DAY, "10:00")], NOW + 300 * S)).toMatchObject({
-      kind: "ok",
-    });
   });
 });

@@ -4,7 +4,7 @@
  * script publishes what it changed (the message format is in lua/lib/live.lua).
  *
  * A Worker cannot share an I/O object between requests, so each stream holds its own
- * subscription (one HTTP connection to Upstash); docs/DECISIONS.md has the cost model. For the
+ * subscription (one HTTP connection to Upstash); docs/architecture/live-push.md has the cost model. For the
  * same reason a failover found by another request cannot end the stream from there: each
  * subscription checks the isolate's failover count from a timer of its own.
  */

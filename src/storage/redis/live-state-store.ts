@@ -1,17 +1,25 @@
 /**
  * The live-state port on Redis: each operation is one Lua script, so one round trip and one
  * atomic step. Replies are decoded with zod; anything else is a RedisFailure, which callers
- * treat like an outage. About 250 lines: one adapter for one port, each method a thin call.
+ * treat like an outage. One adapter for one port, each method a thin call.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { formatHoldId } from "../../domain/live/hold-id.ts";
 import { offerScope } from "../../domain/live/offers.ts";
 import {
+  candidateDates,
+  encodeMeta,
+  IDEMPOTENCY_LEASE_MS,
+  OFFER_TTL_MS,
+  UNDONE_ATTEMPT_MS,
+} from "../../domain/live/stored-offer.ts";
+import {
   type BeginBookingOutcome,
   CELL_MS,
   type HolderTags,
   type HoldOutcome,
+  type HoldUndo,
   type LiveCells,
   type LiveEntry,
   type LiveEntryDump,
@@ -20,13 +28,11 @@ import {
   type OfferDay,
   type OfferMeta,
   type SelectOutcome,
-  type SlotRef,
   type WatchedEntry,
   type WatchOutcome,
 } from "../../domain/live/types.ts";
 import type { LiveStateStore } from "../../domain/ports.ts";
 import { formatWithOffset } from "../../domain/time/fixed-offset.ts";
-import { addDays } from "../../domain/time/zoned-time.ts";
 import {
   abortBooking,
   availabilityOverlay,
@@ -37,15 +43,10 @@ import {
   liveWatch,
   releaseHold,
   selectSlot,
+  undoHold,
 } from "../../lua/scripts.gen.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisFailure, runScript, runScripts } from "./run-script.ts";
-
-/** How long an offer stays checkable after the availability read that published it. */
-export const OFFER_TTL_MS = 15 * 60_000; // also OFFER_TTL in lua/hold_slots.lua and lua/select_slot.lua
-
-/** How long a claimed Idempotency-Key blocks replays in Redis; MySQL keeps the record for good. */
-export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 const Strings = z.array(z.string());
 const MINUTE_MS = 60_000;
@@ -171,26 +172,6 @@ function int(text: string | undefined): number {
   return n;
 }
 
-/** The offer meta as lua/availability_overlay.lua stores it (the fallback stores it the same way). */
-export function encodeMeta(meta: OfferMeta): string {
-  return [
-    meta.durationMin,
-    meta.bufferBeforeMin,
-    meta.bufferAfterMin,
-    meta.holdTtlS,
-    meta.viewingTtlS,
-    meta.holdExtensionCapS,
-    meta.minNoticeMin,
-    meta.maxHeldSlotsPerClient,
-    meta.maxHeldSlotsPerIp,
-  ].join("|");
-}
-
-/** The slot's own local date and its neighbours: the client may have written it in any offset. */
-export function candidateDates(slot: SlotRef): string[] {
-  return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
-}
-
 export class RedisLiveStateStore implements LiveStateStore {
   constructor(
     private readonly redis: Redis,
@@ -264,6 +245,8 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.keys.offer(offerScope(input.serviceId, input.reschedule), input.staffId),
       ...this.holderKeys(input.holders),
       this.keys.releasedHold(input.staffId, input.holdKey),
+      this.keys.undoneAttempt(input.staffId, input.attempt?.id ?? "none"),
+      this.keys.holdCreator(input.staffId, input.holdKey),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -277,6 +260,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     for (const slot of input.slots)
       args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
     args.push(input.reschedule?.appointmentId ?? "");
+    args.push(input.attempt?.id ?? "", input.attempt?.keyed ? "1" : "0");
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
     const [kind, a, b, ...rest] = reply;
     if (kind === "ok" || kind === "existing") {
@@ -291,15 +275,38 @@ export class RedisLiveStateStore implements LiveStateStore {
       }
       return { kind, holdKey: String(a), expiresAtMs: int(b), capAtMs: int(cap), slots };
     }
-    if (kind === "held") return { kind, untilMs: int(a) };
+    if (kind === "held")
+      return b === "mine" ? { kind, untilMs: int(a), mine: true } : { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
     if (kind === "limit" && (a === "client" || a === "ip"))
       return { kind, holder: a, untilMs: int(b) };
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
     if (kind === "overlap") return { kind, first: int(a), second: int(b) };
-    if (kind === "released") return { kind };
+    if (kind === "released" || kind === "undone") return { kind };
     throw new RedisFailure(`hold_slots: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  async undoHold(input: Parameters<LiveStateStore["undoHold"]>[0]): Promise<HoldUndo> {
+    const keys = [
+      ...this.keys.liveKeys(input.staffId),
+      ...this.holderKeys(input.holders),
+      this.keys.undoneAttempt(input.staffId, input.attempt.id),
+      this.keys.holdCreator(input.staffId, input.holdKey),
+    ];
+    const args = [
+      input.nowMs,
+      input.holdKey,
+      input.tokenHash,
+      input.attempt.id,
+      input.attempt.keyed ? "1" : "0",
+      input.holders ? "1" : "0",
+      UNDONE_ATTEMPT_MS,
+    ];
+    const reply = await runScript(this.redis, undoHold, keys, args, Strings);
+    const [kind] = reply;
+    if (kind === "undone" || kind === "kept" || kind === "gone") return kind;
+    throw new RedisFailure(`undo_hold: unexpected reply ${JSON.stringify(reply)}`);
   }
 
   /** The two hold-limit counters of a holder (placeholders when not counted: never written). */
@@ -589,7 +596,7 @@ function flatPairs(reply: unknown): [string, string][] {
 
 /**
  * Decodes one live hash into entries, skipping expired ones (value formats in lua/lib/live.lua).
- * A hash without the "~" field is still in the first-round layout, whose values carry every part.
+ * A field without its index entry is a leftover and is skipped, as the scripts skip it.
  */
 function dumpHash(
   staffId: string,
@@ -597,22 +604,16 @@ function dumpHash(
   starts: Map<string, string>,
   nowMs: number,
 ): LiveEntryDump[] {
-  const indexed = hash.some(([field]) => field === "~");
   const entries: LiveEntryDump[] = [];
   for (const [field, value] of hash) {
     if (field === "~") continue;
-    let startMin: number;
-    let endMin: number;
-    let offsetMin: number;
-    let expiresAtMs: number;
-    if (indexed) {
-      const cellStart = starts.get(field);
-      if (cellStart === undefined) continue; // a leftover without its index entry
-      ({ startMin, endMin, offsetMin, expiresAtMs } = decodeIndexed(field, value, int(cellStart)));
-    } else {
-      const v = value.split("|");
-      [startMin, endMin, offsetMin, expiresAtMs] = [int(v[2]), int(v[3]), int(v[4]), int(v[5])];
-    }
+    const cellStart = starts.get(field);
+    if (cellStart === undefined) continue;
+    const { startMin, endMin, offsetMin, expiresAtMs } = decodeIndexed(
+      field,
+      value,
+      int(cellStart),
+    );
     if (!(expiresAtMs > nowMs)) continue;
     const [code, key] = field.split(":");
     const id = code === "h" ? formatHoldId(key ?? "", staffId) : (key ?? "");

@@ -4,7 +4,7 @@ import { errorResponses } from "../../../errors/envelope.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
-import { Closure, ClosureBody } from "./schema.ts";
+import { ClosureBody, CreatedClosure } from "./schema.ts";
 
 const route = createRoute(
   withCommonAnswers(
@@ -15,13 +15,16 @@ const route = createRoute(
       tags: ["Admin: closures"],
       summary: "Close the business on a range of dates",
       description:
-        "No slot is offered on any date from `startDate` to `endDate` (inclusive, business time zone). Existing appointments are kept.",
+        "No slot is offered on any date from `startDate` to `endDate` (inclusive, business time zone). Existing appointments are kept: the answer lists the confirmed ones on those dates.",
       security: AdminSecurity,
       request: {
         body: { required: true, content: { "application/json": { schema: ClosureBody } } },
       },
       responses: {
-        201: { description: "Created.", content: { "application/json": { schema: Closure } } },
+        201: {
+          description: "Created, with the confirmed appointments on its dates.",
+          content: { "application/json": { schema: CreatedClosure } },
+        },
         ...errorResponses("BAD_REQUEST", "UNAUTHORIZED"),
       },
     },
@@ -31,5 +34,5 @@ const route = createRoute(
 
 export const createClosureRoute = createRouter().openapi(route, async (c) => {
   const closure = await createClosure({ ctx: c.var.ctx, input: c.req.valid("json") });
-  return c.json(Closure.parse(closure), 201);
+  return c.json(CreatedClosure.parse(closure), 201);
 });

@@ -46,10 +46,12 @@ export const OutboxEmailSchema = z
       .enum(["confirmation", "cancellation", "reschedule", "sign-in-code"])
       .openapi({ description: "What the email announces.", example: "confirmation" }),
     createdAt: z.string().openapi({
+      format: "date-time",
       description: "When it was queued, in the transaction of the change it announces (UTC).",
       example: "2026-11-26T10:00:00.000Z",
     }),
     sentAt: z.string().nullable().openapi({
+      format: "date-time",
       description: "When it was delivered (UTC); null while pending.",
       example: null,
     }),

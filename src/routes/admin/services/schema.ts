@@ -67,8 +67,8 @@ export const AdminService = z
     bufferAfterMin: z.number().int(),
     price: Money,
     active: z.boolean(),
-    createdAt: z.string().openapi({ example: "2026-11-26T10:00:00.000Z" }),
-    updatedAt: z.string().openapi({ example: "2026-11-26T10:00:00.000Z" }),
+    createdAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
+    updatedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })
   .openapi("AdminService");
 

@@ -75,7 +75,7 @@ export const StaffPatch = z
  * a successful read of an older row into a 500.
  */
 const Timestamp = (description: string) =>
-  z.string().openapi({ description, example: "2026-11-26T10:00:00.000Z" });
+  z.string().openapi({ description, example: "2026-11-26T10:00:00.000Z", format: "date-time" });
 
 export const AdminStaff = z
   .object({

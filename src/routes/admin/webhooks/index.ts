@@ -5,6 +5,7 @@ import { listWebhookDeliveriesRoute } from "./deliveries.ts";
 import { getWebhookRoute } from "./get.ts";
 import { listWebhooksRoute } from "./list.ts";
 import { rotateWebhookSecretRoute } from "./rotate-secret.ts";
+import { testWebhookRoute } from "./test-event.ts";
 import { updateWebhookRoute } from "./update.ts";
 
 export const adminWebhookRoutes = createRouter()
@@ -14,4 +15,5 @@ export const adminWebhookRoutes = createRouter()
   .route("/", updateWebhookRoute)
   .route("/", deleteWebhookRoute)
   .route("/", rotateWebhookSecretRoute)
-  .route("/", listWebhookDeliveriesRoute);
+  .route("/", listWebhookDeliveriesRoute)
+  .route("/", testWebhookRoute);

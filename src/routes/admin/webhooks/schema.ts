@@ -51,8 +51,8 @@ export const WebhookSchema = z
       description: "Why it was disabled automatically (3 days of failed deliveries); else null.",
       example: null,
     }),
-    createdAt: z.string().openapi({ example: "2026-11-26T10:00:00.000Z" }),
-    updatedAt: z.string().openapi({ example: "2026-11-26T10:00:00.000Z" }),
+    createdAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
+    updatedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })
   .openapi("Webhook");
 
@@ -94,7 +94,7 @@ export const DeliveryAttemptSchema = z
     }),
     durationMs: z.number().int().openapi({ example: 84 }),
     error: z.string().nullable().openapi({ example: null }),
-    attemptedAt: z.string().openapi({ example: "2026-11-26T10:00:00.000Z" }),
+    attemptedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })
   .openapi("WebhookDeliveryAttempt");
 

@@ -205,6 +205,52 @@ describe("webhook delivery", () => {
   });
 });
 
+describe("POST /v1/admin/webhooks/{id}/test", () => {
+  it("sends one signed test event that the receiver verifies, and answers what it said; nothing is logged or retried", async () => {
+    // The receiver checks the signed timestamp against its own clock (earlier tests moved ours).
+    h.clock.current = Date.now();
+    let status = 204;
+    const receiver = await startReceiver(() => ({ status }));
+    cleanup.push(() => receiver.close());
+    const { webhook, secret } = await createEndpoint(receiver.url);
+    const sent = await h.admin("POST", `/v1/admin/webhooks/${webhook.id}/test`);
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    const answer = (await sent.json()) as { eventId: string; delivered: boolean };
+    expect(answer).toEqual({
+      eventId: expect.stringMatching(/^msg_/),
+      delivered: true,
+      statusCode: 204,
+      error: null,
+    });
+    const tests = receiver.received.filter((r) => r.headers["webhook-id"] === answer.eventId);
+    expect(tests).toHaveLength(1);
+    const payload = verify(secret, tests[0] as Received) as unknown as {
+      type: string;
+      timestamp: string;
+      data: { webhookId: string };
+    };
+    expect(payload).toEqual({
+      type: "webhook.test",
+      timestamp: expect.any(String),
+      data: { webhookId: webhook.id },
+    });
+    status = 500;
+    const failed = await h.admin("POST", `/v1/admin/webhooks/${webhook.id}/test`);
+    expect(await failed.json()).toMatchObject({
+      delivered: false,
+      statusCode: 500,
+      error: "the receiver answered 500",
+    });
+    await h.settle();
+    expect(await attempts(webhook.id)).toEqual([]);
+    await expectError(
+      await h.admin("POST", "/v1/admin/webhooks/whk_nosuchendpoint00000/test"),
+      404,
+      "NOT_FOUND",
+    );
+  });
+});
+
 describe("/v1/admin/webhooks", () => {
   it("creates, lists, reads, updates, rotates the secret of and deletes an endpoint", async () => {
     const created = await createEndpoint("http://127.0.0.1:9/hook", ["appointment.created"]);

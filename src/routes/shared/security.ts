@@ -1,0 +1,94 @@
+/**
+ * The credentials of the API as OpenAPI security schemes, and the requirement of each operation,
+ * derived from the credential headers and query parameters its request declares. Deriving it
+ * means an operation that starts reading a credential cannot forget to declare it: the document
+ * (and so /docs and every generated client) always says what an operation takes.
+ */
+import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+
+/** Every credential, by scheme name. The descriptions say what it is and how long it lives. */
+export const SECURITY_SCHEMES = {
+  holdToken: {
+    type: "apiKey",
+    in: "header",
+    name: "X-Hold-Token",
+    description:
+      "The `holdToken` of POST /v1/holds: proves you hold the slot(s). Lives as long as the hold: the hold TTL (`holdTtlS`, 600 s by default), extended by PATCH up to `holdExtensionCapS`. POST /v1/appointments takes it in the body (`holdToken`).",
+  },
+  manageToken: {
+    type: "apiKey",
+    in: "header",
+    name: "X-Manage-Token",
+    description:
+      "The `manageToken` of the booking's 201: lets the customer read, reschedule and cancel that appointment. Shown once (and in the confirmation email's links); valid for the appointment's whole life, and it follows the appointment through reschedules.",
+  },
+  manageTokenQuery: {
+    type: "apiKey",
+    in: "query",
+    name: "token",
+    description:
+      "The manage token as `?token=`, for links that cannot send a header (the calendar file). The same token, valid as long as the header form.",
+  },
+  customerSession: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "`Authorization: Bearer <sessionToken>` from POST /v1/auth/verify (an emailed one-time code): the customer's appointments, all of them. Lives 24 h, or until DELETE /v1/auth/session.",
+  },
+  staffCalendarKey: {
+    type: "apiKey",
+    in: "query",
+    name: "key",
+    description:
+      "A staff member's calendar feed key (`?key=`), created by an admin (POST /v1/admin/staff/{id}/calendar-key). Valid until the admin rotates or deletes it.",
+  },
+  adminToken: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "`Authorization: Bearer <ADMIN_TOKEN>`: the deployment's admin secret, for /v1/admin/ and /v1/debug/. Server-side only, never in a browser or an app. Valid until the deployment's secret is changed.",
+  },
+} as const;
+
+export type SchemeName = keyof typeof SECURITY_SCHEMES;
+
+/** Adds every scheme to the document's `components.securitySchemes`. */
+export function registerSecuritySchemes(app: Pick<OpenAPIHono, "openAPIRegistry">): void {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  }
+}
+
+/** The keys of a zod object schema given as a request part (none for anything else). */
+function keysOf(part: unknown): string[] {
+  const shape = (part as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/**
+ * The schemes the request of `route` reads: its credential headers (lower-case, as routes
+ * declare them) and credential query parameters. The admin token also arrives in
+ * `Authorization`: on admin paths that header is the admin scheme, elsewhere a session.
+ */
+export function schemesRead(route: RouteConfig, admin: boolean): SchemeName[] {
+  const headers = keysOf(route.request?.headers);
+  const query = keysOf(route.request?.query);
+  const schemes: SchemeName[] = [];
+  if (admin) return ["adminToken"];
+  if (headers.includes("x-hold-token")) schemes.push("holdToken");
+  if (headers.includes("x-manage-token")) schemes.push("manageToken");
+  if (query.includes("token")) schemes.push("manageTokenQuery");
+  if (headers.includes("authorization")) schemes.push("customerSession");
+  if (query.includes("key")) schemes.push("staffCalendarKey");
+  return schemes;
+}
+
+/**
+ * The security requirement of an operation: any one of the schemes it reads (OpenAPI lists
+ * alternatives), preceded by `{}` when the credential is optional (`anonymous`). Anonymous comes
+ * first: a client generator that picks one requirement takes the first.
+ */
+export function securityOf(schemes: SchemeName[], anonymous: boolean): Record<string, string[]>[] {
+  const requirements = schemes.map((name) => ({ [name]: [] as string[] }));
+  return anonymous && schemes.length > 0 ? [{}, ...requirements] : requirements;
+}
