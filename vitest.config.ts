@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { TEST_STACK, testBindings } from "./test/stack-env.ts";
+import { TEST_STACK, testBindings } from "./test/stack/stack-env.ts";
 
 /**
  * Four projects, one run (`npm test`):
@@ -32,7 +32,7 @@ const UNIT_TESTS = [
   "src/storage/round-trip-baseline.test.ts",
   "src/storage/mysql/conflict-retry.test.ts",
   "web/**/*.test.ts",
-  "test/docs-links.test.ts",
+  "test/architecture/docs-links.test.ts",
 ];
 const NOT_UNIT = [
   "**/*.integration.test.ts",
@@ -41,7 +41,7 @@ const NOT_UNIT = [
 ];
 
 /** Brings up the real test stack (Redis, MySQL, gateways) and builds the pages; once per run. */
-const STACK_SETUP = ["./test/global-setup.ts"];
+const STACK_SETUP = ["./test/stack/global-setup.ts"];
 
 export default defineConfig({
   test: {
@@ -54,7 +54,7 @@ export default defineConfig({
     onUnhandledError: (error) =>
       !(error.name === "AbortError" && /@upstash[/\\]redis/.test(error.stack ?? "")),
     // vitest's report, then one plain "N passed, N failed, N skipped" line for CI.
-    reporters: ["default", "./test/summary-reporter.ts"],
+    reporters: ["default", "./test/stack/summary-reporter.ts"],
     projects: [
       {
         test: {

@@ -1,9 +1,9 @@
 import { OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { describe, expect, it, vi } from "vitest";
-import { testApp } from "../test/api.ts";
-import { fakeServices, resolveFake } from "../test/fakes.ts";
-import { appOpenApi } from "../test/openapi-check.ts";
-import { testBindings } from "../test/stack-env.ts";
+import { testApp } from "../test/drivers/api.ts";
+import { appOpenApi } from "../test/drivers/openapi-check.ts";
+import { fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
+import { testBindings } from "../test/stack/stack-env.ts";
 import { resolveServices } from "./compose.ts";
 
 const app = testApp(resolveFake(fakeServices()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testBindings } from "../test/stack-env.ts";
+import { testBindings } from "../test/stack/stack-env.ts";
 import { EnvironmentError, parseConfig } from "./env.ts";
 
 describe("parseConfig", () => {

@@ -1,6 +1,6 @@
 /**
  * What /openapi.json promises an integrator beyond the shape of each answer (which every route
- * test checks through test/openapi-check.ts): every credential an operation reads is a declared
+ * test checks through test/drivers/openapi-check.ts): every credential an operation reads is a declared
  * security scheme, every webhook event is in `webhooks` with the payload the domain really sends,
  * each error code's `details` is typed, times and dates carry their format, and the tags are
  * described and ordered public-first.
@@ -8,9 +8,9 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { expectError, testApp } from "../test/api.ts";
-import { fakeContext, fakeServices, resolveFake } from "../test/fakes.ts";
-import { appOpenApi } from "../test/openapi-check.ts";
+import { expectError, testApp } from "../test/drivers/api.ts";
+import { appOpenApi } from "../test/drivers/openapi-check.ts";
+import { fakeContext, fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
 import { announceBooking, announceCancel, announceReschedule } from "./domain/booking/announce.ts";
 import type { Appointment, BookingFacts } from "./domain/booking/types.ts";
 import { WEBHOOK_EVENT_TYPES } from "./domain/webhooks/types.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, describe, expect, it } from "vitest";
-import { uniqueId } from "../../test/stack-env.ts";
+import { uniqueId } from "../../test/stack/stack-env.ts";
 import { migrate, readMigrations, splitStatements } from "./migrate.ts";
 
 const database = `ae_migrate_${uniqueId("")}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeServices, resolveFake } from "../../test/fakes.ts";
+import { fakeServices, resolveFake } from "../../test/fixtures/fakes.ts";
 // biome-ignore lint/style/noRestrictedImports: adds undocumented routes (/boom, /bug) to throw errors from; it checks the document itself.
 import { createApp } from "../app.ts";
 import { DomainError } from "../domain/errors.ts";

@@ -6,9 +6,9 @@
  * with each request is read off the admission's state and grant order, never off timing.
  */
 import { describe, expect, it } from "vitest";
-import { expectError, testApp } from "../../test/api.ts";
-import { liveFixture } from "../../test/live-fixtures.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../../test/stack-env.ts";
+import { expectError, testApp } from "../../test/drivers/api.ts";
+import { liveFixture } from "../../test/fixtures/live-fixtures.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../../test/stack/stack-env.ts";
 import { buildServices } from "../compose.ts";
 import type { Admission } from "../runtime/admission.ts";
 

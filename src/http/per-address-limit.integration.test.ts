@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { workerApp as app, expectError } from "../../test/api.ts";
-import { TEST_STACK, testBindings } from "../../test/stack-env.ts";
+import { workerApp as app, expectError } from "../../test/drivers/api.ts";
+import { TEST_STACK, testBindings } from "../../test/stack/stack-env.ts";
 
 /** A stand-in for the Workers rate-limiting binding that admits `budget` calls per key. */
 function fakeLimiter(budget: number) {

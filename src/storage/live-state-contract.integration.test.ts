@@ -7,7 +7,7 @@
  */
 import { Client } from "@planetscale/database";
 import { describe, expect, it } from "vitest";
-import { testBindings, uniqueId } from "../../test/stack-env.ts";
+import { testBindings, uniqueId } from "../../test/stack/stack-env.ts";
 import type { AvailabilityDay } from "../domain/availability/types.ts";
 import { formatHoldId } from "../domain/live/hold-id.ts";
 import { offerDays } from "../domain/live/offers.ts";

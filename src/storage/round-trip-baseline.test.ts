@@ -4,7 +4,7 @@
  * src/storage/failover/distance.integration.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { FixedClock } from "../../test/fakes.ts";
+import { FixedClock } from "../../test/fixtures/fakes.ts";
 import {
   atLeast,
   COLD_ROUND_TRIP_MS,

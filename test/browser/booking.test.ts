@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
 import { putSettings } from "../../scripts/lib/seed.ts";
 import { RELEASE_LAG_MS } from "../../web/src/stream-places.ts";
-import { checkedFetch, testApi } from "../api.ts";
-import { createTestService, createTestStaff, upcomingMonday } from "../catalog-fixtures.ts";
-import { withDb } from "../db-direct.ts";
-import { TEST_SETTINGS, TEST_STACK } from "../stack-env.ts";
+import { checkedFetch, testApi } from "../drivers/api.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../fixtures/catalog-fixtures.ts";
+import { withDb } from "../stack/db-direct.ts";
+import { TEST_SETTINGS, TEST_STACK } from "../stack/stack-env.ts";
 import {
   launchBrowser,
   screenshot,

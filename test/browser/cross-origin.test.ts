@@ -7,10 +7,14 @@
 import { createServer, type Server } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testApi } from "../api.ts";
-import { createTestService, createTestStaff, upcomingMonday } from "../catalog-fixtures.ts";
-import { uniqueId } from "../stack-env.ts";
-import { freePort } from "../wrangler-dev.ts";
+import { testApi } from "../drivers/api.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../fixtures/catalog-fixtures.ts";
+import { uniqueId } from "../stack/stack-env.ts";
+import { freePort } from "../stack/wrangler-dev.ts";
 import { launchBrowser, startWorker, type Worker } from "./harness.ts";
 
 let worker: Worker;

@@ -1,5 +1,5 @@
 /**
- * The browser tier's harness: the worker under a real `wrangler dev` (test/wrangler-dev.ts: what
+ * The browser tier's harness: the worker under a real `wrangler dev` (test/stack/wrangler-dev.ts: what
  * a visitor meets) against the test stack, and the system Chromium driven by playwright-core.
  * Nothing is downloaded: Chromium is the Debian package `chromium` (`/usr/bin/chromium`, or
  * `CHROMIUM_PATH`).
@@ -9,9 +9,9 @@ import { join } from "node:path";
 // Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
 import { fileURLToPath, URL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { TEST_STACK } from "../stack-env.ts";
+import { TEST_STACK } from "../stack/stack-env.ts";
 
-export { startWorker, type Worker } from "../wrangler-dev.ts";
+export { startWorker, type Worker } from "../stack/wrangler-dev.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Screenshots land here (git-ignored). */

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { testApi, workerApp } from "../api.ts";
-import { liveFixture, newClientId } from "../live-fixtures.ts";
-import { appOpenApi } from "../openapi-check.ts";
-import { uniqueId } from "../stack-env.ts";
+import { testApi, workerApp } from "../drivers/api.ts";
+import { appOpenApi } from "../drivers/openapi-check.ts";
+import { liveFixture, newClientId } from "../fixtures/live-fixtures.ts";
+import { uniqueId } from "../stack/stack-env.ts";
 
 /** What booking-flow.ts exports, as this file uses it. */
 interface Flow {

@@ -16,11 +16,11 @@ import { promisify } from "node:util";
 import { Webhook } from "standardwebhooks";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminVia } from "../admin-call.ts";
-import { checkedFetch } from "../api.ts";
-import { WEEKDAYS_9_TO_5 } from "../catalog-fixtures.ts";
-import { TEST_STACK } from "../stack-env.ts";
-import { startWorker, type Worker } from "../wrangler-dev.ts";
+import { adminVia } from "../drivers/admin-call.ts";
+import { checkedFetch } from "../drivers/api.ts";
+import { WEEKDAYS_9_TO_5 } from "../fixtures/catalog-fixtures.ts";
+import { TEST_STACK } from "../stack/stack-env.ts";
+import { startWorker, type Worker } from "../stack/wrangler-dev.ts";
 
 const run = promisify(execFile);
 const GUIDE = join(process.cwd(), "docs/integrating.md");

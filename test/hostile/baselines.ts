@@ -4,7 +4,7 @@
  * is the only thing wrong. Also the guards for the two routes that change state every other test
  * file reads (settings, closures).
  */
-import { TEST_STACK } from "../stack-env.ts";
+import { TEST_STACK } from "../stack/stack-env.ts";
 import type { HostileFixture } from "./fixture.ts";
 import {
   baselineValue,

@@ -5,10 +5,10 @@
  * the run's marker, like the rows the suite's requests write.
  */
 import { expect } from "vitest";
-import type { Api } from "../api.ts";
-import { createTestService, createTestStaff } from "../catalog-fixtures.ts";
-import { withDb } from "../db-direct.ts";
-import { liveFixture, newClientId } from "../live-fixtures.ts";
+import type { Api } from "../drivers/api.ts";
+import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
+import { liveFixture, newClientId } from "../fixtures/live-fixtures.ts";
+import { withDb } from "../stack/db-direct.ts";
 
 export type Hold = { holdId: string; holdToken: string };
 

@@ -4,7 +4,7 @@
  * so each row points back at the request that wrote it, and that request must have had a 2xx.
  */
 import type { RowDataPacket } from "mysql2/promise";
-import { withDb } from "../db-direct.ts";
+import { withDb } from "../stack/db-direct.ts";
 
 const CELL_MS = 5 * 60_000;
 

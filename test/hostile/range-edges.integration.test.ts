@@ -6,10 +6,10 @@
  * with Redis down, where the heartbeat once answered 500.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../api.ts";
-import { createTestService, createTestStaff } from "../catalog-fixtures.ts";
-import { newClientId } from "../live-fixtures.ts";
-import { TEST_SETTINGS } from "../stack-env.ts";
+import { type Api, expectError, testApi } from "../drivers/api.ts";
+import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
+import { newClientId } from "../fixtures/live-fixtures.ts";
+import { TEST_SETTINGS } from "../stack/stack-env.ts";
 
 /** A Redis that refuses connections at once: every live call is served by the MySQL fallback. */
 const REDIS_DOWN = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", REDIS_COOLDOWN_MS: "600000" };

@@ -13,8 +13,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testApi } from "../api.ts";
-import { uniqueId } from "../stack-env.ts";
+import { testApi } from "../drivers/api.ts";
+import { uniqueId } from "../stack/stack-env.ts";
 import { baselineRequest, isSafe, mustRefuse, surelyRefused } from "./baselines.ts";
 import { checkResponse } from "./check-response.ts";
 import { createHostileFixture, type HostileFixture } from "./fixture.ts";

@@ -16,11 +16,11 @@ import {
   type SplitWorkers,
   startSplitWorkers,
 } from "../../scripts/lib/split-workers.ts";
-import { adminVia } from "../admin-call.ts";
-import type { Api } from "../api.ts";
-import { bookAt } from "../integrations.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../live-fixtures.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
+import { adminVia } from "../drivers/admin-call.ts";
+import type { Api } from "../drivers/api.ts";
+import { bookAt } from "../drivers/integrations.ts";
+import { type LiveFixture, liveFixture, newClientId } from "../fixtures/live-fixtures.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../stack/stack-env.ts";
 
 let workers: SplitWorkers;
 let api: Api;

@@ -6,8 +6,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedStoreConfigArgsWith } from "../../scripts/lib/dev-workers.ts";
-import { checkedFetch } from "../api.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../stack-env.ts";
+import { checkedFetch } from "../drivers/api.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../stack/stack-env.ts";
 
 let wrangler: ChildProcess;
 let baseUrl: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FixedClock, fakeContext } from "../../../test/fakes.ts";
+import { FixedClock, fakeContext } from "../../../test/fixtures/fakes.ts";
 import { CELL_MS, type LiveCells } from "../live/types.ts";
 import { DEFAULT_SETTINGS } from "../settings/settings.ts";
 import type { AvailabilityData } from "./availability-data.ts";

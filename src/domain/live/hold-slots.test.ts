@@ -4,7 +4,7 @@
  * carried; when the store does not answer the undo either, it is tried again in the background.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeContext } from "../../../test/fakes.ts";
+import { fakeContext } from "../../../test/fixtures/fakes.ts";
 import { OverloadedError, StoreUnavailableError } from "../errors.ts";
 import type { LiveStateStore } from "../ports.ts";
 import { holdSlots, UNDO_RETRY_DELAYS_MS } from "./hold-slots.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeContext } from "../../../test/fakes.ts";
+import { fakeContext } from "../../../test/fixtures/fakes.ts";
 import { DomainError } from "../errors.ts";
 import type { LivePush, LiveStateStore } from "../ports.ts";
 import { liveVersion } from "./heartbeat.ts";

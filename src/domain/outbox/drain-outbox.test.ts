@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FixedClock } from "../../../test/fakes.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
 import { drainOutbox, LEASE_MS, RETRY_WINDOW_MS, retryDelayMs } from "./drain-outbox.ts";
 import {
   type OutboxItem,

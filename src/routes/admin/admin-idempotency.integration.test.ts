@@ -3,9 +3,9 @@
  * answers the first answer and creates nothing more.
  */
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { TEST_STACK, uniqueId } from "../../../test/stack-env.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
 
 const api = testApi();
 

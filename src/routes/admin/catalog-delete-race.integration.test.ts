@@ -6,10 +6,10 @@
  * refused (409 SLOT_UNAVAILABLE). Never a confirmed appointment of a deleted row.
  */
 import { describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { liveFixture, newClientId } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const ROUNDS = 12;
 const api: Api = testApi();

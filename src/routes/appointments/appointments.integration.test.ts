@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis, liveStateKeys } from "../../../test/redis-direct.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { directRedis, liveStateKeys } from "../../../test/stack/redis-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Hold = { holdId: string; holdToken: string };
 type Booked = {

@@ -5,16 +5,16 @@
  * day off added after the hold, or a clock past the notice, is 409 SLOT_UNAVAILABLE.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type AvailabilitySlot, newClientId } from "../../../test/live-fixtures.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { type AvailabilitySlot, newClientId } from "../../../test/fixtures/live-fixtures.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import { formatInstant } from "../../domain/time/zoned-time.ts";
 
 const clock = new FixedClock(Date.now());

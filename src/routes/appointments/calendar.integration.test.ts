@@ -4,17 +4,17 @@
  * grows, and a cancel is METHOD:CANCEL / STATUS:CANCELLED.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectError } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
+import { expectError } from "../../../test/drivers/api.ts";
 import {
   type Booked,
   bookAt,
   harness,
   parseCalendar,
   rescheduleTo,
-} from "../../../test/integrations.ts";
-import { type LiveFixture, liveFixture } from "../../../test/live-fixtures.ts";
-import { TEST_SETTINGS } from "../../../test/stack-env.ts";
+} from "../../../test/drivers/integrations.ts";
+import { type LiveFixture, liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { TEST_SETTINGS } from "../../../test/stack/stack-env.ts";
 
 const h = harness({ PUBLIC_BASE_URL: "https://book.example" });
 let live: LiveFixture;

@@ -5,11 +5,15 @@
  * A hold token books at most once.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const clock = new FixedClock(Date.now());
 const api: Api = testApi({}, clock);

@@ -4,10 +4,14 @@
  * the same hold (same key and body: the same 201; another body: 409; in flight: 409).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis, idempotencyClaimKey } from "../../../test/redis-direct.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
+import { directRedis, idempotencyClaimKey } from "../../../test/stack/redis-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import { idempotencyKeyHash } from "../../domain/booking/book-appointment.ts";
 import { sha256Hex } from "../../domain/crypto.ts";
 

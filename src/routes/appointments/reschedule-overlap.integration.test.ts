@@ -5,17 +5,17 @@
  * still sees them booked, and a wrong or missing credential is 404.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { bookAt } from "../../../test/integrations.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { bookAt } from "../../../test/drivers/integrations.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   type AvailabilitySlot,
   type LiveFixture,
   liveFixture,
   newClientId,
-} from "../../../test/live-fixtures.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const api: Api = testApi();
 let live: LiveFixture;

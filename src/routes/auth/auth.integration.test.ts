@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { startPlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
 import { startUpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { TEST_STACK, uniqueId } from "../../../test/stack-env.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { liveFixture, newClientId } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
 
 const clock = new FixedClock(Date.now());
 const api = testApi({}, clock);

@@ -8,7 +8,6 @@
  * database is shared with other test files, whose pending codes an unrestricted run would send.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { withDb } from "../../../test/db-direct.ts";
 import {
   bookAt,
   gate,
@@ -16,9 +15,10 @@ import {
   type Receiver,
   startReceiver,
   whenReceived,
-} from "../../../test/integrations.ts";
-import { liveFixture } from "../../../test/live-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/drivers/integrations.ts";
+import { liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import { deliverEmails } from "../../domain/outbox/deliver.ts";
 
 const receivers: Receiver[] = [];

@@ -7,10 +7,10 @@
  *   Redis up, Redis down, both at once, and under concurrency.
  */
 import { describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const HOUR_MS = 3_600_000;
 const clock = new FixedClock(Date.now());

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { insertAppointment } from "../../../test/db-direct.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { insertAppointment } from "../../../test/stack/db-direct.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 
 const api = testApi();
@@ -175,7 +175,7 @@ describe("GET /v1/availability on the real stack", () => {
 describe("GET /v1/availability while Redis is down", () => {
   it("still answers from SQL (no live states) within the Redis timeout, never a 500", async () => {
     const { startUpstashGateway } = await import("../../../scripts/gateways/upstash-gateway.ts");
-    const { TEST_STACK } = await import("../../../test/stack-env.ts");
+    const { TEST_STACK } = await import("../../../test/stack/stack-env.ts");
     const hung = await startUpstashGateway({
       port: 0,
       redisUrl: TEST_STACK.redisUrl,

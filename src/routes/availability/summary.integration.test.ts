@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { insertAppointment } from "../../../test/db-direct.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { insertAppointment } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 
 const api = testApi();

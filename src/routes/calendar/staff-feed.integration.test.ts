@@ -4,11 +4,11 @@
  * and a wrong key is 404.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectError } from "../../../test/api.ts";
-import { createTestStaff } from "../../../test/catalog-fixtures.ts";
-import { insertAppointment, withDb } from "../../../test/db-direct.ts";
-import { bookAt, harness, parseCalendar } from "../../../test/integrations.ts";
-import { type LiveFixture, liveFixture } from "../../../test/live-fixtures.ts";
+import { expectError } from "../../../test/drivers/api.ts";
+import { bookAt, harness, parseCalendar } from "../../../test/drivers/integrations.ts";
+import { createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
+import { type LiveFixture, liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { insertAppointment, withDb } from "../../../test/stack/db-direct.ts";
 
 const h = harness({ PUBLIC_BASE_URL: "https://book.example" });
 let live: LiveFixture;

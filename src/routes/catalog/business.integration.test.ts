@@ -4,14 +4,14 @@
  * availability's answer.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, testApi } from "../../../test/api.ts";
+import { type Api, testApi } from "../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { TEST_SETTINGS, uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { TEST_SETTINGS, uniqueId } from "../../../test/stack/stack-env.ts";
 import { addDays, formatInstant } from "../../domain/time/zoned-time.ts";
 
 const clock = new FixedClock(Date.now());

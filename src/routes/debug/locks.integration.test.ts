@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
-import { liveFixture, newClientId } from "../../../test/live-fixtures.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { liveFixture, newClientId } from "../../../test/fixtures/live-fixtures.ts";
 
 const api = testApi();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testApp } from "../../../test/api.ts";
-import { DOWN, fakeProbe, fakeServices, resolveFake, UP } from "../../../test/fakes.ts";
+import { testApp } from "../../../test/drivers/api.ts";
+import { DOWN, fakeProbe, fakeServices, resolveFake, UP } from "../../../test/fixtures/fakes.ts";
 
 function appWith(redis = UP, database = UP) {
   return testApp(

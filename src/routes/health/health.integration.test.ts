@@ -7,9 +7,9 @@ import {
   startUpstashGateway,
   type UpstashGateway,
 } from "../../../scripts/gateways/upstash-gateway.ts";
-import { workerApp as app } from "../../../test/api.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
-import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { workerApp as app } from "../../../test/drivers/api.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../../../test/stack/stack-env.ts";
 
 const redis = directRedis();
 let flakyRedis: UpstashGateway;

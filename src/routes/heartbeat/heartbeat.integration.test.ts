@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../test/api.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
+import { expectError, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
 
 type Beat = {
   serverTime: string;

@@ -5,10 +5,14 @@
  * otherwise); and a client repeating its own hold without its token is told to send it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, testApi } from "../../../test/api.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { TEST_SETTINGS, uniqueId } from "../../../test/stack-env.ts";
+import { type Api, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
+import { TEST_SETTINGS, uniqueId } from "../../../test/stack/stack-env.ts";
 
 const clock = new FixedClock(Date.now());
 const api: Api = testApi({}, clock);

@@ -5,15 +5,15 @@
  * holder's holds. Black-box through the API on the real Redis.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { liveFixture } from "../../../test/live-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Slot = { start: string };
 const clock = new FixedClock(Date.now());

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { liveFixture } from "../../../test/live-fixtures.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Slot = { start: string; end: string; staffId: string; state: string; mine?: boolean };
 type HoldBody = {

@@ -6,10 +6,10 @@
  * stops reading cancels the body at once), hence the real dev server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkedFetch } from "../../../test/api.ts";
-import { upcomingMonday } from "../../../test/catalog-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
-import { startWorker, type Worker } from "../../../test/wrangler-dev.ts";
+import { checkedFetch } from "../../../test/drivers/api.ts";
+import { upcomingMonday } from "../../../test/fixtures/catalog-fixtures.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
+import { startWorker, type Worker } from "../../../test/stack/wrangler-dev.ts";
 import { STREAMS_PER_ADDRESS } from "../../domain/live/live-stream.ts";
 
 let worker: Worker;

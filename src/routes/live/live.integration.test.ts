@@ -5,13 +5,17 @@
  * src/storage/failover/live-push-failover.integration.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Api, expectError, testApi } from "../../../test/api.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { type LiveFixture, liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { directRedis, liveChannel, offerKey } from "../../../test/redis-direct.ts";
-import { countRoundTrips } from "../../../test/round-trips.ts";
-import { readSse, type SseEvent, type SseReader } from "../../../test/sse.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
+import { readSse, type SseEvent, type SseReader } from "../../../test/drivers/sse.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import {
+  type LiveFixture,
+  liveFixture,
+  newClientId,
+} from "../../../test/fixtures/live-fixtures.ts";
+import { directRedis, liveChannel, offerKey } from "../../../test/stack/redis-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Body = {
   serverTime: string;

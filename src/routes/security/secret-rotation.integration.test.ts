@@ -7,10 +7,10 @@
  * redeploy with new secrets would be.
  */
 import { describe, expect, it } from "vitest";
-import { type Api, workerApp as app, expectError, testApi } from "../../../test/api.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { liveFixture, newClientId } from "../../../test/live-fixtures.ts";
-import { testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { type Api, workerApp as app, expectError, testApi } from "../../../test/drivers/api.ts";
+import { liveFixture, newClientId } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { testBindings, uniqueId } from "../../../test/stack/stack-env.ts";
 
 const OLD = "token-secret-old-0123456789abcdef0123456789";
 const NEW = "token-secret-new-0123456789abcdef0123456789";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { appOpenApi } from "../../../test/openapi-check.ts";
+import { appOpenApi } from "../../../test/drivers/openapi-check.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";

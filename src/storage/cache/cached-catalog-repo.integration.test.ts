@@ -3,9 +3,9 @@
  * admin change through the same isolate shows at once, and one made elsewhere within the TTL.
  */
 import { describe, expect, it } from "vitest";
-import { testApi } from "../../../test/api.ts";
-import { FixedClock } from "../../../test/fakes.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+import { testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Listed = { services: { id: string; name: string }[] };
 

@@ -11,13 +11,13 @@ import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
 import {
   type FaultGateways,
   isolateOver,
   startFaultGateways,
-} from "../../../test/fault-gateways.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/stack/fault-gateways.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import { COLD_ROUND_TRIP_MS, timeoutFor } from "../round-trip-baseline.ts";
 
 const FLOOR_MS = 300;

@@ -7,9 +7,9 @@
 import { Client } from "@planetscale/database";
 import { afterAll, describe, expect, it } from "vitest";
 import { fallbackHoldValue, insertFallbackHolds } from "../../../scripts/lib/fallback-holds.ts";
-import { withDb } from "../../../test/db-direct.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
-import { testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { testBindings, uniqueId } from "../../../test/stack/stack-env.ts";
 import { failbackLive } from "../../lua/scripts.gen.ts";
 import { createRedisClient } from "../redis/client.ts";
 import { RedisKeys } from "../redis/keys.ts";

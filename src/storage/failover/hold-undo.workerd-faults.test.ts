@@ -6,12 +6,12 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminVia } from "../../../test/admin-call.ts";
+import { adminVia } from "../../../test/drivers/admin-call.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
 import { holdSlots } from "../../lua/scripts.gen.ts";
 
 const bindings = env as unknown as Record<string, string>;

@@ -6,17 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  expectStreamingAfterFailback,
+  readSse,
+  type SseReader,
+} from "../../../test/drivers/sse.ts";
+import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
 import {
   type FaultGateways,
   isolateOver,
   startFaultGateways,
-} from "../../../test/fault-gateways.ts";
-import { expectStreamingAfterFailback, readSse, type SseReader } from "../../../test/sse.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/stack/fault-gateways.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 let gateways: FaultGateways;
 const readers: SseReader[] = [];

@@ -7,13 +7,13 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminVia } from "../../../test/admin-call.ts";
+import { adminVia } from "../../../test/drivers/admin-call.ts";
+import { expectStreamingAfterFailback, readSse } from "../../../test/drivers/sse.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { expectStreamingAfterFailback, readSse } from "../../../test/sse.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
 
 const bindings = env as unknown as Record<string, string>;
 

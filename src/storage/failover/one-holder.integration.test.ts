@@ -14,14 +14,14 @@ import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
 import {
   type FaultGateways,
   type Isolate,
   isolateOver,
   startFaultGateways,
-} from "../../../test/fault-gateways.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/stack/fault-gateways.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const TIMEOUT_MS = 300;
 const RACES = Number(process.env.ONE_HOLDER_RACES ?? 20);

@@ -11,21 +11,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
 import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
-import { expectError } from "../../../test/api.ts";
+import { expectError } from "../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { withDb } from "../../../test/db-direct.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
 import {
   type FaultGateways,
   type Isolate,
   isolateOver,
   startFaultGateways,
-} from "../../../test/fault-gateways.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/stack/fault-gateways.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 const TIMEOUT_MS = 300;
 const redisDirect = directRedis();

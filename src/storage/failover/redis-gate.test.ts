@@ -3,7 +3,7 @@
  * the real probe and sync are exercised in failover.integration.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DOWN, FixedClock, UP } from "../../../test/fakes.ts";
+import { DOWN, FixedClock, UP } from "../../../test/fixtures/fakes.ts";
 import type { ProbeResult, SyncReport, SyncTrigger } from "../../domain/health/store-status.ts";
 import { RedisGate } from "./redis-gate.ts";
 

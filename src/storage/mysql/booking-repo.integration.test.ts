@@ -4,13 +4,13 @@
  */
 import { Client } from "@planetscale/database";
 import { beforeAll, describe, expect, it } from "vitest";
-import { testApi } from "../../../test/api.ts";
+import { testApi } from "../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../test/catalog-fixtures.ts";
-import { uniqueId } from "../../../test/stack-env.ts";
+} from "../../../test/fixtures/catalog-fixtures.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 import type { BookInput } from "../../domain/booking/types.ts";
 import { MysqlBookingRepo } from "./booking-repo.ts";
 

@@ -10,7 +10,7 @@ import {
   type PlanetscaleGateway,
   startPlanetscaleGateway,
 } from "../../../scripts/gateways/planetscale-gateway.ts";
-import { TEST_STACK } from "../../../test/stack-env.ts";
+import { TEST_STACK } from "../../../test/stack/stack-env.ts";
 import { StoreUnavailableError } from "../../domain/errors.ts";
 import { createMysqlClient } from "./client.ts";
 

@@ -9,7 +9,7 @@ import {
   startUpstashGateway,
   type UpstashGateway,
 } from "../../../scripts/gateways/upstash-gateway.ts";
-import { TEST_STACK, uniqueId } from "../../../test/stack-env.ts";
+import { TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
 import { createRedisClient, type RedisCallObserver } from "./client.ts";
 
 const TOKEN = "client-token";

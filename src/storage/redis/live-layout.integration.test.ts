@@ -6,8 +6,8 @@
  * two days. Time is passed as nowMs.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { directRedis } from "../../../test/redis-direct.ts";
-import { testBindings, uniqueId } from "../../../test/stack-env.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { testBindings, uniqueId } from "../../../test/stack/stack-env.ts";
 import { offerDays } from "../../domain/live/offers.ts";
 import { newHoldKey } from "../../domain/live/tokens.ts";
 import type { OfferMeta } from "../../domain/live/types.ts";

@@ -5,8 +5,8 @@ import {
   startUpstashGateway,
   type UpstashGateway,
 } from "../../../scripts/gateways/upstash-gateway.ts";
-import { directRedis } from "../../../test/redis-direct.ts";
-import { TEST_STACK, uniqueId } from "../../../test/stack-env.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
 import * as scripts from "../../lua/scripts.gen.ts";
 import { createRedisClient } from "./client.ts";
 import { RedisFailure, runScript } from "./run-script.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../../test/api.ts";
+import { expectError, testApi } from "../../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../../test/catalog-fixtures.ts";
-import { insertAppointmentWithCells } from "../../../../test/db-direct.ts";
+} from "../../../../test/fixtures/catalog-fixtures.ts";
+import { insertAppointmentWithCells } from "../../../../test/stack/db-direct.ts";
 
 const api = testApi();
 const monday = upcomingMonday(7);

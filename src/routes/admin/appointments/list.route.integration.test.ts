@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../../test/api.ts";
+import { expectError, testApi } from "../../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../../test/catalog-fixtures.ts";
-import { insertAppointment } from "../../../../test/db-direct.ts";
+} from "../../../../test/fixtures/catalog-fixtures.ts";
+import { insertAppointment } from "../../../../test/stack/db-direct.ts";
 
 const api = testApi();
 const HOUR_MS = 3_600_000;

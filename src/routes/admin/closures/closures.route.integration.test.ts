@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../../test/api.ts";
-import { createTestService, createTestStaff } from "../../../../test/catalog-fixtures.ts";
-import { insertAppointment } from "../../../../test/db-direct.ts";
+import { expectError, testApi } from "../../../../test/drivers/api.ts";
+import { createTestService, createTestStaff } from "../../../../test/fixtures/catalog-fixtures.ts";
+import { insertAppointment } from "../../../../test/stack/db-direct.ts";
 
 const api = testApi();
 

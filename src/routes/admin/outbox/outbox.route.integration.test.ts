@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../../test/api.ts";
+import { expectError, testApi } from "../../../../test/drivers/api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
-} from "../../../../test/catalog-fixtures.ts";
-import { insertAppointmentWithCells } from "../../../../test/db-direct.ts";
-import { uniqueId } from "../../../../test/stack-env.ts";
+} from "../../../../test/fixtures/catalog-fixtures.ts";
+import { insertAppointmentWithCells } from "../../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../../test/stack/stack-env.ts";
 
 const api = testApi();
 

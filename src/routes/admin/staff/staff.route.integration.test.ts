@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectError, testApi } from "../../../../test/api.ts";
+import { expectError, testApi } from "../../../../test/drivers/api.ts";
 
 const api = testApi();
 

@@ -10,7 +10,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectError } from "../../../../test/api.ts";
+import { expectError } from "../../../../test/drivers/api.ts";
 import {
   bookAt,
   gate,
@@ -19,8 +19,8 @@ import {
   type Receiver,
   startReceiver,
   whenReceived,
-} from "../../../../test/integrations.ts";
-import { type LiveFixture, liveFixture } from "../../../../test/live-fixtures.ts";
+} from "../../../../test/drivers/integrations.ts";
+import { type LiveFixture, liveFixture } from "../../../../test/fixtures/live-fixtures.ts";
 import { RETRY_WINDOW_MS } from "../../../domain/outbox/drain-outbox.ts";
 
 const h = harness();

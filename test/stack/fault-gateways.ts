@@ -6,12 +6,15 @@
 import {
   type PlanetscaleGateway,
   startPlanetscaleGateway,
-} from "../scripts/gateways/planetscale-gateway.ts";
-import { startUpstashGateway, type UpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
-import { buildServices } from "../src/compose.ts";
-import type { Services } from "../src/runtime/services.ts";
-import { adminVia } from "./admin-call.ts";
-import { testApp } from "./api.ts";
+} from "../../scripts/gateways/planetscale-gateway.ts";
+import {
+  startUpstashGateway,
+  type UpstashGateway,
+} from "../../scripts/gateways/upstash-gateway.ts";
+import { buildServices } from "../../src/compose.ts";
+import type { Services } from "../../src/runtime/services.ts";
+import { adminVia } from "../drivers/admin-call.ts";
+import { testApp } from "../drivers/api.ts";
 import { TEST_STACK, testBindings } from "./stack-env.ts";
 
 export interface FaultGateways {

@@ -12,9 +12,9 @@
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { createApp } from "../src/app.ts";
-import { ERROR_CODES } from "../src/errors/codes.ts";
-import { fakeServices, resolveFake } from "./fakes.ts";
+import { createApp } from "../../src/app.ts";
+import { ERROR_CODES } from "../../src/errors/codes.ts";
+import { fakeServices, resolveFake } from "../fixtures/fakes.ts";
 
 type Json = Record<string, unknown>;
 

@@ -6,12 +6,12 @@
  */
 import Redis from "ioredis";
 import type { TestProject } from "vitest/node";
-import { buildWeb } from "../scripts/build-web.ts";
-import { startUpstashGateway } from "../scripts/gateways/upstash-gateway.ts";
-import { putSettings } from "../scripts/lib/seed.ts";
-import { isListening } from "../scripts/lib/services.ts";
-import { startStack } from "../scripts/lib/stack.ts";
-import * as scripts from "../src/lua/scripts.gen.ts";
+import { buildWeb } from "../../scripts/build-web.ts";
+import { startUpstashGateway } from "../../scripts/gateways/upstash-gateway.ts";
+import { putSettings } from "../../scripts/lib/seed.ts";
+import { isListening } from "../../scripts/lib/services.ts";
+import { startStack } from "../../scripts/lib/stack.ts";
+import * as scripts from "../../src/lua/scripts.gen.ts";
 import { TEST_SETTINGS, TEST_STACK } from "./stack-env.ts";
 
 /** Tests rely on these settings; a test that changes settings must restore them. */

@@ -1,6 +1,6 @@
 /** A direct Redis connection to the test database, for assertions that look behind the API. */
 import Redis from "ioredis";
-import { RedisKeys } from "../src/storage/redis/keys.ts";
+import { RedisKeys } from "../../src/storage/redis/keys.ts";
 import { TEST_STACK } from "./stack-env.ts";
 
 export function directRedis(): Redis {

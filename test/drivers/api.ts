@@ -1,16 +1,16 @@
 /**
  * Helpers for route tests that drive the real app (`app.request`) against the test stack. Every
- * answer they get is checked against /openapi.json (test/openapi-check.ts): tests drive the app
+ * answer they get is checked against /openapi.json (test/drivers/openapi-check.ts): tests drive the app
  * only through these helpers (a Biome rule keeps test files from importing the app directly).
  */
 import { expect } from "vitest";
-import { createApp } from "../src/app.ts";
-import { buildServices } from "../src/compose.ts";
-import type { Clock } from "../src/domain/ports.ts";
-import type { ResolveServices } from "../src/runtime/services.ts";
-import { app } from "../src/worker.ts";
+import { createApp } from "../../src/app.ts";
+import { buildServices } from "../../src/compose.ts";
+import type { Clock } from "../../src/domain/ports.ts";
+import type { ResolveServices } from "../../src/runtime/services.ts";
+import { app } from "../../src/worker.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../stack/stack-env.ts";
 import { type CheckedApp, checkedApp } from "./openapi-check.ts";
-import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
 
 /** The worker's app (the real adapters), every answer checked against /openapi.json. */
 export const workerApp: CheckedApp = checkedApp(app);

@@ -8,10 +8,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 // Node's URL: the global one is typed as the Workers runtime's, which fileURLToPath does not take.
 import { fileURLToPath, URL } from "node:url";
-import { sharedStoreConfigArgsWith } from "../scripts/lib/dev-workers.ts";
+import { sharedStoreConfigArgsWith } from "../../scripts/lib/dev-workers.ts";
 import { testBindings, uniqueId } from "./stack-env.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,14 +8,14 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import ICAL from "ical.js";
 import { expect } from "vitest";
-import { buildServices } from "../src/compose.ts";
-import { deliverWebhooks } from "../src/domain/outbox/deliver.ts";
-import type { Services } from "../src/runtime/services.ts";
+import { buildServices } from "../../src/compose.ts";
+import { deliverWebhooks } from "../../src/domain/outbox/deliver.ts";
+import type { Services } from "../../src/runtime/services.ts";
+import { FixedClock } from "../fixtures/fakes.ts";
+import { type LiveFixture, newClientId } from "../fixtures/live-fixtures.ts";
+import { TEST_STACK, testBindings, uniqueId } from "../stack/stack-env.ts";
 import { adminVia } from "./admin-call.ts";
 import { type Api, testApp } from "./api.ts";
-import { FixedClock } from "./fakes.ts";
-import { type LiveFixture, newClientId } from "./live-fixtures.ts";
-import { TEST_STACK, testBindings, uniqueId } from "./stack-env.ts";
 
 export interface Harness extends Api {
   clock: FixedClock;

@@ -3,7 +3,7 @@
  * global fetch that both clients call: Redis = requests to the Upstash gateway, SQL = requests
  * to the PlanetScale gateway (one per statement; BEGIN and COMMIT count too).
  */
-import { TEST_STACK } from "./stack-env.ts";
+import { TEST_STACK } from "../stack/stack-env.ts";
 
 export interface RoundTrips<T> {
   result: T;

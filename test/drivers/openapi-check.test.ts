@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
+import { testBindings } from "../stack/stack-env.ts";
 import { expectError, workerApp } from "./api.ts";
 import {
   type CheckedDocument,
@@ -8,7 +9,6 @@ import {
   type OpenApiDocument,
   UndeclaredAnswerError,
 } from "./openapi-check.ts";
-import { testBindings } from "./stack-env.ts";
 
 /** A one-operation app whose handler answers whatever the test asks for, and its document. */
 function tinyApp(answer: (c: { json: (b: unknown, s: number) => Response }) => Response) {
