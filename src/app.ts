@@ -105,7 +105,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.openAPIRegistry.register("Error", ErrorEnvelope);
 
   // Built on the first request and kept for the isolate's life: the routes never change after
-  // start-up, and building it costs tens of milliseconds of CPU (docs/adr/new-toolchain-and-bundle.md).
+  // start-up, and building it costs tens of milliseconds of CPU (docs/adr/0010-current-toolchain-and-lean-bundle.md).
   let openapiJson: string | undefined;
   app.get("/openapi.json", (c) => {
     openapiJson ??= JSON.stringify(app.getOpenAPI31Document(OPENAPI_CONFIG));

@@ -42,7 +42,7 @@ export interface ColdStart {
   starts: number;
 }
 
-/** Budget of every public route but multi-week availability (docs/adr/new-toolchain-and-bundle.md). */
+/** Budget of every public route but multi-week availability (docs/adr/0010-current-toolchain-and-lean-bundle.md). */
 export const CPU_BUDGET_MS = 5;
 
 const TICKS_PER_S = (() => {
