@@ -19,47 +19,32 @@ export const IDEMPOTENCY_LEASE_MS = 60_000;
  */
 export const UNDONE_ATTEMPT_MS = 10 * 60_000;
 
-/** The offer meta as both stores keep it: nine numbers joined by "|", in this order. */
+/** The offer meta's fields, in the order both stores keep them. */
+const META_FIELDS = [
+  "durationMin",
+  "bufferBeforeMin",
+  "bufferAfterMin",
+  "holdTtlS",
+  "viewingTtlS",
+  "holdExtensionCapS",
+  "minNoticeMin",
+  "maxHeldSlotsPerClient",
+  "maxHeldSlotsPerIp",
+] as const satisfies readonly (keyof OfferMeta)[];
+
+/** The offer meta as both stores keep it: its numbers joined by "|", in META_FIELDS order. */
 export function encodeMeta(meta: OfferMeta): string {
-  return [
-    meta.durationMin,
-    meta.bufferBeforeMin,
-    meta.bufferAfterMin,
-    meta.holdTtlS,
-    meta.viewingTtlS,
-    meta.holdExtensionCapS,
-    meta.minNoticeMin,
-    meta.maxHeldSlotsPerClient,
-    meta.maxHeldSlotsPerIp,
-  ].join("|");
+  return META_FIELDS.map((field) => meta[field]).join("|");
 }
 
 /** The meta `encodeMeta` wrote, or null for any other text (then nothing is offered). */
 export function decodeMeta(text: string): OfferMeta | null {
   const parts = text.split("|");
-  if (parts.length !== 9 || !parts.every((part) => /^\d+$/.test(part))) return null;
-  const [
-    durationMin,
-    bufferBeforeMin,
-    bufferAfterMin,
-    holdTtlS,
-    viewingTtlS,
-    holdExtensionCapS,
-    minNoticeMin,
-    maxHeldSlotsPerClient,
-    maxHeldSlotsPerIp,
-  ] = parts.map(Number) as [number, number, number, number, number, number, number, number, number];
-  return {
-    durationMin,
-    bufferBeforeMin,
-    bufferAfterMin,
-    holdTtlS,
-    viewingTtlS,
-    holdExtensionCapS,
-    minNoticeMin,
-    maxHeldSlotsPerClient,
-    maxHeldSlotsPerIp,
-  };
+  if (parts.length !== META_FIELDS.length || !parts.every((part) => /^\d+$/.test(part)))
+    return null;
+  return Object.fromEntries(
+    META_FIELDS.map((field, i) => [field, Number(parts[i])]),
+  ) as unknown as OfferMeta;
 }
 
 /** The slot's own local date and its neighbours: the client may have written it in any offset. */
