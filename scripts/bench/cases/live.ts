@@ -150,7 +150,7 @@ export async function memoryPerHold(
   const staffCount = Math.ceil(count / perStaff);
   const baseMs = Date.UTC(2030, 0, 7, 0, 0);
   const date = "2030-01-07";
-  const meta = "30|0|0|600|10|1800|0";
+  const meta = "30|0|0|600|10|1800|0|4|20";
   try {
     const offers = redis.pipeline();
     for (let s = 0; s < staffCount; s++)
@@ -186,12 +186,29 @@ export async function memoryPerHold(
             date,
             date,
             date,
+            "", // not a reschedule
+            "", // no attempt of a request
+            "0",
           ];
-          const scriptKeys = [...keys.liveKeys(`stf_${t}`), keys.offer("svc", `stf_${t}`)];
+          // The keys in the order lua/hold_slots.lua names them (as RedisLiveStateStore.hold).
+          const scriptKeys = [
+            ...keys.liveKeys(`stf_${t}`),
+            keys.offer("svc", `stf_${t}`),
+            keys.heldBy("client", "none"),
+            keys.heldBy("ip", "none"),
+            keys.releasedHold(`stf_${t}`, key),
+            keys.undoneAttempt(`stf_${t}`, "none"),
+            keys.holdCreator(`stf_${t}`, key),
+          ];
           batch.evalsha(holdSlots.sha1, scriptKeys.length, ...scriptKeys, ...args);
         }
       }
-      await batch.exec();
+      // Every hold must be granted, or the growth measured would not be holds.
+      for (const [error, reply] of (await batch.exec()) ?? []) {
+        if (error) throw error;
+        if (!Array.isArray(reply) || reply[0] !== "ok")
+          throw new Error(`memory per hold: a hold was not granted: ${JSON.stringify(reply)}`);
+      }
     }
     const after = await usedMemory(redis);
     const holds = staffCount * perStaff;
