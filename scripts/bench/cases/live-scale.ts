@@ -149,13 +149,18 @@ export async function liveScaleCase(
                 ...dates,
               );
             } else {
+              // KEYS as lua/hold_slots.lua names them: the live keys, the offer, the two holder
+              // counters, the released-hold, undone-attempt and creator keys of this hold.
               batch.evalsha(
                 holdSlots.sha1,
-                7,
+                10,
                 ...liveKeys,
                 offerKey,
                 `${prefix}bench:c`,
                 `${prefix}bench:i`,
+                `${prefix}bench:released:D${target}x${j}`,
+                `${prefix}bench:undone:none`,
+                `${prefix}bench:creator:D${target}x${j}`,
                 nowMs,
                 `D${target}x${j}`,
                 "tok",
@@ -166,7 +171,9 @@ export async function liveScaleCase(
                 startMs,
                 offsetMin,
                 ...dates,
-                "",
+                "", // not a reschedule
+                "", // no attempt of a request
+                "0",
               );
             }
           }
@@ -296,13 +303,17 @@ async function fill(
       chunk.map((slot, k) => (batch) => {
         const holdKey = `SCALE${o.label}${String(from + k).padStart(11, "0")}`;
         const [startMs, offsetMin, ...dates] = args(slot);
-        // KEYS: the live keys, the offer, the two holder counters (unused: limits not counted).
+        // KEYS: the live keys, the offer, the two holder counters (unused: limits not counted),
+        // the released-hold, undone-attempt and creator keys of this hold.
         batch.evalsha(
           holdSlots.sha1,
-          keys.length + 2,
+          keys.length + 5,
           ...keys,
           `${o.liveKeys[0]}:c`,
           `${o.liveKeys[0]}:i`,
+          `${o.liveKeys[0]}:released:${holdKey}`,
+          `${o.liveKeys[0]}:undone:none`,
+          `${o.liveKeys[0]}:creator:${holdKey}`,
           now,
           holdKey,
           "tok",
@@ -314,6 +325,8 @@ async function fill(
           offsetMin,
           ...dates,
           "", // not a reschedule
+          "", // no attempt of a request
+          "0",
         );
       }),
     );
