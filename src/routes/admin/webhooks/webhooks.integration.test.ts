@@ -145,6 +145,8 @@ describe("webhook delivery", () => {
     ]);
   });
 
+  // Three bookings and three whole Cron Trigger runs (health, sync, cleanup, both outboxes) in
+  // two isolates: under the full suite's load they have taken longer than the default 20 s.
   it("two overlapping cron runs (two isolates) never deliver one event twice", async () => {
     const firstSeen = new Set<string>();
     const inFlight = gate();
@@ -178,7 +180,7 @@ describe("webhook delivery", () => {
 
     const successes = mine(receiver, ids).filter((r) => r.status === 200);
     expect(successes.map((r) => appointmentOf(r.body)).sort()).toEqual([...ids].sort());
-  });
+  }, 60_000);
 
   it("after 3 days of failures the endpoint is disabled and says why", async () => {
     const receiver = await startReceiver(() => ({ status: 500 }));
