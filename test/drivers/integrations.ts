@@ -113,10 +113,13 @@ export function gate(): { promise: Promise<void>; open(): void } {
   return { promise, open };
 }
 
-/** Resolves once `condition()` holds; checked whenever the receiver gets a request. */
+/**
+ * Resolves once `condition()` holds, checked every few milliseconds (a timer, not setImmediate:
+ * an immediate loop keeps a core busy while the test waits, and slows the stores it waits on).
+ */
 export function whenReceived(receiver: Receiver, condition: (r: Received[]) => boolean) {
   return new Promise<void>((resolve) => {
-    const check = () => (condition(receiver.received) ? resolve() : setImmediate(check));
+    const check = () => (condition(receiver.received) ? resolve() : setTimeout(check, 5));
     check();
   });
 }
