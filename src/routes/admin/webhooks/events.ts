@@ -1,7 +1,8 @@
 /**
  * The webhook events as OpenAPI 3.1 `webhooks`: what a registered endpoint receives, one entry
  * per event type of src/domain/webhooks/types.ts, with the exact payload the domain writes to the
- * outbox (src/domain/booking/announce.ts) and the Standard Webhooks headers it is signed with
+ * outbox (src/domain/booking/announce.ts; system events: src/domain/alerts/system-alerts.ts) and
+ * the Standard Webhooks headers it is signed with
  * (src/storage/outbound/webhook-sender.ts). src/openapi-document.test.ts validates real payloads
  * against these schemas, so the two cannot drift apart.
  */
