@@ -81,6 +81,13 @@ describe("onProblem: one alert per incident", () => {
     expect(onRecovery(next(late))).toMatchObject({ change: true, alert: "recovery" });
   });
 
+  it("an incident opens when the problem began, never later than now", () => {
+    expect(next(onProblem(NO_INCIDENT, { ...input(T0), sinceMs: T0 - 900 })).openedAtMs).toBe(
+      T0 - 900,
+    );
+    expect(next(onProblem(NO_INCIDENT, { ...input(T0), sinceMs: T0 + 5 })).openedAtMs).toBe(T0);
+  });
+
   it("a recovery with nothing open changes nothing", () => {
     expect(onRecovery(NO_INCIDENT)).toEqual({ change: false });
   });

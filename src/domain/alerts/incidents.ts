@@ -38,6 +38,8 @@ export interface ProblemInput {
   cooldownMs: number;
   /** The id a newly opened incident gets. */
   newIncidentId: () => string;
+  /** When the problem began, if earlier than now (a failover seen before its alert runs). */
+  sinceMs?: number;
 }
 
 function coolingDown(state: IncidentState, input: ProblemInput): boolean {
@@ -61,7 +63,7 @@ export function onProblem(state: IncidentState, input: ProblemInput): Step {
         ...state,
         open: true,
         incidentId: input.newIncidentId(),
-        openedAtMs: input.nowMs,
+        openedAtMs: Math.min(input.sinceMs ?? input.nowMs, input.nowMs),
         alerted: false,
       };
   if (quiet) return { change: true, next: opened, alert: null };

@@ -214,7 +214,7 @@ export function redisDown(ctx: DomainContext, failure: RedisFailure): Promise<bo
     ctx,
     "redis",
     true,
-    (state) => onProblem(state, problemInput(ctx)),
+    (state) => onProblem(state, { ...problemInput(ctx), sinceMs: failure.atMs }),
     (next) => ({
       payload: systemPayloads.redisDown(ctx.clock.nowMs(), next.incidentId ?? "", failure),
       headline: "Redis is down: live state is served from MySQL",

@@ -135,6 +135,7 @@ describe("system.redis_down and system.redis_up", () => {
       const down = eventsOf("system.redis_down", id);
       expect(down).toHaveLength(1);
       expect(down[0]?.data).toMatchObject({ incidentId: id, operation: "overlay" });
+      const since = down[0]?.data.since as string;
       expect(String(down[0]?.data.error)).not.toBe("");
 
       // Redis is back: each isolate's check syncs and fails back; only the first says so.
@@ -148,6 +149,7 @@ describe("system.redis_down and system.redis_up", () => {
       expect(up).toHaveLength(1);
       expect(up[0]?.data).toMatchObject({
         incidentId: id,
+        downSince: since,
         sync: { trigger: "admin", outcome: "synced", copied: 1, conflicts: 0 },
       });
       expect(up[0]?.data.sync).toHaveProperty("durationMs", expect.any(Number));
