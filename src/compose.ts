@@ -6,6 +6,7 @@ import type {
   LiveStateStore,
   SecretKeys,
 } from "./domain/ports.ts";
+import { redisDown, redisUp } from "./domain/alerts/system-alerts.ts";
 import { parseConfig } from "./env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
@@ -35,6 +36,7 @@ import { MysqlCatalogRepo } from "./storage/mysql/catalog-repo.ts";
 import { createMysqlClient } from "./storage/mysql/client.ts";
 import { MysqlHealthProbe } from "./storage/mysql/health-probe.ts";
 import { HoldArbiter } from "./storage/mysql/hold-arbiter.ts";
+import { MysqlIncidentRepo } from "./storage/mysql/incident-repo.ts";
 import { emailOutbox, webhookOutbox } from "./storage/mysql/outbox-tables.ts";
 import { MysqlWebhookRepo } from "./storage/mysql/webhook-repo.ts";
 import { HttpMailer } from "./storage/outbound/http-mailer.ts";
@@ -75,7 +77,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   const redisProbeTimeouts = atLeast(config.REDIS_PROBE_TIMEOUT_MS, storeTimeouts.redis);
   // Every Redis call is counted, and the gate sees the load in flight and each answer (it tells
   // a busy Redis from a down one by them). The gate is built below: it needs the clients' probe.
-  const observed: { gate?: RedisGate } = {};
+  const observed: { gate?: RedisGate; ctx?: DomainContext } = {};
   // Only answered round trips teach the timeout: a failure or a timeout says nothing of the
   // distance (a timed-out call's duration is the timeout itself).
   const redisCalls: RedisCallObserver = {
@@ -126,6 +128,15 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     confirmProbe: gateProbe,
     busyInflight: config.REDIS_BUSY_INFLIGHT,
     downAfterMs: config.REDIS_DOWN_AFTER_MS,
+    // System alerts go through the isolate's context (built below); they never throw.
+    alerts: {
+      down: async (failure) => {
+        if (observed.ctx) await redisDown(observed.ctx, failure);
+      },
+      up: async (report) => {
+        if (observed.ctx) await redisUp(observed.ctx, report);
+      },
+    },
   });
   observed.gate = gate;
   const fallbackPermits = new FallbackPermits({
@@ -190,6 +201,13 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
     adminIdempotency: new MysqlAdminIdempotencyRepo(db),
+    incidents: new MysqlIncidentRepo(db, config.REDIS_KEY_PREFIX),
+    alerting: {
+      cooldownMs: config.ALERT_COOLDOWN_MS,
+      redisMemoryLimitBytes: config.REDIS_MEMORY_LIMIT_BYTES,
+      redisMemoryAlertPercent: config.REDIS_MEMORY_ALERT_PERCENT,
+      outboxBacklogAfterMs: config.OUTBOX_BACKLOG_ALERT_MS,
+    },
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {
@@ -197,6 +215,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       production: config.ENVIRONMENT === "production",
     },
   };
+  observed.ctx = ctx;
   return {
     config,
     ctx,

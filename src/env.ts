@@ -67,6 +67,15 @@ export const Config = z.object({
    * booking or admin change through the same isolate shows at once (0: always compute).
    */
   SUMMARY_CACHE_TTL_MS: intVar(0, 60_000, 5_000),
+  // System alerts (docs/adr/1201-system-alerts.md).
+  /** After an alert of one kind, another of that kind waits this long (a flapping Redis alerts once). */
+  ALERT_COOLDOWN_MS: intVar(0, 7 * 24 * 3_600_000, 15 * 60_000),
+  /** Redis's memory limit in bytes (the Upstash plan's, or maxmemory): the memory alert's base. */
+  REDIS_MEMORY_LIMIT_BYTES: intVar(1, 2 ** 50, 256 * 1024 * 1024),
+  /** The share of REDIS_MEMORY_LIMIT_BYTES, in percent, above which the cron alerts. */
+  REDIS_MEMORY_ALERT_PERCENT: intVar(1, 100, 80),
+  /** A webhook delivery (or email, with a mailer) pending this long makes an outbox backlog alert. */
+  OUTBOX_BACKLOG_ALERT_MS: intVar(60_000, 3 * 24 * 3_600_000, 30 * 60_000),
   MAILER_KIND: z.enum(["outbox", "http"]).default("outbox"),
   MAILER_FROM: z.string().min(3).default("AppointEase <no-reply@appointease.local>"),
   MAILER_API_URL: z.string().default(""),

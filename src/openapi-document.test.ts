@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { expectError, testApp } from "../test/drivers/api.ts";
 import { appOpenApi } from "../test/drivers/openapi-check.ts";
 import { fakeContext, fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
+import { systemPayloads } from "./domain/alerts/system-alerts.ts";
 import { announceBooking, announceCancel, announceReschedule } from "./domain/booking/announce.ts";
 import type { Appointment, BookingFacts } from "./domain/booking/types.ts";
 import { WEBHOOK_EVENT_TYPES } from "./domain/webhooks/types.ts";
@@ -162,6 +163,7 @@ describe("the webhooks in /openapi.json", () => {
         null,
       )([appointment("apt_moved01")], FACTS).events,
       ...announceCancel(ctx)(cancelled, FACTS).events,
+      ...systemEvents(),
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
     for (const event of events) {
@@ -175,6 +177,36 @@ describe("the webhooks in /openapi.json", () => {
     }
   });
 });
+
+/** One payload of each system event, as src/domain/alerts/system-alerts.ts writes them. */
+function systemEvents(): { type: string; payload: string }[] {
+  const now = Date.UTC(2026, 11, 7, 12, 0);
+  const sync = {
+    trigger: "cron" as const,
+    startedAtMs: now - 100,
+    durationMs: 84.4,
+    outcome: "synced" as const,
+    synced: 3,
+    conflicts: 1,
+    alreadyInRedis: 0,
+    offerFields: 2,
+    idempotencyClaims: 0,
+    rateEvents: 0,
+  };
+  const id = "inc_5n2k8q1w7d3f9h4m6p0r";
+  return [
+    systemPayloads.redisDown(now, id, { operation: "hold", error: "refused", atMs: now - 5 }),
+    systemPayloads.redisUp(now, id, now - 60_000, sync),
+    systemPayloads.redisMemoryHigh(now, id, { usedBytes: 900, limitBytes: 1000, percent: 80 }),
+    systemPayloads.syncConflicts(now, id, sync),
+    systemPayloads.outboxBacklog(
+      now,
+      id,
+      { failing: 2, waiting: 1, oldestCreatedAtMs: now - 1 },
+      60_000,
+    ),
+  ].map((payload) => ({ type: payload.type, payload: JSON.stringify(payload) }));
+}
 
 /** The error object of `code` in components.schemas (one per code). */
 async function errorObjectOf(code: string): Promise<Json> {

@@ -1,3 +1,4 @@
+import { checkOutboxBacklog, checkRedisMemory } from "../domain/alerts/system-alerts.ts";
 import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
 import { log } from "../observability/log.ts";
@@ -10,7 +11,10 @@ import type { Services } from "../runtime/services.ts";
  *    isolates left in the fallback store; beside it, the MySQL probe (one probe of each store);
  * 2. when MySQL answers, expired fallback rows deleted, and the outbox's due emails and webhooks
  *    delivered (retries: first attempts go out from the request that wrote them);
- * 3. one structured log line with all of it.
+ * 3. when MySQL answers, the system alerts the cron watches for (docs/adr/1201-system-alerts.md):
+ *    Redis's memory against its threshold (in Redis mode) and the outbox's backlog; the Redis
+ *    outage's own alerts come from the check in step 1;
+ * 4. one structured log line with all of it.
  */
 export async function runScheduled(services: Services, cron: string): Promise<void> {
   const { ctx, failover } = services;
@@ -33,6 +37,14 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
         }))
       : null;
   const outbox = database.ok ? await deliverDue(ctx) : null;
+  const alerts = database.ok
+    ? await Promise.all([
+        mode === "redis" && failover
+          ? checkRedisMemory(ctx, await failover.redisMemoryBytes())
+          : null,
+        checkOutboxBacklog(ctx).catch((error: unknown) => ({ error: String(error) })),
+      ]).then(([memory, backlog]) => ({ memory, backlog }))
+    : null;
   const ok = redis.ok && database.ok;
   log(ok ? "info" : "warn", "scheduled health check", {
     cron,
@@ -43,5 +55,6 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
     lastSync: failover?.gate.status().lastSync ?? null,
     expiredFallbackRowsDeleted: cleaned,
     outbox,
+    alerts,
   });
 }

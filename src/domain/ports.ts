@@ -3,6 +3,7 @@
  * (src/storage/*); the composition root (src/compose.ts) wires them; tests may fake them.
  */
 
+import type { IncidentKind, IncidentState, OutboxBacklog } from "./alerts/incidents.ts";
 import type { AvailabilityData } from "./availability/availability-data.ts";
 import type {
   Announcement,
@@ -371,6 +372,34 @@ export interface WebhookRepo {
   listAttempts(endpointId: string, limit: number): Promise<WebhookAttempt[]>;
 }
 
+/**
+ * The deployment's system incidents in MySQL (docs/adr/1201-system-alerts.md), one row per kind,
+ * scoped to the deployment (its key prefix).
+ */
+export interface IncidentRepo {
+  /**
+   * In ONE transaction: locks the row of `kind` (created first when `create`; without it a
+   * missing row is read as no incident), hands its state to `step`, and when the step returns a
+   * change writes the new state and, in the same transaction, what it announces (outbox rows).
+   * Isolates racing on one incident take turns on the row lock, so each sees the last one's state.
+   */
+  transition(
+    kind: IncidentKind,
+    nowMs: number,
+    options: { create: boolean },
+    step: (state: IncidentState) => {
+      next: IncidentState;
+      detail: string | null;
+      announcement: Announcement;
+    } | null,
+  ): Promise<boolean>;
+  /**
+   * Outbox rows still pending that were written before `beforeMs`: webhook deliveries, and emails
+   * when `emails` (without a mailer the email outbox is the mailbox and nothing is ever sent).
+   */
+  backlog(beforeMs: number, options: { emails: boolean }): Promise<OutboxBacklog>;
+}
+
 /** Sends one signed webhook request (Standard Webhooks), bounded by a timeout. */
 export interface WebhookSender {
   send(input: {
@@ -478,6 +507,9 @@ export interface DomainContext {
   webhookSender: WebhookSender;
   calendarKeys: CalendarKeyRepo;
   adminIdempotency: AdminIdempotencyRepo;
+  incidents: IncidentRepo;
+  /** When system alerts are raised (docs/adr/1201-system-alerts.md). */
+  alerting: AlertingConfig;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;
@@ -497,6 +529,18 @@ export interface DomainContext {
    * ever verifies, it never signs.
    */
   secrets: SecretKeys & { previous: SecretKeys | null };
+}
+
+/** The thresholds and cool-down of system alerts (env: ALERT_*, REDIS_MEMORY_*, OUTBOX_*). */
+export interface AlertingConfig {
+  /** After an alert of one kind, another of that kind waits this long (a flapping Redis). */
+  cooldownMs: number;
+  /** Redis's memory limit (the plan's or maxmemory), in bytes. */
+  redisMemoryLimitBytes: number;
+  /** Share of the limit, in percent, above which memory is high. */
+  redisMemoryAlertPercent: number;
+  /** A delivery pending (failing or not yet tried) this long is a backlog. */
+  outboxBacklogAfterMs: number;
 }
 
 /** The keys of one token secret, one per purpose. */

@@ -51,7 +51,7 @@ export interface OutboxEmail {
   /** The HTML part (null for rows written before emails had one). */
   html: string | null;
   attachments: EmailAttachment[];
-  kind: "confirmation" | "cancellation" | "reschedule" | "sign-in-code";
+  kind: "confirmation" | "cancellation" | "reschedule" | "sign-in-code" | "system-alert";
 }
 
 /** What the booking store reads about a booking inside its transaction, for its emails. */

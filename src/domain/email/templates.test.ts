@@ -9,6 +9,7 @@ import {
   localWhen,
   rescheduleEmail,
   signInCodeEmail,
+  systemAlertEmail,
 } from "./templates.ts";
 
 const NOW_MS = Date.UTC(2026, 11, 1, 8, 0);
@@ -112,5 +113,21 @@ describe("email templates", () => {
 
   it("sign-in code", () => {
     expect(shown(signInCodeEmail({ to: "mia@example.com", code: "042817" }))).toMatchSnapshot();
+  });
+
+  it("a system alert for the operator: the event's facts as rows, escaped in HTML, no attachment", () => {
+    const email = systemAlertEmail({
+      to: "ops@example.com",
+      businessName: "Salon Süd",
+      headline: "Redis is down: live state is served from MySQL",
+      intro: "Redis stopped answering.",
+      facts: [
+        ["Event", "system.redis_down"],
+        ["error", "<refused> & gone"],
+      ],
+    });
+    expect(email).toMatchObject({ kind: "system-alert", to: "ops@example.com", attachments: [] });
+    expect(email.html).toContain("&lt;refused&gt; &amp; gone");
+    expect(shown(email)).toMatchSnapshot();
   });
 });

@@ -244,3 +244,42 @@ export function signInCodeEmail(input: {
     kind: "sign-in-code",
   };
 }
+
+/**
+ * A system alert for the operator address in the settings: the same facts as the webhook event,
+ * as a list of label and value rows, with no link and no attachment.
+ */
+export function systemAlertEmail(input: {
+  to: string;
+  businessName: string;
+  headline: string;
+  intro: string;
+  facts: [string, string][];
+}): OutboxEmail {
+  return {
+    id: newId("eml"),
+    to: input.to,
+    subject: `[${input.businessName}] ${input.headline}`,
+    ...layout({
+      businessName: input.businessName,
+      greeting: "Hello,",
+      intro: input.intro,
+      blocks: [
+        {
+          text: input.facts.map(([label, value]) => `${label}: ${value}`),
+          html: [
+            "<table>",
+            ...input.facts.map(
+              ([label, value]) =>
+                `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+            ),
+            "</table>",
+          ],
+        },
+      ],
+      outro: "This alert is sent once per incident. GET /v1/debug/redis-status shows the details.",
+    }),
+    attachments: [],
+    kind: "system-alert",
+  };
+}

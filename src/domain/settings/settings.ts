@@ -32,6 +32,8 @@ export const Settings = z.object({
     .default(120),
   maxHeldSlotsPerClient: z.number().int().min(1).max(100).default(4),
   maxHeldSlotsPerIp: z.number().int().min(1).max(1000).default(20),
+  /** Where system alerts are emailed too (docs/adr/1201-system-alerts.md); null: webhooks only. */
+  operatorEmail: z.email().max(254).nullable().default(null),
 });
 
 export type Settings = z.infer<typeof Settings>;

@@ -1,10 +1,27 @@
 /** Webhooks (docs/architecture/integrations.md): endpoints an admin registers, and the events they receive. */
 
-export const WEBHOOK_EVENT_TYPES = [
+/** What happened to appointments: what an integration (a CRM, a calendar sync) subscribes to. */
+export const APPOINTMENT_EVENT_TYPES = [
   "appointment.created",
   "appointment.cancelled",
   "appointment.rescheduled",
 ] as const;
+
+/**
+ * What happened to the deployment itself, for the people who run it (docs/adr/1201-system-alerts.md):
+ * an endpoint receives them only when it names them, like any other event.
+ */
+export const SYSTEM_EVENT_TYPES = [
+  "system.redis_down",
+  "system.redis_up",
+  "system.redis_memory_high",
+  "system.sync_conflicts",
+  "system.outbox_backlog",
+] as const;
+
+export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
+
+export const WEBHOOK_EVENT_TYPES = [...APPOINTMENT_EVENT_TYPES, ...SYSTEM_EVENT_TYPES] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

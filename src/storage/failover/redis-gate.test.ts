@@ -357,3 +357,84 @@ describe("RedisGate: down versus busy after a timeout", () => {
     expect(g.isUncertain("stf_a")).toBe(false);
   });
 });
+
+describe("RedisGate alerts (docs/adr/1201-system-alerts.md)", () => {
+  function alerting(probes: ProbeResult[], outcomes: SyncReport["outcome"][] = []) {
+    const clock = new FixedClock(1_000_000);
+    const seen = { down: [] as string[], up: [] as SyncReport[], syncs: 0 };
+    const g = new RedisGate({
+      clock,
+      cooldownMs: COOLDOWN_MS,
+      probe: { probe: async () => probes.shift() ?? UP },
+      sync: async (trigger) => report(trigger, outcomes[seen.syncs++] ?? "synced", 3),
+      alerts: {
+        down: async (failure) => void seen.down.push(`${failure.operation}: ${failure.error}`),
+        up: async (sync) => void seen.up.push(sync),
+      },
+    });
+    return { g, clock, seen };
+  }
+
+  it("a failover alerts once, in the background of the request that saw it; without one, nothing starts", async () => {
+    const { g, seen } = alerting([]);
+    const background: Promise<unknown>[] = [];
+    const call = { sentAtMs: 0, inflight: 1 };
+    g.failed("hold", new Error("refused"), "r1", { call, waitUntil: (w) => background.push(w) });
+    g.failed("select", new Error("refused"), "r2", { call, waitUntil: (w) => background.push(w) });
+    await Promise.all(background);
+    expect(background).toHaveLength(1);
+    expect(seen.down).toEqual(["hold: refused"]);
+
+    const quiet = alerting([]);
+    quiet.g.failed("hold", new Error("refused"));
+    await settle();
+    expect(quiet.seen.down).toEqual([]);
+  });
+
+  it("the cron's check alerts at every failure (the incident deduplicates); a request's check in fallback mode does not", async () => {
+    const { g, clock, seen } = alerting([DOWN, DOWN, DOWN]);
+    expect(await g.check("cron")).toBe("fallback");
+    clock.advance(COOLDOWN_MS);
+    expect(await g.check("request")).toBe("fallback");
+    expect(await g.check("cron")).toBe("fallback");
+    expect(seen.down).toHaveLength(2);
+    expect(seen.down[0]).toMatch(/^health-check: /);
+  });
+
+  it("each check whose sync completes in Redis mode reports the recovery with the sync's report; a busy sync does not", async () => {
+    const { g, clock, seen } = alerting([UP, UP, UP], ["busy", "synced", "synced"]);
+    g.failed("hold", new Error("refused"));
+    clock.advance(COOLDOWN_MS);
+    expect(await g.check("request")).toBe("fallback"); // busy: another isolate is syncing
+    expect(seen.up).toEqual([]);
+    clock.advance(COOLDOWN_MS);
+    expect(await g.check("admin")).toBe("redis");
+    expect(await g.check("cron")).toBe("redis");
+    expect(seen.up.map((r) => [r.trigger, r.outcome, r.synced])).toEqual([
+      ["admin", "synced", 3],
+      ["cron", "synced", 3],
+    ]);
+  });
+
+  it("an alert that fails never fails the gate", async () => {
+    const clock = new FixedClock(1_000_000);
+    const g = new RedisGate({
+      clock,
+      cooldownMs: COOLDOWN_MS,
+      probe: { probe: async () => UP },
+      sync: async (trigger) => report(trigger, "synced"),
+      alerts: {
+        down: () => Promise.reject(new Error("mysql down")),
+        up: () => Promise.reject(new Error("mysql down")),
+      },
+    });
+    const background: Promise<unknown>[] = [];
+    g.failed("hold", new Error("refused"), "r1", {
+      call: { sentAtMs: 0, inflight: 1 },
+      waitUntil: (w) => background.push(w),
+    });
+    await expect(Promise.all(background)).resolves.toEqual([undefined]);
+    clock.advance(COOLDOWN_MS);
+    expect(await g.check("cron")).toBe("redis");
+  });
+});

@@ -19,6 +19,7 @@
  * over within one timeout.
  */
 
+import type { RedisFailure } from "../../domain/alerts/system-alerts.ts";
 import type {
   GateStatus,
   HealthCheckRecord,
@@ -52,6 +53,15 @@ export interface RedisGateOptions {
   busyInflight?: number;
   /** Under load, how long Redis must answer nothing at all to be called down (default 10 s). */
   downAfterMs?: number;
+  /**
+   * System alerts (docs/adr/1201-system-alerts.md), deduplicated across isolates by their own
+   * store: `down` when this isolate fails over (and at each cron check that finds Redis down),
+   * `up` after each check whose failback sync completed in Redis mode. They never throw.
+   */
+  alerts?: {
+    down(failure: RedisFailure): Promise<void>;
+    up(report: SyncReport): Promise<void>;
+  };
 }
 
 /** How a failed call was made, for telling "busy" from "down". */
@@ -180,7 +190,7 @@ export class RedisGate {
         return "busy";
       }
     }
-    this.failOver(operation, error, requestId);
+    this.failOver(operation, error, requestId, context?.waitUntil);
     return "down";
   }
 
@@ -229,7 +239,7 @@ export class RedisGate {
       }
       const silentMs = this.options.clock.nowMs() - Math.max(startedMs, this.lastAnswerAtMs);
       if (result.timedOut && silentMs < downAfterMs) return attempt();
-      this.failOver("confirm-probe", result.error, requestId);
+      if (this.failOver("confirm-probe", result.error, requestId)) await this.alertDown();
     };
     const confirming = attempt().finally(() => {
       if (this.confirming === confirming) this.confirming = null;
@@ -238,13 +248,22 @@ export class RedisGate {
     waitUntil?.(confirming);
   }
 
-  /** Switches this isolate to the fallback and (re)starts the cool-down. */
-  private failOver(operation: string, error: unknown, requestId?: string): void {
+  /**
+   * Switches this isolate to the fallback and (re)starts the cool-down; true when it was on Redis.
+   * The switch's alert runs in the background of the request that saw the failure (`waitUntil`);
+   * without one nothing would keep it alive, so it is left to the Cron Trigger's check.
+   */
+  private failOver(
+    operation: string,
+    error: unknown,
+    requestId?: string,
+    waitUntil?: (work: Promise<unknown>) => void,
+  ): boolean {
     const nowMs = this.options.clock.nowMs();
     const message = error instanceof Error ? error.message : String(error);
     this.cooldownUntilMs = nowMs + this.options.cooldownMs;
     this.lastFailure = { atMs: nowMs, operation, error: message };
-    if (this.mode === "fallback") return;
+    if (this.mode === "fallback") return false;
     this.mode = "fallback";
     this.failovers++;
     log("warn", "redis failover", {
@@ -253,6 +272,15 @@ export class RedisGate {
       error: message,
       cooldownMs: this.options.cooldownMs,
     });
+    waitUntil?.(this.alertDown());
+    return true;
+  }
+
+  /** The isolate's last failure as a `system.redis_down` alert (deduplicated by its store). */
+  private alertDown(): Promise<void> {
+    const failure = this.lastFailure;
+    if (!failure || !this.options.alerts) return Promise.resolve();
+    return this.options.alerts.down(failure).catch(() => undefined);
   }
 
   /** Whether this isolate saw Redis fail within the last `withinMs`. */
@@ -354,7 +382,10 @@ export class RedisGate {
       ...(probe.ok ? {} : { error: probe.error }),
     };
     if (!probe.ok) {
-      this.failOver("health-check", probe.error, requestId);
+      // The cron's check alerts at every failure (deduplicated by the incident): an alert that
+      // no request could send, or one held back by the cool-down, goes out from here.
+      const switched = this.failOver("health-check", probe.error, requestId);
+      if (switched || trigger === "cron") await this.alertDown();
       return this.mode;
     }
     const report = await this.options.sync(trigger);
@@ -389,6 +420,11 @@ export class RedisGate {
         synced: report.synced,
         ...(report.fallbackUnreachable ? { unsynced: "the fallback store did not answer" } : {}),
       });
+    }
+    // Redis answers and what the fallback kept is in it: the outage, if one is open for the
+    // deployment, is over (whichever isolate first gets here says so, with its sync's report).
+    if (this.mode === "redis" && report.outcome === "synced" && this.options.alerts) {
+      await this.options.alerts.up(report).catch(() => undefined);
     }
     return this.mode;
   }

@@ -59,6 +59,11 @@ const fields = {
     "Customers cannot reschedule later than this many minutes before the start.",
     120,
   ),
+  operatorEmail: z.email().max(254).nullable().openapi({
+    description:
+      "Also receives every system alert (`system.*` webhook events) by email; null: nobody is emailed.",
+    example: "ops@salon-aurora.example",
+  }),
 };
 
 export const SettingsSchema = z.object(fields).openapi("Settings");
@@ -77,5 +82,6 @@ export const SettingsPatch = z
     rescheduleCutoffMin: fields.rescheduleCutoffMin.optional(),
     maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
+    operatorEmail: fields.operatorEmail.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

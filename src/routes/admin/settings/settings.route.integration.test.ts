@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../../test/drivers/api.ts";
+import { testBindings, uniqueId } from "../../../../test/stack/stack-env.ts";
+import { buildServices } from "../../../compose.ts";
+import { syncConflicts } from "../../../domain/alerts/system-alerts.ts";
 
 const api = testApi();
 
@@ -30,6 +33,7 @@ describe("admin settings", () => {
         "maxHeldSlotsPerClient",
         "maxHeldSlotsPerIp",
         "minNoticeMin",
+        "operatorEmail",
         "rescheduleCutoffMin",
         "slotIntervalMin",
         "timeZone",
@@ -80,6 +84,17 @@ describe("admin settings", () => {
     ["a cancel cut-off over 30 days", { cancelCutoffMin: 43_201 }, "body.cancelCutoffMin:"],
     ["a null reschedule cut-off", { rescheduleCutoffMin: null }, "body.rescheduleCutoffMin:"],
     [
+      "an operator email that is no address",
+      { operatorEmail: "ops at salon" },
+      "body.operatorEmail:",
+    ],
+    ["an operator email that is a list", { operatorEmail: ["a@b.example"] }, "body.operatorEmail:"],
+    [
+      "an operator email over 254 characters",
+      { operatorEmail: `${"a".repeat(250)}@b.example` },
+      "body.operatorEmail:",
+    ],
+    [
       "an extension cap below the hold TTL",
       { holdTtlS: 600, holdExtensionCapS: 300 },
       "body.holdExtensionCapS: must be at least holdTtlS",
@@ -88,6 +103,48 @@ describe("admin settings", () => {
     const before = await getSettings();
     await expectError(await put(body), 400, "BAD_REQUEST", message);
     expect(await getSettings()).toEqual(before);
+  });
+
+  it("an operator email receives system alerts by email until it is set back to null", async () => {
+    const before = await getSettings();
+    expect(before.operatorEmail).toBeNull();
+    const operatorEmail = `${uniqueId("ops")}@example.test`;
+    try {
+      const res = await put({ operatorEmail });
+      expect(await res.json()).toEqual({ ...before, operatorEmail });
+      // An alert raised by an isolate of another deployment (its own prefix, so its own incident).
+      const services = buildServices(testBindings(`${uniqueId("st")}:`));
+      const alerted = await syncConflicts(services.ctx, {
+        trigger: "cron",
+        startedAtMs: Date.now(),
+        durationMs: 12,
+        outcome: "synced",
+        synced: 4,
+        conflicts: 1,
+        alreadyInRedis: 0,
+        offerFields: 0,
+        idempotencyClaims: 0,
+        rateEvents: 0,
+      });
+      expect(alerted).toBe(true);
+      const outbox = await api.admin(
+        "GET",
+        `/v1/admin/outbox?to=${encodeURIComponent(operatorEmail)}`,
+      );
+      const { emails } = (await outbox.json()) as {
+        emails: { kind: string; subject: string; body: string; attachments: unknown[] }[];
+      };
+      expect(emails).toHaveLength(1);
+      expect(emails[0]).toMatchObject({
+        kind: "system-alert",
+        subject: `[${before.businessName}] The failback sync found 1 conflicting hold(s)`,
+        attachments: [],
+      });
+      expect(emails[0]?.body).toContain("Event: system.sync_conflicts");
+    } finally {
+      const cleared = await put({ operatorEmail: null });
+      expect(await cleared.json()).toEqual(before);
+    }
   });
 
   it("checks the cap against the merged result, not only the fields given", async () => {

@@ -22,7 +22,8 @@ const Events = z
   .min(1)
   .max(WEBHOOK_EVENT_TYPES.length * 2)
   .openapi({
-    description: "The event types this endpoint receives.",
+    description:
+      "The event types this endpoint receives. System events (`system.*`, alerts for whoever runs the deployment) arrive only when named here: no subscription includes them by default.",
     example: ["appointment.created", "appointment.cancelled"],
   });
 
