@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { SUPPORTED_LOCALES } from "../../../domain/settings/settings.ts";
 import { TimeZone } from "../../shared/schemas.ts";
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -59,6 +60,11 @@ const fields = {
     "Customers cannot reschedule later than this many minutes before the start.",
     120,
   ),
+  defaultLocale: z.enum(SUPPORTED_LOCALES).openapi({
+    description:
+      "The language of a customer's emails when the booking (or code request) names none, by `locale` or `Accept-Language`.",
+    example: "de",
+  }),
 };
 
 export const SettingsSchema = z.object(fields).openapi("Settings");
@@ -77,5 +83,6 @@ export const SettingsPatch = z
     rescheduleCutoffMin: fields.rescheduleCutoffMin.optional(),
     maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
+    defaultLocale: fields.defaultLocale.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

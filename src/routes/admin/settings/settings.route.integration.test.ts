@@ -24,6 +24,7 @@ describe("admin settings", () => {
       [
         "businessName",
         "cancelCutoffMin",
+        "defaultLocale",
         "holdExtensionCapS",
         "holdTtlS",
         "horizonDays",
