@@ -25,7 +25,8 @@ export interface Button {
 export interface Card {
   /** A status pill above the rows (a cancelled appointment). */
   badge?: string;
-  rows: { label: string; value: string; struck?: boolean }[];
+  /** `struck`: an old value (a moved appointment's time); `quiet`: for reference, not reading. */
+  rows: { label: string; value: string; struck?: boolean; quiet?: boolean }[];
   buttons: Button[];
   /** A small text link under the buttons. */
   link?: { label: string; href: string };
@@ -113,13 +114,19 @@ function cardHtml(card: Card): string {
     ? `<tr><td style="padding-bottom:12px;"><span class="ae-badge" style="display:inline-block;padding:3px 10px;border-radius:999px;background-color:${C.badgeBg};color:${C.badgeText};font-family:${FONT};font-size:13px;font-weight:600;">${escapeHtml(card.badge)}</span></td></tr>`
     : "";
   const rows = card.rows
-    .map(
-      (row) =>
+    .map((row) => {
+      const plain = row.struck || row.quiet;
+      const value =
+        `font-family:${FONT};font-size:${row.quiet ? "14px" : "16px"};line-height:22px;` +
+        `font-weight:${plain ? "400" : "600"};color:${plain ? C.muted : C.text};` +
+        (row.struck ? "text-decoration:line-through;" : "");
+      return (
         `<tr><td style="padding:6px 0;">` +
         `<div class="ae-muted" style="font-family:${FONT};font-size:13px;line-height:18px;color:${C.muted};">${escapeHtml(row.label)}</div>` +
-        `<div class="${row.struck ? "ae-muted" : "ae-text"}" style="font-family:${FONT};font-size:16px;line-height:22px;font-weight:${row.struck ? "400" : "600"};color:${row.struck ? C.muted : C.text};${row.struck ? "text-decoration:line-through;" : ""}">${escapeHtml(row.value)}</div>` +
-        `</td></tr>`,
-    )
+        `<div class="${plain ? "ae-muted" : "ae-text"}" style="${value}">${escapeHtml(row.value)}</div>` +
+        `</td></tr>`
+      );
+    })
     .join("");
   const link = card.link
     ? `<tr><td style="padding-top:12px;font-family:${FONT};font-size:14px;line-height:20px;"><a href="${escapeHtml(card.link.href)}" class="ae-link" style="color:${C.accent};text-decoration:underline;">${escapeHtml(card.link.label)}</a></td></tr>`

@@ -46,7 +46,7 @@ function appointmentRows(a: Appointment, facts: BookingFacts, m: Messages): Card
     { label: m.card.time, value: formatTime(a, m.intl) },
     { label: m.card.duration, value: formatDuration(a, m.intl) },
     ...(price === null ? [] : [{ label: m.card.price, value: price }]),
-    { label: m.card.reference, value: a.id },
+    { label: m.card.reference, value: a.id, quiet: true },
   ];
 }
 
