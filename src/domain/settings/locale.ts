@@ -2,7 +2,7 @@
  * Which supported language a request asks for: an explicit `locale` (validated at the route),
  * else its `Accept-Language` header (RFC 9110 §12.5.4, matched by RFC 4647 "lookup"), else the
  * business's `defaultLocale` (applied where the settings are read, so null here means "the
- * default"). docs/adr/0708-email-languages-and-layout.md gives the reasons.
+ * default"). docs/adr/0708-the-customers-language.md gives the reasons.
  */
 import { type Locale, SUPPORTED_LOCALES } from "./settings.ts";
 
