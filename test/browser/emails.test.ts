@@ -18,6 +18,21 @@ import {
 import type { Locale } from "../../src/domain/settings/settings.ts";
 import { launchBrowser, screenshot, seriousViolations } from "./harness.ts";
 
+/** What the in-page callbacks use (the project's types are the Workers runtime's, not the DOM's). */
+interface PageNode {
+  getBoundingClientRect(): { height: number; right: number };
+}
+declare const document: {
+  documentElement: { scrollWidth: number };
+  body: PageNode;
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode>;
+};
+declare function getComputedStyle(node: PageNode | null): {
+  backgroundColor: string;
+  color: string;
+};
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -108,11 +123,13 @@ describe("emails in a browser", () => {
       await page.setContent(email?.html ?? "", { waitUntil: "load" });
       await screenshot(page, `email-${kind}-${locale}-${width}`);
       const view = await page.evaluate(() => {
-        const box = (el: Element | null) => el?.getBoundingClientRect() ?? null;
-        const buttons = [...document.querySelectorAll("a.ae-primary, a.ae-secondary")].map((a) => {
-          const r = a.getBoundingClientRect();
-          return { height: r.height, right: r.right };
-        });
+        const box = (el: PageNode | null) => el?.getBoundingClientRect() ?? null;
+        const buttons = Array.from(document.querySelectorAll("a.ae-primary, a.ae-secondary")).map(
+          (a) => {
+            const r = a.getBoundingClientRect();
+            return { height: r.height, right: r.right };
+          },
+        );
         return {
           scrollWidth: document.documentElement.scrollWidth,
           title: box(document.querySelector("h1")),
@@ -151,7 +168,7 @@ describe("emails in a browser", () => {
       await screenshot(page, `email-${kind}-de-375-dark`);
       const colours = await page.evaluate(() => ({
         page: getComputedStyle(document.body).backgroundColor,
-        title: getComputedStyle(document.querySelector("h1") as Element).color,
+        title: getComputedStyle(document.querySelector("h1")).color,
       }));
       expect(colours).toEqual({ page: "rgb(15, 17, 21)", title: "rgb(244, 244, 245)" });
     } finally {
