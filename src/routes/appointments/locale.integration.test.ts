@@ -12,7 +12,7 @@ import {
   liveFixture,
   newClientId,
 } from "../../../test/fixtures/live-fixtures.ts";
-import { withDb } from "../../../test/stack/db-direct.ts";
+import { insertAppointment, withDb } from "../../../test/stack/db-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 let h: Harness;
@@ -189,6 +189,22 @@ describe("the booking's language", () => {
       ["confirmation", "Reserva confirmada"],
       ["reschedule", "Cita cambiada"],
     ]);
+  });
+});
+
+describe("appointments booked before the language was stored", () => {
+  it("read as the business's defaultLocale (en here), and their emails follow it", async () => {
+    const startMs = Date.parse(await live.start("15:00"));
+    const id = await insertAppointment({
+      staffId: live.staffId,
+      serviceId: live.serviceId,
+      startMs,
+      endMs: startMs + 30 * 60_000,
+    });
+    expect(await storedLocale(id)).toBeNull();
+    const res = await h.admin("POST", `/v1/admin/appointments/${id}/cancel`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { locale: string }).locale).toBe("en");
   });
 });
 
