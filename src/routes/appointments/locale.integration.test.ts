@@ -193,7 +193,7 @@ describe("the booking's language", () => {
 });
 
 describe("appointments booked before the language was stored", () => {
-  it("read as the business's defaultLocale (en here), and their emails follow it", async () => {
+  it("read as the business's defaultLocale (en here)", async () => {
     const startMs = Date.parse(await live.start("15:00"));
     const id = await insertAppointment({
       staffId: live.staffId,
