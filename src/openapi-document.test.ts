@@ -124,6 +124,7 @@ function appointment(id: string): Appointment {
     timeZone: "Europe/Berlin",
     customer: { name: "Mia", email: "mia@example.com", phone: null },
     notes: "",
+    locale: "en",
     rescheduledFrom: null,
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,

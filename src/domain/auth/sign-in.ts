@@ -9,6 +9,7 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { deliverSoon } from "../outbox/deliver.ts";
 import type { DomainContext } from "../ports.ts";
+import type { Locale } from "../settings/settings.ts";
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -68,13 +69,15 @@ export async function requestCode({
   input,
 }: {
   ctx: DomainContext;
-  input: { email: string; clientIp: string };
+  /** locale null: the business's `defaultLocale` (read only then). */
+  input: { email: string; clientIp: string; locale: Locale | null };
 }): Promise<void> {
   const email = normalizeEmail(input.email);
   await limit(ctx, [{ key: `otp:ip:${input.clientIp}`, limit: CODES_PER_IP }]);
   const code = newCode();
   const nowMs = ctx.clock.nowMs();
-  const message = signInCodeEmail({ to: email, code });
+  const locale = input.locale ?? (await ctx.catalog.getSettings()).defaultLocale;
+  const message = signInCodeEmail({ to: email, code, locale });
   // The per-email limit is counted in MySQL, in the transaction that inserts the code: exact
   // whichever live-state store answers, and across a failover.
   const outcome = await ctx.auth.createCode({

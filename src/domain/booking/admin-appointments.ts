@@ -143,6 +143,8 @@ export async function adminRescheduleAppointment({
     startsMs: [start.ms],
     customer: old.customer,
     notes: old.notes,
+    // A move keeps the customer's language.
+    locale: old.locale,
     manageTokenHash: old.manageTokenHash,
     idempotency: null,
     nowMs: ctx.clock.nowMs(),

@@ -16,6 +16,7 @@ import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import { stillBookable } from "./still-bookable.ts";
 import type { Customer } from "./types.ts";
+import type { Locale } from "../settings/settings.ts";
 
 export interface BookRequest {
   idempotencyKey: string;
@@ -23,6 +24,8 @@ export interface BookRequest {
   holdToken: string;
   customer: Customer;
   notes: string;
+  /** The language the request asked for (body or Accept-Language); null: the business default. */
+  locale: Locale | null;
 }
 
 export interface Booking {
@@ -163,6 +166,7 @@ export async function bookAppointment({
       startsMs: hold.startsMs,
       customer: input.customer,
       notes: input.notes,
+      locale: input.locale,
       manageTokenHash: await hashToken(manageToken),
       idempotency: { keyHash, bodyHash, holdHash },
       nowMs,

@@ -176,6 +176,8 @@ export async function rescheduleAppointment({
       startsMs: hold.startsMs,
       customer: old.customer,
       notes: old.notes,
+      // A move keeps the customer's language.
+      locale: old.locale,
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,

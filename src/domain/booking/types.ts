@@ -1,4 +1,5 @@
 import type { AvailabilityData } from "../availability/availability-data.ts";
+import type { Locale } from "../settings/settings.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
 
 export type AppointmentStatus = "confirmed" | "cancelled";
@@ -23,6 +24,8 @@ export interface Appointment {
   timeZone: string;
   customer: Customer;
   notes: string;
+  /** The customer's language: their emails (and later reminders) are written in it. */
+  locale: Locale;
   rescheduledFrom: string | null;
   createdAtMs: number;
   updatedAtMs: number;
@@ -76,6 +79,11 @@ export interface BookInput {
   startsMs: number[];
   customer: Customer;
   notes: string;
+  /**
+   * The customer's language for the appointments and their emails; null: the business's
+   * `defaultLocale`, as the transaction reads the settings (no statement of its own).
+   */
+  locale: Locale | null;
   manageTokenHash: string;
   /**
    * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own

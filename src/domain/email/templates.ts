@@ -1,48 +1,26 @@
 /**
- * Every email the API sends, in one place: each kind has a subject, a plain-text part and an HTML
- * part built from the same facts (the snapshot test beside this file shows each one). Booking
- * emails name the business, service and staff member, the local date and time with the zone, the
- * price, and carry the customer's manage and cancel links. The manage token appears only here,
- * in the customer's own email. All templates live in one place, so their wording stays one voice.
+ * Every email the API sends, in one place. Each kind fills one `EmailContent` (layout.ts renders
+ * it as HTML and plain text from the same words) in the customer's language: the appointment's
+ * stored `locale`, or the one a code request named. Booking emails name the business, service
+ * and staff member, the date and time in words in the appointment's zone, the duration and the
+ * price, and carry the customer's manage and calendar links. The manage token appears only here,
+ * in the customer's own email.
+ *
+ * Adding a kind: extend `OutboxEmail["kind"]`, add its words to i18n/messages.ts and every
+ * catalogue, and write a function here that builds an `EmailContent` (appointmentCard gives the
+ * card with its buttons). docs/architecture/integrations.md ("Emails") has the steps.
  */
 import type { Appointment, BookingFacts, EmailAttachment, OutboxEmail } from "../booking/types.ts";
 import { newId } from "../ids.ts";
-import { formatInstant } from "../time/zoned-time.ts";
+import type { Locale } from "../settings/settings.ts";
+import { formatDate, formatDuration, formatPrice, formatTime, formatWhen } from "./format.ts";
+import { type Messages, messagesFor } from "./i18n/index.ts";
+import { type Card, type EmailContent, renderHtml, renderText } from "./layout.ts";
 
 /** Where links point, and the token that opens the customer's appointments (null: sign in instead). */
 export interface EmailLinks {
   publicBaseUrl: string;
   manageToken: string | null;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
-
-/** "Monday, 7 December 2026, 10:00–11:00 (Europe/Berlin, UTC+01:00)". */
-export function localWhen(a: Appointment): string {
-  const day = new Intl.DateTimeFormat("en-GB", {
-    timeZone: a.timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(new Date(a.startMs));
-  const start = formatInstant(a.startMs, a.timeZone);
-  const end = formatInstant(a.endMs, a.timeZone);
-  return `${day}, ${start.slice(11, 16)}–${end.slice(11, 16)} (${a.timeZone}, UTC${start.slice(19)})`;
-}
-
-/** "€45.00" for 4500 EUR: minor units by the currency's own number of decimals. */
-export function formatPrice(priceMinor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en-GB", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(priceMinor / 10 ** digits);
 }
 
 /** The customer's links for one appointment (the manage page takes `action=cancel` to confirm). */
@@ -58,91 +36,58 @@ export function appointmentLinks(id: string, links: EmailLinks) {
   };
 }
 
-interface Part {
-  text: string[];
-  html: string[];
-}
-
-function details(a: Appointment, facts: BookingFacts): Part {
-  const rows: [string, string][] = [
-    ["Service", facts.serviceName],
-    ["With", facts.staffName],
-    ["When", localWhen(a)],
-    ["Price", formatPrice(facts.priceMinor, facts.currency)],
-    ["Reference", a.id],
+/** The card rows of one appointment: service, staff, date, time, duration, price, reference. */
+function appointmentRows(a: Appointment, facts: BookingFacts, m: Messages): Card["rows"] {
+  const price = formatPrice(facts.priceMinor, facts.currency, m.intl);
+  return [
+    { label: m.card.service, value: facts.serviceName },
+    ...(facts.staffName ? [{ label: m.card.staff, value: facts.staffName }] : []),
+    { label: m.card.date, value: formatDate(a, m.intl) },
+    { label: m.card.time, value: formatTime(a, m.intl) },
+    { label: m.card.duration, value: formatDuration(a, m.intl) },
+    ...(price === null ? [] : [{ label: m.card.price, value: price }]),
+    { label: m.card.reference, value: a.id, quiet: true },
   ];
-  return {
-    text: rows.map(([label, value]) => `${label}: ${value}`),
-    html: [
-      "<table>",
-      ...rows.map(
-        ([label, value]) =>
-          `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-      ),
-      "</table>",
-    ],
-  };
 }
 
-function linkPart(a: Appointment, links: EmailLinks): Part {
+/**
+ * An appointment's card with "Change" and "Add to calendar" (and a small cancel link); without
+ * a manage token, one "Manage" button to the sign-in page and a note saying so.
+ */
+export function appointmentCard(
+  a: Appointment,
+  facts: BookingFacts,
+  links: EmailLinks,
+  m: Messages,
+): Card {
   const url = appointmentLinks(a.id, links);
+  const rows = appointmentRows(a, facts, m);
   if (url.cancel === null || url.ics === null) {
     return {
-      text: [`Manage it (sign in with this email address): ${url.manage}`],
-      html: [
-        `<p><a href="${escapeHtml(url.manage)}">Manage it</a> (sign in with this email address)</p>`,
-      ],
+      rows,
+      buttons: [{ label: m.buttons.manage, href: url.manage, primary: true }],
+      note: m.signInToManage,
     };
   }
   return {
-    text: [
-      `Change it: ${url.manage}`,
-      `Cancel it: ${url.cancel}`,
-      `Add to your calendar: ${url.ics}`,
+    rows,
+    buttons: [
+      { label: m.buttons.change, href: url.manage, primary: true },
+      { label: m.buttons.addToCalendar, href: url.ics, primary: false },
     ],
-    html: [
-      `<p><a href="${escapeHtml(url.manage)}">Change it</a> · <a href="${escapeHtml(url.cancel)}">Cancel it</a> · <a href="${escapeHtml(url.ics)}">Add to your calendar</a></p>`,
-    ],
+    link: { label: m.cancelLink, href: url.cancel },
   };
-}
-
-function layout(input: {
-  businessName: string;
-  greeting: string;
-  intro: string;
-  blocks: Part[];
-  outro?: string;
-}): { body: string; html: string } {
-  const text = [
-    input.greeting,
-    "",
-    input.intro,
-    ...input.blocks.flatMap((b) => ["", ...b.text]),
-    ...(input.outro ? ["", input.outro] : []),
-    "",
-    `— ${input.businessName}`,
-  ].join("\n");
-  const html = [
-    "<!doctype html>",
-    '<html><body style="font-family: sans-serif; line-height: 1.5">',
-    `<p>${escapeHtml(input.greeting)}</p>`,
-    `<p>${escapeHtml(input.intro)}</p>`,
-    ...input.blocks.flatMap((b) => b.html),
-    ...(input.outro ? [`<p>${escapeHtml(input.outro)}</p>`] : []),
-    `<p>— ${escapeHtml(input.businessName)}</p>`,
-    "</body></html>",
-  ].join("\n");
-  return { body: text, html };
-}
-
-function appointmentBlocks(appointments: Appointment[], facts: BookingFacts, links: EmailLinks) {
-  return appointments.flatMap((a) => [details(a, facts), linkPart(a, links)]);
 }
 
 function calendarAttachment(ics: string): EmailAttachment[] {
   return [
     { filename: "appointment.ics", contentType: "text/calendar; charset=utf-8", content: ics },
   ];
+}
+
+/** The rendered parts of one content: subject, text and HTML. */
+function rendered(content: EmailContent) {
+  return { subject: content.subject, body: renderText(content), html: renderHtml(content) };
 }
 
 export function confirmationEmail(input: {
@@ -152,17 +97,27 @@ export function confirmationEmail(input: {
   ics: string;
 }): OutboxEmail {
   const [first] = input.appointments;
-  const plural = input.appointments.length > 1;
+  const locale = first?.locale ?? "en";
+  const m = messagesFor(locale);
+  const { facts } = input;
+  const count = input.appointments.length;
   return {
     id: newId("eml"),
     to: first?.customer.email ?? "",
-    subject: `Booking confirmed: ${input.facts.serviceName} with ${input.facts.staffName}`,
-    ...layout({
-      businessName: input.facts.businessName,
-      greeting: `Hello ${first?.customer.name ?? ""},`,
-      intro: `your booking at ${input.facts.businessName} is confirmed${plural ? " (one appointment per time)" : ""}:`,
-      blocks: appointmentBlocks(input.appointments, input.facts, input.links),
-      outro: "The calendar file is attached.",
+    ...rendered({
+      locale,
+      subject: m.confirmation.subject({ service: facts.serviceName, staff: facts.staffName }),
+      businessName: facts.businessName,
+      title: m.confirmation.title,
+      greeting: m.greeting(first?.customer.name ?? ""),
+      intro:
+        count > 1
+          ? m.confirmation.introSeveral(facts.businessName, count)
+          : m.confirmation.intro(facts.businessName),
+      cards: input.appointments.map((a) => appointmentCard(a, facts, input.links, m)),
+      buttons: [],
+      closing: [m.confirmation.attachment],
+      footer: m.footer(facts.businessName),
     }),
     attachments: calendarAttachment(input.ics),
     kind: "confirmation",
@@ -176,17 +131,36 @@ export function rescheduleEmail(input: {
   links: EmailLinks;
   ics: string;
 }): OutboxEmail {
-  const [first] = input.appointments;
+  // The customer's language travels with the appointment across moves.
+  const locale = input.previous.locale;
+  const m = messagesFor(locale);
+  const { facts } = input;
+  const cards = input.appointments.map((a, i) => {
+    const card = appointmentCard(a, facts, input.links, m);
+    if (i > 0) return card;
+    // The old time, struck through, right under the new one.
+    const at = card.rows.findIndex((row) => row.label === m.card.time) + 1;
+    const previously = {
+      label: m.card.previously,
+      value: formatWhen(input.previous, m.intl),
+      struck: true,
+    };
+    return { ...card, rows: [...card.rows.slice(0, at), previously, ...card.rows.slice(at)] };
+  });
   return {
     id: newId("eml"),
     to: input.previous.customer.email,
-    subject: `Appointment moved: ${input.facts.serviceName} with ${input.facts.staffName}`,
-    ...layout({
-      businessName: input.facts.businessName,
-      greeting: `Hello ${input.previous.customer.name},`,
-      intro: `your appointment at ${input.facts.businessName} on ${localWhen(input.previous)} has moved to ${first ? localWhen(first) : "a new time"}:`,
-      blocks: appointmentBlocks(input.appointments, input.facts, input.links),
-      outro: "The updated calendar file is attached.",
+    ...rendered({
+      locale,
+      subject: m.reschedule.subject({ service: facts.serviceName, staff: facts.staffName }),
+      businessName: facts.businessName,
+      title: m.reschedule.title,
+      greeting: m.greeting(input.previous.customer.name),
+      intro: m.reschedule.intro(facts.businessName),
+      cards,
+      buttons: [],
+      closing: [m.reschedule.attachment],
+      footer: m.footer(facts.businessName),
     }),
     attachments: calendarAttachment(input.ics),
     kind: "reschedule",
@@ -200,22 +174,22 @@ export function cancellationEmail(input: {
   ics: string;
 }): OutboxEmail {
   const a = input.appointment;
+  const m = messagesFor(a.locale);
+  const { facts } = input;
   return {
     id: newId("eml"),
     to: a.customer.email,
-    subject: `Appointment cancelled: ${input.facts.serviceName} with ${input.facts.staffName}`,
-    ...layout({
-      businessName: input.facts.businessName,
-      greeting: `Hello ${a.customer.name},`,
-      intro: `your appointment at ${input.facts.businessName} is cancelled:`,
-      blocks: [
-        details(a, input.facts),
-        {
-          text: [`Book another time: ${input.publicBaseUrl}/`],
-          html: [`<p><a href="${escapeHtml(`${input.publicBaseUrl}/`)}">Book another time</a></p>`],
-        },
-      ],
-      outro: "The attached calendar file removes it from your calendar.",
+    ...rendered({
+      locale: a.locale,
+      subject: m.cancellation.subject({ service: facts.serviceName, staff: facts.staffName }),
+      businessName: facts.businessName,
+      title: m.cancellation.title,
+      greeting: m.greeting(a.customer.name),
+      intro: m.cancellation.intro(facts.businessName),
+      cards: [{ badge: m.card.cancelled, rows: appointmentRows(a, facts, m), buttons: [] }],
+      buttons: [{ label: m.buttons.bookAgain, href: `${input.publicBaseUrl}/`, primary: true }],
+      closing: [m.cancellation.attachment],
+      footer: m.footer(facts.businessName),
     }),
     attachments: calendarAttachment(input.ics),
     kind: "cancellation",
@@ -226,19 +200,26 @@ export function cancellationEmail(input: {
 export function signInCodeEmail(input: {
   to: string;
   code: string;
+  locale: Locale;
   businessName?: string;
 }): OutboxEmail {
+  const m = messagesFor(input.locale);
   const businessName = input.businessName ?? "AppointEase";
   return {
     id: newId("eml"),
     to: input.to,
-    subject: `Your sign-in code: ${input.code}`,
-    ...layout({
+    ...rendered({
+      locale: input.locale,
+      subject: m.signInCode.subject(input.code),
       businessName,
-      greeting: "Hello,",
-      intro: `your sign-in code is ${input.code}. It works once, for 10 minutes.`,
-      blocks: [],
-      outro: "If you did not ask for it, ignore this email.",
+      title: m.signInCode.title,
+      greeting: m.greetingNoName,
+      intro: m.signInCode.intro,
+      code: input.code,
+      cards: [],
+      buttons: [],
+      closing: [m.signInCode.validity, m.signInCode.ignore],
+      footer: m.signInCode.footer,
     }),
     attachments: [],
     kind: "sign-in-code",
@@ -256,28 +237,23 @@ export function systemAlertEmail(input: {
   intro: string;
   facts: [string, string][];
 }): OutboxEmail {
+  // Operators read alerts in English: the facts are the webhook event's own, and technical.
   return {
     id: newId("eml"),
     to: input.to,
-    subject: `[${input.businessName}] ${input.headline}`,
-    ...layout({
+    ...rendered({
+      locale: "en",
+      subject: `[${input.businessName}] ${input.headline}`,
       businessName: input.businessName,
+      title: input.headline,
       greeting: "Hello,",
       intro: input.intro,
-      blocks: [
-        {
-          text: input.facts.map(([label, value]) => `${label}: ${value}`),
-          html: [
-            "<table>",
-            ...input.facts.map(
-              ([label, value]) =>
-                `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-            ),
-            "</table>",
-          ],
-        },
+      cards: [{ rows: input.facts.map(([label, value]) => ({ label, value })), buttons: [] }],
+      buttons: [],
+      closing: [
+        "This alert is sent once per incident. GET /v1/debug/redis-status shows the details.",
       ],
-      outro: "This alert is sent once per incident. GET /v1/debug/redis-status shows the details.",
+      footer: `${input.businessName}: an alert for the operator address in the settings.`,
     }),
     attachments: [],
     kind: "system-alert",

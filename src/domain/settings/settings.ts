@@ -1,6 +1,14 @@
 import { z } from "zod";
 
 /**
+ * The languages the emails come in (BCP 47 primary language subtags; the booking pages follow).
+ * Adding one is a catalogue in src/domain/email/i18n/ plus its code here
+ * (docs/architecture/integrations.md, "Emails").
+ */
+export const SUPPORTED_LOCALES = ["en", "de", "fr", "es"] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+/**
  * The business settings (one deployment serves one business), stored as one validated JSON
  * document so that a new setting is a new field with a default rather than a schema migration.
  */
@@ -34,11 +42,10 @@ export const Settings = z.object({
   maxHeldSlotsPerIp: z.number().int().min(1).max(1000).default(20),
   /** Where system alerts are emailed too (docs/adr/1201-system-alerts.md); null: webhooks only. */
   operatorEmail: z.email().max(254).nullable().default(null),
+  /** The language of a customer's emails when neither the request nor its browser names one. */
+  defaultLocale: z.enum(SUPPORTED_LOCALES).default("en"),
 });
 
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = Settings.parse({});
-
-/** The languages the booking pages and emails come in (BCP 47). */
-export const SUPPORTED_LOCALES = ["en"] as const;

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { bookAppointment } from "../../domain/booking/book-appointment.ts";
+import { requestedLocale } from "../../domain/settings/locale.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
@@ -17,7 +18,8 @@ const route = createRoute(
         "Books every slot of the hold in one transaction, or none. MySQL makes an overlapping booking impossible. " +
         "`Idempotency-Key` is required: the same key and body return the same 201; another body is 409 `IDEMPOTENCY_CONFLICT`, as is a replay while the first is in flight. One booking's retries reuse one key. A hold books at most once: booking a hold that its token already booked answers that booking (the same 201 body, manage token included), whatever the key. " +
         "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free. " +
-        "One Redis round trip and one SQL transaction.",
+        "One Redis round trip and one SQL transaction. " +
+        "The emails are in `locale` if given, else the best match of `Accept-Language`, else the business's `defaultLocale`; the appointment keeps that language (`locale`).",
       request: {
         headers: IdempotencyHeader,
         body: { required: true, content: { "application/json": { schema: BookBody } } },
@@ -44,10 +46,11 @@ const route = createRoute(
 
 export const createAppointmentRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
+  const headers = c.req.valid("header");
   const booking = await bookAppointment({
     ctx: c.var.ctx,
     input: {
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      idempotencyKey: headers["idempotency-key"],
       holdId: body.holdId,
       holdToken: body.holdToken,
       customer: {
@@ -56,6 +59,7 @@ export const createAppointmentRoute = createRouter().openapi(route, async (c) =>
         phone: body.customer.phone ?? null,
       },
       notes: body.notes ?? "",
+      locale: requestedLocale({ locale: body.locale, acceptLanguage: headers["accept-language"] }),
     },
   });
   const [appointment] = booking.appointments;

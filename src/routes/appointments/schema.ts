@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
-import { Id, WellFormed } from "../shared/schemas.ts";
+import { AcceptLanguage, Id, LocaleField, WellFormed } from "../shared/schemas.ts";
 
 export const HoldProof = {
   holdId: z
@@ -41,6 +41,7 @@ export const BookBody = z
       .refine(...WellFormed)
       .optional()
       .openapi({ description: "For the staff member.", example: "First visit." }),
+    locale: LocaleField,
   })
   .openapi("BookInput");
 
@@ -60,6 +61,7 @@ export const IdempotencyHeader = z.object({
         "Required. A new random key (e.g. a UUID) per booking; every retry of that booking (a lost answer, a 503) sends the same key. Replaying the same key with the same body returns the same 201 for 24 h.",
       example: "6f1c1a52-3e0b-4a0e-9a53-2d1b5a0c9a11",
     }),
+  "accept-language": AcceptLanguage,
 });
 
 /** Either the appointment's manage token or the customer's session (`Authorization: Bearer`). */

@@ -41,7 +41,8 @@ describe("GET /v1/business", () => {
     expect(await res.json()).toEqual({
       name: TEST_SETTINGS.businessName,
       timeZone: TEST_SETTINGS.timeZone,
-      locales: ["en"],
+      locales: ["en", "de", "fr", "es"],
+      defaultLocale: "en",
       slotIntervalMin: TEST_SETTINGS.slotIntervalMin,
       holdTtlS: TEST_SETTINGS.holdTtlS,
       holdExtensionCapS: TEST_SETTINGS.holdExtensionCapS,

@@ -16,8 +16,14 @@ export const BusinessFacts = z
       example: "Europe/Berlin",
     }),
     locales: z.array(z.string()).openapi({
-      description: "The languages (BCP 47) the booking pages and emails come in.",
-      example: ["en"],
+      description:
+        "The languages (BCP 47) the emails come in; a booking's `locale` takes one of them.",
+      example: ["en", "de", "fr", "es"],
+    }),
+    defaultLocale: z.string().openapi({
+      description:
+        "The language of a booking's emails when it names none (by `locale` or `Accept-Language`).",
+      example: "en",
     }),
     slotIntervalMin: Minutes("Minutes between offered start times.", 15),
     holdTtlS: Minutes("Seconds a new hold lasts (`PATCH /v1/holds/{holdId}` extends it).", 600),
@@ -69,6 +75,7 @@ export const getBusinessRoute = createRouter().openapi(route, async (c) => {
       name: s.businessName,
       timeZone: s.timeZone,
       locales: [...SUPPORTED_LOCALES],
+      defaultLocale: s.defaultLocale,
       slotIntervalMin: s.slotIntervalMin,
       holdTtlS: s.holdTtlS,
       holdExtensionCapS: s.holdExtensionCapS,

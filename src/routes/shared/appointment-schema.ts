@@ -3,6 +3,7 @@
  * `presentAppointment`, times with the staff member's UTC offset.
  */
 import { z } from "@hono/zod-openapi";
+import { SUPPORTED_LOCALES } from "../../domain/settings/settings.ts";
 import { DateTime, Id } from "./schemas.ts";
 
 const Timestamp = (description: string) => DateTime(description, "2026-11-26T10:00:00.000Z");
@@ -41,6 +42,11 @@ export const AppointmentSchema = z
     notes: z
       .string()
       .openapi({ description: "The customer's notes; empty if none.", example: "First visit." }),
+    locale: z.enum(SUPPORTED_LOCALES).openapi({
+      description:
+        "The customer's language: the appointment's emails are written in it (a reschedule keeps it).",
+      example: "de",
+    }),
     rescheduledFrom: Id("apt_2b7c9d1e3f5g7h9j1k3m").nullable().openapi({
       description: "The appointment this one replaced by a reschedule, if any.",
     }),

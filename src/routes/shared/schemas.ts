@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../../domain/ids.ts";
+import { SUPPORTED_LOCALES } from "../../domain/settings/settings.ts";
 import {
   isSupportedDate,
   parseSupportedDateTime,
@@ -134,3 +135,26 @@ export const SlotStart = z
 
 export const ServiceId = Id("svc_demo_cut").openapi({ description: "The service." });
 export const StaffId = Id("stf_demo_ana").openapi({ description: "The staff member." });
+
+/** A supported language (the list is `GET /v1/business`'s `locales`). */
+export const LocaleField = z
+  .enum(SUPPORTED_LOCALES, {
+    error: () => `must be one of ${SUPPORTED_LOCALES.join(", ")}`,
+  })
+  .optional()
+  .openapi({
+    description: `The customer's language for the emails (${SUPPORTED_LOCALES.join(", ")}). Without it, \`Accept-Language\` decides, else the business's \`defaultLocale\`.`,
+    example: "de",
+  });
+
+/** The browser's language preference: used when the body names no `locale`. */
+export const AcceptLanguage = z
+  .string()
+  .max(1000)
+  .optional()
+  .openapi({
+    param: { name: "accept-language", in: "header" },
+    description:
+      "Used when the body has no `locale`: the best supported language by q-value (`de-AT` matches `de`); none matches: the business's `defaultLocale`.",
+    example: "de-DE,de;q=0.9,en;q=0.8",
+  });

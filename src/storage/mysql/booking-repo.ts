@@ -21,7 +21,8 @@ import type {
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
 import type { BookingRepo } from "../../domain/ports.ts";
-import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
+import { isSupportedLocale } from "../../domain/settings/locale.ts";
+import { DEFAULT_SETTINGS, type Locale, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
@@ -41,10 +42,17 @@ type Row = Record<string, unknown>;
 const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
   a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
+  COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
   COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
 `;
 const APPOINTMENT_FROM = "FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id";
 const APPOINTMENT_SELECT = `SELECT ${APPOINTMENT_COLUMNS} ${APPOINTMENT_FROM}`;
+
+/** A language no longer supported reads as English rather than failing the read. */
+function localeOf(value: unknown): Locale {
+  const tag = String(value);
+  return isSupportedLocale(tag) ? tag : "en";
+}
 
 function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
   return {
@@ -63,6 +71,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
       phone: row.customer_phone === null ? null : String(row.customer_phone),
     },
     notes: String(row.notes),
+    locale: localeOf(row.locale),
     rescheduledFrom: row.rescheduled_from === null ? null : String(row.rescheduled_from),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
@@ -291,12 +300,13 @@ export class MysqlBookingRepo implements BookingRepo {
           now,
         ],
       );
-    const appointments = this.newAppointments(input, catalog, now, inherited);
+    const locale = input.locale ?? data.settings.defaultLocale;
+    const appointments = this.newAppointments(input, catalog, now, inherited, locale);
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
          customer_name, customer_email, customer_phone, notes, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
-         ical_uid, ical_sequence)
-       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)").join(", ")}`,
+         ical_uid, ical_sequence, locale)
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)").join(", ")}`,
       appointments.flatMap((a) => [
         a.id,
         a.staffId,
@@ -316,6 +326,7 @@ export class MysqlBookingRepo implements BookingRepo {
         now,
         a.calendar.uid,
         a.calendar.sequence,
+        a.locale,
       ]),
     );
     // The line that closes the race: a cell another confirmed appointment owns fails with 1062.
@@ -341,6 +352,7 @@ export class MysqlBookingRepo implements BookingRepo {
     catalog: Row,
     now: string,
     inherited: Appointment["calendar"] | null,
+    locale: Locale,
   ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
@@ -357,6 +369,7 @@ export class MysqlBookingRepo implements BookingRepo {
       timeZone: String(catalog.time_zone),
       customer: { ...input.customer, email: input.customer.email.toLowerCase() },
       notes: input.notes,
+      locale,
       rescheduledFrom: input.replaces?.appointmentId ?? null,
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { SUPPORTED_LOCALES } from "../../../domain/settings/settings.ts";
 import { TimeZone } from "../../shared/schemas.ts";
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -64,6 +65,11 @@ const fields = {
       "Also receives every system alert (`system.*` webhook events) by email; null: nobody is emailed.",
     example: "ops@salon-aurora.example",
   }),
+  defaultLocale: z.enum(SUPPORTED_LOCALES).openapi({
+    description:
+      "The language of a customer's emails when the booking (or code request) names none, by `locale` or `Accept-Language`.",
+    example: "de",
+  }),
 };
 
 export const SettingsSchema = z.object(fields).openapi("Settings");
@@ -83,5 +89,6 @@ export const SettingsPatch = z
     maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
     operatorEmail: fields.operatorEmail.optional(),
+    defaultLocale: fields.defaultLocale.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

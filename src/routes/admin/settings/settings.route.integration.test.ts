@@ -27,6 +27,7 @@ describe("admin settings", () => {
       [
         "businessName",
         "cancelCutoffMin",
+        "defaultLocale",
         "holdExtensionCapS",
         "holdTtlS",
         "horizonDays",
@@ -83,6 +84,8 @@ describe("admin settings", () => {
     ["a horizon over 730 days", { horizonDays: 731 }, "body.horizonDays:"],
     ["a cancel cut-off over 30 days", { cancelCutoffMin: 43_201 }, "body.cancelCutoffMin:"],
     ["a null reschedule cut-off", { rescheduleCutoffMin: null }, "body.rescheduleCutoffMin:"],
+    ["an unsupported default language", { defaultLocale: "it" }, "body.defaultLocale:"],
+    ["a region tag as the default language", { defaultLocale: "de-DE" }, "body.defaultLocale:"],
     [
       "an operator email that is no address",
       { operatorEmail: "ops at salon" },

@@ -1,0 +1,55 @@
+import type { Messages } from "./messages.ts";
+
+export const de: Messages = {
+  intl: "de-DE",
+  greeting: (name) => `Hallo ${name},`,
+  greetingNoName: "Hallo,",
+  card: {
+    service: "Leistung",
+    staff: "Bei",
+    date: "Datum",
+    time: "Uhrzeit",
+    duration: "Dauer",
+    price: "Preis",
+    reference: "Buchungsnummer",
+    previously: "Bisher",
+    cancelled: "Storniert",
+  },
+  buttons: {
+    change: "Ändern",
+    addToCalendar: "Zum Kalender hinzufügen",
+    manage: "Verwalten",
+    bookAgain: "Neuen Termin buchen",
+  },
+  cancelLink: "Diesen Termin stornieren",
+  signInToManage: "Melden Sie sich mit dieser E-Mail-Adresse an, um ihn zu ändern oder abzusagen.",
+  footer: (business) => `Diese E-Mail hat ${business} zu Ihrer Buchung gesendet.`,
+  confirmation: {
+    subject: (f) => `Buchung bestätigt: ${f.service} bei ${f.staff}`,
+    title: "Ihre Buchung ist bestätigt",
+    intro: (business) => `Vielen Dank für Ihre Buchung bei ${business}. Bis bald!`,
+    introSeveral: (business, count) =>
+      `Vielen Dank für Ihre Buchung bei ${business}: ${count} Termine, einer pro Uhrzeit.`,
+    attachment: "Die Kalenderdatei ist angehängt.",
+  },
+  reschedule: {
+    subject: (f) => `Termin verschoben: ${f.service} bei ${f.staff}`,
+    title: "Ihr Termin wurde verschoben",
+    intro: (business) => `Ihr Termin bei ${business} hat eine neue Uhrzeit:`,
+    attachment: "Die aktualisierte Kalenderdatei ist angehängt.",
+  },
+  cancellation: {
+    subject: (f) => `Termin storniert: ${f.service} bei ${f.staff}`,
+    title: "Ihr Termin ist storniert",
+    intro: (business) => `Ihr Termin bei ${business} ist storniert:`,
+    attachment: "Die angehängte Kalenderdatei entfernt ihn aus Ihrem Kalender.",
+  },
+  signInCode: {
+    subject: (code) => `Ihr Anmeldecode: ${code}`,
+    title: "Ihr Anmeldecode",
+    intro: "Geben Sie diesen Code ein, um Ihre Termine zu sehen und zu verwalten:",
+    validity: "Er ist einmal verwendbar und 10 Minuten lang gültig.",
+    ignore: "Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail.",
+    footer: "Diese E-Mail wurde gesendet, weil sich jemand mit dieser Adresse anmelden wollte.",
+  },
+};

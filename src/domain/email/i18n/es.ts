@@ -1,0 +1,55 @@
+import type { Messages } from "./messages.ts";
+
+export const es: Messages = {
+  intl: "es-ES",
+  greeting: (name) => `Hola, ${name}:`,
+  greetingNoName: "Hola:",
+  card: {
+    service: "Servicio",
+    staff: "Con",
+    date: "Fecha",
+    time: "Hora",
+    duration: "Duración",
+    price: "Precio",
+    reference: "Referencia",
+    previously: "Antes",
+    cancelled: "Cancelada",
+  },
+  buttons: {
+    change: "Cambiar",
+    addToCalendar: "Añadir al calendario",
+    manage: "Gestionar",
+    bookAgain: "Reservar otra hora",
+  },
+  cancelLink: "Cancelar esta cita",
+  signInToManage: "Inicia sesión con esta dirección de correo para cambiarla o cancelarla.",
+  footer: (business) => `${business} te ha enviado este correo sobre tu reserva.`,
+  confirmation: {
+    subject: (f) => `Reserva confirmada: ${f.service} con ${f.staff}`,
+    title: "Tu reserva está confirmada",
+    intro: (business) => `Gracias por reservar en ${business}. ¡Hasta pronto!`,
+    introSeveral: (business, count) =>
+      `Gracias por reservar en ${business}: ${count} citas, una por hora.`,
+    attachment: "El archivo de calendario va adjunto.",
+  },
+  reschedule: {
+    subject: (f) => `Cita cambiada: ${f.service} con ${f.staff}`,
+    title: "Tu cita ha cambiado de hora",
+    intro: (business) => `Tu cita en ${business} tiene una nueva hora:`,
+    attachment: "El archivo de calendario actualizado va adjunto.",
+  },
+  cancellation: {
+    subject: (f) => `Cita cancelada: ${f.service} con ${f.staff}`,
+    title: "Tu cita está cancelada",
+    intro: (business) => `Tu cita en ${business} está cancelada:`,
+    attachment: "El archivo de calendario adjunto la elimina de tu calendario.",
+  },
+  signInCode: {
+    subject: (code) => `Tu código de acceso: ${code}`,
+    title: "Tu código de acceso",
+    intro: "Introduce este código para ver y gestionar tus citas:",
+    validity: "Funciona una sola vez, durante 10 minutos.",
+    ignore: "Si no lo has pedido, ignora este correo.",
+    footer: "Te enviamos este correo porque alguien pidió acceder con esta dirección.",
+  },
+};

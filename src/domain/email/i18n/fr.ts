@@ -1,0 +1,57 @@
+import type { Messages } from "./messages.ts";
+
+/** French puts a no-break space before ":" and "!" (written \u00a0 so it survives editors). */
+export const fr: Messages = {
+  intl: "fr-FR",
+  greeting: (name) => `Bonjour ${name},`,
+  greetingNoName: "Bonjour,",
+  card: {
+    service: "Prestation",
+    staff: "Avec",
+    date: "Date",
+    time: "Heure",
+    duration: "Durée",
+    price: "Prix",
+    reference: "Référence",
+    previously: "Auparavant",
+    cancelled: "Annulé",
+  },
+  buttons: {
+    change: "Modifier",
+    addToCalendar: "Ajouter au calendrier",
+    manage: "Gérer",
+    bookAgain: "Réserver un autre créneau",
+  },
+  cancelLink: "Annuler ce rendez-vous",
+  signInToManage: "Connectez-vous avec cette adresse e-mail pour le modifier ou l’annuler.",
+  footer: (business) =>
+    `Cet e-mail vous a été envoyé par ${business} au sujet de votre réservation.`,
+  confirmation: {
+    subject: (f) => `Réservation confirmée\u00a0: ${f.service} avec ${f.staff}`,
+    title: "Votre réservation est confirmée",
+    intro: (business) => `Merci d’avoir réservé chez ${business}. À bientôt\u00a0!`,
+    introSeveral: (business, count) =>
+      `Merci d’avoir réservé chez ${business}\u00a0: ${count} rendez-vous, un par créneau.`,
+    attachment: "Le fichier de calendrier est joint.",
+  },
+  reschedule: {
+    subject: (f) => `Rendez-vous déplacé\u00a0: ${f.service} avec ${f.staff}`,
+    title: "Votre rendez-vous a été déplacé",
+    intro: (business) => `Votre rendez-vous chez ${business} a un nouvel horaire\u00a0:`,
+    attachment: "Le fichier de calendrier mis à jour est joint.",
+  },
+  cancellation: {
+    subject: (f) => `Rendez-vous annulé\u00a0: ${f.service} avec ${f.staff}`,
+    title: "Votre rendez-vous est annulé",
+    intro: (business) => `Votre rendez-vous chez ${business} est annulé\u00a0:`,
+    attachment: "Le fichier de calendrier joint le retire de votre calendrier.",
+  },
+  signInCode: {
+    subject: (code) => `Votre code de connexion\u00a0: ${code}`,
+    title: "Votre code de connexion",
+    intro: "Saisissez ce code pour voir et gérer vos rendez-vous\u00a0:",
+    validity: "Il fonctionne une seule fois, pendant 10 minutes.",
+    ignore: "Si vous ne l’avez pas demandé, ignorez cet e-mail.",
+    footer: "Cet e-mail a été envoyé car quelqu’un a demandé à se connecter avec cette adresse.",
+  },
+};
