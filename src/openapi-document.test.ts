@@ -11,7 +11,12 @@ import { describe, expect, it } from "vitest";
 import { expectError, testApp } from "../test/drivers/api.ts";
 import { appOpenApi } from "../test/drivers/openapi-check.ts";
 import { fakeContext, fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
-import { announceBooking, announceCancel, announceReschedule } from "./domain/booking/announce.ts";
+import {
+  announceBooking,
+  announceAttendance,
+  announceCancel,
+  announceReschedule,
+} from "./domain/booking/announce.ts";
 import type { Appointment, BookingFacts } from "./domain/booking/types.ts";
 import { WEBHOOK_EVENT_TYPES } from "./domain/webhooks/types.ts";
 import { ERROR_CODE_NAMES } from "./errors/codes.ts";
@@ -127,6 +132,8 @@ function appointment(id: string): Appointment {
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,
     cancelledAtMs: null,
+    attendanceChangedAtMs: null,
+    attendanceChangedBy: null,
     calendar: { uid: "u1", sequence: 0 },
   };
 }
@@ -162,6 +169,13 @@ describe("the webhooks in /openapi.json", () => {
         null,
       )([appointment("apt_moved01")], FACTS).events,
       ...announceCancel(ctx)(cancelled, FACTS).events,
+      ...announceAttendance(ctx)({
+        ...appointment("apt_noshow1"),
+        status: "no_show",
+        attendanceChangedAtMs: 2,
+        attendanceChangedBy: "admin",
+      }).events,
+      ...announceAttendance(ctx)({ ...appointment("apt_came001"), status: "attended" }).events,
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
     for (const event of events) {

@@ -8,6 +8,8 @@ import type {
   Announcement,
   Appointment,
   AppointmentFilter,
+  AttendanceRefusal,
+  AttendanceStatus,
   BookInput,
   BookingFacts,
   BookOutcome,
@@ -312,6 +314,25 @@ export interface BookingRepo {
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
     | { kind: "too-late"; cutoffMs: number; appointment: Appointment }
+  >;
+  /**
+   * Sets an attendance status in one transaction. `decide` judges the locked row and returns a
+   * refusal (nothing written) or null; the same status again is "unchanged" (nothing written,
+   * nothing announced); otherwise the row, one history row and the announcement are written.
+   */
+  markAttendance(input: {
+    id: string;
+    status: AttendanceStatus;
+    actor: string;
+    changeId: string;
+    nowMs: number;
+    decide: (appointment: Appointment) => AttendanceRefusal | null;
+    announce: (a: Appointment) => Announcement;
+  }): Promise<
+    | { kind: "not-found" }
+    | { kind: "refused"; reason: AttendanceRefusal; appointment: Appointment }
+    | { kind: "unchanged"; appointment: Appointment }
+    | { kind: "changed"; appointment: Appointment }
   >;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**

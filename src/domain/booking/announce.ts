@@ -119,6 +119,20 @@ export function announceCancel(ctx: DomainContext) {
   });
 }
 
+/**
+ * An attendance mark: `appointment.attended` or `appointment.no_show`, no email. Setting a mark
+ * back to `confirmed` announces nothing (no event type says "unmarked").
+ */
+export function announceAttendance(ctx: DomainContext) {
+  return (appointment: Appointment): Announcement => ({
+    emails: [],
+    events:
+      appointment.status === "attended" || appointment.status === "no_show"
+        ? [webhookEvent(ctx, `appointment.${appointment.status}`, appointment)]
+        : [],
+  });
+}
+
 /** After the commit: the first delivery attempt, kept alive past the response. */
 export function deliverAnnouncement(ctx: DomainContext, announcement: Announcement): void {
   deliverSoon(ctx, {

@@ -1,7 +1,14 @@
 import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
 
-export type AppointmentStatus = "confirmed" | "cancelled";
+/**
+ * `confirmed` holds the time; `cancelled` released it; after the start an admin can mark a
+ * confirmed appointment `attended` or `no_show` (both keep the time, which is past anyway).
+ */
+export type AppointmentStatus = "confirmed" | "cancelled" | "attended" | "no_show";
+
+/** The statuses an admin sets after the start (and `confirmed`, to undo a mark). */
+export type AttendanceStatus = "confirmed" | "attended" | "no_show";
 
 export interface Customer {
   name: string;
@@ -32,6 +39,10 @@ export interface Appointment {
    * inherits it) and the SEQUENCE grows with each one.
    */
   calendar: { uid: string; sequence: number };
+  /** The latest attendance change (`attended`, `no_show`, or back to `confirmed`); null if none. */
+  attendanceChangedAtMs: number | null;
+  /** Who made it: "admin" today; a staff account's id once there are staff accounts. */
+  attendanceChangedBy: string | null;
 }
 
 /** A file sent with an email (the calendar file of a booking); `content` is text. */
@@ -107,13 +118,22 @@ export type BookOutcome =
   | { kind: "idempotency-used" }
   | { kind: "not-bookable"; reason: string }
   | { kind: "replaced-not-found" }
-  | { kind: "too-late"; cutoffMs: number };
+  | { kind: "too-late"; cutoffMs: number }
+  /** The settings' `noShowLimit`: the customer's email has too many recent no-shows. */
+  | { kind: "no-show-limit"; count: number; limit: { count: number; days: number } };
+
+/**
+ * Why an attendance change is refused: the appointment is cancelled, has not started (a mark
+ * needs the start to have passed), or its mark is final (more than 7 days after the start).
+ */
+export type AttendanceRefusal = "cancelled" | "not-started" | "final";
 
 export interface AppointmentFilter {
   fromMs?: number;
   toMs?: number;
   staffId?: string;
   status?: AppointmentStatus;
+  /** Matched case-insensitively (the column's collation). */
   customerEmail?: string;
   /** Opaque cursor from the previous page. */
   after?: { startMs: number; id: string };

@@ -29,6 +29,8 @@ const appointment = (over: Partial<Appointment> = {}): Appointment => ({
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
   cancelledAtMs: null,
+  attendanceChangedAtMs: null,
+  attendanceChangedBy: null,
   calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
   ...over,
 });

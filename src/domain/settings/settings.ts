@@ -32,6 +32,17 @@ export const Settings = z.object({
     .default(120),
   maxHeldSlotsPerClient: z.number().int().min(1).max(100).default(4),
   maxHeldSlotsPerIp: z.number().int().min(1).max(1000).default(20),
+  /**
+   * Refuse a new booking from an email with at least `count` no-shows among its appointments
+   * that started in the last `days` days (409 NO_SHOW_LIMIT). null: no limit.
+   */
+  noShowLimit: z
+    .object({
+      count: z.number().int().min(1).max(100),
+      days: z.number().int().min(1).max(730),
+    })
+    .nullable()
+    .default(null),
 });
 
 export type Settings = z.infer<typeof Settings>;

@@ -4,6 +4,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "appointment.created",
   "appointment.cancelled",
   "appointment.rescheduled",
+  "appointment.no_show",
+  "appointment.attended",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -15,6 +15,7 @@ import type { Interval } from "../../domain/availability/types.ts";
 import type {
   Appointment,
   AppointmentFilter,
+  AppointmentStatus,
   BookInput,
   BookingFacts,
   BookOutcome,
@@ -41,6 +42,7 @@ type Row = Record<string, unknown>;
 const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
   a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
+  a.attendance_changed_at, a.attendance_changed_by,
   COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
 `;
 const APPOINTMENT_FROM = "FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id";
@@ -51,7 +53,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     id: String(row.id),
     staffId: String(row.staff_id),
     serviceId: String(row.service_id),
-    status: row.status === "cancelled" ? "cancelled" : "confirmed",
+    status: toStatus(row.status),
     startMs: fromSqlDateTime(row.start_at),
     endMs: fromSqlDateTime(row.end_at),
     occupiedStartMs: fromSqlDateTime(row.occupied_start),
@@ -72,8 +74,24 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
         row.ical_uid === null || row.ical_uid === undefined ? String(row.id) : String(row.ical_uid),
       sequence: toInt(row.ical_sequence ?? 0),
     },
+    attendanceChangedAtMs:
+      row.attendance_changed_at === null || row.attendance_changed_at === undefined
+        ? null
+        : fromSqlDateTime(row.attendance_changed_at),
+    attendanceChangedBy:
+      row.attendance_changed_by === null || row.attendance_changed_by === undefined
+        ? null
+        : String(row.attendance_changed_by),
     manageTokenHash: String(row.manage_token_hash),
   };
+}
+
+const STATUSES: readonly AppointmentStatus[] = ["confirmed", "cancelled", "attended", "no_show"];
+
+function toStatus(value: unknown): AppointmentStatus {
+  const status = STATUSES.find((s) => s === value);
+  if (!status) throw new Error(`unknown appointment status in MySQL: ${String(value)}`);
+  return status;
 }
 
 /** The business's name from the settings document, in SQL (for the emails of a change). */
@@ -89,6 +107,19 @@ function toFacts(row: Row): BookingFacts {
     currency: String(row.currency ?? "EUR"),
   };
 }
+
+/**
+ * The customer's no-shows in the settings' window (`noShowLimit.days` before now), counted
+ * inside the booking's catalog read so that the limit costs no statement of its own; 0 when no
+ * limit is set or the booking is a reschedule (no count runs then). appointments_by_email_status
+ * serves it: equality on email and status, a range on the start. Parameters: new booking (1/0),
+ * email, now, now.
+ */
+const NO_SHOWS_SQL = `(CASE WHEN ? = 1 AND JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.noShowLimit.days') IS NOT NULL
+    THEN (SELECT COUNT(*) FROM appointments n WHERE n.customer_email = ? AND n.status = 'no_show'
+      AND n.start_at <= ?
+      AND n.start_at > CAST(? AS DATETIME(3)) - INTERVAL CAST(JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.noShowLimit.days')) AS UNSIGNED) DAY)
+    ELSE 0 END)`;
 
 /** A stable customer id per email, so the upsert needs no read-back. */
 async function customerIdFor(email: string): Promise<string> {
@@ -213,6 +244,7 @@ export class MysqlBookingRepo implements BookingRepo {
          (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
          (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
          (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
+         ${NO_SHOWS_SQL} AS no_shows,
          x.kind, x.a, x.b
        FROM services sv JOIN staff st ON st.id = ?
        LEFT JOIN (
@@ -228,6 +260,11 @@ export class MysqlBookingRepo implements BookingRepo {
         // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
         input.replaces?.appointmentId ?? "",
         input.replaces?.appointmentId ?? "",
+        // The no-show limit counts for new bookings only: a reschedule keeps its customer.
+        input.replaces ? 0 : 1,
+        input.customer.email,
+        toSqlDateTime(input.nowMs),
+        toSqlDateTime(input.nowMs),
         input.staffId,
         input.staffId,
         ...dates,
@@ -251,6 +288,10 @@ export class MysqlBookingRepo implements BookingRepo {
     const data = bookableData(input, rows as Row[]);
     const reason = input.bookable?.check(data);
     if (reason) return { kind: "not-bookable", reason };
+    const limit = data.settings.noShowLimit;
+    const noShows = toInt(catalog.no_shows ?? 0);
+    if (!input.replaces && limit && noShows >= limit.count)
+      return { kind: "no-show-limit", count: noShows, limit };
     let inherited: Appointment["calendar"] | null = null;
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
@@ -361,6 +402,8 @@ export class MysqlBookingRepo implements BookingRepo {
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),
       cancelledAtMs: null,
+      attendanceChangedAtMs: null,
+      attendanceChangedBy: null,
       calendar:
         i === 0 && inherited
           ? { uid: inherited.uid, sequence: inherited.sequence + 2 }
@@ -464,6 +507,47 @@ export class MysqlBookingRepo implements BookingRepo {
       };
       await writeAnnouncement(tx, input.announce(cancelled, toFacts(row)), now);
       return { kind: "cancelled" as const, appointment: cancelled };
+    });
+  }
+
+  /**
+   * Sets an attendance status in one transaction: the locking read, then (only when the status
+   * changes) the row, its history row and the announcement. The rules are the domain's
+   * (`decide`), judged on the locked row, so two admins marking at once are serialised.
+   */
+  async markAttendance(
+    input: Parameters<BookingRepo["markAttendance"]>[0],
+  ): ReturnType<BookingRepo["markAttendance"]> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.execute(`${APPOINTMENT_SELECT} WHERE a.id = ? FOR UPDATE`, [
+        input.id,
+      ]);
+      const row = rows[0] as Row | undefined;
+      if (!row) return { kind: "not-found" as const };
+      const appointment = toAppointment(row);
+      const refusal = input.decide(appointment);
+      if (refusal) return { kind: "refused" as const, reason: refusal, appointment };
+      if (appointment.status === input.status) return { kind: "unchanged" as const, appointment };
+      const now = toSqlDateTime(input.nowMs);
+      await tx.execute(
+        `UPDATE appointments SET status = ?, attendance_changed_at = ?, attendance_changed_by = ?, updated_at = ?
+         WHERE id = ?`,
+        [input.status, now, input.actor, now, input.id],
+      );
+      await tx.execute(
+        `INSERT INTO appointment_status_changes (id, appointment_id, from_status, to_status, actor, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [input.changeId, input.id, appointment.status, input.status, input.actor, now],
+      );
+      const changed: Appointment = {
+        ...appointment,
+        status: input.status,
+        attendanceChangedAtMs: input.nowMs,
+        attendanceChangedBy: input.actor,
+        updatedAtMs: input.nowMs,
+      };
+      await writeAnnouncement(tx, input.announce(changed), now);
+      return { kind: "changed" as const, appointment: changed };
     });
   }
 

@@ -59,6 +59,21 @@ const fields = {
     "Customers cannot reschedule later than this many minutes before the start.",
     120,
   ),
+  noShowLimit: z
+    .strictObject({
+      count: Int(1, 100, "No-shows that refuse the next booking.", 2),
+      days: Int(
+        1,
+        730,
+        "Counted over the appointments that started in the last this many days.",
+        90,
+      ),
+    })
+    .nullable()
+    .openapi({
+      description:
+        "Refuse a new booking (409 `NO_SHOW_LIMIT`) from an email with at least `count` no-shows in the last `days` days; null (the default): no limit.",
+    }),
 };
 
 export const SettingsSchema = z.object(fields).openapi("Settings");
@@ -77,5 +92,6 @@ export const SettingsPatch = z
     rescheduleCutoffMin: fields.rescheduleCutoffMin.optional(),
     maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
+    noShowLimit: fields.noShowLimit.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

@@ -30,6 +30,7 @@ describe("admin settings", () => {
         "maxHeldSlotsPerClient",
         "maxHeldSlotsPerIp",
         "minNoticeMin",
+        "noShowLimit",
         "rescheduleCutoffMin",
         "slotIntervalMin",
         "timeZone",
@@ -79,6 +80,13 @@ describe("admin settings", () => {
     ["a horizon over 730 days", { horizonDays: 731 }, "body.horizonDays:"],
     ["a cancel cut-off over 30 days", { cancelCutoffMin: 43_201 }, "body.cancelCutoffMin:"],
     ["a null reschedule cut-off", { rescheduleCutoffMin: null }, "body.rescheduleCutoffMin:"],
+    ["a no-show limit of 0", { noShowLimit: { count: 0, days: 30 } }, "body.noShowLimit.count:"],
+    ["a no-show limit without days", { noShowLimit: { count: 2 } }, "body.noShowLimit.days:"],
+    [
+      "a no-show window over 730 days",
+      { noShowLimit: { count: 2, days: 731 } },
+      "body.noShowLimit.days:",
+    ],
     [
       "an extension cap below the hold TTL",
       { holdTtlS: 600, holdExtensionCapS: 300 },

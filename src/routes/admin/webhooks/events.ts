@@ -48,6 +48,16 @@ const EVENTS: Record<WebhookEventType, { summary: string; description: string; e
     description:
       "By the customer (manage token or session) or by an admin. `data.appointment.status` is `cancelled`.",
   },
+  "appointment.no_show": {
+    summary: "An appointment was marked a no-show",
+    description:
+      "An admin marked it after its start (POST /v1/admin/appointments/{id}/attendance). `data.appointment.status` is `no_show`; `attendanceChangedBy` says who. Marking it again sends nothing; setting it back to `confirmed` sends no event.",
+  },
+  "appointment.attended": {
+    summary: "An appointment was marked attended",
+    description:
+      "An admin marked it after its start (POST /v1/admin/appointments/{id}/attendance). `data.appointment.status` is `attended`. Marking it again sends nothing; setting it back to `confirmed` sends no event.",
+  },
 };
 
 /** The exact body of one event type: `{type, timestamp, data}`. */
