@@ -15,6 +15,7 @@ import {
   announceBooking,
   announceAttendance,
   announceCancel,
+  announceReminders,
   announceReschedule,
 } from "./domain/booking/announce.ts";
 import type { Appointment, BookingFacts } from "./domain/booking/types.ts";
@@ -176,6 +177,18 @@ describe("the webhooks in /openapi.json", () => {
         attendanceChangedBy: "admin",
       }).events,
       ...announceAttendance(ctx)({ ...appointment("apt_came001"), status: "attended" }).events,
+      ...announceReminders(
+        ctx,
+        [
+          {
+            appointment: appointment("apt_remind1"),
+            offsetMin: 1440,
+            facts: FACTS,
+            manageToken: { originId: "apt_remind1", hash: "x" },
+          },
+        ],
+        new Map(),
+      ).events,
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
     for (const event of events) {

@@ -1,3 +1,4 @@
+import { sendDueReminders } from "../domain/booking/reminders.ts";
 import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
 import { log } from "../observability/log.ts";
@@ -8,8 +9,9 @@ import type { Services } from "../runtime/services.ts";
  * 1. the Redis health check and, when Redis answers, the failback sync (docs/architecture/failover.md): it
  *    returns this isolate to Redis mode after an outage, and moves into Redis whatever other
  *    isolates left in the fallback store; beside it, the MySQL probe (one probe of each store);
- * 2. when MySQL answers, expired fallback rows deleted, and the outbox's due emails and webhooks
- *    delivered (retries: first attempts go out from the request that wrote them);
+ * 2. when MySQL answers, expired fallback rows deleted, the due reminders written to the outbox
+ *    (src/domain/booking/reminders.ts), and the outbox's due emails and webhooks delivered
+ *    (retries: first attempts go out from the request that wrote them);
  * 3. one structured log line with all of it.
  */
 export async function runScheduled(services: Services, cron: string): Promise<void> {
@@ -32,6 +34,9 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
           error: String(error),
         }))
       : null;
+  const reminders = database.ok
+    ? await sendDueReminders(ctx).catch((error: unknown) => ({ error: String(error) }))
+    : null;
   const outbox = database.ok ? await deliverDue(ctx) : null;
   const ok = redis.ok && database.ok;
   log(ok ? "info" : "warn", "scheduled health check", {
@@ -42,6 +47,7 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
     database,
     lastSync: failover?.gate.status().lastSync ?? null,
     expiredFallbackRowsDeleted: cleaned,
+    reminders,
     outbox,
   });
 }

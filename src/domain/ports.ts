@@ -13,6 +13,7 @@ import type {
   BookInput,
   BookingFacts,
   BookOutcome,
+  DueReminder,
   OutboxEmail,
 } from "./booking/types.ts";
 import type {
@@ -334,6 +335,19 @@ export interface BookingRepo {
     | { kind: "unchanged"; appointment: Appointment }
     | { kind: "changed"; appointment: Appointment }
   >;
+  /**
+   * The reminders due now, each at most once: per offset in use (the settings' `reminders` and
+   * the services' own), the confirmed appointments starting in (now + offset − catch-up, now +
+   * offset] (never after their start) that were booked before their reminder was due, found by
+   * the start index; then one transaction locks them, skips those already sent, and writes each
+   * (appointment, offset) key with what `announce` returns. At most `limit` per offset.
+   */
+  sendDueReminders(input: {
+    nowMs: number;
+    catchUpMs: number;
+    limit: number;
+    announce: (due: DueReminder[]) => Promise<Announcement>;
+  }): Promise<{ sent: number }>;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**
    * Ids of the appointments that share a manage token's hash, oldest first (the token was derived

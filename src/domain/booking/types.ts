@@ -62,7 +62,7 @@ export interface OutboxEmail {
   /** The HTML part (null for rows written before emails had one). */
   html: string | null;
   attachments: EmailAttachment[];
-  kind: "confirmation" | "cancellation" | "reschedule" | "sign-in-code";
+  kind: "confirmation" | "cancellation" | "reschedule" | "reminder" | "sign-in-code";
 }
 
 /** What the booking store reads about a booking inside its transaction, for its emails. */
@@ -127,6 +127,19 @@ export type BookOutcome =
  * needs the start to have passed), or its mark is final (more than 7 days after the start).
  */
 export type AttendanceRefusal = "cancelled" | "not-started" | "final";
+
+/** A reminder the Cron Trigger is about to send, read with its appointment locked. */
+export interface DueReminder {
+  appointment: Appointment;
+  /** Elapsed minutes before the start. */
+  offsetMin: number;
+  facts: BookingFacts;
+  /**
+   * The id the manage token may be derived from (the oldest appointment sharing its hash: the
+   * booking's first), and the hash to check it against; a mismatch means no token in the links.
+   */
+  manageToken: { originId: string; hash: string };
+}
 
 export interface AppointmentFilter {
   fromMs?: number;

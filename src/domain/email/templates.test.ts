@@ -7,6 +7,8 @@ import {
   confirmationEmail,
   formatPrice,
   localWhen,
+  offsetInWords,
+  reminderEmail,
   rescheduleEmail,
   signInCodeEmail,
 } from "./templates.ts";
@@ -110,6 +112,26 @@ describe("email templates", () => {
         }),
       ),
     ).toMatchSnapshot();
+  });
+
+  it("reminder", () => {
+    const a = appointment();
+    expect(
+      shown(reminderEmail({ appointment: a, offsetMin: 1440, facts, links, ics: ics(a) })),
+    ).toMatchSnapshot();
+  });
+
+  it("says a reminder's offset in words", () => {
+    expect([1440, 120, 60, 90, 5, 2880, 4320, 1500].map(offsetInWords)).toEqual([
+      "24 hours",
+      "2 hours",
+      "1 hour",
+      "90 minutes",
+      "5 minutes",
+      "2 days",
+      "3 days",
+      "25 hours",
+    ]);
   });
 
   it("sign-in code", () => {

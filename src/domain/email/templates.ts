@@ -222,6 +222,42 @@ export function cancellationEmail(input: {
   };
 }
 
+/** "24 hours", "2 hours", "90 minutes", "2 days": a reminder's offset in words. */
+export function offsetInWords(offsetMin: number): string {
+  const [amount, unit] =
+    offsetMin % 1440 === 0 && offsetMin > 1440
+      ? [offsetMin / 1440, "day"]
+      : offsetMin % 60 === 0
+        ? [offsetMin / 60, "hour"]
+        : [offsetMin, "minute"];
+  return `${amount} ${unit}${amount === 1 ? "" : "s"}`;
+}
+
+/** A reminder before the start, with the same details, links and calendar file as the confirmation. */
+export function reminderEmail(input: {
+  appointment: Appointment;
+  offsetMin: number;
+  facts: BookingFacts;
+  links: EmailLinks;
+  ics: string;
+}): OutboxEmail {
+  const a = input.appointment;
+  return {
+    id: newId("eml"),
+    to: a.customer.email,
+    subject: `Reminder: ${input.facts.serviceName} with ${input.facts.staffName}, ${localWhen(a)}`,
+    ...layout({
+      businessName: input.facts.businessName,
+      greeting: `Hello ${a.customer.name},`,
+      intro: `a reminder of your appointment at ${input.facts.businessName} in ${offsetInWords(input.offsetMin)}:`,
+      blocks: appointmentBlocks([a], input.facts, input.links),
+      outro: "The calendar file is attached.",
+    }),
+    attachments: calendarAttachment(input.ics),
+    kind: "reminder",
+  };
+}
+
 /** The subject ends with the code (mail apps show it in the notification). */
 export function signInCodeEmail(input: {
   to: string;

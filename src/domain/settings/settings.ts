@@ -1,5 +1,18 @@
 import { z } from "zod";
 
+/** Longest reminder offset: 30 days, in minutes. */
+export const MAX_REMINDER_OFFSET_MIN = 30 * 24 * 60;
+
+/**
+ * Reminder offsets: elapsed minutes before the start (1440 is 24 hours before, whatever a
+ * daylight-saving change in between does to the wall clock). At most 5, each 5 minutes to 30 days,
+ * no duplicates.
+ */
+export const ReminderOffsets = z
+  .array(z.number().int().min(5).max(MAX_REMINDER_OFFSET_MIN))
+  .max(5)
+  .refine((offsets) => new Set(offsets).size === offsets.length, "must not repeat an offset");
+
 /**
  * The business settings (one deployment serves one business), stored as one validated JSON
  * document so that a new setting is a new field with a default rather than a schema migration.
@@ -43,6 +56,8 @@ export const Settings = z.object({
     })
     .nullable()
     .default(null),
+  /** The business's reminder offsets; a service's own `reminders` overrides them. */
+  reminders: ReminderOffsets.default([1440, 120]),
 });
 
 export type Settings = z.infer<typeof Settings>;

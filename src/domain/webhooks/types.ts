@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "appointment.rescheduled",
   "appointment.no_show",
   "appointment.attended",
+  "appointment.reminder_sent",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

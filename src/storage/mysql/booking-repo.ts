@@ -19,10 +19,11 @@ import type {
   BookInput,
   BookingFacts,
   BookOutcome,
+  DueReminder,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
 import type { BookingRepo } from "../../domain/ports.ts";
-import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
+import { DEFAULT_SETTINGS, ReminderOffsets, Settings } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
@@ -549,6 +550,121 @@ export class MysqlBookingRepo implements BookingRepo {
       await writeAnnouncement(tx, input.announce(changed), now);
       return { kind: "changed" as const, appointment: changed };
     });
+  }
+
+  async sendDueReminders(
+    input: Parameters<BookingRepo["sendDueReminders"]>[0],
+  ): ReturnType<BookingRepo["sendDueReminders"]> {
+    const { offsets, defaults } = await this.reminderOffsets();
+    if (offsets.length === 0) return { sent: 0 };
+    const candidates = await this.dueCandidates(input, offsets, defaults);
+    if (candidates.length === 0) return { sent: 0 };
+    // A deadlock victim runs again and then skips what the winner sent.
+    return retryConflicts(() =>
+      this.db.transaction(async (tx) => {
+        const ids = [...new Set(candidates.map((c) => c.id))];
+        const marks = ids.map(() => "?").join(", ");
+        // Locked: a cancel or a move waits for this transaction (or went first, and the row is
+        // no longer confirmed), and a second cron run waits here, then finds the keys below.
+        const { rows } = await tx.execute(
+          `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
+             (SELECT name FROM services WHERE id = a.service_id) AS service_name,
+             (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
+             (SELECT currency FROM services WHERE id = a.service_id) AS currency,
+             (SELECT m.id FROM appointments m WHERE m.manage_token_hash = a.manage_token_hash
+               ORDER BY m.created_at, m.id LIMIT 1) AS token_origin
+           ${APPOINTMENT_FROM} WHERE a.id IN (${marks}) AND a.status = 'confirmed' FOR UPDATE`,
+          ids,
+        );
+        const { rows: sentRows } = await tx.execute(
+          `SELECT appointment_id, offset_min FROM reminders_sent WHERE appointment_id IN (${marks}) LOCK IN SHARE MODE`,
+          ids,
+        );
+        const sent = new Set(
+          (sentRows as Row[]).map((r) => `${String(r.appointment_id)}:${toInt(r.offset_min)}`),
+        );
+        const byId = new Map((rows as Row[]).map((row) => [String(row.id), row]));
+        const due: DueReminder[] = [];
+        for (const c of candidates) {
+          const row = byId.get(c.id);
+          if (!row || sent.has(`${c.id}:${c.offsetMin}`)) continue;
+          const { manageTokenHash, ...appointment } = toAppointment(row);
+          due.push({
+            appointment,
+            offsetMin: c.offsetMin,
+            facts: toFacts(row),
+            manageToken: { originId: String(row.token_origin ?? c.id), hash: manageTokenHash },
+          });
+        }
+        if (due.length === 0) return { sent: 0 };
+        const now = toSqlDateTime(input.nowMs);
+        // The keys, under their primary key: should a run ever get past the locks with a key
+        // already written, its INSERT fails with 1062 and the whole run rolls back unsent.
+        await tx.execute(
+          `INSERT INTO reminders_sent (appointment_id, offset_min, sent_at) VALUES ${due.map(() => "(?, ?, ?)").join(", ")}`,
+          due.flatMap((d) => [d.appointment.id, d.offsetMin, now]),
+        );
+        await writeAnnouncement(tx, await input.announce(due), now);
+        return { sent: due.length };
+      }),
+    );
+  }
+
+  /** Every offset in use: the settings' (the default) and each service's own list. */
+  private async reminderOffsets(): Promise<{ offsets: number[]; defaults: number[] }> {
+    const { rows } = await this.db.execute(
+      `SELECT CAST(document AS CHAR) AS document, NULL AS reminders FROM settings WHERE id = 1
+       UNION ALL SELECT NULL, CAST(reminders AS CHAR) FROM services WHERE reminders IS NOT NULL GROUP BY CAST(reminders AS CHAR)`,
+    );
+    let defaults = DEFAULT_SETTINGS.reminders;
+    const offsets = new Set<number>();
+    for (const row of rows as Row[]) {
+      if (row.document !== null && row.document !== undefined)
+        defaults = Settings.parse(parseJsonColumn(row.document)).reminders;
+      else
+        for (const offset of ReminderOffsets.parse(parseJsonColumn(row.reminders)))
+          offsets.add(offset);
+    }
+    for (const offset of defaults) offsets.add(offset);
+    return { offsets: [...offsets].sort((a, b) => a - b), defaults };
+  }
+
+  /**
+   * One statement: per offset, a range of appointments_by_start (the starts that make the offset
+   * due now, within the catch-up), narrowed to confirmed appointments whose service reminds at
+   * that offset, booked before it was due, and not yet reminded.
+   */
+  private async dueCandidates(
+    input: { nowMs: number; catchUpMs: number; limit: number },
+    offsets: number[],
+    defaults: number[],
+  ): Promise<{ id: string; offsetMin: number }[]> {
+    const limit = Math.max(1, Math.min(1000, Math.floor(input.limit)));
+    const selects: string[] = [];
+    const params: unknown[] = [];
+    for (const offsetMin of offsets) {
+      const offsetMs = offsetMin * 60_000;
+      selects.push(`(SELECT a.id, ? AS offset_min FROM appointments a JOIN services sv ON sv.id = a.service_id
+         WHERE a.start_at > ? AND a.start_at <= ? AND a.status = 'confirmed'
+           AND a.created_at <= a.start_at - INTERVAL ? MINUTE
+           AND JSON_CONTAINS(COALESCE(sv.reminders, ?), ?)
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.offset_min = ?)
+         ORDER BY a.start_at LIMIT ${limit})`);
+      params.push(
+        offsetMin,
+        toSqlDateTime(Math.max(input.nowMs, input.nowMs + offsetMs - input.catchUpMs)),
+        toSqlDateTime(input.nowMs + offsetMs),
+        offsetMin,
+        JSON.stringify(defaults),
+        String(offsetMin),
+        offsetMin,
+      );
+    }
+    const { rows } = await this.db.execute(selects.join(" UNION ALL "), params);
+    return (rows as Row[]).map((row) => ({
+      id: String(row.id),
+      offsetMin: toInt(row.offset_min),
+    }));
   }
 
   async list(filter: AppointmentFilter): Promise<Appointment[]> {

@@ -43,7 +43,7 @@ export const OutboxEmailSchema = z
       )
       .openapi({ description: "Attached files (their content is not listed)." }),
     kind: z
-      .enum(["confirmation", "cancellation", "reschedule", "sign-in-code"])
+      .enum(["confirmation", "cancellation", "reschedule", "reminder", "sign-in-code"])
       .openapi({ description: "What the email announces.", example: "confirmation" }),
     createdAt: z.string().openapi({
       format: "date-time",

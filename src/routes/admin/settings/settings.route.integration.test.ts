@@ -31,6 +31,7 @@ describe("admin settings", () => {
         "maxHeldSlotsPerIp",
         "minNoticeMin",
         "noShowLimit",
+        "reminders",
         "rescheduleCutoffMin",
         "slotIntervalMin",
         "timeZone",
@@ -80,6 +81,10 @@ describe("admin settings", () => {
     ["a horizon over 730 days", { horizonDays: 731 }, "body.horizonDays:"],
     ["a cancel cut-off over 30 days", { cancelCutoffMin: 43_201 }, "body.cancelCutoffMin:"],
     ["a null reschedule cut-off", { rescheduleCutoffMin: null }, "body.rescheduleCutoffMin:"],
+    ["a reminder below 5 minutes", { reminders: [4] }, "body.reminders[0]:"],
+    ["a repeated reminder", { reminders: [1440, 1440] }, "body.reminders: must not repeat"],
+    ["six reminders", { reminders: [5, 10, 15, 20, 25, 30] }, "body.reminders:"],
+    ["null reminders", { reminders: null }, "body.reminders:"],
     ["a no-show limit of 0", { noShowLimit: { count: 0, days: 30 } }, "body.noShowLimit.count:"],
     ["a no-show limit without days", { noShowLimit: { count: 2 } }, "body.noShowLimit.days:"],
     [

@@ -31,7 +31,10 @@ const SIGNATURE_HEADERS = z.object({
 });
 
 /** What each event means, and what its `data` carries beside the appointment. */
-const EVENTS: Record<WebhookEventType, { summary: string; description: string; extra?: true }> = {
+const EVENTS: Record<
+  WebhookEventType,
+  { summary: string; description: string; extra?: "previousAppointmentId" | "offsetMin" }
+> = {
   "appointment.created": {
     summary: "An appointment was booked",
     description:
@@ -41,7 +44,7 @@ const EVENTS: Record<WebhookEventType, { summary: string; description: string; e
     summary: "An appointment moved to a new time",
     description:
       "`data.appointment` is the new appointment (a reschedule replaces the appointment: a new id, `rescheduledFrom` set); `data.previousAppointmentId` is the one it replaced, now cancelled. One event per new appointment.",
-    extra: true,
+    extra: "previousAppointmentId",
   },
   "appointment.cancelled": {
     summary: "An appointment was cancelled",
@@ -58,18 +61,34 @@ const EVENTS: Record<WebhookEventType, { summary: string; description: string; e
     description:
       "An admin marked it after its start (POST /v1/admin/appointments/{id}/attendance). `data.appointment.status` is `attended`. Marking it again sends nothing; setting it back to `confirmed` sends no event.",
   },
+  "appointment.reminder_sent": {
+    summary: "A reminder email was queued",
+    description:
+      "The Cron Trigger queued the customer's reminder `data.offsetMin` elapsed minutes before the start (settings `reminders`, or the service's own). Once per appointment and offset.",
+    extra: "offsetMin",
+  },
 };
 
 /** The exact body of one event type: `{type, timestamp, data}`. */
 export function webhookPayload(type: WebhookEventType) {
-  const data = EVENTS[type].extra
-    ? z.strictObject({
-        appointment: AppointmentSchema,
-        previousAppointmentId: Id("apt_2b7c9d1e3f5g7h9j1k3m").openapi({
-          description: "The appointment this one replaced (now cancelled).",
-        }),
-      })
-    : z.strictObject({ appointment: AppointmentSchema });
+  const extra = EVENTS[type].extra;
+  const data =
+    extra === "previousAppointmentId"
+      ? z.strictObject({
+          appointment: AppointmentSchema,
+          previousAppointmentId: Id("apt_2b7c9d1e3f5g7h9j1k3m").openapi({
+            description: "The appointment this one replaced (now cancelled).",
+          }),
+        })
+      : extra === "offsetMin"
+        ? z.strictObject({
+            appointment: AppointmentSchema,
+            offsetMin: z.number().int().openapi({
+              description: "The reminder's offset: elapsed minutes before the start.",
+              example: 1440,
+            }),
+          })
+        : z.strictObject({ appointment: AppointmentSchema });
   const name = type
     .split(/[._]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
