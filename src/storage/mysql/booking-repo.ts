@@ -207,6 +207,41 @@ function cellRows(
   return rows;
 }
 
+/**
+ * The due reminders' candidates in one statement: per offset, a range of appointments_by_start
+ * (the starts that make the offset due now, within the catch-up, never after the start),
+ * narrowed to confirmed appointments whose service reminds at that offset, booked before it was
+ * due, and not yet reminded. Exported for the bench's EXPLAIN (scripts/bench/cases/reminders.ts).
+ */
+export function dueRemindersStatement(
+  input: { nowMs: number; catchUpMs: number; limit: number },
+  offsets: number[],
+  defaults: number[],
+): { sql: string; params: unknown[] } {
+  const limit = Math.max(1, Math.min(1000, Math.floor(input.limit)));
+  const selects: string[] = [];
+  const params: unknown[] = [];
+  for (const offsetMin of offsets) {
+    const offsetMs = offsetMin * 60_000;
+    selects.push(`(SELECT a.id, ? AS offset_min FROM appointments a JOIN services sv ON sv.id = a.service_id
+         WHERE a.start_at > ? AND a.start_at <= ? AND a.status = 'confirmed'
+           AND a.created_at <= a.start_at - INTERVAL ? MINUTE
+           AND JSON_CONTAINS(COALESCE(sv.reminders, ?), ?)
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.offset_min = ?)
+         ORDER BY a.start_at LIMIT ${limit})`);
+    params.push(
+      offsetMin,
+      toSqlDateTime(Math.max(input.nowMs, input.nowMs + offsetMs - input.catchUpMs)),
+      toSqlDateTime(input.nowMs + offsetMs),
+      offsetMin,
+      JSON.stringify(defaults),
+      String(offsetMin),
+      offsetMin,
+    );
+  }
+  return { sql: selects.join(" UNION ALL "), params };
+}
+
 export class MysqlBookingRepo implements BookingRepo {
   constructor(private readonly db: Client) {}
 
@@ -629,38 +664,13 @@ export class MysqlBookingRepo implements BookingRepo {
     return { offsets: [...offsets].sort((a, b) => a - b), defaults };
   }
 
-  /**
-   * One statement: per offset, a range of appointments_by_start (the starts that make the offset
-   * due now, within the catch-up), narrowed to confirmed appointments whose service reminds at
-   * that offset, booked before it was due, and not yet reminded.
-   */
   private async dueCandidates(
     input: { nowMs: number; catchUpMs: number; limit: number },
     offsets: number[],
     defaults: number[],
   ): Promise<{ id: string; offsetMin: number }[]> {
-    const limit = Math.max(1, Math.min(1000, Math.floor(input.limit)));
-    const selects: string[] = [];
-    const params: unknown[] = [];
-    for (const offsetMin of offsets) {
-      const offsetMs = offsetMin * 60_000;
-      selects.push(`(SELECT a.id, ? AS offset_min FROM appointments a JOIN services sv ON sv.id = a.service_id
-         WHERE a.start_at > ? AND a.start_at <= ? AND a.status = 'confirmed'
-           AND a.created_at <= a.start_at - INTERVAL ? MINUTE
-           AND JSON_CONTAINS(COALESCE(sv.reminders, ?), ?)
-           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.offset_min = ?)
-         ORDER BY a.start_at LIMIT ${limit})`);
-      params.push(
-        offsetMin,
-        toSqlDateTime(Math.max(input.nowMs, input.nowMs + offsetMs - input.catchUpMs)),
-        toSqlDateTime(input.nowMs + offsetMs),
-        offsetMin,
-        JSON.stringify(defaults),
-        String(offsetMin),
-        offsetMin,
-      );
-    }
-    const { rows } = await this.db.execute(selects.join(" UNION ALL "), params);
+    const { sql, params } = dueRemindersStatement(input, offsets, defaults);
+    const { rows } = await this.db.execute(sql, params);
     return (rows as Row[]).map((row) => ({
       id: String(row.id),
       offsetMin: toInt(row.offset_min),
