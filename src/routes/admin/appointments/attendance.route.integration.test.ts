@@ -14,7 +14,7 @@ import {
 import { createTestService, createTestStaff } from "../../../../test/fixtures/catalog-fixtures.ts";
 import { type LiveFixture, liveFixture } from "../../../../test/fixtures/live-fixtures.ts";
 import { insertAppointment, withDb } from "../../../../test/stack/db-direct.ts";
-import { uniqueId } from "../../../../test/stack/stack-env.ts";
+import { TEST_STACK, uniqueId } from "../../../../test/stack/stack-env.ts";
 
 const h = harness();
 const HOUR_MS = 3_600_000;
@@ -154,6 +154,34 @@ describe("POST /v1/admin/appointments/{id}/attendance", () => {
       "appointment.no_show",
       "appointment.no_show",
     ]);
+  });
+
+  it("takes an admin Idempotency-Key: a retry replays the first answer and changes nothing", async () => {
+    const id = await insertAt(-1);
+    const key = uniqueId("idem-");
+    const send = (status: string) =>
+      h.request(`/v1/admin/appointments/${id}/attendance`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${TEST_STACK.adminToken}`,
+          "Content-Type": "application/json",
+          "Idempotency-Key": key,
+        },
+        body: JSON.stringify({ status }),
+      });
+    const first = await send("no_show");
+    expect(first.status).toBe(200);
+    const firstBody = await first.text();
+    h.clock.advance(60_000);
+    await marked(id, "confirmed");
+    const retry = await send("no_show");
+    expect(retry.status).toBe(200);
+    expect(await retry.text()).toBe(firstBody);
+    expect(await history(id)).toEqual([
+      { from_status: "confirmed", to_status: "no_show", actor: "admin" },
+      { from_status: "no_show", to_status: "confirmed", actor: "admin" },
+    ]);
+    await expectError(await send("attended"), 409, "IDEMPOTENCY_CONFLICT");
   });
 
   it("an appointment never marked can be marked long after its start", async () => {
