@@ -12,7 +12,13 @@ import { expectError, testApp } from "../test/drivers/api.ts";
 import { appOpenApi } from "../test/drivers/openapi-check.ts";
 import { fakeContext, fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
 import { systemPayloads } from "./domain/alerts/system-alerts.ts";
-import { announceBooking, announceCancel, announceReschedule } from "./domain/booking/announce.ts";
+import {
+  announceBooking,
+  announceAttendance,
+  announceCancel,
+  announceReminders,
+  announceReschedule,
+} from "./domain/booking/announce.ts";
 import type { Appointment, BookingFacts } from "./domain/booking/types.ts";
 import { WEBHOOK_EVENT_TYPES } from "./domain/webhooks/types.ts";
 import { ERROR_CODE_NAMES } from "./errors/codes.ts";
@@ -129,6 +135,8 @@ function appointment(id: string): Appointment {
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,
     cancelledAtMs: null,
+    attendanceChangedAtMs: null,
+    attendanceChangedBy: null,
     calendar: { uid: "u1", sequence: 0 },
   };
 }
@@ -165,6 +173,25 @@ describe("the webhooks in /openapi.json", () => {
       )([appointment("apt_moved01")], FACTS).events,
       ...announceCancel(ctx)(cancelled, FACTS).events,
       ...systemEvents(),
+      ...announceAttendance(ctx)({
+        ...appointment("apt_noshow1"),
+        status: "no_show",
+        attendanceChangedAtMs: 2,
+        attendanceChangedBy: "admin",
+      }).events,
+      ...announceAttendance(ctx)({ ...appointment("apt_came001"), status: "attended" }).events,
+      ...announceReminders(
+        ctx,
+        [
+          {
+            appointment: appointment("apt_remind1"),
+            offsetMin: 1440,
+            facts: FACTS,
+            manageToken: { originId: "apt_remind1", hash: "x" },
+          },
+        ],
+        new Map(),
+      ).events,
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
     for (const event of events) {

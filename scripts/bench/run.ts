@@ -10,7 +10,7 @@
  * while it ran. Results go to bench/results/latest.json and connections-<N>.json; a run at
  * another number of connections is compared with the latest run at 50, when there is one.
  * BENCH_ONLY: a comma-separated list of groups to run (cpu, availability, live, scale, booking,
- * memory, sync, push, distance; default all); the load groups run after the baselines. The cpu
+ * memory, sync, push, distance, reminders; default all); the load groups run after the baselines. The cpu
  * group prints the bundle size (gzipped), the cold start and the CPU ms per request of each public
  * route, measured on the worker's workerd process, before any load. The distance group runs the edge
  * and placed workers behind emulated distances (0, 50, 150 ms; BENCH_DISTANCE_SAMPLES sequential
@@ -26,6 +26,7 @@ import { type DistanceRow, distanceCase, formatDistance } from "./cases/distance
 import { liveCases, memoryPerHold } from "./cases/live.ts";
 import { type LiveScaleRow, liveScaleCase } from "./cases/live-scale.ts";
 import { type PushResult, pushCase } from "./cases/push.ts";
+import { formatReminders, type RemindersResult, remindersCase } from "./cases/reminders.ts";
 import { syncCase } from "./cases/sync.ts";
 import {
   answerStats,
@@ -187,6 +188,10 @@ async function main(): Promise<void> {
     const push: PushResult | null = runs("push") ? await pushCase(ctx, stack.upstash) : null;
     if (runs("sync")) log("failback sync of 1 000 and 10 000 fallback holds");
     const syncs = runs("sync") ? await syncCase(stack.bindings, BENCH.mysqlUrl) : [];
+    if (runs("reminders")) log("reminder pass over 10 000 upcoming appointments");
+    const reminders: RemindersResult | null = runs("reminders")
+      ? await remindersCase(bindings, BENCH.mysqlUrl)
+      : null;
 
     // The production timeouts, not the bench's longer one: a store far away must not look down.
     const { REDIS_TIMEOUT_MS: _, ...productionTimeouts } = bindings;
@@ -222,6 +227,7 @@ async function main(): Promise<void> {
         `Failback sync: ${row.entries} fallback holds back in Redis in ${row.durationMs} ms (synced ${row.synced}, conflicts ${row.conflicts})`,
       );
     if (push) console.log(`\n${formatPush(push)}`);
+    if (reminders) console.log(`\n${formatReminders(reminders)}`);
     if (distance.length > 0) {
       console.log("\nDistance (one client, sequential requests; crossings of one request):\n");
       console.log(formatDistance(distance));
@@ -248,6 +254,7 @@ async function main(): Promise<void> {
       memory,
       liveScale: scale,
       failbackSync: syncs,
+      reminders,
       push,
       distance,
       bookingAudit: {

@@ -12,6 +12,9 @@ const settings = Settings.parse({
   slotIntervalMin: 15,
   minNoticeMin: 60,
   horizonDays: 60,
+  // Reminder emails 24 hours and 2 hours before each start (the Cron Trigger writes them to the
+  // outbox: GET /v1/admin/outbox shows them in development).
+  reminders: [1440, 120],
 });
 
 const services = [

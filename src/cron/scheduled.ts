@@ -1,4 +1,5 @@
 import { checkOutboxBacklog, checkRedisMemory } from "../domain/alerts/system-alerts.ts";
+import { sendDueReminders } from "../domain/booking/reminders.ts";
 import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
 import { log } from "../observability/log.ts";
@@ -9,8 +10,9 @@ import type { Services } from "../runtime/services.ts";
  * 1. the Redis health check and, when Redis answers, the failback sync (docs/architecture/failover.md): it
  *    returns this isolate to Redis mode after an outage, and moves into Redis whatever other
  *    isolates left in the fallback store; beside it, the MySQL probe (one probe of each store);
- * 2. when MySQL answers, expired fallback rows deleted, and the outbox's due emails and webhooks
- *    delivered (retries: first attempts go out from the request that wrote them);
+ * 2. when MySQL answers, expired fallback rows deleted, the due reminders written to the outbox
+ *    (src/domain/booking/reminders.ts), and the outbox's due emails and webhooks delivered
+ *    (retries: first attempts go out from the request that wrote them);
  * 3. when MySQL answers, the system alerts the cron watches for (docs/adr/1201-system-alerts.md):
  *    Redis's memory against its threshold (in Redis mode) and the outbox's backlog; the Redis
  *    outage's own alerts come from the check in step 1;
@@ -36,6 +38,9 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
           error: String(error),
         }))
       : null;
+  const reminders = database.ok
+    ? await sendDueReminders(ctx).catch((error: unknown) => ({ error: String(error) }))
+    : null;
   const outbox = database.ok ? await deliverDue(ctx) : null;
   const alerts = database.ok
     ? await Promise.all([
@@ -54,6 +59,7 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
     database,
     lastSync: failover?.gate.status().lastSync ?? null,
     expiredFallbackRowsDeleted: cleaned,
+    reminders,
     outbox,
     alerts,
   });

@@ -17,7 +17,8 @@ export type IdPrefix =
   | "msg"
   | "whk"
   | "wha"
-  | "inc";
+  | "inc"
+  | "asc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

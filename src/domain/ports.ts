@@ -9,9 +9,12 @@ import type {
   Announcement,
   Appointment,
   AppointmentFilter,
+  AttendanceRefusal,
+  AttendanceStatus,
   BookInput,
   BookingFacts,
   BookOutcome,
+  DueReminder,
   OutboxEmail,
 } from "./booking/types.ts";
 import type {
@@ -314,6 +317,38 @@ export interface BookingRepo {
     | { kind: "not-confirmed" }
     | { kind: "too-late"; cutoffMs: number; appointment: Appointment }
   >;
+  /**
+   * Sets an attendance status in one transaction. `decide` judges the locked row and returns a
+   * refusal (nothing written) or null; the same status again is "unchanged" (nothing written,
+   * nothing announced); otherwise the row, one history row and the announcement are written.
+   */
+  markAttendance(input: {
+    id: string;
+    status: AttendanceStatus;
+    actor: string;
+    changeId: string;
+    nowMs: number;
+    decide: (appointment: Appointment) => AttendanceRefusal | null;
+    announce: (a: Appointment) => Announcement;
+  }): Promise<
+    | { kind: "not-found" }
+    | { kind: "refused"; reason: AttendanceRefusal; appointment: Appointment }
+    | { kind: "unchanged"; appointment: Appointment }
+    | { kind: "changed"; appointment: Appointment }
+  >;
+  /**
+   * The reminders due now, each at most once: per offset in use (the settings' `reminders` and
+   * the services' own), the confirmed appointments starting in (now + offset − catch-up, now +
+   * offset] (never after their start) that were booked before their reminder was due, found by
+   * the start index; then one transaction locks them, skips those already sent, and writes each
+   * (appointment, offset) key with what `announce` returns. At most `limit` per offset.
+   */
+  sendDueReminders(input: {
+    nowMs: number;
+    catchUpMs: number;
+    limit: number;
+    announce: (due: DueReminder[]) => Promise<Announcement>;
+  }): Promise<{ sent: number }>;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
   /**
    * Ids of the appointments that share a manage token's hash, oldest first (the token was derived

@@ -20,6 +20,20 @@ export const ERROR_CODES = {
     description:
       "Too close to the start to cancel or reschedule (the settings' cut-off); `details.cutoffAt` is when that became so.",
   },
+  NOT_STARTED: {
+    status: 409,
+    description: "The appointment has not started yet: attendance is marked after the start.",
+  },
+  ATTENDANCE_FINAL: {
+    status: 409,
+    description:
+      "An attendance mark can be changed only until 7 days after the appointment's start.",
+  },
+  NO_SHOW_LIMIT: {
+    status: 409,
+    description:
+      "This email has reached the business's no-show limit (settings `noShowLimit`); book by contacting the business.",
+  },
   HOLD_EXPIRED: { status: 410, description: "The hold is gone and the slot is no longer free." },
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than 64 KB." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body must be application/json." },

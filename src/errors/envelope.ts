@@ -52,6 +52,9 @@ export const ERROR_DETAILS = {
       ),
     })
     .openapi("CutoffPassedDetails"),
+  NOT_STARTED: null,
+  ATTENDANCE_FINAL: null,
+  NO_SHOW_LIMIT: null,
   HOLD_EXPIRED: NearbySlots.openapi("HoldExpiredDetails"),
   PAYLOAD_TOO_LARGE: null,
   UNSUPPORTED_MEDIA_TYPE: null,

@@ -12,6 +12,7 @@ import type { Appointment, BookingFacts, OutboxEmail } from "../../src/domain/bo
 import {
   cancellationEmail,
   confirmationEmail,
+  reminderEmail,
   rescheduleEmail,
   signInCodeEmail,
 } from "../../src/domain/email/templates.ts";
@@ -62,6 +63,8 @@ const appointment = (locale: Locale, over: Partial<Appointment> = {}): Appointme
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
   cancelledAtMs: null,
+  attendanceChangedAtMs: null,
+  attendanceChangedBy: null,
   calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
   ...over,
 });
@@ -98,6 +101,8 @@ const KINDS: Record<string, (locale: Locale) => OutboxEmail> = {
       publicBaseUrl: links.publicBaseUrl,
       ics: "",
     }),
+  reminder: (locale) =>
+    reminderEmail({ appointment: appointment(locale), offsetMin: 1440, facts, links, ics: "" }),
   "sign-in-code": (locale) =>
     signInCodeEmail({
       to: "mia@example.com",

@@ -11,12 +11,18 @@ import {
   parseSupportedDateTime,
   SUPPORTED_DATES_TEXT,
 } from "../time/supported-range.ts";
-import { announceCancel, announceReschedule, recorded } from "./announce.ts";
+import { announceAttendance, announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
 import { recoverManageToken } from "./recover-manage-token.ts";
-import type { AppointmentFilter, AppointmentStatus } from "./types.ts";
+import type {
+  Appointment,
+  AppointmentFilter,
+  AppointmentStatus,
+  AttendanceRefusal,
+  AttendanceStatus,
+} from "./types.ts";
 
 export interface ListAppointmentsInput {
   /** UTC days, YYYY-MM-DD: appointments that start from `from` (inclusive) to `to` (exclusive). */
@@ -24,6 +30,7 @@ export interface ListAppointmentsInput {
   to?: string;
   staffId?: string;
   status?: AppointmentStatus;
+  customerEmail?: string;
   cursor?: string;
   /** 1..200. */
   limit: number;
@@ -77,6 +84,7 @@ export async function listAppointments({
   }
   if (input.staffId !== undefined) filter.staffId = input.staffId;
   if (input.status !== undefined) filter.status = input.status;
+  if (input.customerEmail !== undefined) filter.customerEmail = input.customerEmail;
   if (input.cursor !== undefined) filter.after = decodeCursor(input.cursor);
   const rows = await ctx.bookings.list(filter);
   const page = rows.slice(0, input.limit);
@@ -172,6 +180,70 @@ export async function adminRescheduleAppointment({
     default:
       throw new Error(`unexpected outcome of an admin reschedule: ${outcome.kind}`);
   }
+}
+
+/** How long after the start an attendance mark can still be changed (or undone). */
+export const ATTENDANCE_CORRECTION_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Whether `status` may be set on `a` now; null when it may (or when it is `a`'s status already:
+ * repeating a mark is an idempotent no-op, whenever it comes). A mark needs the start to have
+ * passed; changing a mark (to the other one, or back to `confirmed`) is possible until
+ * ATTENDANCE_CORRECTION_MS after the start; a cancelled appointment takes none.
+ */
+export function attendanceRefusal(
+  a: Pick<Appointment, "status" | "startMs">,
+  status: AttendanceStatus,
+  nowMs: number,
+): AttendanceRefusal | null {
+  if (a.status === status) return null;
+  if (a.status === "cancelled") return "cancelled";
+  if (status !== "confirmed" && nowMs < a.startMs) return "not-started";
+  if (a.status !== "confirmed" && nowMs > a.startMs + ATTENDANCE_CORRECTION_MS) return "final";
+  return null;
+}
+
+/**
+ * Sets an appointment's attendance (`attended`, `no_show`, or back to `confirmed`), recording who
+ * and when on the row and in its history, and announcing `appointment.attended` or
+ * `appointment.no_show` through the outbox in the same transaction. `actor` is "admin" while the
+ * admin token is the only credential.
+ */
+export async function adminMarkAttendance({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string; status: AttendanceStatus; actor: string };
+}): Promise<PresentedAppointment> {
+  const nowMs = ctx.clock.nowMs();
+  const announcement = recorded(announceAttendance(ctx));
+  const outcome = await ctx.bookings.markAttendance({
+    id: input.id,
+    status: input.status,
+    actor: input.actor,
+    changeId: newId("asc"),
+    nowMs,
+    decide: (a) => attendanceRefusal(a, input.status, nowMs),
+    announce: announcement.announce,
+  });
+  if (outcome.kind === "not-found") throw appointmentNotFound();
+  if (outcome.kind === "refused") {
+    const { appointment, reason } = outcome;
+    if (reason === "cancelled")
+      throw new DomainError("CONFLICT", "id: the appointment is cancelled");
+    if (reason === "not-started")
+      throw new DomainError(
+        "NOT_STARTED",
+        `body.status: the appointment starts at ${new Date(appointment.startMs).toISOString()}; attendance can be set only after the start`,
+      );
+    throw new DomainError(
+      "ATTENDANCE_FINAL",
+      `body.status: the appointment started more than 7 days ago (${new Date(appointment.startMs).toISOString()}); its ${appointment.status} mark is final`,
+    );
+  }
+  if (outcome.kind === "changed") announcement.deliver(ctx);
+  return presentAppointment(outcome.appointment);
 }
 
 function appointmentNotFound(): DomainError {

@@ -4,13 +4,18 @@
  * own reads) and delivered right after the commit.
  */
 import { appointmentCalendar, type CalendarEvent } from "../calendar/ics.ts";
-import { cancellationEmail, confirmationEmail, rescheduleEmail } from "../email/templates.ts";
+import {
+  cancellationEmail,
+  confirmationEmail,
+  reminderEmail,
+  rescheduleEmail,
+} from "../email/templates.ts";
 import { newId } from "../ids.ts";
 import { deliverSoon } from "../outbox/deliver.ts";
 import type { DomainContext } from "../ports.ts";
 import type { WebhookEvent, WebhookEventType } from "../webhooks/types.ts";
 import { presentAppointment } from "./present.ts";
-import type { Announcement, Appointment, BookingFacts } from "./types.ts";
+import type { Announcement, Appointment, BookingFacts, DueReminder } from "./types.ts";
 
 /** The host part of the public base URL: calendar UIDs are `<uid>@<host>`. */
 export function calendarHost(ctx: DomainContext): string {
@@ -117,6 +122,47 @@ export function announceCancel(ctx: DomainContext) {
     ],
     events: [webhookEvent(ctx, "appointment.cancelled", appointment)],
   });
+}
+
+/**
+ * An attendance mark: `appointment.attended` or `appointment.no_show`, no email. Setting a mark
+ * back to `confirmed` announces nothing (no event type says "unmarked").
+ */
+export function announceAttendance(ctx: DomainContext) {
+  return (appointment: Appointment): Announcement => ({
+    emails: [],
+    events:
+      appointment.status === "attended" || appointment.status === "no_show"
+        ? [webhookEvent(ctx, `appointment.${appointment.status}`, appointment)]
+        : [],
+  });
+}
+
+/**
+ * Reminders: one email each (details, manage links, calendar file, as the confirmation) and
+ * `appointment.reminder_sent` with the offset. `manageTokens`: per appointment id, its token
+ * (null: the links ask the customer to sign in).
+ */
+export function announceReminders(
+  ctx: DomainContext,
+  due: DueReminder[],
+  manageTokens: Map<string, string | null>,
+): Announcement {
+  return {
+    emails: due.map((d) => {
+      const token = manageTokens.get(d.appointment.id) ?? null;
+      return reminderEmail({
+        appointment: d.appointment,
+        offsetMin: d.offsetMin,
+        facts: d.facts,
+        links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken: token },
+        ics: calendarFile(ctx, [d.appointment], d.facts, token),
+      });
+    }),
+    events: due.map((d) =>
+      webhookEvent(ctx, "appointment.reminder_sent", d.appointment, { offsetMin: d.offsetMin }),
+    ),
+  };
 }
 
 /** After the commit: the first delivery attempt, kept alive past the response. */

@@ -193,6 +193,12 @@ export async function bookAppointment({
     };
   }
   await undo();
+  if (outcome.kind === "no-show-limit") {
+    throw new DomainError(
+      "NO_SHOW_LIMIT",
+      `customer.email: ${outcome.count} no-shows in the last ${outcome.limit.days} days reach the business's limit of ${outcome.limit.count}; please contact the business to book`,
+    );
+  }
   if (outcome.kind === "idempotency-used") {
     // The key's record, or else the hold's: this hold was booked with another key.
     if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);
@@ -279,6 +285,8 @@ async function answerAsBooked(ctx: DomainContext, appointmentIds: string[]): Pro
       ...a,
       status: "confirmed",
       cancelledAtMs: null,
+      attendanceChangedAtMs: null,
+      attendanceChangedBy: null,
       updatedAtMs: a.createdAtMs,
     }),
   );

@@ -17,6 +17,9 @@ export function presentAppointment(a: Appointment) {
     createdAt: new Date(a.createdAtMs).toISOString(),
     updatedAt: new Date(a.updatedAtMs).toISOString(),
     cancelledAt: a.cancelledAtMs === null ? null : new Date(a.cancelledAtMs).toISOString(),
+    attendanceChangedAt:
+      a.attendanceChangedAtMs === null ? null : new Date(a.attendanceChangedAtMs).toISOString(),
+    attendanceChangedBy: a.attendanceChangedBy,
   };
 }
 

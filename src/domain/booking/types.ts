@@ -2,7 +2,14 @@ import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { Locale } from "../settings/settings.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
 
-export type AppointmentStatus = "confirmed" | "cancelled";
+/**
+ * `confirmed` holds the time; `cancelled` released it; after the start an admin can mark a
+ * confirmed appointment `attended` or `no_show` (both keep the time, which is past anyway).
+ */
+export type AppointmentStatus = "confirmed" | "cancelled" | "attended" | "no_show";
+
+/** The statuses an admin sets after the start (and `confirmed`, to undo a mark). */
+export type AttendanceStatus = "confirmed" | "attended" | "no_show";
 
 export interface Customer {
   name: string;
@@ -35,6 +42,10 @@ export interface Appointment {
    * inherits it) and the SEQUENCE grows with each one.
    */
   calendar: { uid: string; sequence: number };
+  /** The latest attendance change (`attended`, `no_show`, or back to `confirmed`); null if none. */
+  attendanceChangedAtMs: number | null;
+  /** Who made it: "admin" today; a staff account's id once there are staff accounts. */
+  attendanceChangedBy: string | null;
 }
 
 /** A file sent with an email (the calendar file of a booking); `content` is text. */
@@ -54,7 +65,13 @@ export interface OutboxEmail {
   /** The HTML part (null for rows written before emails had one). */
   html: string | null;
   attachments: EmailAttachment[];
-  kind: "confirmation" | "cancellation" | "reschedule" | "sign-in-code" | "system-alert";
+  kind:
+    | "confirmation"
+    | "cancellation"
+    | "reschedule"
+    | "reminder"
+    | "sign-in-code"
+    | "system-alert";
 }
 
 /** What the booking store reads about a booking inside its transaction, for its emails. */
@@ -115,13 +132,35 @@ export type BookOutcome =
   | { kind: "idempotency-used" }
   | { kind: "not-bookable"; reason: string }
   | { kind: "replaced-not-found" }
-  | { kind: "too-late"; cutoffMs: number };
+  | { kind: "too-late"; cutoffMs: number }
+  /** The settings' `noShowLimit`: the customer's email has too many recent no-shows. */
+  | { kind: "no-show-limit"; count: number; limit: { count: number; days: number } };
+
+/**
+ * Why an attendance change is refused: the appointment is cancelled, has not started (a mark
+ * needs the start to have passed), or its mark is final (more than 7 days after the start).
+ */
+export type AttendanceRefusal = "cancelled" | "not-started" | "final";
+
+/** A reminder the Cron Trigger is about to send, read with its appointment locked. */
+export interface DueReminder {
+  appointment: Appointment;
+  /** Elapsed minutes before the start. */
+  offsetMin: number;
+  facts: BookingFacts;
+  /**
+   * The id the manage token may be derived from (the oldest appointment sharing its hash: the
+   * booking's first), and the hash to check it against; a mismatch means no token in the links.
+   */
+  manageToken: { originId: string; hash: string };
+}
 
 export interface AppointmentFilter {
   fromMs?: number;
   toMs?: number;
   staffId?: string;
   status?: AppointmentStatus;
+  /** Matched case-insensitively (the column's collation). */
   customerEmail?: string;
   /** Opaque cursor from the previous page. */
   after?: { startMs: number; id: string };

@@ -29,6 +29,8 @@ describe("integrations inside workerd", () => {
             createdAtMs: 0,
             updatedAtMs: 0,
             cancelledAtMs: null,
+            attendanceChangedAtMs: null,
+            attendanceChangedBy: null,
             calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
           },
           summary: "Haircut with Ana",

@@ -14,6 +14,8 @@ export interface Service {
   bufferAfterMin: number;
   price: Money;
   active: boolean;
+  /** Reminder offsets (minutes before the start) for this service; null: the business's. */
+  reminders: number[] | null;
   createdAtMs: number;
   updatedAtMs: number;
 }

@@ -23,6 +23,8 @@ const appointment = (locale: Appointment["locale"]): Appointment => ({
   createdAtMs: 0,
   updatedAtMs: 0,
   cancelledAtMs: null,
+  attendanceChangedAtMs: null,
+  attendanceChangedBy: null,
   calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
 });
 

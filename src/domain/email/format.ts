@@ -63,3 +63,17 @@ export function formatPrice(priceMinor: number, currency: string, intl: string):
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(priceMinor / 10 ** digits);
 }
+
+/**
+ * A reminder's offset in words: "24 hours", "2 Stunden", "90 minutes", "2 days" (days only for
+ * whole days over one, so 1440 reads "24 hours").
+ */
+export function formatOffset(offsetMin: number, intl: string): string {
+  const [amount, unit] =
+    offsetMin % 1440 === 0 && offsetMin > 1440
+      ? [offsetMin / 1440, "day"]
+      : offsetMin % 60 === 0
+        ? [offsetMin / 60, "hour"]
+        : [offsetMin, "minute"];
+  return new Intl.NumberFormat(intl, { style: "unit", unit, unitDisplay: "long" }).format(amount);
+}

@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import type { Appointment, BookingFacts, OutboxEmail } from "../booking/types.ts";
 import { appointmentCalendar } from "../calendar/ics.ts";
 import { type Locale, SUPPORTED_LOCALES } from "../settings/settings.ts";
-import { formatDuration, formatPrice, formatTime } from "./format.ts";
+import { formatDuration, formatOffset, formatPrice, formatTime } from "./format.ts";
 import { messagesFor } from "./i18n/index.ts";
 import {
   cancellationEmail,
   confirmationEmail,
+  reminderEmail,
   rescheduleEmail,
   signInCodeEmail,
   systemAlertEmail,
@@ -38,6 +39,8 @@ const appointment = (over: Partial<Appointment> = {}): Appointment => ({
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
   cancelledAtMs: null,
+  attendanceChangedAtMs: null,
+  attendanceChangedBy: null,
   calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
   ...over,
 });
@@ -379,6 +382,44 @@ describe("the whole email, in English (snapshots)", () => {
         }),
       ),
     ).toMatchSnapshot();
+  });
+
+  it("reminder", () => {
+    const a = appointment();
+    expect(
+      shown(reminderEmail({ appointment: a, offsetMin: 1440, facts, links, ics: ics(a) })),
+    ).toMatchSnapshot();
+  });
+
+  it("says a reminder's offset in words, in the customer's language", () => {
+    const words = (intl: string) =>
+      [1440, 120, 60, 90, 5, 2880, 4320, 1500].map((m) => formatOffset(m, intl));
+    expect(words("en-GB")).toEqual([
+      "24 hours",
+      "2 hours",
+      "1 hour",
+      "90 minutes",
+      "5 minutes",
+      "2 days",
+      "3 days",
+      "25 hours",
+    ]);
+    expect(words(messagesFor("de").intl).slice(0, 3)).toEqual([
+      "24 Stunden",
+      "2 Stunden",
+      "1 Stunde",
+    ]);
+  });
+
+  it("a German reminder: German words, the card, the buttons and the calendar file", () => {
+    const a = appointment({ locale: "de" });
+    const email = reminderEmail({ appointment: a, offsetMin: 120, facts, links, ics: ics(a) });
+    expect(email.kind).toBe("reminder");
+    expect(email.subject).toMatch(/^Erinnerung: /);
+    expect(email.body).toContain("in 2 Stunden");
+    expect(email.html).toContain("Ihr Termin steht bald an");
+    expect(email.html).toContain("https://book.example/manage?id=");
+    expect(email.attachments.map((x) => x.filename)).toEqual(["appointment.ics"]);
   });
 
   it("sign-in code", () => {

@@ -13,7 +13,14 @@
 import type { Appointment, BookingFacts, EmailAttachment, OutboxEmail } from "../booking/types.ts";
 import { newId } from "../ids.ts";
 import type { Locale } from "../settings/settings.ts";
-import { formatDate, formatDuration, formatPrice, formatTime, formatWhen } from "./format.ts";
+import {
+  formatDate,
+  formatDuration,
+  formatOffset,
+  formatPrice,
+  formatTime,
+  formatWhen,
+} from "./format.ts";
 import { type Messages, messagesFor } from "./i18n/index.ts";
 import { type Card, type EmailContent, renderHtml, renderText } from "./layout.ts";
 
@@ -193,6 +200,40 @@ export function cancellationEmail(input: {
     }),
     attachments: calendarAttachment(input.ics),
     kind: "cancellation",
+  };
+}
+
+/** A reminder before the start: the same card, links and calendar file as the confirmation. */
+export function reminderEmail(input: {
+  appointment: Appointment;
+  offsetMin: number;
+  facts: BookingFacts;
+  links: EmailLinks;
+  ics: string;
+}): OutboxEmail {
+  const a = input.appointment;
+  const m = messagesFor(a.locale);
+  const { facts } = input;
+  return {
+    id: newId("eml"),
+    to: a.customer.email,
+    ...rendered({
+      locale: a.locale,
+      subject: m.reminder.subject(
+        { service: facts.serviceName, staff: facts.staffName },
+        formatWhen(a, m.intl),
+      ),
+      businessName: facts.businessName,
+      title: m.reminder.title,
+      greeting: m.greeting(a.customer.name),
+      intro: m.reminder.intro(facts.businessName, formatOffset(input.offsetMin, m.intl)),
+      cards: [appointmentCard(a, facts, input.links, m)],
+      buttons: [],
+      closing: [m.reminder.attachment],
+      footer: m.footer(facts.businessName),
+    }),
+    attachments: calendarAttachment(input.ics),
+    kind: "reminder",
   };
 }
 

@@ -1,5 +1,18 @@
 import { z } from "zod";
 
+/** Longest reminder offset: 30 days, in minutes. */
+export const MAX_REMINDER_OFFSET_MIN = 30 * 24 * 60;
+
+/**
+ * Reminder offsets: elapsed minutes before the start (1440 is 24 hours before, whatever a
+ * daylight-saving change in between does to the wall clock). At most 5, each 5 minutes to 30 days,
+ * no duplicates.
+ */
+export const ReminderOffsets = z
+  .array(z.number().int().min(5).max(MAX_REMINDER_OFFSET_MIN))
+  .max(5)
+  .refine((offsets) => new Set(offsets).size === offsets.length, "must not repeat an offset");
+
 /**
  * The languages the emails come in (BCP 47 primary language subtags; the booking pages follow).
  * Adding one is a catalogue in src/domain/email/i18n/ plus its code here
@@ -44,6 +57,19 @@ export const Settings = z.object({
   operatorEmail: z.email().max(254).nullable().default(null),
   /** The language of a customer's emails when neither the request nor its browser names one. */
   defaultLocale: z.enum(SUPPORTED_LOCALES).default("en"),
+  /**
+   * Refuse a new booking from an email with at least `count` no-shows among its appointments
+   * that started in the last `days` days (409 NO_SHOW_LIMIT). null: no limit.
+   */
+  noShowLimit: z
+    .object({
+      count: z.number().int().min(1).max(100),
+      days: z.number().int().min(1).max(730),
+    })
+    .nullable()
+    .default(null),
+  /** The business's reminder offsets; a service's own `reminders` overrides them. */
+  reminders: ReminderOffsets.default([1440, 120]),
 });
 
 export type Settings = z.infer<typeof Settings>;

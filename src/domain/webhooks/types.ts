@@ -5,6 +5,9 @@ export const APPOINTMENT_EVENT_TYPES = [
   "appointment.created",
   "appointment.cancelled",
   "appointment.rescheduled",
+  "appointment.no_show",
+  "appointment.attended",
+  "appointment.reminder_sent",
 ] as const;
 
 /**

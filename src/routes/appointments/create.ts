@@ -17,7 +17,7 @@ const route = createRoute(
       description:
         "Books every slot of the hold in one transaction, or none. MySQL makes an overlapping booking impossible. " +
         "`Idempotency-Key` is required: the same key and body return the same 201; another body is 409 `IDEMPOTENCY_CONFLICT`, as is a replay while the first is in flight. One booking's retries reuse one key. A hold books at most once: booking a hold that its token already booked answers that booking (the same 201 body, manage token included), whatever the key. " +
-        "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free. " +
+        "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free; 409 `NO_SHOW_LIMIT` when the email has reached the business's no-show limit (settings `noShowLimit`, off by default). " +
         "One Redis round trip and one SQL transaction. " +
         "The emails are in `locale` if given, else the best match of `Accept-Language`, else the business's `defaultLocale`; the appointment keeps that language (`locale`).",
       request: {
@@ -36,6 +36,7 @@ const route = createRoute(
           "SLOT_UNAVAILABLE",
           "IDEMPOTENCY_CONFLICT",
           "HOLD_EXPIRED",
+          "NO_SHOW_LIMIT",
           "STORE_UNAVAILABLE",
         ),
       },

@@ -24,8 +24,9 @@ export const AppointmentCustomer = z
 export const AppointmentSchema = z
   .object({
     id: Id("apt_5n2k8q1w7d3f9h4m6p0r").openapi({ description: "The appointment." }),
-    status: z.enum(["confirmed", "cancelled"]).openapi({
-      description: "`confirmed` holds the time; `cancelled` released it.",
+    status: z.enum(["confirmed", "cancelled", "attended", "no_show"]).openapi({
+      description:
+        "`confirmed` holds the time; `cancelled` released it. After the start an admin can mark a confirmed appointment `attended` or `no_show`.",
       example: "confirmed",
     }),
     staffId: Id("stf_demo_ana").openapi({ description: "The staff member." }),
@@ -53,6 +54,13 @@ export const AppointmentSchema = z
     createdAt: Timestamp("When the appointment was booked (UTC)."),
     updatedAt: Timestamp("When the appointment last changed (UTC)."),
     cancelledAt: Timestamp("When it was cancelled (UTC); null while confirmed.").nullable(),
+    attendanceChangedAt: Timestamp(
+      "When its attendance was last set (`attended`, `no_show`, or back to `confirmed`), UTC; null if never.",
+    ).nullable(),
+    attendanceChangedBy: z.string().nullable().openapi({
+      description: "Who set it: `admin` (the admin token); null if never.",
+      example: "admin",
+    }),
   })
   .openapi("Appointment");
 

@@ -15,14 +15,21 @@ import type { Interval } from "../../domain/availability/types.ts";
 import type {
   Appointment,
   AppointmentFilter,
+  AppointmentStatus,
   BookInput,
   BookingFacts,
   BookOutcome,
+  DueReminder,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
 import type { BookingRepo } from "../../domain/ports.ts";
 import { isSupportedLocale } from "../../domain/settings/locale.ts";
-import { DEFAULT_SETTINGS, type Locale, Settings } from "../../domain/settings/settings.ts";
+import {
+  DEFAULT_SETTINGS,
+  type Locale,
+  ReminderOffsets,
+  Settings,
+} from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
 import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
@@ -43,6 +50,7 @@ const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_a
   a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
   COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
+  a.attendance_changed_at, a.attendance_changed_by,
   COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
 `;
 const APPOINTMENT_FROM = "FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id";
@@ -59,7 +67,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     id: String(row.id),
     staffId: String(row.staff_id),
     serviceId: String(row.service_id),
-    status: row.status === "cancelled" ? "cancelled" : "confirmed",
+    status: toStatus(row.status),
     startMs: fromSqlDateTime(row.start_at),
     endMs: fromSqlDateTime(row.end_at),
     occupiedStartMs: fromSqlDateTime(row.occupied_start),
@@ -81,8 +89,24 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
         row.ical_uid === null || row.ical_uid === undefined ? String(row.id) : String(row.ical_uid),
       sequence: toInt(row.ical_sequence ?? 0),
     },
+    attendanceChangedAtMs:
+      row.attendance_changed_at === null || row.attendance_changed_at === undefined
+        ? null
+        : fromSqlDateTime(row.attendance_changed_at),
+    attendanceChangedBy:
+      row.attendance_changed_by === null || row.attendance_changed_by === undefined
+        ? null
+        : String(row.attendance_changed_by),
     manageTokenHash: String(row.manage_token_hash),
   };
+}
+
+const STATUSES: readonly AppointmentStatus[] = ["confirmed", "cancelled", "attended", "no_show"];
+
+function toStatus(value: unknown): AppointmentStatus {
+  const status = STATUSES.find((s) => s === value);
+  if (!status) throw new Error(`unknown appointment status in MySQL: ${String(value)}`);
+  return status;
 }
 
 /** The business's name from the settings document, in SQL (for the emails of a change). */
@@ -98,6 +122,19 @@ function toFacts(row: Row): BookingFacts {
     currency: String(row.currency ?? "EUR"),
   };
 }
+
+/**
+ * The customer's no-shows in the settings' window (`noShowLimit.days` before now), counted
+ * inside the booking's catalog read so that the limit costs no statement of its own; 0 when no
+ * limit is set or the booking is a reschedule (no count runs then). appointments_by_email_status
+ * serves it: equality on email and status, a range on the start. Parameters: new booking (1/0),
+ * email, now, now.
+ */
+const NO_SHOWS_SQL = `(CASE WHEN ? = 1 AND JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.noShowLimit.days') IS NOT NULL
+    THEN (SELECT COUNT(*) FROM appointments n WHERE n.customer_email = ? AND n.status = 'no_show'
+      AND n.start_at <= ?
+      AND n.start_at > CAST(? AS DATETIME(3)) - INTERVAL CAST(JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.noShowLimit.days')) AS UNSIGNED) DAY)
+    ELSE 0 END)`;
 
 /** A stable customer id per email, so the upsert needs no read-back. */
 async function customerIdFor(email: string): Promise<string> {
@@ -184,6 +221,41 @@ function cellRows(
   return rows;
 }
 
+/**
+ * The due reminders' candidates in one statement: per offset, a range of appointments_by_start
+ * (the starts that make the offset due now, within the catch-up, never after the start),
+ * narrowed to confirmed appointments whose service reminds at that offset, booked before it was
+ * due, and not yet reminded. Exported for the bench's EXPLAIN (scripts/bench/cases/reminders.ts).
+ */
+export function dueRemindersStatement(
+  input: { nowMs: number; catchUpMs: number; limit: number },
+  offsets: number[],
+  defaults: number[],
+): { sql: string; params: unknown[] } {
+  const limit = Math.max(1, Math.min(1000, Math.floor(input.limit)));
+  const selects: string[] = [];
+  const params: unknown[] = [];
+  for (const offsetMin of offsets) {
+    const offsetMs = offsetMin * 60_000;
+    selects.push(`(SELECT a.id, ? AS offset_min FROM appointments a JOIN services sv ON sv.id = a.service_id
+         WHERE a.start_at > ? AND a.start_at <= ? AND a.status = 'confirmed'
+           AND a.created_at <= a.start_at - INTERVAL ? MINUTE
+           AND JSON_CONTAINS(COALESCE(sv.reminders, ?), ?)
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.offset_min = ?)
+         ORDER BY a.start_at LIMIT ${limit})`);
+    params.push(
+      offsetMin,
+      toSqlDateTime(Math.max(input.nowMs, input.nowMs + offsetMs - input.catchUpMs)),
+      toSqlDateTime(input.nowMs + offsetMs),
+      offsetMin,
+      JSON.stringify(defaults),
+      String(offsetMin),
+      offsetMin,
+    );
+  }
+  return { sql: selects.join(" UNION ALL "), params };
+}
+
 export class MysqlBookingRepo implements BookingRepo {
   constructor(private readonly db: Client) {}
 
@@ -222,6 +294,7 @@ export class MysqlBookingRepo implements BookingRepo {
          (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
          (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
          (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
+         ${NO_SHOWS_SQL} AS no_shows,
          x.kind, x.a, x.b
        FROM services sv JOIN staff st ON st.id = ?
        LEFT JOIN (
@@ -237,6 +310,11 @@ export class MysqlBookingRepo implements BookingRepo {
         // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
         input.replaces?.appointmentId ?? "",
         input.replaces?.appointmentId ?? "",
+        // The no-show limit counts for new bookings only: a reschedule keeps its customer.
+        input.replaces ? 0 : 1,
+        input.customer.email,
+        toSqlDateTime(input.nowMs),
+        toSqlDateTime(input.nowMs),
         input.staffId,
         input.staffId,
         ...dates,
@@ -260,6 +338,10 @@ export class MysqlBookingRepo implements BookingRepo {
     const data = bookableData(input, rows as Row[]);
     const reason = input.bookable?.check(data);
     if (reason) return { kind: "not-bookable", reason };
+    const limit = data.settings.noShowLimit;
+    const noShows = toInt(catalog.no_shows ?? 0);
+    if (!input.replaces && limit && noShows >= limit.count)
+      return { kind: "no-show-limit", count: noShows, limit };
     let inherited: Appointment["calendar"] | null = null;
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
@@ -374,6 +456,8 @@ export class MysqlBookingRepo implements BookingRepo {
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),
       cancelledAtMs: null,
+      attendanceChangedAtMs: null,
+      attendanceChangedBy: null,
       calendar:
         i === 0 && inherited
           ? { uid: inherited.uid, sequence: inherited.sequence + 2 }
@@ -478,6 +562,137 @@ export class MysqlBookingRepo implements BookingRepo {
       await writeAnnouncement(tx, input.announce(cancelled, toFacts(row)), now);
       return { kind: "cancelled" as const, appointment: cancelled };
     });
+  }
+
+  /**
+   * Sets an attendance status in one transaction: the locking read, then (only when the status
+   * changes) the row, its history row and the announcement. The rules are the domain's
+   * (`decide`), judged on the locked row, so two admins marking at once are serialised.
+   */
+  async markAttendance(
+    input: Parameters<BookingRepo["markAttendance"]>[0],
+  ): ReturnType<BookingRepo["markAttendance"]> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.execute(`${APPOINTMENT_SELECT} WHERE a.id = ? FOR UPDATE`, [
+        input.id,
+      ]);
+      const row = rows[0] as Row | undefined;
+      if (!row) return { kind: "not-found" as const };
+      const appointment = toAppointment(row);
+      const refusal = input.decide(appointment);
+      if (refusal) return { kind: "refused" as const, reason: refusal, appointment };
+      if (appointment.status === input.status) return { kind: "unchanged" as const, appointment };
+      const now = toSqlDateTime(input.nowMs);
+      await tx.execute(
+        `UPDATE appointments SET status = ?, attendance_changed_at = ?, attendance_changed_by = ?, updated_at = ?
+         WHERE id = ?`,
+        [input.status, now, input.actor, now, input.id],
+      );
+      await tx.execute(
+        `INSERT INTO appointment_status_changes (id, appointment_id, from_status, to_status, actor, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [input.changeId, input.id, appointment.status, input.status, input.actor, now],
+      );
+      const changed: Appointment = {
+        ...appointment,
+        status: input.status,
+        attendanceChangedAtMs: input.nowMs,
+        attendanceChangedBy: input.actor,
+        updatedAtMs: input.nowMs,
+      };
+      await writeAnnouncement(tx, input.announce(changed), now);
+      return { kind: "changed" as const, appointment: changed };
+    });
+  }
+
+  async sendDueReminders(
+    input: Parameters<BookingRepo["sendDueReminders"]>[0],
+  ): ReturnType<BookingRepo["sendDueReminders"]> {
+    const { offsets, defaults } = await this.reminderOffsets();
+    if (offsets.length === 0) return { sent: 0 };
+    const candidates = await this.dueCandidates(input, offsets, defaults);
+    if (candidates.length === 0) return { sent: 0 };
+    // A deadlock victim runs again and then skips what the winner sent.
+    return retryConflicts(() =>
+      this.db.transaction(async (tx) => {
+        const ids = [...new Set(candidates.map((c) => c.id))];
+        const marks = ids.map(() => "?").join(", ");
+        // Locked: a cancel or a move waits for this transaction (or went first, and the row is
+        // no longer confirmed), and a second cron run waits here, then finds the keys below.
+        const { rows } = await tx.execute(
+          `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
+             (SELECT name FROM services WHERE id = a.service_id) AS service_name,
+             (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
+             (SELECT currency FROM services WHERE id = a.service_id) AS currency,
+             (SELECT m.id FROM appointments m WHERE m.manage_token_hash = a.manage_token_hash
+               ORDER BY m.created_at, m.id LIMIT 1) AS token_origin
+           ${APPOINTMENT_FROM} WHERE a.id IN (${marks}) AND a.status = 'confirmed' FOR UPDATE`,
+          ids,
+        );
+        const { rows: sentRows } = await tx.execute(
+          `SELECT appointment_id, offset_min FROM reminders_sent WHERE appointment_id IN (${marks}) LOCK IN SHARE MODE`,
+          ids,
+        );
+        const sent = new Set(
+          (sentRows as Row[]).map((r) => `${String(r.appointment_id)}:${toInt(r.offset_min)}`),
+        );
+        const byId = new Map((rows as Row[]).map((row) => [String(row.id), row]));
+        const due: DueReminder[] = [];
+        for (const c of candidates) {
+          const row = byId.get(c.id);
+          if (!row || sent.has(`${c.id}:${c.offsetMin}`)) continue;
+          const { manageTokenHash, ...appointment } = toAppointment(row);
+          due.push({
+            appointment,
+            offsetMin: c.offsetMin,
+            facts: toFacts(row),
+            manageToken: { originId: String(row.token_origin ?? c.id), hash: manageTokenHash },
+          });
+        }
+        if (due.length === 0) return { sent: 0 };
+        const now = toSqlDateTime(input.nowMs);
+        // The keys, under their primary key: should a run ever get past the locks with a key
+        // already written, its INSERT fails with 1062 and the whole run rolls back unsent.
+        await tx.execute(
+          `INSERT INTO reminders_sent (appointment_id, offset_min, sent_at) VALUES ${due.map(() => "(?, ?, ?)").join(", ")}`,
+          due.flatMap((d) => [d.appointment.id, d.offsetMin, now]),
+        );
+        await writeAnnouncement(tx, await input.announce(due), now);
+        return { sent: due.length };
+      }),
+    );
+  }
+
+  /** Every offset in use: the settings' (the default) and each service's own list. */
+  private async reminderOffsets(): Promise<{ offsets: number[]; defaults: number[] }> {
+    const { rows } = await this.db.execute(
+      `SELECT CAST(document AS CHAR) AS document, NULL AS reminders FROM settings WHERE id = 1
+       UNION ALL SELECT NULL, CAST(reminders AS CHAR) FROM services WHERE reminders IS NOT NULL GROUP BY CAST(reminders AS CHAR)`,
+    );
+    let defaults = DEFAULT_SETTINGS.reminders;
+    const offsets = new Set<number>();
+    for (const row of rows as Row[]) {
+      if (row.document !== null && row.document !== undefined)
+        defaults = Settings.parse(parseJsonColumn(row.document)).reminders;
+      else
+        for (const offset of ReminderOffsets.parse(parseJsonColumn(row.reminders)))
+          offsets.add(offset);
+    }
+    for (const offset of defaults) offsets.add(offset);
+    return { offsets: [...offsets].sort((a, b) => a - b), defaults };
+  }
+
+  private async dueCandidates(
+    input: { nowMs: number; catchUpMs: number; limit: number },
+    offsets: number[],
+    defaults: number[],
+  ): Promise<{ id: string; offsetMin: number }[]> {
+    const { sql, params } = dueRemindersStatement(input, offsets, defaults);
+    const { rows } = await this.db.execute(sql, params);
+    return (rows as Row[]).map((row) => ({
+      id: String(row.id),
+      offsetMin: toInt(row.offset_min),
+    }));
   }
 
   async list(filter: AppointmentFilter): Promise<Appointment[]> {

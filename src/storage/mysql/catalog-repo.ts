@@ -14,7 +14,7 @@ import type {
   WeeklySchedule,
 } from "../../domain/catalog/types.ts";
 import type { CatalogRepo } from "../../domain/ports.ts";
-import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
+import { DEFAULT_SETTINGS, ReminderOffsets, Settings } from "../../domain/settings/settings.ts";
 import { decodeIntervals, decodeWeekly, encodeIntervals, encodeWeekly } from "./schedule-codec.ts";
 import {
   fromSqlDate,
@@ -29,7 +29,7 @@ type Row = Record<string, unknown>;
 type Executor = Pick<Client, "execute"> | Transaction;
 
 const SERVICE_COLUMNS =
-  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, created_at, updated_at";
+  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, created_at, updated_at, reminders";
 
 /** Staff rows with their service ids aggregated in the same statement. */
 const STAFF_SELECT = `SELECT s.id, s.name, s.bio, s.email, s.phone, s.time_zone, s.active, s.created_at, s.updated_at,
@@ -46,6 +46,10 @@ function toService(row: Row): Service {
     bufferAfterMin: toInt(row.buffer_after_min),
     price: { amountMinor: toInt(row.price_minor), currency: String(row.currency) },
     active: toBool(row.active),
+    reminders:
+      row.reminders === null || row.reminders === undefined
+        ? null
+        : ReminderOffsets.parse(parseJsonColumn(row.reminders)),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
   };
@@ -111,7 +115,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async createService(id: string, input: ServiceInput): Promise<Service> {
     const now = this.now();
     await this.db.execute(
-      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         input.name,
@@ -124,6 +128,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.active ? 1 : 0,
         now,
         now,
+        input.reminders === null ? null : JSON.stringify(input.reminders),
       ],
     );
     return { ...input, id, createdAtMs: fromSqlDateTime(now), updatedAtMs: fromSqlDateTime(now) };
@@ -132,7 +137,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async updateService(id: string, input: ServiceInput): Promise<Service | null> {
     const result = await this.db.execute(
       `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_before_min = ?, buffer_after_min = ?,
-         price_minor = ?, currency = ?, active = ?, updated_at = ? WHERE id = ?`,
+         price_minor = ?, currency = ?, active = ?, reminders = ?, updated_at = ? WHERE id = ?`,
       [
         input.name,
         input.description,
@@ -142,6 +147,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.price.amountMinor,
         input.price.currency,
         input.active ? 1 : 0,
+        input.reminders === null ? null : JSON.stringify(input.reminders),
         this.now(),
         id,
       ],

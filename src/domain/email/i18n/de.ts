@@ -44,6 +44,12 @@ export const de: Messages = {
     intro: (business) => `Ihr Termin bei ${business} ist storniert:`,
     attachment: "Die angehängte Kalenderdatei entfernt ihn aus Ihrem Kalender.",
   },
+  reminder: {
+    subject: (f, when) => `Erinnerung: ${f.service} bei ${f.staff}, ${when}`,
+    title: "Ihr Termin steht bald an",
+    intro: (business, inWords) => `Eine Erinnerung an Ihren Termin bei ${business} in ${inWords}.`,
+    attachment: "Die Kalenderdatei ist angehängt.",
+  },
   signInCode: {
     subject: (code) => `Ihr Anmeldecode: ${code}`,
     title: "Ihr Anmeldecode",

@@ -44,6 +44,12 @@ export const en: Messages = {
     intro: (business) => `Your appointment at ${business} is cancelled:`,
     attachment: "The attached calendar file removes it from your calendar.",
   },
+  reminder: {
+    subject: (f, when) => `Reminder: ${f.service} with ${f.staff}, ${when}`,
+    title: "Your appointment is coming up",
+    intro: (business, inWords) => `A reminder of your appointment at ${business} in ${inWords}.`,
+    attachment: "The calendar file is attached.",
+  },
   signInCode: {
     subject: (code) => `Your sign-in code: ${code}`,
     title: "Your sign-in code",

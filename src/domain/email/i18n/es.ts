@@ -44,6 +44,12 @@ export const es: Messages = {
     intro: (business) => `Tu cita en ${business} está cancelada:`,
     attachment: "El archivo de calendario adjunto la elimina de tu calendario.",
   },
+  reminder: {
+    subject: (f, when) => `Recordatorio: ${f.service} con ${f.staff}, ${when}`,
+    title: "Tu cita se acerca",
+    intro: (business, inWords) => `Te recordamos tu cita en ${business} dentro de ${inWords}.`,
+    attachment: "El archivo de calendario va adjunto.",
+  },
   signInCode: {
     subject: (code) => `Tu código de acceso: ${code}`,
     title: "Tu código de acceso",

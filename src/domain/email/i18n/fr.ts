@@ -46,6 +46,13 @@ export const fr: Messages = {
     intro: (business) => `Votre rendez-vous chez ${business} est annulé\u00a0:`,
     attachment: "Le fichier de calendrier joint le retire de votre calendrier.",
   },
+  reminder: {
+    subject: (f, when) => `Rappel\u00a0: ${f.service} avec ${f.staff}, ${when}`,
+    title: "Votre rendez-vous approche",
+    intro: (business, inWords) =>
+      `Un rappel de votre rendez-vous chez ${business} dans ${inWords}.`,
+    attachment: "Le fichier de calendrier est joint.",
+  },
   signInCode: {
     subject: (code) => `Votre code de connexion\u00a0: ${code}`,
     title: "Votre code de connexion",

@@ -68,6 +68,13 @@ export interface Messages {
     intro: (business: string) => string;
     attachment: string;
   };
+  /** Sent `inWords` ("in 24 hours") before the start (settings `reminders`). */
+  reminder: {
+    subject: (f: SubjectFacts, when: string) => string;
+    title: string;
+    intro: (business: string, inWords: string) => string;
+    attachment: string;
+  };
   signInCode: {
     subject: (code: string) => string;
     title: string;

@@ -1,4 +1,5 @@
 import { createRouter } from "../../../http/router.ts";
+import { attendanceRoute } from "./attendance.ts";
 import { cancelAppointmentRoute } from "./cancel.ts";
 import { listAppointmentsRoute } from "./list.ts";
 import { rescheduleAppointmentRoute } from "./reschedule.ts";
@@ -6,4 +7,5 @@ import { rescheduleAppointmentRoute } from "./reschedule.ts";
 export const adminAppointmentRoutes = createRouter()
   .route("/", listAppointmentsRoute)
   .route("/", cancelAppointmentRoute)
-  .route("/", rescheduleAppointmentRoute);
+  .route("/", rescheduleAppointmentRoute)
+  .route("/", attendanceRoute);

@@ -10,10 +10,15 @@ export const AppointmentListQuery = z.strictObject({
   from: UtcDay("Appointments that start on or after this UTC day.", "2026-12-01"),
   to: UtcDay("Appointments that start before this UTC day (exclusive).", "2026-12-08"),
   staffId: StaffId.optional(),
-  status: z
-    .enum(["confirmed", "cancelled"])
-    .optional()
-    .openapi({ description: "Only appointments in this status.", example: "confirmed" }),
+  status: z.enum(["confirmed", "cancelled", "attended", "no_show"]).optional().openapi({
+    description:
+      "Only appointments in this status; with `customerEmail` and `no_show`, a customer's no-shows.",
+    example: "confirmed",
+  }),
+  customerEmail: z.email().max(320).optional().openapi({
+    description: "Only this customer's appointments (the email they booked with, any case).",
+    example: "mia@example.com",
+  }),
   cursor: z
     .string()
     .max(200)
@@ -66,3 +71,13 @@ export const RescheduledAppointment = z
     }),
   })
   .openapi("AdminRescheduleResult");
+
+export const AttendanceBody = z
+  .strictObject({
+    status: z.enum(["attended", "no_show", "confirmed"]).openapi({
+      description:
+        "`attended` or `no_show` (after the start), or `confirmed` to undo a mark (until 7 days after the start).",
+      example: "no_show",
+    }),
+  })
+  .openapi("AttendanceInput");

@@ -43,7 +43,14 @@ export const OutboxEmailSchema = z
       )
       .openapi({ description: "Attached files (their content is not listed)." }),
     kind: z
-      .enum(["confirmation", "cancellation", "reschedule", "sign-in-code", "system-alert"])
+      .enum([
+        "confirmation",
+        "cancellation",
+        "reschedule",
+        "reminder",
+        "sign-in-code",
+        "system-alert",
+      ])
       .openapi({ description: "What the email announces.", example: "confirmation" }),
     createdAt: z.string().openapi({
       format: "date-time",

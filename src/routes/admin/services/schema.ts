@@ -2,6 +2,13 @@ import { z } from "@hono/zod-openapi";
 import type { Service } from "../../../domain/catalog/types.ts";
 import { isoTimestamp } from "../../shared/convert.ts";
 import { Id, Money, WellFormed } from "../../shared/schemas.ts";
+import { ReminderOffsetsSchema } from "../settings/schema.ts";
+
+const ServiceReminders = ReminderOffsetsSchema.nullable().openapi({
+  description:
+    "Reminder emails for this service, in elapsed minutes before the start; null: the business's (settings `reminders`); [] sends none.",
+  example: null,
+});
 
 const Minutes = (description: string, example: number, min: number) =>
   z
@@ -38,6 +45,7 @@ export const ServiceBody = z
       .boolean()
       .default(true)
       .openapi({ description: "Inactive services are hidden from customers.", example: true }),
+    reminders: ServiceReminders.default(null),
   })
   .openapi("ServiceInput");
 
@@ -54,6 +62,7 @@ export const ServicePatch = z
     bufferAfterMin: Minutes("See ServiceInput.", 15, 0).optional(),
     price: Money.optional(),
     active: z.boolean().optional(),
+    reminders: ServiceReminders.optional(),
   })
   .openapi("ServicePatch", { description: "Only the fields given change." });
 
@@ -67,6 +76,7 @@ export const AdminService = z
     bufferAfterMin: z.number().int(),
     price: Money,
     active: z.boolean(),
+    reminders: ServiceReminders,
     createdAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
     updatedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })

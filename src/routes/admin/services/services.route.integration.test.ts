@@ -23,6 +23,7 @@ describe("admin services", () => {
       bufferBeforeMin: 0,
       bufferAfterMin: 0,
       active: true,
+      reminders: null,
     });
     expect(created.id).toMatch(/^svc_[0-9a-z]{20}$/);
     const res = await api.admin("GET", `/v1/admin/services/${created.id}`);
@@ -60,6 +61,17 @@ describe("admin services", () => {
     });
   });
 
+  it("keeps a service's own reminders, [] (none) and null (the business's)", async () => {
+    const created = await createService({ ...valid, reminders: [2880, 60] });
+    expect(created).toMatchObject({ reminders: [2880, 60] });
+    const patch = (reminders: unknown) =>
+      api.admin("PATCH", `/v1/admin/services/${created.id}`, { reminders });
+    expect(await (await patch([])).json()).toMatchObject({ reminders: [] });
+    expect(await (await patch(null)).json()).toMatchObject({ reminders: null });
+    const res = await api.admin("GET", `/v1/admin/services/${created.id}`);
+    expect(await res.json()).toMatchObject({ reminders: null });
+  });
+
   it("deletes a service without appointments, then 404s on it", async () => {
     const created = await createService();
     expect((await api.admin("DELETE", `/v1/admin/services/${created.id}`)).status).toBe(204);
@@ -93,6 +105,11 @@ describe("admin services", () => {
       "body.price.currency:",
     ],
     ["an unknown field", { ...valid, colour: "red" }, "body:"],
+    ["a fractional reminder", { ...valid, reminders: [60.5] }, "body.reminders[0]:"],
+    ["a reminder over 30 days", { ...valid, reminders: [43_201] }, "body.reminders[0]:"],
+    ["a repeated reminder", { ...valid, reminders: [60, 60] }, "body.reminders: must not repeat"],
+    ["six reminders", { ...valid, reminders: [5, 10, 15, 20, 25, 30] }, "body.reminders:"],
+    ["reminders that are not a list", { ...valid, reminders: 60 }, "body.reminders:"],
     [
       "a duration off the 15-minute grid",
       { ...valid, durationMin: 20 },

@@ -8,6 +8,19 @@ const MAX_OFFSET_MIN = 30 * MINUTES_PER_DAY;
 const Int = (min: number, max: number, description: string, example: number) =>
   z.number().int().min(min).max(max).openapi({ description, example });
 
+/** Reminder offsets as the API takes them (the same rules as `ReminderOffsets` in settings.ts). */
+export const ReminderOffsetsSchema = z
+  .array(
+    z
+      .number()
+      .int()
+      .min(5)
+      .max(MAX_OFFSET_MIN)
+      .openapi({ description: "Elapsed minutes before the start, 5 to 43 200 (30 days)." }),
+  )
+  .max(5)
+  .refine((offsets) => new Set(offsets).size === offsets.length, "must not repeat an offset");
+
 /** Every setting with its range (the same as `domain/settings/settings.ts`) and documentation. */
 const fields = {
   businessName: z
@@ -70,6 +83,26 @@ const fields = {
       "The language of a customer's emails when the booking (or code request) names none, by `locale` or `Accept-Language`.",
     example: "de",
   }),
+  reminders: ReminderOffsetsSchema.openapi({
+    description:
+      "Reminder emails, in elapsed minutes before the start (1440: 24 hours before, across a daylight-saving change too); at most 5, no repeats; [] sends none. A service's own `reminders` overrides this.",
+    example: [1440, 120],
+  }),
+  noShowLimit: z
+    .strictObject({
+      count: Int(1, 100, "No-shows that refuse the next booking.", 2),
+      days: Int(
+        1,
+        730,
+        "Counted over the appointments that started in the last this many days.",
+        90,
+      ),
+    })
+    .nullable()
+    .openapi({
+      description:
+        "Refuse a new booking (409 `NO_SHOW_LIMIT`) from an email with at least `count` no-shows in the last `days` days; null (the default): no limit.",
+    }),
 };
 
 export const SettingsSchema = z.object(fields).openapi("Settings");
@@ -90,5 +123,7 @@ export const SettingsPatch = z
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
     operatorEmail: fields.operatorEmail.optional(),
     defaultLocale: fields.defaultLocale.optional(),
+    noShowLimit: fields.noShowLimit.optional(),
+    reminders: fields.reminders.optional(),
   })
   .openapi("SettingsPatch", { description: "Only the fields given change." });

@@ -40,25 +40,43 @@ const SIGNATURE_HEADERS = z.object({
 type AppointmentEventType = (typeof APPOINTMENT_EVENT_TYPES)[number];
 
 /** What each event means, and what its `data` carries beside the appointment. */
-const EVENTS: Record<AppointmentEventType, { summary: string; description: string; extra?: true }> =
-  {
-    "appointment.created": {
-      summary: "An appointment was booked",
-      description:
-        "One event per appointment of a booking (a hold of several slots books several). Sent after the booking's transaction commits.",
-    },
-    "appointment.rescheduled": {
-      summary: "An appointment moved to a new time",
-      description:
-        "`data.appointment` is the new appointment (a reschedule replaces the appointment: a new id, `rescheduledFrom` set); `data.previousAppointmentId` is the one it replaced, now cancelled. One event per new appointment.",
-      extra: true,
-    },
-    "appointment.cancelled": {
-      summary: "An appointment was cancelled",
-      description:
-        "By the customer (manage token or session) or by an admin. `data.appointment.status` is `cancelled`.",
-    },
-  };
+const EVENTS: Record<
+  AppointmentEventType,
+  { summary: string; description: string; extra?: "previousAppointmentId" | "offsetMin" }
+> = {
+  "appointment.created": {
+    summary: "An appointment was booked",
+    description:
+      "One event per appointment of a booking (a hold of several slots books several). Sent after the booking's transaction commits.",
+  },
+  "appointment.rescheduled": {
+    summary: "An appointment moved to a new time",
+    description:
+      "`data.appointment` is the new appointment (a reschedule replaces the appointment: a new id, `rescheduledFrom` set); `data.previousAppointmentId` is the one it replaced, now cancelled. One event per new appointment.",
+    extra: "previousAppointmentId",
+  },
+  "appointment.cancelled": {
+    summary: "An appointment was cancelled",
+    description:
+      "By the customer (manage token or session) or by an admin. `data.appointment.status` is `cancelled`.",
+  },
+  "appointment.no_show": {
+    summary: "An appointment was marked a no-show",
+    description:
+      "An admin marked it after its start (POST /v1/admin/appointments/{id}/attendance). `data.appointment.status` is `no_show`; `attendanceChangedBy` says who. Marking it again sends nothing; setting it back to `confirmed` sends no event.",
+  },
+  "appointment.attended": {
+    summary: "An appointment was marked attended",
+    description:
+      "An admin marked it after its start (POST /v1/admin/appointments/{id}/attendance). `data.appointment.status` is `attended`. Marking it again sends nothing; setting it back to `confirmed` sends no event.",
+  },
+  "appointment.reminder_sent": {
+    summary: "A reminder email was queued",
+    description:
+      "The Cron Trigger queued the customer's reminder `data.offsetMin` elapsed minutes before the start (settings `reminders`, or the service's own). Once per appointment and offset.",
+    extra: "offsetMin",
+  },
+};
 
 const IncidentId = z.string().openapi({
   description:
@@ -177,14 +195,24 @@ export function webhookPayload(type: WebhookEventType) {
       })
       .openapi(schemaName(type));
   }
-  const data = EVENTS[type].extra
-    ? z.strictObject({
-        appointment: AppointmentSchema,
-        previousAppointmentId: Id("apt_2b7c9d1e3f5g7h9j1k3m").openapi({
-          description: "The appointment this one replaced (now cancelled).",
-        }),
-      })
-    : z.strictObject({ appointment: AppointmentSchema });
+  const extra = EVENTS[type].extra;
+  const data =
+    extra === "previousAppointmentId"
+      ? z.strictObject({
+          appointment: AppointmentSchema,
+          previousAppointmentId: Id("apt_2b7c9d1e3f5g7h9j1k3m").openapi({
+            description: "The appointment this one replaced (now cancelled).",
+          }),
+        })
+      : extra === "offsetMin"
+        ? z.strictObject({
+            appointment: AppointmentSchema,
+            offsetMin: z.number().int().openapi({
+              description: "The reminder's offset: elapsed minutes before the start.",
+              example: 1440,
+            }),
+          })
+        : z.strictObject({ appointment: AppointmentSchema });
   return z
     .strictObject({
       type: z.literal(type).openapi({ description: "The event type." }),
