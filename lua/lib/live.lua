@@ -329,7 +329,10 @@ end
 -- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
 -- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin|maxHeldSlotsPerClient|maxHeldSlotsPerIp
 -- (src/domain/live/stored-offer.ts writes it), one field per local date =
--- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
+-- "<publishedMs>|<baseMs>|<hex bitmap>|<offsetMin>[|<fromMs>|<offsetMin>]…": the bitmap of the
+-- starts offered from baseMs, then the staff member's UTC offset from baseMs on and from each
+-- change on (encodeOfferDay). An offer date older than the offer TTL is stale; a date in any
+-- other form (the one without offsets included) offers nothing.
 local OFFER_TTL = 900000
 
 -- The offer's meta and the given local dates, in one read: nil when nothing is offered, else
@@ -349,20 +352,34 @@ local function offerOf(offerKey, dates)
   return meta
 end
 
--- Was a slot starting at startMs offered on one of its candidate local dates?
+-- The offsets of the candidate local date that offers a slot starting at startMs (the text
+-- after its bitmap), or nil when none does.
 local function offered(meta, startMs, dates, now)
   for _, date in ipairs(dates) do
     local day = meta.days[date]
+    local published, base, bits, first, changes
     if day then
-      local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
+      published, base, bits, first, changes = string.match(day, "^(%d+)|(%d+)|(%x*)|(%-?%d+)(.*)$")
+    end
+    if published and string.gsub(changes, "|%d+|%-?%d+", "") == "" then
       local index = (startMs - tonumber(base)) / CELL
       if tonumber(published) + OFFER_TTL > now and index >= 0 and index % 1 == 0 and index < #bits * 4 then
         local nibble = tonumber(string.sub(bits, math.floor(index / 4) + 1, math.floor(index / 4) + 1), 16)
-        if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return true end
+        if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return first .. changes end
       end
     end
   end
-  return false
+  return nil
+end
+
+-- The staff member's UTC offset (minutes) at instant ms, from the offsets offered() returned:
+-- the last one from at or before it (offerOffsetAt in src/domain/live/stored-offer.ts).
+local function offsetAt(offsets, ms)
+  local off = string.match(offsets, "^(%-?%d+)")
+  for from, change in string.gmatch(offsets, "|(%d+)|(%-?%d+)") do
+    if ms >= tonumber(from) then off = change end
+  end
+  return tonumber(off)
 end
 
 -- Push (src/storage/redis/live-push.ts, docs/architecture/live-push.md): a script that changes

@@ -75,11 +75,12 @@ export async function selectSlot({
     outcome = await ctx.liveState.select({ ...request, nowMs: ctx.clock.nowMs() });
   }
   if (outcome.kind !== "ok") throw slotRefused(outcome, "body.start");
+  // In the staff member's offset at each instant (from the offer), however the caller wrote it.
   return {
     staffId: input.staffId,
     serviceId: input.serviceId,
-    start: formatWithOffset(slot.startMs, slot.offsetMin),
-    end: formatWithOffset(outcome.endMs, slot.offsetMin),
+    start: formatWithOffset(slot.startMs, outcome.offsetMin),
+    end: formatWithOffset(outcome.endMs, outcome.endOffsetMin),
     expiresAtMs: outcome.expiresAtMs,
   };
 }

@@ -4,7 +4,7 @@
  * The Lua side (lua/lib/live.lua, OFFER_TTL and offerOf) reads the same form.
  */
 import { addDays } from "../time/zoned-time.ts";
-import type { OfferMeta, SlotRef } from "./types.ts";
+import { CELL_MS, type OfferDay, type OfferMeta, type OfferOffset, type SlotRef } from "./types.ts";
 
 /** How long an offer stays checkable after the availability read that published it. */
 export const OFFER_TTL_MS = 15 * 60_000;
@@ -47,7 +47,69 @@ export function decodeMeta(text: string): OfferMeta | null {
   ) as unknown as OfferMeta;
 }
 
-/** The slot's own local date and its neighbours: the client may have written it in any offset. */
-export function candidateDates(slot: SlotRef): string[] {
-  return [slot.localDate, addDays(slot.localDate, -1), addDays(slot.localDate, 1)];
+/**
+ * An offer date as both stores keep it, after its publish time ("<publishedMs>|" + this):
+ * "<baseMs>|<hex bitmap>|<offsetMin>[|<fromMs>|<offsetMin>]…", the offset at baseMs first,
+ * then each change (lua/lib/live.lua's offered() reads it).
+ */
+export function encodeOfferDay(day: OfferDay): string {
+  const [first, ...changes] = day.offsets;
+  const offsets = [first?.offsetMin ?? 0, ...changes.flatMap((c) => [c.fromMs, c.offsetMin])];
+  return `${day.baseMs}|${day.bitmapHex}|${offsets.join("|")}`;
+}
+
+/** A stored offer date, read back. */
+export interface StoredOfferDay {
+  publishedMs: number;
+  baseMs: number;
+  bitmapHex: string;
+  offsets: OfferOffset[];
+}
+
+const STORED_DAY = /^(\d+)\|(\d+)\|([0-9a-fA-F]*)\|(-?\d+)((?:\|\d+\|-?\d+)*)$/;
+
+/**
+ * The offer date `"<publishedMs>|" + encodeOfferDay(day)` wrote, or null for any other text, the
+ * form without offsets written before offers carried them included: then that date offers
+ * nothing, and select and hold publish it again from SQL (republish-offers.ts).
+ */
+export function readOfferDay(text: string): StoredOfferDay | null {
+  const match = STORED_DAY.exec(text);
+  if (!match) return null;
+  const [, published, base, bitmapHex = "", first, rest = ""] = match;
+  const offsets: OfferOffset[] = [{ fromMs: Number(base), offsetMin: Number(first) }];
+  const changes = rest.split("|").slice(1);
+  for (let i = 0; i + 1 < changes.length; i += 2)
+    offsets.push({ fromMs: Number(changes[i]), offsetMin: Number(changes[i + 1]) });
+  return { publishedMs: Number(published), baseMs: Number(base), bitmapHex, offsets };
+}
+
+/** The offset the offer date names for instant `ms`: the last one from at or before it. */
+export function offerOffsetAt(offsets: readonly OfferOffset[], ms: number): number {
+  let offsetMin = offsets[0]?.offsetMin ?? 0;
+  for (const change of offsets.slice(1)) if (ms >= change.fromMs) offsetMin = change.offsetMin;
+  return offsetMin;
+}
+
+/**
+ * Whether the stored offer date offers a slot starting at `startMs`, published less than the
+ * offer TTL before `nowMs` (lua/lib/live.lua's offered()).
+ */
+export function offersStart(day: StoredOfferDay, startMs: number, nowMs: number): boolean {
+  const index = (startMs - day.baseMs) / CELL_MS;
+  if (!(day.publishedMs + OFFER_TTL_MS > nowMs && Number.isInteger(index) && index >= 0))
+    return false;
+  if (index >= day.bitmapHex.length * 4) return false;
+  const nibble = Number.parseInt(day.bitmapHex[Math.floor(index / 4)] ?? "0", 16);
+  return (nibble & (1 << (3 - (index % 4)))) !== 0;
+}
+
+/**
+ * The local dates the staff member's date of a slot can be: its UTC date and the two around it
+ * (every UTC offset is less than a day). They depend on the instant only, so a slot maps to the
+ * same offer date whatever offset the caller wrote it in.
+ */
+export function candidateDates(slot: Pick<SlotRef, "startMs">): string[] {
+  const utcDate = new Date(slot.startMs).toISOString().slice(0, 10);
+  return [utcDate, addDays(utcDate, -1), addDays(utcDate, 1)];
 }

@@ -26,6 +26,7 @@ import { offerScope } from "../../domain/live/offers.ts";
 import {
   candidateDates,
   encodeMeta,
+  encodeOfferDay,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
   UNDONE_ATTEMPT_MS,
@@ -285,7 +286,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         scope,
         s.staffId,
         d.date,
-        `${input.nowMs}|${d.baseMs}|${d.bitmapHex}`,
+        `${input.nowMs}|${encodeOfferDay(d)}`,
         expiresAtMs,
       ]),
     ]);
@@ -346,7 +347,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
       ],
     ]);
-    return { kind: "ok", expiresAtMs, endMs: checked.endMs };
+    return {
+      kind: "ok",
+      expiresAtMs,
+      endMs: checked.endMs,
+      offsetMin: checked.offsetMin,
+      endOffsetMin: checked.endOffsetMin,
+    };
   }
 
   /**
@@ -559,9 +566,16 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       holdKey: sameHold,
       expiresAtMs: untilMs,
       capAtMs: hold.capAtMs,
-      slots: matches.map((e) => {
+      slots: matches.map((e, i) => {
         const v = (e as { live: LiveValue }).live;
-        return { endMs: v.endMin * 60_000, cellStart: v.cellStart, cellEnd: v.cellEnd };
+        const s = slots[i] as CheckedSlot;
+        return {
+          endMs: v.endMin * 60_000,
+          cellStart: v.cellStart,
+          cellEnd: v.cellEnd,
+          offsetMin: s.offsetMin,
+          endOffsetMin: s.endOffsetMin,
+        };
       }),
     };
     return handed ? existing : answer(existing);
@@ -868,7 +882,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
 }
 
 function slotAnswer(s: CheckedSlot) {
-  return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+  return {
+    endMs: s.endMs,
+    cellStart: s.cellStart,
+    cellEnd: s.cellEnd,
+    offsetMin: s.offsetMin,
+    endOffsetMin: s.endOffsetMin,
+  };
 }
 
 /** Was hold `holdKey` released, its release remembered until the hold's cap (a plain read)? */
