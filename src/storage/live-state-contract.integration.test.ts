@@ -1101,10 +1101,30 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const NIGHT = Date.parse("2027-10-30T20:00:00Z");
     const BERLIN = [
       // [the slot as the staff member's offset writes it, other ways a caller may write it, end]
-      ["2027-10-31T01:30:00+02:00", "2027-10-30T23:30:00Z", "2027-10-30T18:30:00-05:00", "2027-10-31T02:30:00+02:00"],
-      ["2027-10-31T02:30:00+02:00", "2027-10-31T00:30:00Z", "2027-10-31T14:30:00+14:00", "2027-10-31T02:30:00+01:00"],
-      ["2027-10-31T02:30:00+01:00", "2027-10-31T01:30:00Z", "2027-10-30T15:30:00-10:00", "2027-10-31T03:30:00+01:00"],
-      ["2027-10-31T09:00:00+01:00", "2027-10-31T08:00:00Z", "2027-10-31T22:00:00+14:00", "2027-10-31T10:00:00+01:00"],
+      [
+        "2027-10-31T01:30:00+02:00",
+        "2027-10-30T23:30:00Z",
+        "2027-10-30T18:30:00-05:00",
+        "2027-10-31T02:30:00+02:00",
+      ],
+      [
+        "2027-10-31T02:30:00+02:00",
+        "2027-10-31T00:30:00Z",
+        "2027-10-31T14:30:00+14:00",
+        "2027-10-31T02:30:00+01:00",
+      ],
+      [
+        "2027-10-31T02:30:00+01:00",
+        "2027-10-31T01:30:00Z",
+        "2027-10-30T15:30:00-10:00",
+        "2027-10-31T03:30:00+01:00",
+      ],
+      [
+        "2027-10-31T09:00:00+01:00",
+        "2027-10-31T08:00:00Z",
+        "2027-10-31T22:00:00+14:00",
+        "2027-10-31T10:00:00+01:00",
+      ],
     ] as const;
     const offsetOf = (text: string) => (text.endsWith("+02:00") ? 120 : 60);
 
@@ -1141,9 +1161,9 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
               nowMs: NIGHT,
             }),
           );
-          expect(held.slots.map(({ offsetMin, endOffsetMin }) => [offsetMin, endOffsetMin])).toEqual(
-            [[offsetOf(own), offsetOf(end)]],
-          );
+          expect(
+            held.slots.map(({ offsetMin, endOffsetMin }) => [offsetMin, endOffsetMin]),
+          ).toEqual([[offsetOf(own), offsetOf(end)]]);
           // The entries are filed in the staff member's offset (the date a live stream shows).
           const entries: LiveEntryDump[] = [];
           let cursor = "0";
@@ -1169,6 +1189,37 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
           expect(released).toBe(true);
         }
       }
+    });
+
+    it("an offer date without its offsets (as the previous version writes it) offers nothing", async () => {
+      const f = await fixture(store);
+      const tag = await newTag();
+      if (store instanceof RedisLiveStateStore)
+        await redis.hdel(keys.offer(f.serviceId, f.staffId), `o:${DAY}`);
+      else
+        await db.execute(
+          "DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ?",
+          [f.serviceId, f.staffId, `o:${DAY}`],
+        );
+      expect(await f.select(tag, "09:00")).toEqual({ kind: "unavailable", reason: "not-offered" });
+      expect(await f.hold(tag, ["09:00"])).toEqual({
+        kind: "unavailable",
+        index: 0,
+        reason: "not-offered",
+      });
+      // The date field itself keeps the form the previous version reads.
+      const value =
+        store instanceof RedisLiveStateStore
+          ? await redis.hget<string>(keys.offer(f.serviceId, f.staffId), DAY)
+          : String(
+              (
+                await db.execute(
+                  "SELECT value FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ?",
+                  [f.serviceId, f.staffId, DAY],
+                )
+              ).rows[0]?.value,
+            );
+      expect(String(value)).toMatch(/^\d+\|\d+\|[0-9a-f]*$/);
     });
 
     it("a slot written 26 hours from the staff member's offset still finds its offer date", async () => {

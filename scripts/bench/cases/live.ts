@@ -159,7 +159,9 @@ export async function memoryPerHold(
         "meta",
         meta,
         date,
-        `${Date.UTC(2030, 0, 1)}|${baseMs}|${"f".repeat(75)}|0`,
+        `${Date.UTC(2030, 0, 1)}|${baseMs}|${"f".repeat(75)}`,
+        `o:${date}`,
+        `${Date.UTC(2030, 0, 1)}|0`,
       );
     await offers.exec();
     await redis.script("LOAD", holdSlots.source);

@@ -6,9 +6,11 @@ import {
   decodeMeta,
   encodeMeta,
   encodeOfferDay,
+  encodeOfferOffsets,
   OFFER_TTL_MS,
   offerOffsetAt,
   offersStart,
+  offsetsField,
   readOfferDay,
 } from "./stored-offer.ts";
 import { CELL_MS } from "./types.ts";
@@ -56,16 +58,21 @@ describe("a stored offer date", () => {
       { fromMs: Date.parse("2027-10-31T01:00:00Z"), offsetMin: 60 },
     ],
   };
+  const published = (text: string) => `1700000000000|${text}`;
 
-  it("is the bitmap and the staff member's offsets, the first from baseMs, then each change (what lua/lib/live.lua's offered() reads)", () => {
-    expect(encodeOfferDay(day)).toBe("1824933600000|f0|120|1824944400000|60");
-    expect(encodeOfferDay({ ...day, offsets: [{ fromMs: day.baseMs, offsetMin: -300 }] })).toBe(
-      "1824933600000|f0|-300",
+  it("is the bitmap in the date's own field and the staff member's offsets in o:<date>: the first from baseMs, then each change (what lua/lib/live.lua's offerOf reads)", () => {
+    expect(encodeOfferDay(day)).toBe("1824933600000|f0");
+    expect(offsetsField(day.date)).toBe("o:2027-10-31");
+    expect(encodeOfferOffsets(day)).toBe("120|1824944400000|60");
+    expect(encodeOfferOffsets({ ...day, offsets: [{ fromMs: day.baseMs, offsetMin: -300 }] })).toBe(
+      "-300",
     );
   });
 
   it("reads back what was published", () => {
-    expect(readOfferDay(`1700000000000|${encodeOfferDay(day)}`)).toEqual({
+    expect(
+      readOfferDay(published(encodeOfferDay(day)), published(encodeOfferOffsets(day))),
+    ).toEqual({
       publishedMs: 1_700_000_000_000,
       baseMs: day.baseMs,
       bitmapHex: "f0",
@@ -73,15 +80,18 @@ describe("a stored offer date", () => {
     });
   });
 
-  it("is nothing offered in any other form, the one without offsets included", () => {
-    for (const text of [
-      "1700000000000|1824933600000|f0",
-      "1700000000000|1824933600000|f0|",
-      "1700000000000|1824933600000|f0|120|1824944400000",
-      "1700000000000|1824933600000|f0|120|x|60",
-      "",
-    ])
-      expect(readOfferDay(text)).toBeNull();
+  it("is nothing offered without its offsets, with another publication's, or in any other form", () => {
+    const date = published(encodeOfferDay(day));
+    for (const [dayText, offsetsText] of [
+      [date, ""],
+      [date, "1700000000001|120"],
+      [date, published("120|1824944400000")],
+      [date, published("120|x|60")],
+      [date, published("")],
+      [published("1824933600000|f0|120"), published("120")],
+      ["", published("120")],
+    ] as const)
+      expect(readOfferDay(dayText, offsetsText), `${dayText} ${offsetsText}`).toBeNull();
   });
 
   it("names the offset of each instant: before, at and after the change", () => {
@@ -91,7 +101,8 @@ describe("a stored offer date", () => {
   });
 
   it("offers a start only on its bitmap, and only within the offer TTL", () => {
-    const stored = readOfferDay(`${day.baseMs}|${encodeOfferDay(day)}`);
+    const at = (text: string) => `${day.baseMs}|${text}`;
+    const stored = readOfferDay(at(encodeOfferDay(day)), at(encodeOfferOffsets(day)));
     if (!stored) throw new Error("unreadable");
     const nowMs = day.baseMs;
     const cell = (i: number) => day.baseMs + i * CELL_MS;

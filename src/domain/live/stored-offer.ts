@@ -48,14 +48,27 @@ export function decodeMeta(text: string): OfferMeta | null {
 }
 
 /**
- * An offer date as both stores keep it, after its publish time ("<publishedMs>|" + this):
- * "<baseMs>|<hex bitmap>|<offsetMin>[|<fromMs>|<offsetMin>]…", the offset at baseMs first,
- * then each change (lua/lib/live.lua's offered() reads it).
+ * An offer date is two fields of the offer, each after its publish time ("<publishedMs>|"):
+ * - the date itself, "<baseMs>|<hex bitmap>" (`encodeOfferDay`), the form every worker version
+ *   reads;
+ * - `offsetsField(date)`, the staff member's UTC offsets over the date,
+ *   "<offsetMin>[|<fromMs>|<offsetMin>]…" (`encodeOfferOffsets`): the offset from baseMs on, then
+ *   each change. A separate field, so that a worker of the version before it, during a rollout,
+ *   still reads the date as before (a changed date value would fail its script).
+ * lua/lib/live.lua's offerOf and offered() read both.
  */
 export function encodeOfferDay(day: OfferDay): string {
+  return `${day.baseMs}|${day.bitmapHex}`;
+}
+
+export function encodeOfferOffsets(day: OfferDay): string {
   const [first, ...changes] = day.offsets;
-  const offsets = [first?.offsetMin ?? 0, ...changes.flatMap((c) => [c.fromMs, c.offsetMin])];
-  return `${day.baseMs}|${day.bitmapHex}|${offsets.join("|")}`;
+  return [first?.offsetMin ?? 0, ...changes.flatMap((c) => [c.fromMs, c.offsetMin])].join("|");
+}
+
+/** The offer field of a date's offsets (at most 12 characters: fallback_offers.field). */
+export function offsetsField(date: string): string {
+  return `o:${date}`;
 }
 
 /** A stored offer date, read back. */
@@ -66,22 +79,26 @@ export interface StoredOfferDay {
   offsets: OfferOffset[];
 }
 
-const STORED_DAY = /^(\d+)\|(\d+)\|([0-9a-fA-F]*)\|(-?\d+)((?:\|\d+\|-?\d+)*)$/;
+const STORED_DAY = /^(\d+)\|(\d+)\|([0-9a-fA-F]*)$/;
+const STORED_OFFSETS = /^(\d+)\|(-?\d+)((?:\|\d+\|-?\d+)*)$/;
 
 /**
- * The offer date `"<publishedMs>|" + encodeOfferDay(day)` wrote, or null for any other text, the
- * form without offsets written before offers carried them included: then that date offers
- * nothing, and select and hold publish it again from SQL (republish-offers.ts).
+ * The offer date its two fields hold, or null unless both are in the form above and of the same
+ * publication. A date without its offsets (published before offers carried them, or by a
+ * worker of that version during a rollout) offers nothing: select and hold then publish it again
+ * from SQL (republish-offers.ts) and retry.
  */
-export function readOfferDay(text: string): StoredOfferDay | null {
-  const match = STORED_DAY.exec(text);
-  if (!match) return null;
-  const [, published, base, bitmapHex = "", first, rest = ""] = match;
-  const offsets: OfferOffset[] = [{ fromMs: Number(base), offsetMin: Number(first) }];
+export function readOfferDay(dayText: string, offsetsText: string): StoredOfferDay | null {
+  const day = STORED_DAY.exec(dayText);
+  const offsets = STORED_OFFSETS.exec(offsetsText);
+  if (!day || !offsets || day[1] !== offsets[1]) return null;
+  const [, published, base, bitmapHex = ""] = day;
+  const [, , first, rest = ""] = offsets;
+  const read: OfferOffset[] = [{ fromMs: Number(base), offsetMin: Number(first) }];
   const changes = rest.split("|").slice(1);
   for (let i = 0; i + 1 < changes.length; i += 2)
-    offsets.push({ fromMs: Number(changes[i]), offsetMin: Number(changes[i + 1]) });
-  return { publishedMs: Number(published), baseMs: Number(base), bitmapHex, offsets };
+    read.push({ fromMs: Number(changes[i]), offsetMin: Number(changes[i + 1]) });
+  return { publishedMs: Number(published), baseMs: Number(base), bitmapHex, offsets: read };
 }
 
 /** The offset the offer date names for instant `ms`: the last one from at or before it. */

@@ -15,12 +15,15 @@ import {
   isolateOver,
   startFaultGateways,
 } from "../../../test/stack/fault-gateways.ts";
+import { directRedis, offerKey } from "../../../test/stack/redis-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 type Slot = { start: string; end: string };
 type Caller = Pick<Api, "request" | "admin">;
 
 const NOW = Date.parse("2027-10-27T12:00:00Z");
+const redis = directRedis();
+afterAll(() => redis.quit());
 const SUNDAY = "2027-10-31";
 const MONDAY = "2027-11-01";
 
@@ -44,7 +47,8 @@ function post(api: Caller, path: string, body: unknown) {
 }
 
 /** A Europe/Berlin staff member working through the night of the change and Monday morning. */
-async function berlinStaff(api: Caller) {
+async function berlinStaff(caller: Caller) {
+  const api = { bindings: {}, request: caller.request, admin: caller.admin };
   const { id: serviceId } = await createTestService(api, { durationMin: 60, bufferAfterMin: 0 });
   const { id: staffId } = await createTestStaff(api, {
     serviceIds: [serviceId],
@@ -78,9 +82,18 @@ function cases(days: { date: string; slots: Slot[] }[]): Slot[] {
     return found;
   };
   return [
-    pick("in CEST", sunday.find((s) => s.start.endsWith("+02:00") && s.end.endsWith("+02:00"))),
-    pick("across", sunday.find((s) => s.start.endsWith("+02:00") && s.end.endsWith("+01:00"))),
-    pick("at 02:30 CET", sunday.find((s) => s.start === "2027-10-31T02:30:00+01:00")),
+    pick(
+      "in CEST",
+      sunday.find((s) => s.start.endsWith("+02:00") && s.end.endsWith("+02:00")),
+    ),
+    pick(
+      "across",
+      sunday.find((s) => s.start.endsWith("+02:00") && s.end.endsWith("+01:00")),
+    ),
+    pick(
+      "at 02:30 CET",
+      sunday.find((s) => s.start === "2027-10-31T02:30:00+01:00"),
+    ),
     pick("on Monday", monday[0]),
   ];
 }
@@ -115,6 +128,28 @@ describe("hold and select answer in the staff member's offset", () => {
   it("on Redis", async () => {
     const api = testApi({}, new FixedClock(NOW));
     await expectStaffOffsets(api, await berlinStaff(api));
+  }, 60_000);
+
+  it("on Redis, over offers written before they carried offsets: republished once, then answered", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinStaff(api);
+    const [slot] = cases(await availability(api, ids));
+    if (!slot) throw new Error("no slot");
+    // The offer as the previous version left it: the date fields without their "o:<date>".
+    const key = offerKey(api.bindings.REDIS_KEY_PREFIX ?? "", ids.serviceId, ids.staffId);
+    const fields = await redis.hkeys(key);
+    const offsets = fields.filter((f) => f.startsWith("o:"));
+    expect(offsets).toEqual(expect.arrayContaining([`o:${SUNDAY}`, `o:${MONDAY}`]));
+    await redis.hdel(key, ...offsets);
+    const start = written(slot.start, "Z");
+    const held = await post(api, "/v1/holds", { clientId: uniqueId("client_"), ...ids, start });
+    expect(held.status, await held.clone().text()).toBe(201);
+    const hold = (await held.json()) as { slots: Slot[] };
+    expect(hold.slots.map((s) => ({ start: s.start, end: s.end }))).toEqual([
+      { start: slot.start, end: slot.end },
+    ]);
+    // Republished (the slot's dates, from SQL) with their offsets.
+    expect(await redis.hkeys(key)).toContain(`o:${SUNDAY}`);
   }, 60_000);
 
   describe("on the MySQL fallback", () => {

@@ -11,6 +11,7 @@ import {
   decodeMeta,
   offerOffsetAt,
   offersStart,
+  offsetsField,
   readOfferDay,
 } from "../../domain/live/stored-offer.ts";
 import {
@@ -203,8 +204,8 @@ export function holdConflict(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Offers: field "meta" and one field per local date,
-// "<publishedMs>|<baseMs>|<hex bitmap>|<offsetMin>[|<fromMs>|<offsetMin>]…"
+// Offers: field "meta" and per local date "<date>" = "<publishedMs>|<baseMs>|<hex bitmap>" and
+// "o:<date>" = "<publishedMs>|<offsetMin>[|<fromMs>|<offsetMin>]…"
 
 // The offer formats are the Redis store's own (the format's owner); shared, not repeated.
 
@@ -258,7 +259,7 @@ function offered(
   nowMs: number,
 ): Parameters<typeof offerOffsetAt>[0] | null {
   for (const date of dates) {
-    const day = readOfferDay(offer.days.get(date) ?? "");
+    const day = readOfferDay(offer.days.get(date) ?? "", offer.days.get(offsetsField(date)) ?? "");
     if (day && offersStart(day, startMs, nowMs)) return day.offsets;
   }
   return null;

@@ -11,6 +11,7 @@ import {
   candidateDates,
   encodeMeta,
   encodeOfferDay,
+  encodeOfferOffsets,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
   UNDONE_ATTEMPT_MS,
@@ -196,7 +197,8 @@ export class RedisLiveStateStore implements LiveStateStore {
         toCell,
         staff.days.length,
       ];
-      for (const day of staff.days) args.push(day.date, encodeOfferDay(day));
+      for (const day of staff.days)
+        args.push(day.date, encodeOfferDay(day), encodeOfferOffsets(day));
       const keys = [
         ...this.keys.liveKeys(staff.staffId),
         this.keys.offer(offerScope(input.serviceId, input.reschedule), staff.staffId),
