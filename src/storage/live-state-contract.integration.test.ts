@@ -65,7 +65,7 @@ const META: OfferMeta = {
 /** Offered: every 15 minutes from 07:00 to 17:45 (so 18:00 is not); notice ends at 07:00. */
 const OFFERED = Array.from({ length: 44 }, (_, i) => at("07:00") + i * 15 * 60_000);
 
-const slot = (hhmm: string) => ({ startMs: at(hhmm), offsetMin: 0, localDate: DAY });
+const slot = (hhmm: string) => ({ startMs: at(hhmm), offsetMin: 0 });
 const cells = (hhmm: string) => ({
   cellStart: at(hhmm) / CELL_MS,
   cellEnd: (at(hhmm) + 30 * 60_000) / CELL_MS,

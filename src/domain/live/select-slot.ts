@@ -21,7 +21,7 @@ export function slotRef(start: string, field: string): SlotRef {
       "BAD_REQUEST",
       `${field}: must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
     );
-  return { startMs: parsed.ms, offsetMin: parsed.offsetMin, localDate: parsed.localDate };
+  return { startMs: parsed.ms, offsetMin: parsed.offsetMin };
 }
 
 /** The refusals shared by select and hold. */

@@ -91,13 +91,13 @@ export interface OfferOffset {
 }
 
 /**
- * A slot named by the client: its instant, the offset it was written with, and its local date in
- * that offset. Only the instant names the slot in a store; answers use the staff member's offset.
+ * A slot named by the client: its instant and the offset it was written with. Only the instant
+ * names the slot in a store (its offer dates are candidateDates); answers use the staff member's
+ * offset, which the store reads from the offer.
  */
 export interface SlotRef {
   startMs: number;
   offsetMin: number;
-  localDate: string;
 }
 
 /** Another client's hold, or a booking, covers a cell of the slot. */
