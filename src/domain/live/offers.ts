@@ -48,8 +48,8 @@ export function offerDays(days: AvailabilityDay[], staffId: string, timeZone: st
 
 /**
  * The zone's offsets over [fromMs, toMs]: the one at fromMs and, when the offset at toMs differs,
- * the instant it changes (to the second). One change at most: the span is about a day and tzdb
- * has no day with two changes (zoned-time.ts relies on the same).
+ * the instant it changes (to the second). One change at most: the span is about a day (plus a
+ * slot) and no tzdb zone changes its offset twice within it.
  */
 function offsetsOver(fromMs: number, toMs: number, timeZone: string): OfferOffset[] {
   const first = offsetMinutesAt(fromMs, timeZone);
