@@ -15,11 +15,14 @@
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
 -- ARGV[7]  "1" to count and enforce the hold limits, "0" not to
--- then per slot: startMs, offsetMin, and three candidate local dates (the slot's date ±1)
+-- then per slot: startMs and three candidate local dates (its UTC date ±1: the staff member's
+-- date of the slot is one of them, whatever offset the caller wrote it in)
 -- then: the appointment being rescheduled ("" = none): its own booked entry does not block
 -- then: the request's attempt id ("" = none), and "1" when it carries an Idempotency-Key
 --
--- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd}
+-- Reply: {"ok", holdKey, expiresAtMs, capAtMs, then per requested slot: endMs, cellStart, cellEnd,
+--        offsetMin, endOffsetMin}   (the staff member's UTC offsets at its start and its end, from
+--        the offer; the held entries carry the one at the start)
 --      | {"existing", holdKey, expiresAtMs, capAtMs, …the same per slot…}   (the request
 --        presented this hold's token and asks for exactly its slots: the same hold, unchanged)
 --      | {"held", untilMs[, "mine"]} | {"booked", untilMs}   ("mine": only a hold of this very
@@ -33,8 +36,8 @@
 local now = tonumber(ARGV[1])
 local holdKey, tokenHash, clientTag = ARGV[2], ARGV[3], ARGV[4]
 local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
-local ignoredBooking = "b:" .. (ARGV[8 + 5 * n] or "") .. ":0" -- "b::0" names no entry
-local attempt, keyed = ARGV[9 + 5 * n] or "", ARGV[10 + 5 * n]
+local ignoredBooking = "b:" .. (ARGV[8 + 4 * n] or "") .. ":0" -- "b::0" names no entry
+local attempt, keyed = ARGV[9 + 4 * n] or "", ARGV[10 + 4 * n]
 local S = staffKeys(1)
 
 -- The request was answered with an error and its hold undone before this call arrived (it was
@@ -48,22 +51,22 @@ if redis.call("EXISTS", KEYS[8]) == 1 then return {"released"} end
 
 local dates = {}
 for i = 1, n do
-  local at = 8 + (i - 1) * 5
-  for k = 2, 4 do dates[#dates + 1] = ARGV[at + k] end
+  local at = 8 + (i - 1) * 4
+  for k = 1, 3 do dates[#dates + 1] = ARGV[at + k] end
 end
 local meta = offerOf(KEYS[5], dates)
 if not meta then return {"unavailable", "0", "not-offered"} end
 
 local slots = {}
 for i = 1, n do
-  local at = 8 + (i - 1) * 5
+  local at = 8 + (i - 1) * 4
   local startMs = tonumber(ARGV[at])
   if startMs < now + meta.noticeMs then return {"unavailable", tostring(i - 1), "notice"} end
-  if not offered(meta, startMs, {ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]}, now) then
-    return {"unavailable", tostring(i - 1), "not-offered"}
-  end
+  local offsets = offered(meta, startMs, {ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]}, now)
+  if not offsets then return {"unavailable", tostring(i - 1), "not-offered"} end
   local slot = {
-    startMs = startMs, endMs = startMs + meta.durationMs, offsetMin = ARGV[at + 1],
+    startMs = startMs, endMs = startMs + meta.durationMs,
+    offsetMin = offsetAt(offsets, startMs), endOffsetMin = offsetAt(offsets, startMs + meta.durationMs),
     cs = math.floor((startMs - meta.beforeMs) / CELL), ce = math.ceil((startMs + meta.durationMs + meta.afterMs) / CELL),
   }
   for j, other in ipairs(slots) do
@@ -116,6 +119,8 @@ if sameHold then
       reply[#reply + 1] = fmt(e.endMin * 60000)
       reply[#reply + 1] = fmt(e.cs)
       reply[#reply + 1] = fmt(e.ce)
+      reply[#reply + 1] = fmt(slot.offsetMin)
+      reply[#reply + 1] = fmt(slot.endOffsetMin)
     end
   end
   if not same then return {"held", hold and fmt(hold[1].exp) or "0"} end
@@ -141,12 +146,14 @@ local reply = {"ok", holdKey, fmt(expiresAt), fmt(now + meta.capMs)}
 local hold = {}
 for i, slot in ipairs(slots) do
   hold[i] = {field = "h:" .. holdKey .. ":" .. (i - 1), kind = "h", cs = slot.cs, ce = slot.ce,
-    startMin = slot.startMs / 60000, endMin = slot.endMs / 60000, off = slot.offsetMin, exp = expiresAt,
+    startMin = slot.startMs / 60000, endMin = slot.endMs / 60000, off = fmt(slot.offsetMin), exp = expiresAt,
     tag = clientTag, tok = tokenHash, capAt = now + meta.capMs, ttl = meta.ttlMs / 1000, n = n}
   put(S, hold[i], now)
   reply[#reply + 1] = fmt(slot.endMs)
   reply[#reply + 1] = fmt(slot.cs)
   reply[#reply + 1] = fmt(slot.ce)
+  reply[#reply + 1] = fmt(slot.offsetMin)
+  reply[#reply + 1] = fmt(slot.endOffsetMin)
 end
 -- The entries just written (not read back): the hold limits count each slot.
 heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)

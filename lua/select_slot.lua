@@ -5,19 +5,23 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member
 -- KEYS[5]     offer hash of (service, staff member)
--- ARGV[1]  now (ms)   ARGV[2]  clientTag   ARGV[3]  startMs   ARGV[4]  offsetMin
--- ARGV[5..7]  candidate local dates of the slot (its date ±1)
+-- ARGV[1]  now (ms)   ARGV[2]  clientTag   ARGV[3]  startMs
+-- ARGV[4..6]  candidate local dates of the slot (its UTC date ±1, as hold_slots.lua)
 --
--- Reply: {"ok", expiresAtMs, endMs} | {"held", untilMs} | {"booked", untilMs} | {"unavailable", reason}
+-- Reply: {"ok", expiresAtMs, endMs, offsetMin, endOffsetMin} (the staff member's UTC offsets at
+-- the slot's start and end, from the offer; the marker carries the one at the start)
+--      | {"held", untilMs} | {"booked", untilMs} | {"unavailable", reason}
 --@include lib/live.lua
-local now, clientTag, startMs, offsetMin = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local now, clientTag, startMs = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local S = staffKeys(1)
 
-local dates = {ARGV[5], ARGV[6], ARGV[7]}
+local dates = {ARGV[4], ARGV[5], ARGV[6]}
 local meta = offerOf(KEYS[5], dates)
 if not meta then return {"unavailable", "not-offered"} end
 if startMs < now + meta.noticeMs then return {"unavailable", "notice"} end
-if not offered(meta, startMs, dates, now) then return {"unavailable", "not-offered"} end
+local offsets = offered(meta, startMs, dates, now)
+if not offsets then return {"unavailable", "not-offered"} end
+local offsetMin = offsetAt(offsets, startMs)
 
 ensure(S, now)
 sweep(S, now)
@@ -33,8 +37,9 @@ local field = "v:" .. clientTag
 local old = get(S, field)
 local expiresAt = now + meta.viewingMs
 local marker = {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs / 60000,
-  endMin = (startMs + meta.durationMs) / 60000, off = offsetMin, exp = expiresAt, tag = clientTag,
+  endMin = (startMs + meta.durationMs) / 60000, off = fmt(offsetMin), exp = expiresAt, tag = clientTag,
   ttl = meta.viewingMs / 1000}
 put(S, marker, now)
 publish(S, {marker}, {old})
-return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs)}
+return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs), fmt(offsetMin),
+  fmt(offsetAt(offsets, startMs + meta.durationMs))}

@@ -328,41 +328,65 @@ end
 
 -- Offers (lua/availability_overlay.lua writes them): field "meta" = durationMin|bufferBeforeMin|
 -- bufferAfterMin|holdTtlS|viewingTtlS|capS|noticeMin|maxHeldSlotsPerClient|maxHeldSlotsPerIp
--- (src/domain/live/stored-offer.ts writes it), one field per local date =
--- "<publishedMs>|<baseMs>|<hex bitmap>". An offer date older than the offer TTL is stale.
+-- (src/domain/live/stored-offer.ts writes it), and per local date two fields:
+--   <date>      "<publishedMs>|<baseMs>|<hex bitmap>": the starts offered from baseMs
+--   o:<date>    "<publishedMs>|<offsetMin>[|<fromMs>|<offsetMin>]…": the staff member's UTC
+--               offset from baseMs on, then from each change on (a field of its own, so that the
+--               previous version's scripts read the date field as they did)
+-- An offer date older than the offer TTL is stale; one without its offsets of the same
+-- publication, or in any other form, offers nothing.
 local OFFER_TTL = 900000
 
--- The offer's meta and the given local dates, in one read: nil when nothing is offered, else
--- meta with `days` (date -> value).
+-- The offer's meta and the given local dates with their offsets, in one read: nil when nothing
+-- is offered, else meta with `days` and `offsets` (date -> value).
 local function offerOf(offerKey, dates)
-  local values = redis.call("HMGET", offerKey, "meta", unpack(dates))
+  local fields = {"meta"}
+  for _, date in ipairs(dates) do fields[#fields + 1] = date end
+  for _, date in ipairs(dates) do fields[#fields + 1] = "o:" .. date end
+  local values = redis.call("HMGET", offerKey, unpack(fields))
   if not values[1] then return nil end
   local duration, before, after, ttl, viewing, cap, notice, perClient, perIp =
     string.match(values[1], "^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$")
   if not perIp then return nil end
   local meta = {durationMs = duration * 60000, beforeMs = before * 60000, afterMs = after * 60000,
     ttlMs = ttl * 1000, viewingMs = viewing * 1000, capMs = cap * 1000, noticeMs = notice * 60000,
-    maxPerClient = tonumber(perClient), maxPerIp = tonumber(perIp), days = {}}
+    maxPerClient = tonumber(perClient), maxPerIp = tonumber(perIp), days = {}, offsets = {}}
   for i, date in ipairs(dates) do
     if values[i + 1] then meta.days[date] = values[i + 1] end
+    if values[#dates + i + 1] then meta.offsets[date] = values[#dates + i + 1] end
   end
   return meta
 end
 
--- Was a slot starting at startMs offered on one of its candidate local dates?
+-- The offsets of the candidate local date that offers a slot starting at startMs (its o:<date>
+-- value after the publish time), or nil when none does.
 local function offered(meta, startMs, dates, now)
   for _, date in ipairs(dates) do
-    local day = meta.days[date]
-    if day then
-      local published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
+    local day, offsets = meta.days[date], meta.offsets[date]
+    local published, base, bits, at, first, changes
+    if day and offsets then
+      published, base, bits = string.match(day, "^(%d+)|(%d+)|(%x*)$")
+      at, first, changes = string.match(offsets, "^(%d+)|(%-?%d+)(.*)$")
+    end
+    if published and published == at and string.gsub(changes, "|%d+|%-?%d+", "") == "" then
       local index = (startMs - tonumber(base)) / CELL
       if tonumber(published) + OFFER_TTL > now and index >= 0 and index % 1 == 0 and index < #bits * 4 then
         local nibble = tonumber(string.sub(bits, math.floor(index / 4) + 1, math.floor(index / 4) + 1), 16)
-        if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return true end
+        if bit.band(nibble, bit.lshift(1, 3 - index % 4)) ~= 0 then return first .. changes end
       end
     end
   end
-  return false
+  return nil
+end
+
+-- The staff member's UTC offset (minutes) at instant ms, from the offsets offered() returned:
+-- the last one from at or before it (offerOffsetAt in src/domain/live/stored-offer.ts).
+local function offsetAt(offsets, ms)
+  local off = string.match(offsets, "^(%-?%d+)")
+  for from, change in string.gmatch(offsets, "|(%d+)|(%-?%d+)") do
+    if ms >= tonumber(from) then off = change end
+  end
+  return tonumber(off)
 end
 
 -- Push (src/storage/redis/live-push.ts, docs/architecture/live-push.md): a script that changes

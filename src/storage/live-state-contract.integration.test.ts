@@ -11,6 +11,7 @@ import { testBindings, uniqueId } from "../../test/stack/stack-env.ts";
 import type { AvailabilityDay } from "../domain/availability/types.ts";
 import { formatHoldId } from "../domain/live/hold-id.ts";
 import { offerDays } from "../domain/live/offers.ts";
+import { slotRef } from "../domain/live/select-slot.ts";
 import { OFFER_TTL_MS } from "../domain/live/stored-offer.ts";
 import { clientTag, newHoldKey } from "../domain/live/tokens.ts";
 import {
@@ -64,17 +65,27 @@ const META: OfferMeta = {
 /** Offered: every 15 minutes from 07:00 to 17:45 (so 18:00 is not); notice ends at 07:00. */
 const OFFERED = Array.from({ length: 44 }, (_, i) => at("07:00") + i * 15 * 60_000);
 
-const slot = (hhmm: string) => ({ startMs: at(hhmm), offsetMin: 0, localDate: DAY });
+const slot = (hhmm: string) => ({ startMs: at(hhmm), offsetMin: 0 });
 const cells = (hhmm: string) => ({
   cellStart: at(hhmm) / CELL_MS,
   cellEnd: (at(hhmm) + 30 * 60_000) / CELL_MS,
 });
-const granted = (hhmm: string) => ({ endMs: at(hhmm) + 30 * 60_000, ...cells(hhmm) });
+const granted = (hhmm: string) => ({
+  endMs: at(hhmm) + 30 * 60_000,
+  ...cells(hhmm),
+  offsetMin: 0,
+  endOffsetMin: 0,
+});
 
 function offer(staffId: string) {
   const day = {
     date: DAY,
-    slots: OFFERED.map((startMs) => ({ staffId, state: "available", startMs })),
+    slots: OFFERED.map((startMs) => ({
+      staffId,
+      state: "available",
+      startMs,
+      endMs: startMs + 30 * 60_000,
+    })),
   };
   return offerDays([day] as unknown as AvailabilityDay[], staffId, "UTC");
 }
@@ -203,7 +214,13 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
       slot: slot("10:00"),
       nowMs: NOW,
     });
-    expect(selected).toEqual({ kind: "ok", expiresAtMs: NOW + 10 * S, endMs: at("10:30") });
+    expect(selected).toEqual({
+      kind: "ok",
+      expiresAtMs: NOW + 10 * S,
+      endMs: at("10:30"),
+      offsetMin: 0,
+      endOffsetMin: 0,
+    });
   });
 
   it("select answers ok, held, booked and unavailable like select_slot.lua", async () => {
@@ -213,6 +230,8 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
       kind: "ok",
       expiresAtMs: NOW + 10 * S,
       endMs: at("09:30"),
+      offsetMin: 0,
+      endOffsetMin: 0,
     });
     expect((await f.hold(b, ["10:00"])).kind).toBe("ok");
     expect(await f.select(a, "10:15")).toEqual({ kind: "held", untilMs: NOW + 600 * S });
@@ -1061,6 +1080,162 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     });
     expect(new Set(taken).size).toBe(taken.length);
   }, 60_000);
+  describe("hold and select answer in the staff member's offset, however the caller wrote the slot", () => {
+    /** Publishes `starts` (one-hour slots) as offered on `date` in `zone`, at `nowMs`. */
+    async function offered(zone: string, date: string, starts: string[], nowMs: number) {
+      const staffId = uniqueId("stf_");
+      const serviceId = uniqueId("svc_");
+      const slots = starts.map((start) => {
+        const startMs = Date.parse(start);
+        return { staffId, state: "available", startMs, endMs: startMs + 3_600_000 };
+      });
+      const days = offerDays([{ date, slots }] as unknown as AvailabilityDay[], staffId, zone);
+      const meta = { ...META, durationMin: 60, minNoticeMin: 0 };
+      await store.overlay({ serviceId, meta, staff: [{ staffId, days }], clientTag: null, nowMs });
+      return { staffId, serviceId };
+    }
+
+    // Europe/Berlin on 2027-10-31: at 01:00Z the clocks go from 03:00 CEST (+02:00) back to
+    // 02:00 CET (+01:00), so 02:30 happens twice and a slot may start in one offset and end in
+    // the other.
+    const NIGHT = Date.parse("2027-10-30T20:00:00Z");
+    const BERLIN = [
+      // [the slot as the staff member's offset writes it, other ways a caller may write it, end]
+      [
+        "2027-10-31T01:30:00+02:00",
+        "2027-10-30T23:30:00Z",
+        "2027-10-30T18:30:00-05:00",
+        "2027-10-31T02:30:00+02:00",
+      ],
+      [
+        "2027-10-31T02:30:00+02:00",
+        "2027-10-31T00:30:00Z",
+        "2027-10-31T14:30:00+14:00",
+        "2027-10-31T02:30:00+01:00",
+      ],
+      [
+        "2027-10-31T02:30:00+01:00",
+        "2027-10-31T01:30:00Z",
+        "2027-10-30T15:30:00-10:00",
+        "2027-10-31T03:30:00+01:00",
+      ],
+      [
+        "2027-10-31T09:00:00+01:00",
+        "2027-10-31T08:00:00Z",
+        "2027-10-31T22:00:00+14:00",
+        "2027-10-31T10:00:00+01:00",
+      ],
+    ] as const;
+    const offsetOf = (text: string) => (text.endsWith("+02:00") ? 120 : 60);
+
+    it("on a date whose offset changes: each slot's start and end in the offset of its own instant", async () => {
+      const f = await offered(
+        "Europe/Berlin",
+        "2027-10-31",
+        BERLIN.map(([start]) => start),
+        NIGHT,
+      );
+      for (const [own, ...written] of BERLIN) {
+        const end = written[2];
+        for (const start of [own, written[0], written[1]]) {
+          const tag = await newTag();
+          const tokenHash = uniqueId("tok");
+          const slot = slotRef(start, "start");
+          const selected = await store.select({ ...f, clientTag: tag, slot, nowMs: NIGHT });
+          expect(selected, start).toEqual({
+            kind: "ok",
+            expiresAtMs: NIGHT + 10 * S,
+            endMs: Date.parse(end),
+            offsetMin: offsetOf(own),
+            endOffsetMin: offsetOf(end),
+          });
+          const held = ok(
+            await store.hold({
+              ...f,
+              clientTag: tag,
+              holdKey: newHoldKey(),
+              tokenHash,
+              presentedTokenHash: null,
+              holders: holdersOf(tag),
+              slots: [slot],
+              nowMs: NIGHT,
+            }),
+          );
+          expect(
+            held.slots.map(({ offsetMin, endOffsetMin }) => [offsetMin, endOffsetMin]),
+          ).toEqual([[offsetOf(own), offsetOf(end)]]);
+          // The entries are filed in the staff member's offset (the date a live stream shows).
+          const entries: LiveEntryDump[] = [];
+          let cursor = "0";
+          do {
+            const page = await store.scan({ cursor, staffId: f.staffId, nowMs: NIGHT });
+            entries.push(...page.entries);
+            cursor = page.cursor;
+          } while (cursor !== "0");
+          const here = entries.filter(
+            (e) => e.startMs === slot.startMs && (e.kind === "held" || e.id === tag),
+          );
+          expect(here.map((e) => [e.kind, e.offsetMin]).sort()).toEqual([
+            ["held", offsetOf(own)],
+            ["viewing", offsetOf(own)],
+          ]);
+          const released = await store.release({
+            staffId: f.staffId,
+            holdKey: held.holdKey,
+            tokenHash,
+            holders: holdersOf(tag),
+            nowMs: NIGHT,
+          });
+          expect(released).toBe(true);
+        }
+      }
+    });
+
+    it("an offer date without its offsets (as the previous version writes it) offers nothing", async () => {
+      const f = await fixture(store);
+      const tag = await newTag();
+      if (store instanceof RedisLiveStateStore)
+        await redis.hdel(keys.offer(f.serviceId, f.staffId), `o:${DAY}`);
+      else
+        await db.execute(
+          "DELETE FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ?",
+          [f.serviceId, f.staffId, `o:${DAY}`],
+        );
+      expect(await f.select(tag, "09:00")).toEqual({ kind: "unavailable", reason: "not-offered" });
+      expect(await f.hold(tag, ["09:00"])).toEqual({
+        kind: "unavailable",
+        index: 0,
+        reason: "not-offered",
+      });
+      // The date field itself keeps the form the previous version reads.
+      const value =
+        store instanceof RedisLiveStateStore
+          ? await redis.hget<string>(keys.offer(f.serviceId, f.staffId), DAY)
+          : String(
+              (
+                await db.execute(
+                  "SELECT value FROM fallback_offers WHERE service_id = ? AND staff_id = ? AND field = ?",
+                  [f.serviceId, f.staffId, DAY],
+                )
+              ).rows[0]?.value,
+            );
+      expect(String(value)).toMatch(/^\d+\|\d+\|[0-9a-f]*$/);
+    });
+
+    it("a slot written 26 hours from the staff member's offset still finds its offer date", async () => {
+      // 23:00 on 2027-11-01 at -12:00 is 11:00Z on 11-02 and 01:00 on 11-03 at +14:00.
+      const nowMs = Date.parse("2027-11-01T12:00:00Z");
+      const f = await offered("Etc/GMT+12", "2027-11-01", ["2027-11-01T23:00:00-12:00"], nowMs);
+      const slot = slotRef("2027-11-03T01:00:00+14:00", "start");
+      expect(await store.select({ ...f, clientTag: await newTag(), slot, nowMs })).toEqual({
+        kind: "ok",
+        expiresAtMs: nowMs + 10 * S,
+        endMs: Date.parse("2027-11-02T12:00:00Z"),
+        offsetMin: -720,
+        endOffsetMin: -720,
+      });
+    });
+  });
 });
 
 describe("the fallback's rows are the Redis hash byte for byte", () => {

@@ -12,6 +12,7 @@ import {
   type UpstashGateway,
 } from "../../scripts/gateways/upstash-gateway.ts";
 import { buildServices } from "../../src/compose.ts";
+import type { Clock } from "../../src/domain/ports.ts";
 import type { Services } from "../../src/runtime/services.ts";
 import { adminVia } from "../drivers/admin-call.ts";
 import { testApp } from "../drivers/api.ts";
@@ -78,8 +79,11 @@ export function isolateOver(
   gateways: FaultGateways,
   prefix: string,
   overrides: Record<string, string> = {},
-  /** `waitUntil`: requests get an execution context whose waitUntil runs work to its end. */
-  options: { waitUntil?: boolean } = {},
+  /**
+   * `waitUntil`: requests get an execution context whose waitUntil runs work to its end.
+   * `clock`: the isolate's clock (to move time, or to stand on a date far ahead).
+   */
+  options: { waitUntil?: boolean; clock?: Clock } = {},
 ): Isolate {
   const bindings = testBindings(prefix, {
     UPSTASH_REDIS_REST_URL: gateways.upstash.url,
@@ -88,7 +92,7 @@ export function isolateOver(
     REDIS_COOLDOWN_MS: "600000",
     ...overrides,
   });
-  const services = buildServices(bindings);
+  const services = buildServices(bindings, options.clock);
   const app = testApp(() => services);
   const pending = new Set<Promise<unknown>>();
   const executionCtx = options.waitUntil

@@ -122,8 +122,7 @@ export async function liveScaleCase(
           for (let j = i; j < i + 50; j++) {
             const slot = pick(free);
             const startMs = Date.parse(slot.start);
-            const offsetMin = offsetOf(slot.start);
-            const dates = candidateDates({ startMs, offsetMin, localDate: slot.date });
+            const dates = candidateDates({ startMs });
             if (op === "heartbeat") {
               batch.evalsha(
                 heartbeat.sha1,
@@ -145,7 +144,6 @@ export async function liveScaleCase(
                 nowMs,
                 pick(clients),
                 startMs,
-                offsetMin,
                 ...dates,
               );
             } else {
@@ -169,7 +167,6 @@ export async function liveScaleCase(
                 "",
                 "1",
                 startMs,
-                offsetMin,
                 ...dates,
                 "", // not a reschedule
                 "", // no attempt of a request
@@ -277,10 +274,9 @@ async function fill(
 ): Promise<number> {
   const now = Date.now();
   const keys = [...o.liveKeys, o.offerKey];
-  const args = (slot: Slot & { date: string }): [number, number, ...string[]] => {
+  const args = (slot: Slot & { date: string }): [number, ...string[]] => {
     const startMs = Date.parse(slot.start);
-    const offsetMin = offsetOf(slot.start);
-    return [startMs, offsetMin, ...candidateDates({ startMs, offsetMin, localDate: slot.date })];
+    return [startMs, ...candidateDates({ startMs })];
   };
   const accepted = async (calls: ((batch: ChainableCommander) => void)[]) => {
     const batch = redis.pipeline();
@@ -302,7 +298,7 @@ async function fill(
     const oks = await accepted(
       chunk.map((slot, k) => (batch) => {
         const holdKey = `SCALE${o.label}${String(from + k).padStart(11, "0")}`;
-        const [startMs, offsetMin, ...dates] = args(slot);
+        const [startMs, ...dates] = args(slot);
         // KEYS: the live keys, the offer, the two holder counters (unused: limits not counted),
         // the released-hold, undone-attempt and creator keys of this hold.
         batch.evalsha(
@@ -322,7 +318,6 @@ async function fill(
           "", // no presented token
           "0", // hold limits not counted
           startMs,
-          offsetMin,
           ...dates,
           "", // not a reschedule
           "", // no attempt of a request
@@ -392,10 +387,4 @@ async function evalshaStats(redis: Redis) {
 
 function randomIp(): string {
   return `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
-}
-
-function offsetOf(iso: string): number {
-  const match = /([+-])(\d\d):(\d\d)$/.exec(iso);
-  if (!match) return 0;
-  return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 }

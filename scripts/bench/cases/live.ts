@@ -160,6 +160,8 @@ export async function memoryPerHold(
         meta,
         date,
         `${Date.UTC(2030, 0, 1)}|${baseMs}|${"f".repeat(75)}`,
+        `o:${date}`,
+        `${Date.UTC(2030, 0, 1)}|0`,
       );
     await offers.exec();
     await redis.script("LOAD", holdSlots.source);
@@ -182,7 +184,6 @@ export async function memoryPerHold(
             "", // no presented token
             "0", // hold limits not counted
             baseMs + i * 1_800_000,
-            60,
             date,
             date,
             date,

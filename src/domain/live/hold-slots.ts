@@ -160,8 +160,9 @@ export async function holdSlots({
   if (outcome.kind !== "ok" && outcome.kind !== "existing")
     throw slotRefused(outcome, startField(0));
   // The holder repeating its hold keeps its token. A new hold's token is signed after the
-  // script: the claim carries the cells the script computed and each slot's own offset. (A
-  // keyed retry signs its hold's secret again, with the cap the script kept.)
+  // script: the claim carries the cells the script computed and each slot's offset, the staff
+  // member's from the offer. (A keyed retry signs its hold's secret again, with the cap the
+  // script kept.)
   const holdToken =
     outcome.kind === "existing" && input.holdToken
       ? input.holdToken
@@ -169,8 +170,14 @@ export async function holdSlots({
           staffId: first.staffId,
           serviceId: first.serviceId,
           slots: refs.map((ref, i) => {
-            const granted = outcome.slots[i] ?? { endMs: ref.startMs, cellStart: 0, cellEnd: 0 };
-            return { startMs: ref.startMs, ...granted, offsetMin: ref.offsetMin };
+            const granted = outcome.slots[i];
+            return {
+              startMs: ref.startMs,
+              endMs: granted?.endMs ?? ref.startMs,
+              cellStart: granted?.cellStart ?? 0,
+              cellEnd: granted?.cellEnd ?? 0,
+              offsetMin: granted?.offsetMin ?? ref.offsetMin,
+            };
           }),
           capAtMs: outcome.capAtMs,
           holders,
@@ -181,12 +188,20 @@ export async function holdSlots({
     holdToken,
     expiresAtMs: outcome.expiresAtMs,
     created: outcome.kind === "ok",
-    slots: refs.map((ref, i) => ({
-      serviceId: first.serviceId,
-      staffId: first.staffId,
-      start: formatWithOffset(ref.startMs, ref.offsetMin),
-      end: formatWithOffset(outcome.slots[i]?.endMs ?? ref.startMs, ref.offsetMin),
-    })),
+    // In the staff member's offset at each instant (the store read it from the offer), however
+    // the caller wrote the slot.
+    slots: refs.map((ref, i) => {
+      const granted = outcome.slots[i];
+      return {
+        serviceId: first.serviceId,
+        staffId: first.staffId,
+        start: formatWithOffset(ref.startMs, granted?.offsetMin ?? ref.offsetMin),
+        end: formatWithOffset(
+          granted?.endMs ?? ref.startMs,
+          granted?.endOffsetMin ?? ref.offsetMin,
+        ),
+      };
+    }),
   };
 }
 

@@ -68,11 +68,7 @@ async function renewGone(
     holdKey: credential.holdKey,
     tokenHash: credential.tokenHash,
     presentedTokenHash: credential.tokenHash,
-    slots: claim.slots.map((slot) => ({
-      startMs: slot.startMs,
-      offsetMin: slot.offsetMin,
-      localDate: new Date(slot.startMs + slot.offsetMin * 60_000).toISOString().slice(0, 10),
-    })),
+    slots: claim.slots.map((slot) => ({ startMs: slot.startMs, offsetMin: slot.offsetMin })),
     nowMs,
   });
   if (outcome.kind === "ok" || outcome.kind === "existing") {

@@ -1,8 +1,8 @@
 import { getAvailability } from "../availability/get-availability.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainContext } from "../ports.ts";
-import { addDays } from "../time/zoned-time.ts";
 import type { RescheduleOf } from "./reschedule-of.ts";
+import { candidateDates } from "./stored-offer.ts";
 import type { SlotRef } from "./types.ts";
 
 /**
@@ -23,18 +23,18 @@ export async function republishOffers(
   slots: readonly SlotRef[],
   rescheduleOf?: RescheduleOf,
 ): Promise<boolean> {
-  const dates = slots.map((slot) => slot.localDate).sort();
+  // The dates the stores look a slot up under: the staff member's date of it is one of them.
+  const dates = slots.flatMap(candidateDates).sort();
   const [first, last] = [dates[0], dates[dates.length - 1]];
   if (first === undefined || last === undefined) return false;
   try {
-    // A slot's date in the offset the client wrote may differ by one from the staff member's.
     await getAvailability({
       ctx,
       input: {
         serviceId,
         staffId,
-        fromDate: addDays(first, -1),
-        toDate: addDays(last, 1),
+        fromDate: first,
+        toDate: last,
         ...(rescheduleOf ? { rescheduleOf } : {}),
       },
     });

@@ -21,7 +21,7 @@ export function slotRef(start: string, field: string): SlotRef {
       "BAD_REQUEST",
       `${field}: must be an ISO 8601 date-time with an offset, ${SUPPORTED_DATES_TEXT}, as availability returns it`,
     );
-  return { startMs: parsed.ms, offsetMin: parsed.offsetMin, localDate: parsed.localDate };
+  return { startMs: parsed.ms, offsetMin: parsed.offsetMin };
 }
 
 /** The refusals shared by select and hold. */
@@ -75,11 +75,12 @@ export async function selectSlot({
     outcome = await ctx.liveState.select({ ...request, nowMs: ctx.clock.nowMs() });
   }
   if (outcome.kind !== "ok") throw slotRefused(outcome, "body.start");
+  // In the staff member's offset at each instant (from the offer), however the caller wrote it.
   return {
     staffId: input.staffId,
     serviceId: input.serviceId,
-    start: formatWithOffset(slot.startMs, slot.offsetMin),
-    end: formatWithOffset(outcome.endMs, slot.offsetMin),
+    start: formatWithOffset(slot.startMs, outcome.offsetMin),
+    end: formatWithOffset(outcome.endMs, outcome.endOffsetMin),
     expiresAtMs: outcome.expiresAtMs,
   };
 }

@@ -71,18 +71,33 @@ export interface OfferMeta {
   maxHeldSlotsPerIp: number;
 }
 
-/** The offered starts of one local date: bit i ⇔ a slot at baseMs + i × CELL_MS is offered. */
+/**
+ * The offered starts of one local date: bit i ⇔ a slot at baseMs + i × CELL_MS is offered.
+ * `offsets`: the staff member's UTC offset from baseMs on, and from each later `fromMs` on (a
+ * date whose offset changes has two), over every instant a slot of the date starts or ends at,
+ * so that select and hold answer in the staff member's offset without knowing the zone.
+ */
 export interface OfferDay {
   date: string;
   baseMs: number;
   bitmapHex: string;
+  offsets: OfferOffset[];
 }
 
-/** A slot named by the client: its instant, the offset it was written with, and its local date. */
+/** From `fromMs` on (until the next one), the staff member's UTC offset is `offsetMin`. */
+export interface OfferOffset {
+  fromMs: number;
+  offsetMin: number;
+}
+
+/**
+ * A slot named by the client: its instant and the offset it was written with. Only the instant
+ * names the slot in a store (its offer dates are candidateDates); answers use the staff member's
+ * offset, which the store reads from the offer.
+ */
 export interface SlotRef {
   startMs: number;
   offsetMin: number;
-  localDate: string;
 }
 
 /** Another client's hold, or a booking, covers a cell of the slot. */
@@ -90,13 +105,24 @@ export type Blocked =
   /** `mine`: the one hold in the way is the asking client's own (a hold repeated without its token). */
   { kind: "held"; untilMs: number; mine?: true } | { kind: "booked"; untilMs: number };
 
+export interface GrantedSlot {
+  endMs: number;
+  cellStart: number;
+  cellEnd: number;
+  offsetMin: number;
+  endOffsetMin: number;
+}
+
 export interface HoldGranted {
   holdKey: string;
   expiresAtMs: number;
   /** Creation + the extension cap: the hold (and its token) can live no longer. */
   capAtMs: number;
-  /** Per requested slot, in request order: its end and its occupied cells. */
-  slots: { endMs: number; cellStart: number; cellEnd: number }[];
+  /**
+   * Per requested slot, in request order: its end, its occupied cells, and the staff member's
+   * UTC offset at its start and at its end (from the offer).
+   */
+  slots: GrantedSlot[];
 }
 
 /**
@@ -132,7 +158,8 @@ export interface HoldAttempt {
 export type HoldUndo = "undone" | "kept" | "gone";
 
 export type SelectOutcome =
-  | { kind: "ok"; expiresAtMs: number; endMs: number }
+  /** offsetMin, endOffsetMin: the staff member's UTC offset at the slot's start and end. */
+  | { kind: "ok"; expiresAtMs: number; endMs: number; offsetMin: number; endOffsetMin: number }
   | Blocked
   | { kind: "unavailable"; reason: "not-offered" | "notice" };
 

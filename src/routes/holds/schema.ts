@@ -60,8 +60,18 @@ export const HoldResponse = z
       z.object({
         serviceId: z.string(),
         staffId: z.string(),
-        start: z.string().openapi({ format: "date-time" }),
-        end: z.string().openapi({ format: "date-time" }),
+        start: z.string().openapi({
+          format: "date-time",
+          description:
+            "In the staff member's UTC offset at that instant, as availability writes it, whatever offset the request used.",
+          example: "2026-12-07T10:00:00+01:00",
+        }),
+        end: z.string().openapi({
+          format: "date-time",
+          description:
+            "In the staff member's UTC offset at that instant (across a daylight-saving change it can differ from the start's).",
+          example: "2026-12-07T11:00:00+01:00",
+        }),
       }),
     ),
   })

@@ -13,8 +13,18 @@ const SelectResponse = z
   .object({
     serviceId: z.string(),
     staffId: z.string(),
-    start: z.string().openapi({ format: "date-time", example: "2026-12-07T10:00:00+01:00" }),
-    end: z.string().openapi({ format: "date-time", example: "2026-12-07T11:00:00+01:00" }),
+    start: z.string().openapi({
+      format: "date-time",
+      description:
+        "In the staff member's UTC offset at that instant, as availability writes it, whatever offset the request used.",
+      example: "2026-12-07T10:00:00+01:00",
+    }),
+    end: z.string().openapi({
+      format: "date-time",
+      description:
+        "In the staff member's UTC offset at that instant (across a daylight-saving change it can differ from the start's).",
+      example: "2026-12-07T11:00:00+01:00",
+    }),
     state: z.literal("viewing"),
     expiresAt: z.string().openapi({
       format: "date-time",

@@ -6,7 +6,14 @@
  * Redis would, so these functions must format exactly as the scripts do.
  */
 import { formatHoldId } from "../../domain/live/hold-id.ts";
-import { candidateDates, decodeMeta, OFFER_TTL_MS } from "../../domain/live/stored-offer.ts";
+import {
+  candidateDates,
+  decodeMeta,
+  offerOffsetAt,
+  offersStart,
+  offsetsField,
+  readOfferDay,
+} from "../../domain/live/stored-offer.ts";
 import {
   CELL_MS,
   type LiveEntry,
@@ -197,7 +204,8 @@ export function holdConflict(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Offers: field "meta" and one field per local date, "<publishedMs>|<baseMs>|<hex bitmap>"
+// Offers: field "meta" and per local date "<date>" = "<publishedMs>|<baseMs>|<hex bitmap>" and
+// "o:<date>" = "<publishedMs>|<offsetMin>[|<fromMs>|<offsetMin>]…"
 
 // The offer formats are the Redis store's own (the format's owner); shared, not repeated.
 
@@ -214,11 +222,15 @@ export function offerOf(rows: readonly [string, string][]): Offer {
   return { meta, days };
 }
 
-/** A slot the offer allows, with its end and occupied cells (the scripts' arithmetic). */
+/**
+ * A slot the offer allows, with its end and occupied cells (the scripts' arithmetic) and the
+ * staff member's UTC offsets at its start and end (from the offer).
+ */
 export interface CheckedSlot {
   startMs: number;
   endMs: number;
   offsetMin: number;
+  endOffsetMin: number;
   cellStart: number;
   cellEnd: number;
 }
@@ -236,19 +248,21 @@ export type SlotCheck =
       maxPerIp: number;
     };
 
-/** The bitmap test of hold_slots.lua's `offered()`: any candidate date, published < 15 min ago. */
-function offered(offer: Offer, startMs: number, dates: string[], nowMs: number): boolean {
-  return dates.some((date) => {
-    const match = /^(\d+)\|(\d+)\|([0-9a-fA-F]*)$/.exec(offer.days.get(date) ?? "");
-    if (!match) return false;
-    const [, published, base, bits = ""] = match;
-    const index = (startMs - Number(base)) / CELL_MS;
-    if (!(Number(published) + OFFER_TTL_MS > nowMs && Number.isInteger(index) && index >= 0))
-      return false;
-    if (index >= bits.length * 4) return false;
-    const nibble = Number.parseInt(bits[Math.floor(index / 4)] ?? "0", 16);
-    return (nibble & (1 << (3 - (index % 4)))) !== 0;
-  });
+/**
+ * hold_slots.lua's `offered()`: the offsets of the candidate date that offers a slot starting at
+ * `startMs` (published < 15 min ago), or null when none does.
+ */
+function offered(
+  offer: Offer,
+  startMs: number,
+  dates: string[],
+  nowMs: number,
+): Parameters<typeof offerOffsetAt>[0] | null {
+  for (const date of dates) {
+    const day = readOfferDay(offer.days.get(date) ?? "", offer.days.get(offsetsField(date)) ?? "");
+    if (day && offersStart(day, startMs, nowMs)) return day.offsets;
+  }
+  return null;
 }
 
 /**
@@ -264,13 +278,14 @@ export function checkSlots(offer: Offer, slots: SlotRef[], nowMs: number): SlotC
   for (const [i, slot] of slots.entries()) {
     if (slot.startMs < nowMs + noticeMin * 60_000)
       return { kind: "unavailable", index: i, reason: "notice" };
-    if (!offered(offer, slot.startMs, candidateDates(slot), nowMs))
-      return { kind: "unavailable", index: i, reason: "not-offered" };
+    const offsets = offered(offer, slot.startMs, candidateDates(slot), nowMs);
+    if (!offsets) return { kind: "unavailable", index: i, reason: "not-offered" };
     const endMs = slot.startMs + durationMin * 60_000;
     const next = {
       startMs: slot.startMs,
       endMs,
-      offsetMin: slot.offsetMin,
+      offsetMin: offerOffsetAt(offsets, slot.startMs),
+      endOffsetMin: offerOffsetAt(offsets, endMs),
       cellStart: Math.floor((slot.startMs - beforeMin * 60_000) / CELL_MS),
       cellEnd: Math.ceil((endMs + afterMin * 60_000) / CELL_MS),
     };

@@ -26,8 +26,11 @@ import { offerScope } from "../../domain/live/offers.ts";
 import {
   candidateDates,
   encodeMeta,
+  encodeOfferDay,
+  encodeOfferOffsets,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
+  offsetsField,
   UNDONE_ATTEMPT_MS,
 } from "../../domain/live/stored-offer.ts";
 import type {
@@ -280,13 +283,16 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     const scope = offerScope(input.serviceId, input.reschedule);
     const offers = input.staff.flatMap((s) => [
       [this.scope, scope, s.staffId, "meta", encodeMeta(input.meta), expiresAtMs],
-      ...s.days.map((d) => [
-        this.scope,
-        scope,
-        s.staffId,
-        d.date,
-        `${input.nowMs}|${d.baseMs}|${d.bitmapHex}`,
-        expiresAtMs,
+      ...s.days.flatMap((d) => [
+        [this.scope, scope, s.staffId, d.date, `${input.nowMs}|${encodeOfferDay(d)}`, expiresAtMs],
+        [
+          this.scope,
+          scope,
+          s.staffId,
+          offsetsField(d.date),
+          `${input.nowMs}|${encodeOfferOffsets(d)}`,
+          expiresAtMs,
+        ],
       ]),
     ]);
     await this.db.execute(
@@ -318,13 +324,14 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   async select(input: In<"select">): Promise<SelectOutcome> {
     const { slot, staffId, clientTag, nowMs } = input;
     const dates = candidateDates(slot);
+    const fields = [...dates, ...dates.map(offsetsField)];
     const { rows } = await this.db.execute(
       `SELECT 'offer' AS source, field, value FROM fallback_offers
-         WHERE service_id = ? AND staff_id = ? AND field IN ('meta', ?, ?, ?) AND expires_at_ms > ?
+         WHERE service_id = ? AND staff_id = ? AND field IN ('meta', ${marks(fields.length)}) AND expires_at_ms > ?
        UNION ALL
        SELECT 'live', field, value FROM fallback_live WHERE staff_id = ? AND kind <> 'v' AND expires_at_ms > ?
        ORDER BY source, field`,
-      [input.serviceId, staffId, ...dates, nowMs, staffId, nowMs],
+      [input.serviceId, staffId, ...fields, nowMs, staffId, nowMs],
     );
     const offerRows = (rows as Row[]).filter((r) => r.source === "offer").map(toPair);
     const check = checkSlots(offerOf(offerRows), [slot], nowMs);
@@ -346,7 +353,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
       ],
     ]);
-    return { kind: "ok", expiresAtMs, endMs: checked.endMs };
+    return {
+      kind: "ok",
+      expiresAtMs,
+      endMs: checked.endMs,
+      offsetMin: checked.offsetMin,
+      endOffsetMin: checked.endOffsetMin,
+    };
   }
 
   /**
@@ -559,9 +572,16 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       holdKey: sameHold,
       expiresAtMs: untilMs,
       capAtMs: hold.capAtMs,
-      slots: matches.map((e) => {
+      slots: matches.map((e, i) => {
         const v = (e as { live: LiveValue }).live;
-        return { endMs: v.endMin * 60_000, cellStart: v.cellStart, cellEnd: v.cellEnd };
+        const s = slots[i] as CheckedSlot;
+        return {
+          endMs: v.endMin * 60_000,
+          cellStart: v.cellStart,
+          cellEnd: v.cellEnd,
+          offsetMin: s.offsetMin,
+          endOffsetMin: s.endOffsetMin,
+        };
       }),
     };
     return handed ? existing : answer(existing);
@@ -836,7 +856,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   private async readOffer(
     input: In<"hold">,
   ): Promise<{ offer: Offer; released: boolean; undone: boolean }> {
-    const fields = ["meta", ...new Set(input.slots.flatMap(candidateDates))];
+    const dates = [...new Set(input.slots.flatMap(candidateDates))];
+    const fields = ["meta", ...dates, ...dates.map(offsetsField)];
     const { rows } = await this.db.execute(
       `SELECT 'offer' AS source, field, value FROM fallback_offers
          WHERE service_id = ? AND staff_id = ? AND field IN (${marks(fields.length)}) AND expires_at_ms > ?
@@ -868,7 +889,13 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
 }
 
 function slotAnswer(s: CheckedSlot) {
-  return { endMs: s.endMs, cellStart: s.cellStart, cellEnd: s.cellEnd };
+  return {
+    endMs: s.endMs,
+    cellStart: s.cellStart,
+    cellEnd: s.cellEnd,
+    offsetMin: s.offsetMin,
+    endOffsetMin: s.endOffsetMin,
+  };
 }
 
 /** Was hold `holdKey` released, its release remembered until the hold's cap (a plain read)? */

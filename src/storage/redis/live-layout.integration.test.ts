@@ -54,17 +54,11 @@ function staff(zone: string, dates: string[]) {
       slots.push({ staffId, state: "available", startMs: t });
     return { date, slots };
   });
-  const localDate = (ms: number) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(ms));
   const offsetMin = (ms: number) => {
     const wall = new Date(ms).toLocaleString("sv-SE", { timeZone: zone }).replace(" ", "T");
     return Math.round((Date.parse(`${wall}Z`) - ms) / MIN);
   };
-  const slotOf = (startMs: number) => ({
-    startMs,
-    offsetMin: offsetMin(startMs),
-    localDate: localDate(startMs),
-  });
+  const slotOf = (startMs: number) => ({ startMs, offsetMin: offsetMin(startMs) });
   /** Publishes the offer of a service with `meta` (as availability does) at `nowMs`. */
   const publish = async (serviceId: string, meta: OfferMeta, nowMs: number) => {
     await store.overlay({

@@ -10,6 +10,8 @@ import { offerScope } from "../../domain/live/offers.ts";
 import {
   candidateDates,
   encodeMeta,
+  encodeOfferDay,
+  encodeOfferOffsets,
   IDEMPOTENCY_LEASE_MS,
   OFFER_TTL_MS,
   UNDONE_ATTEMPT_MS,
@@ -195,7 +197,8 @@ export class RedisLiveStateStore implements LiveStateStore {
         toCell,
         staff.days.length,
       ];
-      for (const day of staff.days) args.push(day.date, day.baseMs, day.bitmapHex);
+      for (const day of staff.days)
+        args.push(day.date, encodeOfferDay(day), encodeOfferOffsets(day));
       const keys = [
         ...this.keys.liveKeys(staff.staffId),
         this.keys.offer(offerScope(input.serviceId, input.reschedule), staff.staffId),
@@ -227,11 +230,12 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.redis,
       selectSlot,
       keys,
-      [input.nowMs, input.clientTag, slot.startMs, slot.offsetMin, ...candidateDates(slot)],
+      [input.nowMs, input.clientTag, slot.startMs, ...candidateDates(slot)],
       Strings,
     );
-    const [kind, a, b] = reply;
-    if (kind === "ok") return { kind, expiresAtMs: int(a), endMs: int(b) };
+    const [kind, a, b, c, d] = reply;
+    if (kind === "ok")
+      return { kind, expiresAtMs: int(a), endMs: int(b), offsetMin: int(c), endOffsetMin: int(d) };
     if (kind === "held") return { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
     if (kind === "unavailable" && (a === "not-offered" || a === "notice"))
@@ -257,8 +261,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       input.presentedTokenHash ?? "",
       input.holders ? "1" : "0",
     ];
-    for (const slot of input.slots)
-      args.push(slot.startMs, slot.offsetMin, ...candidateDates(slot));
+    for (const slot of input.slots) args.push(slot.startMs, ...candidateDates(slot));
     args.push(input.reschedule?.appointmentId ?? "");
     args.push(input.attempt?.id ?? "", input.attempt?.keyed ? "1" : "0");
     const reply = await runScript(this.redis, holdSlots, keys, args, Strings);
@@ -266,11 +269,13 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (kind === "ok" || kind === "existing") {
       const [cap, ...granted] = rest;
       const slots = [];
-      for (let i = 0; i + 2 < granted.length; i += 3) {
+      for (let i = 0; i + 4 < granted.length; i += 5) {
         slots.push({
           endMs: int(granted[i]),
           cellStart: int(granted[i + 1]),
           cellEnd: int(granted[i + 2]),
+          offsetMin: int(granted[i + 3]),
+          endOffsetMin: int(granted[i + 4]),
         });
       }
       return { kind, holdKey: String(a), expiresAtMs: int(b), capAtMs: int(cap), slots };
