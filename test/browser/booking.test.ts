@@ -849,6 +849,17 @@ describe("the booking page in the visitor's language", () => {
       );
       await screenshot(page, "book-de-done-375");
       expect(await seriousViolations(page)).toEqual([]);
+
+      // The manage page speaks German too (the choice is remembered only when made on the
+      // switch; here the browser's language decides again).
+      const manage = (await page.getAttribute("#manage-link", "href")) ?? "";
+      await page.goto(`${worker.url}${manage}`);
+      await page.locator("#facts:not([hidden])").waitFor();
+      expect(await page.getAttribute("html", "lang")).toBe("de");
+      expect(await page.textContent("#facts")).toContain("Bestätigt");
+      expect(await page.textContent("#reschedule")).toBe("Auf eine andere Zeit verschieben");
+      await screenshot(page, "manage-de-375");
+      expect(await seriousViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }
