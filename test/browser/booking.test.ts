@@ -99,8 +99,9 @@ async function visitor(
   width = 1280,
   height = 900,
   timezoneId = "Europe/Berlin",
+  locale = "en-GB",
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height }, timezoneId });
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId, locale });
   const page = await context.newPage();
   return { context, page };
 }
@@ -812,4 +813,95 @@ describe("accessibility (axe-core)", () => {
       await context.close();
     }
   }, 90_000);
+});
+
+describe("the booking page in the visitor's language", () => {
+  it("a German browser books in German: words, dates, prices, lang, and no accessibility findings", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor(375, 812, "Europe/Berlin", "de-DE");
+    try {
+      const start = await openTimes(page, fx);
+      expect(await page.getAttribute("html", "lang")).toBe("de");
+      expect(await page.title()).toBe("Termin buchen");
+      expect(await page.textContent("label[for=service]")).toBe("Leistung");
+      expect(await page.textContent("#service-info")).toMatch(/50,00\s€/);
+      // Intl's German date: "Montag, 7. Dezember 2026".
+      expect(await page.textContent("#times-title")).toMatch(
+        /^Zeiten am Montag, \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$/,
+      );
+      expect(await page.locator(".dow").first().textContent()).toMatch(/^Mo\.?$/);
+      expect(await time(page, start).textContent()).toContain("frei");
+      await time(page, start).click();
+      await page.click("#continue");
+      await page.locator("#details:not([hidden])").waitFor();
+      expect(await page.textContent("#details-title")).toBe("2. Ihre Angaben");
+      await page.click("#book"); // empty form: German words for the field errors
+      await page.locator("#name[aria-invalid='true']").waitFor();
+      expect(await page.textContent("#name-error")).toBe("Bitte geben Sie Ihren Namen ein.");
+      await screenshot(page, "book-de-details-375");
+      expect(await seriousViolations(page)).toEqual([]);
+      await fillDetails(page);
+      await page.click("#book");
+      await page.locator("#done:not([hidden])").waitFor({ timeout: 20_000 });
+      expect(await page.textContent("#done-title")).toBe("Ihr Termin ist gebucht");
+      expect(await page.textContent("#done-summary")).toMatch(
+        /, Montag, \d{1,2}\. \p{L}+ \d{4} um \d\d:\d\d Uhr \(UTC\+0[12]:00\)\. Eine Bestätigung/u,
+      );
+      await screenshot(page, "book-de-done-375");
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // The manage page speaks German too (the choice is remembered only when made on the
+      // switch; here the browser's language decides again).
+      const manage = (await page.getAttribute("#manage-link", "href")) ?? "";
+      await page.goto(`${worker.url}${manage}`);
+      await page.locator("#facts:not([hidden])").waitFor();
+      expect(await page.getAttribute("html", "lang")).toBe("de");
+      expect(await page.textContent("#facts")).toContain("Bestätigt");
+      expect(await page.textContent("#reschedule")).toBe("Auf eine andere Zeit verschieben");
+      await screenshot(page, "manage-de-375");
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("the switch changes the language, remembers it, and each language shows its own words", async () => {
+    const fx = await fixture();
+    const { page, context } = await visitor(375, 812);
+    try {
+      await openTimes(page, fx);
+      expect(await page.getAttribute("html", "lang")).toBe("en");
+      const titles: Record<string, string> = {
+        fr: "Prendre rendez-vous",
+        es: "Reservar una cita",
+        de: "Termin buchen",
+        en: "Book an appointment",
+      };
+      for (const [lang, title] of Object.entries(titles)) {
+        await page.selectOption("#lang", lang);
+        await page.waitForFunction(
+          (wanted) =>
+            (document as unknown as { documentElement: { lang: string } }).documentElement.lang ===
+            wanted,
+          lang,
+        );
+        await page.locator("button.time[data-start]").first().waitFor({ timeout: 20_000 });
+        expect(await page.textContent("h1")).toBe(title);
+        expect(await page.inputValue("#lang")).toBe(lang);
+        await screenshot(page, `book-${lang}-375`);
+      }
+      // Remembered: a fresh load without ?lang= stays in the last choice.
+      await page.goto(fx.url);
+      await page.locator("button.time[data-start]").first().waitFor({ timeout: 20_000 });
+      expect(await page.getAttribute("html", "lang")).toBe("en");
+      await page.selectOption("#lang", "es");
+      await page.waitForURL(/lang=es/);
+      await page.goto(fx.url);
+      await page.locator("button.time[data-start]").first().waitFor({ timeout: 20_000 });
+      expect(await page.getAttribute("html", "lang")).toBe("es");
+      expect(await page.textContent("h1")).toBe("Reservar una cita");
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

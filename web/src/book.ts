@@ -13,6 +13,7 @@ import {
   tabClientId,
 } from "./api.ts";
 import { byId, h, notices } from "./dom.ts";
+import { currentLocale, languageSwitch, type Messages, startLocale, t } from "./i18n/index.ts";
 import { explain, fieldOf, stripField } from "./messages.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
 import { calendarLink, describeSlot, priceText } from "./shared.ts";
@@ -42,44 +43,37 @@ let booking = false;
 /** One key per booking attempt: kept across retries of the same body, so a retry cannot book twice. */
 let attempt: { key: string; body: string } | undefined;
 
-const picker = new TimePicker({
-  clientId,
-  announce,
-  alert,
-  onPick: showChoice,
-  onServerTime: (serverMs) => {
-    skewMs = serverMs - Date.now();
-  },
-});
-byId("picker").append(picker.element);
+/** Made once the language is chosen (start), since it draws words. */
+let picker!: TimePicker;
+let language!: ReturnType<typeof languageSwitch>;
 
 const currentService = () => services.find((s) => s.id === serviceSelect.value);
-const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? "our team";
+const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? t().ourTeam;
 
 function showChoice(slot: PickedSlot | null): void {
   continueBar.hidden = slot === null || hold !== undefined;
   if (!slot) return;
-  const text = `${describeSlot(slot.start)} with ${staffName(slot.staffId)}`;
-  byId("choice").textContent = `Chosen: ${text}`;
-  continueButton.textContent = "Continue";
-  announce(`Chosen: ${text}. Press Continue to hold it.`);
+  const text = t().slotWith(describeSlot(slot.start), staffName(slot.staffId));
+  byId("choice").textContent = t().chosen(text);
+  continueButton.textContent = t().continue;
+  announce(t().chosenAnnounce(text));
 }
 
 async function loadServices(): Promise<void> {
   const result = await call<{ services: PublicService[] }>("GET", "/v1/services");
   if (!result.ok) {
     const { text } = explain(result);
-    serviceSelect.replaceChildren(h("option", { value: "" }, "Services could not be loaded"));
-    alert(text, { label: "Load again", run: () => void loadServices() });
+    serviceSelect.replaceChildren(h("option", { value: "" }, t().servicesFailed));
+    alert(text, { label: t().loadAgain, run: () => void loadServices() });
     return;
   }
   services = result.body.services;
   if (services.length === 0) {
-    serviceSelect.replaceChildren(h("option", { value: "" }, "No services are offered yet"));
+    serviceSelect.replaceChildren(h("option", { value: "" }, t().noServices));
     return;
   }
   serviceSelect.replaceChildren(
-    ...services.map((s) => h("option", { value: s.id }, `${s.name} (${s.durationMin} min)`)),
+    ...services.map((s) => h("option", { value: s.id }, t().serviceOption(s.name, s.durationMin))),
   );
   const wanted = params.get("serviceId");
   if (wanted && services.some((s) => s.id === wanted)) serviceSelect.value = wanted;
@@ -89,22 +83,25 @@ async function loadServices(): Promise<void> {
 async function loadStaff(wantedStaff: string | null, date: string | null): Promise<void> {
   const service = currentService();
   if (!service) return;
-  byId("service-info").textContent =
-    `${service.description} ${service.durationMin} minutes, ${priceText(service.price)}.`.trim();
+  byId("service-info").textContent = t().serviceInfo(
+    service.description,
+    service.durationMin,
+    priceText(service.price),
+  );
   const result = await call<{ staff: PublicStaff[] }>(
     "GET",
     `/v1/staff?serviceId=${encodeURIComponent(service.id)}`,
   );
   if (!result.ok) {
     alert(explain(result).text, {
-      label: "Load again",
+      label: t().loadAgain,
       run: () => void loadStaff(wantedStaff, date),
     });
     return;
   }
   staff = result.body.staff;
   staffSelect.replaceChildren(
-    h("option", { value: "" }, "Anyone"),
+    h("option", { value: "" }, t().anyone),
     ...staff.map((s) => h("option", { value: s.id }, s.name)),
   );
   if (wantedStaff && staff.some((s) => s.id === wantedStaff)) staffSelect.value = wantedStaff;
@@ -117,6 +114,8 @@ async function showPicker(date?: string): Promise<void> {
   const query = new URLSearchParams({ serviceId: service.id });
   if (staffSelect.value) query.set("staffId", staffSelect.value);
   if (date) query.set("date", date);
+  const lang = params.get("lang");
+  if (lang) query.set("lang", lang);
   history.replaceState(null, "", `/?${query}`);
   await picker.configure(service, staffSelect.value || null, staff, date);
 }
@@ -137,7 +136,7 @@ continueButton.addEventListener("click", async () => {
   const service = currentService();
   if (!slot || !service || continueButton.disabled) return;
   continueButton.disabled = true;
-  continueButton.textContent = "Holding…";
+  continueButton.textContent = t().holding;
   const what = `${service.id} ${slot.staffId} ${slot.start}`;
   if (holdAttempt?.what !== what) holdAttempt = { what, key: crypto.randomUUID() };
   const result = await call<Hold>("POST", "/v1/holds", {
@@ -145,7 +144,7 @@ continueButton.addEventListener("click", async () => {
     headers: { "Idempotency-Key": holdAttempt.key },
   });
   continueButton.disabled = false;
-  continueButton.textContent = "Continue";
+  continueButton.textContent = t().continue;
   if (result.ok) {
     holdAttempt = null;
     alert(undefined);
@@ -170,15 +169,18 @@ function startHold(granted: Hold & { slot: PickedSlot }): void {
   // The held time belongs to this service and staff member: no switching while it is held.
   serviceSelect.disabled = true;
   staffSelect.disabled = true;
+  language.setEnabled(false);
   details.hidden = false;
   bookButton.disabled = false;
-  byId("held").textContent =
-    `${describeSlot(granted.slot.start)} with ${staffName(granted.slot.staffId)}`;
+  byId("held").textContent = t().slotWith(
+    describeSlot(granted.slot.start),
+    staffName(granted.slot.staffId),
+  );
   tick();
   clearInterval(holdTimer);
   holdTimer = setInterval(tick, 1000);
   byId("details-title").focus();
-  announce(`This time is held for you for ${formatCountdown(remainingMs())} minutes.`);
+  announce(t().holdAnnounce(formatCountdown(remainingMs())));
 }
 
 function remainingMs(): number {
@@ -193,9 +195,7 @@ function tick(): void {
   for (const mark of [120_000, 60_000]) {
     if (left <= mark && left > 0 && !announced.has(mark)) {
       announced.add(mark);
-      announce(
-        `${mark / 60_000} ${mark === 60_000 ? "minute" : "minutes"} left to book this time.`,
-      );
+      announce(t().minutesLeft(mark / 60_000));
     }
   }
   if (left <= 0) expireHold();
@@ -205,10 +205,10 @@ function tick(): void {
 function expireHold(): void {
   const slot = hold?.slot;
   endHold();
-  alert(
-    `Your hold on ${slot ? describeSlot(slot.start) : "this time"} ran out, so nothing was booked. Choose the time again (it may still be free) or pick another one.`,
-    { label: "Choose a time", run: () => picker.focus() },
-  );
+  alert(t().holdRanOut(slot ? describeSlot(slot.start) : undefined), {
+    label: t().chooseATime,
+    run: () => picker.focus(),
+  });
 }
 
 /** Leaves the details step: back to the times, which are re-read. */
@@ -220,6 +220,7 @@ function endHold(): void {
   details.hidden = true;
   serviceSelect.disabled = false;
   staffSelect.disabled = false;
+  language.setEnabled(true);
   picker.element.hidden = false;
   picker.clearSelection();
   void picker.reload();
@@ -239,11 +240,8 @@ extendButton.addEventListener("click", async () => {
     hold.expiresAt = result.body.expiresAt;
     announced = new Set();
     tick();
-    announce(
-      result.body.capped
-        ? `Held for ${formatCountdown(remainingMs())} more minutes; this is the longest we can hold it.`
-        : `Held for ${formatCountdown(remainingMs())} more minutes.`,
-    );
+    const more = formatCountdown(remainingMs());
+    announce(result.body.capped ? t().heldMoreCapped(more) : t().heldMore(more));
     if (result.body.capped) extendButton.setAttribute("aria-disabled", "true");
   } else {
     alert(explain(result).text);
@@ -261,11 +259,23 @@ byId("change").addEventListener("click", () => {
   picker.focus();
 });
 
-/** Plain words for the fields whose API messages are terse; the others say it well already. */
-const FIELD_HINTS: Record<string, string> = {
-  name: "Please enter your name.",
-  email: "Please enter your email address, such as name@example.com.",
+/**
+ * Plain words for each form field. English shows the API's own message for the fields it words
+ * well (phone, notes); the other languages have their own words for all four.
+ */
+const FIELD_HINTS: Record<string, keyof Messages> = {
+  name: "hintName",
+  email: "hintEmail",
+  phone: "hintPhone",
+  notes: "hintNotes",
 };
+
+function fieldHint(id: string, message: string): string {
+  const key = FIELD_HINTS[id];
+  if (!key || (currentLocale() === "en" && id !== "name" && id !== "email"))
+    return sentence(stripField(message));
+  return t()[key] as string;
+}
 
 function sentence(text: string): string {
   const trimmed = text.trim();
@@ -285,7 +295,7 @@ function showFieldError(message: string): boolean {
   if (!id || !["name", "email", "phone", "notes"].includes(id)) return false;
   const input = byId(id);
   input.setAttribute("aria-invalid", "true");
-  byId(`${id}-error`).textContent = FIELD_HINTS[id] ?? sentence(stripField(message));
+  byId(`${id}-error`).textContent = fieldHint(id, message);
   input.focus();
   return true;
 }
@@ -301,7 +311,7 @@ async function book(): Promise<void> {
   if (remainingMs() <= 0) return expireHold();
   booking = true;
   bookButton.disabled = true;
-  bookButton.textContent = "Booking…";
+  bookButton.textContent = t().booking;
   clearFieldErrors();
   const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
   const body = JSON.stringify({
@@ -313,6 +323,7 @@ async function book(): Promise<void> {
       ...(value("phone") ? { phone: value("phone") } : {}),
     },
     ...(value("notes") ? { notes: value("notes") } : {}),
+    locale: currentLocale(),
   });
   if (attempt?.body !== body) attempt = { key: randomId("book_"), body };
   const result = await call<{ appointment: Appointment; manageToken: string }>(
@@ -321,7 +332,7 @@ async function book(): Promise<void> {
     { body: JSON.parse(body) as unknown, headers: { "Idempotency-Key": attempt.key } },
   );
   booking = false;
-  bookButton.textContent = "Book";
+  bookButton.textContent = t().book;
   if (result.ok) return confirm(result.body.appointment, result.body.manageToken);
   bookButton.disabled = !hold;
   const { text, retry } = explain(result);
@@ -352,8 +363,12 @@ function confirm(appointment: Appointment, manageToken: string): void {
   picker.element.hidden = true;
   byId("choose").hidden = true;
   const service = services.find((s) => s.id === appointment.serviceId);
-  byId("done-summary").textContent =
-    `${service?.name ?? "Your appointment"} with ${staffName(appointment.staffId)}, ${describeSlot(appointment.start)}. A confirmation is on its way to ${appointment.customer.email}.`;
+  byId("done-summary").textContent = t().bookedSummary(
+    service?.name ?? t().yourAppointment,
+    staffName(appointment.staffId),
+    describeSlot(appointment.start),
+    appointment.customer.email,
+  );
   const manage = `/manage?${new URLSearchParams({ id: appointment.id, token: manageToken })}`;
   const link = byId<HTMLAnchorElement>("manage-link");
   link.href = manage;
@@ -361,7 +376,24 @@ function confirm(appointment: Appointment, manageToken: string): void {
   void calendarLink(appointment.id, manageToken);
   byId("done").hidden = false;
   byId("done-title").focus();
-  announce("You are booked.");
+  announce(t().bookedAnnounce);
 }
 
-void loadServices();
+async function start(): Promise<void> {
+  await startLocale();
+  language = languageSwitch();
+  byId("top").append(language.element);
+  picker = new TimePicker({
+    clientId,
+    announce,
+    alert,
+    onPick: showChoice,
+    onServerTime: (serverMs) => {
+      skewMs = serverMs - Date.now();
+    },
+  });
+  byId("picker").append(picker.element);
+  await loadServices();
+}
+
+void start();

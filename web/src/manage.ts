@@ -11,6 +11,7 @@ import {
   tabClientId,
 } from "./api.ts";
 import { byId, h, notices } from "./dom.ts";
+import { languageSwitch, startLocale, t } from "./i18n/index.ts";
 import { explain } from "./messages.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
 import { calendarLink, describeSlot } from "./shared.ts";
@@ -30,15 +31,14 @@ let busy = false;
 const move = byId("move");
 const moveBar = byId("move-bar");
 const holdButton = byId<HTMLButtonElement>("hold");
-const picker = new TimePicker({ clientId, announce, alert, onPick: showChoice });
-byId("picker").append(picker.element);
+/** Made once the language is chosen (start), since it draws words. */
+let picker!: TimePicker;
 
 const path = (suffix = "") => `/v1/appointments/${encodeURIComponent(id)}${suffix}`;
 
 async function load(): Promise<void> {
   if (!id || !token) {
-    byId("loading").textContent =
-      "This link is incomplete. Please open the full link from your booking confirmation.";
+    byId("loading").textContent = t().linkIncomplete;
     return;
   }
   const [result, servicesResult] = await Promise.all([
@@ -47,12 +47,9 @@ async function load(): Promise<void> {
   ]);
   if (servicesResult.ok) services = servicesResult.body.services;
   if (!result.ok) {
-    const text =
-      result.code === "NOT_FOUND"
-        ? "We could not find this appointment. Please check that you opened the full link from your confirmation."
-        : explain(result).text;
+    const text = result.code === "NOT_FOUND" ? t().appointmentNotFound : explain(result).text;
     byId("loading").textContent = text;
-    if (result.code !== "NOT_FOUND") alert(text, { label: "Try again", run: () => void load() });
+    if (result.code !== "NOT_FOUND") alert(text, { label: t().tryAgain, run: () => void load() });
     return;
   }
   appointment = result.body.appointment ?? result.body;
@@ -69,12 +66,13 @@ function render(): void {
   const a = appointment;
   const service = services.find((s) => s.id === a.serviceId);
   const who = staff.find((s) => s.id === a.staffId);
+  const m = t();
   const rows: [string, string][] = [
-    ["Status", a.status === "confirmed" ? "Confirmed" : "Cancelled"],
-    ["Service", service?.name ?? a.serviceId],
-    ["With", who?.name ?? "our team"],
-    ["When", describeSlot(a.start)],
-    ["Name", a.customer.name],
+    [m.statusRow, a.status === "confirmed" ? m.statusConfirmed : m.statusCancelled],
+    [m.serviceRow, service?.name ?? a.serviceId],
+    [m.withRow, who?.name ?? m.ourTeam],
+    [m.whenRow, describeSlot(a.start)],
+    [m.nameRow, a.customer.name],
   ];
   byId("facts").replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
   byId("facts").hidden = false;
@@ -116,13 +114,13 @@ byId("cancel-yes").addEventListener("click", async () => {
   render();
   alert(undefined);
   byId("view-title").focus();
-  announce("Your appointment is cancelled. Its time is free for others again.");
+  announce(t().cancelledAnnounce);
 });
 
 byId("reschedule").addEventListener("click", async () => {
   const service = services.find((s) => s.id === appointment?.serviceId);
   if (!appointment || !service) {
-    alert("This service cannot be booked online any more. Please contact us to move it.");
+    alert(t().cannotMoveOnline);
     return;
   }
   move.hidden = false;
@@ -146,8 +144,8 @@ function closeMove(): void {
 function showChoice(slot: PickedSlot | null): void {
   moveBar.hidden = slot === null;
   if (slot) {
-    byId("choice").textContent = `New time: ${describeSlot(slot.start)}`;
-    announce(`New time chosen: ${describeSlot(slot.start)}. Press "Move my appointment here".`);
+    byId("choice").textContent = t().newTime(describeSlot(slot.start));
+    announce(t().newTimeAnnounce(describeSlot(slot.start)));
   }
 }
 
@@ -157,11 +155,11 @@ holdButton.addEventListener("click", async () => {
   if (!slot || !appointment || busy) return;
   busy = true;
   holdButton.disabled = true;
-  holdButton.textContent = "Moving…";
+  holdButton.textContent = t().moving;
   const done = () => {
     busy = false;
     holdButton.disabled = false;
-    holdButton.textContent = "Move my appointment here";
+    holdButton.textContent = t().moveHere;
   };
   // One Idempotency-Key per attempt at a time (as on the booking page): a retry after a lost
   // answer gets the hold it made, not 409. Once granted, the key is spent: if the move then
@@ -195,7 +193,7 @@ holdButton.addEventListener("click", async () => {
   render();
   alert(undefined);
   byId("view-title").focus();
-  announce(`Moved. Your appointment is now ${describeSlot(appointment.start)}.`);
+  announce(t().movedAnnounce(describeSlot(appointment.start)));
 });
 
 function refused(slot: PickedSlot, failure: Parameters<typeof explain>[0]): void {
@@ -209,4 +207,12 @@ function refused(slot: PickedSlot, failure: Parameters<typeof explain>[0]): void
   }
 }
 
-void load();
+async function start(): Promise<void> {
+  await startLocale();
+  byId("top").append(languageSwitch().element);
+  picker = new TimePicker({ clientId, announce, alert, onPick: showChoice });
+  byId("picker").append(picker.element);
+  await load();
+}
+
+void start();

@@ -1,9 +1,11 @@
 /**
- * API outcomes in plain words, each with the next step the page offers. The page never shows a
- * raw code alone; unknown codes still get a sentence and a way forward.
+ * API outcomes in plain words, each with the next step the page offers. The API's codes are
+ * language-neutral; the words come from the page's catalogue (i18n/). The page never shows a raw
+ * code alone; unknown codes still get a sentence and a way forward.
  */
 import type { ApiFailure } from "./api.ts";
-import { formatClock } from "./time.ts";
+import { t } from "./i18n/index.ts";
+import { formatClock, formatDay } from "./time.ts";
 
 export interface Explained {
   text: string;
@@ -13,74 +15,56 @@ export interface Explained {
 
 function wait(failure: ApiFailure, fallbackS: number): string {
   const s = failure.retryAfterS ?? fallbackS;
-  return s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} seconds`;
+  return s >= 90 ? t().minutes(Math.ceil(s / 60)) : t().seconds(s);
 }
 
-/** What went wrong and what to do next, for any failed call. */
+/** A cut-off's instant in words: the visitor's day and clock time. */
+function cutoffText(cutoffAt: unknown): string | undefined {
+  if (typeof cutoffAt !== "string" || Number.isNaN(Date.parse(cutoffAt))) return undefined;
+  return `${formatDay(localDateOf(cutoffAt))} ${formatClock(cutoffAt)}`;
+}
+
+/** The visitor's own date of an instant, YYYY-MM-DD. */
+function localDateOf(iso: string): string {
+  const d = new Date(Date.parse(iso));
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** What went wrong and what to do next, for any failed call, in the page's language. */
 export function explain(failure: ApiFailure): Explained {
+  const m = t();
   switch (failure.code) {
     case "SLOT_HELD": {
       const until = failure.details.heldUntil;
-      const when = typeof until === "string" ? ` until ${formatClock(until)} (your time)` : "";
-      return {
-        text: `Someone else is holding this time${when} while they book. Please choose another time.`,
-      };
+      return { text: m.slotHeld(typeof until === "string" ? formatClock(until) : undefined) };
     }
     case "SLOT_UNAVAILABLE":
-      return {
-        text: "This time has just been taken or is no longer offered. Please choose another time.",
-      };
+      return { text: m.slotUnavailable };
     case "HOLD_EXPIRED":
-      return {
-        text: "Your hold on this time ran out and the time is no longer free. Nothing was booked. Please choose another time.",
-      };
+      return { text: m.holdExpired };
     case "RATE_LIMITED":
     case "HOLD_LIMIT":
-      return {
-        text: `Too many requests from your connection. Please wait ${wait(failure, 30)} and try again.`,
-        retry: "Try again",
-      };
+      return { text: m.tooMany(wait(failure, 30)), retry: m.tryAgain };
     case "OVERLOADED":
-      return {
-        text: `The booking system is very busy right now. Please try again in ${wait(failure, 5)}.`,
-        retry: "Try again",
-      };
+      return { text: m.overloaded(wait(failure, 5)), retry: m.tryAgain };
     case "STORE_UNAVAILABLE":
-      return {
-        text: "Bookings are briefly unavailable. Nothing was changed. Please try again in a minute.",
-        retry: "Try again",
-      };
+      return { text: m.storeUnavailable, retry: m.tryAgain };
     case "IDEMPOTENCY_CONFLICT":
-      return {
-        text: "Your booking is still being processed. Please wait a few seconds and try again.",
-        retry: "Try again",
-      };
+      return { text: m.stillProcessing, retry: m.tryAgain };
     case "NETWORK":
-      return {
-        text: "We could not reach the booking service. Check your connection and try again; trying again can never book twice.",
-        retry: "Try again",
-      };
+      return { text: m.network, retry: m.tryAgain };
     case "TIMEOUT":
-      return {
-        text: "The booking service did not answer in time. Please try again; trying again can never book twice.",
-        retry: "Try again",
-      };
+      return { text: m.timeout, retry: m.tryAgain };
     case "NOT_FOUND":
-      return {
-        text: "We could not find this. If you followed a link, check that you opened all of it.",
-      };
-    case "CONFLICT":
+      return { text: m.notFound };
     case "CUTOFF_PASSED":
-      return {
-        text: `This change is not possible online any more (${stripField(failure.message)}). Please contact us.`,
-      };
+      return { text: m.cutoffPassed(cutoffText(failure.details.cutoffAt)) };
+    case "CONFLICT":
+      return { text: m.notPossible(stripField(failure.message)) };
     case "BAD_REQUEST":
-      return { text: `Please check your details: ${stripField(failure.message)}.` };
+      return { text: m.checkDetails(stripField(failure.message)) };
     default:
-      return {
-        text: `Something went wrong (${failure.code}). Please try again in a moment.`,
-        retry: "Try again",
-      };
+      return { text: m.somethingWrong(failure.code), retry: m.tryAgain };
   }
 }
 

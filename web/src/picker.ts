@@ -6,9 +6,11 @@
 import { call, type PublicService, type PublicStaff } from "./api.ts";
 import { h } from "./dom.ts";
 import { type LiveEntry, LiveFeed } from "./live.ts";
+import { t } from "./i18n/index.ts";
 import { explain } from "./messages.ts";
 import {
   addMonths,
+  dayParts,
   formatDay,
   formatMonth,
   monthEnd,
@@ -20,6 +22,7 @@ import {
   visitorTime,
   visitorZone,
   weekday,
+  weekdayNames,
 } from "./time.ts";
 
 export type ShownState = "available" | "viewing" | "held" | "booked" | "mine";
@@ -51,13 +54,16 @@ export interface PickerHost {
 }
 
 const RANK: Record<BaseState, number> = { available: 0, viewing: 1, held: 2, booked: 3 };
-const STATE_TEXT: Record<ShownState, string> = {
-  available: "free",
-  viewing: "someone is looking",
-  held: "held",
-  booked: "booked",
-  mine: "your choice",
-};
+function stateText(state: ShownState): string {
+  const m = t();
+  return {
+    available: m.stateAvailable,
+    viewing: m.stateViewing,
+    held: m.stateHeld,
+    booked: m.stateBooked,
+    mine: m.stateMine,
+  }[state];
+}
 const CELL_MS = 5 * 60_000;
 /** Live feeds at most per date in "anyone" mode (one per staff member working that day). */
 const MAX_FEEDS = 6;
@@ -79,7 +85,7 @@ export class TimePicker {
   private dateSeq = 0;
   private readonly monthTitle = h("h2", { id: "month-title" });
   private readonly grid = h("div", { class: "month-grid", role: "group" });
-  private readonly timesTitle = h("h2", { id: "times-title", tabindex: "-1" }, "Times");
+  private readonly timesTitle = h("h2", { id: "times-title", tabindex: "-1" }, t().timesTitle);
   private readonly zoneNote = h("p", { class: "note" });
   private readonly times = h("div", { class: "times", role: "group" });
   private readonly timesSection: HTMLElement;
@@ -87,8 +93,12 @@ export class TimePicker {
   constructor(private readonly host: PickerHost) {
     this.grid.setAttribute("aria-labelledby", "month-title");
     this.times.setAttribute("aria-labelledby", "times-title");
-    const prev = h("button", { type: "button", class: "nav", "aria-label": "Previous month" }, "‹");
-    const next = h("button", { type: "button", class: "nav", "aria-label": "Next month" }, "›");
+    const prev = h(
+      "button",
+      { type: "button", class: "nav", "aria-label": t().previousMonth },
+      "‹",
+    );
+    const next = h("button", { type: "button", class: "nav", "aria-label": t().nextMonth }, "›");
     prev.addEventListener("click", () => this.showMonth(addMonths(this.month, -1)));
     next.addEventListener("click", () => this.showMonth(addMonths(this.month, 1)));
     this.timesSection = h(
@@ -105,7 +115,7 @@ export class TimePicker {
         "section",
         { class: "card", "aria-labelledby": "month-title" },
         h("div", { class: "month-head" }, prev, this.monthTitle, next),
-        h("p", { class: "note" }, "Dates with free times are marked. Choose one to see its times."),
+        h("p", { class: "note" }, t().datesNote),
         this.grid,
       ),
       this.timesSection,
@@ -136,7 +146,7 @@ export class TimePicker {
     this.month = month;
     this.monthTitle.textContent = formatMonth(month);
     const seq = ++this.monthSeq;
-    this.grid.replaceChildren(h("p", { class: "loading" }, "Loading dates…"));
+    this.grid.replaceChildren(h("p", { class: "loading" }, t().loadingDates));
     this.grid.setAttribute("aria-busy", "true");
     const query = new URLSearchParams({
       serviceId: this.service.id,
@@ -153,36 +163,36 @@ export class TimePicker {
     if (!result.ok) {
       const { text } = explain(result);
       this.grid.replaceChildren(h("p", { class: "error-inline" }, text));
-      this.host.alert(text, { label: "Load the dates again", run: () => this.showMonth(month) });
+      this.host.alert(text, { label: t().loadDatesAgain, run: () => this.showMonth(month) });
       return;
     }
     this.renderMonth(result.body.days);
   }
 
   private renderMonth(days: { date: string; free: number }[]): void {
-    const cells: HTMLElement[] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) =>
+    const cells: HTMLElement[] = weekdayNames().map((d) =>
       h("span", { class: "dow", "aria-hidden": "true" }, d),
     );
     const first = days[0]?.date ?? this.month;
     for (let i = 1; i < weekday(first); i++) cells.push(h("span", { class: "blank" }));
     for (const day of days) {
       const free = day.free;
-      // The accessible name is the visible text plus hidden words: "Monday 7 December 2026, 14 free".
-      const [weekdayName = "", , ...rest] = formatDay(day.date).split(" ");
+      // The accessible name is the whole date in words plus the count ("Monday, 7 December
+      // 2026, 14 free"); the visible text is the day's number and the count.
+      const { weekday: weekdayName, rest } = dayParts(day.date);
       const button = h(
         "button",
         { type: "button", class: "date", "data-date": day.date, "data-free": String(free) },
-        h("span", { class: "visually-hidden" }, `${weekdayName} `),
-        h("span", { class: "num" }, String(Number(day.date.slice(8)))),
-        h("span", { class: "visually-hidden" }, ` ${rest.join(" ")}, `),
-        h("span", { class: "free" }, free === 0 ? "–" : `${free} free`),
-        h("span", { class: "visually-hidden" }, free === 0 ? "no free times" : ""),
+        h("span", { class: "visually-hidden" }, `${weekdayName}, ${rest}, `),
+        h("span", { class: "num", "aria-hidden": "true" }, String(Number(day.date.slice(8)))),
+        h("span", { class: "free" }, free === 0 ? "–" : t().freeCount(free)),
+        h("span", { class: "visually-hidden" }, free === 0 ? t().noFreeTimes : ""),
       );
       if (free === 0) button.setAttribute("aria-disabled", "true");
       if (day.date === this.date) button.setAttribute("aria-pressed", "true");
       button.addEventListener("click", () => {
         if (free > 0) void this.openDate(day.date);
-        else this.host.announce(`${formatDay(day.date)} has no free times.`);
+        else this.host.announce(t().dayHasNoTimes(formatDay(day.date)));
       });
       cells.push(button);
     }
@@ -205,9 +215,9 @@ export class TimePicker {
     }
     this.date = date;
     this.timesSection.hidden = false;
-    this.timesTitle.textContent = `Times on ${formatDay(date)}`;
+    this.timesTitle.textContent = t().timesOn(formatDay(date));
     const seq = ++this.dateSeq;
-    if (changed) this.times.replaceChildren(h("p", { class: "loading" }, "Loading times…"));
+    if (changed) this.times.replaceChildren(h("p", { class: "loading" }, t().loadingTimes));
     this.times.setAttribute("aria-busy", "true");
     const query = new URLSearchParams({
       serviceId: this.service.id,
@@ -223,7 +233,7 @@ export class TimePicker {
     if (!result.ok) {
       const { text } = explain(result);
       this.times.replaceChildren(h("p", { class: "error-inline" }, text));
-      this.host.alert(text, { label: "Load the times again", run: () => this.openDate(date) });
+      this.host.alert(text, { label: t().loadTimesAgain, run: () => this.openDate(date) });
       return;
     }
     this.slots = (result.body.days[0]?.slots ?? []).map((s) => ({
@@ -362,18 +372,18 @@ export class TimePicker {
       byStart.set(slot.start, list);
     }
     if (byStart.size === 0) {
-      this.times.replaceChildren(
-        h("p", { class: "note" }, "No times on this date. Please choose another date."),
-      );
+      this.times.replaceChildren(h("p", { class: "note" }, t().noTimesOnDate));
       return;
     }
     const labels = timeLabels([...byStart.keys()]);
     const first = this.slots[0];
     const zone = this.staff.find((s) => s.id === first?.staffId)?.timeZone;
     const showVisitor = this.slots.some((s) => visitorTime(s.start) !== undefined);
-    this.zoneNote.textContent =
-      `Times are in ${zone ?? "the salon's time zone"} (${utcLabel(offsetOf(first?.start ?? "Z"))}).` +
-      (showVisitor ? ` Your own time (${visitorZone}) is shown below each time.` : "");
+    this.zoneNote.textContent = t().timesIn(
+      zone ?? undefined,
+      utcLabel(offsetOf(first?.start ?? "Z")),
+      showVisitor ? visitorZone : undefined,
+    );
     const existing = new Map(
       [...this.times.querySelectorAll<HTMLButtonElement>("button[data-start]")].map((b) => [
         b.dataset.start ?? "",
@@ -394,9 +404,9 @@ export class TimePicker {
       const sep = () => h("span", { class: "visually-hidden" }, ", ");
       button.replaceChildren(
         h("span", { class: "t" }, label),
-        ...(yours ? [sep(), h("span", { class: "v" }, `${yours} yours`)] : []),
+        ...(yours ? [sep(), h("span", { class: "v" }, t().yoursShort(yours))] : []),
         sep(),
-        h("span", { class: "s" }, STATE_TEXT[shown]),
+        h("span", { class: "s" }, stateText(shown)),
       );
       buttons.push(button);
     }
@@ -425,7 +435,7 @@ export class TimePicker {
       candidates.find((c) => c.state === "available") ??
       candidates.find((c) => c.state === "viewing");
     if (!pick) {
-      this.host.announce("This time is not free. Please choose another time.");
+      this.host.announce(t().notFree);
       return;
     }
     const slot = { staffId: pick.slot.staffId, start, end: pick.slot.end };

@@ -1,18 +1,25 @@
 /** Bits both pages show: a slot in words, a price, the calendar link when the server has it. */
 import { byId } from "./dom.ts";
-import { formatDay, offsetOf, utcLabel, visitorTime, wallTime } from "./time.ts";
+import { t } from "./i18n/index.ts";
+import { formatDay, formatLocale, offsetOf, utcLabel, visitorTime, wallTime } from "./time.ts";
 
-/** "Monday 7 December 2026 at 10:00 (UTC+01:00; 04:00 your time)". */
+/** "Monday 7 December 2026 at 10:00 (UTC+01:00; 04:00 your time)", in the page's language. */
 export function describeSlot(start: string): string {
-  const yours = visitorTime(start);
-  return `${formatDay(start.slice(0, 10))} at ${wallTime(start)} (${utcLabel(offsetOf(start))}${yours ? `; ${yours} your time` : ""})`;
+  return t().slotAt(
+    formatDay(start.slice(0, 10)),
+    wallTime(start),
+    utcLabel(offsetOf(start)),
+    visitorTime(start),
+  );
 }
 
+/** "€45.00" in English, "45,00 €" in German: the page language's own currency format. */
 export function priceText(price: { amountMinor: number; currency: string }): string {
   try {
-    return new Intl.NumberFormat("en-GB", { style: "currency", currency: price.currency }).format(
-      price.amountMinor / 100,
-    );
+    return new Intl.NumberFormat(formatLocale(), {
+      style: "currency",
+      currency: price.currency,
+    }).format(price.amountMinor / 100);
   } catch {
     return `${(price.amountMinor / 100).toFixed(2)} ${price.currency}`;
   }

@@ -7,23 +7,45 @@
 /** The visitor's IANA zone, e.g. "America/New_York". */
 export const visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const clock = new Intl.DateTimeFormat("en-GB", {
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-const dayLong = new Intl.DateTimeFormat("en-GB", {
-  weekday: "long",
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
-const monthLong = new Intl.DateTimeFormat("en-GB", {
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
+/** The page language's formats (i18n/index.ts sets them when the language is chosen). */
+function formatters(locale: string) {
+  return {
+    clock: new Intl.DateTimeFormat(locale, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }),
+    dayLong: new Intl.DateTimeFormat(locale, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    }),
+    dateLong: new Intl.DateTimeFormat(locale, {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    }),
+    weekdayLong: new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }),
+    weekdayShort: new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" }),
+    monthLong: new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }),
+    locale,
+  };
+}
+
+let fmt = formatters("en-GB");
+
+/** Formats dates, times and prices in `locale` (an Intl locale such as "de-DE") from now on. */
+export function setFormatLocale(locale: string): void {
+  fmt = formatters(locale);
+}
+
+/** The Intl locale dates and prices are formatted in. */
+export function formatLocale(): string {
+  return fmt.locale;
+}
 
 /** "10:00" from "2026-12-07T10:00:00+01:00": the wall time where the slot is. */
 export function wallTime(iso: string): string {
@@ -55,22 +77,35 @@ function offsetMin(offset: string): number {
 export function visitorTime(iso: string): string | undefined {
   const ms = Date.parse(iso);
   if (visitorOffsetMin(ms) === offsetMin(offsetOf(iso))) return undefined;
-  return clock.format(ms);
+  return fmt.clock.format(ms);
 }
 
 /** The visitor's wall time for any instant ("10:00"). */
 export function formatClock(iso: string): string {
-  return clock.format(Date.parse(iso));
+  return fmt.clock.format(Date.parse(iso));
 }
 
-/** "Monday 7 December 2026" for a local date. */
+const noon = (date: string) => Date.parse(`${date}T12:00:00Z`);
+
+/** "Monday 7 December 2026" (German: "Montag, 7. Dezember 2026") for a local date. */
 export function formatDay(date: string): string {
-  return dayLong.format(Date.parse(`${date}T12:00:00Z`));
+  return fmt.dayLong.format(noon(date));
+}
+
+/** A date's weekday ("Monday") and the rest of it ("7 December 2026"), for split labels. */
+export function dayParts(date: string): { weekday: string; rest: string } {
+  return { weekday: fmt.weekdayLong.format(noon(date)), rest: fmt.dateLong.format(noon(date)) };
+}
+
+/** The short weekday names, Monday first ("Mon" … "Sun"; German "Mo." … "So."). */
+export function weekdayNames(): string[] {
+  // 2024-01-01 was a Monday.
+  return [0, 1, 2, 3, 4, 5, 6].map((i) => fmt.weekdayShort.format(noon(addDays("2024-01-01", i))));
 }
 
 /** "December 2026" for any date of the month. */
 export function formatMonth(date: string): string {
-  return monthLong.format(Date.parse(`${date.slice(0, 7)}-15T12:00:00Z`));
+  return fmt.monthLong.format(Date.parse(`${date.slice(0, 7)}-15T12:00:00Z`));
 }
 
 /** The visitor's local date today, YYYY-MM-DD. */
