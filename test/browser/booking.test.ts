@@ -816,9 +816,10 @@ describe("accessibility (axe-core)", () => {
 });
 
 describe("the booking page in the visitor's language", () => {
-  it("a German browser books in German: words, dates, prices, lang, and no accessibility findings", async () => {
+  it("a German browser books in German: words, dates, prices, lang, no accessibility findings, and a German email", async () => {
     const fx = await fixture();
     const { page, context } = await visitor(375, 812, "Europe/Berlin", "de-DE");
+    const email = `lena-${fx.staffId}@example.test`;
     try {
       const start = await openTimes(page, fx);
       expect(await page.getAttribute("html", "lang")).toBe("de");
@@ -840,10 +841,23 @@ describe("the booking page in the visitor's language", () => {
       expect(await page.textContent("#name-error")).toBe("Bitte geben Sie Ihren Namen ein.");
       await screenshot(page, "book-de-details-375");
       expect(await seriousViolations(page)).toEqual([]);
-      await fillDetails(page);
+      await page.fill("#name", "Lena Visitor");
+      await page.fill("#email", email);
       await page.click("#book");
       await page.locator("#done:not([hidden])").waitFor({ timeout: 20_000 });
       expect(await page.textContent("#done-title")).toBe("Ihr Termin ist gebucht");
+      // The page sent its language: the appointment keeps it, and the confirmation is German.
+      const [stored] = await withDb(async (conn) => {
+        const [rows] = await conn.query(
+          "SELECT a.locale, e.subject FROM appointments a JOIN outbox_emails e ON e.to_email = a.customer_email WHERE a.customer_email = ? AND e.kind = 'confirmation'",
+          [email],
+        );
+        return rows as { locale: string; subject: string }[];
+      });
+      expect(stored).toEqual({
+        locale: "de",
+        subject: expect.stringMatching(/^Buchung bestätigt: /),
+      });
       expect(await page.textContent("#done-summary")).toMatch(
         /, Montag, \d{1,2}\. \p{L}+ \d{4} um \d\d:\d\d Uhr \(UTC\+0[12]:00\)\. Eine Bestätigung/u,
       );
