@@ -149,7 +149,11 @@ describe("emails in a browser", () => {
         expect(b.right).toBeLessThanOrEqual(width);
       }
       expect(view.buttons.length).toBe(
-        kind === "confirmation" || kind === "reschedule" ? 2 : kind === "cancellation" ? 1 : 0,
+        kind === "confirmation" || kind === "reschedule" || kind === "reminder"
+          ? 2
+          : kind === "cancellation"
+            ? 1
+            : 0,
       );
       // axe needs script in the page: a second, script-enabled page of the same HTML.
       const checked = await browser.newPage({ viewport: { width, height: 800 } });
