@@ -16,7 +16,8 @@ export type IdPrefix =
   | "cod"
   | "msg"
   | "whk"
-  | "wha";
+  | "wha"
+  | "aud";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

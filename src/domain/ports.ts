@@ -457,6 +457,65 @@ export interface AdminIdempotencyRepo {
   forget(keyHash: string): Promise<void>;
 }
 
+/** An API key as stored: never its secret, only the secret's SHA-256 (src/domain/auth/api-keys.ts). */
+export interface ApiKeyRecord {
+  /** The public id, also the key's visible prefix after `ae_live_`. */
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAtMs: number;
+  expiresAtMs: number | null;
+  revokedAtMs: number | null;
+  /** Who created it: "admin-token" or "key:<id>". */
+  createdBy: string;
+}
+
+/** One admin write, as the audit log keeps it (src/http/admin-audit.ts). */
+export interface AuditEntry {
+  id: string;
+  atMs: number;
+  /** "admin-token" or "key:<id>" (never the secret). */
+  actor: string;
+  /** The operation's id in the OpenAPI document (adminCreateService, …). */
+  operation: string;
+  method: string;
+  path: string;
+  targetId: string | null;
+  /** The request body with every secret-looking field replaced (src/http/admin-audit.ts). */
+  change: unknown;
+  status: number;
+  address: string;
+  requestId: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  operation?: string;
+  targetId?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Entries strictly older than this one (newest first). */
+  before?: { atMs: number; id: string };
+  limit: number;
+}
+
+/** The audit log's own writes and reads. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** API keys (migrations/0023_api_keys.sql). Create and revoke write their audit entry in the same transaction. */
+export interface ApiKeyRepo {
+  create(key: ApiKeyRecord & { secretHash: string }, audit: AuditEntry): Promise<void>;
+  find(id: string): Promise<(ApiKeyRecord & { secretHash: string }) | null>;
+  /** Newest first. */
+  list(): Promise<ApiKeyRecord[]>;
+  /** The key after its revocation (already revoked: unchanged, no entry), or null when unknown. */
+  revoke(id: string, nowMs: number, audit: AuditEntry): Promise<ApiKeyRecord | null>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -478,6 +537,8 @@ export interface DomainContext {
   webhookSender: WebhookSender;
   calendarKeys: CalendarKeyRepo;
   adminIdempotency: AdminIdempotencyRepo;
+  apiKeys: ApiKeyRepo;
+  audit: AuditLog;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;
