@@ -101,7 +101,6 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
         scope
           ? `header.authorization: this API key lacks the scope "${scope}"`
           : "header.authorization: only the owner's ADMIN_TOKEN may call this operation",
-        { details: { requiredScope: scope ?? null } },
       );
     }
   }

@@ -146,7 +146,7 @@ export const adminApiKeyRoutes = createRouter()
       c.var.ctx.clock.nowMs(),
       auditEntryOf(c, { operation: "adminRevokeApiKey", targetId: id, change: null, status: 200 }),
     );
-    if (!key) throw new ApiError("NOT_FOUND", `path.id: no API key ${id}`);
+    if (!key) throw new ApiError("NOT_FOUND", `param.id: no API key ${id}`);
     c.set("audited", true);
     return c.json(ApiKeySchema.parse(present(key)), 200);
   });
