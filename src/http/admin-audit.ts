@@ -69,6 +69,18 @@ function pathIdOf(operationPath: string, path: string): string | null {
   }
 }
 
+/** A created thing's id: the answer's `id`, or that of the object it wraps (`{ webhook: … }`). */
+function idOf(answer: unknown): string | null {
+  if (typeof answer !== "object" || answer === null) return null;
+  const { id } = answer as { id?: unknown };
+  if (typeof id === "string") return id;
+  for (const value of Object.values(answer)) {
+    const inner = (value as { id?: unknown } | null)?.id;
+    if (typeof value === "object" && typeof inner === "string") return inner;
+  }
+  return null;
+}
+
 async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   try {
     const text = await c.req.text();
@@ -110,11 +122,12 @@ export function auditAdminWrites(app: OpenAPIHono<AppEnv>): MiddlewareHandler<Ap
     if (!operation) return;
     let targetId = pathIdOf(operation.path, c.req.path);
     if (targetId === null) {
-      const answer = (await c.res
-        .clone()
-        .json()
-        .catch(() => null)) as { id?: unknown } | null;
-      if (typeof answer?.id === "string") targetId = answer.id;
+      targetId = idOf(
+        await c.res
+          .clone()
+          .json()
+          .catch(() => null),
+      );
     }
     const entry = auditEntryOf(c, {
       operation: operationIds.get(`${operation.method} ${operation.path}`) ?? "unknown",
