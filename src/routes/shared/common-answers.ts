@@ -38,7 +38,8 @@ export interface RouteTraits {
  *   a credential without the operation's scope (requireAdmin);
  * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with
  *   Retry-After (perAddressLimit);
- * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook);
+ * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook); on a
+ *   public path under the per-IP limit also a proxy key's malformed X-Customer-IP;
  * - a method that may carry a body: 413 `PAYLOAD_TOO_LARGE` (limitBody runs before routing);
  * - a declared body: 415 `UNSUPPORTED_MEDIA_TYPE` (@hono/zod-openapi refuses other types) and
  *   400 for malformed JSON.
@@ -49,6 +50,8 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
   if (isAdminPath(route.path)) codes.push("UNAUTHORIZED", "FORBIDDEN");
   if (takesAdminIdempotencyKey(route)) codes.push("IDEMPOTENCY_CONFLICT", "BAD_REQUEST");
   if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
+  // A proxy key's malformed X-Customer-IP (src/http/proxy-caller.ts).
+  if (isRateLimited(route.path) && !isAdminPath(route.path)) codes.push("BAD_REQUEST");
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
     codes.push("BAD_REQUEST");
