@@ -115,8 +115,8 @@ export const adminAuditRoutes = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const fromMs = query.from === undefined ? undefined : Date.parse(`${query.from}T00:00:00Z`);
   const toMs = query.to === undefined ? undefined : Date.parse(`${query.to}T00:00:00Z`);
-  if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) {
-    throw new ApiError("BAD_REQUEST", "query.to: must be after query.from");
+  if (fromMs !== undefined && toMs !== undefined && toMs < fromMs) {
+    throw new ApiError("BAD_REQUEST", "query.to: must not be before query.from");
   }
   const rows = await c.var.ctx.audit.list({
     ...(query.actor === undefined ? {} : { actor: query.actor }),
