@@ -60,6 +60,8 @@ async function entryFor(actor: string, requestId: string): Promise<Entry[]> {
   return entries.filter((entry) => entry.requestId === requestId);
 }
 
+// Webhook endpoints are created inactive: the shared test database's bookings must not queue
+// deliveries to them for other tests' cron runs.
 type Write = { method: string; path: string; body?: unknown; targetId: string | null };
 
 /**
@@ -83,6 +85,7 @@ async function writes(): Promise<Record<string, () => Promise<Write>>> {
     const res = await api.admin("POST", "/v1/admin/webhooks", {
       url: "http://127.0.0.1:9/hook",
       events: ["appointment.created"],
+      active: false,
     });
     return ((await res.json()) as { webhook: { id: string } }).webhook.id;
   };
@@ -193,7 +196,11 @@ async function writes(): Promise<Record<string, () => Promise<Write>>> {
     "POST /v1/admin/webhooks": async () => ({
       method: "POST",
       path: "/v1/admin/webhooks",
-      body: { url: "https://hooks.example.com/in?token=s3cret", events: ["appointment.created"] },
+      body: {
+        url: "https://hooks.example.com/in?token=s3cret",
+        events: ["appointment.created"],
+        active: false,
+      },
       targetId: null,
     }),
     "PATCH /v1/admin/webhooks/{id}": async () => {
@@ -292,12 +299,14 @@ describe("audit log: what is recorded and how it is listed", () => {
     const { res, requestId } = await call(writer.key, "POST", "/v1/admin/webhooks", {
       url: "https://hooks.example.com/in?token=s3cret",
       events: ["appointment.created"],
+      active: false,
     });
     expect(res.status).toBe(201);
     const [entry] = await entryFor(`key:${writer.id}`, requestId);
     expect(entry?.change).toEqual({
       url: "https://hooks.example.com/in?[redacted]",
       events: ["appointment.created"],
+      active: false,
     });
   });
 
