@@ -49,6 +49,9 @@ import type {
   WebhookEndpoint,
   WebhookEventType,
 } from "./webhooks/types.ts";
+import type { AuditEntry } from "./audit.ts";
+
+export type { AuditEntry };
 
 /** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
 export interface StoreProbe {
@@ -468,24 +471,6 @@ export interface ApiKeyRecord {
   revokedAtMs: number | null;
   /** Who created it: "admin-token" or "key:<id>". */
   createdBy: string;
-}
-
-/** One admin write, as the audit log keeps it (src/http/admin-audit.ts). */
-export interface AuditEntry {
-  id: string;
-  atMs: number;
-  /** "admin-token" or "key:<id>" (never the secret). */
-  actor: string;
-  /** The operation's id in the OpenAPI document (adminCreateService, …). */
-  operation: string;
-  method: string;
-  path: string;
-  targetId: string | null;
-  /** The request body with every secret-looking field replaced (src/http/admin-audit.ts). */
-  change: unknown;
-  status: number;
-  address: string;
-  requestId: string;
 }
 
 export interface AuditFilter {

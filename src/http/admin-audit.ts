@@ -2,8 +2,9 @@
  * The audit log of admin writes: every successful non-GET admin request records who (the
  * ADMIN_TOKEN or the API key's id), what (the operation's id, its target, the request body with
  * secrets redacted), when, from which address and under which request id. Routes whose repo
- * takes the entry into its own transaction (creating and revoking API keys) write it there and
- * set `audited`; every other write is recorded here, right after it succeeded. A failed write
+ * takes the entry into its own transaction (creating and revoking API keys; the admin cancel and
+ * reschedule, through their announcement) write it there and set `audited`; every other write
+ * is recorded here, right after it succeeded. A failed write
  * of the entry does not undo the change nor fail the answer: it is logged at error level with
  * the whole entry (docs/architecture/sign-in-and-security.md, "Audit log").
  * Mounted after the Idempotency-Key middleware: a replayed answer changed nothing and is not
