@@ -3,7 +3,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { ErrorEnvelope } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
-import { ADMIN_PATH, DEBUG_PATH, requireAdmin } from "./http/admin-auth.ts";
+import { auditAdminWrites } from "./http/admin-audit.ts";
+import { ADMIN_PATH, DEBUG_PATH, requireAdmin, screenAdminCredential } from "./http/admin-auth.ts";
 import { adminIdempotency } from "./http/admin-idempotency.ts";
 import { admit } from "./http/admit.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -62,20 +63,25 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.use("*", withServices(resolveServices));
   app.use("*", corsFor(app));
   // The cheap refusals come before the admission, so that a flood of them never takes a place
-  // nor jumps the queue: the per-address limit, the admin token, the body's size and type. The
+  // nor jumps the queue: the per-address limit, a malformed admin credential, the body's size and type. The
   // screen also decides which requests to critical paths passed their checks and may take the
   // critical reserve. All after CORS, so that every refusal carries the CORS headers a browser
   // needs to read it.
   for (const path of RATE_LIMITED_PATHS) app.use(path, perAddressLimit);
-  app.use(ADMIN_PATH, requireAdmin);
-  app.use(DEBUG_PATH, requireAdmin);
+  app.use(ADMIN_PATH, screenAdminCredential);
+  app.use(DEBUG_PATH, screenAdminCredential);
   app.use("*", limitBody);
   app.use("*", screen(app));
   app.use("*", admit);
   // After the cheap refusals above, so junk never crosses to the stores' region.
   app.use("*", forwardToPlaced);
-  // After the forwarding: only the worker that serves an admin POST claims its Idempotency-Key.
+  // After the forwarding: the worker that serves an admin request reads its API key's row (next
+  // to MySQL), checks its scope, claims its Idempotency-Key and writes its audit entry (after the
+  // Idempotency-Key: a replayed answer changed nothing and is not recorded again).
+  app.use(ADMIN_PATH, requireAdmin);
+  app.use(DEBUG_PATH, requireAdmin);
   app.use(ADMIN_PATH, adminIdempotency);
+  app.use(ADMIN_PATH, auditAdminWrites(app));
 
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);

@@ -28,6 +28,8 @@ import { deleteExpiredFallbackRows } from "./storage/fallback/fallback-cleanup.t
 import { MysqlFallbackLimiter } from "./storage/fallback/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/fallback/fallback-live-state-store.ts";
 import { MysqlAdminIdempotencyRepo } from "./storage/mysql/admin-idempotency-repo.ts";
+import { MysqlApiKeyRepo } from "./storage/mysql/api-key-repo.ts";
+import { MysqlAuditLog } from "./storage/mysql/audit-repo.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
@@ -208,6 +210,8 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       redisMemoryAlertPercent: config.REDIS_MEMORY_ALERT_PERCENT,
       outboxBacklogAfterMs: config.OUTBOX_BACKLOG_ALERT_MS,
     },
+    apiKeys: new MysqlApiKeyRepo(db),
+    audit: new MysqlAuditLog(db),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

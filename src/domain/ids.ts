@@ -18,7 +18,8 @@ export type IdPrefix =
   | "whk"
   | "wha"
   | "inc"
-  | "asc";
+  | "asc"
+  | "aud";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

@@ -53,6 +53,9 @@ import type {
   WebhookEndpoint,
   WebhookEventType,
 } from "./webhooks/types.ts";
+import type { AuditEntry } from "./audit.ts";
+
+export type { AuditEntry };
 
 /** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
 export interface StoreProbe {
@@ -521,6 +524,47 @@ export interface AdminIdempotencyRepo {
   forget(keyHash: string): Promise<void>;
 }
 
+/** An API key as stored: never its secret, only the secret's SHA-256 (src/domain/auth/api-keys.ts). */
+export interface ApiKeyRecord {
+  /** The public id, also the key's visible prefix after `ae_live_`. */
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAtMs: number;
+  expiresAtMs: number | null;
+  revokedAtMs: number | null;
+  /** Who created it: "admin-token" or "key:<id>". */
+  createdBy: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  operation?: string;
+  targetId?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Entries strictly older than this one (newest first). */
+  before?: { atMs: number; id: string };
+  limit: number;
+}
+
+/** The audit log's own writes and reads. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** API keys (migrations/0023_api_keys.sql). Create and revoke write their audit entry in the same transaction. */
+export interface ApiKeyRepo {
+  create(key: ApiKeyRecord & { secretHash: string }, audit: AuditEntry): Promise<void>;
+  find(id: string): Promise<(ApiKeyRecord & { secretHash: string }) | null>;
+  /** Newest first. */
+  list(): Promise<ApiKeyRecord[]>;
+  /** The key after its revocation (already revoked: unchanged, no entry), or null when unknown. */
+  revoke(id: string, nowMs: number, audit: AuditEntry): Promise<ApiKeyRecord | null>;
+}
+
 /** Everything a domain verb may use; built once per isolate by the composition root. */
 export interface DomainContext {
   clock: Clock;
@@ -545,6 +589,8 @@ export interface DomainContext {
   incidents: IncidentRepo;
   /** When system alerts are raised (docs/adr/1201-system-alerts.md). */
   alerting: AlertingConfig;
+  apiKeys: ApiKeyRepo;
+  audit: AuditLog;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;

@@ -1,38 +1,109 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { parseApiKey, verifyApiKey } from "../domain/auth/api-keys.ts";
 import { secretsEqual } from "../domain/crypto.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { AppEnv } from "./app-env.ts";
+import { type Scope, scopeOf } from "./admin-scopes.ts";
+import type { AdminCaller, AppEnv } from "./app-env.ts";
 import { pathMatches } from "./path-pattern.ts";
 
 /** The paths `requireAdmin` guards (mounted by src/routes/admin and src/routes/debug). */
 export const ADMIN_PATH = "/v1/admin/*";
 export const DEBUG_PATH = "/v1/debug/*";
 
-/** Whether an operation's path needs the admin token. */
+/** The audit log's name for the owner's credential. */
+export const ADMIN_TOKEN_ACTOR = "admin-token";
+
+/** Whether an operation's path needs an admin credential. */
 export function isAdminPath(path: string): boolean {
   return pathMatches(ADMIN_PATH, path) || pathMatches(DEBUG_PATH, path);
 }
 
+function bearerOf(c: Context<AppEnv>): string {
+  const match = /^Bearer\s+(.+)$/i.exec(c.req.header("Authorization") ?? "");
+  return match?.[1]?.trim() ?? "";
+}
+
+function unauthorized(): ApiError {
+  return new ApiError(
+    "UNAUTHORIZED",
+    "header.authorization: a valid admin bearer token or API key is required",
+    { headers: { "WWW-Authenticate": 'Bearer realm="admin"' } },
+  );
+}
+
+async function isAdminToken(c: Context<AppEnv>, token: string): Promise<boolean> {
+  return token !== "" && (await secretsEqual(token, c.var.services.config.ADMIN_TOKEN));
+}
+
 /**
- * Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN>`, else 401 UNAUTHORIZED. app.ts
- * runs it before the admission, so that a call without the token is refused without taking a
- * place; the admin and debug routers run it again, so that neither is ever mounted unguarded.
- * The second run finds the token already checked (`adminVerified`) and compares nothing.
+ * The cheap half, before the admission (app.ts): the ADMIN_TOKEN is recognised at once; a
+ * well-formed API key passes on to `requireAdmin`, which reads its row once the request is
+ * admitted; anything else is 401 here, without a place at the admission or a store read.
+ */
+export const screenAdminCredential: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("admin")) return next();
+  const token = bearerOf(c);
+  if (await isAdminToken(c, token)) {
+    c.set("admin", { actor: ADMIN_TOKEN_ACTOR, keyId: null, scopes: "all" });
+  } else if (!parseApiKey(token)) {
+    throw unauthorized();
+  }
+  await next();
+};
+
+/** The document's path ("/v1/admin/staff/{id}") and method of the operation Hono routed to. */
+export function adminOperationOf(c: Context<AppEnv>): { method: string; path: string } | undefined {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i];
+    if (route && route.method !== "ALL") {
+      return { method: route.method, path: route.path.replaceAll(/\/:([^/{]+)/g, "/{$1}") };
+    }
+  }
+  return undefined;
+}
+
+/** Whether a caller may use an operation that needs `scope` (none declared: the owner only). */
+export function allows(caller: AdminCaller, scope: Scope | undefined): boolean {
+  if (caller.scopes === "all") return true;
+  return scope !== undefined && caller.scopes.includes(scope);
+}
+
+/**
+ * Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN or API key>`, else 401
+ * UNAUTHORIZED; a credential without the operation's scope (src/http/admin-scopes.ts) is 403
+ * FORBIDDEN. The ADMIN_TOKEN is the owner's break-glass credential and holds every scope. An
+ * API key's row is read on every request (admin requests are few), so a revoked or expired key
+ * fails on the next one. app.ts runs it after the admission; the admin and debug routers run it
+ * again, so that neither is ever mounted unguarded; the second run finds the caller known.
  */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.get("adminVerified") === true) return next();
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  const token = match?.[1]?.trim() ?? "";
-  if (token === "" || !(await secretsEqual(token, c.var.services.config.ADMIN_TOKEN))) {
-    throw new ApiError(
-      "UNAUTHORIZED",
-      "header.authorization: a valid admin bearer token is required",
-      {
-        headers: { "WWW-Authenticate": 'Bearer realm="admin"' },
-      },
-    );
+  if (c.get("adminAuthorized") === true) return next();
+  let caller = c.get("admin");
+  if (!caller) {
+    const token = bearerOf(c);
+    if (await isAdminToken(c, token)) {
+      caller = { actor: ADMIN_TOKEN_ACTOR, keyId: null, scopes: "all" };
+    } else {
+      const key = await verifyApiKey(c.var.ctx, token);
+      if (!key) throw unauthorized();
+      caller = { actor: `key:${key.id}`, keyId: key.id, scopes: key.scopes };
+    }
+    c.set("admin", caller);
   }
-  c.set("adminVerified", true);
+  const operation = adminOperationOf(c);
+  if (operation) {
+    const scope = scopeOf(operation.method, operation.path);
+    if (!allows(caller, scope)) {
+      throw new ApiError(
+        "FORBIDDEN",
+        scope
+          ? `header.authorization: this API key lacks the scope "${scope}"`
+          : "header.authorization: only the owner's ADMIN_TOKEN may call this operation",
+      );
+    }
+  }
+  c.set("adminAuthorized", true);
   await next();
 };

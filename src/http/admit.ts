@@ -9,7 +9,8 @@ export const admit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { admission, metrics } = c.var.services;
   if (!admission) return next();
   const screening = {
-    admin: c.get("adminVerified") === true,
+    // The owner's ADMIN_TOKEN only: an API key is checked after the admission (admin-auth.ts).
+    admin: c.get("admin")?.scopes === "all",
     wellFormed: c.get("wellFormed") === true,
   };
   const outcome = await admission.enter(isCritical(c.req.method, c.req.path, screening));

@@ -2,6 +2,15 @@ import type { DomainContext } from "../domain/ports.ts";
 import type { Services } from "../runtime/services.ts";
 import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 
+/** Who is calling the admin API (set by src/http/admin-auth.ts). */
+export interface AdminCaller {
+  /** "admin-token", or "key:<id>" for an API key: the audit log's actor. */
+  actor: string;
+  keyId: string | null;
+  /** The owner's ADMIN_TOKEN holds every scope. */
+  scopes: "all" | readonly string[];
+}
+
 /** Hono's environment type for this app. */
 export interface AppEnv {
   Bindings: Record<string, unknown>;
@@ -10,8 +19,12 @@ export interface AppEnv {
     services: Services;
     ctx: DomainContext;
     trace: RequestTrace;
-    /** The admin token was checked and is right (set by requireAdmin). */
-    adminVerified?: boolean;
+    /** The admin caller, once its credential is checked (src/http/admin-auth.ts). */
+    admin?: AdminCaller;
+    /** The admin caller holds the scope of the operation it calls (set by requireAdmin). */
+    adminAuthorized?: boolean;
+    /** The route wrote its own audit entry, in its own transaction (src/http/admin-audit.ts). */
+    audited?: boolean;
     /**
      * The request passed its operation's own schemas and carries one of its declared headers
      * (set by `screen`, for critical paths only): it may take the critical reserve.

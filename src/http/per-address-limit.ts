@@ -1,8 +1,9 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { errorResponse } from "../errors/handle-error.ts";
 import { ADMIN_PATH, DEBUG_PATH, isAdminPath } from "./admin-auth.ts";
 import type { AppEnv } from "./app-env.ts";
 import { clientIpGroup } from "./client-ip.ts";
+import { proxyCallerOf } from "./proxy-caller.ts";
 import { pathMatches } from "./path-pattern.ts";
 
 /** The public paths the per-IP limit counts. */
@@ -64,14 +65,26 @@ function isRateLimitBinding(value: unknown): value is RateLimitBinding {
  */
 export const perAddressLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const binding = c.env?.PUBLIC_RATE_LIMITER;
-  if (isRateLimitBinding(binding)) {
-    const bucket = isAdminPath(c.req.path) ? "admin" : "ip";
-    const { success } = await binding.limit({ key: `${bucket}:${clientIpGroup(c)}` });
-    if (!success) {
-      return errorResponse(c, "RATE_LIMITED", "Too many requests from this address; slow down.", {
-        headers: { "Retry-After": String(RATE_LIMIT_RETRY_AFTER_S) },
-      });
+  const admin = isAdminPath(c.req.path);
+  // A public request through a proxy key is counted as its customer's (src/http/proxy-caller.ts).
+  const proxy = admin ? null : await proxyCallerOf(c);
+  if (proxy) {
+    const proxyBinding = c.env?.PROXY_RATE_LIMITER;
+    if (isRateLimitBinding(proxyBinding)) {
+      const { success } = await proxyBinding.limit({ key: `proxy:${proxy.keyId}` });
+      if (!success) return rateLimited(c, "Too many requests with this proxy key; slow down.");
     }
+  }
+  if (isRateLimitBinding(binding)) {
+    const group = proxy?.customerGroup ?? clientIpGroup(c);
+    const { success } = await binding.limit({ key: `${admin ? "admin" : "ip"}:${group}` });
+    if (!success) return rateLimited(c, "Too many requests from this address; slow down.");
   }
   await next();
 };
+
+function rateLimited(c: Context<AppEnv>, message: string): Response {
+  return errorResponse(c, "RATE_LIMITED", message, {
+    headers: { "Retry-After": String(RATE_LIMIT_RETRY_AFTER_S) },
+  });
+}

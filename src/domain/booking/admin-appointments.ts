@@ -5,13 +5,19 @@
  */
 import { DomainError } from "../errors.ts";
 import { ID_PATTERN, newId } from "../ids.ts";
-import type { DomainContext } from "../ports.ts";
+import type { AuditEntry, DomainContext } from "../ports.ts";
 import {
   isSupportedDate,
   parseSupportedDateTime,
   SUPPORTED_DATES_TEXT,
 } from "../time/supported-range.ts";
-import { announceAttendance, announceCancel, announceReschedule, recorded } from "./announce.ts";
+import {
+  announceAttendance,
+  announceCancel,
+  announceReschedule,
+  recorded,
+  withAudit,
+} from "./announce.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
@@ -97,12 +103,15 @@ export async function listAppointments({
 export async function adminCancelAppointment({
   ctx,
   input,
+  audit,
 }: {
   ctx: DomainContext;
   input: { id: string };
+  /** The admin's audit entry, written in the cancel's transaction. */
+  audit?: AuditEntry;
 }): Promise<PresentedAppointment> {
   const nowMs = ctx.clock.nowMs();
-  const announcement = recorded(announceCancel(ctx));
+  const announcement = recorded(withAudit(announceCancel(ctx), audit));
   const outcome = await ctx.bookings.cancel({
     id: input.id,
     nowMs,
@@ -127,9 +136,12 @@ export async function adminCancelAppointment({
 export async function adminRescheduleAppointment({
   ctx,
   input,
+  audit,
 }: {
   ctx: DomainContext;
   input: { id: string; start: string; staffId?: string };
+  /** The admin's audit entry, written in the move's transaction. */
+  audit?: AuditEntry;
 }): Promise<PresentedAppointment> {
   const start = parseSupportedDateTime(input.start);
   if (!start)
@@ -142,7 +154,10 @@ export async function adminRescheduleAppointment({
   if (old.status !== "confirmed") throw notConfirmed();
   const staffId = input.staffId ?? old.staffId;
   const announcement = recorded(
-    announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
+    withAudit(
+      announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
+      audit,
+    ),
   );
   const outcome = await ctx.bookings.book({
     staffId,

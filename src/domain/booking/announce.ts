@@ -12,7 +12,7 @@ import {
 } from "../email/templates.ts";
 import { newId } from "../ids.ts";
 import { deliverSoon } from "../outbox/deliver.ts";
-import type { DomainContext } from "../ports.ts";
+import type { AuditEntry, DomainContext } from "../ports.ts";
 import type { WebhookEvent, WebhookEventType } from "../webhooks/types.ts";
 import { presentAppointment } from "./present.ts";
 import type { Announcement, Appointment, BookingFacts, DueReminder } from "./types.ts";
@@ -163,6 +163,14 @@ export function announceReminders(
       webhookEvent(ctx, "appointment.reminder_sent", d.appointment, { offsetMin: d.offsetMin }),
     ),
   };
+}
+
+/** `build`, whose announcements also carry the admin's audit entry into the transaction. */
+export function withAudit<A extends unknown[]>(
+  build: (...args: A) => Announcement,
+  audit: AuditEntry | undefined,
+): (...args: A) => Announcement {
+  return audit ? (...args: A) => ({ ...build(...args), audit }) : build;
 }
 
 /** After the commit: the first delivery attempt, kept alive past the response. */

@@ -1,3 +1,4 @@
+import type { AuditEntry } from "../audit.ts";
 import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { Locale } from "../settings/settings.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
@@ -87,6 +88,8 @@ export interface BookingFacts {
 export interface Announcement {
   emails: OutboxEmail[];
   events: WebhookEvent[];
+  /** The admin's audit entry, written in the same transaction (src/http/admin-audit.ts). */
+  audit?: AuditEntry;
 }
 
 export interface BookInput {

@@ -1,6 +1,8 @@
 import { ADMIN_PATH, requireAdmin } from "../../http/admin-auth.ts";
 import { createRouter } from "../../http/router.ts";
+import { adminApiKeyRoutes } from "./api-keys/index.ts";
 import { adminAppointmentRoutes } from "./appointments/index.ts";
+import { adminAuditRoutes } from "./audit/index.ts";
 import { adminClosureRoutes } from "./closures/index.ts";
 import { adminOutboxRoutes } from "./outbox/index.ts";
 import { adminScheduleRoutes } from "./schedules/index.ts";
@@ -10,7 +12,7 @@ import { adminStaffRoutes } from "./staff/index.ts";
 import { adminSyncRoute } from "./sync.ts";
 import { adminWebhookRoutes } from "./webhooks/index.ts";
 
-/** Every admin route; the admin token is checked before any of them runs. */
+/** Every admin route; the caller's credential and scope are checked before any of them runs. */
 export const adminRoutes = createRouter();
 adminRoutes.use(ADMIN_PATH, requireAdmin);
 adminRoutes.route("/", adminServiceRoutes);
@@ -22,3 +24,5 @@ adminRoutes.route("/", adminAppointmentRoutes);
 adminRoutes.route("/", adminOutboxRoutes);
 adminRoutes.route("/", adminSyncRoute);
 adminRoutes.route("/", adminWebhookRoutes);
+adminRoutes.route("/", adminApiKeyRoutes);
+adminRoutes.route("/", adminAuditRoutes);

@@ -87,6 +87,16 @@ export const TAGS = [
     description: "The customer emails written beside each change, and whether they were sent.",
   },
   {
+    name: "Admin: API keys",
+    description:
+      "Scoped keys for the admin API (`ae_live_…`): create (shown once), list, revoke (at once).",
+  },
+  {
+    name: "Admin: audit",
+    description:
+      "Every admin write: who, what, on which target, when, from where, under which request id.",
+  },
+  {
     name: "Debug",
     description:
       "Operators' probes (admin token): Redis round trips, locks of a date, failover state, metrics.",

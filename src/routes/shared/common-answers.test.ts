@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { appOpenApi } from "../../../test/drivers/openapi-check.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
+import { scopeOf } from "../../http/admin-scopes.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
 import { withCommonAnswers } from "./common-answers.ts";
 
@@ -18,6 +19,7 @@ type Operation = {
   security?: Record<string, string[]>[];
   requestBody?: unknown;
   responses: Record<string, Response>;
+  "x-required-scopes"?: string[];
 };
 
 const schemas = (
@@ -77,8 +79,12 @@ describe("every operation of /openapi.json declares the answers its middleware c
     expect(codesOf(op.responses["503"])).toContain("OVERLOADED");
     expect(op.responses["503"]?.headers?.["Retry-After"], "503 Retry-After").toBeDefined();
     const admin = isAdminPath(path);
-    if (admin) expect(op.security).toEqual([{ adminToken: [] }]);
-    else expect(JSON.stringify(op.security)).not.toContain("adminToken");
+    if (admin) {
+      const scope = scopeOf(method, path);
+      expect(op.security).toEqual([{ adminToken: scope ? [scope] : [] }]);
+      expect(op["x-required-scopes"]).toEqual(scope ? [scope] : []);
+      expect(codesOf(op.responses["403"])).toContain("FORBIDDEN");
+    } else expect(JSON.stringify(op.security)).not.toContain("adminToken");
     if (admin) {
       expect(codesOf(op.responses["401"])).toContain("UNAUTHORIZED");
       expect(op.responses["401"]?.headers?.["WWW-Authenticate"]?.required).toBe(true);

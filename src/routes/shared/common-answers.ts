@@ -7,6 +7,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
+import { scopeOf } from "../../http/admin-scopes.ts";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../http/admin-idempotency.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
 import { schemesRead, securityOf } from "./security.ts";
@@ -33,10 +34,12 @@ export interface RouteTraits {
  * - every operation: 500 `INTERNAL` (a bug) and `BAD_ENVIRONMENT` (withServices), 503
  *   `OVERLOADED` with Retry-After (admission control, src/runtime/admission.ts);
  * - a store behind it: 503 `STORE_UNAVAILABLE`;
- * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate (requireAdmin);
+ * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate, 403 `FORBIDDEN` for
+ *   a credential without the operation's scope (requireAdmin);
  * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with
  *   Retry-After (perAddressLimit);
- * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook);
+ * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook); on a
+ *   public path under the per-IP limit also a proxy key's malformed X-Customer-IP;
  * - a method that may carry a body: 413 `PAYLOAD_TOO_LARGE` (limitBody runs before routing);
  * - a declared body: 415 `UNSUPPORTED_MEDIA_TYPE` (@hono/zod-openapi refuses other types) and
  *   400 for malformed JSON.
@@ -44,9 +47,11 @@ export interface RouteTraits {
 export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): ErrorCode[] {
   const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
   if (traits.store) codes.push("STORE_UNAVAILABLE");
-  if (isAdminPath(route.path)) codes.push("UNAUTHORIZED");
+  if (isAdminPath(route.path)) codes.push("UNAUTHORIZED", "FORBIDDEN");
   if (takesAdminIdempotencyKey(route)) codes.push("IDEMPOTENCY_CONFLICT", "BAD_REQUEST");
   if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
+  // A proxy key's malformed X-Customer-IP (src/http/proxy-caller.ts).
+  if (isRateLimited(route.path) && !isAdminPath(route.path)) codes.push("BAD_REQUEST");
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
     codes.push("BAD_REQUEST");
@@ -66,8 +71,12 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
  */
 export function withCommonAnswers<R extends RouteConfig>(route: R, traits: RouteTraits): R {
   const admin = isAdminPath(route.path);
-  const security = securityOf(schemesRead(route, admin), traits.credential === "optional");
-  if (route.security !== undefined && JSON.stringify(route.security) !== JSON.stringify(security)) {
+  const scope = admin ? scopeOf(route.method, route.path) : undefined;
+  const security = securityOf(schemesRead(route, admin), traits.credential === "optional", scope);
+  // Admin routes may declare `AdminSecurity`: the scope comes from src/http/admin-scopes.ts.
+  const schemeNames = (requirements: RouteConfig["security"]) =>
+    JSON.stringify((requirements ?? []).map((requirement) => Object.keys(requirement)));
+  if (route.security !== undefined && schemeNames(route.security) !== schemeNames(security)) {
     throw new Error(`${route.method} ${route.path}: its security does not match what it reads`);
   }
   const own: ErrorCode[] = [];
@@ -99,7 +108,8 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
       headers: {
         ...unauthorized.headers,
         "WWW-Authenticate": {
-          description: '`Bearer realm="admin"`: the admin API takes the ADMIN_TOKEN bearer token.',
+          description:
+            '`Bearer realm="admin"`: the admin API takes the ADMIN_TOKEN or an API key as a bearer token.',
           required: true,
           schema: { type: "string" },
         },
@@ -109,6 +119,8 @@ export function withCommonAnswers<R extends RouteConfig>(route: R, traits: Route
   return {
     ...route,
     ...(takesAdminIdempotencyKey(route) ? { request: withAdminIdempotencyKey(route.request) } : {}),
+    // The scope again as an extension, for tools that read no roles from a bearer requirement.
+    ...(admin ? { "x-required-scopes": scope ? [scope] : [] } : {}),
     security,
     responses: { ...responses, ...errors },
   };

@@ -46,7 +46,7 @@ export const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     description:
-      "`Authorization: Bearer <ADMIN_TOKEN>`: the deployment's admin secret, for /v1/admin/ and /v1/debug/. Server-side only, never in a browser or an app. Valid until the deployment's secret is changed.",
+      "`Authorization: Bearer <credential>` for /v1/admin/ and /v1/debug/: an API key (`ae_live_…`, POST /v1/admin/api-keys) holding the scope the operation lists (its `security` roles and `x-required-scopes`), or the deployment's ADMIN_TOKEN, the owner's break-glass credential holding every scope. An API key is valid until it expires or is revoked (at once); the ADMIN_TOKEN until the deployment's secret is changed. Server-side only, never in a browser or an app; a credential without the scope gets 403 `FORBIDDEN`.",
   },
 } as const;
 
@@ -88,7 +88,14 @@ export function schemesRead(route: RouteConfig, admin: boolean): SchemeName[] {
  * alternatives), preceded by `{}` when the credential is optional (`anonymous`). Anonymous comes
  * first: a client generator that picks one requirement takes the first.
  */
-export function securityOf(schemes: SchemeName[], anonymous: boolean): Record<string, string[]>[] {
-  const requirements = schemes.map((name) => ({ [name]: [] as string[] }));
+export function securityOf(
+  schemes: SchemeName[],
+  anonymous: boolean,
+  scope?: string,
+): Record<string, string[]>[] {
+  // OpenAPI 3.1 lets a requirement of any scheme list the roles it needs: the admin scope.
+  const requirements = schemes.map((name) => ({
+    [name]: name === "adminToken" && scope ? [scope] : ([] as string[]),
+  }));
   return anonymous && schemes.length > 0 ? [{}, ...requirements] : requirements;
 }

@@ -7,6 +7,7 @@ import type { Announcement, EmailAttachment, OutboxEmail } from "../../domain/bo
 import type { WebhookDelivery } from "../../domain/webhooks/types.ts";
 import { MysqlOutboxQueue } from "./outbox-queue.ts";
 import { toBool } from "./sql-values.ts";
+import { insertAuditEntry } from "./audit-repo.ts";
 
 type Row = Record<string, unknown>;
 
@@ -108,4 +109,5 @@ export async function writeAnnouncement(
       [now, ...events.flatMap((ev) => [ev.id, ev.type, ev.payload])],
     );
   }
+  if (announcement.audit) await insertAuditEntry(tx, announcement.audit);
 }

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { adminCancelAppointment } from "../../../domain/booking/admin-appointments.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
+import { auditEntryOf } from "../../../http/admin-audit.ts";
 import { createRouter } from "../../../http/router.ts";
 import { AppointmentSchema } from "../../shared/appointment-schema.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
@@ -32,6 +33,15 @@ const route = createRoute(
 );
 
 export const cancelAppointmentRoute = createRouter().openapi(route, async (c) => {
-  const appointment = await adminCancelAppointment({ ctx: c.var.ctx, input: c.req.valid("param") });
+  const input = c.req.valid("param");
+  // The audit entry rides in the cancel's transaction (src/http/admin-audit.ts).
+  const audit = auditEntryOf(c, {
+    operation: "adminCancelAppointment",
+    targetId: input.id,
+    change: null,
+    status: 200,
+  });
+  const appointment = await adminCancelAppointment({ ctx: c.var.ctx, input, audit });
+  c.set("audited", true);
   return c.json(AppointmentSchema.parse(appointment), 200);
 });

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { adminRescheduleAppointment } from "../../../domain/booking/admin-appointments.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
+import { auditEntryOf } from "../../../http/admin-audit.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
@@ -41,9 +42,19 @@ const route = createRoute(
 
 export const rescheduleAppointmentRoute = createRouter().openapi(route, async (c) => {
   const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  // The audit entry rides in the move's transaction (src/http/admin-audit.ts).
+  const audit = auditEntryOf(c, {
+    operation: "adminRescheduleAppointment",
+    targetId: id,
+    change: body,
+    status: 200,
+  });
   const appointment = await adminRescheduleAppointment({
     ctx: c.var.ctx,
-    input: { id, ...c.req.valid("json") },
+    input: { id, ...body },
+    audit,
   });
+  c.set("audited", true);
   return c.json(RescheduledAppointment.parse({ appointment }), 200);
 });
