@@ -30,5 +30,7 @@ for i = 4 + a, #ARGV, 2 do
 end
 publish(S, back, gone)
 local restored = #back
+-- begin_booking counted the hold booked (it sent it back to restore): the booking did not happen.
+if #ARGV >= 4 + a then tally(S, now, "holdsBooked", -1) end
 if ARGV[2] == "1" then redis.call("DEL", KEYS[5]) end
 return restored

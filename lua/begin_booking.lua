@@ -78,4 +78,5 @@ for i, slot in ipairs(slots) do
   put(S, booked[i], now)
 end
 publish(S, booked, hold)
+if hold then tally(S, now, "holdsBooked", 1) end
 return reply

@@ -153,4 +153,5 @@ heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)
 -- A keyed hold can be handed to a retry: the record says which attempt made it (undo_hold.lua).
 if attempt ~= "" and keyed == "1" then redis.call("SET", KEYS[10], attempt, "PX", fmt(meta.capMs)) end
 publish(S, hold)
+tally(S, now, "holdsCreated", 1)
 return reply

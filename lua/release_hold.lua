@@ -24,5 +24,7 @@ end
 for _, e in ipairs(hold) do remove(S, e) end
 heldDrop({KEYS[6], KEYS[7]}, "1", S, hold)
 publish(S, nil, hold)
+-- A retraction takes back a hold nobody was told about: it was never created, for the funnel.
+tally(S, now, ARGV[5] == "1" and "holdsCreated" or "holdsReleased", ARGV[5] == "1" and -1 or 1)
 if ARGV[5] ~= "1" and hold[1].capAt > now then redis.call("SET", KEYS[5], "1", "PX", fmt(hold[1].capAt - now)) end
 return {"ok", tostring(#hold)}

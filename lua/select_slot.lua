@@ -37,4 +37,5 @@ local marker = {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs 
   ttl = meta.viewingMs / 1000}
 put(S, marker, now)
 publish(S, {marker}, {old})
+tally(S, now, "selections", 1)
 return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs)}

@@ -31,4 +31,5 @@ for _, e in ipairs(hold) do remove(S, e) end
 heldDrop({KEYS[5], KEYS[6]}, counting, S, hold)
 redis.call("DEL", KEYS[8])
 publish(S, nil, hold)
+tally(S, now, "holdsCreated", -1) -- nobody was told about it (release_hold: a retraction)
 return {"undone", tostring(#hold)}
