@@ -47,6 +47,7 @@ import { RedisLivePush } from "./storage/redis/live-push.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
 import { runScript } from "./storage/redis/run-script.ts";
 import { atLeast, RoundTripBaseline } from "./storage/round-trip-baseline.ts";
+import { FunnelStats } from "./storage/stats/funnel-stats.ts";
 
 /**
  * The composition root: the only place where storage adapters are wired to the domain's ports.
@@ -190,6 +191,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
     adminIdempotency: new MysqlAdminIdempotencyRepo(db),
+    funnel: new FunnelStats(redis, keys, db),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

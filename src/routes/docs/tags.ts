@@ -87,6 +87,11 @@ export const TAGS = [
     description: "The customer emails written beside each change, and whether they were sent.",
   },
   {
+    name: "Admin: stats",
+    description:
+      "The booking funnel per day (selections, holds, bookings, cancellations, reschedules) and the store calls counted slow.",
+  },
+  {
     name: "Debug",
     description:
       "Operators' probes (admin token): Redis round trips, locks of a date, failover state, metrics.",
