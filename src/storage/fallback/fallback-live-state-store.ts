@@ -75,6 +75,9 @@ import {
 
 type Row = Record<string, unknown>;
 type Sql = Pick<Transaction, "execute">;
+
+/** The counters the live state keeps (the booking store's are counted by query). */
+type FunnelCounter = "selections" | "holdsCreated" | "holdsBooked" | "holdsReleased";
 type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
 
 const SCAN_STAFF_PER_PAGE = 50;
@@ -252,6 +255,26 @@ async function lockHold(tx: Sql, staffId: string, holdKey: string) {
   return { head: head.live, ...parts, entries, owner: ownerOf(head.field) };
 }
 
+/**
+ * The funnel's counters on the fallback (lua/lib/live.lua's `tally` in Redis): one upsert, the
+ * last statement of the caller's transaction, so it commits or rolls back with the change it
+ * counts, and the counter row's lock is held only until that COMMIT.
+ */
+async function tally(
+  sql: Sql,
+  scope: string,
+  staffId: string,
+  nowMs: number,
+  name: FunnelCounter,
+  by: 1 | -1,
+): Promise<void> {
+  await sql.execute(
+    `INSERT INTO funnel_counts (scope, staff_id, day, name, n) VALUES (?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
+    [scope, staffId, new Date(nowMs).toISOString().slice(0, 10), name, by],
+  );
+}
+
 /** Deletes one owner's live rows and cells. */
 async function deleteOwned(tx: Sql, staffId: string, owner: string, entries: Entry[]) {
   if (entries.length === 0) return;
@@ -340,11 +363,16 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     if (blocker)
       return { kind: blocker.code === "b" ? "booked" : "held", untilMs: blocker.live.expiresAtMs };
     const expiresAtMs = nowMs + check.viewingMs;
-    await upsertLive(this.db, this.scope, staffId, [
-      [
-        `v:${clientTag}`,
-        encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
-      ],
+    // Two independent writes (no transaction, as before): sent together, the count costs no
+    // round trip of its own.
+    await Promise.all([
+      upsertLive(this.db, this.scope, staffId, [
+        [
+          `v:${clientTag}`,
+          encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
+        ],
+      ]),
+      tally(this.db, this.scope, staffId, nowMs, "selections", 1),
     ]);
     return { kind: "ok", expiresAtMs, endMs: checked.endMs };
   }
@@ -409,6 +437,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
            ON DUPLICATE KEY UPDATE attempt_id = VALUES(attempt_id), expires_at_ms = VALUES(expires_at_ms)`,
           [this.scope, staffId, creatorName(holdKey), input.attempt.id, nowMs + check.capMs],
         );
+      await tally(tx, this.scope, staffId, nowMs, "holdsCreated", 1);
       return {
         kind: "ok",
         holdKey,
@@ -444,6 +473,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       await deleteOwned(tx, staffId, hold.owner, hold.entries);
       await forgetHeld(tx, staffId, holdKey);
       await forgetCreator(tx, staffId, holdKey);
+      // Nobody was told about it: never created, for the funnel (undo_hold.lua does the same).
+      await tally(tx, this.scope, staffId, nowMs, "holdsCreated", -1);
       return "undone";
     });
   }
@@ -610,6 +641,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
            ON DUPLICATE KEY UPDATE expires_at_ms = VALUES(expires_at_ms)`,
           [this.scope, input.staffId, input.holdKey, hold.capAtMs],
         );
+      await tally(tx, this.scope, input.staffId, input.nowMs, "holdsReleased", 1);
       return true;
     });
   }
@@ -752,6 +784,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         ]),
       );
       const restore = hold ? hold.entries.flatMap((e) => [e.field, e.live.parts.join("|")]) : [];
+      if (hold) await tally(tx, this.scope, staffId, nowMs, "holdsBooked", 1);
       return { kind: "ok", ownHold: own, restore };
     });
   }
@@ -790,6 +823,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         await tx.execute("DELETE FROM fallback_idempotency WHERE key_hash = ?", [
           input.idempotencyKeyHash,
         ]);
+      // beginBooking counted the hold it sent back booked: the booking did not happen.
+      if (restore.length > 0) await tally(tx, this.scope, staffId, input.nowMs, "holdsBooked", -1);
     });
   }
 

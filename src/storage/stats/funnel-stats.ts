@@ -2,8 +2,10 @@
  * The funnel's counters where they add up across isolates (docs/adr/1205-the-booking-funnel.md):
  * the live scripts' daily hashes in Redis (selections and holds, and the store calls counted
  * slow), and the booking store's appointments, counted by query when the report is asked for.
- * Two round trips to each store at most, whatever the range: one pipeline of HGETALLs, and the
- * staff list and two grouped counts in MySQL.
+ * The MySQL fallback's own counters (funnel_counts, written while Redis was down) are added.
+ * One Redis round trip whatever the range (a pipeline of HGETALLs), and at most three SQL
+ * statements, two of them at once: the staff list, then the appointments' and the fallback's
+ * grouped counts.
  */
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
@@ -29,6 +31,8 @@ export class FunnelStats implements FunnelStatsSource {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly db: Client,
+    /** The deployment's REDIS_KEY_PREFIX: the fallback's counters carry it as their scope. */
+    private readonly scope: string,
   ) {}
 
   async read(input: { dates: string[]; staffId: string | null }) {
@@ -45,9 +49,10 @@ export class FunnelStats implements FunnelStatsSource {
     const counts = new Map(dates.map((date) => [date, emptyCounts()]));
     const slow = new Map<string, Record<string, number>>(dates.map((date) => [date, {}]));
 
-    const [live, booked] = await Promise.all([
+    const [live, booked, fallback] = await Promise.all([
       this.readLive(staffIds, dates),
       this.readBooked(staffId, first, last),
+      this.readFallback(staffId, first, last),
     ]);
     live.hashes.forEach((hash, i) => {
       const day = counts.get(dates[i % dates.length] as string) as FunnelCounts;
@@ -57,6 +62,12 @@ export class FunnelStats implements FunnelStatsSource {
       const day = slow.get(dates[i] as string) as Record<string, number>;
       Object.assign(day, hash);
     });
+    for (const row of fallback) {
+      const day = counts.get(String(row.day));
+      const name = String(row.name);
+      if (day && (LIVE_FIELDS as readonly string[]).includes(name))
+        day[name as (typeof LIVE_FIELDS)[number]] += toInt(row.n);
+    }
     for (const row of booked) {
       const day = counts.get(String(row.day));
       if (!day) continue;
@@ -89,6 +100,17 @@ export class FunnelStats implements FunnelStatsSource {
     }
     const split = staffIds.length * dates.length;
     return { hashes: replies.slice(0, split), slow: replies.slice(split) };
+  }
+
+  /** What the MySQL fallback counted while Redis was down (its `funnel_counts`), by day. */
+  private async readFallback(staffId: string | null, first: string, last: string): Promise<Row[]> {
+    const staff = staffId === null ? "" : " AND staff_id = ?";
+    const { rows } = await this.db.execute(
+      `SELECT DATE_FORMAT(day, '%Y-%m-%d') AS day, name, SUM(n) AS n FROM funnel_counts
+       WHERE scope = ? AND day BETWEEN ? AND ?${staff} GROUP BY day, name`,
+      [this.scope, first, last, ...(staffId === null ? [] : [staffId])],
+    );
+    return rows as Row[];
   }
 
   /**

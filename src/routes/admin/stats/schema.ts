@@ -23,7 +23,8 @@ export const StatsQuery = z
   })
   .superRefine((query, ctx) => {
     const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+    if (days < 1)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
     else if (days > MAX_REPORT_DAYS)
       ctx.addIssue({
         code: "custom",
@@ -32,8 +33,7 @@ export const StatsQuery = z
       });
   });
 
-const count = (description: string) =>
-  z.number().int().openapi({ description, example: 3 });
+const count = (description: string) => z.number().int().openapi({ description, example: 3 });
 const rateOf = (description: string) =>
   z.number().nullable().openapi({ description, example: 0.6 });
 
@@ -48,8 +48,12 @@ const FunnelFields = {
   bookings: count("Appointments booked (not counting reschedules), by when they were made."),
   cancellations: count("Appointments cancelled (not counting those replaced by a reschedule)."),
   reschedules: count("Appointments moved to a new time."),
-  holdToBookingRate: rateOf("holdsBooked / holdsCreated, 4 decimals; null when no hold was created."),
-  selectionToHoldRate: rateOf("holdsCreated / selections, 4 decimals; null when nothing was selected."),
+  holdToBookingRate: rateOf(
+    "holdsBooked / holdsCreated, 4 decimals; null when no hold was created.",
+  ),
+  selectionToHoldRate: rateOf(
+    "holdsCreated / selections, 4 decimals; null when nothing was selected.",
+  ),
   slowCalls: z.record(z.string(), z.number().int()).openapi({
     description:
       "Store calls slower than the slow-call threshold (SLOW_CALL_MS above the store's learned round trip), by store and operation, for every staff member (not filtered by `staffId`).",
@@ -68,7 +72,10 @@ export const FunnelReportSchema = z
   .object({
     from: z.string().openapi({ format: "date", example: "2026-12-01" }),
     to: z.string().openapi({ format: "date", example: "2026-12-07" }),
-    staffId: z.string().nullable().openapi({ example: null, description: "null: every staff member." }),
+    staffId: z
+      .string()
+      .nullable()
+      .openapi({ example: null, description: "null: every staff member." }),
     days: z.array(FunnelDay).openapi({ description: "Every date of the range, in order." }),
     total: z.object(FunnelFields).openapi({ description: "The range as a whole." }),
   })

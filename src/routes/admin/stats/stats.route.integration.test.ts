@@ -107,9 +107,11 @@ describe("GET /v1/admin/stats", () => {
     const report = await stats(`from=${day}&to=${to}&staffId=${fx.staffId}`);
     expect(report.staffId).toBe(fx.staffId);
     expect(report.days.map((d) => d.date)).toEqual(
-      to === day ? [day] : [day, utcDate(Date.parse(`${day}T00:00:00Z`) + 86_400_000), to].filter(
-        (d, i, all) => all.indexOf(d) === i,
-      ),
+      to === day
+        ? [day]
+        : [day, utcDate(Date.parse(`${day}T00:00:00Z`) + 86_400_000), to].filter(
+            (d, i, all) => all.indexOf(d) === i,
+          ),
     );
     const { slowCalls: _slow, ...total } = report.total;
     expect(total).toEqual({
