@@ -4,19 +4,19 @@
  * unbooked, and GET /v1/admin/stats adds those counts to Redis's once Redis is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UpstashGateway } from "../../../../scripts/gateways/upstash-gateway.ts";
-import { type Api, testApi } from "../../../../test/drivers/api.ts";
-import { FixedClock } from "../../../../test/fixtures/fakes.ts";
+import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
+import { type Api, testApi } from "../../../test/drivers/api.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
 import {
   type LiveFixture,
   liveFixture,
   newClientId,
-} from "../../../../test/fixtures/live-fixtures.ts";
-import { directRedis } from "../../../../test/stack/redis-direct.ts";
-import { TEST_SETTINGS, TEST_STACK, uniqueId } from "../../../../test/stack/stack-env.ts";
-import { deleteExpiredFallbackRows } from "../../../storage/fallback/fallback-cleanup.ts";
-import { createMysqlClient } from "../../../storage/mysql/client.ts";
-import { RedisKeys } from "../../../storage/redis/keys.ts";
+} from "../../../test/fixtures/live-fixtures.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { TEST_SETTINGS, TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
+import { deleteExpiredFallbackRows } from "../fallback/fallback-cleanup.ts";
+import { createMysqlClient } from "../mysql/client.ts";
+import { RedisKeys } from "../redis/keys.ts";
 
 const clock = new FixedClock(Date.now());
 const redis = directRedis();
@@ -28,7 +28,7 @@ type Proof = { holdId: string; holdToken: string };
 type Report = { total: Record<string, unknown>; days: Record<string, unknown>[] };
 
 beforeAll(async () => {
-  const { startUpstashGateway } = await import("../../../../scripts/gateways/upstash-gateway.ts");
+  const { startUpstashGateway } = await import("../../../scripts/gateways/upstash-gateway.ts");
   gateway = await startUpstashGateway({
     port: 0,
     redisUrl: TEST_STACK.redisUrl,
