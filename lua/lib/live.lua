@@ -224,7 +224,7 @@ local function ensure(S, now)
   S.span, S.expireAt = 0, 0
 end
 
--- The funnel counters (defined with the push helpers below: they need localDate).
+-- The funnel counters (defined at the end, with the other funnel notes).
 local tally, isHoldHead
 
 -- Removes what has expired, through the expiry index only: at most one bucket and SWEEP_MAX
@@ -241,7 +241,7 @@ local function sweep(S, now)
     if #fields > 0 then
       local expired = 0
       for _, field in ipairs(fields) do if isHoldHead(field) then expired = expired + 1 end end
-      tally(S, now, "holdsExpired", expired)
+      tally(S, "holdsExpired", expired)
       redis.call("HDEL", S.live, unpack(fields))
       redis.call("ZREM", index, unpack(fields))
       left = left - #fields
@@ -275,7 +275,7 @@ local function overlapping(S, index, cs, ce, now)
       local e = decode(fields[k], values[k], tonumber(flat[2 * k]))
       if e.exp <= now then
         remove(S, e)
-        if isHoldHead(e.field) then tally(S, now, "holdsExpired", 1) end
+        if isHoldHead(e.field) then tally(S, "holdsExpired", 1) end
       elseif e.ce > cs then out[#out + 1] = e end
     end
   end
@@ -408,15 +408,15 @@ local function publish(S, added, removed)
   for _, date in ipairs(dates) do redis.call("PUBLISH", S.live .. "@" .. date, table.concat(byDate[date], ";")) end
 end
 
--- The funnel (docs/adr/1205-the-booking-funnel.md): per staff member and UTC day of `now`, a hash
--- "{<live hash key>}:stats:<YYYY-MM-DD>" (RedisKeys.stats) of counters, in the staff member's
--- slot and written in the call that makes the change, kept STATS_KEEP_S. A hold counts once, by
--- its first field "h:<holdKey>:0".
+-- The funnel (docs/adr/1205-the-booking-funnel.md): per staff member and UTC day, a hash of
+-- counters in the staff member's slot (RedisKeys.stats), written in the call that makes the
+-- change and kept STATS_KEEP_S. A script that counts passes the hash of the UTC day of its `now`
+-- as S.stats (a KEYS entry after its own); without it (direct calls, the bench) nothing is
+-- counted. A hold counts once, by its first field "h:<holdKey>:0".
 local STATS_KEEP_S = 400 * 86400
 isHoldHead = function(field) return string.match(field, "^h:[^:]+:0$") ~= nil end
-tally = function(S, now, field, by)
-  if by == 0 then return end
-  local key = "{" .. S.live .. "}:stats:" .. localDate(now / 60000)
-  redis.call("HINCRBY", key, field, by)
-  redis.call("EXPIRE", key, STATS_KEEP_S)
+tally = function(S, field, by)
+  if by == 0 or not S.stats then return end
+  redis.call("HINCRBY", S.stats, field, by)
+  redis.call("EXPIRE", S.stats, STATS_KEEP_S)
 end
