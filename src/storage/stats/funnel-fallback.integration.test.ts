@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
-import { type Api, testApi } from "../../../test/drivers/api.ts";
+import { type Api, expectError, testApi } from "../../../test/drivers/api.ts";
 import { FixedClock } from "../../../test/fixtures/fakes.ts";
 import {
   type LiveFixture,
@@ -106,6 +106,12 @@ describe("the funnel on the MySQL fallback", () => {
     const day = utcDate(Date.now());
     const prefix = api.bindings.REDIS_KEY_PREFIX ?? "";
     expect(await redis.exists(new RedisKeys(prefix).stats(fx.staffId, day))).toBe(0);
+    // While Redis refuses, the report says so rather than answer without its counts.
+    await expectError(
+      await api.admin("GET", `/v1/admin/stats?from=${day}&to=${day}`),
+      503,
+      "STORE_UNAVAILABLE",
+    );
     gateway.setFault("none");
     const to = utcDate(clock.nowMs() + 86_400_000);
     const res = await api.admin(

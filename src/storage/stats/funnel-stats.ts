@@ -9,10 +9,10 @@
  */
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
+import { StoreUnavailableError } from "../../domain/errors.ts";
 import type { FunnelCounts, FunnelStatsSource } from "../../domain/ports.ts";
 import { emptyCounts } from "../../domain/stats/funnel-report.ts";
 import type { RedisKeys } from "../redis/keys.ts";
-import { RedisFailure } from "../redis/run-script.ts";
 import { toInt } from "../mysql/sql-values.ts";
 
 /** The live counters the scripts write (lua/lib/live.lua, `tally`). */
@@ -94,9 +94,8 @@ export class FunnelStats implements FunnelStatsSource {
     try {
       replies = (await pipeline.exec<unknown[]>()).map(asCounts);
     } catch (error) {
-      throw new RedisFailure(`funnel stats: ${error instanceof Error ? error.message : error}`, {
-        cause: error,
-      });
+      // A report is no live call: no failover, the operator is told to try again.
+      throw new StoreUnavailableError("redis", error);
     }
     const split = staffIds.length * dates.length;
     return { hashes: replies.slice(0, split), slow: replies.slice(split) };
