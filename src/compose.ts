@@ -214,7 +214,13 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     webhookSender: new HttpWebhookSender(),
     calendarKeys: new MysqlCalendarKeyRepo(db),
     adminIdempotency: new MysqlAdminIdempotencyRepo(db),
-    funnel: new FunnelStats(redis, keys, db, config.REDIS_KEY_PREFIX),
+    funnel: new FunnelStats(
+      redis,
+      keys,
+      db,
+      config.REDIS_KEY_PREFIX,
+      () => gate.choose() === "redis",
+    ),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

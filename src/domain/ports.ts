@@ -479,6 +479,8 @@ export interface FunnelStatsSource {
    */
   read(input: { dates: string[]; staffId: string | null }): Promise<{
     days: { date: string; counts: FunnelCounts; slowCalls: Record<string, number> }[];
+    /** False when Redis could not be read: the live counts are the MySQL fallback's alone. */
+    liveComplete: boolean;
   }>;
 }
 

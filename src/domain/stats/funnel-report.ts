@@ -34,6 +34,8 @@ export interface FunnelReport {
   from: string;
   to: string;
   staffId: string | null;
+  /** Redis could not be read: the live counts (and slow calls) are incomplete. */
+  partial: boolean;
   days: (FunnelLine & { date: string })[];
   total: FunnelLine;
 }
@@ -69,7 +71,10 @@ export async function funnelReport(args: {
 }): Promise<FunnelReport> {
   const { from, to } = args.input;
   const staffId = args.input.staffId ?? null;
-  const { days } = await args.ctx.funnel.read({ dates: datesBetween(from, to), staffId });
+  const { days, liveComplete } = await args.ctx.funnel.read({
+    dates: datesBetween(from, to),
+    staffId,
+  });
   const total = emptyCounts();
   const slowTotal: Record<string, number> = {};
   for (const day of days) {
@@ -80,6 +85,7 @@ export async function funnelReport(args: {
     from,
     to,
     staffId,
+    partial: !liveComplete,
     days: days.map((day) => ({ date: day.date, ...line(day.counts, day.slowCalls) })),
     total: line(total, slowTotal),
   };

@@ -9,7 +9,6 @@
  */
 import type { Client } from "@planetscale/database";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { StoreUnavailableError } from "../../domain/errors.ts";
 import type { FunnelCounts, FunnelStatsSource } from "../../domain/ports.ts";
 import { emptyCounts } from "../../domain/stats/funnel-report.ts";
 import type { RedisKeys } from "../redis/keys.ts";
@@ -33,13 +32,15 @@ export class FunnelStats implements FunnelStatsSource {
     private readonly db: Client,
     /** The deployment's REDIS_KEY_PREFIX: the fallback's counters carry it as their scope. */
     private readonly scope: string,
+    /** Whether this isolate uses Redis now (the gate): on the fallback, Redis is not asked. */
+    private readonly redisAvailable: () => boolean = () => true,
   ) {}
 
   async read(input: { dates: string[]; staffId: string | null }) {
     const { dates, staffId } = input;
     const first = dates[0];
     const last = dates.at(-1);
-    if (first === undefined || last === undefined) return { days: [] };
+    if (first === undefined || last === undefined) return { days: [], liveComplete: true };
     const staffIds =
       staffId !== null
         ? [staffId]
@@ -54,11 +55,11 @@ export class FunnelStats implements FunnelStatsSource {
       this.readBooked(staffId, first, last),
       this.readFallback(staffId, first, last),
     ]);
-    live.hashes.forEach((hash, i) => {
+    live?.hashes.forEach((hash, i) => {
       const day = counts.get(dates[i % dates.length] as string) as FunnelCounts;
       for (const field of LIVE_FIELDS) day[field] += hash[field] ?? 0;
     });
-    live.slow.forEach((hash, i) => {
+    live?.slow.forEach((hash, i) => {
       const day = slow.get(dates[i] as string) as Record<string, number>;
       Object.assign(day, hash);
     });
@@ -76,6 +77,7 @@ export class FunnelStats implements FunnelStatsSource {
       day.cancellations += toInt(row.cancellations ?? 0);
     }
     return {
+      liveComplete: live !== null,
       days: dates.map((date) => ({
         date,
         counts: counts.get(date) as FunnelCounts,
@@ -84,8 +86,13 @@ export class FunnelStats implements FunnelStatsSource {
     };
   }
 
-  /** One pipeline: each staff member's hash of each date (staff-major), then the slow calls. */
+  /**
+   * One pipeline: each staff member's hash of each date (staff-major), then the slow calls; null
+   * when Redis is not in use or fails (the report then says it is partial, rather than fail: an
+   * operator reviewing an outage still gets the booking store's counts and the fallback's).
+   */
   private async readLive(staffIds: string[], dates: string[]) {
+    if (!this.redisAvailable()) return null;
     const pipeline = this.redis.pipeline();
     for (const staffId of staffIds)
       for (const date of dates) pipeline.hgetall(this.keys.stats(staffId, date));
@@ -93,9 +100,8 @@ export class FunnelStats implements FunnelStatsSource {
     let replies: Record<string, number>[];
     try {
       replies = (await pipeline.exec<unknown[]>()).map(asCounts);
-    } catch (error) {
-      // A report is no live call: no failover, the operator is told to try again.
-      throw new StoreUnavailableError("redis", error);
+    } catch {
+      return null;
     }
     const split = staffIds.length * dates.length;
     return { hashes: replies.slice(0, split), slow: replies.slice(split) };

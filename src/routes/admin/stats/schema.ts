@@ -76,6 +76,11 @@ export const FunnelReportSchema = z
       .string()
       .nullable()
       .openapi({ example: null, description: "null: every staff member." }),
+    partial: z.boolean().openapi({
+      example: false,
+      description:
+        "true when Redis could not be read (it is down, or this isolate is on the fallback): the live counts are then only what the MySQL fallback counted, and `slowCalls` is empty. The appointment counts are always complete.",
+    }),
     days: z.array(FunnelDay).openapi({ description: "Every date of the range, in order." }),
     total: z.object(FunnelFields).openapi({ description: "The range as a whole." }),
   })

@@ -18,7 +18,14 @@ let fx: LiveFixture;
 
 type Proof = { holdId: string; holdToken: string };
 type Line = Record<string, unknown>;
-type Report = { from: string; to: string; staffId: string | null; days: Line[]; total: Line };
+type Report = {
+  from: string;
+  to: string;
+  staffId: string | null;
+  partial: boolean;
+  days: Line[];
+  total: Line;
+};
 
 beforeAll(async () => {
   fx = await liveFixture(api);
@@ -106,6 +113,7 @@ describe("GET /v1/admin/stats", () => {
     const to = utcDate(clock.nowMs() + 86_400_000);
     const report = await stats(`from=${day}&to=${to}&staffId=${fx.staffId}`);
     expect(report.staffId).toBe(fx.staffId);
+    expect(report.partial).toBe(false);
     expect(report.days.map((d) => d.date)).toEqual(
       to === day
         ? [day]
