@@ -337,7 +337,10 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     );
   }
 
-  /** Two round trips: the offer and the live rows in one read, then the marker upsert. */
+  /**
+   * Two round trips: the offer and the live rows in one read, then the marker upsert and the
+   * funnel's count, sent together.
+   */
   async select(input: In<"select">): Promise<SelectOutcome> {
     const { slot, staffId, clientTag, nowMs } = input;
     const dates = candidateDates(slot);
@@ -378,8 +381,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   }
 
   /**
-   * Happy path six round trips: offer read, BEGIN, cells INSERT, released-hold read, live
-   * INSERT, COMMIT.
+   * Happy path seven round trips: offer read, BEGIN, cells INSERT, released-hold read, live
+   * INSERT, the funnel's count, COMMIT.
    */
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const { staffId, holdKey, clientTag, tokenHash, nowMs } = input;
@@ -627,7 +630,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     });
   }
 
-  /** Five round trips: BEGIN, locking read, two DELETEs, COMMIT. */
+  /** Six round trips: BEGIN, locking read, two DELETEs, the funnel's count, COMMIT. */
   async release(input: In<"release">): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
@@ -736,7 +739,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   /**
    * begin_booking.lua in ONE transaction, in the script's order: the Idempotency-Key claim, the
    * caller's own hold, the cells (the booked cells' INSERT decides), then the booked rows. Any
-   * answer but "ok" rolls everything back. Happy path with a hold and a key: eight round trips.
+   * answer but "ok" rolls everything back. Happy path with a hold and a key: nine round trips
+   * (the funnel's count is the last statement before COMMIT).
    */
   async beginBooking(input: In<"beginBooking">): Promise<BeginBookingOutcome> {
     const { staffId, nowMs } = input;
@@ -796,7 +800,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   /**
    * Undoes beginBooking in ONE transaction: the booked rows and cells go, the hold comes back as
    * it was (its cells were the booking's a moment ago; a restore never takes a cell from anyone),
-   * and the Idempotency-Key claim is freed. Up to seven round trips.
+   * and the Idempotency-Key claim is freed. Up to eight round trips (with the funnel's count).
    */
   async abortBooking(input: In<"abortBooking">): Promise<void> {
     const { staffId } = input;
