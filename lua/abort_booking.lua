@@ -4,6 +4,7 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5]     idempotency key (may be a dummy)
+-- KEYS[6]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  "1" to free the idempotency key   ARGV[3]  number of appointment ids a
 -- then a appointment ids, then field/value pairs of the hold to restore (exchange format)
 --
@@ -11,6 +12,7 @@
 --@include lib/live.lua
 local now, a = tonumber(ARGV[1]), tonumber(ARGV[3])
 local S = staffKeys(1)
+S.stats = KEYS[6]
 
 ensure(S, now)
 local gone, back = {}, {}
@@ -30,5 +32,7 @@ for i = 4 + a, #ARGV, 2 do
 end
 publish(S, back, gone)
 local restored = #back
+-- begin_booking counted the hold booked (it sent it back to restore): the booking did not happen.
+if #ARGV >= 4 + a then tally(S, "holdsBooked", -1) end
 if ARGV[2] == "1" then redis.call("DEL", KEYS[5]) end
 return restored

@@ -11,6 +11,7 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5]     offer hash of (service, staff member)
+-- KEYS[6]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  offer TTL (ms)   ARGV[3]  meta   ARGV[4]  clientTag ("" = none)
 -- ARGV[5]  first cell   ARGV[6]  end cell (exclusive) of the window to read
 -- ARGV[7]  the number of dates d, then d × (date, "<baseMs>|<hex bitmap>", offsets)
@@ -20,6 +21,7 @@
 --@include lib/live.lua
 local now, offerTtl, metaValue, clientTag = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local S = staffKeys(1)
+S.stats = KEYS[6]
 
 local d = tonumber(ARGV[7])
 local fields = {"meta", metaValue}

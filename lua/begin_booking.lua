@@ -8,6 +8,7 @@
 -- KEYS[5]     idempotency key, in the staff member's slot (unused when ARGV[5] = "")
 -- KEYS[6]     the released-hold key of the caller's hold (release_hold.lua)
 -- KEYS[7], KEYS[8]  the held slots of the hold's client and address (hold limits)
+-- KEYS[9]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash
 -- ARGV[4]  client tag for the booked entries when the hold is gone (the hold's own tag otherwise)
 -- ARGV[5]  bodyHash ("" = no idempotency)   ARGV[6]  idempotency lease (ms)   ARGV[7]  booked TTL (ms)
@@ -24,6 +25,7 @@ local now, holdKey, tokenHash, clientTag = tonumber(ARGV[1]), ARGV[2], ARGV[3], 
 local bodyHash, leaseMs, bookedTtl = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 local holder, n = ARGV[8], tonumber(ARGV[9])
 local S = staffKeys(1)
+S.stats = KEYS[9]
 
 if bodyHash ~= "" then
   local seen = redis.call("GET", KEYS[5])
@@ -78,4 +80,5 @@ for i, slot in ipairs(slots) do
   put(S, booked[i], now)
 end
 publish(S, booked, hold)
+if hold then tally(S, "holdsBooked", 1) end
 return reply

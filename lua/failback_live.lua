@@ -7,6 +7,7 @@
 -- the staff member's slot: the sync runs against a single-shard Redis or Upstash.)
 --
 -- KEYS[1]  the sync lock      KEYS[2..5]  live hash, blockers, markers, expiry buckets
+-- KEYS[6]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  this sync's lock id   ARGV[2]  now (ms)   ARGV[3]  number of entries g
 -- then per entry: owner ("h:<holdKey>" | "v:<clientTag>" | "b:<appointmentId>"), its field
 -- count f, then f × (field, value)
@@ -22,6 +23,7 @@
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return {"lost-lock"} end
 local now, g = tonumber(ARGV[2]), tonumber(ARGV[3])
 local S = staffKeys(2)
+S.stats = KEYS[6]
 ensure(S, now)
 sweep(S, now)
 

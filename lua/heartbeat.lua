@@ -4,6 +4,7 @@
 -- member's other dates, and leaves decoding and the exact date filter to the worker.
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member
+-- KEYS[5]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  clientTag   ARGV[3]  "1" keep my marker alive | "0" drop it
 -- ARGV[4]  window start (ms)   ARGV[5]  window end (ms)
 -- ARGV[6]  the local date's midnight, read as UTC (ms; "" = none): only the cells that an entry
@@ -15,6 +16,7 @@
 local now, clientTag, keep = tonumber(ARGV[1]), ARGV[2], ARGV[3] == "1"
 local fromMs, toMs, dayMs = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6] or "")
 local S = staffKeys(1)
+S.stats = KEYS[5]
 
 ensure(S, now)
 sweep(S, now)

@@ -11,6 +11,7 @@
 -- KEYS[8]     the released-hold key of holdKey (release_hold.lua)
 -- KEYS[9]     the tombstone of this request's attempt (undo_hold.lua)
 -- KEYS[10]    the creator record of holdKey (undo_hold.lua)
+-- KEYS[11]    the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)            ARGV[2]  holdKey (random)     ARGV[3]  tokenHash
 -- ARGV[4]  clientTag           ARGV[5]  n (number of slots)
 -- ARGV[6]  hash of the hold token the request presented ("" = none)
@@ -39,6 +40,7 @@ local n, presented, counting = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local ignoredBooking = "b:" .. (ARGV[8 + 4 * n] or "") .. ":0" -- "b::0" names no entry
 local attempt, keyed = ARGV[9 + 4 * n] or "", ARGV[10 + 4 * n]
 local S = staffKeys(1)
+S.stats = KEYS[11]
 
 -- The request was answered with an error and its hold undone before this call arrived (it was
 -- held up on the way): granting it now would make the very hold nobody was told about.
@@ -160,4 +162,5 @@ heldSet({KEYS[6], KEYS[7]}, counting, S, hold, now)
 -- A keyed hold can be handed to a retry: the record says which attempt made it (undo_hold.lua).
 if attempt ~= "" and keyed == "1" then redis.call("SET", KEYS[10], attempt, "PX", fmt(meta.capMs)) end
 publish(S, hold)
+tally(S, "holdsCreated", 1)
 return reply

@@ -4,6 +4,7 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5]     the open streams of the caller's address: zset stream id -> lease end (ms)
+-- KEYS[6]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  clientTag (unused here: the worker marks its own entries)
 -- ARGV[3]  window start (ms)   ARGV[4]  window end (ms)
 -- ARGV[5]  stream id   ARGV[6]  lease (ms)
@@ -18,6 +19,7 @@ local now = tonumber(ARGV[1])
 local fromMs, toMs = tonumber(ARGV[3]), tonumber(ARGV[4])
 local stream, leaseMs, most = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 local S = staffKeys(1)
+S.stats = KEYS[6]
 
 redis.call("ZREMRANGEBYSCORE", KEYS[5], "-inf", now)
 if most > 0 and not redis.call("ZSCORE", KEYS[5], stream) and redis.call("ZCARD", KEYS[5]) >= most then

@@ -5,6 +5,7 @@
 --
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member
 -- KEYS[5]     offer hash of (service, staff member)
+-- KEYS[6]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  clientTag   ARGV[3]  startMs
 -- ARGV[4..6]  candidate local dates of the slot (its UTC date ±1, as hold_slots.lua)
 --
@@ -14,6 +15,7 @@
 --@include lib/live.lua
 local now, clientTag, startMs = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local S = staffKeys(1)
+S.stats = KEYS[6]
 
 local dates = {ARGV[4], ARGV[5], ARGV[6]}
 local meta = offerOf(KEYS[5], dates)
@@ -41,5 +43,6 @@ local marker = {field = field, kind = "v", cs = cs, ce = ce, startMin = startMs 
   ttl = meta.viewingMs / 1000}
 put(S, marker, now)
 publish(S, {marker}, {old})
+tally(S, "selections", 1)
 return {"ok", fmt(expiresAt), fmt(startMs + meta.durationMs), fmt(offsetMin),
   fmt(offsetAt(offsets, startMs + meta.durationMs))}

@@ -12,6 +12,7 @@
 -- KEYS[1..4]  live hash, blockers, markers, expiry buckets of the staff member (lib/live.lua)
 -- KEYS[5], KEYS[6]  the held slots of the request's client and address (hold limits)
 -- KEYS[7]     the tombstone of this attempt        KEYS[8]  the creator record of holdKey
+-- KEYS[9]     the funnel's counters of the UTC day of now (lib/live.lua, tally; optional)
 -- ARGV[1]  now (ms)   ARGV[2]  holdKey   ARGV[3]  tokenHash   ARGV[4]  attempt id
 -- ARGV[5]  "1" when the request carried an Idempotency-Key   ARGV[6]  "1" when it was counted
 -- ARGV[7]  how long the tombstone lasts (ms)
@@ -21,6 +22,7 @@
 local now, holdKey, tokenHash, attempt = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
 local keyed, counting, tombstoneMs = ARGV[5], ARGV[6], ARGV[7]
 local S = staffKeys(1)
+S.stats = KEYS[9]
 
 redis.call("SET", KEYS[7], "1", "PX", tombstoneMs)
 ensure(S, now)
@@ -31,4 +33,5 @@ for _, e in ipairs(hold) do remove(S, e) end
 heldDrop({KEYS[5], KEYS[6]}, counting, S, hold)
 redis.call("DEL", KEYS[8])
 publish(S, nil, hold)
+tally(S, "holdsCreated", -1) -- nobody was told about it (release_hold: a retraction)
 return {"undone", tostring(#hold)}

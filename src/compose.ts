@@ -10,6 +10,7 @@ import { redisDown, redisUp } from "./domain/alerts/system-alerts.ts";
 import { parseConfig } from "./env.ts";
 import { memoryUsage } from "./lua/scripts.gen.ts";
 import { Metrics } from "./observability/metrics.ts";
+import { SlowCalls } from "./observability/slow-calls.ts";
 import { Admission } from "./runtime/admission.ts";
 import type { Services } from "./runtime/services.ts";
 import { CachedCatalogRepo } from "./storage/cache/cached-catalog-repo.ts";
@@ -17,6 +18,7 @@ import { ResultCache } from "./storage/cache/result-cache.ts";
 import { ArbitratedLiveState } from "./storage/failover/arbitrated-live-state.ts";
 import { FailbackSync } from "./storage/failover/failback-sync.ts";
 import {
+  type CallObserver,
   Failover,
   FallbackPermits,
   limiterFor,
@@ -51,6 +53,8 @@ import { RedisLivePush } from "./storage/redis/live-push.ts";
 import { RedisLiveStateStore } from "./storage/redis/live-state-store.ts";
 import { runScript } from "./storage/redis/run-script.ts";
 import { atLeast, RoundTripBaseline } from "./storage/round-trip-baseline.ts";
+import { FunnelStats } from "./storage/stats/funnel-stats.ts";
+import { writeSlowCalls } from "./storage/stats/slow-call-writer.ts";
 
 /**
  * The composition root: the only place where storage adapters are wired to the domain's ports.
@@ -77,6 +81,13 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   // The probes' budget (the busy-or-down confirmation, the failback check, a subscription's
   // confirmation) is never shorter than a call's: a probe must outlast what a call may take.
   const redisProbeTimeouts = atLeast(config.REDIS_PROBE_TIMEOUT_MS, storeTimeouts.redis);
+  // Slow calls are counted against each store's learned round trip, and written in the
+  // background of a request whose Redis call just succeeded, at most every few seconds.
+  const slowCalls = new SlowCalls({
+    thresholdMs: config.SLOW_CALL_MS,
+    baselineOf: (store) => storeTimeouts[store === "redis" ? "redis" : "mysql"].baselineMs(),
+    clock: monotonicClock,
+  });
   // Every Redis call is counted, and the gate sees the load in flight and each answer (it tells
   // a busy Redis from a down one by them). The gate is built below: it needs the clients' probe.
   const observed: { gate?: RedisGate; ctx?: DomainContext } = {};
@@ -113,6 +124,17 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     },
   );
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
+  const observeCall: CallObserver = (trace, store, operation, durationMs) => {
+    slowCalls.record(store, operation, durationMs);
+    // Without waitUntil (the isolate's own context, Node tests) the counts wait for a request
+    // that has one; a write only follows a Redis answer, so a down Redis is not written to.
+    if (store !== "redis" || !trace.waitUntil) return;
+    const counts = slowCalls.due();
+    if (counts)
+      trace.waitUntil(
+        writeSlowCalls(redis, keys, counts, clock.nowMs()).catch(() => slowCalls.giveBack(counts)),
+      );
+  };
   const tokenSecret = config.TOKEN_SECRET ?? config.ADMIN_TOKEN;
   const previousSecret = config.TOKEN_SECRET_PREVIOUS;
 
@@ -153,6 +175,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     gate,
     metrics,
     fallbackPermits,
+    observeCall,
   );
   const limiter = new Failover<ExactLimiter>(
     new RedisExactLimiter(redis, keys),
@@ -160,6 +183,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     gate,
     metrics,
     fallbackPermits,
+    observeCall,
   );
 
   // Subscriptions go through the request client's observer too: they count as Redis calls.
@@ -212,6 +236,13 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
     },
     apiKeys: new MysqlApiKeyRepo(db),
     audit: new MysqlAuditLog(db),
+    funnel: new FunnelStats(
+      redis,
+      keys,
+      db,
+      config.REDIS_KEY_PREFIX,
+      () => gate.choose() === "redis",
+    ),
     // The isolate's context serves the Cron Trigger, whose handler keeps itself alive.
     defer: (work) => void work().catch(() => undefined),
     deployment: {

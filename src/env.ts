@@ -32,6 +32,11 @@ export const Config = z.object({
    */
   REDIS_TIMEOUT_MS: intVar(10, 10_000, 300),
   REDIS_COOLDOWN_MS: intVar(0, 600_000, 10_000),
+  /**
+   * A store call taking this much longer than the store's learned round trip counts as slow
+   * (GET /v1/admin/stats, src/observability/slow-calls.ts).
+   */
+  SLOW_CALL_MS: intVar(1, 60_000, 100),
   /** The floor of a MySQL request's timeout, learned the same way as REDIS_TIMEOUT_MS's. */
   MYSQL_TIMEOUT_MS: intVar(100, 60_000, 5_000),
   /**

@@ -224,8 +224,12 @@ local function ensure(S, now)
   S.span, S.expireAt = 0, 0
 end
 
+-- The funnel counters (defined at the end, with the other funnel notes).
+local tally, isHoldHead
+
 -- Removes what has expired, through the expiry index only: at most one bucket and SWEEP_MAX
--- entries a call, so a call's cost is bounded whatever lapsed since the last one.
+-- entries a call, so a call's cost is bounded whatever lapsed since the last one. A hold swept
+-- here was never booked nor released (both remove it): the funnel counts it expired.
 local function sweep(S, now)
   local due = redis.call("ZRANGEBYSCORE", S.exp, "-inf", now, "LIMIT", 0, 1)
   if #due == 0 then return end
@@ -235,6 +239,9 @@ local function sweep(S, now)
   for _, index in ipairs({S.blk, S.mrk}) do
     local fields = redis.call("ZRANGEBYSCORE", index, lo, hi, "LIMIT", 0, left)
     if #fields > 0 then
+      local expired = 0
+      for _, field in ipairs(fields) do if isHoldHead(field) then expired = expired + 1 end end
+      tally(S, "holdsExpired", expired)
       redis.call("HDEL", S.live, unpack(fields))
       redis.call("ZREM", index, unpack(fields))
       left = left - #fields
@@ -266,7 +273,10 @@ local function overlapping(S, index, cs, ce, now)
       redis.call("ZREM", index, fields[k])
     else
       local e = decode(fields[k], values[k], tonumber(flat[2 * k]))
-      if e.exp <= now then remove(S, e) elseif e.ce > cs then out[#out + 1] = e end
+      if e.exp <= now then
+        remove(S, e)
+        if isHoldHead(e.field) then tally(S, "holdsExpired", 1) end
+      elseif e.ce > cs then out[#out + 1] = e end
     end
   end
   return out
@@ -420,4 +430,17 @@ local function publish(S, added, removed)
     file(e, "+" .. table.concat({e.field, fmt(e.startMin), fmt(e.endMin), e.off, fmt(e.exp), e.tag}, "|"))
   end
   for _, date in ipairs(dates) do redis.call("PUBLISH", S.live .. "@" .. date, table.concat(byDate[date], ";")) end
+end
+
+-- The funnel (docs/adr/1205-the-booking-funnel.md): per staff member and UTC day, a hash of
+-- counters in the staff member's slot (RedisKeys.stats), written in the call that makes the
+-- change and kept STATS_KEEP_S. A script that counts passes the hash of the UTC day of its `now`
+-- as S.stats (a KEYS entry after its own); without it (direct calls, the bench) nothing is
+-- counted. A hold counts once, by its first field "h:<holdKey>:0".
+local STATS_KEEP_S = 400 * 86400
+isHoldHead = function(field) return string.match(field, "^h:[^:]+:0$") ~= nil end
+tally = function(S, field, by)
+  if by == 0 or not S.stats then return end
+  redis.call("HINCRBY", S.stats, field, by)
+  redis.call("EXPIRE", S.stats, STATS_KEEP_S)
 end

@@ -566,6 +566,32 @@ export interface ApiKeyRepo {
 }
 
 /** Everything a domain verb may use; built once per isolate by the composition root. */
+/** The funnel's counters of one day (docs/adr/1205-the-booking-funnel.md). */
+export interface FunnelCounts {
+  selections: number;
+  holdsCreated: number;
+  holdsBooked: number;
+  holdsReleased: number;
+  /** Holds that expired unbooked (swept by the live state's expiry index). */
+  holdsExpired: number;
+  bookings: number;
+  cancellations: number;
+  reschedules: number;
+}
+
+/** Where the funnel's counters are kept: the live store's daily counters and the booking store. */
+export interface FunnelStatsSource {
+  /**
+   * The counts of each UTC date (YYYY-MM-DD, in order) of one staff member, or of every staff
+   * member (null), and the store calls counted slow on each date, by operation.
+   */
+  read(input: { dates: string[]; staffId: string | null }): Promise<{
+    days: { date: string; counts: FunnelCounts; slowCalls: Record<string, number> }[];
+    /** False when Redis could not be read: the live counts are the MySQL fallback's alone. */
+    liveComplete: boolean;
+  }>;
+}
+
 export interface DomainContext {
   clock: Clock;
   liveStateProbe: StoreProbe;
@@ -591,6 +617,7 @@ export interface DomainContext {
   alerting: AlertingConfig;
   apiKeys: ApiKeyRepo;
   audit: AuditLog;
+  funnel: FunnelStatsSource;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;

@@ -33,6 +33,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, Scope>> = {
   "POST /v1/admin/appointments/{id}/cancel": "appointments:write",
   "POST /v1/admin/appointments/{id}/reschedule": "appointments:write",
   "POST /v1/admin/appointments/{id}/attendance": "appointments:write",
+  "GET /v1/admin/stats": "appointments:read",
   "GET /v1/admin/services": "catalog:read",
   "GET /v1/admin/services/{id}": "catalog:read",
   "POST /v1/admin/services": "catalog:write",

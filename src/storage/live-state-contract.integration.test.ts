@@ -28,6 +28,7 @@ import { createRedisClient } from "./redis/client.ts";
 import { RedisExactLimiter } from "./redis/exact-limiter.ts";
 import { RedisKeys } from "./redis/keys.ts";
 import { RedisLiveStateStore } from "./redis/live-state-store.ts";
+import { FunnelStats } from "./stats/funnel-stats.ts";
 
 const bindings = testBindings(`${uniqueId("r")}:`);
 const redis = createRedisClient({
@@ -42,6 +43,8 @@ const STORES: [string, LiveStateStore][] = [
   ["redis", new RedisLiveStateStore(redis, keys)],
   ["mysql fallback", new MysqlFallbackLiveStateStore(db, keys.prefix)],
 ];
+/** The funnel's counters of both stores, as GET /v1/admin/stats reads them. */
+const funnel = new FunnelStats(redis, keys, db, keys.prefix);
 const LIMITERS: [string, ExactLimiter][] = [
   ["redis", new RedisExactLimiter(redis, keys)],
   ["mysql fallback", new MysqlFallbackLimiter(db, keys.prefix)],
@@ -922,6 +925,70 @@ describe.each(STORES)("live-state contract: %s", (_name, store) => {
     const fresh = { keyHash: uniqueId("key").padEnd(64, "0"), bodyHash: "d".repeat(64) };
     expect((await f.begin({ idempotency: fresh }, ["11:00"]).outcome).kind).toBe("booked");
     expect((await f.begin({ idempotency: fresh }, ["16:00"]).outcome).kind).toBe("ok");
+  });
+
+  it("counts the funnel in the call itself; an aborted booking and an undone hold take their count back", async () => {
+    const f = await fixture(store);
+    const a = await newTag();
+    const counts = async () =>
+      (await funnel.read({ dates: [DAY], staffId: f.staffId })).days[0]?.counts;
+    expect((await f.select(a, "08:00")).kind).toBe("ok");
+    const hold = ok(await f.hold(a, ["09:00", "10:00"], { tokenHash: "tok-f" }));
+    const { appointmentIds, outcome } = f.begin(
+      { holdKey: hold.holdKey, tokenHash: "tok-f", holders: holdersOf(a) },
+      ["09:00", "10:00"],
+    );
+    const begun = await outcome;
+    if (begun.kind !== "ok") throw new Error(JSON.stringify(begun));
+    expect(await counts()).toMatchObject({ selections: 1, holdsCreated: 1, holdsBooked: 1 });
+    await store.abortBooking({
+      staffId: f.staffId,
+      idempotencyKeyHash: null,
+      appointmentIds,
+      restore: begun.restore,
+      nowMs: NOW,
+    });
+    expect(await counts()).toMatchObject({ holdsCreated: 1, holdsBooked: 0 });
+
+    // A hold nobody was told about, undone: never created.
+    const attempt = { id: newHoldKey(), keyed: false };
+    const undoneKey = newHoldKey();
+    ok(
+      await store.hold({
+        serviceId: f.serviceId,
+        staffId: f.staffId,
+        clientTag: a,
+        holdKey: undoneKey,
+        tokenHash: "tok-u",
+        presentedTokenHash: null,
+        holders: holdersOf(a),
+        slots: [slot("12:00")],
+        attempt,
+        nowMs: NOW,
+      }),
+    );
+    expect(await counts()).toMatchObject({ holdsCreated: 2 });
+    const undo = { staffId: f.staffId, holdKey: undoneKey, tokenHash: "tok-u", attempt };
+    expect(await store.undoHold({ ...undo, holders: holdersOf(a), nowMs: NOW + S })).toBe("undone");
+    expect(
+      await store.release({
+        staffId: f.staffId,
+        holdKey: hold.holdKey,
+        tokenHash: "tok-f",
+        holders: holdersOf(a),
+        nowMs: NOW + S,
+      }),
+    ).toBe(true);
+    expect(await counts()).toEqual({
+      selections: 1,
+      holdsCreated: 1,
+      holdsBooked: 0,
+      holdsReleased: 1,
+      holdsExpired: 0,
+      bookings: 0,
+      cancellations: 0,
+      reschedules: 0,
+    });
   });
 
   it("abortBooking restores the hold exactly and frees the booked cells and the key", async () => {

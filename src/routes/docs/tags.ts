@@ -97,6 +97,11 @@ export const TAGS = [
       "Every admin write: who, what, on which target, when, from where, under which request id.",
   },
   {
+    name: "Admin: stats",
+    description:
+      "The booking funnel per day (selections, holds, bookings, cancellations, reschedules) and the store calls counted slow.",
+  },
+  {
     name: "Debug",
     description:
       "Operators' probes (admin token): Redis round trips, locks of a date, failover state, metrics.",

@@ -35,6 +35,7 @@ import { ownerOf } from "../fallback/fallback-codec.ts";
 import { retryConflicts } from "../mysql/conflict-retry.ts";
 import { toInt } from "../mysql/sql-values.ts";
 import type { RedisKeys } from "../redis/keys.ts";
+import { utcDate } from "../redis/live-state-store.ts";
 import { runScript } from "../redis/run-script.ts";
 
 /** How long one sync may hold the lease; a sync that dies leaves it to lapse. */
@@ -191,7 +192,12 @@ export class FailbackSync {
       const reply = await runScript(
         this.redis,
         failbackLive,
-        [this.keys.syncLock(), ...this.keys.liveKeys(staffId)],
+        // Its sweep counts expired holds in the funnel's hash of the day.
+        [
+          this.keys.syncLock(),
+          ...this.keys.liveKeys(staffId),
+          this.keys.stats(staffId, utcDate(nowMs)),
+        ],
         args,
         LiveReply,
       );

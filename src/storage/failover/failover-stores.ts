@@ -60,6 +60,17 @@ export class FallbackPermits {
   }
 }
 
+/**
+ * Told of every answered call with its duration (src/observability/slow-calls.ts counts the slow
+ * ones; the composition root writes them in the background of the request it may use).
+ */
+export type CallObserver = (
+  trace: RequestTrace,
+  store: "redis" | "fallback",
+  operation: string,
+  durationMs: number,
+) => void;
+
 export class Failover<Port> {
   constructor(
     readonly redis: Port,
@@ -70,6 +81,7 @@ export class Failover<Port> {
       maxConcurrent: Number.POSITIVE_INFINITY,
       criticalReserve: 0,
     }),
+    private readonly observe: CallObserver = () => undefined,
   ) {}
 
   /**
@@ -98,9 +110,11 @@ export class Failover<Port> {
   ): Promise<T> {
     if (this.gate.choose(trace.requestId, trace.waitUntil) === "redis") {
       const sent = this.gate.sending();
+      const startedMs = performance.now();
       try {
         const result = await call(this.redis);
         trace.storage = "redis";
+        this.observe(trace, "redis", operation, performance.now() - startedMs);
         return result;
       } catch (error) {
         if (!(error instanceof RedisFailure)) throw error;
@@ -128,8 +142,10 @@ export class Failover<Port> {
     }
     try {
       this.metrics.fallbackHit(operation);
+      const startedMs = performance.now();
       const result = await call(this.fallback);
       trace.storage = "fallback";
+      this.observe(trace, "fallback", operation, performance.now() - startedMs);
       return result;
     } finally {
       release();

@@ -78,6 +78,9 @@ import {
 
 type Row = Record<string, unknown>;
 type Sql = Pick<Transaction, "execute">;
+
+/** The counters the live state keeps (the booking store's are counted by query). */
+type FunnelCounter = "selections" | "holdsCreated" | "holdsBooked" | "holdsReleased";
 type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
 
 const SCAN_STAFF_PER_PAGE = 50;
@@ -255,6 +258,26 @@ async function lockHold(tx: Sql, staffId: string, holdKey: string) {
   return { head: head.live, ...parts, entries, owner: ownerOf(head.field) };
 }
 
+/**
+ * The funnel's counters on the fallback (lua/lib/live.lua's `tally` in Redis): one upsert, the
+ * last statement of the caller's transaction, so it commits or rolls back with the change it
+ * counts, and the counter row's lock is held only until that COMMIT.
+ */
+async function tally(
+  sql: Sql,
+  scope: string,
+  staffId: string,
+  nowMs: number,
+  name: FunnelCounter,
+  by: 1 | -1,
+): Promise<void> {
+  await sql.execute(
+    `INSERT INTO funnel_counts (scope, staff_id, day, name, n) VALUES (?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
+    [scope, staffId, new Date(nowMs).toISOString().slice(0, 10), name, by],
+  );
+}
+
 /** Deletes one owner's live rows and cells. */
 async function deleteOwned(tx: Sql, staffId: string, owner: string, entries: Entry[]) {
   if (entries.length === 0) return;
@@ -320,7 +343,10 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     );
   }
 
-  /** Two round trips: the offer and the live rows in one read, then the marker upsert. */
+  /**
+   * Two round trips: the offer and the live rows in one read, then the marker upsert and the
+   * funnel's count, sent together.
+   */
   async select(input: In<"select">): Promise<SelectOutcome> {
     const { slot, staffId, clientTag, nowMs } = input;
     const dates = candidateDates(slot);
@@ -347,11 +373,16 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     if (blocker)
       return { kind: blocker.code === "b" ? "booked" : "held", untilMs: blocker.live.expiresAtMs };
     const expiresAtMs = nowMs + check.viewingMs;
-    await upsertLive(this.db, this.scope, staffId, [
-      [
-        `v:${clientTag}`,
-        encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
-      ],
+    // Two independent writes (no transaction, as before): sent together, the count costs no
+    // round trip of its own.
+    await Promise.all([
+      upsertLive(this.db, this.scope, staffId, [
+        [
+          `v:${clientTag}`,
+          encodeLive([...cellParts(checked), expiresAtMs, clientTag, check.viewingMs / 1000]),
+        ],
+      ]),
+      tally(this.db, this.scope, staffId, nowMs, "selections", 1),
     ]);
     return {
       kind: "ok",
@@ -363,8 +394,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   }
 
   /**
-   * Happy path six round trips: offer read, BEGIN, cells INSERT, released-hold read, live
-   * INSERT, COMMIT.
+   * Happy path seven round trips: offer read, BEGIN, cells INSERT, released-hold read, live
+   * INSERT, the funnel's count, COMMIT.
    */
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const { staffId, holdKey, clientTag, tokenHash, nowMs } = input;
@@ -422,6 +453,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
            ON DUPLICATE KEY UPDATE attempt_id = VALUES(attempt_id), expires_at_ms = VALUES(expires_at_ms)`,
           [this.scope, staffId, creatorName(holdKey), input.attempt.id, nowMs + check.capMs],
         );
+      await tally(tx, this.scope, staffId, nowMs, "holdsCreated", 1);
       return {
         kind: "ok",
         holdKey,
@@ -457,6 +489,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       await deleteOwned(tx, staffId, hold.owner, hold.entries);
       await forgetHeld(tx, staffId, holdKey);
       await forgetCreator(tx, staffId, holdKey);
+      // Nobody was told about it: never created, for the funnel (undo_hold.lua does the same).
+      await tally(tx, this.scope, staffId, nowMs, "holdsCreated", -1);
       return "undone";
     });
   }
@@ -616,7 +650,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
     });
   }
 
-  /** Five round trips: BEGIN, locking read, two DELETEs, COMMIT. */
+  /** Six round trips: BEGIN, locking read, two DELETEs, the funnel's count, COMMIT. */
   async release(input: In<"release">): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const hold = await lockHold(tx, input.staffId, input.holdKey);
@@ -630,6 +664,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
            ON DUPLICATE KEY UPDATE expires_at_ms = VALUES(expires_at_ms)`,
           [this.scope, input.staffId, input.holdKey, hold.capAtMs],
         );
+      await tally(tx, this.scope, input.staffId, input.nowMs, "holdsReleased", 1);
       return true;
     });
   }
@@ -724,7 +759,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   /**
    * begin_booking.lua in ONE transaction, in the script's order: the Idempotency-Key claim, the
    * caller's own hold, the cells (the booked cells' INSERT decides), then the booked rows. Any
-   * answer but "ok" rolls everything back. Happy path with a hold and a key: eight round trips.
+   * answer but "ok" rolls everything back. Happy path with a hold and a key: nine round trips
+   * (the funnel's count is the last statement before COMMIT).
    */
   async beginBooking(input: In<"beginBooking">): Promise<BeginBookingOutcome> {
     const { staffId, nowMs } = input;
@@ -772,6 +808,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         ]),
       );
       const restore = hold ? hold.entries.flatMap((e) => [e.field, e.live.parts.join("|")]) : [];
+      if (hold) await tally(tx, this.scope, staffId, nowMs, "holdsBooked", 1);
       return { kind: "ok", ownHold: own, restore };
     });
   }
@@ -783,7 +820,7 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
   /**
    * Undoes beginBooking in ONE transaction: the booked rows and cells go, the hold comes back as
    * it was (its cells were the booking's a moment ago; a restore never takes a cell from anyone),
-   * and the Idempotency-Key claim is freed. Up to seven round trips.
+   * and the Idempotency-Key claim is freed. Up to eight round trips (with the funnel's count).
    */
   async abortBooking(input: In<"abortBooking">): Promise<void> {
     const { staffId } = input;
@@ -810,6 +847,8 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
         await tx.execute("DELETE FROM fallback_idempotency WHERE key_hash = ?", [
           input.idempotencyKeyHash,
         ]);
+      // beginBooking counted the hold it sent back booked: the booking did not happen.
+      if (restore.length > 0) await tally(tx, this.scope, staffId, input.nowMs, "holdsBooked", -1);
     });
   }
 

@@ -100,6 +100,20 @@ export class RedisKeys {
     return `${this.prefix}held:${holder === "client" ? "c" : "i"}:${tag}`;
   }
 
+  /**
+   * The funnel counters of a staff member on one UTC day (YYYY-MM-DD), a hash in the staff
+   * member's slot: lua/lib/live.lua builds the same name from the live hash's key (its `tally`),
+   * so the live scripts count in the call they already make. Kept 400 days.
+   */
+  stats(staffId: string, date: string): string {
+    return `{${this.live(staffId)}}:stats:${date}`;
+  }
+
+  /** The store calls counted slow on one UTC day, by operation (src/observability/slow-calls.ts). */
+  slowCalls(date: string): string {
+    return `${this.prefix}stats:slow:${date}`;
+  }
+
   /** A sliding-log rate limit (see lua/sliding_log.lua). */
   rateLimit(name: string): string {
     return `${this.prefix}rl:${name}`;

@@ -167,6 +167,11 @@ export function kindOf(code: string | undefined): LiveKind {
   return kind;
 }
 
+/** The UTC date (YYYY-MM-DD) of an instant. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 function int(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n))
@@ -202,6 +207,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       const keys = [
         ...this.keys.liveKeys(staff.staffId),
         this.keys.offer(offerScope(input.serviceId, input.reschedule), staff.staffId),
+        this.stats(staff.staffId, input.nowMs),
       ];
       return { keys, args };
     });
@@ -225,6 +231,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.offer(input.serviceId, input.staffId),
+      this.stats(input.staffId, input.nowMs),
     ];
     const reply = await runScript(
       this.redis,
@@ -251,6 +258,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.keys.releasedHold(input.staffId, input.holdKey),
       this.keys.undoneAttempt(input.staffId, input.attempt?.id ?? "none"),
       this.keys.holdCreator(input.staffId, input.holdKey),
+      this.stats(input.staffId, input.nowMs),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -298,6 +306,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       ...this.holderKeys(input.holders),
       this.keys.undoneAttempt(input.staffId, input.attempt.id),
       this.keys.holdCreator(input.staffId, input.holdKey),
+      this.stats(input.staffId, input.nowMs),
     ];
     const args = [
       input.nowMs,
@@ -312,6 +321,14 @@ export class RedisLiveStateStore implements LiveStateStore {
     const [kind] = reply;
     if (kind === "undone" || kind === "kept" || kind === "gone") return kind;
     throw new RedisFailure(`undo_hold: unexpected reply ${JSON.stringify(reply)}`);
+  }
+
+  /**
+   * The funnel's counters of the UTC day of `nowMs` (the `now` the script gets): every script
+   * that selects, holds, releases, books or sweeps expired holds counts there, in its own call.
+   */
+  private stats(staffId: string, nowMs: number): string {
+    return this.keys.stats(staffId, utcDate(nowMs));
   }
 
   /** The two hold-limit counters of a holder (placeholders when not counted: never written). */
@@ -346,6 +363,7 @@ export class RedisLiveStateStore implements LiveStateStore {
         ...this.keys.liveKeys(input.staffId),
         this.keys.releasedHold(input.staffId, input.holdKey),
         ...this.holderKeys(input.holders),
+        this.stats(input.staffId, input.nowMs),
       ],
       [input.nowMs, input.holdKey, input.tokenHash, input.holders?.client ?? ""],
       Strings,
@@ -370,6 +388,7 @@ export class RedisLiveStateStore implements LiveStateStore {
         ...this.keys.liveKeys(input.staffId),
         this.keys.releasedHold(input.staffId, input.holdKey),
         ...this.holderKeys(input.holders),
+        this.stats(input.staffId, input.nowMs),
       ],
       [
         input.nowMs,
@@ -391,6 +410,7 @@ export class RedisLiveStateStore implements LiveStateStore {
       this.keys.idempotency(input.staffId, input.idempotency?.keyHash ?? "none"),
       this.keys.releasedHold(input.staffId, input.holdKey),
       ...this.holderKeys(input.holders),
+      this.stats(input.staffId, input.nowMs),
     ];
     const args: (string | number)[] = [
       input.nowMs,
@@ -440,6 +460,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const keys = [
       ...this.keys.liveKeys(input.staffId),
       this.keys.idempotency(input.staffId, input.idempotencyKeyHash ?? "none"),
+      this.stats(input.staffId, input.nowMs),
     ];
     const args = [
       input.nowMs,
@@ -499,7 +520,11 @@ export class RedisLiveStateStore implements LiveStateStore {
 
   async watch(input: Parameters<LiveStateStore["watch"]>[0]): Promise<WatchOutcome> {
     const { stream } = input;
-    const keys = [...this.keys.liveKeys(input.staffId), this.keys.liveStreams(stream.ipGroup)];
+    const keys = [
+      ...this.keys.liveKeys(input.staffId),
+      this.keys.liveStreams(stream.ipGroup),
+      this.stats(input.staffId, input.nowMs),
+    ];
     const args = [
       input.nowMs,
       input.clientTag,
@@ -560,7 +585,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     const reply = await runScript(
       this.redis,
       heartbeat,
-      this.keys.liveKeys(input.staffId),
+      [...this.keys.liveKeys(input.staffId), this.stats(input.staffId, input.nowMs)],
       args,
       RawWindow,
     );
