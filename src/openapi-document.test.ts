@@ -123,6 +123,7 @@ function appointment(id: string): Appointment {
     timeZone: "Europe/Berlin",
     customer: { name: "Mia", email: "mia@example.com", phone: null },
     notes: "",
+    answers: [],
     rescheduledFrom: null,
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,

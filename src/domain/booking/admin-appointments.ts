@@ -143,6 +143,8 @@ export async function adminRescheduleAppointment({
     startsMs: [start.ms],
     customer: old.customer,
     notes: old.notes,
+    // A move keeps the answers as they were asked.
+    answers: () => ({ ok: true, answers: old.answers }),
     manageTokenHash: old.manageTokenHash,
     idempotency: null,
     nowMs: ctx.clock.nowMs(),

@@ -176,6 +176,8 @@ export async function rescheduleAppointment({
       startsMs: hold.startsMs,
       customer: old.customer,
       notes: old.notes,
+      // A move keeps the answers as they were asked.
+      answers: () => ({ ok: true, answers: old.answers }),
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,

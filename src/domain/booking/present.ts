@@ -12,6 +12,7 @@ export function presentAppointment(a: Appointment) {
     end: formatInstant(a.endMs, a.timeZone),
     customer: a.customer,
     notes: a.notes,
+    answers: a.answers,
     rescheduledFrom: a.rescheduledFrom,
     createdAt: new Date(a.createdAtMs).toISOString(),
     updatedAt: new Date(a.updatedAtMs).toISOString(),

@@ -1,4 +1,5 @@
 import type { AvailabilityData } from "../availability/availability-data.ts";
+import type { AnswersCheck, Question, StoredAnswer } from "../catalog/questions.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
 
 export type AppointmentStatus = "confirmed" | "cancelled";
@@ -23,6 +24,8 @@ export interface Appointment {
   timeZone: string;
   customer: Customer;
   notes: string;
+  /** The intake answers, each with its question as asked (never in emails or the staff feed). */
+  answers: StoredAnswer[];
   rescheduledFrom: string | null;
   createdAtMs: number;
   updatedAtMs: number;
@@ -76,6 +79,12 @@ export interface BookInput {
   startsMs: number[];
   customer: Customer;
   notes: string;
+  /**
+   * The intake answers to store, given the service's questions as the transaction reads them
+   * (no statement of its own); a refusal books nothing ("bad-answers"). A move keeps the
+   * answers as they were asked.
+   */
+  answers: (questions: Question[]) => AnswersCheck;
   manageTokenHash: string;
   /**
    * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
@@ -107,7 +116,8 @@ export type BookOutcome =
   | { kind: "idempotency-used" }
   | { kind: "not-bookable"; reason: string }
   | { kind: "replaced-not-found" }
-  | { kind: "too-late"; cutoffMs: number };
+  | { kind: "too-late"; cutoffMs: number }
+  | { kind: "bad-answers"; field: string; message: string };
 
 export interface AppointmentFilter {
   fromMs?: number;

@@ -24,6 +24,7 @@ describe("integrations inside workerd", () => {
             timeZone: "Europe/Berlin",
             customer: { name: "Mia", email: "mia@example.com", phone: null },
             notes: "",
+            answers: [],
             rescheduledFrom: null,
             createdAtMs: 0,
             updatedAtMs: 0,

@@ -1,4 +1,5 @@
 import type { Interval, WeeklySchedule } from "../availability/types.ts";
+import type { Question } from "./questions.ts";
 
 export interface Money {
   amountMinor: number;
@@ -14,6 +15,8 @@ export interface Service {
   bufferAfterMin: number;
   price: Money;
   active: boolean;
+  /** Intake questions asked at booking (questions.ts); empty when none. */
+  questions: Question[];
   createdAtMs: number;
   updatedAtMs: number;
 }

@@ -25,6 +25,7 @@ const appointment = (over: Partial<Appointment> = {}): Appointment => ({
   timeZone: "Europe/Berlin",
   customer: { name: "Mia <Weber> & Co", email: "mia@example.com", phone: null },
   notes: "",
+  answers: [],
   rescheduledFrom: null,
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,

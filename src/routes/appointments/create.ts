@@ -16,6 +16,7 @@ const route = createRoute(
       description:
         "Books every slot of the hold in one transaction, or none. MySQL makes an overlapping booking impossible. " +
         "`Idempotency-Key` is required: the same key and body return the same 201; another body is 409 `IDEMPOTENCY_CONFLICT`, as is a replay while the first is in flight. One booking's retries reuse one key. A hold books at most once: booking a hold that its token already booked answers that booking (the same 201 body, manage token included), whatever the key. " +
+        "`answers` are checked against the service's questions as the booking reads them: a missing required answer, a value that does not fit, or an unknown id is 400 naming `body.answers.<id>`, and nothing is booked. " +
         "409 `SLOT_UNAVAILABLE` (with up to 3 nearby free slots in `details.nearby`) when the time was booked meanwhile; 409 `SLOT_HELD` when someone else holds it; 410 `HOLD_EXPIRED` when your hold is gone and the slot is no longer free. " +
         "One Redis round trip and one SQL transaction.",
       request: {
@@ -56,6 +57,7 @@ export const createAppointmentRoute = createRouter().openapi(route, async (c) =>
         phone: body.customer.phone ?? null,
       },
       notes: body.notes ?? "",
+      answers: body.answers ?? {},
     },
   });
   const [appointment] = booking.appointments;

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
+import { AnswersInput } from "../shared/question-schema.ts";
 import { Id, WellFormed } from "../shared/schemas.ts";
 
 export const HoldProof = {
@@ -41,6 +42,7 @@ export const BookBody = z
       .refine(...WellFormed)
       .optional()
       .openapi({ description: "For the staff member.", example: "First visit." }),
+    answers: AnswersInput.optional(),
   })
   .openapi("BookInput");
 

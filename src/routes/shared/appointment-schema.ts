@@ -3,6 +3,7 @@
  * `presentAppointment`, times with the staff member's UTC offset.
  */
 import { z } from "@hono/zod-openapi";
+import { AppointmentAnswer } from "./question-schema.ts";
 import { DateTime, Id } from "./schemas.ts";
 
 const Timestamp = (description: string) => DateTime(description, "2026-11-26T10:00:00.000Z");
@@ -41,6 +42,10 @@ export const AppointmentSchema = z
     notes: z
       .string()
       .openapi({ description: "The customer's notes; empty if none.", example: "First visit." }),
+    answers: z.array(AppointmentAnswer).openapi({
+      description:
+        "The answers to the service's intake questions, each with its question as it was asked; empty if none. Shown to the admin API, webhooks and the customer themselves; never in emails or the staff calendar feed.",
+    }),
     rescheduledFrom: Id("apt_2b7c9d1e3f5g7h9j1k3m").nullable().openapi({
       description: "The appointment this one replaced by a reschedule, if any.",
     }),

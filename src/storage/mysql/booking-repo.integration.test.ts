@@ -35,6 +35,7 @@ function input(startMs: number, service = serviceId): BookInput {
     startsMs: [startMs],
     customer: { name: "Store test", email: `${uniqueId("s")}@example.test`, phone: null },
     notes: "",
+    answers: () => ({ ok: true, answers: [] }),
     manageTokenHash: "0".repeat(22),
     idempotency: null,
     nowMs: Date.now(),

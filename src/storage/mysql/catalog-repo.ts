@@ -13,6 +13,7 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "../../domain/catalog/types.ts";
+import { decodeQuestions } from "../../domain/catalog/questions.ts";
 import type { CatalogRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, Settings } from "../../domain/settings/settings.ts";
 import { decodeIntervals, decodeWeekly, encodeIntervals, encodeWeekly } from "./schedule-codec.ts";
@@ -29,7 +30,7 @@ type Row = Record<string, unknown>;
 type Executor = Pick<Client, "execute"> | Transaction;
 
 const SERVICE_COLUMNS =
-  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, created_at, updated_at";
+  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, questions, created_at, updated_at";
 
 /** Staff rows with their service ids aggregated in the same statement. */
 const STAFF_SELECT = `SELECT s.id, s.name, s.bio, s.email, s.phone, s.time_zone, s.active, s.created_at, s.updated_at,
@@ -46,9 +47,15 @@ function toService(row: Row): Service {
     bufferAfterMin: toInt(row.buffer_after_min),
     price: { amountMinor: toInt(row.price_minor), currency: String(row.currency) },
     active: toBool(row.active),
+    questions: decodeQuestions(row.questions),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
   };
+}
+
+/** No questions is NULL, as rows written before questions existed. */
+function encodeQuestions(questions: ServiceInput["questions"]): string | null {
+  return questions.length === 0 ? null : JSON.stringify(questions);
 }
 
 function toStaff(row: Row): Staff {
@@ -111,7 +118,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async createService(id: string, input: ServiceInput): Promise<Service> {
     const now = this.now();
     await this.db.execute(
-      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         input.name,
@@ -122,6 +129,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.price.amountMinor,
         input.price.currency,
         input.active ? 1 : 0,
+        encodeQuestions(input.questions),
         now,
         now,
       ],
@@ -132,7 +140,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async updateService(id: string, input: ServiceInput): Promise<Service | null> {
     const result = await this.db.execute(
       `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_before_min = ?, buffer_after_min = ?,
-         price_minor = ?, currency = ?, active = ?, updated_at = ? WHERE id = ?`,
+         price_minor = ?, currency = ?, active = ?, questions = ?, updated_at = ? WHERE id = ?`,
       [
         input.name,
         input.description,
@@ -142,6 +150,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.price.amountMinor,
         input.price.currency,
         input.active ? 1 : 0,
+        encodeQuestions(input.questions),
         this.now(),
         id,
       ],

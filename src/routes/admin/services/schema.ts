@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Service } from "../../../domain/catalog/types.ts";
 import { isoTimestamp } from "../../shared/convert.ts";
+import { Questions, QuestionsOut } from "../../shared/question-schema.ts";
 import { Id, Money, WellFormed } from "../../shared/schemas.ts";
 
 const Minutes = (description: string, example: number, min: number) =>
@@ -38,6 +39,7 @@ export const ServiceBody = z
       .boolean()
       .default(true)
       .openapi({ description: "Inactive services are hidden from customers.", example: true }),
+    questions: Questions.default([]),
   })
   .openapi("ServiceInput");
 
@@ -54,6 +56,10 @@ export const ServicePatch = z
     bufferAfterMin: Minutes("See ServiceInput.", 15, 0).optional(),
     price: Money.optional(),
     active: z.boolean().optional(),
+    questions: Questions.optional().openapi({
+      description:
+        "Replaces the whole list. Existing appointments keep their answers as they were asked.",
+    }),
   })
   .openapi("ServicePatch", { description: "Only the fields given change." });
 
@@ -67,6 +73,7 @@ export const AdminService = z
     bufferAfterMin: z.number().int(),
     price: Money,
     active: z.boolean(),
+    questions: QuestionsOut,
     createdAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
     updatedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })
