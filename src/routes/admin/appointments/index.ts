@@ -1,9 +1,11 @@
 import { createRouter } from "../../../http/router.ts";
 import { cancelAppointmentRoute } from "./cancel.ts";
+import { getAppointmentRoute } from "./get.ts";
 import { listAppointmentsRoute } from "./list.ts";
 import { rescheduleAppointmentRoute } from "./reschedule.ts";
 
 export const adminAppointmentRoutes = createRouter()
   .route("/", listAppointmentsRoute)
+  .route("/", getAppointmentRoute)
   .route("/", cancelAppointmentRoute)
   .route("/", rescheduleAppointmentRoute);
