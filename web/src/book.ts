@@ -15,6 +15,12 @@ import {
 import { byId, h, notices } from "./dom.ts";
 import { explain, fieldOf, stripField } from "./messages.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
+import {
+  clearAnswerErrors,
+  collectAnswers,
+  renderQuestions,
+  showAnswerError,
+} from "./questions.ts";
 import { calendarLink, describeSlot, priceText } from "./shared.ts";
 import { formatCountdown } from "./time.ts";
 
@@ -170,6 +176,7 @@ function startHold(granted: Hold & { slot: PickedSlot }): void {
   // The held time belongs to this service and staff member: no switching while it is held.
   serviceSelect.disabled = true;
   staffSelect.disabled = true;
+  renderQuestions(byId("questions"), currentService()?.questions ?? []);
   details.hidden = false;
   bookButton.disabled = false;
   byId("held").textContent =
@@ -277,9 +284,14 @@ function clearFieldErrors(): void {
     byId(id).removeAttribute("aria-invalid");
     byId(`${id}-error`).textContent = "";
   }
+  clearAnswerErrors(currentService()?.questions ?? []);
 }
 
 function showFieldError(message: string): boolean {
+  // Question ids may hold "-", which fieldOf's field names do not.
+  const answer = /^body\.(answers\.[a-z0-9_-]+): ?(.*)$/.exec(message);
+  if (answer)
+    return showAnswerError(currentService()?.questions ?? [], answer[1] ?? "", answer[2] ?? "");
   const field = fieldOf(message);
   const id = field === "notes" ? "notes" : field?.replace(/^customer\.?/, "") || undefined;
   if (!id || !["name", "email", "phone", "notes"].includes(id)) return false;
@@ -313,6 +325,7 @@ async function book(): Promise<void> {
       ...(value("phone") ? { phone: value("phone") } : {}),
     },
     ...(value("notes") ? { notes: value("notes") } : {}),
+    answers: collectAnswers(currentService()?.questions ?? []),
   });
   if (attempt?.body !== body) attempt = { key: randomId("book_"), body };
   const result = await call<{ appointment: Appointment; manageToken: string }>(
