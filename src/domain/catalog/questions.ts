@@ -3,7 +3,7 @@
  *
  * The definition is validated strictly (kind-specific fields, unique ids, caps) so that a stored
  * service always yields a well-defined answer schema. The answer schema is built from the
- * questions as the booking transaction reads them (docs/adr/0310-intake-questions.md), and each
+ * questions as the booking transaction reads them (docs/adr/0310-intake-answers-in-the-transaction.md), and each
  * answer is stored with the question as it was asked, so that editing or deleting a question
  * later never changes an existing appointment's answers.
  */
