@@ -2,10 +2,11 @@
  * Intake questions: what an admin asks on a service, and the customer's answers at booking.
  *
  * The definition is validated strictly (kind-specific fields, unique ids, caps) so that a stored
- * service always yields a well-defined answer schema. The answer schema is built from the
- * questions as the booking transaction reads them (docs/adr/0310-intake-answers-in-the-transaction.md), and each
+ * service always yields a well-defined answer schema (docs/adr/0109-intake-questions-on-the-service.md).
+ * The answer schema is built from the questions as the booking transaction reads them, and each
  * answer is stored with the question as it was asked, so that editing or deleting a question
- * later never changes an existing appointment's answers.
+ * later never changes an existing appointment's answers
+ * (docs/adr/0310-intake-answers-in-the-transaction.md).
  */
 import { z } from "zod";
 
@@ -75,10 +76,17 @@ const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 export const PHONE_PATTERN = /^\+?[0-9 ()-]{5,40}$/;
 /** A lone UTF-16 surrogate cannot be stored as UTF-8 (see routes/shared/schemas.ts WellFormed). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Control characters other than tab and newline: no place in a one-line or multi-line answer. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Control characters other than tab, newline and carriage return: no place in an answer. */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+      return true;
+  }
+  return false;
+}
 
-const wellFormed = (value: string) => !LONE_SURROGATE.test(value) && !CONTROL.test(value);
+const wellFormed = (value: string) => !LONE_SURROGATE.test(value) && !hasControl(value);
 
 const Slug = z.string().regex(SLUG_PATTERN, "must be a slug: a-z first, then a-z, 0-9, _ or -");
 
