@@ -111,6 +111,32 @@ describe("email templates", () => {
     ).toMatchSnapshot();
   });
 
+  it("never carries the intake answers (they may be private): not the questions, not the values", () => {
+    const a = appointment({
+      answers: [
+        { id: "allergies", kind: "textarea", label: { en: "Any allergies?" }, value: "Peanuts" },
+        {
+          id: "length",
+          kind: "choice",
+          label: { en: "Hair length" },
+          value: "long",
+          options: [{ value: "long", label: { en: "Long hair" } }],
+        },
+      ],
+    });
+    const emails = [
+      confirmationEmail({ appointments: [a], facts, links, ics: ics(a) }),
+      rescheduleEmail({ appointments: [a], previous: a, facts, links, ics: ics(a) }),
+      cancellationEmail({ appointment: a, facts, publicBaseUrl: links.publicBaseUrl, ics: ics(a) }),
+    ];
+    for (const email of emails) {
+      const text = JSON.stringify(email);
+      expect(text).toContain(a.id);
+      for (const secret of ["Peanuts", "allergies", "Any allergies?", "Hair length", "Long hair"])
+        expect(text).not.toContain(secret);
+    }
+  });
+
   it("sign-in code", () => {
     expect(shown(signInCodeEmail({ to: "mia@example.com", code: "042817" }))).toMatchSnapshot();
   });
