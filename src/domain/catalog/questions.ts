@@ -88,7 +88,8 @@ function hasControl(value: string): boolean {
 
 const wellFormed = (value: string) => !LONE_SURROGATE.test(value) && !hasControl(value);
 
-const Slug = z.string().regex(SLUG_PATTERN, "must be a slug: a-z first, then a-z, 0-9, _ or -");
+const slug = () =>
+  z.string().regex(SLUG_PATTERN, "must be a slug: a-z first, then a-z, 0-9, _ or -");
 
 function localizedText(maxLength: number) {
   return z
@@ -109,66 +110,73 @@ function localizedText(maxLength: number) {
     });
 }
 
-const Limit = z.number().finite().min(-QUESTION_LIMITS.number).max(QUESTION_LIMITS.number);
+const limit = () => z.number().finite().min(-QUESTION_LIMITS.number).max(QUESTION_LIMITS.number);
 
-/** One question as an admin defines it. Fields that mean nothing for the kind are refused. */
-export const QuestionDefinition = z
-  .strictObject({
-    id: Slug,
-    kind: z.enum(QUESTION_KINDS),
-    label: localizedText(QUESTION_LIMITS.labelLength),
-    required: z.boolean().default(false),
-    options: z
-      .array(
-        z.strictObject({
-          value: Slug,
-          label: localizedText(QUESTION_LIMITS.optionLabelLength),
-        }),
-      )
-      .min(1)
-      .max(QUESTION_LIMITS.options)
-      .optional(),
-    maxLength: z.number().int().min(1).max(QUESTION_LIMITS.textarea.cap).optional(),
-    min: Limit.optional(),
-    max: Limit.optional(),
-  })
-  .superRefine((q, ctx) => {
-    const refuse = (field: keyof Question, message: string) =>
-      ctx.addIssue({ code: "custom", path: [field], message });
-    const choices = q.kind === "choice" || q.kind === "multichoice";
-    if (choices && !q.options) refuse("options", `required for the kind ${q.kind}`);
-    if (!choices && q.options) refuse("options", `only for the kinds choice and multichoice`);
-    if (q.options) {
-      const seen = new Set<string>();
-      for (const [i, option] of q.options.entries()) {
-        if (seen.has(option.value))
-          ctx.addIssue({
-            code: "custom",
-            path: ["options", i, "value"],
-            message: `duplicate option value "${option.value}"`,
-          });
-        seen.add(option.value);
+/**
+ * One question as an admin defines it. Fields that mean nothing for the kind are refused.
+ * A factory: zod 4 gives a schema `.openapi()` only when it is made after @hono/zod-openapi has
+ * loaded, and this module may load first (the demo seed, tests), so the route makes its own copy.
+ */
+export const questionDefinition = () =>
+  z
+    .strictObject({
+      id: slug(),
+      kind: z.enum(QUESTION_KINDS),
+      label: localizedText(QUESTION_LIMITS.labelLength),
+      required: z.boolean().default(false),
+      options: z
+        .array(
+          z.strictObject({
+            value: slug(),
+            label: localizedText(QUESTION_LIMITS.optionLabelLength),
+          }),
+        )
+        .min(1)
+        .max(QUESTION_LIMITS.options)
+        .optional(),
+      maxLength: z.number().int().min(1).max(QUESTION_LIMITS.textarea.cap).optional(),
+      min: limit().optional(),
+      max: limit().optional(),
+    })
+    .superRefine((q, ctx) => {
+      const refuse = (field: keyof Question, message: string) =>
+        ctx.addIssue({ code: "custom", path: [field], message });
+      const choices = q.kind === "choice" || q.kind === "multichoice";
+      if (choices && !q.options) refuse("options", `required for the kind ${q.kind}`);
+      if (!choices && q.options) refuse("options", `only for the kinds choice and multichoice`);
+      if (q.options) {
+        const seen = new Set<string>();
+        for (const [i, option] of q.options.entries()) {
+          if (seen.has(option.value))
+            ctx.addIssue({
+              code: "custom",
+              path: ["options", i, "value"],
+              message: `duplicate option value "${option.value}"`,
+            });
+          seen.add(option.value);
+        }
       }
-    }
-    if (q.maxLength !== undefined) {
-      if (q.kind !== "text" && q.kind !== "textarea")
-        refuse("maxLength", "only for the kinds text and textarea");
-      else if (q.maxLength > QUESTION_LIMITS[q.kind].cap)
-        refuse("maxLength", `at most ${QUESTION_LIMITS[q.kind].cap} for the kind ${q.kind}`);
-    }
-    for (const field of ["min", "max"] as const) {
-      const value = q[field];
-      if (value === undefined) continue;
-      if (q.kind !== "number" && q.kind !== "multichoice")
-        refuse(field, "only for the kinds number and multichoice");
-      else if (q.kind === "multichoice" && (!Number.isInteger(value) || value < 0))
-        refuse(field, "must be a whole number of options, 0 or more");
-      else if (q.kind === "multichoice" && q.options && value > q.options.length)
-        refuse(field, `at most the number of options (${q.options.length})`);
-    }
-    if (q.min !== undefined && q.max !== undefined && q.min > q.max)
-      refuse("max", "must not be less than min");
-  });
+      if (q.maxLength !== undefined) {
+        if (q.kind !== "text" && q.kind !== "textarea")
+          refuse("maxLength", "only for the kinds text and textarea");
+        else if (q.maxLength > QUESTION_LIMITS[q.kind].cap)
+          refuse("maxLength", `at most ${QUESTION_LIMITS[q.kind].cap} for the kind ${q.kind}`);
+      }
+      for (const field of ["min", "max"] as const) {
+        const value = q[field];
+        if (value === undefined) continue;
+        if (q.kind !== "number" && q.kind !== "multichoice")
+          refuse(field, "only for the kinds number and multichoice");
+        else if (q.kind === "multichoice" && (!Number.isInteger(value) || value < 0))
+          refuse(field, "must be a whole number of options, 0 or more");
+        else if (q.kind === "multichoice" && q.options && value > q.options.length)
+          refuse(field, `at most the number of options (${q.options.length})`);
+      }
+      if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+        refuse("max", "must not be less than min");
+    });
+
+export const QuestionDefinition = questionDefinition();
 
 /** A service's questions: at most 20, ids unique within the service (`item`: the route's copy with its document). */
 export function questionList<T extends z.ZodType<z.output<typeof QuestionDefinition>>>(item: T) {

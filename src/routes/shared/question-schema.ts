@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import {
   QUESTION_KINDS,
   QUESTION_LIMITS,
-  QuestionDefinition,
+  questionDefinition,
   questionList,
   SLUG_PATTERN,
 } from "../../domain/catalog/questions.ts";
@@ -41,7 +41,7 @@ const EXAMPLE_QUESTIONS = [
 
 /** The definition as an admin sends it. */
 export const Questions = questionList(
-  QuestionDefinition.openapi("QuestionInput", { description: QUESTION_DESCRIPTION }),
+  questionDefinition().openapi("QuestionInput", { description: QUESTION_DESCRIPTION }),
 ).openapi({
   description: `Intake questions asked at booking, in order: at most ${QUESTION_LIMITS.questions}, ids unique within the service.`,
   example: EXAMPLE_QUESTIONS,
