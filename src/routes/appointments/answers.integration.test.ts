@@ -3,9 +3,16 @@
  * questions inside the booking transaction, stored with each question as it was asked, and shown
  * by the admin API, webhooks and the customer's own read, never by emails or the staff feed.
  */
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../../../test/drivers/api.ts";
 import { harness, type Receiver, startReceiver } from "../../../test/drivers/integrations.ts";
+import {
+  hostileKey,
+  hostileNumber,
+  hostileShape,
+  hostileString,
+} from "../../../test/hostile/hostile-values.ts";
 import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import {
   type LiveFixture,
@@ -268,6 +275,54 @@ describe("intake answers at booking", () => {
       400,
       "BAD_REQUEST",
       "body.answers.pet: required",
+    );
+  });
+
+  it("hostile answers get a 201 or a 400 naming body.answers, never a 5xx, and a 400 writes nothing", async () => {
+    const target = await liveFixture(h, {
+      durationMin: 30,
+      bufferAfterMin: 0,
+      questions: QUESTIONS,
+    });
+    // Every half hour (30-minute appointments): each booking leaves the next start free.
+    const starts = (await target.slots())
+      .map((s) => s.start.slice(11, 16))
+      .filter((hhmm) => hhmm.endsWith(":00") || hhmm.endsWith(":30"));
+    let held = await hold(target, starts.shift() ?? "");
+    const booked = new Set<string>();
+    const value = fc.oneof(
+      hostileString,
+      hostileNumber,
+      hostileShape,
+      fc.boolean(),
+      fc.array(fc.oneof(hostileString, fc.constantFrom("short", "long")), { maxLength: 4 }),
+      fc.constantFrom("short", "long", SECRET_ALLERGY, true, 34),
+    );
+    const key = fc.oneof(fc.constantFrom(...QUESTIONS.map((q) => q.id)), hostileKey);
+    const answers = fc.oneof(
+      fc.dictionary(key, value, { maxKeys: 6 }),
+      // Valid answers with one field broken, so the check is reached past the first question.
+      fc
+        .record({ field: key, broken: value })
+        .map(({ field, broken }) => ({ ...GOOD, [field]: broken })),
+      hostileShape,
+    );
+    await fc.assert(
+      fc.asyncProperty(answers, async (given) => {
+        const res = await book(held, given);
+        const text = await res.text();
+        expect(res.status, text).toBeLessThan(500);
+        if (res.status === 201) {
+          booked.add(JSON.parse(text).appointment.id);
+          // A hold books once: the next 201 must come from a new hold.
+          held = await hold(target, starts.shift() ?? "");
+        } else {
+          expect(res.status, text).toBe(400);
+          expect(JSON.parse(text).error.message, text).toMatch(/^body(\.answers|:)/);
+        }
+        expect((await rowsOf(target.staffId))[0]?.n).toBe(booked.size);
+      }),
+      { numRuns: 60, seed: 20_261_207 },
     );
   });
 
