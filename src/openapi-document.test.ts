@@ -131,6 +131,7 @@ function appointment(id: string): Appointment {
     customer: { name: "Mia", email: "mia@example.com", phone: null },
     notes: "",
     locale: "en",
+    answers: [],
     rescheduledFrom: null,
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,

@@ -4,6 +4,7 @@
  * upserts). Tests never use these rows: every test makes its own ids.
  */
 import mysql from "mysql2/promise";
+import { QuestionList } from "../../src/domain/catalog/questions.ts";
 import { Settings } from "../../src/domain/settings/settings.ts";
 
 const settings = Settings.parse({
@@ -16,6 +17,30 @@ const settings = Settings.parse({
   // outbox: GET /v1/admin/outbox shows them in development).
   reminders: [1440, 120],
 });
+
+/** The colour treatment asks before booking: one required question, one optional (validated here). */
+const colourQuestions = QuestionList.parse([
+  {
+    id: "coloured-before",
+    kind: "choice",
+    label: {
+      en: "Has your hair been coloured in the last 6 months?",
+      de: "Wurde Ihr Haar in den letzten 6 Monaten gefärbt?",
+    },
+    required: true,
+    options: [
+      { value: "no", label: { en: "No", de: "Nein" } },
+      { value: "yes-salon", label: { en: "Yes, at a salon", de: "Ja, im Salon" } },
+      { value: "yes-home", label: { en: "Yes, at home", de: "Ja, zu Hause" } },
+    ],
+  },
+  {
+    id: "allergies",
+    kind: "textarea",
+    label: { en: "Any allergies or sensitive scalp?", de: "Allergien oder empfindliche Kopfhaut?" },
+    maxLength: 500,
+  },
+]);
 
 const services = [
   {
@@ -44,6 +69,7 @@ const services = [
     before: 15,
     after: 15,
     price: 12000,
+    questions: colourQuestions,
   },
 ];
 
@@ -105,11 +131,21 @@ export async function seedDemo(mysqlUrl: string): Promise<void> {
     );
     for (const s of services) {
       await conn.query(
-        `INSERT INTO services (id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'EUR', 1, ${now}, ${now})
+        `INSERT INTO services (id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, questions, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'EUR', 1, ?, ${now}, ${now})
          ON DUPLICATE KEY UPDATE name = VALUES(name), description = VALUES(description), duration_min = VALUES(duration_min),
-           buffer_before_min = VALUES(buffer_before_min), buffer_after_min = VALUES(buffer_after_min), price_minor = VALUES(price_minor), active = 1, updated_at = ${now}`,
-        [s.id, s.name, s.description, s.duration, s.before, s.after, s.price],
+           buffer_before_min = VALUES(buffer_before_min), buffer_after_min = VALUES(buffer_after_min), price_minor = VALUES(price_minor), active = 1,
+           questions = VALUES(questions), updated_at = ${now}`,
+        [
+          s.id,
+          s.name,
+          s.description,
+          s.duration,
+          s.before,
+          s.after,
+          s.price,
+          "questions" in s ? JSON.stringify(s.questions) : null,
+        ],
       );
     }
     for (const m of staff) {

@@ -61,11 +61,12 @@ interface Fixture {
   url: string;
 }
 
-async function fixture(): Promise<Fixture> {
+async function fixture(extra: Record<string, unknown> = {}): Promise<Fixture> {
   const service = await createTestService(api, {
     name: "Haircut",
     durationMin: 30,
     bufferAfterMin: 0,
+    ...extra,
   });
   const staff = await createTestStaff(api, { serviceIds: [service.id] });
   await publicCatalogShows(service.id, staff.id);
@@ -764,6 +765,91 @@ describe("the booking page at 375 px, by keyboard alone", () => {
       await context.close();
     }
   }, 90_000);
+});
+
+describe("intake questions", () => {
+  const questions = [
+    { id: "allergies", kind: "text", label: { en: "Any allergies?" }, required: true },
+    {
+      id: "length",
+      kind: "choice",
+      label: { en: "Hair length" },
+      options: [
+        { value: "short", label: { en: "Short" } },
+        { value: "long", label: { en: "Long" } },
+      ],
+    },
+    {
+      id: "extras",
+      kind: "multichoice",
+      label: { en: "Extras" },
+      options: [
+        { value: "wash", label: { en: "Wash" } },
+        { value: "dry", label: { en: "Blow-dry" } },
+      ],
+    },
+    { id: "age", kind: "number", label: { en: "Age" }, min: 0, max: 120 },
+    { id: "consent", kind: "boolean", label: { en: "I agree to the terms" }, required: true },
+  ];
+
+  it.each([
+    [375, 812],
+    [1280, 900],
+  ])(
+    "renders the service's questions with labels, names a missing answer at its field, and books with the answers (%i px)",
+    async (width, height) => {
+      const fx = await fixture({ questions });
+      const { page, context } = await visitor(width, height);
+      try {
+        const start = await openTimes(page, fx);
+        await time(page, start).click();
+        await page.click("#continue");
+        await page.locator("#details:not([hidden])").waitFor();
+        // Every question has its accessible name; the required ones say so.
+        expect(await page.getByLabel("Any allergies?").getAttribute("required")).toBe("");
+        expect(await page.getByLabel("Hair length").evaluate((el) => el.tagName)).toBe("SELECT");
+        expect(await page.getByRole("group", { name: "Extras (optional)" }).count()).toBe(1);
+        expect(await page.getByLabel("Age (optional)").getAttribute("type")).toBe("number");
+        await fillDetails(page);
+        await page.click("#book"); // the required answer is missing: the API names it
+        await page.locator("#q-allergies[aria-invalid='true']").waitFor();
+        expect(await page.textContent("#q-allergies-error")).toBe("Please answer this question.");
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe("q-allergies");
+        expect(await seriousViolations(page)).toEqual([]);
+        await screenshot(page, `book-questions-error-${width}`);
+        await page.fill("#q-allergies", "Peanuts");
+        await page.selectOption("#q-length", "long");
+        await page.check("#q-extras-dry");
+        await page.fill("#q-age", "34");
+        await page.click("#book"); // the consent box is not ticked
+        await page.locator("#q-consent[aria-invalid='true']").waitFor();
+        expect(await page.textContent("#q-consent-error")).toBe(
+          "Please tick this box to continue.",
+        );
+        expect(await page.textContent("#q-allergies-error")).toBe("");
+        await page.check("#q-consent");
+        await screenshot(page, `book-questions-${width}`);
+        await page.click("#book");
+        await page.locator("#done:not([hidden])").waitFor({ timeout: 20_000 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(overflow).toBeLessThanOrEqual(width);
+        const [row] = await appointmentsOf(fx.staffId);
+        const res = await api.admin("GET", `/v1/admin/appointments/${row?.id}`);
+        const answers = ((await res.json()) as { answers: { id: string; value: unknown }[] })
+          .answers;
+        expect(answers.map((a) => [a.id, a.value])).toEqual([
+          ["allergies", "Peanuts"],
+          ["length", "long"],
+          ["extras", ["dry"]],
+          ["age", 34],
+          ["consent", true],
+        ]);
+      } finally {
+        await context.close();
+      }
+    },
+    90_000,
+  );
 });
 
 /** Presses Tab until the focused element matches `selector` (at most 150 times). */

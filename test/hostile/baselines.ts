@@ -5,7 +5,7 @@
  * file reads (settings, closures).
  */
 import { TEST_STACK } from "../stack/stack-env.ts";
-import type { HostileFixture } from "./fixture.ts";
+import { HOSTILE_ANSWERS, type HostileFixture } from "./fixture.ts";
 import {
   baselineValue,
   type JsonSchema,
@@ -32,6 +32,7 @@ function commonHints(fx: HostileFixture, seq: string): Record<string, unknown> {
     notes: mark,
     email,
     customer: { name: `${fx.run} ${seq}`, email },
+    answers: HOSTILE_ANSWERS,
     start: fx.holdStart,
     date: fx.date,
     from: fx.date,

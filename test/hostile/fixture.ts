@@ -12,6 +12,48 @@ import { withDb } from "../stack/db-direct.ts";
 
 export type Hold = { holdId: string; holdToken: string };
 
+/**
+ * The live service asks one question of every kind (two required), so that the booking's
+ * `answers` are checked against a real schema and each mutation of them must be refused.
+ */
+export const HOSTILE_QUESTIONS = [
+  { id: "note", kind: "text", label: { en: "Note" }, required: true, maxLength: 40 },
+  { id: "details", kind: "textarea", label: { en: "Details", de: "Details" } },
+  {
+    id: "length",
+    kind: "choice",
+    label: { en: "Length" },
+    options: [
+      { value: "short", label: { en: "Short" } },
+      { value: "long", label: { en: "Long" } },
+    ],
+  },
+  {
+    id: "extras",
+    kind: "multichoice",
+    label: { en: "Extras" },
+    options: [
+      { value: "wash", label: { en: "Wash" } },
+      { value: "dry", label: { en: "Dry" } },
+    ],
+    max: 2,
+  },
+  { id: "consent", kind: "boolean", label: { en: "I agree" }, required: true },
+  { id: "mobile", kind: "phone", label: { en: "Mobile" } },
+  { id: "age", kind: "number", label: { en: "Age" }, min: 0, max: 120 },
+];
+
+/** Valid answers to HOSTILE_QUESTIONS (the baseline booking's). */
+export const HOSTILE_ANSWERS = {
+  note: "Hello",
+  details: "Two\nlines",
+  length: "long",
+  extras: ["wash"],
+  consent: true,
+  mobile: "+49 30 1234567",
+  age: 30,
+};
+
 export interface HostileFixture {
   /** The run's marker, in every name, note and email the suite sends. */
   run: string;
@@ -48,7 +90,11 @@ export interface HostileFixture {
 
 /** Builds the fixture through the API (plus the outbox, for sign-in codes). */
 export async function createHostileFixture(api: Api, run: string): Promise<HostileFixture> {
-  const live = await liveFixture(api);
+  const live = await liveFixture(api, {
+    durationMin: 30,
+    bufferAfterMin: 0,
+    questions: HOSTILE_QUESTIONS,
+  });
   const { id: adminServiceId } = await createTestService(api, { name: `${run} admin` });
   const { id: adminStaffId } = await createTestStaff(api, { serviceIds: [adminServiceId] });
   const { id: victimServiceId } = await createTestService(api, { name: `${run} victim` });
@@ -75,6 +121,7 @@ export async function createHostileFixture(api: Api, run: string): Promise<Hosti
       body: JSON.stringify({
         ...h,
         customer: { name: `${run} setup`, email: `${run}.setup@example.test` },
+        answers: HOSTILE_ANSWERS,
       }),
     });
     expect(res.status, await res.clone().text()).toBe(201);

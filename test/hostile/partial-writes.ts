@@ -74,6 +74,21 @@ export async function findPartialWrites(
 
 type Rows = (sql: string, params: unknown[]) => Promise<RowDataPacket[]>;
 
+/** Stored answers are a JSON list of {id, kind, label, value}. */
+function storedAnswersParse(text: string): boolean {
+  try {
+    const answers: unknown = JSON.parse(text);
+    return (
+      Array.isArray(answers) &&
+      answers.every(
+        (a) => typeof a?.id === "string" && typeof a?.kind === "string" && a?.value !== undefined,
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Confirmed appointments own exactly the cells of their occupied time; others own none. */
 async function brokenAppointments(
   rows: Rows,
@@ -84,12 +99,14 @@ async function brokenAppointments(
   const problems: string[] = [];
   const like = `%${run}%`;
   for (const r of await rows(
-    `SELECT a.id, a.status, a.customer_email, a.customer_name, a.notes, a.occupied_start, a.occupied_end,
+    `SELECT a.id, a.status, a.customer_email, a.customer_name, a.notes, a.answers, a.occupied_start, a.occupied_end,
        (SELECT COUNT(*) FROM appointment_cells c WHERE c.appointment_id = a.id) AS cells
      FROM appointments a WHERE a.staff_id IN (?) OR a.customer_email LIKE ? OR a.notes LIKE ?`,
     [staffIds, like, like],
   )) {
     refused(`appointment ${r.id}`, [r.customer_email, r.customer_name, r.notes]);
+    if (r.answers !== null && !storedAnswersParse(String(r.answers)))
+      problems.push(`appointment ${r.id} has answers that do not parse: ${String(r.answers)}`);
     const start = new Date(r.occupied_start).getTime();
     const end = new Date(r.occupied_end).getTime();
     const expected =

@@ -92,6 +92,18 @@ export function tabClientId(): string {
   }
 }
 
+/** An intake question (GET /v1/services); labels by BCP 47 language, `en` always there. */
+export interface Question {
+  id: string;
+  kind: "text" | "textarea" | "choice" | "multichoice" | "boolean" | "phone" | "number";
+  label: Record<string, string>;
+  required: boolean;
+  options?: { value: string; label: Record<string, string> }[];
+  maxLength?: number;
+  min?: number;
+  max?: number;
+}
+
 export interface PublicService {
   id: string;
   name: string;
@@ -100,6 +112,7 @@ export interface PublicService {
   bufferBeforeMin: number;
   bufferAfterMin: number;
   price: { amountMinor: number; currency: string };
+  questions: Question[];
 }
 
 export interface PublicStaff {

@@ -16,6 +16,12 @@ import { byId, h, notices } from "./dom.ts";
 import { currentLocale, languageSwitch, type Messages, startLocale, t } from "./i18n/index.ts";
 import { explain, fieldOf, stripField } from "./messages.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
+import {
+  clearAnswerErrors,
+  collectAnswers,
+  renderQuestions,
+  showAnswerError,
+} from "./questions.ts";
 import { calendarLink, describeSlot, priceText } from "./shared.ts";
 import { formatCountdown } from "./time.ts";
 
@@ -170,6 +176,7 @@ function startHold(granted: Hold & { slot: PickedSlot }): void {
   serviceSelect.disabled = true;
   staffSelect.disabled = true;
   language.setEnabled(false);
+  renderQuestions(byId("questions"), currentService()?.questions ?? []);
   details.hidden = false;
   bookButton.disabled = false;
   byId("held").textContent = t().slotWith(
@@ -287,9 +294,14 @@ function clearFieldErrors(): void {
     byId(id).removeAttribute("aria-invalid");
     byId(`${id}-error`).textContent = "";
   }
+  clearAnswerErrors(currentService()?.questions ?? []);
 }
 
 function showFieldError(message: string): boolean {
+  // Question ids may hold "-", which fieldOf's field names do not.
+  const answer = /^body\.(answers\.[a-z0-9_-]+): ?(.*)$/.exec(message);
+  if (answer)
+    return showAnswerError(currentService()?.questions ?? [], answer[1] ?? "", answer[2] ?? "");
   const field = fieldOf(message);
   const id = field === "notes" ? "notes" : field?.replace(/^customer\.?/, "") || undefined;
   if (!id || !["name", "email", "phone", "notes"].includes(id)) return false;
@@ -324,6 +336,7 @@ async function book(): Promise<void> {
     },
     ...(value("notes") ? { notes: value("notes") } : {}),
     locale: currentLocale(),
+    answers: collectAnswers(currentService()?.questions ?? []),
   });
   if (attempt?.body !== body) attempt = { key: randomId("book_"), body };
   const result = await call<{ appointment: Appointment; manageToken: string }>(

@@ -99,6 +99,19 @@ export async function listAppointments({
   return { appointments: page.map(presentAppointment), nextCursor };
 }
 
+/** One appointment, whatever its status, with its intake answers. */
+export async function adminGetAppointment({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string };
+}): Promise<PresentedAppointment> {
+  const [appointment] = await ctx.bookings.getAppointments([input.id]);
+  if (!appointment) throw appointmentNotFound();
+  return presentAppointment(appointment);
+}
+
 /** Cancels a confirmed appointment at any time (no cut-off) and queues the customer's email. */
 export async function adminCancelAppointment({
   ctx,
@@ -168,6 +181,8 @@ export async function adminRescheduleAppointment({
     notes: old.notes,
     // A move keeps the customer's language.
     locale: old.locale,
+    // A move keeps the answers as they were asked.
+    answers: () => ({ ok: true, answers: old.answers }),
     manageTokenHash: old.manageTokenHash,
     idempotency: null,
     nowMs: ctx.clock.nowMs(),

@@ -3,6 +3,7 @@
  * success path. Redis says whether someone else holds the slot and claims the Idempotency-Key;
  * MySQL decides: its cells make an overlapping booking impossible.
  */
+import { checkAnswers } from "../catalog/questions.ts";
 import { sha256Hex } from "../crypto.ts";
 import { DomainError, OverloadedError } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -26,6 +27,8 @@ export interface BookRequest {
   notes: string;
   /** The language the request asked for (body or Accept-Language); null: the business default. */
   locale: Locale | null;
+  /** By question id; checked against the service's questions inside the booking transaction. */
+  answers: Record<string, unknown>;
 }
 
 export interface Booking {
@@ -114,8 +117,10 @@ export async function bookAppointment({
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const keyHash = await idempotencyKeyHash(input.holdId, input.idempotencyKey);
   const holdHash = await holdBookingHash(input.holdId, hold.tokenHash);
+  // Without answers the hash is the one bookings made before answers existed had.
+  const answered = Object.keys(input.answers).length > 0 ? [input.answers] : [];
   const bodyHash = await sha256Hex(
-    JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes]),
+    JSON.stringify([input.holdId, input.holdToken, input.customer, input.notes, ...answered]),
   );
   const nowMs = ctx.clock.nowMs();
   // When the hold is gone, a booking this token made (with this key or any other) is the answer.
@@ -167,6 +172,7 @@ export async function bookAppointment({
       customer: input.customer,
       notes: input.notes,
       locale: input.locale,
+      answers: (questions) => checkAnswers(questions, input.answers),
       manageTokenHash: await hashToken(manageToken),
       idempotency: { keyHash, bodyHash, holdHash },
       nowMs,
@@ -199,6 +205,8 @@ export async function bookAppointment({
       `customer.email: ${outcome.count} no-shows in the last ${outcome.limit.days} days reach the business's limit of ${outcome.limit.count}; please contact the business to book`,
     );
   }
+  if (outcome.kind === "bad-answers")
+    throw new DomainError("BAD_REQUEST", `body.${outcome.field}: ${outcome.message}`);
   if (outcome.kind === "idempotency-used") {
     // The key's record, or else the hold's: this hold was booked with another key.
     if (await ctx.bookings.findIdempotencyRecord(keyHash)) return replay(ctx, keyHash, bodyHash);

@@ -178,6 +178,8 @@ export async function rescheduleAppointment({
       notes: old.notes,
       // A move keeps the customer's language.
       locale: old.locale,
+      // A move keeps the answers as they were asked.
+      answers: () => ({ ok: true, answers: old.answers }),
       manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,

@@ -13,6 +13,7 @@ export function presentAppointment(a: Appointment) {
     customer: a.customer,
     notes: a.notes,
     locale: a.locale,
+    answers: a.answers,
     rescheduledFrom: a.rescheduledFrom,
     createdAt: new Date(a.createdAtMs).toISOString(),
     updatedAt: new Date(a.updatedAtMs).toISOString(),

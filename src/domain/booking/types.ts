@@ -1,6 +1,7 @@
 import type { AuditEntry } from "../audit.ts";
 import type { AvailabilityData } from "../availability/availability-data.ts";
 import type { Locale } from "../settings/settings.ts";
+import type { AnswersCheck, Question, StoredAnswer } from "../catalog/questions.ts";
 import type { WebhookEvent } from "../webhooks/types.ts";
 
 /**
@@ -34,6 +35,8 @@ export interface Appointment {
   notes: string;
   /** The customer's language: their emails (and later reminders) are written in it. */
   locale: Locale;
+  /** The intake answers, each with its question as asked (never in emails or the staff feed). */
+  answers: StoredAnswer[];
   rescheduledFrom: string | null;
   createdAtMs: number;
   updatedAtMs: number;
@@ -104,6 +107,12 @@ export interface BookInput {
    * `defaultLocale`, as the transaction reads the settings (no statement of its own).
    */
   locale: Locale | null;
+  /**
+   * The intake answers to store, given the service's questions as the transaction reads them
+   * (no statement of its own); a refusal books nothing ("bad-answers"). A move keeps the
+   * answers as they were asked.
+   */
+  answers: (questions: Question[]) => AnswersCheck;
   manageTokenHash: string;
   /**
    * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
@@ -137,7 +146,8 @@ export type BookOutcome =
   | { kind: "replaced-not-found" }
   | { kind: "too-late"; cutoffMs: number }
   /** The settings' `noShowLimit`: the customer's email has too many recent no-shows. */
-  | { kind: "no-show-limit"; count: number; limit: { count: number; days: number } };
+  | { kind: "no-show-limit"; count: number; limit: { count: number; days: number } }
+  | { kind: "bad-answers"; field: string; message: string };
 
 /**
  * Why an attendance change is refused: the appointment is cancelled, has not started (a mark

@@ -25,6 +25,7 @@ describe("integrations inside workerd", () => {
             customer: { name: "Mia", email: "mia@example.com", phone: null },
             notes: "",
             locale: "en",
+            answers: [],
             rescheduledFrom: null,
             createdAtMs: 0,
             updatedAtMs: 0,

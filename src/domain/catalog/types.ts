@@ -1,4 +1,5 @@
 import type { Interval, WeeklySchedule } from "../availability/types.ts";
+import type { Question } from "./questions.ts";
 
 export interface Money {
   amountMinor: number;
@@ -16,6 +17,8 @@ export interface Service {
   active: boolean;
   /** Reminder offsets (minutes before the start) for this service; null: the business's. */
   reminders: number[] | null;
+  /** Intake questions asked at booking (questions.ts); empty when none. */
+  questions: Question[];
   createdAtMs: number;
   updatedAtMs: number;
 }

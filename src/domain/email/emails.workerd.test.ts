@@ -25,6 +25,7 @@ const appointment = (locale: Appointment["locale"]): Appointment => ({
   cancelledAtMs: null,
   attendanceChangedAtMs: null,
   attendanceChangedBy: null,
+  answers: [],
   calendar: { uid: "apt_5n2k8q1w7d3f9h4m6p0r", sequence: 0 },
 });
 

@@ -35,6 +35,7 @@ const appointment = (over: Partial<Appointment> = {}): Appointment => ({
   customer: { name: "Mia <Weber> & Co", email: "mia@example.com", phone: null },
   notes: "",
   locale: "en",
+  answers: [],
   rescheduledFrom: null,
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
@@ -420,6 +421,32 @@ describe("the whole email, in English (snapshots)", () => {
     expect(email.html).toContain("Ihr Termin steht bald an");
     expect(email.html).toContain("https://book.example/manage?id=");
     expect(email.attachments.map((x) => x.filename)).toEqual(["appointment.ics"]);
+  });
+
+  it("never carries the intake answers (they may be private): not the questions, not the values", () => {
+    const a = appointment({
+      answers: [
+        { id: "allergies", kind: "textarea", label: { en: "Any allergies?" }, value: "Peanuts" },
+        {
+          id: "length",
+          kind: "choice",
+          label: { en: "Hair length" },
+          value: "long",
+          options: [{ value: "long", label: { en: "Long hair" } }],
+        },
+      ],
+    });
+    const emails = [
+      confirmationEmail({ appointments: [a], facts, links, ics: ics(a) }),
+      rescheduleEmail({ appointments: [a], previous: a, facts, links, ics: ics(a) }),
+      cancellationEmail({ appointment: a, facts, publicBaseUrl: links.publicBaseUrl, ics: ics(a) }),
+    ];
+    for (const email of emails) {
+      const text = JSON.stringify(email);
+      expect(text).toContain(a.id);
+      for (const secret of ["Peanuts", "allergies", "Any allergies?", "Hair length", "Long hair"])
+        expect(text).not.toContain(secret);
+    }
   });
 
   it("sign-in code", () => {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import { AppointmentSchema } from "../shared/appointment-schema.ts";
+import { AnswersInput } from "../shared/question-schema.ts";
 import { AcceptLanguage, Id, LocaleField, WellFormed } from "../shared/schemas.ts";
 
 export const HoldProof = {
@@ -42,6 +43,7 @@ export const BookBody = z
       .optional()
       .openapi({ description: "For the staff member.", example: "First visit." }),
     locale: LocaleField,
+    answers: AnswersInput.optional(),
   })
   .openapi("BookInput");
 

@@ -40,7 +40,33 @@ describe("public catalog", () => {
       bufferBeforeMin: 0,
       bufferAfterMin: 15,
       price: service.price,
+      questions: [],
     });
+  });
+
+  it("shows a service's intake questions as the admin defined them", async () => {
+    const questions = [
+      {
+        id: "allergies",
+        kind: "textarea",
+        label: { en: "Allergies?", de: "Allergien?" },
+        required: false,
+        maxLength: 300,
+      },
+      {
+        id: "length",
+        kind: "choice",
+        label: { en: "Hair length" },
+        required: true,
+        options: [
+          { value: "short", label: { en: "Short" } },
+          { value: "long", label: { en: "Long", de: "Lang" } },
+        ],
+      },
+    ];
+    const svc = await created("/v1/admin/services", { ...service, questions });
+    const { body } = await publicGet<{ services: Row[] }>("/v1/services");
+    expect(body.services.find((s) => s.id === svc.id)?.questions).toEqual(questions);
   });
 
   it("lists active staff with exactly the public fields, never email or phone", async () => {

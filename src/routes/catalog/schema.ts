@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Service, Staff } from "../../domain/catalog/types.ts";
+import { QuestionsOut } from "../shared/question-schema.ts";
 import { Id, Money } from "../shared/schemas.ts";
 
 const SERVICE_ID_EXAMPLE = "svc_5n2k8q1w7d3f9h4m6p0r";
@@ -20,6 +21,7 @@ export const PublicService = z
       .int()
       .openapi({ description: "Minutes blocked after the appointment.", example: 15 }),
     price: Money,
+    questions: QuestionsOut,
   })
   .openapi("PublicService");
 
@@ -53,8 +55,9 @@ export const StaffQuery = z.object({
 
 /** Copies the public fields only, so a new private field can never leak by default. */
 export function toPublicService(service: Service): z.infer<typeof PublicService> {
-  const { id, name, description, durationMin, bufferBeforeMin, bufferAfterMin, price } = service;
-  return { id, name, description, durationMin, bufferBeforeMin, bufferAfterMin, price };
+  const { id, name, description, durationMin, bufferBeforeMin, bufferAfterMin, price, questions } =
+    service;
+  return { id, name, description, durationMin, bufferBeforeMin, bufferAfterMin, price, questions };
 }
 
 export function toPublicStaff(staff: Staff): z.infer<typeof PublicStaff> {

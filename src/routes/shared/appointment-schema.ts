@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { SUPPORTED_LOCALES } from "../../domain/settings/settings.ts";
+import { AppointmentAnswer } from "./question-schema.ts";
 import { DateTime, Id } from "./schemas.ts";
 
 const Timestamp = (description: string) => DateTime(description, "2026-11-26T10:00:00.000Z");
@@ -47,6 +48,10 @@ export const AppointmentSchema = z
       description:
         "The customer's language: the appointment's emails are written in it (a reschedule keeps it).",
       example: "de",
+    }),
+    answers: z.array(AppointmentAnswer).openapi({
+      description:
+        "The answers to the service's intake questions, each with its question as it was asked; empty if none. Shown to the admin API, webhooks and the customer themselves; never in emails or the staff calendar feed.",
     }),
     rescheduledFrom: Id("apt_2b7c9d1e3f5g7h9j1k3m").nullable().openapi({
       description: "The appointment this one replaced by a reschedule, if any.",

@@ -36,6 +36,7 @@ function input(startMs: number, service = serviceId): BookInput {
     customer: { name: "Store test", email: `${uniqueId("s")}@example.test`, phone: null },
     notes: "",
     locale: null,
+    answers: () => ({ ok: true, answers: [] }),
     manageTokenHash: "0".repeat(22),
     idempotency: null,
     nowMs: Date.now(),

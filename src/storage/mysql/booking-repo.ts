@@ -12,6 +12,7 @@
 import type { Client, Transaction } from "@planetscale/database";
 import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
 import type { Interval } from "../../domain/availability/types.ts";
+import { decodeAnswers, decodeQuestions } from "../../domain/catalog/questions.ts";
 import type {
   Appointment,
   AppointmentFilter,
@@ -47,7 +48,7 @@ import {
 type Row = Record<string, unknown>;
 
 const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
-  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.manage_token_hash, a.rescheduled_from,
+  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
   COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
   a.attendance_changed_at, a.attendance_changed_by,
@@ -80,6 +81,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     },
     notes: String(row.notes),
     locale: localeOf(row.locale),
+    answers: decodeAnswers(row.answers),
     rescheduledFrom: row.rescheduled_from === null ? null : String(row.rescheduled_from),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
@@ -270,7 +272,7 @@ export class MysqlBookingRepo implements BookingRepo {
     }
   }
 
-  /** Statements: catalog check, [replaced: cancel, free], idempotency, customer, appointments, cells, email. */
+  /** Statements: catalog check (with the answers' check), [replaced: cancel, free], idempotency, customer, appointments, cells, email. */
   private async bookIn(tx: Transaction, input: BookInput): Promise<BookOutcome> {
     const now = toSqlDateTime(input.nowMs);
     // The line that closes the delete race: the service and staff rows are read with a shared
@@ -279,14 +281,15 @@ export class MysqlBookingRepo implements BookingRepo {
     // this read finds the row gone or changed (not bookable). LOCK IN SHARE MODE rather than
     // FOR SHARE: MariaDB 10.11 rejects FOR SHARE; MySQL 8 accepts both.
     // The same statement reads what the "still bookable" check needs (settings, weekly hours,
-    // the dates' overrides, closures around them), so it costs no statement of its own: one
-    // row per override or closure (x), or one row with x NULL.
+    // the dates' overrides, closures around them) and the service's intake questions (the
+    // answers are checked against them as of this transaction), so it costs no statement of its
+    // own: one row per override or closure (x), or one row with x NULL.
     const dates = input.bookable?.dates ?? [];
     const first = dates[0];
     const last = dates[dates.length - 1];
     const { rows } = await tx.execute(
       `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
-         sv.name AS service_name, sv.price_minor, sv.currency, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
+         sv.name AS service_name, sv.price_minor, sv.currency, CAST(sv.questions AS CHAR) AS questions, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
          EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
          COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone,
          st.time_zone AS own_zone,
@@ -342,6 +345,9 @@ export class MysqlBookingRepo implements BookingRepo {
     const noShows = toInt(catalog.no_shows ?? 0);
     if (!input.replaces && limit && noShows >= limit.count)
       return { kind: "no-show-limit", count: noShows, limit };
+    // Nothing is written yet: a refused answer leaves no trace (the COMMIT only unlocks).
+    const answers = input.answers(decodeQuestions(catalog.questions));
+    if (!answers.ok) return { kind: "bad-answers", field: answers.field, message: answers.message };
     let inherited: Appointment["calendar"] | null = null;
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
@@ -383,12 +389,19 @@ export class MysqlBookingRepo implements BookingRepo {
         ],
       );
     const locale = input.locale ?? data.settings.defaultLocale;
-    const appointments = this.newAppointments(input, catalog, now, inherited, locale);
+    const appointments = this.newAppointments(
+      input,
+      catalog,
+      now,
+      inherited,
+      locale,
+      answers.answers,
+    );
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
-         customer_name, customer_email, customer_phone, notes, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
+         customer_name, customer_email, customer_phone, notes, answers, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
          ical_uid, ical_sequence, locale)
-       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)").join(", ")}`,
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)").join(", ")}`,
       appointments.flatMap((a) => [
         a.id,
         a.staffId,
@@ -402,6 +415,7 @@ export class MysqlBookingRepo implements BookingRepo {
         a.customer.email,
         a.customer.phone,
         a.notes,
+        a.answers.length === 0 ? null : JSON.stringify(a.answers),
         input.manageTokenHash,
         a.rescheduledFrom,
         now,
@@ -435,6 +449,7 @@ export class MysqlBookingRepo implements BookingRepo {
     now: string,
     inherited: Appointment["calendar"] | null,
     locale: Locale,
+    answers: Appointment["answers"],
   ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
@@ -452,6 +467,7 @@ export class MysqlBookingRepo implements BookingRepo {
       customer: { ...input.customer, email: input.customer.email.toLowerCase() },
       notes: input.notes,
       locale,
+      answers,
       rescheduledFrom: input.replaces?.appointmentId ?? null,
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),

@@ -13,6 +13,7 @@ import type {
   StaffInput,
   WeeklySchedule,
 } from "../../domain/catalog/types.ts";
+import { decodeQuestions } from "../../domain/catalog/questions.ts";
 import type { CatalogRepo } from "../../domain/ports.ts";
 import { DEFAULT_SETTINGS, ReminderOffsets, Settings } from "../../domain/settings/settings.ts";
 import { decodeIntervals, decodeWeekly, encodeIntervals, encodeWeekly } from "./schedule-codec.ts";
@@ -29,7 +30,7 @@ type Row = Record<string, unknown>;
 type Executor = Pick<Client, "execute"> | Transaction;
 
 const SERVICE_COLUMNS =
-  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, created_at, updated_at, reminders";
+  "id, name, description, duration_min, buffer_before_min, buffer_after_min, price_minor, currency, active, questions, created_at, updated_at, reminders";
 
 /** Staff rows with their service ids aggregated in the same statement. */
 const STAFF_SELECT = `SELECT s.id, s.name, s.bio, s.email, s.phone, s.time_zone, s.active, s.created_at, s.updated_at,
@@ -50,9 +51,15 @@ function toService(row: Row): Service {
       row.reminders === null || row.reminders === undefined
         ? null
         : ReminderOffsets.parse(parseJsonColumn(row.reminders)),
+    questions: decodeQuestions(row.questions),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
   };
+}
+
+/** No questions is NULL, as rows written before questions existed. */
+function encodeQuestions(questions: ServiceInput["questions"]): string | null {
+  return questions.length === 0 ? null : JSON.stringify(questions);
 }
 
 function toStaff(row: Row): Staff {
@@ -115,7 +122,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async createService(id: string, input: ServiceInput): Promise<Service> {
     const now = this.now();
     await this.db.execute(
-      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         input.name,
@@ -126,6 +133,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.price.amountMinor,
         input.price.currency,
         input.active ? 1 : 0,
+        encodeQuestions(input.questions),
         now,
         now,
         input.reminders === null ? null : JSON.stringify(input.reminders),
@@ -137,7 +145,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
   async updateService(id: string, input: ServiceInput): Promise<Service | null> {
     const result = await this.db.execute(
       `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_before_min = ?, buffer_after_min = ?,
-         price_minor = ?, currency = ?, active = ?, reminders = ?, updated_at = ? WHERE id = ?`,
+         price_minor = ?, currency = ?, active = ?, reminders = ?, questions = ?, updated_at = ? WHERE id = ?`,
       [
         input.name,
         input.description,
@@ -148,6 +156,7 @@ export class MysqlCatalogRepo implements CatalogRepo {
         input.price.currency,
         input.active ? 1 : 0,
         input.reminders === null ? null : JSON.stringify(input.reminders),
+        encodeQuestions(input.questions),
         this.now(),
         id,
       ],

@@ -148,6 +148,19 @@ describe("GET /v1/admin/appointments", () => {
     await expectError(res, 400, "BAD_REQUEST", message);
   });
 
+  it("reads one appointment by id (any status, with its answers: none here); an unknown id is 404", async () => {
+    const [id] = mine;
+    const res = await api.admin("GET", `/v1/admin/appointments/${id}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, staffId, status: "confirmed", answers: [] });
+    await expectError(
+      await api.admin("GET", "/v1/admin/appointments/apt_00000000000000000000"),
+      404,
+      "NOT_FOUND",
+      "id: no such appointment",
+    );
+  });
+
   it("answers 401 without the admin token", async () => {
     await expectError(await api.request("/v1/admin/appointments"), 401, "UNAUTHORIZED");
   });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Service } from "../../../domain/catalog/types.ts";
 import { isoTimestamp } from "../../shared/convert.ts";
+import { Questions, QuestionsOut } from "../../shared/question-schema.ts";
 import { Id, Money, WellFormed } from "../../shared/schemas.ts";
 import { ReminderOffsetsSchema } from "../settings/schema.ts";
 
@@ -46,6 +47,7 @@ export const ServiceBody = z
       .default(true)
       .openapi({ description: "Inactive services are hidden from customers.", example: true }),
     reminders: ServiceReminders.default(null),
+    questions: Questions.default([]),
   })
   .openapi("ServiceInput");
 
@@ -63,6 +65,10 @@ export const ServicePatch = z
     price: Money.optional(),
     active: z.boolean().optional(),
     reminders: ServiceReminders.optional(),
+    questions: Questions.optional().openapi({
+      description:
+        "Replaces the whole list. Existing appointments keep their answers as they were asked.",
+    }),
   })
   .openapi("ServicePatch", { description: "Only the fields given change." });
 
@@ -77,6 +83,7 @@ export const AdminService = z
     price: Money,
     active: z.boolean(),
     reminders: ServiceReminders,
+    questions: QuestionsOut,
     createdAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
     updatedAt: z.string().openapi({ format: "date-time", example: "2026-11-26T10:00:00.000Z" }),
   })

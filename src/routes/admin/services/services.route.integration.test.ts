@@ -24,6 +24,7 @@ describe("admin services", () => {
       bufferAfterMin: 0,
       active: true,
       reminders: null,
+      questions: [],
     });
     expect(created.id).toMatch(/^svc_[0-9a-z]{20}$/);
     const res = await api.admin("GET", `/v1/admin/services/${created.id}`);
@@ -127,6 +128,108 @@ describe("admin services", () => {
       "BAD_REQUEST",
       message,
     );
+  });
+
+  it("stores intake questions, and a PATCH replaces the list", async () => {
+    const questions = [
+      {
+        id: "consent",
+        kind: "boolean",
+        label: { en: "I agree", de: "Ich stimme zu" },
+        required: true,
+      },
+      { id: "age", kind: "number", label: { en: "Age" }, required: false, min: 0, max: 120 },
+    ];
+    const created = await createService({ ...valid, questions });
+    expect(created.questions).toEqual(questions);
+    const read = await api.admin("GET", `/v1/admin/services/${created.id}`);
+    expect(((await read.json()) as { questions: unknown }).questions).toEqual(questions);
+    const patched = await api.admin("PATCH", `/v1/admin/services/${created.id}`, {
+      questions: [{ id: "phone", kind: "phone", label: { en: "Mobile" } }],
+    });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({
+      name: valid.name,
+      questions: [{ id: "phone", kind: "phone", label: { en: "Mobile" }, required: false }],
+    });
+    const cleared = await api.admin("PATCH", `/v1/admin/services/${created.id}`, { questions: [] });
+    expect(((await cleared.json()) as { questions: unknown }).questions).toEqual([]);
+  });
+
+  const choice = (options: unknown) => ({
+    id: "length",
+    kind: "choice",
+    label: { en: "Length" },
+    options,
+  });
+  const text = { id: "name", kind: "text", label: { en: "Name" } };
+  it.each([
+    ["a duplicate question id", [text, text], 'body.questions[1].id: duplicate question id "name"'],
+    [
+      "a choice without its options",
+      [text, choice(undefined)],
+      "body.questions[1].options: required for the kind choice",
+    ],
+    [
+      "options on a text question",
+      [{ ...text, options: [{ value: "a", label: { en: "A" } }] }],
+      "body.questions[0].options: only for the kinds choice and multichoice",
+    ],
+    [
+      "a label without en",
+      [{ ...text, label: { de: "Name" } }],
+      'body.questions[0].label: must have the default language "en"',
+    ],
+    ["an unknown kind", [{ ...text, kind: "date" }], "body.questions[0].kind:"],
+    [
+      "maxLength on a choice",
+      [{ ...choice([{ value: "a", label: { en: "A" } }]), maxLength: 5 }],
+      "body.questions[0].maxLength: only for the kinds text and textarea",
+    ],
+    [
+      "21 questions",
+      Array.from({ length: 21 }, (_, i) => ({ ...text, id: `q${i}` })),
+      "body.questions: Too big",
+    ],
+    [
+      "a duplicate option",
+      [
+        choice([
+          { value: "a", label: { en: "A" } },
+          { value: "a", label: { en: "B" } },
+        ]),
+      ],
+      'body.questions[0].options[1].value: duplicate option value "a"',
+    ],
+  ])(
+    "refuses %s with 400 naming the field, and writes nothing",
+    async (_label, questions, message) => {
+      const name = `Refused ${crypto.randomUUID()}`;
+      await expectError(
+        await api.admin("POST", "/v1/admin/services", { ...valid, name, questions }),
+        400,
+        "BAD_REQUEST",
+        message,
+      );
+      const all = (await (
+        await api.admin("GET", "/v1/admin/services?includeInactive=true")
+      ).json()) as {
+        services: { name: string }[];
+      };
+      expect(all.services.map((s) => s.name)).not.toContain(name);
+    },
+  );
+
+  it("refuses bad questions in a PATCH and leaves the service as it was", async () => {
+    const created = await createService({ ...valid, questions: [text] });
+    await expectError(
+      await api.admin("PATCH", `/v1/admin/services/${created.id}`, { questions: [text, text] }),
+      400,
+      "BAD_REQUEST",
+      "body.questions[1].id: duplicate question id",
+    );
+    const read = await api.admin("GET", `/v1/admin/services/${created.id}`);
+    expect(await read.json()).toEqual(created);
   });
 
   it("refuses malformed JSON and a bad id with 400", async () => {
