@@ -108,6 +108,7 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
   const clientId = `drill_${process.pid}_${index}`;
   const location = index % config.urls.length;
   const url = config.urls[location] as string;
+  const address = `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`;
   let n = 0;
   while (rec.now() < config.untilMs) {
     n++;
@@ -135,7 +136,9 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
     await sleep(10 + Math.random() * 30);
     const held = await call(rec, "POST /v1/holds", `${url}/v1/holds`, {
       method: "POST",
-      headers: json,
+      // Each client its own address, as customers have: the per-address hold limit (20 live
+      // held slots) would otherwise refuse every client once the abandoned holds add up.
+      headers: { ...json, "CF-Connecting-IP": address },
       body: JSON.stringify({
         clientId,
         serviceId: config.serviceId,
