@@ -4,8 +4,9 @@
  * workers with Miniflare in their deployed layout (the edge worker, which forwards bookings to the
  * placed worker: scripts/lib/split-workers.ts), runs a mixed load of holds and bookings, stops that Redis server in the
  * middle and starts it again empty, then audits MySQL and prints one report. Exit code 1 when a
- * request got a 5xx (or no answer), a slot had two live holders, a booking was doubled or lost,
- * or Redis mode never came back.
+ * request got a 5xx (or no answer), a booking was doubled or lost, or Redis mode never came back.
+ * It also reports the most live holders of one slot (scripts/drill/holders.ts), without judging
+ * it: Redis comes back without the holds it had, so they can be granted again.
  *
  * `npm run drill -- --locations N` (N ≥ 2): N locations over the same stores, one of which loses
  * its way to Redis while the others keep it (scripts/drill/locations.ts). `--layout edge-only`:
@@ -165,7 +166,7 @@ async function singleLocation(
   const { serverErrors, noResponse } = printAnswers(rec);
   const holders = countHolders(rec.grants);
   console.log(
-    `holds granted: ${rec.grants.length}; most live holders of one slot at one moment: ${holders.maxHolders} (${holders.overlappingPairs} overlapping pairs)`,
+    `holds granted: ${rec.grants.length}; most live holders of one slot at one moment: ${holders.maxHolders} (${holders.overlappingPairs} overlapping pairs; reported, not judged: Redis comes back empty here, and the holds it lost can be granted again, docs/limitations.md)`,
   );
   console.log(
     `bookings: ${rec.bookedIds.length} answered 201; ${audit.confirmedInDb} confirmed in MySQL`,
@@ -195,7 +196,6 @@ async function singleLocation(
 
   const problems: string[] = [];
   if (serverErrors > 0) problems.push(`${serverErrors} 5xx`);
-  if (holders.maxHolders > 1) problems.push(`${holders.maxHolders} live holders of one slot`);
   if (noResponse > 0) problems.push(`${noResponse} requests without a response`);
   if (audit.doubleBookings > 0) problems.push(`${audit.doubleBookings} double bookings`);
   if (audit.lost > 0) problems.push(`${audit.lost} confirmed bookings lost`);
