@@ -21,7 +21,7 @@ import { distancesFor, type SplitWorkers, startSplitWorkers } from "../lib/split
 import type { Stack } from "../lib/stack.ts";
 import type { DrillArgs } from "./args.ts";
 import { auditBookings } from "./audit.ts";
-import { countHolders } from "./holders.ts";
+import { countHolders, type HoldGrant } from "./holders.ts";
 import {
   createRecorder,
   getRedisStatus,
@@ -178,10 +178,10 @@ export async function runLocations(
   console.log(
     "  (a granted hold is live from its 201/200's arrival until its release or booking is sent, else its expiresAt; two holds of one staff member overlapping in calendar time while both live are two holders at one moment)",
   );
-  for (const [a, b] of holders.examples)
-    console.log(
-      `  ! ${a.staffId} ${new Date(a.slotStartMs).toISOString()}: ${a.holdId} (location ${a.location}) and ${b.holdId} (location ${b.location}), both live at ${new Date(b.liveFromMs).toISOString()}`,
-    );
+  const iso = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  const describe = (g: HoldGrant) =>
+    `${g.holdId} (location ${g.location}; ${new Date(g.slotStartMs).toISOString().slice(0, 16)}–${iso(g.slotEndMs).slice(0, 5)}; live ${iso(g.liveFromMs)}–${iso(g.liveUntilMs)})`;
+  for (const [a, b] of holders.examples) console.log(`  ! ${describe(a)} and ${describe(b)}`);
   console.log(
     `bookings: ${rec.bookedIds.length} answered 201; ${audit.confirmedInDb} confirmed in MySQL`,
   );
