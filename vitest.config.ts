@@ -33,6 +33,7 @@ const UNIT_TESTS = [
   "src/storage/mysql/conflict-retry.test.ts",
   "web/**/*.test.ts",
   "test/architecture/docs-links.test.ts",
+  "scripts/drill/*.test.ts",
 ];
 const NOT_UNIT = [
   "**/*.integration.test.ts",

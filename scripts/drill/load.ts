@@ -4,8 +4,15 @@
  * redis-status poller that records mode changes and every failback sync report it sees.
  */
 import { addDays } from "../../src/domain/time/zoned-time.ts";
+import type { HoldGrant } from "./holders.ts";
 
 type Slot = { start: string; staffId: string; state: string };
+type HeldBody = {
+  holdId: string;
+  holdToken: string;
+  expiresAt: string;
+  slots: { start: string; end: string }[];
+};
 
 export interface Recorder {
   /** Milliseconds since the drill's load started. */
@@ -15,6 +22,10 @@ export interface Recorder {
   /** The first few 5xx or transport failures, for the report. */
   failures: string[];
   bookedIds: string[];
+  /** 503 OVERLOADED answers (busy, nothing changed: docs/architecture/overload.md), by route. */
+  overloaded: Map<string, number>;
+  /** Every hold granted, with the window it was certainly live in (holders.ts). */
+  grants: HoldGrant[];
 }
 
 export function createRecorder(): Recorder {
@@ -30,6 +41,8 @@ export function createRecorder(): Recorder {
     byRoute,
     failures: [],
     bookedIds: [],
+    overloaded: new Map(),
+    grants: [],
   };
 }
 
@@ -58,6 +71,8 @@ export async function call(
     } catch {
       body = text;
     }
+    if (res.status === 503 && (body as { error?: { code?: string } })?.error?.code === "OVERLOADED")
+      rec.overloaded.set(route, (rec.overloaded.get(route) ?? 0) + 1);
     return { status: res.status, body };
   } catch (error) {
     rec.record(route, 0);
@@ -70,13 +85,19 @@ export async function call(
 }
 
 export interface LoadConfig {
-  url: string;
+  /** The locations' addresses: client i sends every request to urls[i % urls.length]. */
+  urls: string[];
   serviceId: string;
   clients: number;
   /** The load stops starting new steps at this time (ms since the recorder's start). */
   untilMs: number;
   /** Days ahead that clients spread over (besides the first HOT_DAYS, which they favour). */
   spreadDays: number;
+  /**
+   * Hold only among the first `contested` available slots of the day picked, so that clients of
+   * different locations race for the same slots (default: any available slot).
+   */
+  contested?: number;
 }
 
 const HOT_DAYS = 3;
@@ -85,6 +106,9 @@ const HOT_DAYS = 3;
 async function virtualClient(rec: Recorder, config: LoadConfig, index: number): Promise<void> {
   const first = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const clientId = `drill_${process.pid}_${index}`;
+  const location = index % config.urls.length;
+  const url = config.urls[location] as string;
+  const address = `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`;
   let n = 0;
   while (rec.now() < config.untilMs) {
     n++;
@@ -94,27 +118,27 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
         : Math.floor(Math.random() * config.spreadDays);
     const date = addDays(first, offset);
     const query = new URLSearchParams({ serviceId: config.serviceId, from: date, to: date });
-    const avail = await call(
-      rec,
-      "GET /v1/availability",
-      `${config.url}/v1/availability?${query}`,
-      { headers: { "X-Client-Id": clientId } },
-    );
+    const avail = await call(rec, "GET /v1/availability", `${url}/v1/availability?${query}`, {
+      headers: { "X-Client-Id": clientId },
+    });
     const slots =
       avail.status === 200
         ? (avail.body as { days: { slots: Slot[] }[] }).days
             .flatMap((d) => d.slots)
             .filter((s) => s.state === "available")
         : [];
-    const slot = slots[Math.floor(Math.random() * slots.length)];
+    const pool = config.contested ? slots.slice(0, config.contested) : slots;
+    const slot = pool[Math.floor(Math.random() * pool.length)];
     if (!slot) {
       await sleep(5);
       continue;
     }
     await sleep(10 + Math.random() * 30);
-    const held = await call(rec, "POST /v1/holds", `${config.url}/v1/holds`, {
+    const held = await call(rec, "POST /v1/holds", `${url}/v1/holds`, {
       method: "POST",
-      headers: json,
+      // Each client its own address, as customers have: the per-address hold limit (20 live
+      // held slots) would otherwise refuse every client once the abandoned holds add up.
+      headers: { ...json, "CF-Connecting-IP": address },
       body: JSON.stringify({
         clientId,
         serviceId: config.serviceId,
@@ -123,9 +147,23 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
       }),
     });
     if (held.status !== 201 && held.status !== 200) continue;
-    const { holdId, holdToken } = held.body as { holdId: string; holdToken: string };
+    const { holdId, holdToken, expiresAt, slots: heldSlots } = held.body as HeldBody;
+    const grant = {
+      location,
+      holdId,
+      staffId: slot.staffId,
+      slotStartMs: Math.min(...heldSlots.map((s) => Date.parse(s.start))),
+      slotEndMs: Math.max(...heldSlots.map((s) => Date.parse(s.end))),
+      liveFromMs: Date.now(),
+      liveUntilMs: Date.parse(expiresAt),
+    };
+    rec.grants.push(grant);
+    // From the moment its booking or release is sent, the hold may be gone.
+    const ending = () => {
+      grant.liveUntilMs = Math.min(grant.liveUntilMs, Date.now());
+    };
     if (Math.random() < 0.5) {
-      await call(rec, "POST /v1/heartbeat", `${config.url}/v1/heartbeat`, {
+      await call(rec, "POST /v1/heartbeat", `${url}/v1/heartbeat`, {
         method: "POST",
         headers: json,
         body: JSON.stringify({ clientId, staffId: slot.staffId, date }),
@@ -134,7 +172,8 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
     await sleep(10 + Math.random() * 30);
     const choice = Math.random();
     if (choice < 0.7) {
-      const booked = await call(rec, "POST /v1/appointments", `${config.url}/v1/appointments`, {
+      ending();
+      const booked = await call(rec, "POST /v1/appointments", `${url}/v1/appointments`, {
         method: "POST",
         headers: { ...json, "Idempotency-Key": `drill-${process.pid}-${index}-${n}` },
         body: JSON.stringify({
@@ -146,7 +185,8 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
       if (booked.status === 201)
         rec.bookedIds.push((booked.body as { appointment: { id: string } }).appointment.id);
     } else if (choice < 0.85) {
-      await call(rec, "DELETE /v1/holds/{id}", `${config.url}/v1/holds/${holdId}`, {
+      ending();
+      await call(rec, "DELETE /v1/holds/{id}", `${url}/v1/holds/${holdId}`, {
         method: "DELETE",
         headers: { "X-Hold-Token": holdToken },
       });

@@ -71,6 +71,8 @@ export interface SplitWorkersOptions {
    * worker has no binding and serves everything itself, every store call crossing the distance.
    */
   layout?: "split" | "edge-only";
+  /** The port clients reach the edge worker on (default: any free one). */
+  port?: number;
 }
 
 const sleep = (ms: number) =>
@@ -205,7 +207,7 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
-      port: 0,
+      port: options.port ?? 0,
       workers: [
         {
           ...worker("edge", proxies.edge),

@@ -12,7 +12,10 @@ export const CONFLICT_ATTEMPTS = 8;
 export interface ConflictRetryOptions {
   /** Also run again for these errors (the fallback store's own "run again" signal). */
   alsoRetry?: (error: unknown) => boolean;
-  /** Runs before the next attempt (e.g. deleting dead rows that caused the rerun). */
+  /**
+   * Runs before the next attempt (e.g. deleting dead rows that caused the rerun). A deadlock in
+   * it counts as a failed attempt; any other error fails at once.
+   */
   beforeRetry?: (error: unknown) => Promise<void>;
 }
 
@@ -30,7 +33,14 @@ export async function retryConflicts<T>(
     } catch (error) {
       const again = isRetryableConflict(error) || options.alsoRetry?.(error) === true;
       if (!again || attempt >= CONFLICT_ATTEMPTS) throw error;
-      await options.beforeRetry?.(error);
+      try {
+        await options.beforeRetry?.(error);
+      } catch (beforeError) {
+        // The step before a rerun (deleting dead rows) can itself be a deadlock victim, e.g. of a
+        // Redis hold's claim on the same cells. It is idempotent and the rerun meets the same rows
+        // and asks for it again, so that costs an attempt, not the request.
+        if (!isRetryableConflict(beforeError)) throw beforeError;
+      }
       // A short random pause, so that two victims of the same deadlock do not meet again at once.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
