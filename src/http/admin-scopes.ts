@@ -30,6 +30,7 @@ export const OWNER_ONLY_SCOPES: readonly Scope[] = ["accounts:manage", "keys:man
 /** The scope of each admin and debug operation, by "METHOD /path" as the document spells it. */
 export const OPERATION_SCOPES: Readonly<Record<string, Scope>> = {
   "GET /v1/admin/appointments": "appointments:read",
+  "GET /v1/admin/appointments/{id}": "appointments:read",
   "POST /v1/admin/appointments/{id}/cancel": "appointments:write",
   "POST /v1/admin/appointments/{id}/reschedule": "appointments:write",
   "POST /v1/admin/appointments/{id}/attendance": "appointments:write",

@@ -22,6 +22,7 @@ import {
 } from "../../../../test/drivers/integrations.ts";
 import { type LiveFixture, liveFixture } from "../../../../test/fixtures/live-fixtures.ts";
 import { LEASE_MS, RETRY_WINDOW_MS } from "../../../domain/outbox/drain-outbox.ts";
+import { WEBHOOK_EVENT_TYPES } from "../../../domain/webhooks/types.ts";
 
 const h = harness();
 let live: LiveFixture;
@@ -258,6 +259,20 @@ describe("POST /v1/admin/webhooks/{id}/test", () => {
 });
 
 describe("/v1/admin/webhooks", () => {
+  it("an endpoint can subscribe to every event there is, on create and on update", async () => {
+    const every = [...WEBHOOK_EVENT_TYPES];
+    const created = await createEndpoint("http://127.0.0.1:9/hook", every);
+    expect(created.webhook).toMatchObject({ events: every });
+    const id = created.webhook.id;
+    const read = await h.admin("GET", `/v1/admin/webhooks/${id}`);
+    expect(await read.json()).toMatchObject({ webhook: { events: every } });
+    const patched = await h.admin("PATCH", `/v1/admin/webhooks/${id}`, {
+      events: [...every].reverse(),
+    });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    expect(await patched.json()).toMatchObject({ webhook: { events: [...every].reverse() } });
+  });
+
   it("creates, lists, reads, updates, rotates the secret of and deletes an endpoint", async () => {
     const created = await createEndpoint("http://127.0.0.1:9/hook", ["appointment.created"]);
     const id = created.webhook.id;
