@@ -2,7 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import type { Hold } from "../../domain/live/hold-slots.ts";
 import { IdempotencyHeader, ManageTokenHeader } from "../appointments/schema.ts";
-import { ClientId, Id, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
+import {
+  ClientId,
+  Id,
+  ServiceId,
+  SlotStart,
+  StaffId,
+  StaffOffsetTimes,
+} from "../shared/schemas.ts";
 
 /** Several slots in one hold: all or nothing, one staff member and one service. */
 export const MAX_SLOTS_PER_HOLD = 8;
@@ -60,18 +67,7 @@ export const HoldResponse = z
       z.object({
         serviceId: z.string(),
         staffId: z.string(),
-        start: z.string().openapi({
-          format: "date-time",
-          description:
-            "In the staff member's UTC offset at that instant, as availability writes it, whatever offset the request used.",
-          example: "2026-12-07T10:00:00+01:00",
-        }),
-        end: z.string().openapi({
-          format: "date-time",
-          description:
-            "In the staff member's UTC offset at that instant (across a daylight-saving change it can differ from the start's).",
-          example: "2026-12-07T11:00:00+01:00",
-        }),
+        ...StaffOffsetTimes,
       }),
     ),
   })

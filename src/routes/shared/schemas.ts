@@ -133,6 +133,38 @@ export const SlotStart = z
     format: "date-time",
   });
 
+/** The paging fields of an admin list's query: an opaque cursor and a page size. */
+export const PageQuery = {
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "`nextCursor` of the previous page; omit for the first page." }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: "Page size, 1 to 200.", example: 50 }),
+};
+
+/** A granted slot's start and end as hold and select answer them. */
+export const StaffOffsetTimes = {
+  start: z.string().openapi({
+    format: "date-time",
+    description:
+      "In the staff member's UTC offset at that instant, as availability writes it, whatever offset the request used.",
+    example: "2026-12-07T10:00:00+01:00",
+  }),
+  end: z.string().openapi({
+    format: "date-time",
+    description:
+      "In the staff member's UTC offset at that instant (across a daylight-saving change it can differ from the start's).",
+    example: "2026-12-07T11:00:00+01:00",
+  }),
+};
+
 export const ServiceId = Id("svc_demo_cut").openapi({ description: "The service." });
 export const StaffId = Id("stf_demo_ana").openapi({ description: "The staff member." });
 

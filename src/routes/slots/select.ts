@@ -3,7 +3,7 @@ import { selectSlot } from "../../domain/live/select-slot.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { createRouter } from "../../http/router.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
-import { ClientId, ServiceId, SlotStart, StaffId } from "../shared/schemas.ts";
+import { ClientId, ServiceId, SlotStart, StaffId, StaffOffsetTimes } from "../shared/schemas.ts";
 
 const SelectBody = z
   .strictObject({ clientId: ClientId, serviceId: ServiceId, staffId: StaffId, start: SlotStart })
@@ -13,18 +13,7 @@ const SelectResponse = z
   .object({
     serviceId: z.string(),
     staffId: z.string(),
-    start: z.string().openapi({
-      format: "date-time",
-      description:
-        "In the staff member's UTC offset at that instant, as availability writes it, whatever offset the request used.",
-      example: "2026-12-07T10:00:00+01:00",
-    }),
-    end: z.string().openapi({
-      format: "date-time",
-      description:
-        "In the staff member's UTC offset at that instant (across a daylight-saving change it can differ from the start's).",
-      example: "2026-12-07T11:00:00+01:00",
-    }),
+    ...StaffOffsetTimes,
     state: z.literal("viewing"),
     expiresAt: z.string().openapi({
       format: "date-time",

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { AppointmentSchema } from "../../shared/appointment-schema.ts";
-import { Id, LocalDate, SlotStart, StaffId } from "../../shared/schemas.ts";
+import { Id, LocalDate, PageQuery, SlotStart, StaffId } from "../../shared/schemas.ts";
 
 /** Days here are UTC days, not the staff members' local dates: one range for everyone. */
 const UtcDay = (description: string, example: string) =>
@@ -19,18 +19,7 @@ export const AppointmentListQuery = z.strictObject({
     description: "Only this customer's appointments (the email they booked with, any case).",
     example: "mia@example.com",
   }),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: "`nextCursor` of the previous page; omit for the first page." }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .openapi({ description: "Page size, 1 to 200.", example: 50 }),
+  ...PageQuery,
 });
 
 export const AppointmentPage = z

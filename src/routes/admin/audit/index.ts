@@ -5,7 +5,7 @@ import { ApiError } from "../../../errors/api-error.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
-import { AdminSecurity, DateTime, LocalDate } from "../../shared/schemas.ts";
+import { AdminSecurity, DateTime, LocalDate, PageQuery } from "../../shared/schemas.ts";
 
 /** Days here are UTC days, as in GET /v1/admin/appointments: one range for everyone. */
 const UtcDay = (description: string, example: string) =>
@@ -24,18 +24,7 @@ export const AuditQuery = z.strictObject({
   targetId: Token("Only entries on this target.", "apt_5n2k8q1w7d3f9h4m6p0r"),
   from: UtcDay("Entries made on or after this UTC day.", "2026-12-01"),
   to: UtcDay("Entries made before this UTC day (exclusive).", "2026-12-08"),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: "`nextCursor` of the previous page; omit for the first page." }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .openapi({ description: "Page size, 1 to 200.", example: 50 }),
+  ...PageQuery,
 });
 
 const AuditEntrySchema = z
