@@ -15,7 +15,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { newId } from "../domain/ids.ts";
 import type { AuditEntry } from "../domain/ports.ts";
 import { log } from "../observability/log.ts";
-import { adminOperationOf } from "./admin-auth.ts";
+import { adminOperationOf, isAdminPath } from "./admin-auth.ts";
 import type { AppEnv } from "./app-env.ts";
 import { clientIp } from "./client-ip.ts";
 
@@ -114,7 +114,9 @@ export function auditEntryOf(
 export function auditAdminWrites(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
   let operationIds: Map<string, string> | undefined;
   return async (c, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
+    if (["GET", "HEAD", "OPTIONS"].includes(c.req.method) || !isAdminPath(c.req.path)) {
+      return next();
+    }
     const change = await bodyOf(c);
     await next();
     if (c.get("audited") === true || c.res.status >= 300) return;
