@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appOpenApi } from "../../test/drivers/openapi-check.ts";
-import { allows } from "./admin-auth.ts";
+import { allows, isAdminPath } from "./admin-auth.ts";
 import { OPERATION_SCOPES, SCOPES, scopeOf } from "./admin-scopes.ts";
 
 type Operation = { security?: Record<string, string[]>[]; "x-required-scopes"?: string[] };
@@ -8,7 +8,7 @@ const doc = (await appOpenApi()).doc as unknown as {
   paths: Record<string, Record<string, Operation>>;
 };
 const adminOperations = Object.entries(doc.paths)
-  .filter(([path]) => /^\/v1\/(admin|debug)\//.test(path))
+  .filter(([path]) => isAdminPath(path))
   .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
 
 describe("admin scopes", () => {

@@ -93,6 +93,10 @@ function accountNotFound(id: string): DomainError {
   return new DomainError("NOT_FOUND", `param.id: no account ${id}`);
 }
 
+function accountDeactivated(id: string): DomainError {
+  return new DomainError("CONFLICT", `param.id: account ${id} is deactivated`);
+}
+
 /** Changes the name, role or staff link; the role takes effect on the account's next request. */
 export async function updateAccount({
   ctx,
@@ -108,6 +112,7 @@ export async function updateAccount({
 }): Promise<AccountRecord> {
   const current = await ctx.accounts.find(input.id);
   if (!current) throw accountNotFound(input.id);
+  if (current.deactivatedAtMs !== null) throw accountDeactivated(input.id);
   const role = input.role ?? current.role;
   // Moving away from staff drops the link; staying staff keeps it unless a new one is given.
   const staffId =
@@ -122,9 +127,7 @@ export async function updateAccount({
     ctx.clock.nowMs(),
   );
   if (updated === null) throw accountNotFound(input.id);
-  if (updated === "deactivated") {
-    throw new DomainError("CONFLICT", `param.id: account ${input.id} is deactivated`);
-  }
+  if (updated === "deactivated") throw accountDeactivated(input.id);
   return updated;
 }
 
