@@ -132,6 +132,16 @@ async function callerOf(c: Context<AppEnv>, token: string): Promise<AdminCaller>
   return { actor: `key:${key.id}`, keyId: key.id, scopes: key.scopes };
 }
 
+/** The request path's value at the operation path's `{id}` ("" if none or undecodable). */
+function pathIdOf(operationPath: string, path: string): string {
+  const at = operationPath.split("/").indexOf("{id}");
+  try {
+    return at < 0 ? "" : decodeURIComponent(path.split("/")[at] ?? "");
+  } catch {
+    return "";
+  }
+}
+
 /**
  * A staff account's data is its own staff member's: another staff member's schedule, overrides
  * or appointment is 404, as if it did not exist (a 403 would confirm it does). Lists are
@@ -143,11 +153,10 @@ async function checkStaffOwnership(
   operation: { method: string; path: string },
 ): Promise<void> {
   const ownership = STAFF_OPERATIONS[`${operation.method} ${operation.path}`];
+  const id = pathIdOf(operation.path, c.req.path);
   if (ownership === "own-staff") {
-    const id = c.req.param("id");
     if (id !== staffId) throw new ApiError("NOT_FOUND", `param.id: no staff member ${id}`);
   } else if (ownership === "own-appointment") {
-    const id = c.req.param("id") ?? "";
     const [appointment] = await c.var.ctx.bookings.getAppointments([id]);
     if (!appointment || appointment.staffId !== staffId) {
       throw new ApiError("NOT_FOUND", `param.id: no appointment ${id}`);
@@ -159,7 +168,10 @@ async function checkStaffOwnership(
  * The staff member a list is limited to: a staff account's own (asking for another's is 404),
  * else whatever the caller asked for. Every list a staff account may call goes through it.
  */
-export function staffScopeOf(c: Context<AppEnv>, requested: string | undefined): string | undefined {
+export function staffScopeOf(
+  c: Context<AppEnv>,
+  requested: string | undefined,
+): string | undefined {
   const account = c.get("admin")?.account;
   if (account?.role !== "staff") return requested;
   if (requested !== undefined && requested !== account.staffId) {

@@ -31,17 +31,20 @@ export class MysqlAccountRepo implements AccountRepo {
 
   async create(account: AccountRecord): Promise<"created" | "email-taken"> {
     try {
-      await this.db.execute(`INSERT INTO accounts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-        account.id,
-        account.email,
-        account.name,
-        account.role,
-        account.staffId,
-        account.createdBy,
-        toSqlDateTime(account.createdAtMs),
-        toSqlDateTime(account.updatedAtMs),
-        null,
-      ]);
+      await this.db.execute(
+        `INSERT INTO accounts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          account.id,
+          account.email,
+          account.name,
+          account.role,
+          account.staffId,
+          account.createdBy,
+          toSqlDateTime(account.createdAtMs),
+          toSqlDateTime(account.updatedAtMs),
+          null,
+        ],
+      );
       return "created";
     } catch (error) {
       // The unique email is the arbiter: two concurrent creates for one email, exactly one wins.

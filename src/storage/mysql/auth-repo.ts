@@ -72,7 +72,8 @@ export class MysqlAuthRepo implements AuthRepo {
           "INSERT INTO auth_codes (id, email, code_hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)",
           [input.id, input.email, input.codeHash, now, toSqlDateTime(input.expiresAtMs)],
         );
-        if (input.message) await writeAnnouncement(tx, { emails: [input.message], events: [] }, now);
+        if (input.message)
+          await writeAnnouncement(tx, { emails: [input.message], events: [] }, now);
         return { issued: true as const };
       }),
     );

@@ -34,7 +34,10 @@ const listServices = (token: string) =>
 /** A customer session from the customers' own sign-in. */
 async function customerSession(email: string): Promise<string> {
   expect((await postJson(api, "/v1/auth/otp", { email })).status).toBe(202);
-  const res = await postJson(api, "/v1/auth/verify", { email, code: await latestSignInCode(email) });
+  const res = await postJson(api, "/v1/auth/verify", {
+    email,
+    code: await latestSignInCode(email),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { sessionToken: string }).sessionToken;
 }
@@ -98,11 +101,19 @@ describe("business accounts: management", () => {
       [{ email, name: "A", role: "admin" }, "body.role"],
       [{ email, name: "A", role: "staff" }, "body.staffId: a staff account needs"],
       [{ email, name: "A", role: "manager", staffId: staff.id }, "body.staffId: only a staff"],
-      [{ email, name: "A", role: "staff", staffId: "stf_doesnotexist0000" }, "body.staffId: no staff"],
+      [
+        { email, name: "A", role: "staff", staffId: "stf_doesnotexist0000" },
+        "body.staffId: no staff",
+      ],
       [{ email, name: "A", role: "owner", extra: 1 }, "body"],
     ];
     for (const [body, field] of cases) {
-      await expectError(await api.admin("POST", "/v1/admin/accounts", body), 400, "BAD_REQUEST", field);
+      await expectError(
+        await api.admin("POST", "/v1/admin/accounts", body),
+        400,
+        "BAD_REQUEST",
+        field,
+      );
     }
     const listed = (await (await api.admin("GET", "/v1/admin/accounts")).json()) as {
       accounts: Account[];
@@ -278,14 +289,24 @@ describe("business accounts: sign-in", () => {
   });
 
   it("refuses bad input with 400 naming the field", async () => {
-    await expectError(await postJson(api, "/v1/admin/auth/otp", { email: "x" }), 400, "BAD_REQUEST", "body.email");
+    await expectError(
+      await postJson(api, "/v1/admin/auth/otp", { email: "x" }),
+      400,
+      "BAD_REQUEST",
+      "body.email",
+    );
     await expectError(
       await postJson(api, "/v1/admin/auth/verify", { email: newAccountEmail(), code: "12ab56" }),
       400,
       "BAD_REQUEST",
       "body.code",
     );
-    await expectError(await postJson(api, "/v1/admin/auth/otp", {}), 400, "BAD_REQUEST", "body.email");
+    await expectError(
+      await postJson(api, "/v1/admin/auth/otp", {}),
+      400,
+      "BAD_REQUEST",
+      "body.email",
+    );
   });
 });
 
@@ -310,9 +331,9 @@ describe("business accounts: realms", () => {
       401,
       "UNAUTHORIZED",
     );
-    expect(
-      (await api.request("/v1/me/appointments", { headers: bearer(customer) })).status,
-    ).toBe(200);
+    expect((await api.request("/v1/me/appointments", { headers: bearer(customer) })).status).toBe(
+      200,
+    );
     expect((await listServices(business)).status).toBe(200);
     // Neither sign-out ends the other realm's session.
     await expectError(
@@ -335,7 +356,9 @@ describe("business accounts: realms", () => {
     );
     // The sessions live in their own tables.
     await withDb(async (conn) => {
-      const [rows] = await conn.query("SELECT COUNT(*) AS n FROM sessions WHERE email = ?", [email]);
+      const [rows] = await conn.query("SELECT COUNT(*) AS n FROM sessions WHERE email = ?", [
+        email,
+      ]);
       expect(Number((rows as { n: number }[])[0]?.n)).toBe(1);
     });
   });

@@ -1,9 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import {
-  createAccount,
-  deactivateAccount,
-  updateAccount,
-} from "../../../domain/auth/accounts.ts";
+import { createAccount, deactivateAccount, updateAccount } from "../../../domain/auth/accounts.ts";
 import type { AccountRecord } from "../../../domain/ports.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
 import { createRouter } from "../../../http/router.ts";
