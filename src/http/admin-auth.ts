@@ -43,7 +43,7 @@ async function isAdminToken(c: Context<AppEnv>, token: string): Promise<boolean>
 
 /**
  * The cheap half, before the admission (app.ts): the ADMIN_TOKEN is recognised at once; a
- * well-formed API key passes on to `requireAdmin`, which reads its row once the request is
+ * well-formed API key or business session passes on to `requireAdmin`, which reads its row once the request is
  * admitted; anything else is 401 here, without a place at the admission or a store read.
  */
 export const screenAdminCredential: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -76,9 +76,10 @@ export function allows(caller: AdminCaller, scope: Scope | undefined): boolean {
 }
 
 /**
- * Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN or API key>`, else 401
- * UNAUTHORIZED; a credential without the operation's scope (src/http/admin-scopes.ts) is 403
- * FORBIDDEN. The ADMIN_TOKEN is the owner's break-glass credential and holds every scope. An
+ * Admin and debug routes: `Authorization: Bearer <ADMIN_TOKEN, API key or business session>`,
+ * else 401 UNAUTHORIZED; a credential without the operation's scope (src/http/admin-scopes.ts),
+ * or a business account whose role may not call it, is 403 FORBIDDEN; a staff account asking for
+ * another staff member's data is 404 (`checkStaffOwnership`). The ADMIN_TOKEN is the owner's break-glass credential and holds every scope. An
  * API key's row is read on every request (admin requests are few), so a revoked or expired key
  * fails on the next one. app.ts runs it after the admission; the admin and debug routers run it
  * again, so that neither is ever mounted unguarded; the second run finds the caller known.
@@ -105,7 +106,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
         "FORBIDDEN",
         scope
           ? `header.authorization: this API key lacks the scope "${scope}"`
-          : "header.authorization: only the owner's ADMIN_TOKEN may call this operation",
+          : "header.authorization: only the owner (ADMIN_TOKEN or an owner account) may call this operation",
       );
     }
     if (account?.role === "staff") await checkStaffOwnership(c, account.staffId, operation);
