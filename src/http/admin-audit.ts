@@ -23,14 +23,22 @@ const REDACTED = "[redacted]";
 /** Field names that hold credentials; their values never reach the log. */
 const SECRET_FIELD = /secret|token|password|passphrase|apikey|api_key|^key$|authorization/i;
 
+/**
+ * How deep a logged body is kept: no request schema nests near it, and a hostile body of a write
+ * that needs none (a DELETE) may nest thousands deep, which recursion must not follow.
+ */
+const MAX_DEPTH = 32;
+
 /** `value` with every secret-looking field redacted, and URLs without credentials or query. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+export function redact(value: unknown, depth = 0): unknown {
+  const inner = (field: unknown) =>
+    depth + 1 >= MAX_DEPTH ? "[too deep]" : redact(field, depth + 1);
+  if (Array.isArray(value)) return value.map(inner);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map(([name, field]) => [
         name,
-        SECRET_FIELD.test(name) ? REDACTED : redact(field),
+        SECRET_FIELD.test(name) ? REDACTED : inner(field),
       ]),
     );
   }
