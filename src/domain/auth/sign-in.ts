@@ -8,7 +8,7 @@ import { signInCodeEmail } from "../email/templates.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { deliverSoon } from "../outbox/deliver.ts";
-import type { DomainContext } from "../ports.ts";
+import type { AccountRecord, DomainContext } from "../ports.ts";
 import type { Locale } from "../settings/settings.ts";
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -145,11 +145,12 @@ export async function verifyCode({
   let sessionToken = randomToken();
   let expiresAtMs = nowMs + SESSION_TTL_MS;
   let session: { tokenHash: string; expiresAtMs: number; accountId?: string } | null = null;
+  let account: AccountRecord | null = null;
   if (realm === "customer") {
     session = { tokenHash: await sha256Hex(sessionToken), expiresAtMs };
   } else {
     // Read at verification: an account deactivated since its code was sent gets no session.
-    const account = await activeAccountOf(ctx, email);
+    account = await activeAccountOf(ctx, email);
     sessionToken = `${BUSINESS_SESSION_PREFIX}${randomToken()}`;
     expiresAtMs = nowMs + BUSINESS_SESSION_TTL_MS;
     if (account) {
@@ -179,7 +180,8 @@ export async function verifyCode({
       "body.code: wrong or expired code (after 5 wrong attempts, ask for a new one)",
     );
   }
-  return { sessionToken, expiresAtMs };
+  /** `account`: the business account signed in (the customer realm has none). */
+  return { sessionToken, expiresAtMs, account };
 }
 
 /** The signed-in customer's email, or null for a missing, expired or revoked session. */

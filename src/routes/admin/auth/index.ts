@@ -167,7 +167,7 @@ export const adminSignInRoutes = createRouter()
       ctx: c.var.ctx,
       input: { ...body, clientIp: clientIpGroup(c), realm: "business" },
     });
-    const account = await c.var.ctx.accounts.findByEmail(body.email.trim().toLowerCase());
+    const account = session.account;
     return c.json(
       BusinessSession.parse({
         sessionToken: session.sessionToken,
