@@ -94,6 +94,7 @@ describe("business sign-in (fakes)", () => {
       },
     });
     expect(session.sessionToken).toMatch(/^ae_bs_[A-Za-z0-9_-]{43}$/);
+    expect(session.account?.id).toBe("acc_active");
     expect(verifications[0]?.email).toBe("business:lea@salon.example");
     expect(verifications[0]?.session?.accountId).toBe("acc_active");
     expect(session.expiresAtMs - ctx.clock.nowMs()).toBe(12 * 3_600_000);
