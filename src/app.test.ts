@@ -5,6 +5,7 @@ import { appOpenApi } from "../test/drivers/openapi-check.ts";
 import { fakeServices, resolveFake } from "../test/fixtures/fakes.ts";
 import { testBindings } from "../test/stack/stack-env.ts";
 import { resolveServices } from "./compose.ts";
+import { DEFAULT_SETTINGS } from "./domain/settings/settings.ts";
 
 const app = testApp(resolveFake(fakeServices()));
 
@@ -128,5 +129,26 @@ describe("the app shell", () => {
     const html = await res.text();
     expect(html).toContain('<div id="swagger-ui">');
     expect(html).toContain("/docs/swagger-ui-bundle.js");
+  });
+});
+
+describe("the availability summaries cache", () => {
+  it("is not cleared by the business sign-in under /v1/admin/auth/, which anyone may call", async () => {
+    const services = fakeServices({
+      limiter: { take: async () => ({ ok: true }) },
+      accounts: { findByEmail: async () => null } as never,
+      auth: { createCode: async () => ({ issued: true }) } as never,
+      catalog: { getSettings: async () => DEFAULT_SETTINGS } as never,
+    });
+    const clear = vi.fn();
+    services.summaries = { clear } as never;
+    const shell = testApp(resolveFake(services));
+    const otp = await shell.request("/v1/admin/auth/otp", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": "10.1.2.3" },
+      body: JSON.stringify({ email: "anyone@salon.example" }),
+    });
+    expect(otp.status).toBe(202);
+    expect(clear).not.toHaveBeenCalled();
   });
 });

@@ -4,7 +4,13 @@ import { secureHeaders } from "hono/secure-headers";
 import { ErrorEnvelope } from "./errors/envelope.ts";
 import { errorResponse, handleError } from "./errors/handle-error.ts";
 import { auditAdminWrites } from "./http/admin-audit.ts";
-import { ADMIN_PATH, DEBUG_PATH, requireAdmin, screenAdminCredential } from "./http/admin-auth.ts";
+import {
+  ADMIN_PATH,
+  DEBUG_PATH,
+  isAdminPath,
+  requireAdmin,
+  screenAdminCredential,
+} from "./http/admin-auth.ts";
 import { adminIdempotency } from "./http/admin-idempotency.ts";
 import { admit } from "./http/admit.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -86,7 +92,11 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   for (const path of ["/v1/holds", "/v1/holds/*", "/v1/appointments", "/v1/appointments/*"]) {
     app.use(path, forgetSummariesOnWrite);
   }
-  app.use("/v1/admin/*", forgetSummariesOnWrite);
+  // Not for the business sign-in under /v1/admin/auth/: it changes no availability, and anyone may
+  // call it.
+  app.use("/v1/admin/*", (c, next) =>
+    isAdminPath(c.req.path) ? forgetSummariesOnWrite(c, next) : next(),
+  );
   app.use("/v1/me/*", forgetSummariesOnWrite);
 
   app.route("/", healthRoutes);

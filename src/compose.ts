@@ -30,6 +30,7 @@ import { deleteExpiredFallbackRows } from "./storage/fallback/fallback-cleanup.t
 import { MysqlFallbackLimiter } from "./storage/fallback/fallback-limiter.ts";
 import { MysqlFallbackLiveStateStore } from "./storage/fallback/fallback-live-state-store.ts";
 import { MysqlAdminIdempotencyRepo } from "./storage/mysql/admin-idempotency-repo.ts";
+import { MysqlAccountRepo } from "./storage/mysql/account-repo.ts";
 import { MysqlApiKeyRepo } from "./storage/mysql/api-key-repo.ts";
 import { MysqlAuditLog } from "./storage/mysql/audit-repo.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
@@ -235,6 +236,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       outboxBacklogAfterMs: config.OUTBOX_BACKLOG_ALERT_MS,
     },
     apiKeys: new MysqlApiKeyRepo(db),
+    accounts: new MysqlAccountRepo(db),
     audit: new MysqlAuditLog(db),
     funnel: new FunnelStats(
       redis,

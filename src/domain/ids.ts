@@ -19,7 +19,8 @@ export type IdPrefix =
   | "wha"
   | "inc"
   | "asc"
-  | "aud";
+  | "aud"
+  | "acc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

@@ -480,7 +480,11 @@ export interface AuthRepo {
     codeHash: string;
     nowMs: number;
     expiresAtMs: number;
-    message: OutboxEmail;
+    /**
+     * null: the code is stored and counted but sent nowhere (a business sign-in for an address
+     * with no active account), so that the answer and its limits do not tell the two apart.
+     */
+    message: OutboxEmail | null;
     limit: { max: number; windowMs: number };
   }): Promise<{ issued: true } | { issued: false; retryAfterMs: number }>;
   /**
@@ -496,12 +500,55 @@ export interface AuthRepo {
     nowMs: number;
     maxAttempts: number;
     failureCap: { max: number; windowMs: number };
-    session: { tokenHash: string; expiresAtMs: number };
+    /**
+     * The session the right code creates: a customer's (in `sessions`), or with `accountId` a
+     * business account's (in `business_sessions`, src/domain/auth/accounts.ts). null: none
+     * (the right code is still used up).
+     */
+    session: { tokenHash: string; expiresAtMs: number; accountId?: string } | null;
   }): Promise<"ok" | "wrong" | "dead" | { locked: true; retryAfterMs: number }>;
   findSession(
     tokenHash: string,
     nowMs: number,
   ): Promise<{ email: string; expiresAtMs: number } | null>;
+  revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
+}
+
+export type AccountRole = "owner" | "manager" | "staff";
+
+/** A business account of the admin API (src/domain/auth/accounts.ts). */
+export interface AccountRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: AccountRole;
+  /** The staff member a `staff` account is; null for the other roles. */
+  staffId: string | null;
+  /** Who created it: "admin-token", "key:<id>" or "account:<id>". */
+  createdBy: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+  deactivatedAtMs: number | null;
+}
+
+/** Business accounts and their sessions (migrations/0026_business_accounts.sql). */
+export interface AccountRepo {
+  /** "email-taken": another account (active or not) has the email. */
+  create(account: AccountRecord): Promise<"created" | "email-taken">;
+  find(id: string): Promise<AccountRecord | null>;
+  findByEmail(email: string): Promise<AccountRecord | null>;
+  /** Every account, deactivated ones too, newest first. */
+  list(): Promise<AccountRecord[]>;
+  /** null: no such account. A deactivated one is not changed ("deactivated"). */
+  update(
+    id: string,
+    change: { name: string; role: AccountRole; staffId: string | null },
+    nowMs: number,
+  ): Promise<AccountRecord | null | "deactivated">;
+  /** Marks it deactivated (once; again changes nothing) and revokes its sessions, in one transaction. */
+  deactivate(id: string, nowMs: number): Promise<AccountRecord | null>;
+  /** The active account of a live business session, read with its current role. */
+  findSession(tokenHash: string, nowMs: number): Promise<AccountRecord | null>;
   revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
 }
 
@@ -616,6 +663,7 @@ export interface DomainContext {
   /** When system alerts are raised (docs/adr/1201-system-alerts.md). */
   alerting: AlertingConfig;
   apiKeys: ApiKeyRepo;
+  accounts: AccountRepo;
   audit: AuditLog;
   funnel: FunnelStatsSource;
   /**

@@ -30,6 +30,19 @@ describe("redact", () => {
     });
   });
 
+  it("cuts a body nested deeper than any real request at a fixed depth, without a stack overflow", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    let kept = redact(deep);
+    let depth = 0;
+    while (Array.isArray(kept)) {
+      kept = kept[0];
+      depth++;
+    }
+    expect({ depth, kept }).toEqual({ depth: 32, kept: "[too deep]" });
+    expect(redact({ a: { b: [{ token: "t" }] } })).toEqual({ a: { b: [{ token: "[redacted]" }] } });
+  });
+
   it("drops a URL's credentials and query, and leaves a plain URL as it is", () => {
     expect(redact("https://u:p@hooks.example.com/in?token=s")).toBe(
       "https://hooks.example.com/in?[redacted]",

@@ -15,7 +15,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { newId } from "../domain/ids.ts";
 import type { AuditEntry } from "../domain/ports.ts";
 import { log } from "../observability/log.ts";
-import { adminOperationOf } from "./admin-auth.ts";
+import { adminOperationOf, isAdminPath } from "./admin-auth.ts";
 import type { AppEnv } from "./app-env.ts";
 import { clientIp } from "./client-ip.ts";
 
@@ -23,14 +23,22 @@ const REDACTED = "[redacted]";
 /** Field names that hold credentials; their values never reach the log. */
 const SECRET_FIELD = /secret|token|password|passphrase|apikey|api_key|^key$|authorization/i;
 
+/**
+ * How deep a logged body is kept: no request schema nests near it, and a hostile body of a write
+ * that needs none (a DELETE) may nest thousands deep, which recursion must not follow.
+ */
+const MAX_DEPTH = 32;
+
 /** `value` with every secret-looking field redacted, and URLs without credentials or query. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+export function redact(value: unknown, depth = 0): unknown {
+  const inner = (field: unknown) =>
+    depth + 1 >= MAX_DEPTH ? "[too deep]" : redact(field, depth + 1);
+  if (Array.isArray(value)) return value.map(inner);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map(([name, field]) => [
         name,
-        SECRET_FIELD.test(name) ? REDACTED : redact(field),
+        SECRET_FIELD.test(name) ? REDACTED : inner(field),
       ]),
     );
   }
@@ -114,7 +122,9 @@ export function auditEntryOf(
 export function auditAdminWrites(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
   let operationIds: Map<string, string> | undefined;
   return async (c, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
+    if (["GET", "HEAD", "OPTIONS"].includes(c.req.method) || !isAdminPath(c.req.path)) {
+      return next();
+    }
     const change = await bodyOf(c);
     await next();
     if (c.get("audited") === true || c.res.status >= 300) return;

@@ -10,13 +10,14 @@
 import type { MiddlewareHandler } from "hono";
 import { sha256Hex } from "../domain/crypto.ts";
 import { errorResponse } from "../errors/handle-error.ts";
+import { isAdminPath } from "./admin-auth.ts";
 import type { AppEnv } from "./app-env.ts";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export const adminIdempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header("Idempotency-Key");
-  if (c.req.method !== "POST" || key === undefined) return next();
+  if (c.req.method !== "POST" || key === undefined || !isAdminPath(c.req.path)) return next();
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     return errorResponse(
       c,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { appOpenApi } from "../../test/drivers/openapi-check.ts";
-import { allows } from "./admin-auth.ts";
-import { OPERATION_SCOPES, SCOPES, scopeOf } from "./admin-scopes.ts";
+import { allows, isAdminPath } from "./admin-auth.ts";
+import { OPERATION_SCOPES, roleAllows, SCOPES, STAFF_OPERATIONS, scopeOf } from "./admin-scopes.ts";
 
 type Operation = { security?: Record<string, string[]>[]; "x-required-scopes"?: string[] };
 const doc = (await appOpenApi()).doc as unknown as {
   paths: Record<string, Record<string, Operation>>;
 };
 const adminOperations = Object.entries(doc.paths)
-  .filter(([path]) => /^\/v1\/(admin|debug)\//.test(path))
+  .filter(([path]) => isAdminPath(path))
   .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
 
 describe("admin scopes", () => {
@@ -40,5 +40,21 @@ describe("admin scopes", () => {
     expect(allows(key, "catalog:read")).toBe(true);
     expect(allows(key, "catalog:write")).toBe(false);
     expect(allows(key, undefined)).toBe(false);
+  });
+
+  it("roles: the owner may do everything; a manager not accounts, keys or webhooks; staff only its list", () => {
+    for (const key of adminOperations) {
+      const [method = "", path = ""] = key.split(" ");
+      const scope = scopeOf(method, path);
+      expect(roleAllows("owner", method, path), key).toBe(true);
+      expect(roleAllows("manager", method, path), key).toBe(
+        !["accounts:manage", "keys:manage", "webhooks:manage"].includes(scope ?? ""),
+      );
+      expect(roleAllows("staff", method, path), key).toBe(key in STAFF_OPERATIONS);
+    }
+    expect(roleAllows("staff", "POST", "/v1/admin/appointments/{id}/attendance")).toBe(true);
+    expect(roleAllows("staff", "POST", "/v1/admin/appointments/{id}/cancel")).toBe(false);
+    expect(roleAllows("staff", "PUT", "/v1/admin/staff/{id}/schedule")).toBe(false);
+    expect(roleAllows("manager", "GET", "/v1/admin/not-an-operation")).toBe(false);
   });
 });

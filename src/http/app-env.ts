@@ -4,9 +4,11 @@ import type { RequestTrace } from "../storage/failover/failover-stores.ts";
 
 /** Who is calling the admin API (set by src/http/admin-auth.ts). */
 export interface AdminCaller {
-  /** "admin-token", or "key:<id>" for an API key: the audit log's actor. */
+  /** "admin-token", "key:<id>" for an API key, "account:<id>" for a business session: the audit log's actor. */
   actor: string;
   keyId: string | null;
+  /** A business account's session (src/domain/auth/accounts.ts): its role, and a staff account's staff member. */
+  account?: { id: string; role: "owner" | "manager" | "staff"; staffId: string | null };
   /** The owner's ADMIN_TOKEN holds every scope. */
   scopes: "all" | readonly string[];
 }

@@ -71,7 +71,9 @@ function operationHints(
   } else if (p === "/v1/admin/staff/{id}" && op.method === "DELETE") hints.id = fx.victimStaffId;
   else if (p.startsWith("/v1/admin/staff/{id}")) hints.id = fx.adminStaffId;
   else if (p.startsWith("/v1/admin/closures/{id}")) hints.id = fx.closureId;
-  else if (p === "/v1/admin/appointments/{id}/cancel") hints.id = fx.adminCancelAppointmentId;
+  else if (p === "/v1/admin/accounts/{id}") {
+    hints.id = op.method === "DELETE" ? fx.victimAccountId : fx.adminAccountId;
+  } else if (p === "/v1/admin/appointments/{id}/cancel") hints.id = fx.adminCancelAppointmentId;
   else if (p.startsWith("/v1/admin/appointments/{id}")) hints.id = fx.adminAppointmentId;
   else if (p === "/v1/appointments/{id}/cancel") {
     hints.id = fx.cancelAppointmentId;
@@ -100,6 +102,12 @@ function operationHints(
   // the baseline (sent many times) identifies by the header, and mutations may add a ticket.
   if (p === "/v1/live") return { hints, omit: ["ticket"] };
   if (p === "/v1/auth/session") hints.authorization = `Bearer ${fx.logoutToken}`;
+  if (p === "/v1/admin/auth/logout") hints.authorization = `Bearer ${fx.businessLogoutToken}`;
+  // A staff account names its staff member; every other role names none.
+  if (p.startsWith("/v1/admin/accounts")) {
+    hints.role = "staff";
+    hints.staffId = fx.adminStaffId;
+  }
   // Settings are shared by every test file: the baseline changes nothing, see `mustRefuse`.
   if (p === "/v1/admin/settings" && op.method === "PUT") return { hints, body: {} };
   return { hints };

@@ -4,6 +4,7 @@
  * bookings, a closure far in the future and two signed-in sessions. Every row it writes carries
  * the run's marker, like the rows the suite's requests write.
  */
+import { createTestAccount, signInAccount } from "../fixtures/account-fixtures.ts";
 import { expect } from "vitest";
 import type { Api } from "../drivers/api.ts";
 import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
@@ -86,6 +87,10 @@ export interface HostileFixture {
   adminRescheduleStart: string;
   sessionToken: string;
   logoutToken: string;
+  /** Business accounts: one to change (PATCH), one to deactivate (DELETE), one to sign out. */
+  adminAccountId: string;
+  victimAccountId: string;
+  businessLogoutToken: string;
 }
 
 /** Builds the fixture through the API (plus the outbox, for sign-in codes). */
@@ -164,6 +169,9 @@ export async function createHostileFixture(api: Api, run: string): Promise<Hosti
     adminRescheduleStart: await live.start("11:00"),
     sessionToken: await signIn(api, `${run}.session@example.test`),
     logoutToken: await signIn(api, `${run}.logout@example.test`),
+    adminAccountId: (await createTestAccount(api, "staff", adminStaffId)).id,
+    victimAccountId: (await createTestAccount(api, "manager")).id,
+    businessLogoutToken: await signInAccount(api, (await createTestAccount(api, "manager")).email),
   };
 }
 

@@ -393,17 +393,30 @@ export function applyMutations(baseline: RequestShape, mutations: Mutation[]): R
   return out;
 }
 
+/**
+ * A copy of a mutation's value: the values are shared constants (hostileShape's `{}`), and a
+ * later mutation of the same request edits the body in place; editing the constant itself would
+ * leak into every later draw (and could make it contain itself).
+ */
+function fresh(value: unknown): unknown {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
 function applyOne(req: RequestShape, m: Mutation): void {
   switch (m.kind) {
     case "none":
       return;
     case "body-drop":
-    case "body-set":
-    case "body-add":
       if (req.body?.kind === "json") req.body.value = editJson(req.body.value, m);
       return;
+    case "body-set":
+    case "body-add":
+      if (req.body?.kind === "json") {
+        req.body.value = editJson(req.body.value, { ...m, value: fresh(m.value) });
+      }
+      return;
     case "body-replace":
-      req.body = { kind: "json", value: m.value };
+      req.body = { kind: "json", value: fresh(m.value) };
       return;
     case "raw-body":
       req.body = { kind: "raw", label: m.label };

@@ -92,6 +92,16 @@ export const TAGS = [
       "Scoped keys for the admin API (`ae_live_…`): create (shown once), list, revoke (at once).",
   },
   {
+    name: "Admin: accounts",
+    description:
+      "The business's people: each signs in with an emailed code and acts with the scopes of its role (`owner`, `manager`, `staff`); create, list, change the role, deactivate (at once).",
+  },
+  {
+    name: "Admin: sign-in",
+    description:
+      "A business account's email code and its 12-hour session (`ae_bs_…`), a realm apart from the customers' sign-in.",
+  },
+  {
     name: "Admin: audit",
     description:
       "Every admin write: who, what, on which target, when, from where, under which request id.",

@@ -84,6 +84,9 @@ describe("every operation of /openapi.json declares the answers its middleware c
       expect(op.security).toEqual([{ adminToken: scope ? [scope] : [] }]);
       expect(op["x-required-scopes"]).toEqual(scope ? [scope] : []);
       expect(codesOf(op.responses["403"])).toContain("FORBIDDEN");
+    } else if (path === "/v1/admin/auth/logout") {
+      // The business sign-out takes the business session, one of the admin scheme's credentials.
+      expect(op.security).toEqual([{ adminToken: [] }]);
     } else expect(JSON.stringify(op.security)).not.toContain("adminToken");
     if (admin) {
       expect(codesOf(op.responses["401"])).toContain("UNAUTHORIZED");

@@ -7,7 +7,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../errors/envelope.ts";
 import { isAdminPath } from "../../http/admin-auth.ts";
-import { scopeOf } from "../../http/admin-scopes.ts";
+import { STAFF_OPERATIONS, scopeOf } from "../../http/admin-scopes.ts";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../http/admin-idempotency.ts";
 import { isRateLimited } from "../../http/per-address-limit.ts";
 import { schemesRead, securityOf } from "./security.ts";
@@ -35,7 +35,8 @@ export interface RouteTraits {
  *   `OVERLOADED` with Retry-After (admission control, src/runtime/admission.ts);
  * - a store behind it: 503 `STORE_UNAVAILABLE`;
  * - /v1/admin/ and /v1/debug/: 401 `UNAUTHORIZED` with WWW-Authenticate, 403 `FORBIDDEN` for
- *   a credential without the operation's scope (requireAdmin);
+ *   a credential without the operation's scope (requireAdmin); 404 `NOT_FOUND` where a staff
+ *   account asks for another staff member's data (`STAFF_OPERATIONS`);
  * - a path under the per-IP limit (public, admin and debug paths): 429 `RATE_LIMITED` with
  *   Retry-After (perAddressLimit);
  * - validated parameters, headers or body: 400 `BAD_REQUEST` (the router's defaultHook); on a
@@ -48,6 +49,9 @@ export function sharedErrorCodes(route: RouteConfig, traits: RouteTraits): Error
   const codes: ErrorCode[] = ["INTERNAL", "BAD_ENVIRONMENT", "OVERLOADED"];
   if (traits.store) codes.push("STORE_UNAVAILABLE");
   if (isAdminPath(route.path)) codes.push("UNAUTHORIZED", "FORBIDDEN");
+  // A staff account asking for another staff member's data (requireAdmin, staffScopeOf).
+  const ownership = STAFF_OPERATIONS[`${route.method.toUpperCase()} ${route.path}`];
+  if (ownership !== undefined && ownership !== "shared") codes.push("NOT_FOUND");
   if (takesAdminIdempotencyKey(route)) codes.push("IDEMPOTENCY_CONFLICT", "BAD_REQUEST");
   if (isRateLimited(route.path)) codes.push("RATE_LIMITED");
   // A proxy key's malformed X-Customer-IP (src/http/proxy-caller.ts).

@@ -46,7 +46,7 @@ export const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     description:
-      "`Authorization: Bearer <credential>` for /v1/admin/ and /v1/debug/: an API key (`ae_live_…`, POST /v1/admin/api-keys) holding the scope the operation lists (its `security` roles and `x-required-scopes`), or the deployment's ADMIN_TOKEN, the owner's break-glass credential holding every scope. An API key is valid until it expires or is revoked (at once); the ADMIN_TOKEN until the deployment's secret is changed. Server-side only, never in a browser or an app; a credential without the scope gets 403 `FORBIDDEN`.",
+      "`Authorization: Bearer <credential>` for /v1/admin/ and /v1/debug/, one of three kinds: an API key (`ae_live_…`, POST /v1/admin/api-keys) holding the scope the operation lists (its `security` roles and `x-required-scopes`); a business account's session (`ae_bs_…`, POST /v1/admin/auth/verify), holding the scopes of the account's role (`owner`: all; `manager`: all but `accounts:manage`, `keys:manage`, `webhooks:manage`; `staff`: its own staff member's appointments, attendance, schedule and overrides, and the catalog's reads); or the deployment's ADMIN_TOKEN, the owner's break-glass credential holding every scope. An API key is valid until it expires or is revoked (at once); a business session 12 h, until POST /v1/admin/auth/logout or until its account is deactivated (at once); the ADMIN_TOKEN until the deployment's secret is changed. A customer's session is never accepted here, nor a business session on customer routes. A credential without the scope gets 403 `FORBIDDEN`.",
   },
 } as const;
 
@@ -78,7 +78,11 @@ export function schemesRead(route: RouteConfig, admin: boolean): SchemeName[] {
   if (headers.includes("x-hold-token")) schemes.push("holdToken");
   if (headers.includes("x-manage-token")) schemes.push("manageToken");
   if (query.includes("token")) schemes.push("manageTokenQuery");
-  if (headers.includes("authorization")) schemes.push("customerSession");
+  // Under /v1/admin/ (the business sign-in's sign-out) `Authorization` is a business session,
+  // one of the admin scheme's credentials; elsewhere it is a customer's session.
+  if (headers.includes("authorization")) {
+    schemes.push(route.path.startsWith("/v1/admin/") ? "adminToken" : "customerSession");
+  }
   if (query.includes("key")) schemes.push("staffCalendarKey");
   return schemes;
 }

@@ -72,7 +72,8 @@ export class MysqlAuthRepo implements AuthRepo {
           "INSERT INTO auth_codes (id, email, code_hash, created_at, expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, 0, NULL)",
           [input.id, input.email, input.codeHash, now, toSqlDateTime(input.expiresAtMs)],
         );
-        await writeAnnouncement(tx, { emails: [input.message], events: [] }, now);
+        if (input.message)
+          await writeAnnouncement(tx, { emails: [input.message], events: [] }, now);
         return { issued: true as const };
       }),
     );
@@ -115,10 +116,19 @@ export class MysqlAuthRepo implements AuthRepo {
       }
       const now = toSqlDateTime(input.nowMs);
       await tx.execute("UPDATE auth_codes SET used_at = ? WHERE id = ?", [now, code.id]);
-      await tx.execute(
-        "INSERT INTO sessions (token_hash, email, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
-        [input.session.tokenHash, input.email, now, toSqlDateTime(input.session.expiresAtMs)],
-      );
+      const session = input.session;
+      if (session?.accountId !== undefined) {
+        // A business session: its own table, so a customer token is never looked up here.
+        await tx.execute(
+          "INSERT INTO business_sessions (token_hash, account_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
+          [session.tokenHash, session.accountId, now, toSqlDateTime(session.expiresAtMs)],
+        );
+      } else if (session) {
+        await tx.execute(
+          "INSERT INTO sessions (token_hash, email, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
+          [session.tokenHash, input.email, now, toSqlDateTime(session.expiresAtMs)],
+        );
+      }
       return "ok";
     });
   }

@@ -3,6 +3,7 @@ import { expectError, testApi } from "../../../../test/drivers/api.ts";
 import { appOpenApi } from "../../../../test/drivers/openapi-check.ts";
 import { FixedClock } from "../../../../test/fixtures/fakes.ts";
 import { TEST_STACK, uniqueId } from "../../../../test/stack/stack-env.ts";
+import { isAdminPath } from "../../../http/admin-auth.ts";
 import { SCOPES, type Scope, scopeOf } from "../../../http/admin-scopes.ts";
 
 const api = testApi();
@@ -33,7 +34,7 @@ async function adminOperations(): Promise<{ method: string; path: string; scope:
     paths: Record<string, Record<string, { "x-required-scopes"?: Scope[] }>>;
   };
   return Object.entries(doc.paths)
-    .filter(([path]) => /^\/v1\/(admin|debug)\//.test(path))
+    .filter(([path]) => isAdminPath(path))
     .flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({
         method: method.toUpperCase(),

@@ -42,7 +42,7 @@ const create = createRoute(
       tags: TAGS,
       summary: "Create an API key",
       description:
-        "A key for `Authorization: Bearer`, holding the listed scopes, shown once in `key`. A key can grant only scopes its creator holds; `accounts:manage` and `keys:manage` only the owner's ADMIN_TOKEN can grant (else 403 `FORBIDDEN`). The audit entry is written in the same transaction.",
+        "A key for `Authorization: Bearer`, holding the listed scopes, shown once in `key`. A key can grant only scopes its creator holds; `accounts:manage` and `keys:manage` only the owner can grant: the ADMIN_TOKEN or an `owner` account's session (else 403 `FORBIDDEN`). The audit entry is written in the same transaction.",
       security: AdminSecurity,
       request: {
         body: { required: true, content: { "application/json": { schema: CreateApiKeyBody } } },
@@ -115,7 +115,7 @@ export const adminApiKeyRoutes = createRouter()
       if (!owned || (caller.scopes !== "all" && OWNER_ONLY_SCOPES.includes(scope))) {
         throw new ApiError(
           "FORBIDDEN",
-          `body.scopes: "${scope}" can only be granted by ${owned ? "the owner's ADMIN_TOKEN" : "a caller holding it"}`,
+          `body.scopes: "${scope}" can only be granted by ${owned ? "the owner (ADMIN_TOKEN or an owner account)" : "a caller holding it"}`,
         );
       }
     }

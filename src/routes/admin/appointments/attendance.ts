@@ -7,7 +7,7 @@ import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
 import { AppointmentIdParam, AttendanceBody } from "./schema.ts";
 
-/** The one admin credential today; a staff account's id once there are staff accounts. */
+/** Who marked it: a business account by its audit name (`account:<id>`), any other credential "admin". */
 const ADMIN_ACTOR = "admin";
 
 const route = createRoute(
@@ -47,7 +47,11 @@ const route = createRoute(
 export const attendanceRoute = createRouter().openapi(route, async (c) => {
   const appointment = await adminMarkAttendance({
     ctx: c.var.ctx,
-    input: { ...c.req.valid("param"), ...c.req.valid("json"), actor: ADMIN_ACTOR },
+    input: {
+      ...c.req.valid("param"),
+      ...c.req.valid("json"),
+      actor: c.get("admin")?.account ? (c.get("admin")?.actor ?? ADMIN_ACTOR) : ADMIN_ACTOR,
+    },
   });
   return c.json(AppointmentSchema.parse(appointment), 200);
 });

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listAppointments } from "../../../domain/booking/admin-appointments.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
+import { staffScopeOf } from "../../../http/admin-auth.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
@@ -31,6 +32,12 @@ const route = createRoute(
 );
 
 export const listAppointmentsRoute = createRouter().openapi(route, async (c) => {
-  const page = await listAppointments({ ctx: c.var.ctx, input: c.req.valid("query") });
+  const query = c.req.valid("query");
+  // A staff account sees its own staff member's appointments only (src/http/admin-auth.ts).
+  const staffId = staffScopeOf(c, query.staffId);
+  const page = await listAppointments({
+    ctx: c.var.ctx,
+    input: { ...query, ...(staffId === undefined ? {} : { staffId }) },
+  });
   return c.json(AppointmentPage.parse(page), 200);
 });
