@@ -13,12 +13,15 @@
 -- count f, then f × (field, value)
 --
 -- An entry is copied whole or not at all. A hold that shares a cell with a live hold or booking
--- of someone else is a conflict and is not copied (the booking store decides between the two
--- holders). A booking is always copied: MySQL has already decided it. An entry Redis already has
--- with an expiry at least as late (as is, or extended or re-tokened in Redis since an earlier
--- copy) is "present" and left alone: a fallback copy never rolls Redis back.
+-- of someone else is a conflict and is not copied; its owner is named in the reply, and the
+-- sync leaves it in the fallback store for a later sync (the booking store decides between the
+-- two holders, and it has decided for the fallback hold: a Redis hold meeting its cells is
+-- refused and taken back, or stood on Redis alone while MySQL was out of reach). A booking is
+-- always copied: MySQL has already decided it. An entry Redis already has with an expiry at
+-- least as late (as is, or extended or re-tokened in Redis since an earlier copy) is "present"
+-- and left alone: a fallback copy never rolls Redis back.
 --
--- Reply: {"ok", synced, conflicts, present} | {"lost-lock"}
+-- Reply: {"ok", synced, conflicts, present, <owner of each conflicting hold>...} | {"lost-lock"}
 --@include lib/live.lua
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return {"lost-lock"} end
 local now, g = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -59,7 +62,7 @@ local function conflicts(owner, entries)
 end
 
 local synced, conflicted, present = 0, 0, 0
-local copies, k = {}, 0
+local copies, k, conflictOwners = {}, 0, {}
 for _, group in ipairs(groups) do
   local first, same, firstNow = group.entries[1], true, nil
   for i, e in ipairs(group.entries) do
@@ -77,6 +80,7 @@ for _, group in ipairs(groups) do
     present = present + 1
   elseif first.kind == "h" and conflicts(group.owner, group.entries) then
     conflicted = conflicted + 1
+    conflictOwners[#conflictOwners + 1] = group.owner
   else
     for _, e in ipairs(group.entries) do
       copies[#copies + 1] = e
@@ -89,4 +93,6 @@ for _, group in ipairs(groups) do
 end
 putAll(S, copies, now)
 publish(S, copies)
-return {"ok", synced, conflicted, present}
+local reply = {"ok", synced, conflicted, present}
+for _, owner in ipairs(conflictOwners) do reply[#reply + 1] = owner end
+return reply
