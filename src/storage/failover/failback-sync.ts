@@ -188,8 +188,8 @@ export class FailbackSync {
         chunk: all.slice(i * ENTRIES_PER_CALL, (i + 1) * ENTRIES_PER_CALL),
       }));
     });
-    // Holds that met another live holder in Redis: they stay in the fallback store, rows and
-    // cells ("h:"), for a later sync. The booking store decided between the two: every hold
+    // Holds that met another live hold in Redis: they stay in the fallback store, rows and
+    // cells ("h:"), for a later sync (one that met only bookings goes: the time is booked). The booking store decided between the two: every hold
     // Redis grants claims its cells there, and these cells were the fallback hold's, so the Redis
     // one was refused and is being taken back (or stood on Redis alone while MySQL was out of
     // reach). Dropping the fallback hold here would leave its holder with a 201 and, once the
