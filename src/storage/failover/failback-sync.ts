@@ -4,8 +4,9 @@
  *
  * - Live entries (holds, markers, recent bookings) are copied a page of staff members at a time:
  *   read with one statement, copied by Lua calls (lua/failback_live.lua, one staff member's batch
- *   each) that never overwrite a different live holder and count such a hold as a conflict (it
- *   stays in the fallback store for a later sync: the booking store decided for it), then
+ *   each) that never overwrite a different live holder and count such a hold as a conflict (one
+ *   that met a hold stays in the fallback store for a later sync: the booking store decided for
+ *   it), then
  *   deleted only where the row still holds the value that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
  *   next sync copies its newer value. The copied holds then count against their holders' hold
  *   limits in Redis (lua/failback_held.lua, from `fallback_held`), as if Redis had made them. No lock is held while Redis is called: fallback traffic
@@ -73,7 +74,7 @@ interface CopiedRow {
 /** A live row's primary key as one string. */
 const rowKey = (staffId: string, field: string) => `${staffId}\n${field}`;
 
-/** {"ok", synced, conflicts, present, ...owners of the conflicting holds} | {"lost-lock"}. */
+/** {"ok", synced, conflicts, present, ...owners of the holds that met a hold} | {"lost-lock"}. */
 const LiveReply = z.union([
   z.tuple([z.literal("ok"), z.number(), z.number(), z.number()], z.string()),
   z.tuple([z.literal("lost-lock")]),
@@ -188,12 +189,13 @@ export class FailbackSync {
         chunk: all.slice(i * ENTRIES_PER_CALL, (i + 1) * ENTRIES_PER_CALL),
       }));
     });
-    // Holds that met another live hold in Redis: they stay in the fallback store, rows and
-    // cells ("h:"), for a later sync (one that met only bookings goes: the time is booked). The booking store decided between the two: every hold
-    // Redis grants claims its cells there, and these cells were the fallback hold's, so the Redis
-    // one was refused and is being taken back (or stood on Redis alone while MySQL was out of
-    // reach). Dropping the fallback hold here would leave its holder with a 201 and, once the
-    // Redis one is gone, the slot free in both stores for the next client.
+    // Holds that met another live hold in Redis stay in the fallback store, rows and cells
+    // ("h:"), for a later sync. The booking store decided between the two: every hold Redis
+    // grants claims its cells there, and these cells were the fallback hold's, so the Redis one
+    // was refused and is being taken back (or stood on Redis alone while MySQL was out of reach).
+    // Dropping the fallback hold here would leave its holder with a 201 and, once the Redis one is
+    // gone, the slot free in both stores for the next client. (A hold that met only bookings
+    // goes: the time is booked.)
     const conflicted = new Set<string>();
     await eachLimit(calls, CALL_CONCURRENCY, async ({ staffId, chunk }) => {
       const args: (string | number)[] = [lockId, nowMs, chunk.length];
