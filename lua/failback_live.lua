@@ -13,12 +13,18 @@
 -- count f, then f × (field, value)
 --
 -- An entry is copied whole or not at all. A hold that shares a cell with a live hold or booking
--- of someone else is a conflict and is not copied (the booking store decides between the two
--- holders). A booking is always copied: MySQL has already decided it. An entry Redis already has
--- with an expiry at least as late (as is, or extended or re-tokened in Redis since an earlier
--- copy) is "present" and left alone: a fallback copy never rolls Redis back.
+-- of someone else is a conflict and is not copied. When it met a hold, its owner is named in the
+-- reply and the sync leaves it in the fallback store for a later sync (the booking store decides
+-- between the two holders, and it has decided for the fallback hold: a Redis hold meeting its
+-- cells is refused and taken back, or stood on Redis alone while MySQL was out of reach). When
+-- it met only bookings, the time is booked (by its own holder through Redis, typically) and it
+-- goes as before. A booking is
+-- always copied: MySQL has already decided it. An entry Redis already has with an expiry at
+-- least as late (as is, or extended or re-tokened in Redis since an earlier copy) is "present"
+-- and left alone: a fallback copy never rolls Redis back.
 --
--- Reply: {"ok", synced, conflicts, present} | {"lost-lock"}
+-- Reply: {"ok", synced, conflicts, present, <owner of each hold that met a hold>...}
+--        | {"lost-lock"}
 --@include lib/live.lua
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return {"lost-lock"} end
 local now, g = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -46,20 +52,30 @@ local current = hmget(S, fields)
 -- later entry of the batch sees them as a live hold in Redis would be seen.
 local claimed = {}
 
+-- What a hold meets of someone else's: "hold" (any hold shares a cell), else "booking" (only
+-- bookings do), else nil.
 local function conflicts(owner, entries)
+  local met = nil
   for _, e in ipairs(entries) do
     for cell = e.cs, e.ce - 1 do
-      if claimed[cell] and claimed[cell] ~= owner then return true end
+      local other = claimed[cell]
+      if other and other ~= owner then
+        if string.sub(other, 1, 2) ~= "b:" then return "hold" end
+        met = "booking"
+      end
     end
     for _, other in ipairs(overlapping(S, S.blk, e.cs, e.ce, now)) do
-      if string.find(other.field, owner .. ":", 1, true) ~= 1 then return true end
+      if string.find(other.field, owner .. ":", 1, true) ~= 1 then
+        if string.sub(other.field, 1, 1) ~= "b" then return "hold" end
+        met = "booking"
+      end
     end
   end
-  return false
+  return met
 end
 
 local synced, conflicted, present = 0, 0, 0
-local copies, k = {}, 0
+local copies, k, conflictOwners = {}, 0, {}
 for _, group in ipairs(groups) do
   local first, same, firstNow = group.entries[1], true, nil
   for i, e in ipairs(group.entries) do
@@ -71,12 +87,14 @@ for _, group in ipairs(groups) do
     if i == 1 then firstNow = now_ end
     same = same and now_ and value == encode(e) and now_.cs == e.cs
   end
+  local met = first.kind == "h" and first.exp > now and conflicts(group.owner, group.entries)
   if first.exp <= now then
     -- expired on the way: nothing to keep
   elseif same or (firstNow and firstNow.exp >= first.exp) then
     present = present + 1
-  elseif first.kind == "h" and conflicts(group.owner, group.entries) then
+  elseif met then
     conflicted = conflicted + 1
+    if met == "hold" then conflictOwners[#conflictOwners + 1] = group.owner end
   else
     for _, e in ipairs(group.entries) do
       copies[#copies + 1] = e
@@ -89,4 +107,6 @@ for _, group in ipairs(groups) do
 end
 putAll(S, copies, now)
 publish(S, copies)
-return {"ok", synced, conflicted, present}
+local reply = {"ok", synced, conflicted, present}
+for _, owner in ipairs(conflictOwners) do reply[#reply + 1] = owner end
+return reply

@@ -17,6 +17,7 @@ function grant(
     staffId,
     slotStartMs: slot[0] * MIN,
     slotEndMs: slot[1] * MIN,
+    sentAtMs: live[0],
     liveFromMs: live[0],
     liveUntilMs: live[1],
   };

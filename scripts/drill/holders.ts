@@ -27,6 +27,8 @@ export interface HoldGrant {
   staffId: string;
   slotStartMs: number;
   slotEndMs: number;
+  /** When its request was sent (for the report: a grant answered long after is a lead). */
+  sentAtMs: number;
   /** When the grant's answer arrived. */
   liveFromMs: number;
   /** When its release or booking was sent, or its expiresAt (whichever came first). */

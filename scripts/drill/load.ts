@@ -134,6 +134,7 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
       continue;
     }
     await sleep(10 + Math.random() * 30);
+    const sentAtMs = Date.now();
     const held = await call(rec, "POST /v1/holds", `${url}/v1/holds`, {
       method: "POST",
       // Each client its own address, as customers have: the per-address hold limit (20 live
@@ -154,6 +155,7 @@ async function virtualClient(rec: Recorder, config: LoadConfig, index: number): 
       staffId: slot.staffId,
       slotStartMs: Math.min(...heldSlots.map((s) => Date.parse(s.start))),
       slotEndMs: Math.max(...heldSlots.map((s) => Date.parse(s.end))),
+      sentAtMs,
       liveFromMs: Date.now(),
       liveUntilMs: Date.parse(expiresAt),
     };

@@ -180,7 +180,7 @@ export async function runLocations(
   );
   const iso = (ms: number) => new Date(ms).toISOString().slice(11, 23);
   const describe = (g: HoldGrant) =>
-    `${g.holdId} (location ${g.location}; ${new Date(g.slotStartMs).toISOString().slice(0, 16)}–${iso(g.slotEndMs).slice(0, 5)}; live ${iso(g.liveFromMs)}–${iso(g.liveUntilMs)})`;
+    `${g.holdId} (location ${g.location}; ${new Date(g.slotStartMs).toISOString().slice(0, 16)}–${iso(g.slotEndMs).slice(0, 5)}; sent ${iso(g.sentAtMs)}, live ${iso(g.liveFromMs)}–${iso(g.liveUntilMs)})`;
   for (const [a, b] of holders.examples) console.log(`  ! ${describe(a)} and ${describe(b)}`);
   console.log(
     `bookings: ${rec.bookedIds.length} answered 201; ${audit.confirmedInDb} confirmed in MySQL`,

@@ -33,7 +33,7 @@ const CONFLICTED_STAFF = 4;
 const CONFLICTS_PER_STAFF = 5;
 
 describe("failback sync at volume", () => {
-  it("copies 10 000 fallback holds in batches: conflicts counted and left out, nothing lost, nothing left", async () => {
+  it("copies 10 000 fallback holds in batches: conflicts counted and left in the fallback, nothing lost", async () => {
     const nowMs = Date.now();
     const base = Math.floor(nowMs / 300_000) + 12 * 24; // a day ahead, on the cell grid
     const staffIds = Array.from({ length: STAFF }, () => uniqueId("stf_"));
@@ -82,9 +82,10 @@ describe("failback sync at volume", () => {
     });
     console.log(`synced ${report.synced} holds in ${report.durationMs} ms`);
 
-    // Every hold is in exactly one place: Redis holds each staff member's 500 slots (the
-    // conflicting ones by the Redis holder), and the fallback holds nothing of these staff: its
-    // cells stay only as Redis holds' claims ("r:"), which refuse fallback holds of those slots.
+    // Every hold is where it was decided: Redis holds each staff member's 500 slots (the
+    // conflicting ones by the Redis holder); the fallback keeps only the conflicting holds, rows
+    // and cells ("h:"), for a later sync (the booking store had them: a Redis hold meeting them is
+    // refused). The copied holds' cells stay as Redis holds' claims ("r:").
     for (const [i, staffId] of staffIds.entries()) {
       const [blockers] = keys.liveIndexes(staffId);
       expect(await direct.zcard(blockers)).toBe(PER_STAFF);
@@ -98,15 +99,20 @@ describe("failback sync at volume", () => {
         [staffIds],
       );
       const [cells] = await conn.query(
-        "SELECT COUNT(*) AS n FROM fallback_cells WHERE staff_id IN (?) AND owner NOT LIKE 'r:%'",
+        "SELECT COUNT(DISTINCT staff_id, owner) AS n FROM fallback_cells WHERE staff_id IN (?) AND owner NOT LIKE 'r:%'",
         [staffIds],
       );
-      return [(live as { n: number }[])[0]?.n, (cells as { n: number }[])[0]?.n].map(Number);
+      return [live, cells].map((rows) => Number((rows as { n: number }[])[0]?.n));
     });
-    expect(left).toEqual([0, 0]);
+    expect(left).toEqual([conflicts, conflicts]);
 
-    // A second sync finds nothing to do.
-    expect(await sync.run("admin")).toMatchObject({ outcome: "synced", synced: 0, conflicts: 0 });
+    // A second sync copies nothing new and meets the same Redis holders again.
+    expect(await sync.run("admin")).toMatchObject({ outcome: "synced", synced: 0, conflicts });
+    // They would lapse at their expiry; the next test's syncs (same scope) start without them.
+    await withDb(async (conn) => {
+      await conn.query("DELETE FROM fallback_live WHERE staff_id IN (?)", [staffIds]);
+      await conn.query("DELETE FROM fallback_cells WHERE staff_id IN (?)", [staffIds]);
+    });
   }, 120_000);
 
   it("reads a staff member with more rows than a page whole, next to staff members with a few", async () => {

@@ -4,7 +4,9 @@
  *
  * - Live entries (holds, markers, recent bookings) are copied a page of staff members at a time:
  *   read with one statement, copied by Lua calls (lua/failback_live.lua, one staff member's batch
- *   each) that never overwrite a different live holder and count such a hold as a conflict, then
+ *   each) that never overwrite a different live holder and count such a hold as a conflict (one
+ *   that met a hold stays in the fallback store for a later sync: the booking store decided for
+ *   it), then
  *   deleted only where the row still holds the value that was copied. A row changed meanwhile (a hold extended, a marker kept alive) stays, and the
  *   next sync copies its newer value. The copied holds then count against their holders' hold
  *   limits in Redis (lua/failback_held.lua, from `fallback_held`), as if Redis had made them. No lock is held while Redis is called: fallback traffic
@@ -72,8 +74,9 @@ interface CopiedRow {
 /** A live row's primary key as one string. */
 const rowKey = (staffId: string, field: string) => `${staffId}\n${field}`;
 
+/** {"ok", synced, conflicts, present, ...owners of the holds that met a hold} | {"lost-lock"}. */
 const LiveReply = z.union([
-  z.tuple([z.literal("ok"), z.number(), z.number(), z.number()]),
+  z.tuple([z.literal("ok"), z.number(), z.number(), z.number()], z.string()),
   z.tuple([z.literal("lost-lock")]),
 ]);
 
@@ -186,6 +189,14 @@ export class FailbackSync {
         chunk: all.slice(i * ENTRIES_PER_CALL, (i + 1) * ENTRIES_PER_CALL),
       }));
     });
+    // Holds that met another live hold in Redis stay in the fallback store, rows and cells
+    // ("h:"), for a later sync. The booking store decided between the two: every hold Redis
+    // grants claims its cells there, and these cells were the fallback hold's, so the Redis one
+    // was refused and is being taken back (or stood on Redis alone while MySQL was out of reach).
+    // Dropping the fallback hold here would leave its holder with a 201 and, once the Redis one is
+    // gone, the slot free in both stores for the next client. (A hold that met only bookings
+    // goes: the time is booked.)
+    const conflicted = new Set<string>();
     await eachLimit(calls, CALL_CONCURRENCY, async ({ staffId, chunk }) => {
       const args: (string | number)[] = [lockId, nowMs, chunk.length];
       for (const [owner, pairs] of chunk) args.push(owner, pairs.length / 2, ...pairs);
@@ -205,19 +216,21 @@ export class FailbackSync {
       report.synced += reply[1];
       report.conflicts += reply[2];
       report.alreadyInRedis += reply[3];
+      for (const owner of reply.slice(4) as string[]) conflicted.add(rowKey(staffId, owner));
     });
     // Before any row is deleted, so that a sync that fails after this point leaves the rows a
     // later sync needs to count them again.
     await this.countHeldSlots(staffIds, lockId, nowMs);
 
-    // Everything read was copied, already there, or lost to a live holder: none of it stays in
-    // the fallback store (unless it changed since it was read), nor do the cells of an owner
-    // whose rows are all gone.
+    // Everything read was copied or already there: none of it stays in the fallback store
+    // (unless it changed since it was read), nor do the cells of an owner whose rows are all
+    // gone. Conflicting holds stay (above).
     const rowsRead: CopiedRow[] = [];
     for (const [staffId, owners] of byStaff)
       for (const [owner, pairs] of owners)
-        for (let i = 0; i < pairs.length; i += 2)
-          rowsRead.push({ staffId, owner, field: pairs[i] ?? "", value: pairs[i + 1] ?? "" });
+        if (!conflicted.has(rowKey(staffId, owner)))
+          for (let i = 0; i < pairs.length; i += 2)
+            rowsRead.push({ staffId, owner, field: pairs[i] ?? "", value: pairs[i + 1] ?? "" });
     const { deleted, vanished } = await this.deleteCopied(rowsRead);
     // A row that vanished while the sync ran (released or booked through the fallback) has its
     // copy in Redis taken back, so the hold does not live on.
@@ -242,6 +255,7 @@ export class FailbackSync {
       for (const [owner, pairs] of owners)
         if (
           !owner.startsWith("v:") &&
+          !conflicted.has(rowKey(staffId, owner)) &&
           pairs.every((field, i) => i % 2 === 1 || deleted.has(rowKey(staffId, field)))
         )
           gone.push([staffId, owner]);

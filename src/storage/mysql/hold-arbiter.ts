@@ -15,6 +15,7 @@
  * (reading who is in the way, taking rows over) runs only after a duplicate key.
  */
 import type { Client } from "@planetscale/database";
+import { log } from "../../observability/log.ts";
 import { isDuplicateKey, isRetryableConflict, toInt } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -90,6 +91,11 @@ export class HoldArbiter {
     } catch (error) {
       if (isDuplicateKey(error) || isRefusedOwner(error) || isRetryableConflict(error))
         return "conflict";
+      log("warn", "hold claim unanswered", {
+        staffId: claim.staffId,
+        owner: claim.owner,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return "unreachable";
     }
   }
@@ -127,6 +133,11 @@ export class HoldArbiter {
       }
       return { kind: "held", untilMs: claim.expiresAtMs };
     } catch (error) {
+      log("warn", "hold claim unanswered", {
+        staffId: claim.staffId,
+        owner: claim.owner,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return { kind: "unreachable", error };
     }
   }
