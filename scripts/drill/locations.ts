@@ -79,6 +79,10 @@ export async function runLocations(
         // answer for a dead Redis (the cut location's refusals fail over at once anyway).
         REDIS_TIMEOUT_MS: "1000",
         UPSTASH_REDIS_REST_URL: i === CUT ? cut.url : stack.bindings.UPSTASH_REDIS_REST_URL,
+        // A hung Redis is first taken for a busy one (docs/adr/0601-busy-is-not-down.md) and
+        // judged down after REDIS_DOWN_AFTER_MS of silence: the default 10 s is longer than the
+        // cut, and the cut location would answer 503 throughout instead of failing over.
+        ...(i === CUT ? { REDIS_DOWN_AFTER_MS: "3000" } : {}),
       },
       distances: distancesFor(0),
       layout: args.layout,
