@@ -60,8 +60,8 @@ const AdminLiveDaySchema = z
     slots: z
       .array(
         z.object({
-          start: z.string().openapi({ example: "2026-12-07T09:00:00+01:00" }),
-          end: z.string().openapi({ example: "2026-12-07T09:30:00+01:00" }),
+          start: z.string().openapi({ format: "date-time", example: "2026-12-07T09:00:00+01:00" }),
+          end: z.string().openapi({ format: "date-time", example: "2026-12-07T09:30:00+01:00" }),
           state: z.enum(["viewing", "held", "booked"]),
         }),
       )
