@@ -14,10 +14,10 @@ import { staffScopeOf } from "../../../http/admin-auth.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
-import { AdminLiveBodySchema, AdminLiveHeaders, AdminLiveQuery } from "./schema.ts";
+import { AdminLiveHeaders, AdminLiveQuery } from "./schema.ts";
 
 const EVENTS_TEXT = [
-  "`snapshot`: every (staff member, date) of the range with its live entries (`id:` = the range's version; body: `AdminLiveEvent`);",
+  "`snapshot`: every (staff member, date) of the range with its live entries (`id:` = the range's version; `data:` is the schema `AdminLiveEvent`);",
   "`change`: the (staff member, date) pairs whose entries changed, each with its full slot list (`id:` = the new version);",
   '`mode` with `{"mode":"poll"}` before the stream ends while live state is unavailable: on the fallback store the stream first sends one `snapshot` read from it (`storage: "fallback"`), so reopening the stream now and then is the poll;',
   `a \`: ping\` comment every ${PING_MS / 1000} s;`,
@@ -42,11 +42,9 @@ const route = createRoute(
             "text/event-stream": {
               schema: z.string().openapi({
                 example:
-                  'event: snapshot\nid: 1-1k8f3a\ndata: {"serverTime":"2026-12-07T09:00:00.000Z","storage":"redis","version":"1-1k8f3a","days":[{"staffId":"stf_demo_ana","date":"2026-12-07","version":"0-811c9dc5","slots":[]}]}\n\n',
+                  'event: snapshot\nid: 1-13rtyqm\ndata: {"serverTime":"2026-12-07T09:00:00.000Z","storage":"redis","version":"1-13rtyqm","days":[{"staffId":"stf_demo_ana","date":"2026-12-07","version":"0-ztntfp","slots":[]}]}\n\n',
               }),
             },
-            // Not an answer of its own: the data of `snapshot` and `change`, declared for clients.
-            "application/x-admin-live-event+json": { schema: AdminLiveBodySchema },
           },
         },
         ...errorResponses("BAD_REQUEST", "NOT_FOUND", "RATE_LIMITED"),

@@ -29,6 +29,7 @@ import {
 import { TEST_STACK, uniqueId } from "../../../../test/stack/stack-env.ts";
 import { ADMIN_STREAMS_PER_CREDENTIAL } from "../../../domain/live/admin-live.ts";
 import { addDays } from "../../../domain/time/zoned-time.ts";
+import { AdminLiveBodySchema } from "./schema.ts";
 
 type Day = {
   staffId: string;
@@ -70,10 +71,12 @@ async function stream(
   return sse;
 }
 
-/** The next event that is not a ping. */
+/** The next event that is not a ping; the data of `snapshot` and `change` is the declared schema. */
 async function nextEvent(sse: SseReader, timeoutMs = 8_000): Promise<SseEvent | null> {
   for (;;) {
     const event = await sse.next(timeoutMs);
+    if (event?.event === "snapshot" || event?.event === "change")
+      AdminLiveBodySchema.strict().parse(JSON.parse(event.data));
     if (event?.event !== "comment") return event;
   }
 }

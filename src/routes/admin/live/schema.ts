@@ -44,7 +44,7 @@ export const AdminLiveHeaders = z.object({
       param: { name: "last-event-id", in: "header" },
       description:
         "The last `id` seen (EventSource sends it when it reconnects): no `snapshot` when the range's version is still the same.",
-      example: "e-1k8f3a",
+      example: "1-13rtyqm",
     }),
 });
 
@@ -77,7 +77,7 @@ export const AdminLiveBodySchema = z
     storage: z.enum(["redis", "fallback"]),
     version: z.string().openapi({
       description: "The whole range's version (the event's `id`).",
-      example: "e-1k8f3a",
+      example: "1-13rtyqm",
     }),
     days: z.array(AdminLiveDaySchema).openapi({
       description:
