@@ -1,7 +1,8 @@
 /**
  * GET /v1/admin/live on the real stack: holds and bookings reach the business's stream for the
  * right staff member and date, resume, a staff account's isolation, the credential's own limit of
- * open streams, bad input, and the fallback (snapshot from MySQL, then `mode: poll`).
+ * open streams, bad input, a failover under an open stream, and the fallback (snapshot from
+ * MySQL, then `mode: poll`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../../test/drivers/api.ts";
@@ -267,6 +268,29 @@ describe("GET /v1/admin/live on the fallback store", () => {
   });
   afterAll(async () => {
     await gateways.close();
+  });
+
+  it("a stream open when Redis stops sends mode: poll at its next read, and ends", async () => {
+    const isolate = isolateOver(gateways, `${uniqueId("al")}:`);
+    const client = { bindings: {}, request: isolate.request, admin: isolate.admin };
+    const { id: serviceId } = await createTestService(client, { bufferAfterMin: 0 });
+    const { id: staffId } = await createTestStaff(client, { serviceIds: [serviceId] });
+    const date = upcomingMonday();
+    const res = await isolate.request(
+      `/v1/admin/live?${new URLSearchParams({ from: date, to: date, staffId })}`,
+      { headers: owner },
+    );
+    expect(res.status).toBe(200);
+    const sse = readSse(res);
+    open.push(sse);
+    expect((await expectSnapshot(sse)).body.storage).toBe("redis");
+    gateways.upstash.setFault("refuse");
+    try {
+      expect(await nextEvent(sse)).toEqual({ event: "mode", data: '{"mode":"poll"}' });
+      expect(await nextEvent(sse)).toBeNull();
+    } finally {
+      gateways.upstash.setFault("none");
+    }
   });
 
   it("answers one snapshot read from MySQL, then mode: poll, and ends", async () => {
