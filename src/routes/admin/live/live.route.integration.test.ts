@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, testApi } from "../../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../../test/drivers/round-trips.ts";
 import { readSse, type SseEvent, type SseReader } from "../../../../test/drivers/sse.ts";
 import {
   bearer,
@@ -152,6 +153,7 @@ describe("GET /v1/admin/live", () => {
     expect(onBook.days.map((d) => [d.staffId, d.date, d.slots.map((s) => s.state)])).toEqual([
       [a.staffId, a.date, ["booked"]],
     ]);
+    await sse.close();
   });
 
   it("another staff member's stream does not see it; Last-Event-ID skips a current snapshot", async () => {
@@ -175,6 +177,18 @@ describe("GET /v1/admin/live", () => {
     );
     expect((await expectSnapshot(stale)).id).toBe(id);
     await stale.close();
+  });
+
+  it("a read of a week costs one Redis call for one staff member, and idle reads send nothing", async () => {
+    const sse = await stream({ from: b.date, to: addDays(b.date, 6), staffId: b.staffId });
+    await expectSnapshot(sse);
+    // The first periodic read comes ADMIN_READ_MS after the snapshot, the next one after it ends.
+    const { redis, redisPaths } = await countRoundTrips(
+      () => new Promise((resolve) => setTimeout(resolve, 3_000)),
+    );
+    expect({ redis, redisPaths }).toEqual({ redis: 1, redisPaths: ["/"] });
+    expect(await sse.quietFor(100)).toBeNull();
+    await sse.close();
   });
 
   it("a staff account streams its own staff member only; another's is 404", async () => {
