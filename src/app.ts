@@ -20,6 +20,7 @@ import { forwardToPlaced } from "./http/placement.ts";
 import { createRouter } from "./http/router.ts";
 import { screen } from "./http/screen.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { AdminLiveBodySchema } from "./routes/admin/live/schema.ts";
 import { registerWebhookEvents } from "./routes/admin/webhooks/events.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -116,6 +117,8 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
 
   registerSecuritySchemes(app);
   registerWebhookEvents(app);
+  // The data of GET /v1/admin/live's events: in the stream's text, so declared as a component.
+  app.openAPIRegistry.register("AdminLiveEvent", AdminLiveBodySchema);
   // Every code's error object, also those no operation answers today (the 404 of an unknown path
   // is checked against it).
   app.openAPIRegistry.register("Error", ErrorEnvelope);

@@ -232,6 +232,15 @@ export async function startSplitWorkers(options: SplitWorkersOptions): Promise<S
                         body,
                       }),
                     );
+                    // An event stream (GET /v1/admin/live) passes as it is sent, as over a real
+                    // service binding; any other answer arrives whole after the return trip.
+                    if (/^text\/event-stream/.test(answer.headers.get("Content-Type") ?? "")) {
+                      await sleep(distanceMs / 2);
+                      return new Response(answer.body, {
+                        status: answer.status,
+                        headers: answer.headers,
+                      }) as never;
+                    }
                     const bytes = await answer.arrayBuffer();
                     await sleep(distanceMs / 2);
                     return new Response(bytes, {

@@ -35,6 +35,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, Scope>> = {
   "POST /v1/admin/appointments/{id}/reschedule": "appointments:write",
   "POST /v1/admin/appointments/{id}/attendance": "appointments:write",
   "GET /v1/admin/stats": "appointments:read",
+  "GET /v1/admin/live": "appointments:read",
   "GET /v1/admin/services": "catalog:read",
   "GET /v1/admin/services/{id}": "catalog:read",
   "POST /v1/admin/services": "catalog:write",
@@ -125,6 +126,7 @@ export type StaffOwnership = "shared" | "own-staff" | "own-appointment" | "own-l
  */
 export const STAFF_OPERATIONS: Readonly<Record<string, StaffOwnership>> = {
   "GET /v1/admin/appointments": "own-list",
+  "GET /v1/admin/live": "own-list",
   "GET /v1/admin/appointments/{id}": "own-appointment",
   "POST /v1/admin/appointments/{id}/attendance": "own-appointment",
   "GET /v1/admin/services": "shared",

@@ -19,6 +19,7 @@ import {
 import { adminVia } from "../drivers/admin-call.ts";
 import type { Api } from "../drivers/api.ts";
 import { bookAt } from "../drivers/integrations.ts";
+import { readSse } from "../drivers/sse.ts";
 import { type LiveFixture, liveFixture, newClientId } from "../fixtures/live-fixtures.ts";
 import { TEST_STACK, testBindings, uniqueId } from "../stack/stack-env.ts";
 
@@ -193,6 +194,34 @@ function responsePath(statements: string[]): number {
   expect(commit, statements.join("\n")).toBeGreaterThan(0);
   return commit + 1;
 }
+
+describe("the business live stream through the edge", () => {
+  it("is served by the placed worker and its events pass the hop as they are sent", async () => {
+    const query = new URLSearchParams({ from: live.date, to: live.date, staffId: live.staffId });
+    const { result: res, hop } = await crossingsOf(() =>
+      api.request(`/v1/admin/live?${query}`, {
+        headers: { Authorization: `Bearer ${TEST_STACK.adminToken}` },
+      }),
+    );
+    if (res.status !== 200) expect(res.status, await res.text()).toBe(200);
+    expect(hop).toBe(1);
+    const sse = readSse(res);
+    try {
+      const events = async (kind: string) =>
+        (await sse.until(kind, 8_000)).filter((e) => e.event !== "comment");
+      expect((await events("snapshot")).map((e) => e.event)).toEqual(["snapshot"]);
+      const start = await live.start("15:00");
+      await hold("15:00");
+      const [change] = await events("change");
+      const body = JSON.parse(change?.data ?? "{}") as {
+        days: { slots: { start: string; state: string }[] }[];
+      };
+      expect(body.days[0]?.slots).toContainEqual(expect.objectContaining({ start, state: "held" }));
+    } finally {
+      await sse.close();
+    }
+  });
+});
 
 describe("when the placed worker cannot be reached", () => {
   it("a booking is answered 503 STORE_UNAVAILABLE with Retry-After at once when the binding fails", async () => {

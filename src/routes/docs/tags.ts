@@ -112,6 +112,11 @@ export const TAGS = [
       "The booking funnel per day (selections, holds, bookings, cancellations, reschedules) and the store calls counted slow.",
   },
   {
+    name: "Admin: live",
+    description:
+      "One Server-Sent Events stream of what customers are viewing, holding and booking, for a range of staff members and dates.",
+  },
+  {
     name: "Debug",
     description:
       "Operators' probes (admin token): Redis round trips, locks of a date, failover state, metrics.",
