@@ -1,0 +1,246 @@
+/**
+ * Recurring series: found (`GET /v1/availability/series`), held all or nothing (`repeat`, or the
+ * slots listed), against the real stores. The clock stands a week before 2027-03-15, a Monday;
+ * Europe/Berlin moves from +01:00 to +02:00 on 2027-03-28, and 09:00 stays 09:00.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Api } from "../../../test/drivers/api.ts";
+import { testApi } from "../../../test/drivers/api.ts";
+import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
+import { createTestService, createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
+import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { directRedis } from "../../../test/stack/redis-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
+
+const NOW = Date.parse("2027-03-08T12:00:00Z");
+const FIRST = "2027-03-15T09:00:00+01:00";
+const redis = directRedis();
+afterAll(() => redis.quit());
+
+type Occurrence = {
+  date: string;
+  start: string;
+  end: string | null;
+  free: boolean;
+  state: string;
+  alternatives: { start: string; end: string }[];
+};
+type Hold = { holdId: string; holdToken: string; slots: { start: string; end: string }[] };
+
+function post(api: Api, path: string, body: unknown, headers: Record<string, string> = {}) {
+  return api.request(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A Europe/Berlin staff member working Mondays 09:00–12:00, a 30-minute service. */
+async function berlinMondays(api: Api) {
+  const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
+  const { id: staffId } = await createTestStaff(api, {
+    serviceIds: [serviceId],
+    timeZone: "Europe/Berlin",
+    weekly: { monday: [{ start: "09:00", end: "12:00" }] },
+  });
+  return { serviceId, staffId };
+}
+
+async function series(
+  api: Api,
+  ids: { serviceId: string; staffId: string },
+  query: Record<string, string>,
+) {
+  const res = await api.request(
+    `/v1/availability/series?${new URLSearchParams({ ...ids, start: FIRST, everyWeeks: "1", ...query })}`,
+  );
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { occurrences: Occurrence[] }).occurrences;
+}
+
+const WEEKLY_4 = [
+  "2027-03-15T09:00:00+01:00",
+  "2027-03-22T09:00:00+01:00",
+  "2027-03-29T09:00:00+02:00",
+  "2027-04-05T09:00:00+02:00",
+];
+
+describe("a recurring series", () => {
+  it("keeps its local time across the daylight-saving change, in one SQL and one Redis round trip", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    const {
+      result,
+      sql,
+      redis: redisTrips,
+    } = await countRoundTrips(() => series(api, ids, { count: "4" }));
+    expect(result.map((o) => [o.date, o.start, o.end, o.free, o.state])).toEqual([
+      ["2027-03-15", WEEKLY_4[0], "2027-03-15T09:30:00+01:00", true, "available"],
+      ["2027-03-22", WEEKLY_4[1], "2027-03-22T09:30:00+01:00", true, "available"],
+      ["2027-03-29", WEEKLY_4[2], "2027-03-29T09:30:00+02:00", true, "available"],
+      ["2027-04-05", WEEKLY_4[3], "2027-04-05T09:30:00+02:00", true, "available"],
+    ]);
+    expect(result.every((o) => o.alternatives.length === 0)).toBe(true);
+    expect({ sql, redis: redisTrips }).toEqual({ sql: 1, redis: 1 });
+  });
+
+  it("answers a taken occurrence with the nearest free times of its date", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    // Someone else holds 2027-03-22 09:00 and 09:30.
+    await series(api, ids, { count: "2" });
+    const other = await post(api, "/v1/holds", {
+      clientId: uniqueId("other_"),
+      slots: [
+        { ...ids, start: "2027-03-22T09:00:00+01:00" },
+        { ...ids, start: "2027-03-22T09:30:00+01:00" },
+      ],
+    });
+    expect(other.status, await other.clone().text()).toBe(201);
+    const [first, second] = await series(api, ids, { count: "2" });
+    expect(first?.free).toBe(true);
+    expect(second).toMatchObject({ free: false, state: "held" });
+    expect(second?.alternatives.map((a) => a.start)).toEqual([
+      "2027-03-22T10:00:00+01:00",
+      "2027-03-22T10:15:00+01:00",
+      "2027-03-22T10:30:00+01:00",
+    ]);
+    // Taking an alternative: the slots listed instead of `repeat`.
+    const held = await post(api, "/v1/holds", {
+      clientId: uniqueId("taker_"),
+      slots: [
+        { ...ids, start: FIRST },
+        { ...ids, start: "2027-03-22T10:00:00+01:00" },
+      ],
+    });
+    expect(held.status, await held.clone().text()).toBe(201);
+    const hold = (await held.json()) as Hold;
+    expect(hold.holdId).toMatch(/^hld_s/);
+  });
+
+  it("is held all or nothing with `repeat`, 12 occurrences counting as one hold, one series per client", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    const clientId = uniqueId("client_");
+    const res = await post(api, "/v1/holds", {
+      clientId,
+      ...ids,
+      start: FIRST,
+      repeat: { everyWeeks: 1, count: 12 },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const hold = (await res.json()) as Hold;
+    expect(hold.slots).toHaveLength(12);
+    expect(hold.slots.slice(0, 4).map((s) => s.start)).toEqual(WEEKLY_4);
+    expect(hold.slots[11]?.start).toBe("2027-05-31T09:00:00+02:00");
+    expect(hold.holdId).toMatch(/^hld_s/);
+    // The same client may still hold single slots (the series took one place of 4) …
+    const single = await post(api, "/v1/holds", {
+      clientId,
+      ...ids,
+      start: "2027-03-15T11:00:00+01:00",
+    });
+    expect(single.status, await single.clone().text()).toBe(201);
+    // … but not a second series.
+    const again = await post(api, "/v1/holds", {
+      clientId,
+      ...ids,
+      start: "2027-03-15T10:00:00+01:00",
+      repeat: { everyWeeks: 2, count: 2 },
+    });
+    expect(again.status, await again.clone().text()).toBe(429);
+    const body = (await again.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("HOLD_LIMIT");
+    expect(body.error.message).toMatch(
+      /^body\.repeat\.clientId: this client already holds a series/,
+    );
+    // Released, the series' place is free again.
+    const released = await api.request(`/v1/holds/${hold.holdId}`, {
+      method: "DELETE",
+      headers: { "X-Hold-Token": hold.holdToken },
+    });
+    expect(released.status).toBe(204);
+    const now = await post(api, "/v1/holds", {
+      clientId,
+      ...ids,
+      start: "2027-03-15T10:00:00+01:00",
+      repeat: { everyWeeks: 2, count: 2 },
+    });
+    expect(now.status, await now.clone().text()).toBe(201);
+  });
+
+  it("past the horizon is 400 naming the count", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    const res = await api.request(
+      `/v1/availability/series?${new URLSearchParams({ ...ids, start: FIRST, everyWeeks: "52", count: "2" })}`,
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^query\.count: occurrence 2 \(2028-03-13\) lies past the booking horizon/,
+    );
+  });
+
+  it("refuses bad input naming the field", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    const cases: [Record<string, string>, string][] = [
+      [{ ...ids, start: FIRST, everyWeeks: "1", count: "0" }, "query.count"],
+      [{ ...ids, start: FIRST, everyWeeks: "1", count: "13" }, "query.count"],
+      [{ ...ids, start: FIRST, everyWeeks: "0", count: "2" }, "query.everyWeeks"],
+      [{ serviceId: ids.serviceId, start: FIRST, everyWeeks: "1", count: "2" }, "query.staffId"],
+    ];
+    for (const [query, field] of cases) {
+      const res = await api.request(`/v1/availability/series?${new URLSearchParams(query)}`);
+      expect(res.status, JSON.stringify(query)).toBe(400);
+      const { error } = (await res.json()) as { error: { message: string } };
+      expect(error.message, JSON.stringify(query)).toContain(field);
+    }
+    const bodies: [Record<string, unknown>, string][] = [
+      [{ everyWeeks: 1, count: 0 }, "body.repeat.count"],
+      [{ everyWeeks: 1, count: 13 }, "body.repeat.count"],
+      [{ everyWeeks: 0, count: 2 }, "body.repeat.everyWeeks"],
+    ];
+    for (const [repeat, field] of bodies) {
+      const res = await post(api, "/v1/holds", {
+        clientId: uniqueId("c_"),
+        ...ids,
+        start: FIRST,
+        repeat,
+      });
+      expect(res.status, JSON.stringify(repeat)).toBe(400);
+      const { error } = (await res.json()) as { error: { message: string } };
+      expect(error.message, JSON.stringify(repeat)).toContain(field);
+    }
+  });
+
+  it("two customers racing for overlapping series: one gets every contested occurrence, the other none (20 races)", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    for (let round = 0; round < 20; round++) {
+      const ids = await berlinMondays(api);
+      await series(api, ids, { count: "4" });
+      // Weekly ×4 against every other week ×2: 03-15 and 03-29 are contested.
+      const [a, b] = await Promise.all([
+        post(api, "/v1/holds", {
+          clientId: uniqueId("a_"),
+          ...ids,
+          start: FIRST,
+          repeat: { everyWeeks: 1, count: 4 },
+        }),
+        post(api, "/v1/holds", {
+          clientId: uniqueId("b_"),
+          ...ids,
+          start: FIRST,
+          repeat: { everyWeeks: 2, count: 2 },
+        }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      expect(statuses, `round ${round}`).toEqual([201, 409]);
+      const winner = (await (a.status === 201 ? a : b).json()) as Hold;
+      const occurrences = await series(api, ids, { count: "4" });
+      // Every occurrence the winner asked for is held; the loser holds nothing anywhere.
+      const heldStarts = occurrences.filter((o) => o.state === "held").map((o) => o.start);
+      expect(heldStarts.sort(), `round ${round}`).toEqual(winner.slots.map((s) => s.start).sort());
+    }
+  }, 120_000);
+});
