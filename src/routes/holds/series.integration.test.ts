@@ -9,6 +9,7 @@ import { testApi } from "../../../test/drivers/api.ts";
 import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import { createTestService, createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
 import { FixedClock } from "../../../test/fixtures/fakes.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
 
@@ -26,6 +27,32 @@ type Occurrence = {
   alternatives: { start: string; end: string }[];
 };
 type Hold = { holdId: string; holdToken: string; slots: { start: string; end: string }[] };
+type Appointment = { id: string; start: string; status: string; seriesId: string | null };
+type Booked = { appointment: Appointment; appointments: Appointment[]; manageToken: string };
+
+function book(api: Api, hold: Hold, email: string) {
+  return post(
+    api,
+    "/v1/appointments",
+    {
+      holdId: hold.holdId,
+      holdToken: hold.holdToken,
+      customer: { name: "Mia Weber", email },
+    },
+    { "Idempotency-Key": uniqueId("key_") },
+  );
+}
+
+async function holdSeries(api: Api, ids: { serviceId: string; staffId: string }, count: number) {
+  const res = await post(api, "/v1/holds", {
+    clientId: uniqueId("client_"),
+    ...ids,
+    start: FIRST,
+    repeat: { everyWeeks: 1, count },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Hold;
+}
 
 function post(api: Api, path: string, body: unknown, headers: Record<string, string> = {}) {
   return api.request(path, {
@@ -243,4 +270,66 @@ describe("a recurring series", () => {
       expect(heldStarts.sort(), `round ${round}`).toEqual(winner.slots.map((s) => s.start).sort());
     }
   }, 120_000);
+
+  it("books all 12 occurrences in one transaction, linked by a seriesId, with every date in one .ics", async () => {
+    const api = testApi({}, new FixedClock(NOW));
+    const ids = await berlinMondays(api);
+    const hold = await holdSeries(api, ids, 12);
+    const email = `${uniqueId("mia")}@example.test`;
+    const {
+      result,
+      redis: redisTrips,
+      sqlStatements,
+    } = await countRoundTrips(() => book(api, hold, email));
+    expect(result.status, await result.clone().text()).toBe(201);
+    const booked = (await result.json()) as Booked;
+    expect(booked.appointments).toHaveLength(12);
+    const seriesId = booked.appointment.seriesId;
+    expect(seriesId).toMatch(/^ser_[0-9a-z]{20}$/);
+    expect(booked.appointments.every((a) => a.seriesId === seriesId)).toBe(true);
+    expect(booked.appointments.map((a) => a.start)).toEqual(hold.slots.map((s) => s.start));
+    // One Redis round trip and one transaction of 9 statements, as a single booking.
+    expect(redisTrips).toBe(1);
+    const transaction = sqlStatements.slice(0, sqlStatements.indexOf("COMMIT") + 1);
+    expect(transaction[0]).toBe("BEGIN");
+    expect(transaction).toHaveLength(9);
+    // The confirmation's calendar file has one VEVENT per occurrence.
+    const emails = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT kind, attachments FROM outbox_emails WHERE to_email = ? ORDER BY created_at, id",
+        [email],
+      );
+      return rows as { kind: string; attachments: string }[];
+    });
+    expect(emails.map((e) => e.kind)).toEqual(["confirmation"]);
+    expect(emails[0]?.attachments.match(/BEGIN:VEVENT/g)).toHaveLength(12);
+    // A single booking has none.
+    const single = await post(api, "/v1/holds", {
+      clientId: uniqueId("client_"),
+      ...ids,
+      start: "2027-03-15T11:00:00+01:00",
+    });
+    const one = (await (await book(api, (await single.json()) as Hold, email)).json()) as Booked;
+    expect(one.appointment.seriesId).toBeNull();
+  });
+
+  it("books across dates only while every occurrence is free: a taken one books none", async () => {
+    const clock = new FixedClock(NOW);
+    const api2 = testApi({}, clock);
+    const ids = await berlinMondays(api2);
+    const hold = await holdSeries(api2, ids, 3);
+    // The hold lapses; someone else holds the third occurrence meanwhile.
+    clock.advance(11 * 60_000);
+    await series(api2, ids, { count: "3" });
+    const other = await post(api2, "/v1/holds", {
+      clientId: uniqueId("other_"),
+      ...ids,
+      start: "2027-03-29T09:00:00+02:00",
+    });
+    expect(other.status, await other.clone().text()).toBe(201);
+    const refused = await book(api2, hold, `${uniqueId("mia")}@example.test`);
+    expect(refused.status, await refused.clone().text()).toBe(410);
+    const after = await series(api2, ids, { count: "3" });
+    expect(after.map((o) => o.state)).toEqual(["available", "available", "held"]);
+  });
 });

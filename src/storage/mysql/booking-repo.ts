@@ -48,7 +48,7 @@ import {
 type Row = Record<string, unknown>;
 
 const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
-  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from,
+  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from, a.series_id,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
   COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
   a.attendance_changed_at, a.attendance_changed_by,
@@ -83,6 +83,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     locale: localeOf(row.locale),
     answers: decodeAnswers(row.answers),
     rescheduledFrom: row.rescheduled_from === null ? null : String(row.rescheduled_from),
+    seriesId: row.series_id === null || row.series_id === undefined ? null : String(row.series_id),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
     cancelledAtMs: row.cancelled_at === null ? null : fromSqlDateTime(row.cancelled_at),
@@ -297,6 +298,7 @@ export class MysqlBookingRepo implements BookingRepo {
          (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
          (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
          (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
+         (SELECT r.series_id FROM appointments r WHERE r.id = ?) AS replaced_series,
          ${NO_SHOWS_SQL} AS no_shows,
          x.kind, x.a, x.b
        FROM services sv JOIN staff st ON st.id = ?
@@ -312,6 +314,8 @@ export class MysqlBookingRepo implements BookingRepo {
       [
         // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
         input.replaces?.appointmentId ?? "",
+        input.replaces?.appointmentId ?? "",
+        // A moved occurrence stays in its series.
         input.replaces?.appointmentId ?? "",
         // The no-show limit counts for new bookings only: a reschedule keeps its customer.
         input.replaces ? 0 : 1,
@@ -349,6 +353,11 @@ export class MysqlBookingRepo implements BookingRepo {
     const answers = input.answers(decodeQuestions(catalog.questions));
     if (!answers.ok) return { kind: "bad-answers", field: answers.field, message: answers.message };
     let inherited: Appointment["calendar"] | null = null;
+    const seriesId =
+      input.seriesId ??
+      (catalog.replaced_series === null || catalog.replaced_series === undefined
+        ? null
+        : String(catalog.replaced_series));
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
       const cutoff =
@@ -396,12 +405,13 @@ export class MysqlBookingRepo implements BookingRepo {
       inherited,
       locale,
       answers.answers,
+      seriesId,
     );
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
          customer_name, customer_email, customer_phone, notes, answers, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
-         ical_uid, ical_sequence, locale)
-       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)").join(", ")}`,
+         ical_uid, ical_sequence, locale, series_id)
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)").join(", ")}`,
       appointments.flatMap((a) => [
         a.id,
         a.staffId,
@@ -423,6 +433,7 @@ export class MysqlBookingRepo implements BookingRepo {
         a.calendar.uid,
         a.calendar.sequence,
         a.locale,
+        a.seriesId,
       ]),
     );
     // The line that closes the race: a cell another confirmed appointment owns fails with 1062.
@@ -450,6 +461,7 @@ export class MysqlBookingRepo implements BookingRepo {
     inherited: Appointment["calendar"] | null,
     locale: Locale,
     answers: Appointment["answers"],
+    seriesId: string | null,
   ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
@@ -469,6 +481,7 @@ export class MysqlBookingRepo implements BookingRepo {
       locale,
       answers,
       rescheduledFrom: input.replaces?.appointmentId ?? null,
+      seriesId,
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),
       cancelledAtMs: null,
