@@ -27,7 +27,15 @@ type Occurrence = {
   alternatives: { start: string; end: string }[];
 };
 type Hold = { holdId: string; holdToken: string; slots: { start: string; end: string }[] };
-type Appointment = { id: string; start: string; status: string; seriesId: string | null };
+type Appointment = {
+  id: string;
+  start: string;
+  status: string;
+  seriesId: string | null;
+  serviceId: string;
+  staffId: string;
+  customer?: { email: string };
+};
 type Booked = { appointment: Appointment; appointments: Appointment[]; manageToken: string };
 
 function book(api: Api, hold: Hold, email: string) {
@@ -331,5 +339,125 @@ describe("a recurring series", () => {
     expect(refused.status, await refused.clone().text()).toBe(410);
     const after = await series(api2, ids, { count: "3" });
     expect(after.map((o) => o.state)).toEqual(["available", "available", "held"]);
+  });
+
+  describe("cancel with a scope", () => {
+    type Cancelled = {
+      appointment: Appointment;
+      appointments: Appointment[];
+      left: (Appointment & { cutoffAt: string })[];
+    };
+    async function bookedSeries(clock: FixedClock) {
+      const api = testApi({}, clock);
+      const ids = await berlinMondays(api);
+      const hold = await holdSeries(api, ids, 4);
+      const res = await book(api, hold, `${uniqueId("mia")}@example.test`);
+      expect(res.status, await res.clone().text()).toBe(201);
+      return { api, booked: (await res.json()) as Booked };
+    }
+    function cancel(api: Api, booked: Booked, index: number, scope?: string) {
+      const id = booked.appointments[index]?.id ?? "";
+      return api.request(`/v1/appointments/${id}/cancel${scope ? `?scope=${scope}` : ""}`, {
+        method: "POST",
+        headers: { "X-Manage-Token": booked.manageToken },
+      });
+    }
+    async function statuses(api: Api, booked: Booked) {
+      return Promise.all(
+        booked.appointments.map(async (a) => {
+          const res = await api.request(`/v1/appointments/${a.id}`, {
+            headers: { "X-Manage-Token": booked.manageToken },
+          });
+          return ((await res.json()) as { appointment: Appointment }).appointment.status;
+        }),
+      );
+    }
+
+    it("one (the default) cancels that occurrence only", async () => {
+      const { api, booked } = await bookedSeries(new FixedClock(NOW));
+      const res = await cancel(api, booked, 1);
+      expect(res.status, await res.clone().text()).toBe(200);
+      const body = (await res.json()) as Cancelled;
+      expect(body.appointments.map((a) => a.id)).toEqual([booked.appointments[1]?.id]);
+      expect(await statuses(api, booked)).toEqual([
+        "confirmed",
+        "cancelled",
+        "confirmed",
+        "confirmed",
+      ]);
+    });
+
+    it("following cancels it and the later ones, in one transaction of 7 statements", async () => {
+      const { api, booked } = await bookedSeries(new FixedClock(NOW));
+      const { result, sqlStatements } = await countRoundTrips(() =>
+        cancel(api, booked, 2, "following"),
+      );
+      expect(result.status, await result.clone().text()).toBe(200);
+      const body = (await result.json()) as Cancelled;
+      expect(body.appointments.map((a) => a.id)).toEqual(
+        booked.appointments.slice(2).map((a) => a.id),
+      );
+      expect(body.left).toEqual([]);
+      expect(sqlStatements.slice(0, sqlStatements.indexOf("COMMIT") + 1)).toHaveLength(7);
+      expect(await statuses(api, booked)).toEqual([
+        "confirmed",
+        "confirmed",
+        "cancelled",
+        "cancelled",
+      ]);
+      // The freed times are free again.
+      const ids = { serviceId: booked.appointment.serviceId, staffId: booked.appointment.staffId };
+      const after = await series(api, ids, { count: "4" });
+      expect(after.map((o) => o.state)).toEqual(["booked", "booked", "available", "available"]);
+    });
+
+    it("all leaves the occurrences inside the cut-off and reports them", async () => {
+      const clock = new FixedClock(NOW);
+      const { api, booked } = await bookedSeries(clock);
+      // One hour before the first occurrence: inside the 2-hour cut-off.
+      clock.current = Date.parse(FIRST) - 60 * 60_000;
+      const res = await cancel(api, booked, 3, "all");
+      expect(res.status, await res.clone().text()).toBe(200);
+      const body = (await res.json()) as Cancelled;
+      expect(body.appointment.id).toBe(booked.appointments[3]?.id);
+      expect(body.appointments.map((a) => a.id)).toEqual(
+        booked.appointments.slice(1).map((a) => a.id),
+      );
+      expect(body.left.map((a) => [a.id, a.status, a.cutoffAt])).toEqual([
+        [booked.appointments[0]?.id, "confirmed", "2027-03-15T07:00:00+01:00"],
+      ]);
+      expect(await statuses(api, booked)).toEqual([
+        "confirmed",
+        "cancelled",
+        "cancelled",
+        "cancelled",
+      ]);
+      // One email lists the cancelled occurrences; one webhook event each.
+      const email = booked.appointment.customer?.email;
+      const rows = await withDb(async (conn) => {
+        const [r] = await conn.query(
+          "SELECT kind, attachments FROM outbox_emails WHERE to_email = ? ORDER BY created_at, id",
+          [email],
+        );
+        return r as { kind: string; attachments: string }[];
+      });
+      expect(rows.map((e) => e.kind)).toEqual(["confirmation", "cancellation"]);
+      expect(rows[1]?.attachments.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+      // Only the occurrence inside the cut-off is left: all again is CUTOFF_PASSED.
+      const again = await cancel(api, booked, 0, "all");
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe(
+        "CUTOFF_PASSED",
+      );
+    });
+
+    it("an unknown scope is 400 naming it", async () => {
+      const { api, booked } = await bookedSeries(new FixedClock(NOW));
+      const res = await cancel(api, booked, 0, "some");
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+        "query.scope",
+      );
+    });
   });
 });

@@ -551,21 +551,38 @@ export class MysqlBookingRepo implements BookingRepo {
     return this.db.transaction(async (tx) => {
       // The credential's row, the business's cut-off and the facts for the emails ride on the
       // locking read: a cancel costs no statement before its transaction.
+      const scope = input.scope ?? "one";
+      // A series scope locks the named row and its series' confirmed occurrences in scope in the
+      // same read: still one statement before the writes.
       const { rows } = await tx.execute(
         `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
            (SELECT name FROM services WHERE id = a.service_id) AS service_name,
            (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
            (SELECT currency FROM services WHERE id = a.service_id) AS currency,
            (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document
-         ${APPOINTMENT_FROM} WHERE a.id = ? FOR UPDATE`,
-        [input.id],
+         ${APPOINTMENT_FROM} WHERE ${
+           scope === "one"
+             ? "a.id = ?"
+             : `a.id = ? OR (a.status = 'confirmed' AND a.series_id = (SELECT s.series_id FROM appointments s WHERE s.id = ?)${
+                 scope === "following"
+                   ? " AND a.start_at >= (SELECT s.start_at FROM appointments s WHERE s.id = ?)"
+                   : ""
+               })`
+         } ORDER BY a.start_at FOR UPDATE`,
+        scope === "one"
+          ? [input.id]
+          : scope === "following"
+            ? [input.id, input.id, input.id]
+            : [input.id, input.id],
       );
-      const row = rows[0] as Row | undefined;
+      const row = (rows as Row[]).find((r) => String(r.id) === input.id);
       if (!row) return { kind: "not-found" as const };
       const appointment = toAppointment(row);
       // Nothing is written yet: refusing here leaves the row as it was (the COMMIT only unlocks).
       if (input.authorize && !(await input.authorize(appointment)))
         return { kind: "not-found" as const };
+      if (scope !== "one" && appointment.seriesId !== null)
+        return this.cancelSeries(tx, input, row, rows as Row[]);
       if (appointment.status !== "confirmed") return { kind: "not-confirmed" as const };
       const cutoffMs =
         input.cutoffMs === "settings"
@@ -589,8 +606,71 @@ export class MysqlBookingRepo implements BookingRepo {
         updatedAtMs: input.nowMs,
       };
       await writeAnnouncement(tx, input.announce(cancelled, toFacts(row)), now);
-      return { kind: "cancelled" as const, appointment: cancelled };
+      return {
+        kind: "cancelled" as const,
+        appointment: cancelled,
+        appointments: [cancelled],
+        left: [],
+        cutoffMs,
+      };
     });
+  }
+
+  /**
+   * A series scope: every confirmed occurrence read (and locked) with the named one, each judged
+   * by the cut-off on its own; those outside it are cancelled in the same statements as one
+   * appointment is (one UPDATE, one DELETE, one announcement), those inside it are left.
+   */
+  private async cancelSeries(
+    tx: Transaction,
+    input: Parameters<BookingRepo["cancel"]>[0],
+    named: Row,
+    rows: Row[],
+  ): ReturnType<BookingRepo["cancel"]> {
+    const occurrences = rows
+      .map(toAppointment)
+      .filter((a) => a.status === "confirmed" && a.seriesId === toAppointment(named).seriesId);
+    if (occurrences.length === 0) return { kind: "not-confirmed" as const };
+    const cutoffMs =
+      input.cutoffMs === "settings"
+        ? (named.settings_document === null
+            ? DEFAULT_SETTINGS
+            : Settings.parse(parseJsonColumn(named.settings_document))
+          ).cancelCutoffMin * 60_000
+        : input.cutoffMs;
+    const tooLate = (a: Appointment) => cutoffMs !== null && a.startMs - input.nowMs < cutoffMs;
+    const left = occurrences.filter(tooLate);
+    const going = occurrences.filter((a) => !tooLate(a));
+    const [first] = left;
+    if (going.length === 0 && first)
+      return { kind: "too-late" as const, cutoffMs: cutoffMs ?? 0, appointment: first };
+    const now = toSqlDateTime(input.nowMs);
+    const ids = going.map((a) => a.id);
+    await tx.execute(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`,
+      [now, now, ...ids],
+    );
+    await tx.execute(
+      `DELETE FROM appointment_cells WHERE appointment_id IN (${ids.map(() => "?").join(", ")})`,
+      ids,
+    );
+    const cancelled = going.map((a) => ({
+      ...a,
+      status: "cancelled" as const,
+      cancelledAtMs: input.nowMs,
+      updatedAtMs: input.nowMs,
+    }));
+    const namedOne = cancelled.find((a) => a.id === input.id) ?? cancelled[0];
+    if (!namedOne) return { kind: "not-confirmed" as const };
+    const more = cancelled.filter((a) => a !== namedOne);
+    await writeAnnouncement(tx, input.announce(namedOne, toFacts(named), more), now);
+    return {
+      kind: "cancelled" as const,
+      appointment: namedOne,
+      appointments: cancelled,
+      left,
+      cutoffMs,
+    };
   }
 
   /**
