@@ -12,7 +12,7 @@ import { Id, SlotStart } from "../shared/schemas.ts";
 import { AvailabilityHeaders } from "./schema.ts";
 
 /** A whole number from a query string, within [min, max]. */
-function queryCount(min: number, max: number, description: string, example: string) {
+function queryCount(min: number, max: number, description: string, example: number) {
   return z
     .string()
     .regex(/^\d{1,4}$/, `must be a whole number from ${min} to ${max}`)
@@ -36,10 +36,10 @@ export const SeriesQuery = z.strictObject({
     param: { name: "start", in: "query" },
     example: "2027-03-15T09:00:00+01:00",
   }),
-  everyWeeks: queryCount(1, MAX_SERIES_EVERY_WEEKS, "Weeks between occurrences.", "1").openapi({
+  everyWeeks: queryCount(1, MAX_SERIES_EVERY_WEEKS, "Weeks between occurrences.", 1).openapi({
     param: { name: "everyWeeks", in: "query" },
   }),
-  count: queryCount(1, MAX_SERIES_COUNT, "How many occurrences, the first included.", "4").openapi({
+  count: queryCount(1, MAX_SERIES_COUNT, "How many occurrences, the first included.", 4).openapi({
     param: { name: "count", in: "query" },
   }),
 });
