@@ -3,13 +3,18 @@
  * slots listed), against the real stores. The clock stands a week before 2027-03-15, a Monday;
  * Europe/Berlin moves from +01:00 to +02:00 on 2027-03-28, and 09:00 stays 09:00.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Api } from "../../../test/drivers/api.ts";
 import { testApi } from "../../../test/drivers/api.ts";
 import { countRoundTrips } from "../../../test/drivers/round-trips.ts";
 import { createTestService, createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
 import { FixedClock } from "../../../test/fixtures/fakes.ts";
 import { withDb } from "../../../test/stack/db-direct.ts";
+import {
+  type FaultGateways,
+  isolateOver,
+  startFaultGateways,
+} from "../../../test/stack/fault-gateways.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
 
@@ -26,6 +31,7 @@ type Occurrence = {
   state: string;
   alternatives: { start: string; end: string }[];
 };
+type Caller = Pick<Api, "request" | "admin">;
 type Hold = { holdId: string; holdToken: string; slots: { start: string; end: string }[] };
 type Appointment = {
   id: string;
@@ -38,7 +44,7 @@ type Appointment = {
 };
 type Booked = { appointment: Appointment; appointments: Appointment[]; manageToken: string };
 
-function book(api: Api, hold: Hold, email: string) {
+function book(api: Caller, hold: Hold, email: string) {
   return post(
     api,
     "/v1/appointments",
@@ -51,7 +57,7 @@ function book(api: Api, hold: Hold, email: string) {
   );
 }
 
-async function holdSeries(api: Api, ids: { serviceId: string; staffId: string }, count: number) {
+async function holdSeries(api: Caller, ids: { serviceId: string; staffId: string }, count: number) {
   const res = await post(api, "/v1/holds", {
     clientId: uniqueId("client_"),
     ...ids,
@@ -62,7 +68,7 @@ async function holdSeries(api: Api, ids: { serviceId: string; staffId: string },
   return (await res.json()) as Hold;
 }
 
-function post(api: Api, path: string, body: unknown, headers: Record<string, string> = {}) {
+function post(api: Caller, path: string, body: unknown, headers: Record<string, string> = {}) {
   return api.request(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
@@ -71,7 +77,8 @@ function post(api: Api, path: string, body: unknown, headers: Record<string, str
 }
 
 /** A Europe/Berlin staff member working Mondays 09:00–12:00, a 30-minute service. */
-async function berlinMondays(api: Api) {
+async function berlinMondays(caller: Caller) {
+  const api = { bindings: {}, request: caller.request, admin: caller.admin };
   const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
   const { id: staffId } = await createTestStaff(api, {
     serviceIds: [serviceId],
@@ -82,7 +89,7 @@ async function berlinMondays(api: Api) {
 }
 
 async function series(
-  api: Api,
+  api: Caller,
   ids: { serviceId: string; staffId: string },
   query: Record<string, string>,
 ) {
@@ -355,14 +362,14 @@ describe("a recurring series", () => {
       expect(res.status, await res.clone().text()).toBe(201);
       return { api, booked: (await res.json()) as Booked };
     }
-    function cancel(api: Api, booked: Booked, index: number, scope?: string) {
+    function cancel(api: Caller, booked: Booked, index: number, scope?: string) {
       const id = booked.appointments[index]?.id ?? "";
       return api.request(`/v1/appointments/${id}/cancel${scope ? `?scope=${scope}` : ""}`, {
         method: "POST",
         headers: { "X-Manage-Token": booked.manageToken },
       });
     }
-    async function statuses(api: Api, booked: Booked) {
+    async function statuses(api: Caller, booked: Booked) {
       return Promise.all(
         booked.appointments.map(async (a) => {
           const res = await api.request(`/v1/appointments/${a.id}`, {
@@ -459,5 +466,54 @@ describe("a recurring series", () => {
         "query.scope",
       );
     });
+  });
+
+  describe("on the MySQL fallback (Redis refusing)", () => {
+    let gateways: FaultGateways;
+    beforeAll(async () => {
+      gateways = await startFaultGateways();
+    });
+    afterAll(() => gateways.close());
+
+    it("a series is one hold, one per client, and books with its seriesId", async () => {
+      const api = isolateOver(gateways, `${uniqueId("ser")}:`, {}, { clock: new FixedClock(NOW) });
+      const ids = await berlinMondays(api);
+      gateways.upstash.setFault("refuse");
+      try {
+        const clientId = uniqueId("client_");
+        const held = await post(api, "/v1/holds", {
+          clientId,
+          ...ids,
+          start: FIRST,
+          repeat: { everyWeeks: 1, count: 6 },
+        });
+        expect(held.status, await held.clone().text()).toBe(201);
+        const hold = (await held.json()) as Hold;
+        expect(hold.slots.slice(0, 4).map((s) => s.start)).toEqual(WEEKLY_4);
+        const single = await post(api, "/v1/holds", {
+          clientId,
+          ...ids,
+          start: "2027-03-15T11:00:00+01:00",
+        });
+        expect(single.status, await single.clone().text()).toBe(201);
+        const again = await post(api, "/v1/holds", {
+          clientId,
+          ...ids,
+          start: "2027-03-15T10:00:00+01:00",
+          repeat: { everyWeeks: 2, count: 2 },
+        });
+        expect(again.status, await again.clone().text()).toBe(429);
+        expect(
+          ((await again.json()) as { error: { details: { holder: string } } }).error.details,
+        ).toMatchObject({ holder: "series" });
+        const booked = await book(api, hold, `${uniqueId("mia")}@example.test`);
+        expect(booked.status, await booked.clone().text()).toBe(201);
+        const body = (await booked.json()) as Booked;
+        expect(new Set(body.appointments.map((a) => a.seriesId)).size).toBe(1);
+        expect(body.appointment.seriesId).toMatch(/^ser_/);
+      } finally {
+        gateways.upstash.setFault("none");
+      }
+    }, 120_000);
   });
 });
