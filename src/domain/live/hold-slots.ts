@@ -30,7 +30,7 @@ function holdLimit(
   const retryAfterSeconds = Math.max(1, Math.ceil((outcome.untilMs - nowMs) / 1000));
   const message =
     outcome.holder === "series"
-      ? `${field}.clientId: this client already holds a series; book or release it first`
+      ? "body.clientId: this client already holds a series; book or release it first"
       : outcome.holder === "client"
         ? `${field}.clientId: this client already holds as many slots as it may; book or release one first`
         : "CF-Connecting-IP: this address already holds as many slots as it may; book or release one first";

@@ -164,13 +164,22 @@ describe("a recurring series", () => {
     const api = testApi({}, new FixedClock(NOW));
     const ids = await berlinMondays(api);
     const clientId = uniqueId("client_");
-    const res = await post(api, "/v1/holds", {
-      clientId,
-      ...ids,
-      start: FIRST,
-      repeat: { everyWeeks: 1, count: 12 },
-    });
+    const {
+      result: res,
+      redis: redisTrips,
+      sqlStatements,
+    } = await countRoundTrips(() =>
+      post(api, "/v1/holds", {
+        clientId,
+        ...ids,
+        start: FIRST,
+        repeat: { everyWeeks: 1, count: 12 },
+      }),
+    );
     expect(res.status, await res.clone().text()).toBe(201);
+    // The series read (one SQL read, one Redis call that publishes the offers), then the hold
+    // (one Redis call, and its claim written in the booking store).
+    expect({ redis: redisTrips, sql: sqlStatements.length }).toEqual({ redis: 2, sql: 2 });
     const hold = (await res.json()) as Hold;
     expect(hold.slots).toHaveLength(12);
     expect(hold.slots.slice(0, 4).map((s) => s.start)).toEqual(WEEKLY_4);
@@ -193,9 +202,7 @@ describe("a recurring series", () => {
     expect(again.status, await again.clone().text()).toBe(429);
     const body = (await again.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("HOLD_LIMIT");
-    expect(body.error.message).toMatch(
-      /^body\.repeat\.clientId: this client already holds a series/,
-    );
+    expect(body.error.message).toMatch(/^body\.clientId: this client already holds a series/);
     // Released, the series' place is free again.
     const released = await api.request(`/v1/holds/${hold.holdId}`, {
       method: "DELETE",
