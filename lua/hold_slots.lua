@@ -132,13 +132,22 @@ if sameHold then
   return reply
 end
 
--- Hold limits: a client, and an address, hold at most so many live slots at once.
+-- Hold limits: a client, and an address, hold at most so many live slots at once; a series
+-- counts as one, and a client holds at most one series at a time.
 if counting == "1" then
+  local series = isSeries(holdKey)
   for _, limit in ipairs({{KEYS[6], meta.maxPerClient, "client"}, {KEYS[7], meta.maxPerIp, "ip"}}) do
     redis.call("ZREMRANGEBYSCORE", limit[1], "-inf", now)
-    if redis.call("ZCARD", limit[1]) + n > limit[2] then
+    if redis.call("ZCARD", limit[1]) + (series and 1 or n) > limit[2] then
       local first = redis.call("ZRANGE", limit[1], 0, 0, "WITHSCORES")
       return {"limit", limit[3], first[2] or fmt(now + meta.ttlMs)}
+    end
+  end
+  if series then
+    -- The client's set holds at most its limit of members (a handful): read whole.
+    local held = redis.call("ZRANGE", KEYS[6], 0, -1, "WITHSCORES")
+    for i = 1, #held, 2 do
+      if string.match(held[i], "|s[^|]*|%d+$") then return {"limit", "series", held[i + 1]} end
     end
   end
 end

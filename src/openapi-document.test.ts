@@ -137,6 +137,7 @@ function appointment(id: string): Appointment {
     locale: "en",
     answers: [],
     rescheduledFrom: null,
+    seriesId: null,
     createdAtMs: startMs - 86_400_000,
     updatedAtMs: startMs - 86_400_000,
     cancelledAtMs: null,

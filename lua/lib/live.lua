@@ -304,11 +304,16 @@ end
 -- them from the signed hold token, and refuse a token that does not name the hold's client.
 local function holderMember(S, key, i) return S.live .. "|" .. key .. "|" .. i end
 
+-- A series hold's key starts with "s" (no other key does: src/domain/live/tokens.ts): it counts
+-- as one hold, its first slot's member standing for it.
+local function isSeries(key) return string.sub(key, 1, 1) == "s" end
+
 local function heldSet(keys, counting, S, hold, now)
   if counting ~= "1" then return end
   for _, counter in ipairs(keys) do
     for _, e in ipairs(hold) do
-      redis.call("ZADD", counter, e.exp, holderMember(S, string.match(e.field, "^h:([^:]+):"), string.match(e.field, ":(%d+)$")))
+      local key, i = string.match(e.field, "^h:([^:]+):(%d+)$")
+      if i == "0" or not isSeries(key) then redis.call("ZADD", counter, e.exp, holderMember(S, key, i)) end
     end
     keepFor(counter, hold[1].capAt - now)
   end

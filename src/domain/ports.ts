@@ -296,6 +296,9 @@ export interface LivePush {
  * enforced inside it by the database (a row per 5-minute cell under a unique key), never by a
  * check before it.
  */
+/** Which occurrences of a series a cancel takes. */
+export type CancelScope = "one" | "following" | "all";
+
 export interface BookingRepo {
   book(input: BookInput): Promise<BookOutcome>;
   findIdempotencyRecord(
@@ -313,9 +316,26 @@ export interface BookingRepo {
     nowMs: number;
     cutoffMs: number | null | "settings";
     authorize?: (appointment: Appointment & { manageTokenHash: string }) => Promise<boolean>;
-    announce: (a: Appointment, facts: BookingFacts) => Announcement;
+    /** `more`: the other occurrences of a series cancelled with it (scope following/all). */
+    announce: (a: Appointment, facts: BookingFacts, more?: Appointment[]) => Announcement;
+    /**
+     * `one` (default): this appointment. `following`: it and its series' later confirmed
+     * occurrences; `all`: every confirmed occurrence of its series. The cut-off applies to each:
+     * occurrences inside it stay and come back as `left`.
+     */
+    scope?: CancelScope;
   }): Promise<
-    | { kind: "cancelled"; appointment: Appointment }
+    | {
+        kind: "cancelled";
+        /** The appointment named, or (cancelled in a series scope while it is not) the first. */
+        appointment: Appointment;
+        /** Every appointment cancelled, by start. */
+        appointments: Appointment[];
+        /** Occurrences in the scope left confirmed because they are inside the cut-off. */
+        left: Appointment[];
+        /** The cut-off applied (null: none). */
+        cutoffMs: number | null;
+      }
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
     | { kind: "too-late"; cutoffMs: number; appointment: Appointment }

@@ -61,8 +61,9 @@ export const ERROR_DETAILS = {
   RATE_LIMITED: null,
   HOLD_LIMIT: z
     .strictObject({
-      holder: z.enum(["client", "ip"]).openapi({
-        description: "Which limit was reached: this client id's, or this address's.",
+      holder: z.enum(["client", "ip", "series"]).openapi({
+        description:
+          "Which limit was reached: this client id's, this address's, or (`series`) the client's one series hold at a time.",
       }),
       retryAt: DateTime("When the earliest of that holder's holds ends (also Retry-After)."),
     })

@@ -60,6 +60,7 @@ const appointment = (locale: Locale, over: Partial<Appointment> = {}): Appointme
   notes: "",
   locale,
   rescheduledFrom: null,
+  seriesId: null,
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
   cancelledAtMs: null,

@@ -72,7 +72,7 @@ export async function bookFirstFreeSlot(
       throw new Error(`hold refused: held until ${until}`);
     }
     if (refusal.code === "HOLD_LIMIT") {
-      const holder: "client" | "ip" | undefined = refusal.details?.holder;
+      const holder: "client" | "ip" | "series" | undefined = refusal.details?.holder;
       throw new Error(`hold refused: the ${holder} limit, until ${refusal.details?.retryAt}`);
     }
     throw new Error(`hold: ${refusal.code}`);

@@ -34,7 +34,17 @@ export interface AvailabilityRequest {
   clientId?: string;
   /** The caller moves this appointment: its own cells do not count (with its credential). */
   rescheduleOf?: RescheduleOf;
+  /**
+   * Only these local dates of the staff member (given their zone), instead of every date from
+   * `fromDate` to `toDate`: a recurring series reads (and publishes offers for) its occurrence
+   * dates, weeks apart, and a republish its slots' dates. Needs `staffId`; lifts the 31-day cap
+   * (the cost follows the dates, at most `MAX_PICKED_DATES`).
+   */
+  pickDates?: (timeZone: string) => readonly string[];
 }
+
+/** At most this many picked dates per call (a series' occurrences, or 3 per slot of a hold). */
+export const MAX_PICKED_DATES = 36;
 
 export interface LiveAvailabilityDay {
   date: string;
@@ -68,7 +78,7 @@ function checkRange(input: AvailabilityRequest): void {
   }
   const span = daysBetween(input.fromDate, input.toDate);
   if (span < 0) throw new DomainError("BAD_REQUEST", "query.to: must not be before from");
-  if (span >= MAX_AVAILABILITY_DAYS) {
+  if (span >= MAX_AVAILABILITY_DAYS && !input.pickDates) {
     throw new DomainError(
       "BAD_REQUEST",
       `query.to: at most ${MAX_AVAILABILITY_DAYS} days per call (from … to inclusive)`,
@@ -115,7 +125,7 @@ export async function loadLiveAvailability({
   horizonEnd: string;
 }> {
   checkRange(input);
-  const { clientId, rescheduleOf, ...request } = input;
+  const { clientId, rescheduleOf, pickDates, ...request } = input;
   const nowMs = ctx.clock.nowMs();
   // Checked before any store is asked: no credential, no reschedule.
   const reschedule = rescheduleOf ? await liveReschedule(rescheduleOf) : null;
@@ -145,7 +155,7 @@ export async function loadLiveAvailability({
     );
   }
   const { staff, query } = engineQuery(data, input.fromDate, input.toDate, nowMs);
-  const days = computeAvailability(query);
+  const days = pickDates ? pickedDays(query, staff, pickDates) : computeAvailability(query);
   const live = { clientId, reschedule, nowMs };
   const cells = await liveCells(ctx, data, staff, days, live).catch((error: unknown) => {
     // Live states are advisory here: bookings come from SQL. A live-state failure must not fail
@@ -164,6 +174,20 @@ export async function loadLiveAvailability({
   const zone = (input.staffId !== undefined && staff[0]?.timeZone) || data.settings.timeZone;
   const horizonEnd = formatInstant(nowMs + data.settings.horizonDays * DAY_MS, zone);
   return { days, liveOf: (staffId) => byStaff.get(staffId) ?? [], horizonEnd };
+}
+
+/** The engine run over the picked dates only (one staff member), in ascending date order. */
+function pickedDays(
+  query: AvailabilityQuery,
+  staff: { timeZone: string }[],
+  pickDates: (timeZone: string) => readonly string[],
+): AvailabilityDay[] {
+  const [only] = staff;
+  if (!only || staff.length !== 1) return [];
+  const dates = [...new Set(pickDates(only.timeZone))].sort();
+  if (dates.length > MAX_PICKED_DATES)
+    throw new DomainError("BAD_REQUEST", `query: at most ${MAX_PICKED_DATES} dates per call`);
+  return dates.flatMap((date) => computeAvailability({ ...query, fromDate: date, toDate: date }));
 }
 
 /**

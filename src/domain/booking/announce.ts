@@ -111,16 +111,23 @@ export function announceReschedule(
 
 /** A cancel: cancellation email (its calendar file cancels the event) and `appointment.cancelled`. */
 export function announceCancel(ctx: DomainContext) {
-  return (appointment: Appointment, facts: BookingFacts): Announcement => ({
+  // A series scope cancels several occurrences: one email lists them all (its calendar file
+  // cancels each event) and each gets its own `appointment.cancelled` (with its `seriesId`).
+  return (
+    appointment: Appointment,
+    facts: BookingFacts,
+    more: Appointment[] = [],
+  ): Announcement => ({
     emails: [
       cancellationEmail({
         appointment,
+        more,
         facts,
         publicBaseUrl: ctx.deployment.publicBaseUrl,
-        ics: calendarFile(ctx, [appointment], facts, null),
+        ics: calendarFile(ctx, [appointment, ...more], facts, null),
       }),
     ],
-    events: [webhookEvent(ctx, "appointment.cancelled", appointment)],
+    events: [appointment, ...more].map((a) => webhookEvent(ctx, "appointment.cancelled", a)),
   });
 }
 

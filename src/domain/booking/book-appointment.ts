@@ -9,7 +9,7 @@ import { DomainError, OverloadedError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { holdCredential } from "../live/hold-credential.ts";
 import { manageTokenFor as deriveManageToken } from "../live/hold-token.ts";
-import { hashToken } from "../live/tokens.ts";
+import { hashToken, isSeriesHoldKey } from "../live/tokens.ts";
 import type { BeginBookingOutcome } from "../live/types.ts";
 import type { DomainContext } from "../ports.ts";
 import { announceBooking, recorded } from "./announce.ts";
@@ -169,6 +169,8 @@ export async function bookAppointment({
       serviceId: hold.claim.serviceId,
       appointmentIds,
       startsMs: hold.startsMs,
+      // A series hold (its key says so) links its appointments.
+      seriesId: isSeriesHoldKey(hold.holdKey) && hold.startsMs.length > 1 ? newId("ser") : null,
       customer: input.customer,
       notes: input.notes,
       locale: input.locale,

@@ -8,7 +8,7 @@ import { secretsEqual } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
-import type { DomainContext } from "../ports.ts";
+import type { CancelScope, DomainContext } from "../ports.ts";
 import { formatInstant } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
@@ -22,11 +22,15 @@ import type { Appointment } from "./types.ts";
  * The freed time stops showing as booked in live state at once. Best effort: MySQL already
  * says it is free, and the live entry lapses with the offer TTL anyway.
  */
-export async function forgetBooked(ctx: DomainContext, appointment: Appointment): Promise<void> {
+export async function forgetBooked(
+  ctx: DomainContext,
+  appointment: Appointment,
+  all: Appointment[] = [appointment],
+): Promise<void> {
   await ctx.liveState
     .clearBooked({
       staffId: appointment.staffId,
-      appointmentIds: [appointment.id],
+      appointmentIds: all.map((a) => a.id),
       nowMs: ctx.clock.nowMs(),
     })
     .catch(() => undefined);
@@ -100,7 +104,7 @@ export async function cancelAppointment({
   input,
 }: {
   ctx: DomainContext;
-  input: { id: string } & Credential;
+  input: { id: string; scope?: CancelScope } & Credential;
 }) {
   // The credential is checked on the row the cancel locks: no read before the transaction.
   const authorize = await credentialCheck(ctx, input);
@@ -111,6 +115,7 @@ export async function cancelAppointment({
     cutoffMs: "settings",
     authorize,
     announce: announcement.announce,
+    ...(input.scope ? { scope: input.scope } : {}),
   });
   if (outcome.kind === "not-found") throw notFound();
   if (outcome.kind === "not-confirmed")
@@ -118,8 +123,16 @@ export async function cancelAppointment({
   if (outcome.kind === "too-late")
     throw cutoffPassed(outcome.appointment, outcome.cutoffMs, "cancelled");
   announcement.deliver(ctx);
-  await forgetBooked(ctx, outcome.appointment);
-  return presentAppointment(outcome.appointment);
+  await forgetBooked(ctx, outcome.appointment, outcome.appointments);
+  return {
+    appointment: presentAppointment(outcome.appointment),
+    appointments: outcome.appointments.map(presentAppointment),
+    left: outcome.left.map((a) => ({
+      ...presentAppointment(a),
+      // The instant its own cut-off began: the start minus the business's cancel cut-off.
+      cutoffAt: formatInstant(a.startMs - (outcome.cutoffMs ?? 0), a.timeZone),
+    })),
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ export function presentAppointment(a: Appointment) {
     locale: a.locale,
     answers: a.answers,
     rescheduledFrom: a.rescheduledFrom,
+    seriesId: a.seriesId,
     createdAt: new Date(a.createdAtMs).toISOString(),
     updatedAt: new Date(a.updatedAtMs).toISOString(),
     cancelledAt: a.cancelledAtMs === null ? null : new Date(a.cancelledAtMs).toISOString(),

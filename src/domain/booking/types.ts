@@ -38,6 +38,8 @@ export interface Appointment {
   /** The intake answers, each with its question as asked (never in emails or the staff feed). */
   answers: StoredAnswer[];
   rescheduledFrom: string | null;
+  /** The recurring series it was booked in (its occurrences share it); a move keeps it. */
+  seriesId: string | null;
   createdAtMs: number;
   updatedAtMs: number;
   cancelledAtMs: number | null;
@@ -127,6 +129,8 @@ export interface BookInput {
    * closures, notice, horizon; see still-bookable.ts). Absent for admin moves, which skip it.
    */
   bookable?: BookableCheck;
+  /** Links the appointments of a series hold (a reschedule keeps the replaced one's). */
+  seriesId?: string | null;
   /** Reschedule: cancel this appointment in the same transaction (its cells are freed first). */
   replaces?: {
     appointmentId: string;

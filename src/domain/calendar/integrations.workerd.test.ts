@@ -27,6 +27,7 @@ describe("integrations inside workerd", () => {
             locale: "en",
             answers: [],
             rescheduledFrom: null,
+            seriesId: null,
             createdAtMs: 0,
             updatedAtMs: 0,
             cancelledAtMs: null,

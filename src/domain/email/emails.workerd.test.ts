@@ -20,6 +20,7 @@ const appointment = (locale: Appointment["locale"]): Appointment => ({
   notes: "",
   locale,
   rescheduledFrom: null,
+  seriesId: null,
   createdAtMs: 0,
   updatedAtMs: 0,
   cancelledAtMs: null,

@@ -37,6 +37,7 @@ const appointment = (over: Partial<Appointment> = {}): Appointment => ({
   locale: "en",
   answers: [],
   rescheduledFrom: null,
+  seriesId: null,
   createdAtMs: NOW_MS,
   updatedAtMs: NOW_MS,
   cancelledAtMs: null,

@@ -176,6 +176,8 @@ export function rescheduleEmail(input: {
 
 export function cancellationEmail(input: {
   appointment: Appointment;
+  /** The other occurrences of a series cancelled with it: a card each. */
+  more?: Appointment[];
   facts: BookingFacts;
   publicBaseUrl: string;
   ics: string;
@@ -193,7 +195,11 @@ export function cancellationEmail(input: {
       title: m.cancellation.title,
       greeting: m.greeting(a.customer.name),
       intro: m.cancellation.intro(facts.businessName),
-      cards: [{ badge: m.card.cancelled, rows: appointmentRows(a, facts, m), buttons: [] }],
+      cards: [a, ...(input.more ?? [])].map((one) => ({
+        badge: m.card.cancelled,
+        rows: appointmentRows(one, facts, m),
+        buttons: [],
+      })),
       buttons: [{ label: m.buttons.bookAgain, href: `${input.publicBaseUrl}/`, primary: true }],
       closing: [m.cancellation.attachment],
       footer: m.footer(facts.businessName),

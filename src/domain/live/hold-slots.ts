@@ -23,15 +23,17 @@ export interface Hold {
 
 /** Over a hold limit: Retry-After is when the earliest of that holder's holds ends. */
 function holdLimit(
-  outcome: { holder: "client" | "ip"; untilMs: number },
+  outcome: { holder: "client" | "ip" | "series"; untilMs: number },
   field: string,
   nowMs: number,
 ): DomainError {
   const retryAfterSeconds = Math.max(1, Math.ceil((outcome.untilMs - nowMs) / 1000));
   const message =
-    outcome.holder === "client"
-      ? `${field}.clientId: this client already holds as many slots as it may; book or release one first`
-      : "CF-Connecting-IP: this address already holds as many slots as it may; book or release one first";
+    outcome.holder === "series"
+      ? "body.clientId: this client already holds a series; book or release it first"
+      : outcome.holder === "client"
+        ? `${field}.clientId: this client already holds as many slots as it may; book or release one first`
+        : "CF-Connecting-IP: this address already holds as many slots as it may; book or release one first";
   return new DomainError("HOLD_LIMIT", message, {
     retryAfterSeconds,
     details: { holder: outcome.holder, retryAt: new Date(outcome.untilMs).toISOString() },
@@ -59,6 +61,11 @@ export async function holdSlots({
     ipGroup: string;
     /** Moving this appointment: its own booked time does not block (see reschedule-of.ts). */
     rescheduleOf?: RescheduleOf;
+    /**
+     * A recurring series (`repeat`, or slots on several dates): one hold against the limits, at
+     * most one per client, and its booking links its appointments (see isSeriesHoldKey).
+     */
+    series?: boolean;
   };
 }): Promise<Hold> {
   const [first] = input.slots;
@@ -80,16 +87,22 @@ export async function holdSlots({
       ? "body.start"
       : `${input.field}[${i}].start`;
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
+  const series = input.series === true || isSeriesSlots(refs);
   // No credential: 404 before any store is asked.
   const reschedule = input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null;
   const keyed = input.idempotencyKey
-    ? await keyedHold(ctx.secrets.holdTokenKey, input.idempotencyKey, {
-        clientId: input.clientId,
-        serviceId: first.serviceId,
-        staffId: first.staffId,
-        starts: refs.map((ref) => ref.startMs),
-        rescheduleOf: input.rescheduleOf?.appointmentId ?? null,
-      })
+    ? await keyedHold(
+        ctx.secrets.holdTokenKey,
+        input.idempotencyKey,
+        {
+          clientId: input.clientId,
+          serviceId: first.serviceId,
+          staffId: first.staffId,
+          starts: refs.map((ref) => ref.startMs),
+          rescheduleOf: input.rescheduleOf?.appointmentId ?? null,
+        },
+        series,
+      )
     : null;
   const holdSecret = keyed?.holdSecret ?? newHoldSecret();
   // A repeat presents its token (only a whole signed one counts) or, keyed, its derived secret.
@@ -107,7 +120,7 @@ export async function holdSlots({
     staffId: first.staffId,
     clientTag: holders.client,
     holders,
-    holdKey: keyed?.holdKey ?? newHoldKey(),
+    holdKey: keyed?.holdKey ?? newHoldKey(series),
     tokenHash: await hashToken(holdSecret),
     presentedTokenHash: presented,
     slots: refs,
@@ -251,11 +264,24 @@ async function keyedHold(
   secretKey: string,
   idempotencyKey: string,
   request: Record<string, unknown>,
+  series: boolean,
 ): Promise<{ holdKey: string; holdSecret: string }> {
   const message = `${idempotencyKey}\n${JSON.stringify(request)}`;
   const [key, secret] = await Promise.all([
     hmacSha256(secretKey, `hold-key:${message}`),
     hmacSha256(secretKey, `hold-secret:${message}`),
   ]);
-  return { holdKey: holdKeyOf(key), holdSecret: base64url(secret.slice(0, 18)) };
+  return { holdKey: holdKeyOf(key, series), holdSecret: base64url(secret.slice(0, 18)) };
+}
+
+/**
+ * Slots on two or more dates (in the offsets the caller wrote, as the series read answers them)
+ * are a series: a customer who took an alternative for an occurrence lists its slots instead of
+ * `repeat`, and it is the same series.
+ */
+export function isSeriesSlots(refs: readonly { startMs: number; offsetMin: number }[]): boolean {
+  const dates = new Set(
+    refs.map((ref) => new Date(ref.startMs + ref.offsetMin * 60_000).toISOString().slice(0, 10)),
+  );
+  return dates.size > 1;
 }

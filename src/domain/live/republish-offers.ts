@@ -24,7 +24,7 @@ export async function republishOffers(
   rescheduleOf?: RescheduleOf,
 ): Promise<boolean> {
   // The dates the stores look a slot up under: the staff member's date of it is one of them.
-  const dates = slots.flatMap(candidateDates).sort();
+  const dates = [...new Set(slots.flatMap(candidateDates))].sort();
   const [first, last] = [dates[0], dates[dates.length - 1]];
   if (first === undefined || last === undefined) return false;
   try {
@@ -35,6 +35,8 @@ export async function republishOffers(
         staffId,
         fromDate: first,
         toDate: last,
+        // Only the slots' dates: a series' slots lie weeks apart, beyond one availability read.
+        pickDates: () => dates,
         ...(rescheduleOf ? { rescheduleOf } : {}),
       },
     });

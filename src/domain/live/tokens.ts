@@ -17,13 +17,26 @@ export async function clientTag(clientId: string): Promise<string> {
 }
 
 /** The random part of a hold id: 16 Crockford base32 characters (80 bits). */
-export function newHoldKey(): string {
-  return holdKeyOf(crypto.getRandomValues(new Uint8Array(16)));
+export function newHoldKey(series = false): string {
+  return holdKeyOf(crypto.getRandomValues(new Uint8Array(16)), series);
 }
 
-/** A hold key from 16 bytes (random, or derived: see hold-slots.ts). */
-export function holdKeyOf(bytes: Uint8Array): string {
+/**
+ * A hold key from 16 bytes (random, or derived: see hold-slots.ts). A series hold's key starts
+ * with "s" and no other key does (an "s" drawn first becomes "t"): the hold limits count a series
+ * as one hold, and the scripts, the fallback and the booking tell it by its key alone.
+ */
+export function holdKeyOf(bytes: Uint8Array, series = false): string {
   let key = "";
   for (const byte of bytes.slice(0, 16)) key += HOLD_KEY_ALPHABET[byte & 31];
-  return key;
+  if (series) return `${SERIES_KEY_MARK}${key.slice(1)}`;
+  return key.startsWith(SERIES_KEY_MARK) ? `t${key.slice(1)}` : key;
+}
+
+/** The first character of a series hold's key (lua/lib/live.lua and the fallback read it too). */
+export const SERIES_KEY_MARK = "s";
+
+/** A series hold: counted as one hold, at most one per client; its booking gets a seriesId. */
+export function isSeriesHoldKey(holdKey: string): boolean {
+  return holdKey.startsWith(SERIES_KEY_MARK);
 }

@@ -137,7 +137,8 @@ export interface HolderTags {
 export type HoldOutcome =
   | ({ kind: "ok" } & HoldGranted)
   | ({ kind: "existing" } & HoldGranted)
-  | { kind: "limit"; holder: "client" | "ip"; untilMs: number }
+  /** "series": the client already holds a series (a series counts as one hold, one at a time). */
+  | { kind: "limit"; holder: "client" | "ip" | "series"; untilMs: number }
   | Blocked
   | { kind: "unavailable"; index: number; reason: "not-offered" | "notice" }
   | { kind: "overlap"; first: number; second: number }

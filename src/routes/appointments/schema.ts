@@ -12,7 +12,8 @@ export const HoldProof = {
   holdToken: z
     .string()
     .min(20)
-    .max(512)
+    // A series of 12 slots signs each slot's times and cells into the token (about 1.3 KB).
+    .max(2048)
     .openapi({ description: "From POST /v1/holds.", example: "hk1.q8Jc2kW5d8f1h4n6p0r2t7y9a3Zk3" }),
 };
 

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { findSeries } from "../../domain/availability/find-series.ts";
 import { holdSlots } from "../../domain/live/hold-slots.ts";
 import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
@@ -48,15 +49,36 @@ const route = createRoute(
 export const createHoldRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
   const headers = c.req.valid("header");
-  const slots = body.slots ?? [
-    { serviceId: body.serviceId ?? "", staffId: body.staffId ?? "", start: body.start ?? "" },
-  ];
+  const first = {
+    serviceId: body.serviceId ?? "",
+    staffId: body.staffId ?? "",
+    start: body.start ?? "",
+  };
+  // A series: its occurrences are read (and their offers published) first, which needs the staff
+  // member's zone, then held as one multi-slot hold.
+  const slots =
+    body.slots ??
+    (body.repeat
+      ? (
+          await findSeries({
+            ctx: c.var.ctx,
+            input: {
+              ...first,
+              ...body.repeat,
+              clientId: body.clientId,
+              startField: "body.start",
+              repeatField: "body.repeat",
+            },
+          })
+        ).occurrences.map((o) => ({ ...first, start: o.start }))
+      : [first]);
   const hold = await holdSlots({
     ctx: c.var.ctx,
     input: {
       clientId: body.clientId,
       slots,
-      field: body.slots ? "body.slots" : "body",
+      field: body.slots ? "body.slots" : body.repeat ? "body.repeat" : "body",
+      series: body.repeat !== undefined,
       holdToken: headers["x-hold-token"],
       idempotencyKey: headers["idempotency-key"],
       ipGroup: clientIpGroup(c),

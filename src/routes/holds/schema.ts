@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_SERIES_COUNT, MAX_SERIES_EVERY_WEEKS } from "../../domain/availability/find-series.ts";
 import { HOLD_ID_PATTERN } from "../../domain/live/hold-id.ts";
 import type { Hold } from "../../domain/live/hold-slots.ts";
 import { IdempotencyHeader, ManageTokenHeader } from "../appointments/schema.ts";
@@ -11,8 +12,21 @@ import {
   StaffOffsetTimes,
 } from "../shared/schemas.ts";
 
-/** Several slots in one hold: all or nothing, one staff member and one service. */
-export const MAX_SLOTS_PER_HOLD = 8;
+/**
+ * Several slots in one hold: all or nothing, one staff member and one service. As many as a
+ * recurring series has occurrences, so a series with alternatives can be listed slot by slot.
+ */
+export const MAX_SLOTS_PER_HOLD = MAX_SERIES_COUNT;
+
+const HoldRepeat = z
+  .strictObject({
+    everyWeeks: z.number().int().min(1).max(MAX_SERIES_EVERY_WEEKS).openapi({ example: 1 }),
+    count: z.number().int().min(1).max(MAX_SERIES_COUNT).openapi({ example: 4 }),
+  })
+  .openapi("HoldRepeat", {
+    description:
+      "Hold a weekly series starting at `start`: `count` occurrences every `everyWeeks` weeks at the same local time in the staff member's zone, all or nothing (see `GET /v1/availability/series`).",
+  });
 
 const HoldSlotInput = z
   .strictObject({ serviceId: ServiceId, staffId: StaffId, start: SlotStart })
@@ -30,6 +44,7 @@ export const HoldBody = z
       .max(MAX_SLOTS_PER_HOLD)
       .optional()
       .openapi({ description: "Several slots at once (instead of serviceId, staffId, start)." }),
+    repeat: HoldRepeat.optional(),
     rescheduleOf: Id("apt_5n2k8q1w7d3f9h4m6p0r").optional().openapi({
       description:
         "The appointment this hold moves (with its `X-Manage-Token` or the customer's session): its own time does not block the hold, so it can move onto an overlapping time. Any other credential: 404.",
@@ -37,6 +52,14 @@ export const HoldBody = z
   })
   .superRefine((body, ctx) => {
     const single = ["serviceId", "staffId", "start"] as const;
+    if (body.repeat && (body.slots || body.rescheduleOf))
+      ctx.addIssue({
+        code: "custom",
+        path: ["repeat"],
+        message: body.slots
+          ? "give repeat with serviceId/staffId/start, not with slots"
+          : "a series is not a reschedule",
+      });
     if (body.slots) {
       for (const key of single)
         if (body[key] !== undefined)
@@ -87,7 +110,8 @@ export const HoldTokenHeader = z.object({
   "x-hold-token": z
     .string()
     .min(20)
-    .max(512)
+    // A series of 12 slots signs each slot's times and cells into the token (about 1.3 KB).
+    .max(2048)
     .openapi({
       param: { name: "x-hold-token", in: "header" },
       description: "The hold token returned at creation.",

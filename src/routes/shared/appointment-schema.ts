@@ -56,6 +56,10 @@ export const AppointmentSchema = z
     rescheduledFrom: Id("apt_2b7c9d1e3f5g7h9j1k3m").nullable().openapi({
       description: "The appointment this one replaced by a reschedule, if any.",
     }),
+    seriesId: Id("ser_4k8m2q6w9d3f7h1n5p0r").nullable().openapi({
+      description:
+        "The recurring series it was booked in (a series hold: `repeat`, or slots on several dates); its occurrences share it. Null for a single booking.",
+    }),
     createdAt: Timestamp("When the appointment was booked (UTC)."),
     updatedAt: Timestamp("When the appointment last changed (UTC)."),
     cancelledAt: Timestamp("When it was cancelled (UTC); null while confirmed.").nullable(),

@@ -23,6 +23,7 @@
 
 import type { Client, Transaction } from "@planetscale/database";
 import { offerScope } from "../../domain/live/offers.ts";
+import { isSeriesHoldKey } from "../../domain/live/tokens.ts";
 import {
   candidateDates,
   encodeMeta,
@@ -518,31 +519,34 @@ export class MysqlFallbackLiveStateStore implements LiveStateStore {
       lockKeys,
     );
     const { rows } = await tx.execute(
-      `SELECT holder, COUNT(*) AS n, MIN(expires_at_ms) AS first FROM fallback_held
+      `SELECT holder, COUNT(*) AS n, MIN(expires_at_ms) AS first,
+         MIN(CASE WHEN hold_key LIKE 's%' THEN expires_at_ms END) AS series
+       FROM fallback_held
        WHERE scope = ? AND holder IN (?, ?) AND expires_at_ms > ? GROUP BY holder`,
       [this.scope, holders[0]?.holder, holders[1]?.holder, input.nowMs],
     );
     const counts = new Map((rows as Row[]).map((r) => [String(r.holder), r]));
+    // A series counts as one hold (its first slot's row stands for it), one per client at most.
+    const series = isSeriesHoldKey(input.holdKey);
+    const places = series ? 1 : check.slots.length;
     for (const h of holders) {
       const row = counts.get(h.holder);
-      if (toInt(row?.n ?? 0) + check.slots.length > h.max)
+      if (toInt(row?.n ?? 0) + places > h.max)
         return {
           kind: "limit",
           holder: h.kind,
           untilMs: row ? toInt(row.first) : input.nowMs + check.ttlMs,
         };
     }
+    const clientSeries = counts.get(holders[0]?.holder ?? "")?.series;
+    if (series && clientSeries !== null && clientSeries !== undefined)
+      return { kind: "limit", holder: "series", untilMs: toInt(clientSeries) };
     await tx.execute(
-      `INSERT INTO fallback_held (scope, holder, staff_id, hold_key, slot, expires_at_ms) VALUES ${marks(holders.length * check.slots.length, "(?, ?, ?, ?, ?, ?)")}`,
+      `INSERT INTO fallback_held (scope, holder, staff_id, hold_key, slot, expires_at_ms) VALUES ${marks(holders.length * places, "(?, ?, ?, ?, ?, ?)")}`,
       holders.flatMap((h) =>
-        check.slots.flatMap((_, i) => [
-          this.scope,
-          h.holder,
-          input.staffId,
-          input.holdKey,
-          i,
-          expiresAtMs,
-        ]),
+        check.slots
+          .slice(0, places)
+          .flatMap((_, i) => [this.scope, h.holder, input.staffId, input.holdKey, i, expiresAtMs]),
       ),
     );
     return null;

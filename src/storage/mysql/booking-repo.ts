@@ -48,7 +48,7 @@ import {
 type Row = Record<string, unknown>;
 
 const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
-  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from,
+  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from, a.series_id,
   a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
   COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
   a.attendance_changed_at, a.attendance_changed_by,
@@ -83,6 +83,7 @@ function toAppointment(row: Row): Appointment & { manageTokenHash: string } {
     locale: localeOf(row.locale),
     answers: decodeAnswers(row.answers),
     rescheduledFrom: row.rescheduled_from === null ? null : String(row.rescheduled_from),
+    seriesId: row.series_id === null || row.series_id === undefined ? null : String(row.series_id),
     createdAtMs: fromSqlDateTime(row.created_at),
     updatedAtMs: fromSqlDateTime(row.updated_at),
     cancelledAtMs: row.cancelled_at === null ? null : fromSqlDateTime(row.cancelled_at),
@@ -297,6 +298,7 @@ export class MysqlBookingRepo implements BookingRepo {
          (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
          (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
          (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
+         (SELECT r.series_id FROM appointments r WHERE r.id = ?) AS replaced_series,
          ${NO_SHOWS_SQL} AS no_shows,
          x.kind, x.a, x.b
        FROM services sv JOIN staff st ON st.id = ?
@@ -312,6 +314,8 @@ export class MysqlBookingRepo implements BookingRepo {
       [
         // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
         input.replaces?.appointmentId ?? "",
+        input.replaces?.appointmentId ?? "",
+        // A moved occurrence stays in its series.
         input.replaces?.appointmentId ?? "",
         // The no-show limit counts for new bookings only: a reschedule keeps its customer.
         input.replaces ? 0 : 1,
@@ -349,6 +353,11 @@ export class MysqlBookingRepo implements BookingRepo {
     const answers = input.answers(decodeQuestions(catalog.questions));
     if (!answers.ok) return { kind: "bad-answers", field: answers.field, message: answers.message };
     let inherited: Appointment["calendar"] | null = null;
+    const seriesId =
+      input.seriesId ??
+      (catalog.replaced_series === null || catalog.replaced_series === undefined
+        ? null
+        : String(catalog.replaced_series));
     if (input.replaces) {
       const { cutoffMs } = input.replaces;
       const cutoff =
@@ -396,12 +405,13 @@ export class MysqlBookingRepo implements BookingRepo {
       inherited,
       locale,
       answers.answers,
+      seriesId,
     );
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
          customer_name, customer_email, customer_phone, notes, answers, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
-         ical_uid, ical_sequence, locale)
-       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)").join(", ")}`,
+         ical_uid, ical_sequence, locale, series_id)
+       VALUES ${appointments.map(() => "(?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)").join(", ")}`,
       appointments.flatMap((a) => [
         a.id,
         a.staffId,
@@ -423,6 +433,7 @@ export class MysqlBookingRepo implements BookingRepo {
         a.calendar.uid,
         a.calendar.sequence,
         a.locale,
+        a.seriesId,
       ]),
     );
     // The line that closes the race: a cell another confirmed appointment owns fails with 1062.
@@ -450,6 +461,7 @@ export class MysqlBookingRepo implements BookingRepo {
     inherited: Appointment["calendar"] | null,
     locale: Locale,
     answers: Appointment["answers"],
+    seriesId: string | null,
   ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
@@ -469,6 +481,7 @@ export class MysqlBookingRepo implements BookingRepo {
       locale,
       answers,
       rescheduledFrom: input.replaces?.appointmentId ?? null,
+      seriesId,
       createdAtMs: fromSqlDateTime(now),
       updatedAtMs: fromSqlDateTime(now),
       cancelledAtMs: null,
@@ -538,21 +551,38 @@ export class MysqlBookingRepo implements BookingRepo {
     return this.db.transaction(async (tx) => {
       // The credential's row, the business's cut-off and the facts for the emails ride on the
       // locking read: a cancel costs no statement before its transaction.
+      const scope = input.scope ?? "one";
+      // A series scope locks the named row and its series' confirmed occurrences in scope in the
+      // same read: still one statement before the writes.
       const { rows } = await tx.execute(
         `SELECT ${APPOINTMENT_COLUMNS}, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
            (SELECT name FROM services WHERE id = a.service_id) AS service_name,
            (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
            (SELECT currency FROM services WHERE id = a.service_id) AS currency,
            (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document
-         ${APPOINTMENT_FROM} WHERE a.id = ? FOR UPDATE`,
-        [input.id],
+         ${APPOINTMENT_FROM} WHERE ${
+           scope === "one"
+             ? "a.id = ?"
+             : `a.id = ? OR (a.status = 'confirmed' AND a.series_id = (SELECT s.series_id FROM appointments s WHERE s.id = ?)${
+                 scope === "following"
+                   ? " AND a.start_at >= (SELECT s.start_at FROM appointments s WHERE s.id = ?)"
+                   : ""
+               })`
+         } ORDER BY a.start_at FOR UPDATE`,
+        scope === "one"
+          ? [input.id]
+          : scope === "following"
+            ? [input.id, input.id, input.id]
+            : [input.id, input.id],
       );
-      const row = rows[0] as Row | undefined;
+      const row = (rows as Row[]).find((r) => String(r.id) === input.id);
       if (!row) return { kind: "not-found" as const };
       const appointment = toAppointment(row);
       // Nothing is written yet: refusing here leaves the row as it was (the COMMIT only unlocks).
       if (input.authorize && !(await input.authorize(appointment)))
         return { kind: "not-found" as const };
+      if (scope !== "one" && appointment.seriesId !== null)
+        return this.cancelSeries(tx, input, row, rows as Row[]);
       if (appointment.status !== "confirmed") return { kind: "not-confirmed" as const };
       const cutoffMs =
         input.cutoffMs === "settings"
@@ -576,8 +606,71 @@ export class MysqlBookingRepo implements BookingRepo {
         updatedAtMs: input.nowMs,
       };
       await writeAnnouncement(tx, input.announce(cancelled, toFacts(row)), now);
-      return { kind: "cancelled" as const, appointment: cancelled };
+      return {
+        kind: "cancelled" as const,
+        appointment: cancelled,
+        appointments: [cancelled],
+        left: [],
+        cutoffMs,
+      };
     });
+  }
+
+  /**
+   * A series scope: every confirmed occurrence read (and locked) with the named one, each judged
+   * by the cut-off on its own; those outside it are cancelled in the same statements as one
+   * appointment is (one UPDATE, one DELETE, one announcement), those inside it are left.
+   */
+  private async cancelSeries(
+    tx: Transaction,
+    input: Parameters<BookingRepo["cancel"]>[0],
+    named: Row,
+    rows: Row[],
+  ): ReturnType<BookingRepo["cancel"]> {
+    const occurrences = rows
+      .map(toAppointment)
+      .filter((a) => a.status === "confirmed" && a.seriesId === toAppointment(named).seriesId);
+    if (occurrences.length === 0) return { kind: "not-confirmed" as const };
+    const cutoffMs =
+      input.cutoffMs === "settings"
+        ? (named.settings_document === null
+            ? DEFAULT_SETTINGS
+            : Settings.parse(parseJsonColumn(named.settings_document))
+          ).cancelCutoffMin * 60_000
+        : input.cutoffMs;
+    const tooLate = (a: Appointment) => cutoffMs !== null && a.startMs - input.nowMs < cutoffMs;
+    const left = occurrences.filter(tooLate);
+    const going = occurrences.filter((a) => !tooLate(a));
+    const [first] = left;
+    if (going.length === 0 && first)
+      return { kind: "too-late" as const, cutoffMs: cutoffMs ?? 0, appointment: first };
+    const now = toSqlDateTime(input.nowMs);
+    const ids = going.map((a) => a.id);
+    await tx.execute(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`,
+      [now, now, ...ids],
+    );
+    await tx.execute(
+      `DELETE FROM appointment_cells WHERE appointment_id IN (${ids.map(() => "?").join(", ")})`,
+      ids,
+    );
+    const cancelled = going.map((a) => ({
+      ...a,
+      status: "cancelled" as const,
+      cancelledAtMs: input.nowMs,
+      updatedAtMs: input.nowMs,
+    }));
+    const namedOne = cancelled.find((a) => a.id === input.id) ?? cancelled[0];
+    if (!namedOne) return { kind: "not-confirmed" as const };
+    const more = cancelled.filter((a) => a !== namedOne);
+    await writeAnnouncement(tx, input.announce(namedOne, toFacts(named), more), now);
+    return {
+      kind: "cancelled" as const,
+      appointment: namedOne,
+      appointments: cancelled,
+      left,
+      cutoffMs,
+    };
   }
 
   /**

@@ -291,7 +291,7 @@ export class RedisLiveStateStore implements LiveStateStore {
     if (kind === "held")
       return b === "mine" ? { kind, untilMs: int(a), mine: true } : { kind, untilMs: int(a) };
     if (kind === "booked") return { kind, untilMs: int(a) };
-    if (kind === "limit" && (a === "client" || a === "ip"))
+    if (kind === "limit" && (a === "client" || a === "ip" || a === "series"))
       return { kind, holder: a, untilMs: int(b) };
     if (kind === "unavailable" && (b === "not-offered" || b === "notice"))
       return { kind, index: int(a), reason: b };
