@@ -1,0 +1,311 @@
+/**
+ * The business app (`/admin`) in a real browser (system Chromium via playwright-core) against
+ * the worker under `wrangler dev` and the real test stack: an owner, signed in through the
+ * worker's API, creates a staff account; the staff member signs in in the browser with the code
+ * from the outbox, sees only their own day, and marks a started appointment attended. The owner
+ * sees everyone's day. Each view is checked with axe-core at 375 px and on a desktop.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_CSP } from "../../scripts/build-web.ts";
+import { testApi } from "../drivers/api.ts";
+import { latestSignInCode, newAccountEmail } from "../fixtures/account-fixtures.ts";
+import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
+import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
+import { uniqueId } from "../stack/stack-env.ts";
+import {
+  adminHeaders,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+  startWorker,
+  type Worker,
+} from "./harness.ts";
+
+/** The page-side globals these tests touch (this file is type-checked without the DOM library). */
+declare const document: { documentElement: { scrollWidth: number } };
+declare const sessionStorage: { getItem(key: string): string | null };
+
+let worker: Worker;
+let browser: Browser;
+const api = testApi();
+
+beforeAll(async () => {
+  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+/** A request to the worker (sessions live in the worker's store, not the in-process app's). */
+async function workerCall(method: string, path: string, token: string, body?: unknown) {
+  return fetch(`${worker.url}${path}`, {
+    method,
+    headers: { ...adminHeaders, Authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** Signs `email` in through the worker's API; the business session token. */
+async function signInThroughWorker(email: string): Promise<string> {
+  const otp = await fetch(`${worker.url}/v1/admin/auth/otp`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
+  expect(otp.status).toBe(202);
+  const verify = await fetch(`${worker.url}/v1/admin/auth/verify`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, code: await latestSignInCode(email) }),
+  });
+  expect(verify.status, await verify.clone().text()).toBe(200);
+  return ((await verify.json()) as { sessionToken: string }).sessionToken;
+}
+
+/** An owner account made with the ADMIN_TOKEN, signed in: its session token. */
+async function ownerSession(): Promise<{ email: string; token: string }> {
+  const email = newAccountEmail();
+  const res = await api.admin("POST", "/v1/admin/accounts", {
+    email,
+    name: "Olga Owner",
+    role: "owner",
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { email, token: await signInThroughWorker(email) };
+}
+
+/** Signs in on the page: email, then the code from the outbox. */
+async function signInOnPage(page: Page, email: string): Promise<void> {
+  await page.goto(`${worker.url}/admin`);
+  await page.locator("#email").fill(email);
+  await page.getByRole("button", { name: "Email me a code" }).click();
+  await page.locator("#code").waitFor({ state: "visible" });
+  await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+  await page.locator("#code").fill(await latestSignInCode(email));
+  await page.locator("#code-form button[type=submit]").click();
+  await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
+}
+
+/**
+ * A start earlier today (UTC): an hour ago on a 5-minute boundary, not before midnight, so the
+ * appointment has started (attendance can be marked) and is on today's page.
+ */
+function startedToday(): { startMs: number; endMs: number } {
+  const now = Date.now();
+  const midnight = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
+  const startMs = Math.max(midnight, Math.floor((now - 3_600_000) / 300_000) * 300_000);
+  return { startMs, endMs: startMs + 30 * 60_000 };
+}
+
+/**
+ * The worker reads the catalog through its own cache, and the fixtures wrote it through another
+ * app: wait until the worker's admin staff list has `ids`, as a person would a few seconds later.
+ */
+async function workerListsStaff(token: string, ids: string[]): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const text = await (await workerCall("GET", "/v1/admin/staff", token)).text();
+        return ids.every((id) => text.includes(id));
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
+}
+
+async function setCustomerName(id: string, name: string): Promise<void> {
+  await withDb((conn) =>
+    conn.query("UPDATE appointments SET customer_name = ? WHERE id = ?", [name, id]),
+  );
+}
+
+describe("the business app", () => {
+  it("serves /admin with the pages' strict CSP and no-store", async () => {
+    const res = await fetch(`${worker.url}/admin`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toBe(PAGE_CSP);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.text()).toContain('<script type="module" src="/app/admin.js"></script>');
+  });
+
+  it("a staff member signs in with the emailed code, sees only their own day, and marks an appointment attended", async () => {
+    const service = await createTestService(api, {
+      name: "Haircut",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const mine = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const other = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const ownId = await insertAppointmentWithCells({
+      staffId: mine.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const otherId = await insertAppointmentWithCells({
+      staffId: other.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const ownName = uniqueId("Mia ");
+    const otherName = uniqueId("Noah ");
+    await setCustomerName(ownId, ownName);
+    await setCustomerName(otherId, otherName);
+
+    // The owner creates the staff account through the API, with their own business session.
+    const owner = await ownerSession();
+    const staffEmail = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email: staffEmail,
+      name: "Sam Staff",
+      role: "staff",
+      staffId: mine.id,
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+
+    for (const [width, height, label] of [
+      [375, 800, "375"],
+      [1280, 900, "desktop"],
+    ] as const) {
+      const context = await browser.newContext({
+        viewport: { width, height },
+        timezoneId: "UTC",
+        locale: "en-GB",
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("response", (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto(`${worker.url}/admin`);
+      await page.locator("#sign-in").waitFor({ state: "visible" });
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-sign-in-${label}`);
+
+      await signInOnPage(page, staffEmail);
+      await expect.poll(() => page.locator("#who-name").textContent()).toBe("Sam Staff (Staff)");
+      // A staff account has no staff choice, and no cancel or move.
+      expect(await page.locator("#staff-field").isHidden()).toBe(true);
+      const own = page.locator(`button.appt[data-id="${ownId}"]`);
+      await own.waitFor({ timeout: 15_000 });
+      expect(await page.locator(`button.appt[data-id="${otherId}"]`).count()).toBe(0);
+      expect(await page.getByText(otherName).count()).toBe(0);
+      expect(await own.getAttribute("data-status")).toBe(
+        label === "375" ? "confirmed" : "attended",
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        width,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-staff-day-${label}`);
+
+      await own.click();
+      await page.locator("#detail").waitFor({ state: "visible" });
+      expect(await page.locator("#detail-facts").textContent()).toContain(ownName);
+      expect(await page.locator("#cancel").count()).toBe(0);
+      expect(await page.locator("#move").count()).toBe(0);
+      if (label === "375") {
+        await page.locator("#mark-attended").click();
+        await expect
+          .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+          .toBe("attended");
+        expect(await page.locator("#mark-undo").isVisible()).toBe(true);
+      }
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-staff-appointment-${label}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+
+    const [rows] = await withDb((conn) =>
+      conn.query("SELECT status, attendance_changed_by FROM appointments WHERE id = ?", [ownId]),
+    );
+    const row = (rows as { status: string; attendance_changed_by: string }[])[0];
+    expect(row?.status).toBe("attended");
+    expect(row?.attendance_changed_by).toMatch(/^account:acc_/);
+    // The other staff member's appointment was never touched, and the API refuses it to the staff account.
+    const staffToken = await signInThroughWorker(staffEmail);
+    expect((await workerCall("GET", `/v1/admin/appointments/${otherId}`, staffToken)).status).toBe(
+      404,
+    );
+  }, 180_000);
+
+  it("an owner sees everyone's day, finds an appointment by customer email, and signs out", async () => {
+    const service = await createTestService(api, {
+      name: "Colour",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const a = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const b = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const email = `${uniqueId("cust")}@example.test`;
+    const first = await insertAppointmentWithCells({
+      staffId: a.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+      customerEmail: email,
+    });
+    const second = await insertAppointmentWithCells({
+      staffId: b.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [a.id, b.id]);
+
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, owner.email);
+    await expect.poll(() => page.locator("#who-name").textContent()).toBe("Olga Owner (Owner)");
+    expect(await page.locator("#staff").inputValue()).toBe("");
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`button.appt[data-id="${second}"]`).waitFor();
+
+    // One staff member: the other's appointment leaves the list, and the live strip shows.
+    await page.locator("#staff").selectOption(a.id);
+    await expect.poll(() => page.locator(`button.appt[data-id="${second}"]`).count()).toBe(0);
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor();
+    await page.locator("#live").waitFor({ state: "visible" });
+
+    await page.locator("#tab-week").click();
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor();
+    expect(await page.locator("#day-list section.day").count()).toBe(7);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-owner-week-desktop");
+
+    await page.locator("#tab-search").click();
+    await page.locator("#search-email").fill(email);
+    await page.locator("#search-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#search-results button.appt").count()).toBe(1);
+    expect(await page.locator("#search-results button.appt").getAttribute("data-id")).toBe(first);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator("#search-results button.appt").click();
+    await page.locator("#detail").waitFor({ state: "visible" });
+    // Started: attendance, no move or cancel.
+    expect(await page.locator("#mark-no-show").isVisible()).toBe(true);
+    await page.locator("#mark-no-show").click();
+    await expect
+      .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+      .toBe("no_show");
+    await screenshot(page, "admin-owner-appointment-desktop");
+
+    await page.locator("#sign-out").click();
+    await page.locator("#sign-in").waitFor({ state: "visible" });
+    expect(await page.evaluate(() => sessionStorage.getItem("ae-business-session"))).toBe(null);
+    await context.close();
+  }, 180_000);
+});

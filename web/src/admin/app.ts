@@ -1,0 +1,609 @@
+/**
+ * The business app (`/admin`): email-code sign-in, then the day and week views, the appointment
+ * search and an appointment's page. Calls only the public HTTP API with the business session
+ * (`Authorization: Bearer ae_bs_…`); the server enforces every role (403/404), the app hides what
+ * the role cannot do (roles.ts).
+ */
+import { type ApiFailure, call, tabClientId } from "../api.ts";
+import { byId, h, notices } from "../dom.ts";
+import { currentLocale, languageSwitch, startLocale } from "../i18n/index.ts";
+import { explain } from "../messages.ts";
+import { describeSlot } from "../shared.ts";
+import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.ts";
+import { closedOn, groupByDate, nextHours, utcRange, viewDates } from "./days.ts";
+import {
+  type AdminAppointment,
+  type Closure,
+  type LiveSlot,
+  PollingSource,
+  type Snapshot,
+  type WatchQuery,
+} from "./feed.ts";
+import { type AdminMessages, at } from "./i18n.ts";
+import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
+import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
+
+type View = "day" | "week" | "search";
+
+interface StaffMember {
+  id: string;
+  name: string;
+  serviceIds: string[];
+  active: boolean;
+}
+interface Service {
+  id: string;
+  name: string;
+}
+
+const { announce, alert } = notices();
+const clientId = tabClientId();
+let session: Session | undefined;
+let api: Caller;
+let caps: Capabilities;
+let staff: StaffMember[] = [];
+let services: Service[] = [];
+let view: View = "day";
+let date = todayLocal();
+let stopWatch: (() => void) | undefined;
+let current: AdminAppointment | undefined;
+let returnTo: View = "day";
+let pendingEmail = "";
+
+// ---- words -------------------------------------------------------------------------------
+
+function applyWords(): void {
+  const m = at();
+  for (const el of document.querySelectorAll<HTMLElement>("[data-a]")) {
+    const words = m[el.dataset.a as keyof AdminMessages];
+    if (typeof words === "string") el.textContent = words;
+  }
+  document.title = m.title;
+}
+
+function failureText(failure: ApiFailure): string {
+  if (failure.status === 403) return at().forbidden;
+  return explain(failure).text;
+}
+
+// ---- sign-in -----------------------------------------------------------------------------
+
+function showSignIn(message?: string): void {
+  stopWatch?.();
+  byId("app").hidden = true;
+  byId("who").hidden = true;
+  byId("sign-in").hidden = false;
+  byId("email-form").hidden = false;
+  byId("code-form").hidden = true;
+  alert(message);
+  byId("sign-in-title").focus();
+}
+
+byId("email-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const email = byId<HTMLInputElement>("email").value.trim();
+  if (!email) return byId("email").focus();
+  const result = await call("POST", "/v1/admin/auth/otp", { body: { email } });
+  if (!result.ok) {
+    alert(explain(result).text);
+    return;
+  }
+  pendingEmail = email;
+  alert(undefined);
+  byId("email-form").hidden = true;
+  byId("code-form").hidden = false;
+  byId("code-sent").textContent = at().codeSent(email);
+  byId("code").focus();
+});
+
+byId("other-email").addEventListener("click", () => {
+  byId("code-form").hidden = true;
+  byId("email-form").hidden = false;
+  byId("email").focus();
+});
+
+byId("code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>("code");
+  const code = input.value.trim();
+  const result = await call<{ sessionToken: string; expiresAt: string; account: Account }>(
+    "POST",
+    "/v1/admin/auth/verify",
+    { body: { email: pendingEmail, code } },
+  );
+  if (!result.ok) {
+    input.setAttribute("aria-invalid", "true");
+    alert(result.status === 401 || result.status === 400 ? at().wrongCode : explain(result).text);
+    input.focus();
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  input.value = "";
+  const s: Session = {
+    token: result.body.sessionToken,
+    expiresAt: result.body.expiresAt,
+    account: result.body.account,
+  };
+  saveSession(s);
+  alert(undefined);
+  await enter(s);
+});
+
+byId("sign-out").addEventListener("click", async () => {
+  if (session) await api("POST", "/v1/admin/auth/logout");
+  endSession();
+});
+
+function endSession(message?: string): void {
+  session = undefined;
+  saveSession(undefined);
+  showSignIn(message);
+}
+
+// ---- the signed-in shell -----------------------------------------------------------------
+
+async function enter(s: Session): Promise<void> {
+  session = s;
+  api = authedCaller(s, () => endSession(at().sessionEnded));
+  caps = capabilitiesOf(s.account.role);
+  byId("sign-in").hidden = true;
+  byId("who").hidden = false;
+  byId("who-name").textContent = at().signedInAs(s.account.name, at().roles[s.account.role]);
+  document.body.dataset.role = s.account.role;
+  const [staffResult, servicesResult] = await Promise.all([
+    api<{ staff: StaffMember[] }>("GET", "/v1/admin/staff"),
+    api<{ services: Service[] }>("GET", "/v1/admin/services"),
+  ]);
+  if (!session) return;
+  staff = staffResult.ok ? staffResult.body.staff : [];
+  services = servicesResult.ok ? servicesResult.body.services : [];
+  fillStaffSelect();
+  byId("app").hidden = false;
+  show("day");
+}
+
+function fillStaffSelect(): void {
+  const select = byId<HTMLSelectElement>("staff");
+  const own = session?.account.staffId ?? null;
+  const options: HTMLOptionElement[] = [];
+  if (caps.everyone) options.push(h("option", { value: "" }, at().everyone));
+  for (const member of staff) {
+    if (!caps.everyone && member.id !== own) continue;
+    options.push(h("option", { value: member.id }, member.name));
+  }
+  select.replaceChildren(...options);
+  // A staff account has one choice: itself; the select would only be noise.
+  byId("staff-field").hidden = !caps.everyone;
+}
+
+function selectedStaff(): string | undefined {
+  if (!caps.everyone) return session?.account.staffId ?? undefined;
+  return byId<HTMLSelectElement>("staff").value || undefined;
+}
+
+function show(next: View, focus = false): void {
+  view = next;
+  for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
+    tab.setAttribute("aria-current", tab.dataset.view === next ? "page" : "false");
+  }
+  byId("detail").hidden = true;
+  byId("search").hidden = next !== "search";
+  byId("days").hidden = next === "search";
+  if (next === "search") {
+    stopWatch?.();
+    stopWatch = undefined;
+    if (focus) byId("search-title").focus();
+    return;
+  }
+  watchDays();
+  if (focus) byId("days-title").focus();
+}
+
+for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
+  tab.addEventListener("click", () => {
+    const next = tab.dataset.view as View;
+    if (next === "day") date = todayLocal();
+    show(next, true);
+  });
+}
+
+byId("staff").addEventListener("change", () => watchDays());
+byId<HTMLInputElement>("day").addEventListener("change", (event) => {
+  const value = (event.target as HTMLInputElement).value;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    date = value;
+    watchDays();
+  }
+});
+byId("prev").addEventListener("click", () => step(-1));
+byId("next").addEventListener("click", () => step(1));
+
+function step(direction: number): void {
+  date = addDays(date, direction * (view === "week" ? 7 : 1));
+  watchDays();
+}
+
+// ---- day and week views ------------------------------------------------------------------
+
+/** Every page of the range's appointments (`nextCursor` until null). */
+async function loadAppointments(query: WatchQuery): Promise<AdminAppointment[]> {
+  const { from, to } = utcRange(query.dates);
+  const out: AdminAppointment[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams({ from, to, limit: "100" });
+    if (query.staffId) params.set("staffId", query.staffId);
+    if (cursor) params.set("cursor", cursor);
+    const page = await api<{ appointments: AdminAppointment[]; nextCursor: string | null }>(
+      "GET",
+      `/v1/admin/appointments?${params}`,
+    );
+    if (!page.ok) throw new Error(failureText(page));
+    out.push(...page.body.appointments);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * The next hours' live states of one staff member today, from the public availability of a
+ * service they perform (the shortest grid is the first service: enough for a glance).
+ */
+async function loadLive(query: WatchQuery): Promise<LiveSlot[]> {
+  const member = staff.find((s) => s.id === query.staffId);
+  const serviceId = member?.serviceIds[0];
+  const today = todayLocal();
+  if (!member || !serviceId || !query.dates.includes(today)) return [];
+  const params = new URLSearchParams({ serviceId, staffId: member.id, from: today, to: today });
+  const result = await call<{ days: { slots: LiveSlot[] }[] }>(
+    "GET",
+    `/v1/availability?${params}`,
+    { headers: { "X-Client-Id": clientId } },
+  );
+  if (!result.ok) return [];
+  return nextHours(
+    result.body.days.flatMap((d) => d.slots),
+    Date.now(),
+    4,
+  );
+}
+
+const source = new PollingSource(async (query) => {
+  const [appointments, closures, live] = await Promise.all([
+    loadAppointments(query),
+    api<{ closures: Closure[] }>("GET", "/v1/admin/closures").then((r) =>
+      r.ok ? r.body.closures : [],
+    ),
+    loadLive(query),
+  ]);
+  return { appointments, closures, live, atMs: Date.now() };
+});
+
+function watchDays(): void {
+  stopWatch?.();
+  const m = at();
+  const dates = viewDates(date, view === "week" ? "week" : "day");
+  const staffId = selectedStaff();
+  byId<HTMLInputElement>("day").value = date;
+  byId("days-title").textContent =
+    view === "week"
+      ? `${m.week}: ${formatDay(dates[0] ?? date)} – ${formatDay(dates[6] ?? date)}`
+      : formatDay(date);
+  byId("day-list").replaceChildren(h("p", { class: "loading" }, m.loading));
+  const query: WatchQuery = { dates, ...(staffId ? { staffId } : {}) };
+  stopWatch = source.watch(
+    query,
+    (snapshot) => drawDays(dates, staffId, snapshot),
+    (message) => alert(m.failed(message), { label: m.refresh, run: () => watchDays() }),
+  );
+}
+
+function staffName(id: string): string {
+  return staff.find((s) => s.id === id)?.name ?? id;
+}
+
+function serviceName(id: string): string {
+  return services.find((s) => s.id === id)?.name ?? id;
+}
+
+function drawDays(dates: string[], staffId: string | undefined, snapshot: Snapshot): void {
+  const m = at();
+  const groups = groupByDate(snapshot.appointments, dates, staffId);
+  const blocks: HTMLElement[] = [];
+  for (const day of dates) {
+    const items = groups.get(day) ?? [];
+    const block = h("section", { class: "day card", "aria-label": formatDay(day) });
+    if (dates.length > 1) block.append(h("h3", {}, formatDay(day)));
+    const closed = closedOn(snapshot.closures, day);
+    if (closed) block.append(h("p", { class: "closed" }, m.closedDay(closed.reason)));
+    if (items.length === 0) block.append(h("p", { class: "muted" }, m.nothingOnDay));
+    else block.append(h("ul", { class: "appt-list" }, ...items.map((a) => appointmentItem(a))));
+    blocks.push(block);
+  }
+  byId("day-list").replaceChildren(...blocks);
+  byId("updated").textContent = m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()));
+  drawLive(snapshot.live);
+}
+
+function drawLive(slots: LiveSlot[]): void {
+  const m = at();
+  const box = byId("live");
+  box.hidden = view !== "day" || selectedStaff() === undefined || date !== todayLocal();
+  if (box.hidden) return;
+  byId("live-list").replaceChildren(
+    ...(slots.length === 0
+      ? [h("li", { class: "muted" }, m.liveNone)]
+      : slots.map((s) =>
+          h(
+            "li",
+            { class: `live-slot state-${s.state}`, "data-state": s.state },
+            h("span", { class: "live-time" }, wallTime(s.start)),
+            ` ${m.liveStates[s.state]}`,
+          ),
+        )),
+  );
+}
+
+function appointmentItem(a: AdminAppointment): HTMLElement {
+  const m = at();
+  const label = `${wallTime(a.start)}–${wallTime(a.end)}`;
+  const button = h(
+    "button",
+    { type: "button", class: "appt", "data-id": a.id, "data-status": a.status },
+    h("span", { class: "appt-time" }, label),
+    h("span", { class: "appt-who" }, a.customer.name),
+    h("span", { class: "appt-what" }, `${serviceName(a.serviceId)} · ${staffName(a.staffId)}`),
+    h("span", { class: `badge status-${a.status}` }, m.statuses[a.status]),
+  );
+  button.addEventListener("click", () => void openAppointment(a.id));
+  return h("li", {}, button);
+}
+
+// ---- search ------------------------------------------------------------------------------
+
+byId("search-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const m = at();
+  const email = byId<HTMLInputElement>("search-email").value.trim();
+  const day = byId<HTMLInputElement>("search-date").value;
+  const params = new URLSearchParams({ limit: "100" });
+  if (email) params.set("customerEmail", email);
+  if (day) {
+    const range = utcRange([day]);
+    params.set("from", range.from);
+    params.set("to", range.to);
+  }
+  const staffId = selectedStaff();
+  if (staffId && !caps.everyone) params.set("staffId", staffId);
+  const result = await api<{ appointments: AdminAppointment[] }>(
+    "GET",
+    `/v1/admin/appointments?${params}`,
+  );
+  if (!result.ok) {
+    alert(failureText(result));
+    return;
+  }
+  alert(undefined);
+  const found = day
+    ? result.body.appointments.filter((a) => a.start.slice(0, 10) === day)
+    : result.body.appointments;
+  byId("search-count").textContent = found.length ? m.results(found.length) : m.noResults;
+  announce(found.length ? m.results(found.length) : m.noResults);
+  byId("search-results").replaceChildren(...found.map((a) => appointmentItem(a)));
+});
+
+// ---- one appointment ---------------------------------------------------------------------
+
+async function openAppointment(id: string): Promise<void> {
+  const result = await api<AdminAppointment>(
+    "GET",
+    `/v1/admin/appointments/${encodeURIComponent(id)}`,
+  );
+  if (!result.ok) {
+    alert(failureText(result));
+    return;
+  }
+  alert(undefined);
+  returnTo = view;
+  stopWatch?.();
+  stopWatch = undefined;
+  current = result.body;
+  byId("days").hidden = true;
+  byId("search").hidden = true;
+  byId("detail").hidden = false;
+  drawDetail();
+  byId("detail-title").focus();
+}
+
+function drawDetail(): void {
+  const a = current;
+  if (!a) return;
+  const m = at();
+  const rows: [string, string][] = [
+    [m.rowStatus, m.statuses[a.status]],
+    [m.rowWhen, describeSlot(a.start)],
+    [m.rowService, serviceName(a.serviceId)],
+    [m.rowStaff, staffName(a.staffId)],
+    [m.rowCustomer, a.customer.name],
+    [m.rowEmail, a.customer.email],
+  ];
+  if (a.customer.phone) rows.push([m.rowPhone, a.customer.phone]);
+  if (a.notes) rows.push([m.rowNotes, a.notes]);
+  const facts = byId("detail-facts");
+  facts.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  facts.dataset.status = a.status;
+  const answers = a.answers ?? [];
+  byId("detail-answers").replaceChildren(
+    answers.length === 0
+      ? h("p", { class: "muted" }, m.noAnswers)
+      : h(
+          "dl",
+          { class: "facts" },
+          ...answers.flatMap((x) => [h("dt", {}, localized(x.label)), h("dd", {}, answerText(x))]),
+        ),
+  );
+  const actions: HTMLButtonElement[] = [];
+  const started = Date.parse(a.start) <= Date.now();
+  if (caps.attendance && started && a.status === "confirmed") {
+    actions.push(actionButton(m.markAttended, "mark-attended", () => mark("attended")));
+    actions.push(actionButton(m.markNoShow, "mark-no-show", () => mark("no_show"), "secondary"));
+  }
+  if (caps.attendance && (a.status === "attended" || a.status === "no_show")) {
+    actions.push(actionButton(m.undoMark, "mark-undo", () => mark("confirmed"), "secondary"));
+  }
+  if (a.status === "confirmed" && !started) {
+    if (caps.reschedule) actions.push(actionButton(m.reschedule, "move", openMove, "secondary"));
+    if (caps.cancel) actions.push(actionButton(m.cancel, "cancel", askCancel, "danger"));
+  }
+  byId("detail-actions").replaceChildren(...actions);
+  byId("confirm-cancel").hidden = true;
+  byId("move-form").hidden = true;
+  byId("move-times").replaceChildren();
+}
+
+function localized(words: Record<string, string>): string {
+  return words[currentLocale()] ?? words.en ?? Object.values(words)[0] ?? "";
+}
+
+/** An answer as it was given: a choice by its offered label, yes/no in words. */
+function answerText(answer: AdminAppointment["answers"][number]): string {
+  if (answer.options?.length) return answer.options.map((o) => localized(o.label)).join(", ");
+  if (typeof answer.value === "boolean") return answer.value ? at().yes : at().no;
+  if (Array.isArray(answer.value)) return answer.value.join(", ");
+  if (answer.value === null || answer.value === undefined) return "";
+  return String(answer.value);
+}
+
+function actionButton(label: string, id: string, run: () => void, kind = ""): HTMLButtonElement {
+  const button = h("button", { type: "button", id, ...(kind ? { class: kind } : {}) }, label);
+  button.addEventListener("click", run);
+  return button;
+}
+
+async function mark(status: "attended" | "no_show" | "confirmed"): Promise<void> {
+  if (!current) return;
+  const result = await api<AdminAppointment>(
+    "POST",
+    `/v1/admin/appointments/${encodeURIComponent(current.id)}/attendance`,
+    { status },
+  );
+  if (!result.ok) return alert(failureText(result));
+  current = result.body;
+  drawDetail();
+  alert(undefined);
+  announce(at().marked(at().statuses[current.status]));
+  byId("detail-title").focus();
+}
+
+function askCancel(): void {
+  byId("confirm-cancel").hidden = false;
+  byId("cancel-yes").focus();
+}
+
+byId("cancel-no").addEventListener("click", () => {
+  byId("confirm-cancel").hidden = true;
+  document.getElementById("cancel")?.focus();
+});
+
+byId("cancel-yes").addEventListener("click", async () => {
+  if (!current) return;
+  const result = await api<AdminAppointment>(
+    "POST",
+    `/v1/admin/appointments/${encodeURIComponent(current.id)}/cancel`,
+  );
+  if (!result.ok) return alert(failureText(result));
+  current = result.body;
+  drawDetail();
+  announce(at().cancelled);
+  byId("detail-title").focus();
+});
+
+function openMove(): void {
+  if (!current) return;
+  byId("move-form").hidden = false;
+  const input = byId<HTMLInputElement>("move-date");
+  input.value = current.start.slice(0, 10);
+  input.focus();
+}
+
+byId("move-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const a = current;
+  const day = byId<HTMLInputElement>("move-date").value;
+  if (!a || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+  const m = at();
+  const params = new URLSearchParams({
+    serviceId: a.serviceId,
+    staffId: a.staffId,
+    from: day,
+    to: day,
+  });
+  const result = await call<{ days: { slots: LiveSlot[] }[] }>(
+    "GET",
+    `/v1/availability?${params}`,
+    { headers: { "X-Client-Id": clientId } },
+  );
+  if (!result.ok) return alert(explain(result).text);
+  const free = result.body.days.flatMap((d) => d.slots).filter((s) => s.state === "available");
+  byId("move-times").replaceChildren(
+    ...(free.length === 0
+      ? [h("li", { class: "muted" }, m.noTimes)]
+      : free.map((slot) => {
+          const button = h(
+            "button",
+            { type: "button", class: "secondary", "data-start": slot.start },
+            m.moveTo(wallTime(slot.start)),
+          );
+          button.addEventListener("click", () => void moveTo(slot));
+          return h("li", {}, button);
+        })),
+  );
+  if (free.length === 0) announce(m.noTimes);
+  else byId("move-times").querySelector("button")?.focus();
+});
+
+/**
+ * Holds the chosen time first (so no customer takes it while the move is sent), then the admin
+ * reschedule, then releases the hold: the new appointment's cells now keep the time.
+ */
+async function moveTo(slot: LiveSlot): Promise<void> {
+  const a = current;
+  if (!a) return;
+  const held = await call<{ holdId: string; holdToken: string }>("POST", "/v1/holds", {
+    body: { clientId, serviceId: a.serviceId, staffId: slot.staffId, start: slot.start },
+    headers: { "Idempotency-Key": crypto.randomUUID() },
+  });
+  if (!held.ok) return alert(explain(held).text);
+  const moved = await api<{ appointment: AdminAppointment }>(
+    "POST",
+    `/v1/admin/appointments/${encodeURIComponent(a.id)}/reschedule`,
+    { start: slot.start, staffId: slot.staffId },
+  );
+  void call("DELETE", `/v1/holds/${encodeURIComponent(held.body.holdId)}`, {
+    headers: { "X-Hold-Token": held.body.holdToken },
+  });
+  if (!moved.ok) return alert(failureText(moved));
+  current = moved.body.appointment;
+  drawDetail();
+  alert(undefined);
+  announce(`${at().moved} ${describeSlot(current.start)}`);
+  byId("detail-title").focus();
+}
+
+byId("detail-back").addEventListener("click", () => {
+  current = undefined;
+  show(returnTo, true);
+});
+
+// ---- start -------------------------------------------------------------------------------
+
+async function start(): Promise<void> {
+  await startLocale();
+  applyWords();
+  byId("top").append(languageSwitch().element);
+  const kept = loadSession();
+  if (kept) await enter(kept);
+  else showSignIn();
+}
+
+void start();
