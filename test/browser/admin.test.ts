@@ -8,9 +8,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
-import { testApi } from "../drivers/api.ts";
+import { checkedFetch, testApi } from "../drivers/api.ts";
 import { latestSignInCode, newAccountEmail } from "../fixtures/account-fixtures.ts";
-import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../fixtures/catalog-fixtures.ts";
 import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
 import {
@@ -65,16 +69,36 @@ async function signInThroughWorker(email: string): Promise<string> {
   return ((await verify.json()) as { sessionToken: string }).sessionToken;
 }
 
-/** An owner account made with the ADMIN_TOKEN, signed in: its session token. */
-async function ownerSession(): Promise<{ email: string; token: string }> {
+/** An account made with the ADMIN_TOKEN, signed in through the worker. */
+async function accountSession(
+  role: "owner" | "manager",
+  name: string,
+): Promise<{ email: string; token: string }> {
   const email = newAccountEmail();
-  const res = await api.admin("POST", "/v1/admin/accounts", {
-    email,
-    name: "Olga Owner",
-    role: "owner",
-  });
+  const res = await api.admin("POST", "/v1/admin/accounts", { email, name, role });
   expect(res.status, await res.clone().text()).toBe(201);
   return { email, token: await signInThroughWorker(email) };
+}
+
+const ownerSession = () => accountSession("owner", "Olga Owner");
+
+const addDaysUtc = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Waits until the worker's public catalog lists the service and staff member (its cache). */
+async function publicCatalogShows(serviceId: string, staffId: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const services = await (await checkedFetch(`${worker.url}/v1/services`)).text();
+        const staff = await (
+          await checkedFetch(`${worker.url}/v1/staff?serviceId=${serviceId}`)
+        ).text();
+        return services.includes(serviceId) && staff.includes(staffId);
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
 }
 
 /** Signs in on the page: email, then the code from the outbox. */
@@ -306,6 +330,121 @@ describe("the business app", () => {
     await page.locator("#sign-out").click();
     await page.locator("#sign-in").waitFor({ state: "visible" });
     expect(await page.evaluate(() => sessionStorage.getItem("ae-business-session"))).toBe(null);
+    await context.close();
+  }, 180_000);
+
+  it("a manager moves a future appointment to a free time (hold, then the admin reschedule)", async () => {
+    const service = await createTestService(api, {
+      name: "Trim",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const monday = upcomingMonday(10);
+    const startMs = Date.parse(`${monday}T10:00:00Z`);
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs: startMs + 30 * 60_000,
+    });
+    await publicCatalogShows(service.id, member.id);
+    const manager = await accountSession("manager", "Mo Manager");
+    await workerListsStaff(manager.token, [member.id]);
+
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    await page.locator("#day").fill(monday);
+    await page.locator("#day").dispatchEvent("change");
+    await page.locator(`button.appt[data-id="${id}"]`).click();
+    await page.locator("#detail").waitFor({ state: "visible" });
+    // Not started: move and cancel, no attendance.
+    expect(await page.locator("#mark-attended").count()).toBe(0);
+    expect(await page.locator("#cancel").isVisible()).toBe(true);
+    await page.locator("#move").click();
+    await page.locator("#move-form button[type=submit]").click();
+    const target = page.locator(`#move-times button[data-start="${monday}T14:00:00+00:00"]`);
+    await target.waitFor({ timeout: 15_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-manager-move-375");
+    await target.click();
+    await expect.poll(() => page.locator("#detail-facts").textContent()).toContain("at 14:00");
+    const [rows] = await withDb((conn) =>
+      conn.query(
+        "SELECT status, start_at FROM appointments WHERE id = ? OR rescheduled_from = ? ORDER BY created_at",
+        [id, id],
+      ),
+    );
+    const list = rows as { status: string; start_at: Date }[];
+    expect(list.map((r) => [r.status, r.start_at.toISOString()])).toEqual([
+      ["cancelled", `${monday}T10:00:00.000Z`],
+      ["confirmed", `${monday}T14:00:00.000Z`],
+    ]);
+    await context.close();
+  }, 180_000);
+
+  it("a manager closes a date and the booking page stops offering it", async () => {
+    const service = await createTestService(api, {
+      name: "Wash",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    await publicCatalogShows(service.id, member.id);
+    // A Wednesday far from the other browser tests' Mondays; the closure is removed at the end.
+    const wednesday = addDaysUtc(upcomingMonday(40), 2);
+    const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: wednesday })}`;
+    const manager = await accountSession("manager", "Mo Manager");
+
+    const visitor = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const booking = await visitor.newPage();
+    const freeOn = async () => {
+      await booking.goto(bookingUrl);
+      const cell = booking.locator(`button.date[data-date="${wednesday}"]`);
+      await cell.waitFor({ timeout: 20_000 });
+      await expect.poll(() => cell.getAttribute("data-free"), { timeout: 10_000 }).not.toBe(null);
+      return Number(await cell.getAttribute("data-free"));
+    };
+    expect(await freeOn()).toBeGreaterThan(0);
+
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    await page.locator("#tab-closures").click();
+    await page.locator("#closure-start").fill(wednesday);
+    await page.locator("#closure-end").fill(wednesday);
+    await page.locator("#closure-reason").fill("Team training");
+    await page.locator("#closure-form button[type=submit]").click();
+    await expect
+      .poll(() => page.locator("#closure-note").textContent())
+      .toBe("Closed. Nobody can book these dates now.");
+    const closureId = await page.locator("#closure-list").getAttribute("data-added");
+    expect(closureId).toMatch(/^clo_/);
+    await page.locator(`li.closure[data-id="${closureId}"]`).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-manager-closures-desktop");
+
+    try {
+      // The public availability is cached per isolate for a few seconds: a visitor reloading sees it.
+      await expect.poll(freeOn, { timeout: 30_000, interval: 1000 }).toBe(0);
+    } finally {
+      const removed = await workerCall("DELETE", `/v1/admin/closures/${closureId}`, manager.token);
+      expect(removed.status).toBe(204);
+    }
+    await visitor.close();
     await context.close();
   }, 180_000);
 });

@@ -23,7 +23,7 @@ import { type AdminMessages, at } from "./i18n.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
 
-type View = "day" | "week" | "search";
+type View = "day" | "week" | "search" | "closures";
 
 interface StaffMember {
   id: string;
@@ -158,6 +158,7 @@ async function enter(s: Session): Promise<void> {
   staff = staffResult.ok ? staffResult.body.staff : [];
   services = servicesResult.ok ? servicesResult.body.services : [];
   fillStaffSelect();
+  byId("tab-closures").hidden = !caps.closures;
   byId("app").hidden = false;
   show("day");
 }
@@ -188,11 +189,13 @@ function show(next: View, focus = false): void {
   }
   byId("detail").hidden = true;
   byId("search").hidden = next !== "search";
-  byId("days").hidden = next === "search";
-  if (next === "search") {
+  byId("closures").hidden = next !== "closures";
+  byId("days").hidden = next !== "day" && next !== "week";
+  if (next === "search" || next === "closures") {
     stopWatch?.();
     stopWatch = undefined;
-    if (focus) byId("search-title").focus();
+    if (next === "closures") void loadClosures();
+    if (focus) byId(`${next}-title`).focus();
     return;
   }
   watchDays();
@@ -392,6 +395,85 @@ byId("search-form").addEventListener("submit", async (event) => {
   byId("search-results").replaceChildren(...found.map((a) => appointmentItem(a)));
 });
 
+// ---- closures ---------------------------------------------------------------------------
+
+async function loadClosures(): Promise<void> {
+  const m = at();
+  const result = await api<{ closures: Closure[] }>("GET", "/v1/admin/closures");
+  if (!result.ok) return alert(failureText(result));
+  const today = todayLocal();
+  const upcoming = result.body.closures.filter((c) => c.endDate >= today);
+  byId("closure-list").replaceChildren(
+    ...(upcoming.length === 0
+      ? [h("li", { class: "muted" }, m.noClosures)]
+      : upcoming.map((c) => {
+          const range = m.closureRange(formatDay(c.startDate), formatDay(c.endDate));
+          const remove = h(
+            "button",
+            { type: "button", class: "secondary small", "aria-label": m.deleteClosure(range) },
+            "×",
+          );
+          remove.addEventListener("click", () => void deleteClosure(c.id));
+          return h(
+            "li",
+            { class: "closure", "data-id": c.id },
+            h("span", {}, c.reason ? `${range}: ${c.reason}` : range),
+            remove,
+          );
+        })),
+  );
+}
+
+function fieldError(id: string, text: string): void {
+  const input = byId<HTMLInputElement>(id);
+  byId(`${id}-error`).textContent = text;
+  if (text) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
+byId("closure-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const m = at();
+  const startDate = byId<HTMLInputElement>("closure-start").value;
+  const endDate = byId<HTMLInputElement>("closure-end").value || startDate;
+  fieldError("closure-start", startDate ? "" : m.required);
+  fieldError("closure-end", "");
+  byId("closure-note").textContent = "";
+  if (!startDate) return byId("closure-start").focus();
+  const reason = byId<HTMLInputElement>("closure-reason").value.trim();
+  const result = await api<Closure & { confirmedAppointments: unknown[] }>(
+    "POST",
+    "/v1/admin/closures",
+    { startDate, endDate, reason },
+  );
+  if (!result.ok) {
+    // The API names the field it refuses (`body.endDate`): show it at that field.
+    const field = /endDate/.test(result.message) ? "closure-end" : "closure-start";
+    if (result.status === 400) {
+      fieldError(field, result.message);
+      return byId(field).focus();
+    }
+    return alert(failureText(result));
+  }
+  alert(undefined);
+  for (const id of ["closure-start", "closure-end", "closure-reason"]) {
+    byId<HTMLInputElement>(id).value = "";
+  }
+  const note = m.closureAdded(result.body.confirmedAppointments.length);
+  byId("closure-note").textContent = note;
+  announce(note);
+  byId("closure-list").dataset.added = result.body.id;
+  await loadClosures();
+});
+
+async function deleteClosure(id: string): Promise<void> {
+  const result = await api("DELETE", `/v1/admin/closures/${encodeURIComponent(id)}`);
+  if (!result.ok) return alert(failureText(result));
+  announce(at().closureDeleted);
+  await loadClosures();
+  byId("closures-title").focus();
+}
+
 // ---- one appointment ---------------------------------------------------------------------
 
 async function openAppointment(id: string): Promise<void> {
@@ -551,8 +633,13 @@ byId("move-form").addEventListener("submit", async (event) => {
       : free.map((slot) => {
           const button = h(
             "button",
-            { type: "button", class: "secondary", "data-start": slot.start },
-            m.moveTo(wallTime(slot.start)),
+            {
+              type: "button",
+              class: "secondary",
+              "data-start": slot.start,
+              "aria-label": m.moveTo(wallTime(slot.start)),
+            },
+            wallTime(slot.start),
           );
           button.addEventListener("click", () => void moveTo(slot));
           return h("li", {}, button);

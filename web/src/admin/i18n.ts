@@ -75,6 +75,18 @@ export interface AdminMessages {
   cancelled: string;
   marked: (status: string) => string;
   forbidden: string;
+  closures: string;
+  addClosure: string;
+  closureStart: string;
+  closureEnd: string;
+  closureReason: string;
+  addClosureButton: string;
+  noClosures: string;
+  closureRange: (from: string, to: string) => string;
+  deleteClosure: (range: string) => string;
+  closureAdded: (kept: number) => string;
+  closureDeleted: string;
+  required: string;
   failed: (message: string) => string;
 }
 
@@ -158,6 +170,21 @@ const en: AdminMessages = {
   cancelled: "The appointment was cancelled.",
   marked: (status) => `Marked: ${status}.`,
   forbidden: "Your role cannot do this.",
+  closures: "Closures",
+  addClosure: "Close the business",
+  closureStart: "First closed date",
+  closureEnd: "Last closed date",
+  closureReason: "Note (only you see it)",
+  addClosureButton: "Add closure",
+  noClosures: "No closures.",
+  closureRange: (from, to) => (from === to ? from : `${from} – ${to}`),
+  deleteClosure: (range) => `Remove the closure ${range}`,
+  closureAdded: (kept) =>
+    kept === 0
+      ? "Closed. Nobody can book these dates now."
+      : `Closed. ${kept} confirmed appointment${kept === 1 ? "" : "s"} on these dates stay booked: cancel or move them as needed.`,
+  closureDeleted: "The closure was removed.",
+  required: "Choose a date.",
   failed: (message) => `That did not work: ${message}`,
 };
 
@@ -241,6 +268,21 @@ const de: AdminMessages = {
   cancelled: "Der Termin wurde storniert.",
   marked: (status) => `Markiert: ${status}.`,
   forbidden: "Ihre Rolle darf das nicht.",
+  closures: "Schließtage",
+  addClosure: "Betrieb schließen",
+  closureStart: "Erster geschlossener Tag",
+  closureEnd: "Letzter geschlossener Tag",
+  closureReason: "Notiz (nur für Sie sichtbar)",
+  addClosureButton: "Schließtage hinzufügen",
+  noClosures: "Keine Schließtage.",
+  closureRange: (from, to) => (from === to ? from : `${from} – ${to}`),
+  deleteClosure: (range) => `Schließtage ${range} entfernen`,
+  closureAdded: (kept) =>
+    kept === 0
+      ? "Geschlossen. Diese Tage kann niemand mehr buchen."
+      : `Geschlossen. ${kept} bestätigte ${kept === 1 ? "Termin bleibt" : "Termine bleiben"} an diesen Tagen bestehen: bei Bedarf stornieren oder verschieben.`,
+  closureDeleted: "Die Schließtage wurden entfernt.",
+  required: "Bitte ein Datum wählen.",
   failed: (message) => `Das hat nicht geklappt: ${message}`,
 };
 

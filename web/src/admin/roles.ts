@@ -19,11 +19,19 @@ export interface Capabilities {
   cancel: boolean;
   reschedule: boolean;
   attendance: boolean;
+  /** The business's closures (add, remove). */
+  closures: boolean;
 }
 
 export function capabilitiesOf(role: Role): Capabilities {
   const business = role === "owner" || role === "manager";
-  return { everyone: business, cancel: business, reschedule: business, attendance: true };
+  return {
+    everyone: business,
+    cancel: business,
+    reschedule: business,
+    attendance: true,
+    closures: business,
+  };
 }
 
 export function isRole(value: unknown): value is Role {

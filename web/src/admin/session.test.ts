@@ -33,6 +33,7 @@ describe("what a role's app offers", () => {
       cancel: false,
       reschedule: false,
       attendance: true,
+      closures: false,
     });
     for (const role of ["owner", "manager"] as const) {
       expect(capabilitiesOf(role)).toEqual({
@@ -40,6 +41,7 @@ describe("what a role's app offers", () => {
         cancel: true,
         reschedule: true,
         attendance: true,
+        closures: true,
       });
     }
   });
