@@ -182,7 +182,9 @@ const en: AdminMessages = {
   closureAdded: (kept) =>
     kept === 0
       ? "Closed. Nobody can book these dates now."
-      : `Closed. ${kept} confirmed appointment${kept === 1 ? "" : "s"} on these dates stay booked: cancel or move them as needed.`,
+      : kept === 1
+        ? "Closed. 1 confirmed appointment on these dates stays booked: cancel or move it as needed."
+        : `Closed. ${kept} confirmed appointments on these dates stay booked: cancel or move them as needed.`,
   closureDeleted: "The closure was removed.",
   required: "Choose a date.",
   failed: (message) => `That did not work: ${message}`,
