@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
 import { checkedFetch, testApi } from "../drivers/api.ts";
-import { latestSignInCode, newAccountEmail } from "../fixtures/account-fixtures.ts";
+import { latestSignInCode, newAccountEmail, randomIp } from "../fixtures/account-fixtures.ts";
 import {
   createTestService,
   createTestStaff,
@@ -54,15 +54,17 @@ async function workerCall(method: string, path: string, token: string, body?: un
 
 /** Signs `email` in through the worker's API; the business session token. */
 async function signInThroughWorker(email: string): Promise<string> {
+  // Its own address: the per-address code limit (10 in 10 minutes) is not this file's subject.
+  const ip = { "CF-Connecting-IP": randomIp() };
   const otp = await fetch(`${worker.url}/v1/admin/auth/otp`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...ip },
     body: JSON.stringify({ email }),
   });
   expect(otp.status).toBe(202);
   const verify = await fetch(`${worker.url}/v1/admin/auth/verify`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...ip },
     body: JSON.stringify({ email, code: await latestSignInCode(email) }),
   });
   expect(verify.status, await verify.clone().text()).toBe(200);
@@ -99,6 +101,11 @@ async function publicCatalogShows(serviceId: string, staffId: string): Promise<v
       { timeout: 20_000, interval: 250 },
     )
     .toBe(true);
+}
+
+/** A browser context with its own client address (the per-address sign-in limits stay out of the way). */
+function appContext(options: NonNullable<Parameters<Browser["newContext"]>[0]>) {
+  return browser.newContext({ ...options, extraHTTPHeaders: { "CF-Connecting-IP": randomIp() } });
 }
 
 /** Signs in on the page: email, then the code from the outbox. */
@@ -196,7 +203,7 @@ describe("the business app", () => {
       [375, 800, "375"],
       [1280, 900, "desktop"],
     ] as const) {
-      const context = await browser.newContext({
+      const context = await appContext({
         viewport: { width, height },
         timezoneId: "UTC",
         locale: "en-GB",
@@ -220,6 +227,11 @@ describe("the business app", () => {
       await own.waitFor({ timeout: 15_000 });
       expect(await page.locator(`button.appt[data-id="${otherId}"]`).count()).toBe(0);
       expect(await page.getByText(otherName).count()).toBe(0);
+      // The day carries the staff member's hours (the fixtures' weekdays 9 to 5 with a lunch break).
+      const weekend = [0, 6].includes(new Date().getUTCDay());
+      await expect
+        .poll(() => page.locator("#day-list .hours").textContent())
+        .toBe(weekend ? "Not working" : "Working 09:00–12:00, 13:00–17:00");
       expect(await own.getAttribute("data-status")).toBe(
         label === "375" ? "confirmed" : "attended",
       );
@@ -286,7 +298,7 @@ describe("the business app", () => {
     const owner = await ownerSession();
     await workerListsStaff(owner.token, [a.id, b.id]);
 
-    const context = await browser.newContext({
+    const context = await appContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: "UTC",
       locale: "en-GB",
@@ -352,7 +364,7 @@ describe("the business app", () => {
     const manager = await accountSession("manager", "Mo Manager");
     await workerListsStaff(manager.token, [member.id]);
 
-    const context = await browser.newContext({
+    const context = await appContext({
       viewport: { width: 375, height: 800 },
       timezoneId: "UTC",
       locale: "en-GB",
@@ -401,7 +413,7 @@ describe("the business app", () => {
     const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: wednesday })}`;
     const manager = await accountSession("manager", "Mo Manager");
 
-    const visitor = await browser.newContext({
+    const visitor = await appContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: "UTC",
       locale: "en-GB",
@@ -416,7 +428,7 @@ describe("the business app", () => {
     };
     expect(await freeOn()).toBeGreaterThan(0);
 
-    const context = await browser.newContext({
+    const context = await appContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: "UTC",
       locale: "en-GB",
@@ -445,6 +457,71 @@ describe("the business app", () => {
       expect(removed.status).toBe(204);
     }
     await visitor.close();
+    await context.close();
+  }, 180_000);
+
+  it("a staff member changes the hours of one of their dates, then goes back to the weekly hours", async () => {
+    const service = await createTestService(api, {
+      name: "Nails",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const owner = await ownerSession();
+    const staffEmail = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email: staffEmail,
+      name: "Sam Staff",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+    const monday = upcomingMonday(30);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, staffEmail);
+    await page.locator("#day").fill(monday);
+    await page.locator("#day").dispatchEvent("change");
+    const hours = page.locator("#day-list .hours");
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 09:00–12:00, 13:00–17:00");
+    await page.locator("#override-box summary").click();
+    await page.locator("#override-start").fill("10:00");
+    await page.locator("#override-end").fill("14:00");
+    await page.locator("#override-note").fill("Dentist");
+    await page.locator("#override-form button[type=submit]").click();
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 10:00–14:00 (changed for this date)");
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-staff-hours-375");
+    const listed = await workerCall(
+      "GET",
+      `/v1/admin/staff/${member.id}/overrides?from=${monday}&to=${monday}`,
+      owner.token,
+    );
+    expect(await listed.json()).toEqual({
+      overrides: [
+        {
+          staffId: member.id,
+          date: monday,
+          intervals: [{ start: "10:00", end: "14:00" }],
+          note: "Dentist",
+        },
+      ],
+    });
+
+    await page.locator("#override-box summary").click();
+    await page.locator("#override-reset").click();
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 09:00–12:00, 13:00–17:00");
     await context.close();
   }, 180_000);
 });

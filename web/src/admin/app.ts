@@ -10,13 +10,14 @@ import { currentLocale, languageSwitch, startLocale } from "../i18n/index.ts";
 import { explain } from "../messages.ts";
 import { describeSlot } from "../shared.ts";
 import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.ts";
-import { closedOn, groupByDate, nextHours, utcRange, viewDates } from "./days.ts";
+import { closedOn, groupByDate, hoursOn, nextHours, utcRange, viewDates } from "./days.ts";
 import {
   type AdminAppointment,
   type Closure,
   type LiveSlot,
   PollingSource,
   type Snapshot,
+  type StaffHours,
   type WatchQuery,
 } from "./feed.ts";
 import { type AdminMessages, at } from "./i18n.ts";
@@ -271,15 +272,32 @@ async function loadLive(query: WatchQuery): Promise<LiveSlot[]> {
   );
 }
 
+/** One staff member's weekly hours and the range's overrides; undefined when unreadable. */
+async function loadHours(query: WatchQuery): Promise<StaffHours | undefined> {
+  if (!query.staffId) return undefined;
+  const path = `/v1/admin/staff/${encodeURIComponent(query.staffId)}`;
+  const range = new URLSearchParams({
+    from: query.dates[0] ?? date,
+    to: query.dates[query.dates.length - 1] ?? date,
+  });
+  const [schedule, overrides] = await Promise.all([
+    api<{ weekly: StaffHours["weekly"] }>("GET", `${path}/schedule`),
+    api<{ overrides: StaffHours["overrides"] }>("GET", `${path}/overrides?${range}`),
+  ]);
+  if (!schedule.ok || !overrides.ok) return undefined;
+  return { weekly: schedule.body.weekly, overrides: overrides.body.overrides };
+}
+
 const source = new PollingSource(async (query) => {
-  const [appointments, closures, live] = await Promise.all([
+  const [appointments, closures, hours, live] = await Promise.all([
     loadAppointments(query),
     api<{ closures: Closure[] }>("GET", "/v1/admin/closures").then((r) =>
       r.ok ? r.body.closures : [],
     ),
+    loadHours(query),
     loadLive(query),
   ]);
-  return { appointments, closures, live, atMs: Date.now() };
+  return { appointments, closures, ...(hours ? { hours } : {}), live, atMs: Date.now() };
 });
 
 function watchDays(): void {
@@ -319,6 +337,20 @@ function drawDays(dates: string[], staffId: string | undefined, snapshot: Snapsh
     if (dates.length > 1) block.append(h("h3", {}, formatDay(day)));
     const closed = closedOn(snapshot.closures, day);
     if (closed) block.append(h("p", { class: "closed" }, m.closedDay(closed.reason)));
+    else if (snapshot.hours) {
+      const { intervals, override } = hoursOn(snapshot.hours.weekly, snapshot.hours.overrides, day);
+      const text =
+        intervals.length === 0
+          ? m.dayOff
+          : m.workingHours(intervals.map((i) => `${i.start}–${i.end}`).join(", "));
+      block.append(
+        h(
+          "p",
+          { class: "hours", "data-override": String(override) },
+          override ? `${text} ${m.changedForDate}` : text,
+        ),
+      );
+    }
     if (items.length === 0) block.append(h("p", { class: "muted" }, m.nothingOnDay));
     else block.append(h("ul", { class: "appt-list" }, ...items.map((a) => appointmentItem(a))));
     blocks.push(block);
@@ -326,7 +358,75 @@ function drawDays(dates: string[], staffId: string | undefined, snapshot: Snapsh
   byId("day-list").replaceChildren(...blocks);
   byId("updated").textContent = m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()));
   drawLive(snapshot.live);
+  drawOverrideBox(dates, staffId, snapshot);
 }
+
+/** The date's own hours (an override), for one staff member on the day view. */
+function drawOverrideBox(dates: string[], staffId: string | undefined, snapshot: Snapshot): void {
+  const box = byId<HTMLDetailsElement>("override-box");
+  box.hidden = view !== "day" || !staffId || !snapshot.hours;
+  if (box.hidden || !snapshot.hours) return;
+  const day = dates[0] ?? date;
+  const override = snapshot.hours.overrides.find((o) => o.date === day);
+  byId("override-reset").hidden = !override;
+  // Redrawn on every poll: the form keeps what the person is typing while it is open.
+  if (box.open) return;
+  const { intervals } = hoursOn(snapshot.hours.weekly, snapshot.hours.overrides, day);
+  const off = byId<HTMLInputElement>("override-off");
+  off.checked = intervals.length === 0;
+  byId<HTMLInputElement>("override-start").value = intervals[0]?.start ?? "";
+  byId<HTMLInputElement>("override-end").value = intervals[intervals.length - 1]?.end ?? "";
+  byId<HTMLInputElement>("override-note").value = override?.note ?? "";
+  byId("override-times").hidden = off.checked;
+}
+
+byId<HTMLInputElement>("override-off").addEventListener("change", (event) => {
+  byId("override-times").hidden = (event.target as HTMLInputElement).checked;
+});
+
+function overridePath(): string | undefined {
+  const staffId = selectedStaff();
+  if (!staffId) return undefined;
+  return `/v1/admin/staff/${encodeURIComponent(staffId)}/overrides/${date}`;
+}
+
+byId("override-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const m = at();
+  const path = overridePath();
+  if (!path) return;
+  const off = byId<HTMLInputElement>("override-off").checked;
+  const start = byId<HTMLInputElement>("override-start").value;
+  const end = byId<HTMLInputElement>("override-end").value;
+  if (!off && (!start || !end)) {
+    fieldError("override-start", m.hoursNeeded);
+    return byId("override-start").focus();
+  }
+  fieldError("override-start", "");
+  const note = byId<HTMLInputElement>("override-note").value.trim();
+  const result = await api("PUT", path, { intervals: off ? [] : [{ start, end }], note });
+  if (!result.ok) {
+    if (result.status === 400) {
+      fieldError("override-start", result.message);
+      return byId("override-start").focus();
+    }
+    return alert(failureText(result));
+  }
+  alert(undefined);
+  byId<HTMLDetailsElement>("override-box").open = false;
+  announce(m.hoursSaved);
+  watchDays();
+});
+
+byId("override-reset").addEventListener("click", async () => {
+  const path = overridePath();
+  if (!path) return;
+  const result = await api("DELETE", path);
+  if (!result.ok) return alert(failureText(result));
+  byId<HTMLDetailsElement>("override-box").open = false;
+  announce(at().hoursSaved);
+  watchDays();
+});
 
 function drawLive(slots: LiveSlot[]): void {
   const m = at();
@@ -426,7 +526,7 @@ async function loadClosures(): Promise<void> {
 
 function fieldError(id: string, text: string): void {
   const input = byId<HTMLInputElement>(id);
-  byId(`${id}-error`).textContent = text;
+  byId(input.getAttribute("aria-describedby") ?? `${id}-error`).textContent = text;
   if (text) input.setAttribute("aria-invalid", "true");
   else input.removeAttribute("aria-invalid");
 }

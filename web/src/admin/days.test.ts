@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closedOn, groupByDate, nextHours, utcRange, viewDates } from "./days.ts";
+import { closedOn, groupByDate, hoursOn, nextHours, utcRange, viewDates } from "./days.ts";
 
 describe("admin day arithmetic", () => {
   it("a week runs Monday to Sunday around any of its days", () => {
@@ -63,5 +63,34 @@ describe("admin day arithmetic", () => {
       "2026-12-07T10:00:00Z",
       "2026-12-07T12:59:00Z",
     ]);
+  });
+});
+
+describe("a staff member's hours on a date", () => {
+  const weekly = {
+    monday: [
+      { start: "09:00", end: "12:00" },
+      { start: "13:00", end: "17:00" },
+    ],
+  };
+
+  it("takes the weekday's weekly hours, none on a day without", () => {
+    expect(hoursOn(weekly, [], "2026-12-07")).toEqual({
+      intervals: weekly.monday,
+      override: false,
+    });
+    expect(hoursOn(weekly, [], "2026-12-08")).toEqual({ intervals: [], override: false });
+  });
+
+  it("an override replaces them, `[]` being a day off", () => {
+    const overrides = [
+      { date: "2026-12-07", intervals: [] },
+      { date: "2026-12-08", intervals: [{ start: "10:00", end: "14:00" }] },
+    ];
+    expect(hoursOn(weekly, overrides, "2026-12-07")).toEqual({ intervals: [], override: true });
+    expect(hoursOn(weekly, overrides, "2026-12-08")).toEqual({
+      intervals: [{ start: "10:00", end: "14:00" }],
+      override: true,
+    });
   });
 });

@@ -68,3 +68,33 @@ export function nextHours<T extends { start: string }>(
     return at >= nowMs && at < end;
   });
 }
+
+export interface Interval {
+  start: string;
+  end: string;
+}
+
+const WEEKDAY_KEYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+
+/**
+ * A staff member's working hours on `date` (wall times): the date's override when there is one
+ * (`[]` is a day off), else the weekly hours of its weekday. The gaps between them are breaks.
+ */
+export function hoursOn(
+  weekly: Partial<Record<string, Interval[]>>,
+  overrides: readonly { date: string; intervals: Interval[] }[],
+  date: string,
+): { intervals: Interval[]; override: boolean } {
+  const override = overrides.find((o) => o.date === date);
+  if (override) return { intervals: override.intervals, override: true };
+  const key = WEEKDAY_KEYS[weekday(date) - 1];
+  return { intervals: (key && weekly[key]) || [], override: false };
+}

@@ -38,10 +38,18 @@ export interface LiveSlot {
   state: "available" | "viewing" | "held" | "booked";
 }
 
-/** What the views draw: the range's appointments, closures and live states, and when. */
+/** One staff member's working hours: weekly (by weekday name) and the range's overrides. */
+export interface StaffHours {
+  weekly: Partial<Record<string, { start: string; end: string }[]>>;
+  overrides: { date: string; intervals: { start: string; end: string }[]; note: string }[];
+}
+
+/** What the views draw: the range's appointments, closures, hours and live states, and when. */
 export interface Snapshot {
   appointments: AdminAppointment[];
   closures: Closure[];
+  /** Only when the query is one staff member's. */
+  hours?: StaffHours;
   live: LiveSlot[];
   atMs: number;
 }

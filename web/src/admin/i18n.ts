@@ -32,6 +32,16 @@ export interface AdminMessages {
   refresh: string;
   loading: string;
   nothingOnDay: string;
+  workingHours: (hours: string) => string;
+  dayOff: string;
+  changedForDate: string;
+  changeHours: string;
+  hoursFrom: string;
+  hoursTo: string;
+  saveHours: string;
+  useWeekly: string;
+  hoursSaved: string;
+  hoursNeeded: string;
   closedDay: (reason: string) => string;
   updatedAt: (time: string) => string;
   statuses: Record<"confirmed" | "cancelled" | "attended" | "no_show", string>;
@@ -117,6 +127,16 @@ const en: AdminMessages = {
   refresh: "Refresh",
   loading: "Loading…",
   nothingOnDay: "No appointments.",
+  workingHours: (hours) => `Working ${hours}`,
+  dayOff: "Not working",
+  changedForDate: "(changed for this date)",
+  changeHours: "Change the hours of this date",
+  hoursFrom: "From",
+  hoursTo: "To",
+  saveHours: "Save the hours",
+  useWeekly: "Use the weekly hours",
+  hoursSaved: "The hours of this date were saved.",
+  hoursNeeded: "Give a start and an end, or tick “Not working”.",
   closedDay: (reason) => `Closed${reason ? `: ${reason}` : ""}`,
   updatedAt: (time) => `Updated ${time}`,
   statuses: {
@@ -217,6 +237,16 @@ const de: AdminMessages = {
   refresh: "Aktualisieren",
   loading: "Wird geladen…",
   nothingOnDay: "Keine Termine.",
+  workingHours: (hours) => `Arbeitszeit ${hours}`,
+  dayOff: "Arbeitsfrei",
+  changedForDate: "(für diesen Tag geändert)",
+  changeHours: "Arbeitszeit für diesen Tag ändern",
+  hoursFrom: "Von",
+  hoursTo: "Bis",
+  saveHours: "Arbeitszeit speichern",
+  useWeekly: "Wöchentliche Arbeitszeit verwenden",
+  hoursSaved: "Die Arbeitszeit für diesen Tag wurde gespeichert.",
+  hoursNeeded: "Bitte Beginn und Ende angeben oder „Arbeitsfrei“ ankreuzen.",
   closedDay: (reason) => `Geschlossen${reason ? `: ${reason}` : ""}`,
   updatedAt: (time) => `Aktualisiert ${time}`,
   statuses: {
