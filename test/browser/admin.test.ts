@@ -223,6 +223,8 @@ describe("the business app", () => {
       await expect.poll(() => page.locator("#who-name").textContent()).toBe("Sam Staff (Staff)");
       // A staff account has no staff choice, and no cancel or move.
       expect(await page.locator("#staff-field").isHidden()).toBe(true);
+      expect(await page.locator("#tab-closures").isHidden()).toBe(true);
+      expect(await page.locator("#tab-accounts").isHidden()).toBe(true);
       const own = page.locator(`button.appt[data-id="${ownId}"]`);
       await own.waitFor({ timeout: 15_000 });
       expect(await page.locator(`button.appt[data-id="${otherId}"]`).count()).toBe(0);
@@ -435,6 +437,8 @@ describe("the business app", () => {
     });
     const page = await context.newPage();
     await signInOnPage(page, manager.email);
+    // A manager may close dates but not hand out access.
+    expect(await page.locator("#tab-accounts").isHidden()).toBe(true);
     await page.locator("#tab-closures").click();
     await page.locator("#closure-start").fill(wednesday);
     await page.locator("#closure-end").fill(wednesday);
@@ -522,6 +526,50 @@ describe("the business app", () => {
     await expect
       .poll(() => hours.textContent(), { timeout: 15_000 })
       .toBe("Working 09:00–12:00, 13:00–17:00");
+    await context.close();
+  }, 180_000);
+
+  it("an owner adds a staff account in the app, who can then sign in, and deactivates it", async () => {
+    const service = await createTestService(api, {
+      name: "Brows",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [member.id]);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, owner.email);
+    await page.locator("#tab-accounts").click();
+    const email = newAccountEmail();
+    await page.locator("#account-name").fill("Nina New");
+    await page.locator("#account-email").fill(email);
+    await page.locator("#account-role").selectOption("staff");
+    await page.locator("#account-staff").selectOption(member.id);
+    await page.locator("#account-form button[type=submit]").click();
+    const row = page.locator("#account-list li", { hasText: email });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getAttribute("data-active")).toBe("true");
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await screenshot(page, "admin-owner-accounts-375");
+
+    // The new account is a staff account of that staff member, and can sign in.
+    const token = await signInThroughWorker(email);
+    const listed = await workerCall("GET", "/v1/admin/appointments?limit=1", token);
+    expect(listed.status).toBe(200);
+
+    await row.getByRole("button", { name: "Deactivate Nina New" }).click();
+    await expect.poll(() => row.getAttribute("data-active")).toBe("false");
+    expect((await workerCall("GET", "/v1/admin/appointments?limit=1", token)).status).toBe(401);
     await context.close();
   }, 180_000);
 });

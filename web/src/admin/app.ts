@@ -24,7 +24,7 @@ import { type AdminMessages, at } from "./i18n.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
 
-type View = "day" | "week" | "search" | "closures";
+type View = "day" | "week" | "search" | "closures" | "accounts";
 
 interface StaffMember {
   id: string;
@@ -160,6 +160,7 @@ async function enter(s: Session): Promise<void> {
   services = servicesResult.ok ? servicesResult.body.services : [];
   fillStaffSelect();
   byId("tab-closures").hidden = !caps.closures;
+  byId("tab-accounts").hidden = !caps.accounts;
   byId("app").hidden = false;
   show("day");
 }
@@ -191,11 +192,13 @@ function show(next: View, focus = false): void {
   byId("detail").hidden = true;
   byId("search").hidden = next !== "search";
   byId("closures").hidden = next !== "closures";
+  byId("accounts").hidden = next !== "accounts";
   byId("days").hidden = next !== "day" && next !== "week";
-  if (next === "search" || next === "closures") {
+  if (next === "search" || next === "closures" || next === "accounts") {
     stopWatch?.();
     stopWatch = undefined;
     if (next === "closures") void loadClosures();
+    if (next === "accounts") void loadAccounts();
     if (focus) byId(`${next}-title`).focus();
     return;
   }
@@ -573,6 +576,85 @@ async function deleteClosure(id: string): Promise<void> {
   await loadClosures();
   byId("closures-title").focus();
 }
+
+// ---- accounts (owner) --------------------------------------------------------------------
+
+interface ListedAccount extends Account {
+  deactivatedAt: string | null;
+}
+
+function fillAccountStaff(): void {
+  byId<HTMLSelectElement>("account-staff").replaceChildren(
+    ...staff.map((member) => h("option", { value: member.id }, member.name)),
+  );
+}
+
+byId<HTMLSelectElement>("account-role").addEventListener("change", (event) => {
+  byId("account-staff-field").hidden = (event.target as HTMLSelectElement).value !== "staff";
+});
+
+async function loadAccounts(): Promise<void> {
+  const m = at();
+  fillAccountStaff();
+  const result = await api<{ accounts: ListedAccount[] }>("GET", "/v1/admin/accounts");
+  if (!result.ok) return alert(failureText(result));
+  byId("account-list").replaceChildren(
+    ...result.body.accounts.map((account) => {
+      const role = m.roles[account.role];
+      const what = account.staffId ? `${role} · ${staffName(account.staffId)}` : role;
+      const item = h(
+        "li",
+        { class: "closure", "data-id": account.id, "data-active": String(!account.deactivatedAt) },
+        h("span", {}, `${account.name} <${account.email}>, ${what}`),
+      );
+      if (account.deactivatedAt) item.append(h("span", { class: "badge" }, m.deactivated));
+      else if (account.id !== session?.account.id) {
+        const off = h(
+          "button",
+          { type: "button", class: "secondary small", "aria-label": m.deactivate(account.name) },
+          "×",
+        );
+        off.addEventListener("click", async () => {
+          const done = await api("DELETE", `/v1/admin/accounts/${encodeURIComponent(account.id)}`);
+          if (!done.ok) return alert(failureText(done));
+          announce(m.deactivatedAccount(account.name));
+          await loadAccounts();
+          byId("accounts-title").focus();
+        });
+        item.append(off);
+      }
+      return item;
+    }),
+  );
+}
+
+byId("account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const m = at();
+  const name = byId<HTMLInputElement>("account-name").value.trim();
+  const email = byId<HTMLInputElement>("account-email").value.trim();
+  const role = byId<HTMLSelectElement>("account-role").value;
+  fieldError("account-name", "");
+  fieldError("account-email", "");
+  const body: Record<string, unknown> = { name, email, role };
+  if (role === "staff") body.staffId = byId<HTMLSelectElement>("account-staff").value;
+  const result = await api<ListedAccount>("POST", "/v1/admin/accounts", body);
+  if (!result.ok) {
+    // The API names the refused field (`body.email`, `body.name`): the message goes beside it.
+    const field =
+      /email/.test(result.message) || result.code === "CONFLICT" ? "account-email" : "account-name";
+    if (result.status === 400 || result.status === 409) {
+      fieldError(field, result.message);
+      return byId(field).focus();
+    }
+    return alert(failureText(result));
+  }
+  alert(undefined);
+  byId<HTMLInputElement>("account-name").value = "";
+  byId<HTMLInputElement>("account-email").value = "";
+  announce(m.accountAdded(result.body.email));
+  await loadAccounts();
+});
 
 // ---- one appointment ---------------------------------------------------------------------
 

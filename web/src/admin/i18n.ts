@@ -97,6 +97,19 @@ export interface AdminMessages {
   closureAdded: (kept: number) => string;
   closureDeleted: string;
   required: string;
+  accounts: string;
+  addAccount: string;
+  accountName: string;
+  accountRole: string;
+  accountStaff: string;
+  roleStaff: string;
+  roleManager: string;
+  roleOwner: string;
+  addAccountButton: string;
+  accountAdded: (email: string) => string;
+  deactivate: (name: string) => string;
+  deactivated: string;
+  deactivatedAccount: (name: string) => string;
   failed: (message: string) => string;
 }
 
@@ -207,6 +220,19 @@ const en: AdminMessages = {
         : `Closed. ${kept} confirmed appointments on these dates stay booked: cancel or move them as needed.`,
   closureDeleted: "The closure was removed.",
   required: "Choose a date.",
+  accounts: "Accounts",
+  addAccount: "Add a person",
+  accountName: "Name",
+  accountRole: "Role",
+  accountStaff: "Is staff member",
+  roleStaff: "Staff",
+  roleManager: "Manager",
+  roleOwner: "Owner",
+  addAccountButton: "Add the account",
+  accountAdded: (email) => `Added. ${email} can now sign in with an emailed code.`,
+  deactivate: (name) => `Deactivate ${name}`,
+  deactivated: "Deactivated",
+  deactivatedAccount: (name) => `${name} can no longer sign in.`,
   failed: (message) => `That did not work: ${message}`,
 };
 
@@ -315,6 +341,20 @@ const de: AdminMessages = {
       : `Geschlossen. ${kept} bestätigte ${kept === 1 ? "Termin bleibt" : "Termine bleiben"} an diesen Tagen bestehen: bei Bedarf stornieren oder verschieben.`,
   closureDeleted: "Die Schließtage wurden entfernt.",
   required: "Bitte ein Datum wählen.",
+  accounts: "Konten",
+  addAccount: "Person hinzufügen",
+  accountName: "Name",
+  accountRole: "Rolle",
+  accountStaff: "Ist Mitarbeiter",
+  roleStaff: "Mitarbeiter",
+  roleManager: "Leitung",
+  roleOwner: "Inhaber",
+  addAccountButton: "Konto hinzufügen",
+  accountAdded: (email) =>
+    `Hinzugefügt. ${email} kann sich jetzt mit einem Code per E-Mail anmelden.`,
+  deactivate: (name) => `${name} deaktivieren`,
+  deactivated: "Deaktiviert",
+  deactivatedAccount: (name) => `${name} kann sich nicht mehr anmelden.`,
   failed: (message) => `Das hat nicht geklappt: ${message}`,
 };
 

@@ -21,6 +21,8 @@ export interface Capabilities {
   attendance: boolean;
   /** The business's closures (add, remove). */
   closures: boolean;
+  /** The business accounts (owner only: `accounts:manage`). */
+  accounts: boolean;
 }
 
 export function capabilitiesOf(role: Role): Capabilities {
@@ -31,6 +33,7 @@ export function capabilitiesOf(role: Role): Capabilities {
     reschedule: business,
     attendance: true,
     closures: business,
+    accounts: role === "owner",
   };
 }
 

@@ -27,13 +27,14 @@ describe("the kept business session", () => {
 });
 
 describe("what a role's app offers", () => {
-  it("staff: attendance on its own days only; owner and manager: everything", () => {
+  it("staff: attendance on its own days only; managers all but accounts; owners everything", () => {
     expect(capabilitiesOf("staff")).toEqual({
       everyone: false,
       cancel: false,
       reschedule: false,
       attendance: true,
       closures: false,
+      accounts: false,
     });
     for (const role of ["owner", "manager"] as const) {
       expect(capabilitiesOf(role)).toEqual({
@@ -42,6 +43,7 @@ describe("what a role's app offers", () => {
         reschedule: true,
         attendance: true,
         closures: true,
+        accounts: role === "owner",
       });
     }
   });
