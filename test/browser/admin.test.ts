@@ -27,7 +27,10 @@ import {
 } from "./harness.ts";
 
 /** The page-side globals these tests touch (this file is type-checked without the DOM library). */
-declare const document: { documentElement: { scrollWidth: number } };
+declare const document: {
+  documentElement: { scrollWidth: number };
+  activeElement: { id: string; matches(selector: string): boolean } | null;
+};
 declare const sessionStorage: { getItem(key: string): string | null };
 
 let worker: Worker;
@@ -570,6 +573,75 @@ describe("the business app", () => {
     await row.getByRole("button", { name: "Deactivate Nina New" }).click();
     await expect.poll(() => row.getAttribute("data-active")).toBe("false");
     expect((await workerCall("GET", "/v1/admin/appointments?limit=1", token)).status).toBe(401);
+    await context.close();
+  }, 180_000);
+
+  it("works by keyboard alone: sign in, open an appointment, mark it attended", async () => {
+    const service = await createTestService(api, {
+      name: "Shave",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    const email = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email,
+      name: "Kai Keys",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+
+    const context = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    await page.goto(`${worker.url}/admin`);
+    await expect.poll(focused).toBe("sign-in-title");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("email");
+    await page.keyboard.type(email);
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("code");
+    await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+    await page.keyboard.type(await latestSignInCode(email));
+    await page.keyboard.press("Enter");
+    await expect.poll(focused, { timeout: 15_000 }).toBe("days-title");
+    await page.locator(`button.appt[data-id="${id}"]`).waitFor({ timeout: 15_000 });
+    let onAppointment = false;
+    for (let i = 0; i < 20 && !onAppointment; i++) {
+      await page.keyboard.press("Tab");
+      onAppointment = await page.evaluate(
+        (sel) => document.activeElement?.matches(sel) ?? false,
+        `button.appt[data-id="${id}"]`,
+      );
+    }
+    expect(onAppointment).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("detail-title");
+    let onMark = false;
+    for (let i = 0; i < 10 && !onMark; i++) {
+      await page.keyboard.press("Tab");
+      onMark = (await focused()) === "mark-attended";
+    }
+    expect(onMark).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+      .toBe("attended");
+    // Focus comes back to the heading, not to the body, after the redraw.
+    expect(await focused()).toBe("detail-title");
     await context.close();
   }, 180_000);
 });

@@ -128,6 +128,8 @@ byId("code-form").addEventListener("submit", async (event) => {
   saveSession(s);
   alert(undefined);
   await enter(s);
+  // From the sign-in form (now hidden) to the day's heading, so focus is never lost.
+  byId("days-title").focus();
 });
 
 byId("sign-out").addEventListener("click", async () => {
