@@ -644,4 +644,55 @@ describe("the business app", () => {
     expect(await focused()).toBe("detail-title");
     await context.close();
   }, 180_000);
+
+  it("speaks German in a German browser, the role and the statuses too", async () => {
+    const service = await createTestService(api, {
+      name: "Schnitt",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    const email = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email,
+      name: "Jonas",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "de-DE",
+    });
+    const page = await context.newPage();
+    await page.goto(`${worker.url}/admin`);
+    await expect.poll(() => page.locator("#sign-in-title").textContent()).toBe("Anmelden");
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect(await page.title()).toBe("Betriebs-App");
+    await page.locator("#email").fill(email);
+    await page.getByRole("button", { name: "Code per E-Mail senden" }).click();
+    await page.locator("#code").waitFor({ state: "visible" });
+    await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+    await page.locator("#code").fill(await latestSignInCode(email));
+    await page.locator("#code-form button[type=submit]").click();
+    await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#who-name").textContent()).toBe("Jonas (Mitarbeiter)");
+    const item = page.locator(`button.appt[data-id="${id}"]`);
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.locator(".badge").textContent()).toBe("Bestätigt");
+    expect(await page.locator("#tab-day").textContent()).toBe("Heute");
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-staff-day-de-375");
+    await context.close();
+  }, 180_000);
 });
