@@ -695,4 +695,60 @@ describe("the business app", () => {
     await screenshot(page, "admin-staff-day-de-375");
     await context.close();
   }, 180_000);
+
+  it("a manager changes a setting, and a refused value is shown beside its field", async () => {
+    const manager = await accountSession("manager", "Mo Manager");
+    const before = (await (
+      await workerCall("GET", "/v1/admin/settings", manager.token)
+    ).json()) as {
+      businessName: string;
+      horizonDays: number;
+    };
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    await page.locator("#tab-settings").click();
+    const name = page.locator("#setting-businessName");
+    await expect.poll(() => name.inputValue()).toBe(before.businessName);
+    const renamed = uniqueId("Salon ");
+    try {
+      await name.fill(renamed);
+      await page.locator("#settings-form button[type=submit]").click();
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (await workerCall("GET", "/v1/admin/settings", manager.token)).json()) as {
+                businessName: string;
+              }
+            ).businessName,
+        )
+        .toBe(renamed);
+
+      await page.locator("#setting-horizonDays").fill("0");
+      await page.locator("#settings-form button[type=submit]").click();
+      const horizon = page.locator("#setting-horizonDays");
+      await expect.poll(() => horizon.getAttribute("aria-invalid")).toBe("true");
+      expect(await page.locator("#setting-horizonDays-error").textContent()).toContain(
+        "horizonDays",
+      );
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("setting-horizonDays");
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "admin-manager-settings-375");
+      const after = (await (
+        await workerCall("GET", "/v1/admin/settings", manager.token)
+      ).json()) as { horizonDays: number };
+      expect(after.horizonDays).toBe(before.horizonDays);
+    } finally {
+      const restored = await workerCall("PUT", "/v1/admin/settings", manager.token, {
+        businessName: before.businessName,
+      });
+      expect(restored.status).toBe(200);
+    }
+    await context.close();
+  }, 180_000);
 });

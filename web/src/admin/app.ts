@@ -6,7 +6,7 @@
  */
 import { type ApiFailure, call, tabClientId } from "../api.ts";
 import { byId, h, notices } from "../dom.ts";
-import { currentLocale, languageSwitch, startLocale } from "../i18n/index.ts";
+import { CATALOGUES, currentLocale, LOCALES, languageSwitch, startLocale } from "../i18n/index.ts";
 import { explain } from "../messages.ts";
 import { describeSlot } from "../shared.ts";
 import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.ts";
@@ -24,7 +24,10 @@ import { type AdminMessages, at } from "./i18n.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
 
-type View = "day" | "week" | "search" | "closures" | "accounts";
+type View = "day" | "week" | "search" | "closures" | "settings" | "accounts";
+
+/** The views that are a form or a list, not a watched range of days. */
+const STILL_VIEWS: readonly View[] = ["search", "closures", "settings", "accounts"];
 
 interface StaffMember {
   id: string;
@@ -163,6 +166,7 @@ async function enter(s: Session): Promise<void> {
   fillStaffSelect();
   byId("tab-closures").hidden = !caps.closures;
   byId("tab-accounts").hidden = !caps.accounts;
+  byId("tab-settings").hidden = !caps.settings;
   byId("app").hidden = false;
   show("day");
 }
@@ -195,8 +199,10 @@ function show(next: View, focus = false): void {
   byId("search").hidden = next !== "search";
   byId("closures").hidden = next !== "closures";
   byId("accounts").hidden = next !== "accounts";
+  byId("settings").hidden = next !== "settings";
   byId("days").hidden = next !== "day" && next !== "week";
-  if (next === "search" || next === "closures" || next === "accounts") {
+  if (STILL_VIEWS.includes(next)) {
+    if (next === "settings") void loadSettings();
     stopWatch?.();
     stopWatch = undefined;
     if (next === "closures") void loadClosures();
@@ -578,6 +584,85 @@ async function deleteClosure(id: string): Promise<void> {
   await loadClosures();
   byId("closures-title").focus();
 }
+
+// ---- settings (owner, manager) -----------------------------------------------------------
+
+type SettingKey = keyof AdminMessages["settingLabels"];
+const SETTING_FIELDS: { key: SettingKey; kind: "text" | "number" | "locale" }[] = [
+  { key: "businessName", kind: "text" },
+  { key: "timeZone", kind: "text" },
+  { key: "defaultLocale", kind: "locale" },
+  { key: "slotIntervalMin", kind: "number" },
+  { key: "minNoticeMin", kind: "number" },
+  { key: "horizonDays", kind: "number" },
+  { key: "cancelCutoffMin", kind: "number" },
+  { key: "rescheduleCutoffMin", kind: "number" },
+];
+let loadedSettings: Record<string, unknown> = {};
+
+async function loadSettings(): Promise<void> {
+  const result = await api<Record<string, unknown>>("GET", "/v1/admin/settings");
+  if (!result.ok) return alert(failureText(result));
+  loadedSettings = result.body;
+  const m = at();
+  byId("settings-fields").replaceChildren(
+    ...SETTING_FIELDS.map(({ key, kind }) => {
+      const id = `setting-${key}`;
+      const value = String(loadedSettings[key] ?? "");
+      const control =
+        kind === "locale"
+          ? h(
+              "select",
+              { id },
+              ...LOCALES.map((l) => {
+                const option = h("option", { value: l, lang: l }, CATALOGUES[l].languageName);
+                option.selected = l === value;
+                return option;
+              }),
+            )
+          : h("input", {
+              id,
+              type: kind === "number" ? "number" : "text",
+              ...(kind === "number" ? { inputmode: "numeric", step: "1" } : {}),
+              "aria-describedby": `${id}-error`,
+            });
+      if (control instanceof HTMLInputElement) control.value = value;
+      return h(
+        "div",
+        { class: "field" },
+        h("label", { for: id }, m.settingLabels[key]),
+        control,
+        h("p", { id: `${id}-error`, class: "field-error" }),
+      );
+    }),
+  );
+}
+
+byId("settings-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const patch: Record<string, unknown> = {};
+  for (const { key, kind } of SETTING_FIELDS) {
+    const id = `setting-${key}`;
+    const raw = byId<HTMLInputElement | HTMLSelectElement>(id).value.trim();
+    const value = kind === "number" ? Number(raw) : raw;
+    if (kind !== "locale") fieldError(id, "");
+    if (value !== loadedSettings[key]) patch[key] = value;
+  }
+  if (Object.keys(patch).length === 0) return announce(at().settingsSaved);
+  const result = await api<Record<string, unknown>>("PUT", "/v1/admin/settings", patch);
+  if (!result.ok) {
+    // The refusal names its field (`body.horizonDays: …`): the message goes beside it.
+    const named = SETTING_FIELDS.find(({ key }) => result.message.includes(key));
+    if (result.status === 400 && named && named.kind !== "locale") {
+      fieldError(`setting-${named.key}`, result.message);
+      return byId(`setting-${named.key}`).focus();
+    }
+    return alert(failureText(result));
+  }
+  alert(undefined);
+  loadedSettings = result.body;
+  announce(at().settingsSaved);
+});
 
 // ---- accounts (owner) --------------------------------------------------------------------
 

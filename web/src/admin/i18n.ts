@@ -98,6 +98,20 @@ export interface AdminMessages {
   closureDeleted: string;
   required: string;
   accounts: string;
+  settings: string;
+  saveSettings: string;
+  settingsSaved: string;
+  settingLabels: Record<
+    | "businessName"
+    | "timeZone"
+    | "defaultLocale"
+    | "slotIntervalMin"
+    | "minNoticeMin"
+    | "horizonDays"
+    | "cancelCutoffMin"
+    | "rescheduleCutoffMin",
+    string
+  >;
   addAccount: string;
   accountName: string;
   accountRole: string;
@@ -221,6 +235,19 @@ const en: AdminMessages = {
   closureDeleted: "The closure was removed.",
   required: "Choose a date.",
   accounts: "Accounts",
+  settings: "Settings",
+  saveSettings: "Save the settings",
+  settingsSaved: "The settings were saved.",
+  settingLabels: {
+    businessName: "Business name",
+    timeZone: "Time zone (IANA, e.g. Europe/Berlin)",
+    defaultLocale: "Default language of emails and pages",
+    slotIntervalMin: "Times start every (minutes)",
+    minNoticeMin: "Earliest booking before the start (minutes)",
+    horizonDays: "Bookable up to (days ahead)",
+    cancelCutoffMin: "Customers may cancel until (minutes before)",
+    rescheduleCutoffMin: "Customers may move until (minutes before)",
+  },
   addAccount: "Add a person",
   accountName: "Name",
   accountRole: "Role",
@@ -342,6 +369,19 @@ const de: AdminMessages = {
   closureDeleted: "Die Schließtage wurden entfernt.",
   required: "Bitte ein Datum wählen.",
   accounts: "Konten",
+  settings: "Einstellungen",
+  saveSettings: "Einstellungen speichern",
+  settingsSaved: "Die Einstellungen wurden gespeichert.",
+  settingLabels: {
+    businessName: "Name des Betriebs",
+    timeZone: "Zeitzone (IANA, z. B. Europe/Berlin)",
+    defaultLocale: "Standardsprache von E-Mails und Seiten",
+    slotIntervalMin: "Zeiten beginnen alle (Minuten)",
+    minNoticeMin: "Buchung frühestens vor Beginn (Minuten)",
+    horizonDays: "Buchbar bis (Tage im Voraus)",
+    cancelCutoffMin: "Kunden können stornieren bis (Minuten vorher)",
+    rescheduleCutoffMin: "Kunden können verschieben bis (Minuten vorher)",
+  },
   addAccount: "Person hinzufügen",
   accountName: "Name",
   accountRole: "Rolle",

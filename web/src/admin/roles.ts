@@ -21,6 +21,8 @@ export interface Capabilities {
   attendance: boolean;
   /** The business's closures (add, remove). */
   closures: boolean;
+  /** The business settings (`settings:write`: owner and manager). */
+  settings: boolean;
   /** The business accounts (owner only: `accounts:manage`). */
   accounts: boolean;
 }
@@ -33,6 +35,7 @@ export function capabilitiesOf(role: Role): Capabilities {
     reschedule: business,
     attendance: true,
     closures: business,
+    settings: business,
     accounts: role === "owner",
   };
 }

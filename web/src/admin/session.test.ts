@@ -34,6 +34,7 @@ describe("what a role's app offers", () => {
       reschedule: false,
       attendance: true,
       closures: false,
+      settings: false,
       accounts: false,
     });
     for (const role of ["owner", "manager"] as const) {
@@ -43,6 +44,7 @@ describe("what a role's app offers", () => {
         reschedule: true,
         attendance: true,
         closures: true,
+        settings: true,
         accounts: role === "owner",
       });
     }
