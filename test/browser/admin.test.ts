@@ -1,0 +1,754 @@
+/**
+ * The business app (`/admin`) in a real browser (system Chromium via playwright-core) against
+ * the worker under `wrangler dev` and the real test stack: an owner, signed in through the
+ * worker's API, creates a staff account; the staff member signs in in the browser with the code
+ * from the outbox, sees only their own day, and marks a started appointment attended. The owner
+ * sees everyone's day. Each view is checked with axe-core at 375 px and on a desktop.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_CSP } from "../../scripts/build-web.ts";
+import { checkedFetch, testApi } from "../drivers/api.ts";
+import { latestSignInCode, newAccountEmail, randomIp } from "../fixtures/account-fixtures.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../fixtures/catalog-fixtures.ts";
+import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
+import { uniqueId } from "../stack/stack-env.ts";
+import {
+  adminHeaders,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+  startWorker,
+  type Worker,
+} from "./harness.ts";
+
+/** The page-side globals these tests touch (this file is type-checked without the DOM library). */
+declare const document: {
+  documentElement: { scrollWidth: number };
+  activeElement: { id: string; matches(selector: string): boolean } | null;
+};
+declare const sessionStorage: { getItem(key: string): string | null };
+
+let worker: Worker;
+let browser: Browser;
+const api = testApi();
+
+beforeAll(async () => {
+  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+/** A request to the worker (sessions live in the worker's store, not the in-process app's). */
+async function workerCall(method: string, path: string, token: string, body?: unknown) {
+  return fetch(`${worker.url}${path}`, {
+    method,
+    headers: { ...adminHeaders, Authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** Signs `email` in through the worker's API; the business session token. */
+async function signInThroughWorker(email: string): Promise<string> {
+  // Its own address: the per-address code limit (10 in 10 minutes) is not this file's subject.
+  const ip = { "CF-Connecting-IP": randomIp() };
+  const otp = await fetch(`${worker.url}/v1/admin/auth/otp`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...ip },
+    body: JSON.stringify({ email }),
+  });
+  expect(otp.status).toBe(202);
+  const verify = await fetch(`${worker.url}/v1/admin/auth/verify`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...ip },
+    body: JSON.stringify({ email, code: await latestSignInCode(email) }),
+  });
+  expect(verify.status, await verify.clone().text()).toBe(200);
+  return ((await verify.json()) as { sessionToken: string }).sessionToken;
+}
+
+/** An account made with the ADMIN_TOKEN, signed in through the worker. */
+async function accountSession(
+  role: "owner" | "manager",
+  name: string,
+): Promise<{ email: string; token: string }> {
+  const email = newAccountEmail();
+  const res = await api.admin("POST", "/v1/admin/accounts", { email, name, role });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { email, token: await signInThroughWorker(email) };
+}
+
+const ownerSession = () => accountSession("owner", "Olga Owner");
+
+const addDaysUtc = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Waits until the worker's public catalog lists the service and staff member (its cache). */
+async function publicCatalogShows(serviceId: string, staffId: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const services = await (await checkedFetch(`${worker.url}/v1/services`)).text();
+        const staff = await (
+          await checkedFetch(`${worker.url}/v1/staff?serviceId=${serviceId}`)
+        ).text();
+        return services.includes(serviceId) && staff.includes(staffId);
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
+}
+
+/** A browser context with its own client address (the per-address sign-in limits stay out of the way). */
+function appContext(options: NonNullable<Parameters<Browser["newContext"]>[0]>) {
+  return browser.newContext({ ...options, extraHTTPHeaders: { "CF-Connecting-IP": randomIp() } });
+}
+
+/** Signs in on the page: email, then the code from the outbox. */
+async function signInOnPage(page: Page, email: string): Promise<void> {
+  await page.goto(`${worker.url}/admin`);
+  await page.locator("#email").fill(email);
+  await page.getByRole("button", { name: "Email me a code" }).click();
+  await page.locator("#code").waitFor({ state: "visible" });
+  await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+  await page.locator("#code").fill(await latestSignInCode(email));
+  await page.locator("#code-form button[type=submit]").click();
+  await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
+}
+
+/**
+ * A start earlier today (UTC): an hour ago on a 5-minute boundary, not before midnight, so the
+ * appointment has started (attendance can be marked) and is on today's page.
+ */
+function startedToday(): { startMs: number; endMs: number } {
+  const now = Date.now();
+  const midnight = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
+  const startMs = Math.max(midnight, Math.floor((now - 3_600_000) / 300_000) * 300_000);
+  return { startMs, endMs: startMs + 30 * 60_000 };
+}
+
+/**
+ * The worker reads the catalog through its own cache, and the fixtures wrote it through another
+ * app: wait until the worker's admin staff list has `ids`, as a person would a few seconds later.
+ */
+async function workerListsStaff(token: string, ids: string[]): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const text = await (await workerCall("GET", "/v1/admin/staff", token)).text();
+        return ids.every((id) => text.includes(id));
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
+}
+
+async function setCustomerName(id: string, name: string): Promise<void> {
+  await withDb((conn) =>
+    conn.query("UPDATE appointments SET customer_name = ? WHERE id = ?", [name, id]),
+  );
+}
+
+describe("the business app", () => {
+  it("serves /admin with the pages' strict CSP and no-store", async () => {
+    const res = await fetch(`${worker.url}/admin`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toBe(PAGE_CSP);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.text()).toContain('<script type="module" src="/app/admin.js"></script>');
+  });
+
+  it("a staff member signs in with the emailed code, sees only their own day, and marks an appointment attended", async () => {
+    const service = await createTestService(api, {
+      name: "Haircut",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const mine = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const other = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const ownId = await insertAppointmentWithCells({
+      staffId: mine.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const otherId = await insertAppointmentWithCells({
+      staffId: other.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const ownName = uniqueId("Mia ");
+    const otherName = uniqueId("Noah ");
+    await setCustomerName(ownId, ownName);
+    await setCustomerName(otherId, otherName);
+
+    // The owner creates the staff account through the API, with their own business session.
+    const owner = await ownerSession();
+    const staffEmail = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email: staffEmail,
+      name: "Sam Staff",
+      role: "staff",
+      staffId: mine.id,
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+
+    for (const [width, height, label] of [
+      [375, 800, "375"],
+      [1280, 900, "desktop"],
+    ] as const) {
+      const context = await appContext({
+        viewport: { width, height },
+        timezoneId: "UTC",
+        locale: "en-GB",
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("response", (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto(`${worker.url}/admin`);
+      await page.locator("#sign-in").waitFor({ state: "visible" });
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-sign-in-${label}`);
+
+      await signInOnPage(page, staffEmail);
+      await expect.poll(() => page.locator("#who-name").textContent()).toBe("Sam Staff (Staff)");
+      // A staff account has no staff choice, and no cancel or move.
+      expect(await page.locator("#staff-field").isHidden()).toBe(true);
+      expect(await page.locator("#tab-closures").isHidden()).toBe(true);
+      expect(await page.locator("#tab-accounts").isHidden()).toBe(true);
+      const own = page.locator(`button.appt[data-id="${ownId}"]`);
+      await own.waitFor({ timeout: 15_000 });
+      expect(await page.locator(`button.appt[data-id="${otherId}"]`).count()).toBe(0);
+      expect(await page.getByText(otherName).count()).toBe(0);
+      // The day carries the staff member's hours (the fixtures' weekdays 9 to 5 with a lunch break).
+      const weekend = [0, 6].includes(new Date().getUTCDay());
+      await expect
+        .poll(() => page.locator("#day-list .hours").textContent())
+        .toBe(weekend ? "Not working" : "Working 09:00–12:00, 13:00–17:00");
+      expect(await own.getAttribute("data-status")).toBe(
+        label === "375" ? "confirmed" : "attended",
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        width,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-staff-day-${label}`);
+
+      await own.click();
+      await page.locator("#detail").waitFor({ state: "visible" });
+      expect(await page.locator("#detail-facts").textContent()).toContain(ownName);
+      expect(await page.locator("#cancel").count()).toBe(0);
+      expect(await page.locator("#move").count()).toBe(0);
+      if (label === "375") {
+        await page.locator("#mark-attended").click();
+        await expect
+          .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+          .toBe("attended");
+        expect(await page.locator("#mark-undo").isVisible()).toBe(true);
+      }
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `admin-staff-appointment-${label}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+
+    const [rows] = await withDb((conn) =>
+      conn.query("SELECT status, attendance_changed_by FROM appointments WHERE id = ?", [ownId]),
+    );
+    const row = (rows as { status: string; attendance_changed_by: string }[])[0];
+    expect(row?.status).toBe("attended");
+    expect(row?.attendance_changed_by).toMatch(/^account:acc_/);
+    // The other staff member's appointment was never touched, and the API refuses it to the staff account.
+    const staffToken = await signInThroughWorker(staffEmail);
+    expect((await workerCall("GET", `/v1/admin/appointments/${otherId}`, staffToken)).status).toBe(
+      404,
+    );
+  }, 180_000);
+
+  it("an owner sees everyone's day, finds an appointment by customer email, and signs out", async () => {
+    const service = await createTestService(api, {
+      name: "Colour",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const a = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const b = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const email = `${uniqueId("cust")}@example.test`;
+    const first = await insertAppointmentWithCells({
+      staffId: a.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+      customerEmail: email,
+    });
+    const second = await insertAppointmentWithCells({
+      staffId: b.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [a.id, b.id]);
+
+    const context = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, owner.email);
+    await expect.poll(() => page.locator("#who-name").textContent()).toBe("Olga Owner (Owner)");
+    expect(await page.locator("#staff").inputValue()).toBe("");
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`button.appt[data-id="${second}"]`).waitFor();
+
+    // One staff member: the other's appointment leaves the list, and the live strip shows.
+    await page.locator("#staff").selectOption(a.id);
+    await expect.poll(() => page.locator(`button.appt[data-id="${second}"]`).count()).toBe(0);
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor();
+    await page.locator("#live").waitFor({ state: "visible" });
+
+    await page.locator("#tab-week").click();
+    await page.locator(`button.appt[data-id="${first}"]`).waitFor();
+    expect(await page.locator("#day-list section.day").count()).toBe(7);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-owner-week-desktop");
+
+    await page.locator("#tab-search").click();
+    await page.locator("#search-email").fill(email);
+    await page.locator("#search-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#search-results button.appt").count()).toBe(1);
+    expect(await page.locator("#search-results button.appt").getAttribute("data-id")).toBe(first);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator("#search-results button.appt").click();
+    await page.locator("#detail").waitFor({ state: "visible" });
+    // Started: attendance, no move or cancel.
+    expect(await page.locator("#mark-no-show").isVisible()).toBe(true);
+    await page.locator("#mark-no-show").click();
+    await expect
+      .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+      .toBe("no_show");
+    await screenshot(page, "admin-owner-appointment-desktop");
+
+    await page.locator("#sign-out").click();
+    await page.locator("#sign-in").waitFor({ state: "visible" });
+    expect(await page.evaluate(() => sessionStorage.getItem("ae-business-session"))).toBe(null);
+    await context.close();
+  }, 180_000);
+
+  it("a manager moves a future appointment to a free time (hold, then the admin reschedule)", async () => {
+    const service = await createTestService(api, {
+      name: "Trim",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const monday = upcomingMonday(10);
+    const startMs = Date.parse(`${monday}T10:00:00Z`);
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs: startMs + 30 * 60_000,
+    });
+    await publicCatalogShows(service.id, member.id);
+    const manager = await accountSession("manager", "Mo Manager");
+    await workerListsStaff(manager.token, [member.id]);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    await page.locator("#day").fill(monday);
+    await page.locator("#day").dispatchEvent("change");
+    await page.locator(`button.appt[data-id="${id}"]`).click();
+    await page.locator("#detail").waitFor({ state: "visible" });
+    // Not started: move and cancel, no attendance.
+    expect(await page.locator("#mark-attended").count()).toBe(0);
+    expect(await page.locator("#cancel").isVisible()).toBe(true);
+    await page.locator("#move").click();
+    await page.locator("#move-form button[type=submit]").click();
+    const target = page.locator(`#move-times button[data-start="${monday}T14:00:00+00:00"]`);
+    await target.waitFor({ timeout: 15_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-manager-move-375");
+    await target.click();
+    await expect.poll(() => page.locator("#detail-facts").textContent()).toContain("at 14:00");
+    const [rows] = await withDb((conn) =>
+      conn.query(
+        "SELECT status, start_at FROM appointments WHERE id = ? OR rescheduled_from = ? ORDER BY created_at",
+        [id, id],
+      ),
+    );
+    const list = rows as { status: string; start_at: Date }[];
+    expect(list.map((r) => [r.status, r.start_at.toISOString()])).toEqual([
+      ["cancelled", `${monday}T10:00:00.000Z`],
+      ["confirmed", `${monday}T14:00:00.000Z`],
+    ]);
+    await context.close();
+  }, 180_000);
+
+  it("a manager closes a date and the booking page stops offering it", async () => {
+    const service = await createTestService(api, {
+      name: "Wash",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    await publicCatalogShows(service.id, member.id);
+    // A Wednesday far from the other browser tests' Mondays; the closure is removed at the end.
+    const wednesday = addDaysUtc(upcomingMonday(40), 2);
+    const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: wednesday })}`;
+    const manager = await accountSession("manager", "Mo Manager");
+
+    const visitor = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const booking = await visitor.newPage();
+    const freeOn = async () => {
+      await booking.goto(bookingUrl);
+      const cell = booking.locator(`button.date[data-date="${wednesday}"]`);
+      await cell.waitFor({ timeout: 20_000 });
+      await expect.poll(() => cell.getAttribute("data-free"), { timeout: 10_000 }).not.toBe(null);
+      return Number(await cell.getAttribute("data-free"));
+    };
+    expect(await freeOn()).toBeGreaterThan(0);
+
+    const context = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    // A manager may close dates but not hand out access.
+    expect(await page.locator("#tab-accounts").isHidden()).toBe(true);
+    await page.locator("#tab-closures").click();
+    await page.locator("#closure-start").fill(wednesday);
+    await page.locator("#closure-end").fill(wednesday);
+    await page.locator("#closure-reason").fill("Team training");
+    await page.locator("#closure-form button[type=submit]").click();
+    await expect
+      .poll(() => page.locator("#closure-note").textContent())
+      .toBe("Closed. Nobody can book these dates now.");
+    const closureId = await page.locator("#closure-list").getAttribute("data-added");
+    expect(closureId).toMatch(/^clo_/);
+    await page.locator(`li.closure[data-id="${closureId}"]`).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-manager-closures-desktop");
+
+    try {
+      // The public availability is cached per isolate for a few seconds: a visitor reloading sees it.
+      await expect.poll(freeOn, { timeout: 30_000, interval: 1000 }).toBe(0);
+    } finally {
+      const removed = await workerCall("DELETE", `/v1/admin/closures/${closureId}`, manager.token);
+      expect(removed.status).toBe(204);
+    }
+    await visitor.close();
+    await context.close();
+  }, 180_000);
+
+  it("a staff member changes the hours of one of their dates, then goes back to the weekly hours", async () => {
+    const service = await createTestService(api, {
+      name: "Nails",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const owner = await ownerSession();
+    const staffEmail = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email: staffEmail,
+      name: "Sam Staff",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+    const monday = upcomingMonday(30);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, staffEmail);
+    await page.locator("#day").fill(monday);
+    await page.locator("#day").dispatchEvent("change");
+    const hours = page.locator("#day-list .hours");
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 09:00–12:00, 13:00–17:00");
+    await page.locator("#override-box summary").click();
+    await page.locator("#override-start").fill("10:00");
+    await page.locator("#override-end").fill("14:00");
+    await page.locator("#override-note").fill("Dentist");
+    await page.locator("#override-form button[type=submit]").click();
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 10:00–14:00 (changed for this date)");
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-staff-hours-375");
+    const listed = await workerCall(
+      "GET",
+      `/v1/admin/staff/${member.id}/overrides?from=${monday}&to=${monday}`,
+      owner.token,
+    );
+    expect(await listed.json()).toEqual({
+      overrides: [
+        {
+          staffId: member.id,
+          date: monday,
+          intervals: [{ start: "10:00", end: "14:00" }],
+          note: "Dentist",
+        },
+      ],
+    });
+
+    await page.locator("#override-box summary").click();
+    await page.locator("#override-reset").click();
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Working 09:00–12:00, 13:00–17:00");
+    await context.close();
+  }, 180_000);
+
+  it("an owner adds a staff account in the app, who can then sign in, and deactivates it", async () => {
+    const service = await createTestService(api, {
+      name: "Brows",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [member.id]);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, owner.email);
+    await page.locator("#tab-accounts").click();
+    const email = newAccountEmail();
+    await page.locator("#account-name").fill("Nina New");
+    await page.locator("#account-email").fill(email);
+    await page.locator("#account-role").selectOption("staff");
+    await page.locator("#account-staff").selectOption(member.id);
+    await page.locator("#account-form button[type=submit]").click();
+    const row = page.locator("#account-list li", { hasText: email });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getAttribute("data-active")).toBe("true");
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await screenshot(page, "admin-owner-accounts-375");
+
+    // The new account is a staff account of that staff member, and can sign in.
+    const token = await signInThroughWorker(email);
+    const listed = await workerCall("GET", "/v1/admin/appointments?limit=1", token);
+    expect(listed.status).toBe(200);
+
+    await row.getByRole("button", { name: "Deactivate Nina New" }).click();
+    await expect.poll(() => row.getAttribute("data-active")).toBe("false");
+    expect((await workerCall("GET", "/v1/admin/appointments?limit=1", token)).status).toBe(401);
+    await context.close();
+  }, 180_000);
+
+  it("works by keyboard alone: sign in, open an appointment, mark it attended", async () => {
+    const service = await createTestService(api, {
+      name: "Shave",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    const email = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email,
+      name: "Kai Keys",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+
+    const context = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    await page.goto(`${worker.url}/admin`);
+    await expect.poll(focused).toBe("sign-in-title");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("email");
+    await page.keyboard.type(email);
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("code");
+    await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+    await page.keyboard.type(await latestSignInCode(email));
+    await page.keyboard.press("Enter");
+    await expect.poll(focused, { timeout: 15_000 }).toBe("days-title");
+    await page.locator(`button.appt[data-id="${id}"]`).waitFor({ timeout: 15_000 });
+    let onAppointment = false;
+    for (let i = 0; i < 20 && !onAppointment; i++) {
+      await page.keyboard.press("Tab");
+      onAppointment = await page.evaluate(
+        (sel) => document.activeElement?.matches(sel) ?? false,
+        `button.appt[data-id="${id}"]`,
+      );
+    }
+    expect(onAppointment).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("detail-title");
+    let onMark = false;
+    for (let i = 0; i < 10 && !onMark; i++) {
+      await page.keyboard.press("Tab");
+      onMark = (await focused()) === "mark-attended";
+    }
+    expect(onMark).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+      .toBe("attended");
+    // Focus comes back to the heading, not to the body, after the redraw.
+    expect(await focused()).toBe("detail-title");
+    await context.close();
+  }, 180_000);
+
+  it("speaks German in a German browser, the role and the statuses too", async () => {
+    const service = await createTestService(api, {
+      name: "Schnitt",
+      durationMin: 30,
+      bufferAfterMin: 0,
+    });
+    const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+    const { startMs, endMs } = startedToday();
+    const id = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs,
+      endMs,
+    });
+    const owner = await ownerSession();
+    const email = newAccountEmail();
+    const created = await workerCall("POST", "/v1/admin/accounts", owner.token, {
+      email,
+      name: "Jonas",
+      role: "staff",
+      staffId: member.id,
+    });
+    expect(created.status).toBe(201);
+
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "de-DE",
+    });
+    const page = await context.newPage();
+    await page.goto(`${worker.url}/admin`);
+    await expect.poll(() => page.locator("#sign-in-title").textContent()).toBe("Anmelden");
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect(await page.title()).toBe("Betriebs-App");
+    await page.locator("#email").fill(email);
+    await page.getByRole("button", { name: "Code per E-Mail senden" }).click();
+    await page.locator("#code").waitFor({ state: "visible" });
+    await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
+    await page.locator("#code").fill(await latestSignInCode(email));
+    await page.locator("#code-form button[type=submit]").click();
+    await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#who-name").textContent()).toBe("Jonas (Mitarbeiter)");
+    const item = page.locator(`button.appt[data-id="${id}"]`);
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.locator(".badge").textContent()).toBe("Bestätigt");
+    expect(await page.locator("#tab-day").textContent()).toBe("Heute");
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "admin-staff-day-de-375");
+    await context.close();
+  }, 180_000);
+
+  it("a manager changes a setting, and a refused value is shown beside its field", async () => {
+    const manager = await accountSession("manager", "Mo Manager");
+    const before = (await (
+      await workerCall("GET", "/v1/admin/settings", manager.token)
+    ).json()) as {
+      businessName: string;
+      horizonDays: number;
+    };
+    const context = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await signInOnPage(page, manager.email);
+    await page.locator("#tab-settings").click();
+    const name = page.locator("#setting-businessName");
+    await expect.poll(() => name.inputValue()).toBe(before.businessName);
+    const renamed = uniqueId("Salon ");
+    try {
+      await name.fill(renamed);
+      await page.locator("#settings-form button[type=submit]").click();
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (await workerCall("GET", "/v1/admin/settings", manager.token)).json()) as {
+                businessName: string;
+              }
+            ).businessName,
+        )
+        .toBe(renamed);
+
+      await page.locator("#setting-horizonDays").fill("0");
+      await page.locator("#settings-form button[type=submit]").click();
+      const horizon = page.locator("#setting-horizonDays");
+      await expect.poll(() => horizon.getAttribute("aria-invalid")).toBe("true");
+      expect(await page.locator("#setting-horizonDays-error").textContent()).toContain(
+        "horizonDays",
+      );
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("setting-horizonDays");
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "admin-manager-settings-375");
+      const after = (await (
+        await workerCall("GET", "/v1/admin/settings", manager.token)
+      ).json()) as { horizonDays: number };
+      expect(after.horizonDays).toBe(before.horizonDays);
+    } finally {
+      const restored = await workerCall("PUT", "/v1/admin/settings", manager.token, {
+        businessName: before.businessName,
+      });
+      expect(restored.status).toBe(200);
+    }
+    await context.close();
+  }, 180_000);
+});
