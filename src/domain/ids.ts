@@ -20,7 +20,8 @@ export type IdPrefix =
   | "inc"
   | "asc"
   | "aud"
-  | "acc";
+  | "acc"
+  | "wtl";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

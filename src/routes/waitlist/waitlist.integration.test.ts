@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import { expectError } from "../../../test/drivers/api.ts";
+import { type Booked, bookAt, harness } from "../../../test/drivers/integrations.ts";
+import { createTestService, createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
+import { type LiveFixture, liveFixture } from "../../../test/fixtures/live-fixtures.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
+
+const h = harness();
+const ip = () => `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const send = (method: string, path: string, body?: unknown) => {
+  h.clock.advance(1_000); // one email's rows never share a timestamp
+  return h.request(path, {
+    method,
+    headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip() },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+};
+const newEmail = () => `${uniqueId("w")}@example.test`;
+
+/** One staff member who works 09:00–10:00 on the test Monday: one 60-minute slot, booked. */
+async function fullDay(): Promise<LiveFixture & { booked: Booked }> {
+  const { id: serviceId } = await createTestService(h, { durationMin: 60, bufferAfterMin: 0 });
+  const { id: staffId } = await createTestStaff(h, {
+    serviceIds: [serviceId],
+    weekly: { monday: [{ start: "09:00", end: "10:00" }] },
+  });
+  const base = await liveFixture(h, { durationMin: 60, bufferAfterMin: 0 });
+  const live: LiveFixture = {
+    ...base,
+    serviceId,
+    staffId,
+    slots: async () => {
+      const query = new URLSearchParams({ serviceId, staffId, from: base.date, to: base.date });
+      const res = await h.request(`/v1/availability?${query}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { days: { slots: never[] }[] }).days[0]?.slots ?? [];
+    },
+    start: async (hhmm) => {
+      const slots = (await live.slots()) as { start: string }[];
+      const slot = slots.find((s) => s.start.slice(11, 16) === hhmm);
+      if (!slot) throw new Error(`no offered slot at ${hhmm}`);
+      return slot.start;
+    },
+  };
+  const booked = await bookAt(h, live, "09:00");
+  return { ...live, booked };
+}
+
+async function latestCode(entryId: string): Promise<string> {
+  return withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT o.subject FROM outbox_emails o JOIN waitlist_entries e ON e.email = o.to_email WHERE e.id = ? AND o.kind = 'waitlist-code' ORDER BY o.created_at DESC, o.id DESC LIMIT 1",
+      [entryId],
+    );
+    return String((rows as { subject: string }[])[0]?.subject ?? "").slice(-6);
+  });
+}
+
+interface Joined {
+  entry: { id: string; status: string; date: string; from: string | null; to: string | null };
+  token: string;
+}
+
+async function join(live: LiveFixture, email = newEmail(), extra: Record<string, unknown> = {}) {
+  const res = await send("POST", "/v1/waitlist", {
+    serviceId: live.serviceId,
+    staffId: live.staffId,
+    date: live.date,
+    email,
+    name: "Mia Weber",
+    ...extra,
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Joined;
+}
+
+async function joinAndConfirm(live: LiveFixture, email = newEmail()) {
+  const joined = await join(live, email);
+  const res = await send("POST", `/v1/waitlist/${joined.entry.id}/confirm`, {
+    code: await latestCode(joined.entry.id),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  expect(((await res.json()) as Joined).entry.status).toBe("waiting");
+  return { ...joined, email };
+}
+
+describe("joining the waitlist", () => {
+  it("joins a full date pending its emailed code, and the code confirms it", async () => {
+    const live = await fullDay();
+    const joined = await join(live, newEmail(), { from: "08:00", to: "12:00", locale: "de" });
+    expect(joined.entry).toMatchObject({
+      status: "pending",
+      date: live.date,
+      from: "08:00",
+      to: "12:00",
+    });
+    expect(joined.token).toMatch(/^[A-Za-z0-9_-]{20,64}$/);
+    const code = await latestCode(joined.entry.id);
+    expect(code).toMatch(/^\d{6}$/);
+    const res = await send("POST", `/v1/waitlist/${joined.entry.id}/confirm`, { code });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Joined).entry.status).toBe("waiting");
+    // The code is spent: again is 401, and the entry stays waiting.
+    await expectError(
+      await send("POST", `/v1/waitlist/${joined.entry.id}/confirm`, { code }),
+      401,
+      "UNAUTHORIZED",
+      "body.code:",
+    );
+  });
+
+  it("refuses a wrong code (401 naming body.code) and keeps the entry pending", async () => {
+    const live = await fullDay();
+    const joined = await join(live);
+    const right = await latestCode(joined.entry.id);
+    const wrong = right === "000000" ? "000001" : "000000";
+    await expectError(
+      await send("POST", `/v1/waitlist/${joined.entry.id}/confirm`, { code: wrong }),
+      401,
+      "UNAUTHORIZED",
+      "body.code:",
+    );
+    const status = await withDb(async (conn) => {
+      const [rows] = await conn.query("SELECT status FROM waitlist_entries WHERE id = ?", [
+        joined.entry.id,
+      ]);
+      return (rows as { status: string }[])[0]?.status;
+    });
+    expect(status).toBe("pending");
+  });
+
+  it("a waitlist code never signs anyone in", async () => {
+    const live = await fullDay();
+    const email = newEmail();
+    const joined = await join(live, email);
+    const res = await send("POST", "/v1/auth/verify", {
+      email,
+      code: await latestCode(joined.entry.id),
+    });
+    await expectError(res, 401, "UNAUTHORIZED", "body.code:");
+  });
+
+  it("allows at most 3 active entries per email", async () => {
+    const live = await fullDay();
+    const email = newEmail();
+    await joinAndConfirm(live, email);
+    await join(live, email);
+    await join(live, email);
+    const fourth = await send("POST", "/v1/waitlist", {
+      serviceId: live.serviceId,
+      staffId: null,
+      date: live.date,
+      email,
+      name: "Mia",
+    });
+    await expectError(fourth, 409, "CONFLICT", "body.email:");
+    const count = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT COUNT(*) AS n FROM waitlist_entries WHERE email = ?",
+        [email],
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    });
+    expect(count).toBe(3);
+  });
+
+  it("refuses a date that has free time in the window (409 naming body.date)", async () => {
+    const live = await liveFixture(h, { durationMin: 30, bufferAfterMin: 0 });
+    const res = await send("POST", "/v1/waitlist", {
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      date: live.date,
+      email: newEmail(),
+      name: "Mia",
+    });
+    await expectError(res, 409, "CONFLICT", "body.date:");
+  });
+
+  it("accepts a window without free time on a day that has some elsewhere", async () => {
+    const live = await fullDay();
+    // The only slot is 09:00 (booked); a window of 14:00–16:00 has none free either.
+    const joined = await join(live, newEmail(), { from: "14:00", to: "16:00" });
+    expect(joined.entry.status).toBe("pending");
+  });
+
+  it.each([
+    ["a missing service", { serviceId: undefined }, "body.serviceId"],
+    ["a malformed date", { date: "2026-13-40" }, "body.date"],
+    ["a malformed from", { from: "25:00" }, "body.from"],
+    ["to before from", { from: "12:00", to: "09:00" }, "body.to"],
+    ["a malformed email", { email: "nope" }, "body.email"],
+    ["an empty name", { name: " " }, "body.name"],
+    ["an unknown locale", { locale: "xx" }, "body.locale"],
+    ["an unknown field", { extra: 1 }, "body"],
+  ])("answers 400 naming the field for %s", async (_name, patch, field) => {
+    const live = await fullDay();
+    const res = await send("POST", "/v1/waitlist", {
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      date: live.date,
+      email: newEmail(),
+      name: "Mia",
+      ...patch,
+    });
+    await expectError(res, 400, "BAD_REQUEST", field);
+  });
+
+  it("answers 404 for an unknown service or staff member", async () => {
+    const live = await fullDay();
+    const base = { date: live.date, email: newEmail(), name: "Mia" };
+    await expectError(
+      await send("POST", "/v1/waitlist", {
+        ...base,
+        serviceId: "svc_unknown0000",
+        staffId: null,
+      }),
+      404,
+      "NOT_FOUND",
+      "body.serviceId:",
+    );
+    await expectError(
+      await send("POST", "/v1/waitlist", {
+        ...base,
+        serviceId: live.serviceId,
+        staffId: "stf_unknown0000",
+      }),
+      404,
+      "NOT_FOUND",
+      "body.staffId:",
+    );
+  });
+});
+
+describe("leaving the waitlist", () => {
+  it("leaves with the entry's token; a wrong token is 404; again is the same 200", async () => {
+    const live = await fullDay();
+    const joined = await joinAndConfirm(live);
+    const wrong = `${joined.token.slice(0, -2)}xx`;
+    await expectError(
+      await send("DELETE", `/v1/waitlist/${joined.entry.id}?token=${wrong}`),
+      404,
+      "NOT_FOUND",
+      "id:",
+    );
+    for (let i = 0; i < 2; i++) {
+      const res = await send("DELETE", `/v1/waitlist/${joined.entry.id}?token=${joined.token}`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Joined).entry.status).toBe("left");
+    }
+  });
+
+  it("answers 400 naming query.token without a token", async () => {
+    await expectError(
+      await send("DELETE", "/v1/waitlist/wtl_00000000000000000000"),
+      400,
+      "BAD_REQUEST",
+      "query.token",
+    );
+  });
+});
