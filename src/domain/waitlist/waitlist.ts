@@ -137,9 +137,9 @@ export async function joinWaitlist({ ctx, input }: { ctx: DomainContext; input: 
     input.staffId === null ? null : ctx.catalog.getStaff(input.staffId),
     ctx.catalog.getSettings(),
   ]);
-  if (!service || !service.active)
+  if (!service?.active)
     throw new DomainError("NOT_FOUND", "body.serviceId: no such active service");
-  if (input.staffId !== null && (!staff || !staff.active || !staff.serviceIds.includes(service.id)))
+  if (input.staffId !== null && (!staff?.active || !staff.serviceIds.includes(service.id)))
     throw new DomainError(
       "NOT_FOUND",
       "body.staffId: no such active staff member performing this service",

@@ -259,3 +259,148 @@ describe("leaving the waitlist", () => {
     );
   });
 });
+
+interface OfferLink {
+  id: string;
+  holdId: string;
+  holdToken: string;
+  token: string;
+}
+
+/** The offer emails to `email`, newest first, with the booking link's parts. */
+async function offersTo(email: string): Promise<OfferLink[]> {
+  const bodies = await withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT body FROM outbox_emails WHERE to_email = ? AND kind = 'waitlist-offer' ORDER BY created_at DESC, id DESC",
+      [email],
+    );
+    return (rows as { body: string }[]).map((r) => r.body);
+  });
+  return bodies.map((body) => {
+    const match =
+      /\/waitlist\?id=([^&\s]+)&action=book&hold=([^&\s]+)&htoken=([^&\s]+)&token=([^&\s]+)/.exec(
+        body,
+      );
+    if (!match) throw new Error(`no booking link in ${body}`);
+    const [, id = "", holdId = "", holdToken = "", token = ""] = match.map((part) =>
+      decodeURIComponent(part),
+    );
+    return { id, holdId, holdToken, token };
+  });
+}
+
+async function cancel(booked: Booked): Promise<void> {
+  const res = await h.request(`/v1/appointments/${booked.appointment.id}/cancel`, {
+    method: "POST",
+    headers: { "X-Manage-Token": booked.manageToken },
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+async function slotState(live: LiveFixture & { booked: Booked }): Promise<string | undefined> {
+  const slots = (await live.slots()) as { start: string; state: string }[];
+  return slots.find((s) => s.start === live.booked.appointment.start)?.state;
+}
+
+describe("an offer when a booking is cancelled", () => {
+  it("holds the time for the first person waiting, who books it with the link; nobody else ever sees it free", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    const third = await joinAndConfirm(live);
+    expect(await slotState(live)).toBe("booked");
+
+    await cancel(live.booked);
+
+    const [offer, ...more] = await offersTo(first.email);
+    expect(more).toEqual([]);
+    expect(offer?.id).toBe(first.entry.id);
+    expect(await offersTo(second.email)).toEqual([]);
+    expect(await offersTo(third.email)).toEqual([]);
+    // The hold lasts the offer's TTL (900 s by default), not the ordinary hold TTL.
+    const lifeMs = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, expires_at) / 1000 AS ms FROM waitlist_offers WHERE entry_id = ?",
+        [first.entry.id],
+      );
+      return Number((rows as { ms: string }[])[0]?.ms);
+    });
+    expect(lifeMs).toBe(900_000);
+
+    // Someone else: availability shows the time held, and a hold is refused.
+    expect(await slotState(live)).toBe("held");
+    const attempt = await live.post("/v1/holds", {
+      clientId: uniqueId("client_"),
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      start: live.booked.appointment.start,
+    });
+    await expectError(attempt, 409, "SLOT_HELD");
+
+    const book = () =>
+      send("POST", `/v1/waitlist/${first.entry.id}/book`, {
+        token: offer?.token,
+        holdId: offer?.holdId,
+        holdToken: offer?.holdToken,
+      });
+    const res = await book();
+    expect(res.status, await res.clone().text()).toBe(201);
+    const booking = (await res.json()) as {
+      appointment: { start: string; customer: { email: string } };
+    };
+    expect(booking.appointment.start).toBe(live.booked.appointment.start);
+    expect(booking.appointment.customer.email).toBe(first.email);
+    // A second click answers the same booking.
+    const again = await book();
+    expect(again.status).toBe(201);
+    expect(await slotState(live)).toBe("booked");
+    const statuses = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT id, status FROM waitlist_entries WHERE id IN (?, ?) ORDER BY id",
+        [first.entry.id, second.entry.id],
+      );
+      return Object.fromEntries(
+        (rows as { id: string; status: string }[]).map((r) => [r.id, r.status]),
+      );
+    });
+    expect(statuses).toEqual({ [first.entry.id]: "booked", [second.entry.id]: "waiting" });
+  });
+
+  it("refuses the link without the entry's token, or with another entry's", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    await cancel(live.booked);
+    const [offer] = await offersTo(first.email);
+    const res = await send("POST", `/v1/waitlist/${second.entry.id}/book`, {
+      token: second.token,
+      holdId: offer?.holdId,
+      holdToken: offer?.holdToken,
+    });
+    await expectError(res, 404, "NOT_FOUND", "body.holdId:");
+    const wrongToken = await send("POST", `/v1/waitlist/${first.entry.id}/book`, {
+      token: second.token,
+      holdId: offer?.holdId,
+      holdToken: offer?.holdToken,
+    });
+    await expectError(wrongToken, 404, "NOT_FOUND", "id:");
+  });
+
+  it("an admin cancel offers the time too", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const res = await h.admin(
+      "POST",
+      `/v1/admin/appointments/${live.booked.appointment.id}/cancel`,
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await offersTo(first.email)).length).toBe(1);
+    expect(await slotState(live)).toBe("held");
+  });
+
+  it("a cancel with nobody waiting leaves the time free", async () => {
+    const live = await fullDay();
+    await cancel(live.booked);
+    expect(await slotState(live)).toBe("available");
+  });
+});
