@@ -59,21 +59,39 @@ async function offerScope(
   return { appointmentId: time.appointmentId ?? "", offerTag: base64url(digest.slice(0, 16)) };
 }
 
-/** Offers one freed time to the first entry waiting for it, if any. */
+/**
+ * Offers one freed time to the first entry waiting for it, if any. Under the freed time's lock:
+ * two runners (a cancel and a cron, two crons, two isolates) take turns, and the one holding it
+ * picks the first entry from a fresh read, so the order is kept even when they race.
+ */
 export async function offerFreedTime(ctx: DomainContext, time: FreedTime): Promise<OfferOutcome> {
   const nowMs = ctx.clock.nowMs();
-  const date = localDateOf(time.startMs, time.timeZone);
-  const candidates = await ctx.waitlist.candidates({
-    serviceId: time.serviceId,
-    staffId: time.staffId,
-    date,
-    startMs: time.startMs,
-    nowMs,
-    limit: 50,
-  });
-  const entry = candidates.find((e) => inWindow(e, time.startMs, time.timeZone));
-  if (!entry) return { kind: "nobody" };
-  return offerTo(ctx, entry, time, date);
+  const slot = { staffId: time.staffId, startMs: time.startMs };
+  if (
+    !(await ctx.waitlist.lockSlot({
+      ...slot,
+      serviceId: time.serviceId,
+      nowMs,
+      untilMs: nowMs + CLAIM_MS,
+    }))
+  )
+    return { kind: "taken" };
+  try {
+    const date = localDateOf(time.startMs, time.timeZone);
+    const candidates = await ctx.waitlist.candidates({
+      serviceId: time.serviceId,
+      staffId: time.staffId,
+      date,
+      startMs: time.startMs,
+      nowMs,
+      limit: 50,
+    });
+    const entry = candidates.find((e) => inWindow(e, time.startMs, time.timeZone));
+    if (!entry) return { kind: "nobody" };
+    return await offerTo(ctx, entry, time, date);
+  } finally {
+    await ctx.waitlist.unlockSlot({ ...slot, nowMs: ctx.clock.nowMs() }).catch(() => undefined);
+  }
 }
 
 async function offerTo(

@@ -45,6 +45,9 @@ export interface WaitlistOffer extends WaitlistOfferKey {
   expiresAtMs: number;
 }
 
+/** The entry id of a freed time's lock row in waitlist_offers (no entry id has this shape). */
+export const SLOT_LOCK = "~slot";
+
 export interface WaitlistRepo {
   /**
    * In one transaction under the email's lock: refuses ("too-many") when the email already has
@@ -85,6 +88,21 @@ export interface WaitlistRepo {
     nowMs: number,
     limit: number,
   ): Promise<{ serviceId: string; staffId: string | null; date: string }[]>;
+  /**
+   * The freed time's own lock, so that runners offering one time (a cancel, crons, isolates on
+   * either store) take turns and the first person waiting is chosen by the one holding it: a row
+   * of waitlist_offers under the entry id `SLOT_LOCK`, taken when missing or lapsed (until
+   * `untilMs`). False while another runner holds it.
+   */
+  lockSlot(input: {
+    staffId: string;
+    startMs: number;
+    serviceId: string;
+    nowMs: number;
+    untilMs: number;
+  }): Promise<boolean>;
+  /** Ends the lock at once (else it lapses at its `untilMs`). */
+  unlockSlot(input: { staffId: string; startMs: number; nowMs: number }): Promise<void>;
   /**
    * Writes the offer's row (state claimed) under its primary key; false when it exists (someone
    * else is making this offer, or made it).

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { buildServices } from "../../compose.ts";
+import { runWaitlistPass } from "../../domain/waitlist/cron-pass.ts";
 import { expectError } from "../../../test/drivers/api.ts";
 import { type Booked, bookAt, harness } from "../../../test/drivers/integrations.ts";
 import { createTestService, createTestStaff } from "../../../test/fixtures/catalog-fixtures.ts";
@@ -402,5 +404,106 @@ describe("an offer when a booking is cancelled", () => {
     const live = await fullDay();
     await cancel(live.booked);
     expect(await slotState(live)).toBe("available");
+  });
+});
+
+describe("lapsed offers and expiry (the cron pass)", () => {
+  const OFFER_TTL_MS = 900_000;
+
+  it("an offer nobody booked goes to the next person at the cron run after its hold lapsed", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    await cancel(live.booked);
+    expect((await offersTo(first.email)).length).toBe(1);
+    // Before the lapse, a cron run changes nothing.
+    // (The pass sees every test's entries in the shared database: only this test's count here.)
+    const mine = (offers: { entryId: string }[]) =>
+      offers.filter((o) => o.entryId === first.entry.id || o.entryId === second.entry.id);
+    expect(mine((await runWaitlistPass(h.services.ctx)).offers)).toEqual([]);
+    h.clock.advance(OFFER_TTL_MS + 1_000);
+    // Until the next run anyone may take the time.
+    expect(await slotState(live)).toBe("available");
+    expect(mine((await runWaitlistPass(h.services.ctx)).offers)).toEqual([
+      { entryId: second.entry.id, holdId: expect.any(String) },
+    ]);
+    expect((await offersTo(first.email)).length).toBe(1);
+    const [offer] = await offersTo(second.email);
+    expect(offer?.id).toBe(second.entry.id);
+    expect(await slotState(live)).toBe("held");
+    // The first person's lapsed link books nothing while the second holds the time.
+    const [lapsed] = await offersTo(first.email);
+    const late = await send("POST", `/v1/waitlist/${first.entry.id}/book`, {
+      token: lapsed?.token,
+      holdId: lapsed?.holdId,
+      holdToken: lapsed?.holdToken,
+    });
+    expect([409, 410]).toContain(late.status);
+    const res = await send("POST", `/v1/waitlist/${second.entry.id}/book`, {
+      token: offer?.token,
+      holdId: offer?.holdId,
+      holdToken: offer?.holdToken,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  });
+
+  it("two cron runs at once (two isolates) make exactly one offer", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    const third = await joinAndConfirm(live);
+    await cancel(live.booked);
+    h.clock.advance(OFFER_TTL_MS + 1_000);
+    const other = buildServices(h.bindings, h.clock);
+    const runs = await Promise.all([
+      runWaitlistPass(h.services.ctx),
+      runWaitlistPass(other.ctx),
+      runWaitlistPass(h.services.ctx),
+    ]);
+    const ids = [first.entry.id, second.entry.id, third.entry.id];
+    expect(runs.flatMap((run) => run.offers).filter((o) => ids.includes(o.entryId))).toEqual([
+      { entryId: second.entry.id, holdId: expect.any(String) },
+    ]);
+    expect((await offersTo(first.email)).length).toBe(1);
+    expect((await offersTo(second.email)).length).toBe(1);
+    expect((await offersTo(third.email)).length).toBe(0);
+    const offered = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT COUNT(*) AS n FROM waitlist_offers WHERE entry_id IN (?, ?, ?) AND state = 'offered'",
+        [first.entry.id, second.entry.id, third.entry.id],
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    });
+    expect(offered).toBe(2);
+  });
+
+  it("entries expire at the end of their date and stop counting against the email", async () => {
+    const live = await fullDay();
+    const email = newEmail();
+    const waiting = await joinAndConfirm(live, email);
+    await join(live, email);
+    await join(live, email);
+    const expiresAtMs = await withDb(async (conn) => {
+      const [rows] = await conn.query(
+        "SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') AS expires_at FROM waitlist_entries WHERE id = ?",
+        [waiting.entry.id],
+      );
+      return Date.parse(String((rows as { expires_at: string }[])[0]?.expires_at));
+    });
+    // The end of the Monday in Berlin (the test business's zone).
+    expect(new Date(expiresAtMs).toISOString()).toBe(
+      new Date(Date.parse(`${live.date}T00:00:00+01:00`) + 86_400_000).toISOString(),
+    );
+    h.clock.current = expiresAtMs;
+    expect((await runWaitlistPass(h.services.ctx)).expired).toBeGreaterThanOrEqual(3);
+    const statuses = await withDb(async (conn) => {
+      const [rows] = await conn.query("SELECT status FROM waitlist_entries WHERE email = ?", [
+        email,
+      ]);
+      return (rows as { status: string }[]).map((r) => r.status);
+    });
+    expect(statuses).toEqual(["expired", "expired", "expired"]);
+    const leave = await send("DELETE", `/v1/waitlist/${waiting.entry.id}?token=${waiting.token}`);
+    await expectError(leave, 409, "CONFLICT", "id: the entry is expired");
   });
 });

@@ -1,11 +1,13 @@
 import type { Client } from "@planetscale/database";
 import type { Locale } from "../../domain/settings/settings.ts";
-import type {
-  WaitlistEntry,
-  WaitlistOffer,
-  WaitlistRepo,
-  WaitlistStatus,
+import {
+  SLOT_LOCK,
+  type WaitlistEntry,
+  type WaitlistOffer,
+  type WaitlistRepo,
+  type WaitlistStatus,
 } from "../../domain/waitlist/types.ts";
+import { randomToken } from "../../domain/crypto.ts";
 import { retryConflicts } from "./conflict-retry.ts";
 import { writeAnnouncement } from "./outbox-tables.ts";
 import { fromSqlDate, fromSqlDateTime, toSqlDateTime } from "./sql-values.ts";
@@ -164,6 +166,35 @@ export class MysqlWaitlistRepo implements WaitlistRepo {
       staffId: row.staff_id === null ? null : String(row.staff_id),
       date: fromSqlDate(row.date),
     }));
+  }
+
+  async lockSlot(input: Parameters<WaitlistRepo["lockSlot"]>[0]): Promise<boolean> {
+    const now = toSqlDateTime(input.nowMs);
+    const owner = randomToken(12);
+    const key = [SLOT_LOCK, input.staffId, toSqlDateTime(input.startMs)];
+    // Inserted, or a lapsed lock taken over; a live one is left alone. `hold_id` names the lock's
+    // owner (assigned first: MySQL reads the old expires_at only before it is assigned), and is
+    // read back, since what a driver counts as an affected row varies (found or changed).
+    await this.db.execute(
+      `INSERT INTO waitlist_offers (entry_id, staff_id, start_at, service_id, state, hold_id, created_at, expires_at)
+       VALUES (?, ?, ?, ?, 'claimed', ?, ?, ?)
+       ON DUPLICATE KEY UPDATE hold_id = IF(expires_at <= ?, VALUES(hold_id), hold_id),
+         created_at = IF(expires_at <= ?, VALUES(created_at), created_at),
+         expires_at = IF(expires_at <= ?, VALUES(expires_at), expires_at)`,
+      [...key, input.serviceId, owner, now, toSqlDateTime(input.untilMs), now, now, now],
+    );
+    const { rows } = await this.db.execute(
+      "SELECT hold_id FROM waitlist_offers WHERE entry_id = ? AND staff_id = ? AND start_at = ?",
+      key,
+    );
+    return String((rows[0] as Row | undefined)?.hold_id) === owner;
+  }
+
+  async unlockSlot(input: Parameters<WaitlistRepo["unlockSlot"]>[0]): Promise<void> {
+    await this.db.execute(
+      "UPDATE waitlist_offers SET expires_at = ? WHERE entry_id = ? AND staff_id = ? AND start_at = ?",
+      [toSqlDateTime(input.nowMs), SLOT_LOCK, input.staffId, toSqlDateTime(input.startMs)],
+    );
   }
 
   async claimOffer(input: Parameters<WaitlistRepo["claimOffer"]>[0]): Promise<boolean> {
