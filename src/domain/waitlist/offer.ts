@@ -60,11 +60,25 @@ async function offerScope(
 }
 
 /**
- * Offers one freed time to the first entry waiting for it, if any. Under the freed time's lock:
- * two runners (a cancel and a cron, two crons, two isolates) take turns, and the one holding it
- * picks the first entry from a fresh read, so the order is kept even when they race.
+ * Offers one freed time to the first entry waiting for it, if any. When nobody waits this costs
+ * one read. Otherwise under the freed time's lock: two runners (a cancel and a cron, two crons,
+ * two isolates) take turns, and the one holding it picks the first entry from a fresh read, so
+ * the order is kept even when they race.
  */
 export async function offerFreedTime(ctx: DomainContext, time: FreedTime): Promise<OfferOutcome> {
+  const date = localDateOf(time.startMs, time.timeZone);
+  const firstWaiting = async () => {
+    const candidates = await ctx.waitlist.candidates({
+      serviceId: time.serviceId,
+      staffId: time.staffId,
+      date,
+      startMs: time.startMs,
+      nowMs: ctx.clock.nowMs(),
+      limit: 50,
+    });
+    return candidates.find((e) => inWindow(e, time.startMs, time.timeZone)) ?? null;
+  };
+  if ((await firstWaiting()) === null) return { kind: "nobody" };
   const nowMs = ctx.clock.nowMs();
   const slot = { staffId: time.staffId, startMs: time.startMs };
   if (
@@ -77,16 +91,7 @@ export async function offerFreedTime(ctx: DomainContext, time: FreedTime): Promi
   )
     return { kind: "taken" };
   try {
-    const date = localDateOf(time.startMs, time.timeZone);
-    const candidates = await ctx.waitlist.candidates({
-      serviceId: time.serviceId,
-      staffId: time.staffId,
-      date,
-      startMs: time.startMs,
-      nowMs,
-      limit: 50,
-    });
-    const entry = candidates.find((e) => inWindow(e, time.startMs, time.timeZone));
+    const entry = await firstWaiting();
     if (!entry) return { kind: "nobody" };
     return await offerTo(ctx, entry, time, date);
   } finally {

@@ -25,7 +25,7 @@ const route = createRoute(
         "For a date (and optional window of local start times) with no free time: 409 `CONFLICT` naming `body.date` when there is some (book it instead). " +
         "The entry is `pending` until the 6-digit code emailed to `email` is confirmed (`POST /v1/waitlist/{id}/confirm`), so nobody can put someone else on the list. " +
         "At most 3 active entries per email (409 naming `body.email`), and a per-address limit (429). " +
-        "When a matching time frees up, the first confirmed entry is emailed an offer that holds the time for it (`waitlistOfferTtlS`, `GET /v1/business`).",
+        "When a matching time frees up, the first confirmed entry is emailed an offer that holds the time for it (the setting `waitlistOfferTtlS`, 900 s by default).",
       request: {
         headers: z.object({ "accept-language": AcceptLanguage }),
         body: { required: true, content: { "application/json": { schema: JoinBody } } },
