@@ -400,6 +400,23 @@ describe("an offer when a booking is cancelled", () => {
     expect(await slotState(live)).toBe("held");
   });
 
+  it("a reschedule away offers the old time the same way", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    // An admin move to 14:00 (outside the working hours: an admin override) frees 09:00.
+    const start = live.booked.appointment.start.replace("T09:00", "T14:00");
+    const res = await h.admin(
+      "POST",
+      `/v1/admin/appointments/${live.booked.appointment.id}/reschedule`,
+      { start },
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await offersTo(first.email)).length).toBe(1);
+    expect((await offersTo(second.email)).length).toBe(0);
+    expect(await slotState(live)).toBe("held");
+  });
+
   it("a cancel with nobody waiting leaves the time free", async () => {
     const live = await fullDay();
     await cancel(live.booked);
