@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServices } from "../../compose.ts";
 import { runWaitlistPass } from "../../domain/waitlist/cron-pass.ts";
 import { expectError } from "../../../test/drivers/api.ts";
@@ -8,7 +8,9 @@ import { type LiveFixture, liveFixture } from "../../../test/fixtures/live-fixtu
 import { withDb } from "../../../test/stack/db-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
 
-const h = harness();
+const redisUp = harness();
+/** The isolate the helpers below talk to: Redis up, or (one block) an isolate on the fallback. */
+let h = redisUp;
 const ip = () => `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const send = (method: string, path: string, body?: unknown) => {
   h.clock.advance(1_000); // one email's rows never share a timestamp
@@ -522,5 +524,39 @@ describe("lapsed offers and expiry (the cron pass)", () => {
     expect(statuses).toEqual(["expired", "expired", "expired"]);
     const leave = await send("DELETE", `/v1/waitlist/${waiting.entry.id}?token=${waiting.token}`);
     await expectError(leave, 409, "CONFLICT", "id: the entry is expired");
+  });
+});
+
+describe("with Redis down (the MySQL fallback store)", () => {
+  beforeAll(() => {
+    // Refused at once, and the cool-down outlasts the block: every live call goes to MySQL.
+    h = harness({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", REDIS_COOLDOWN_MS: "600000" });
+  });
+  afterAll(() => {
+    h = redisUp;
+  });
+
+  it("a cancel offers the time to the first person waiting; nobody else can hold it; the link books it", async () => {
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    await cancel(live.booked);
+    const [offer] = await offersTo(first.email);
+    expect(offer?.id).toBe(first.entry.id);
+    expect(await offersTo(second.email)).toEqual([]);
+    expect(await slotState(live)).toBe("held");
+    const attempt = await live.post("/v1/holds", {
+      clientId: uniqueId("client_"),
+      serviceId: live.serviceId,
+      staffId: live.staffId,
+      start: live.booked.appointment.start,
+    });
+    await expectError(attempt, 409, "SLOT_HELD");
+    const res = await send("POST", `/v1/waitlist/${first.entry.id}/book`, {
+      token: offer?.token,
+      holdId: offer?.holdId,
+      holdToken: offer?.holdToken,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
   });
 });
