@@ -266,7 +266,12 @@ export async function confirmWaitlist({
   const entry = await ctx.waitlist.get(input.id);
   if (!entry) throw unknownEntry();
   if (!confirmed && entry.status !== "waiting")
-    throw new DomainError("CONFLICT", `id: the entry is ${entry.status}`);
+    throw new DomainError(
+      "CONFLICT",
+      entry.status === "pending"
+        ? "id: the entry's date has passed"
+        : `id: the entry is ${entry.status}`,
+    );
   return presentEntry(entry);
 }
 
