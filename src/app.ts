@@ -24,6 +24,7 @@ import { AdminLiveBodySchema } from "./routes/admin/live/schema.ts";
 import { registerWebhookEvents } from "./routes/admin/webhooks/events.ts";
 import { appointmentRoutes } from "./routes/appointments/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { waitlistRoutes } from "./routes/waitlist/index.ts";
 import { availabilityRoutes } from "./routes/availability/index.ts";
 import { forgetSummariesOnWrite } from "./routes/availability/summary.ts";
 import { calendarRoutes } from "./routes/calendar/index.ts";
@@ -112,6 +113,7 @@ export function createApp(resolveServices: ResolveServices): OpenAPIHono<AppEnv>
   app.route("/", appointmentRoutes);
   app.route("/", calendarRoutes);
   app.route("/", authRoutes);
+  app.route("/", waitlistRoutes);
   app.route("/", myAppointmentsRoute);
   app.route("/", debugRoutes);
 

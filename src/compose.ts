@@ -34,6 +34,7 @@ import { MysqlAccountRepo } from "./storage/mysql/account-repo.ts";
 import { MysqlApiKeyRepo } from "./storage/mysql/api-key-repo.ts";
 import { MysqlAuditLog } from "./storage/mysql/audit-repo.ts";
 import { MysqlAuthRepo } from "./storage/mysql/auth-repo.ts";
+import { MysqlWaitlistRepo } from "./storage/mysql/waitlist-repo.ts";
 import { MysqlAvailabilitySource } from "./storage/mysql/availability-source.ts";
 import { MysqlBookingRepo } from "./storage/mysql/booking-repo.ts";
 import { MysqlCalendarKeyRepo } from "./storage/mysql/calendar-key-repo.ts";
@@ -212,6 +213,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
       previous: previousSecret === undefined ? null : secretKeys(previousSecret),
     },
     auth: new MysqlAuthRepo(db),
+    waitlist: new MysqlWaitlistRepo(db),
     limiter: limiterFor(limiter, { requestId: "isolate", storage: null }),
     emailOutbox: emailOutbox(db),
     webhookOutbox: webhookOutbox(db),

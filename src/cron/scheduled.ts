@@ -2,6 +2,7 @@ import { checkOutboxBacklog, checkRedisMemory } from "../domain/alerts/system-al
 import { sendDueReminders } from "../domain/booking/reminders.ts";
 import type { ProbeResult } from "../domain/health/store-status.ts";
 import { deliverDue } from "../domain/outbox/deliver.ts";
+import { runWaitlistPass } from "../domain/waitlist/cron-pass.ts";
 import { log } from "../observability/log.ts";
 import type { Services } from "../runtime/services.ts";
 
@@ -13,6 +14,8 @@ import type { Services } from "../runtime/services.ts";
  * 2. when MySQL answers, expired fallback rows deleted, the due reminders written to the outbox
  *    (src/domain/booking/reminders.ts), and the outbox's due emails and webhooks delivered
  *    (retries: first attempts go out from the request that wrote them);
+ *    Beside the reminders, the waitlist pass (src/domain/waitlist/cron-pass.ts): expired entries,
+ *    and free times on dates someone waits for offered to the first person waiting;
  * 3. when MySQL answers, the system alerts the cron watches for (docs/adr/1201-system-alerts.md):
  *    Redis's memory against its threshold (in Redis mode) and the outbox's backlog; the Redis
  *    outage's own alerts come from the check in step 1;
@@ -41,6 +44,9 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
   const reminders = database.ok
     ? await sendDueReminders(ctx).catch((error: unknown) => ({ error: String(error) }))
     : null;
+  const waitlist = database.ok
+    ? await runWaitlistPass(ctx).catch((error: unknown) => ({ error: String(error) }))
+    : null;
   const outbox = database.ok ? await deliverDue(ctx) : null;
   const alerts = database.ok
     ? await Promise.all([
@@ -60,6 +66,7 @@ export async function runScheduled(services: Services, cron: string): Promise<vo
     lastSync: failover?.gate.status().lastSync ?? null,
     expiredFallbackRowsDeleted: cleaned,
     reminders,
+    waitlist,
     outbox,
     alerts,
   });

@@ -21,7 +21,8 @@ export type IdPrefix =
   | "asc"
   | "aud"
   | "acc"
-  | "ser";
+  | "ser"
+  | "wtl";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));

@@ -54,6 +54,7 @@ import type {
   WebhookEventType,
 } from "./webhooks/types.ts";
 import type { AuditEntry } from "./audit.ts";
+import type { WaitlistRepo } from "./waitlist/types.ts";
 
 export type { AuditEntry };
 
@@ -686,6 +687,8 @@ export interface DomainContext {
   accounts: AccountRepo;
   audit: AuditLog;
   funnel: FunnelStatsSource;
+  /** The waitlist's entries and offers (src/domain/waitlist/). */
+  waitlist: WaitlistRepo;
   /**
    * Starts work that outlives the response, kept alive by Workers' waitUntil. Where nothing can
    * keep it alive (no execution context: `app.request` in Node tests) it is not started at all;

@@ -24,6 +24,8 @@ export const PUBLIC_RATE_LIMITED_PATHS = [
   "/v1/appointments/*",
   "/v1/auth/*",
   "/v1/me/*",
+  "/v1/waitlist",
+  "/v1/waitlist/*",
 ] as const;
 
 /**

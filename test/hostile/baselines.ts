@@ -86,6 +86,13 @@ function operationHints(
     hints.to = nextDay(fx.date, 14);
   }
   if (p === "/v1/admin/appointments") hints.to = nextDay(fx.date, 1);
+  // The waitlist's window is of wall times; the Sunday after the fixture's Monday has no free
+  // time (nobody works), so the baseline joins.
+  if (p === "/v1/waitlist") {
+    hints.date = nextDay(fx.date, 6);
+    hints.from = "09:00";
+    hints.to = "12:00";
+  }
   if (p === "/v1/admin/outbox") hints.to = `${fx.run}.setup@example.test`;
   // Endpoints the run registers stay quiet: inactive, and at a local port nothing listens on.
   if (p.startsWith("/v1/admin/webhooks")) {

@@ -116,9 +116,15 @@ export async function getAvailability({
 export async function loadLiveAvailability({
   ctx,
   input,
+  offerFor,
 }: {
   ctx: DomainContext;
   input: AvailabilityRequest;
+  /**
+   * Publish to this private scope instead, with this hold TTL, and let this appointment's cells
+   * not block (a waitlist offer: src/domain/waitlist/offer.ts). Never from a request's input.
+   */
+  offerFor?: { scope: LiveReschedule; holdTtlS: number };
 }): Promise<{
   days: AvailabilityDay[];
   liveOf: (staffId: string) => readonly LiveCells[];
@@ -148,6 +154,10 @@ export async function loadLiveAvailability({
     for (const s of data.staff)
       s.busy = s.busy.filter((b) => b.appointmentId !== rescheduleOf.appointmentId);
   }
+  if (offerFor) {
+    for (const s of data.staff)
+      s.busy = s.busy.filter((b) => b.appointmentId !== offerFor.scope.appointmentId);
+  }
   if (input.staffId !== undefined && data.staff.length === 0) {
     throw new DomainError(
       "NOT_FOUND",
@@ -156,7 +166,12 @@ export async function loadLiveAvailability({
   }
   const { staff, query } = engineQuery(data, input.fromDate, input.toDate, nowMs);
   const days = pickDates ? pickedDays(query, staff, pickDates) : computeAvailability(query);
-  const live = { clientId, reschedule, nowMs };
+  const live = {
+    clientId,
+    reschedule: offerFor?.scope ?? reschedule,
+    holdTtlS: offerFor?.holdTtlS ?? null,
+    nowMs,
+  };
   const cells = await liveCells(ctx, data, staff, days, live).catch((error: unknown) => {
     // Live states are advisory here: bookings come from SQL. A live-state failure must not fail
     // availability, so the slots are answered without holds and markers (and without publishing
@@ -222,9 +237,16 @@ async function liveCells(
   data: AvailabilityData,
   staff: { staffId: string; timeZone: string }[],
   days: AvailabilityDay[],
-  live: { clientId: string | undefined; reschedule: LiveReschedule | null; nowMs: number },
+  live: {
+    clientId: string | undefined;
+    reschedule: LiveReschedule | null;
+    /** A waitlist offer's own hold TTL (its private scope's meta); null: the settings'. */
+    holdTtlS: number | null;
+    nowMs: number;
+  },
 ): Promise<LiveCells[][]> {
   const { clientId, reschedule, nowMs } = live;
+  const holdTtlS = live.holdTtlS ?? data.settings.holdTtlS;
   const { settings, service } = data;
   return ctx.liveState.overlay({
     serviceId: service.id,
@@ -232,9 +254,9 @@ async function liveCells(
       durationMin: service.durationMin,
       bufferBeforeMin: service.bufferBeforeMin,
       bufferAfterMin: service.bufferAfterMin,
-      holdTtlS: settings.holdTtlS,
+      holdTtlS,
       viewingTtlS: settings.viewingTtlS,
-      holdExtensionCapS: settings.holdExtensionCapS,
+      holdExtensionCapS: Math.max(settings.holdExtensionCapS, holdTtlS),
       minNoticeMin: settings.minNoticeMin,
       maxHeldSlotsPerClient: settings.maxHeldSlotsPerClient,
       maxHeldSlotsPerIp: settings.maxHeldSlotsPerIp,

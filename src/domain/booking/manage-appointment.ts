@@ -8,6 +8,7 @@ import { secretsEqual } from "../crypto.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
+import { offerCancelledTime } from "../waitlist/offer.ts";
 import type { CancelScope, DomainContext } from "../ports.ts";
 import { formatInstant } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
@@ -19,14 +20,18 @@ import { stillBookable } from "./still-bookable.ts";
 import type { Appointment } from "./types.ts";
 
 /**
- * The freed time stops showing as booked in live state at once. Best effort: MySQL already
- * says it is free, and the live entry lapses with the offer TTL anyway.
+ * The freed time goes first to the waitlist (its offer's hold is made while the live booked
+ * entry still blocks everyone else), then stops showing as booked in live state. Best effort:
+ * MySQL already says it is free, and the live entry lapses with the offer TTL anyway.
  */
 export async function forgetBooked(
   ctx: DomainContext,
   appointment: Appointment,
   all: Appointment[] = [appointment],
 ): Promise<void> {
+  // The freed times go to the waitlist first, so their offers' holds exist before the
+  // cancelled appointments leave the live state (docs/adr/0315-waitlist-offers-hold-the-freed-time.md).
+  for (const a of all) await offerCancelledTime(ctx, a);
   await ctx.liveState
     .clearBooked({
       staffId: appointment.staffId,

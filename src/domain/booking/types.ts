@@ -77,7 +77,9 @@ export interface OutboxEmail {
     | "reschedule"
     | "reminder"
     | "sign-in-code"
-    | "system-alert";
+    | "system-alert"
+    | "waitlist-code"
+    | "waitlist-offer";
 }
 
 /** What the booking store reads about a booking inside its transaction, for its emails. */

@@ -16,6 +16,8 @@ import {
   reminderEmail,
   rescheduleEmail,
   signInCodeEmail,
+  waitlistCodeEmail,
+  waitlistOfferEmail,
   systemAlertEmail,
 } from "./templates.ts";
 
@@ -294,6 +296,78 @@ describe.each(SUPPORTED_LOCALES)("emails in %s", (locale) => {
       m.signInCode.ignore,
       `— AppointEase\n${m.signInCode.footer}`,
     ]);
+    expectMailSafe(email);
+  });
+
+  it("waitlist code: the code in the subject, a leave link, no sign-in words", () => {
+    const email = waitlistCodeEmail({
+      to: "mia@example.com",
+      code: "042817",
+      locale,
+      businessName: "Salon <b>Süd</b>",
+      serviceName: "Haircut & Colour",
+      day: {
+        startMs: Date.UTC(2026, 11, 6, 23),
+        endMs: Date.UTC(2026, 11, 6, 23),
+        timeZone: "Europe/Berlin",
+      },
+      leaveUrl: "https://book.example/waitlist?id=wtl_1&action=leave&token=t0k",
+    });
+    const seen = read(email.html ?? "");
+    expect(email.kind).toBe("waitlist-code");
+    expect(email.subject).toBe(m.waitlistCode.subject("042817"));
+    expect(email.subject.endsWith("042817")).toBe(true);
+    expect(seen.title).toBe(m.waitlistCode.title);
+    expect(email.body).toContain(DATES[locale]);
+    expect(seen.buttons).toEqual([
+      {
+        kind: "secondary",
+        label: m.waitlistCode.leave,
+        href: "https://book.example/waitlist?id=wtl_1&action=leave&token=t0k",
+      },
+    ]);
+    expect(email.body).not.toContain(m.signInCode.title);
+    expectMailSafe(email);
+  });
+
+  it("waitlist offer: the time held until, a book button with the link, a leave link", () => {
+    const a = appointment({ locale });
+    const email = waitlistOfferEmail({
+      to: "mia@example.com",
+      name: "Mia <Weber>",
+      locale,
+      facts: {
+        businessName: "Salon <b>Süd</b>",
+        serviceName: "Haircut & Colour",
+        staffName: "Ana",
+        priceMinor: 4500,
+        currency: "EUR",
+      },
+      time: { startMs: a.startMs, endMs: a.endMs, timeZone: a.timeZone },
+      heldUntilMs: a.startMs - 86_400_000,
+      bookUrl: "https://book.example/waitlist?id=wtl_1&action=book&hold=h&htoken=x.y.z&token=t0k",
+      leaveUrl: "https://book.example/waitlist?id=wtl_1&action=leave&token=t0k",
+    });
+    const seen = read(email.html ?? "");
+    expect(email.kind).toBe("waitlist-offer");
+    expect(email.subject).toBe(
+      m.waitlistOffer.subject({ service: "Haircut & Colour", staff: "Ana" }),
+    );
+    expect(seen.title).toBe(m.waitlistOffer.title);
+    expect(seen.buttons).toEqual([
+      {
+        kind: "primary",
+        label: m.waitlistOffer.book,
+        href: "https://book.example/waitlist?id=wtl_1&action=book&hold=h&htoken=x.y.z&token=t0k",
+      },
+      {
+        kind: "secondary",
+        label: m.waitlistOffer.leave,
+        href: "https://book.example/waitlist?id=wtl_1&action=leave&token=t0k",
+      },
+    ]);
+    expect(email.body).toContain(DATES[locale]);
+    expect(email.body).toContain(formatTime(a, m.intl));
     expectMailSafe(email);
   });
 });

@@ -306,3 +306,99 @@ export function systemAlertEmail(input: {
     kind: "system-alert",
   };
 }
+
+/** What a waitlist email says about the time waited for or offered (the format helpers' fields). */
+export interface WaitlistTime {
+  startMs: number;
+  endMs: number;
+  timeZone: string;
+}
+
+/** The code that confirms a waitlist entry; like a sign-in code, the subject ends with it. */
+export function waitlistCodeEmail(input: {
+  to: string;
+  code: string;
+  locale: Locale;
+  businessName: string;
+  serviceName: string;
+  /** The day waited for (its start, in the zone it is read in). */
+  day: WaitlistTime;
+  leaveUrl: string;
+}): OutboxEmail {
+  const m = messagesFor(input.locale);
+  const day = formatDate(input.day as Appointment, m.intl);
+  return {
+    id: newId("eml"),
+    to: input.to,
+    ...rendered({
+      locale: input.locale,
+      subject: m.waitlistCode.subject(input.code),
+      businessName: input.businessName,
+      title: m.waitlistCode.title,
+      greeting: m.greetingNoName,
+      intro: m.waitlistCode.intro(`${input.serviceName}, ${day}`),
+      code: input.code,
+      cards: [],
+      buttons: [{ label: m.waitlistCode.leave, href: input.leaveUrl, primary: false }],
+      closing: [m.waitlistCode.validity, m.waitlistCode.ignore],
+      footer: m.waitlistCode.footer,
+    }),
+    attachments: [],
+    kind: "waitlist-code",
+  };
+}
+
+/** A freed time held for the first person waiting: one card, a button that books it, one that leaves. */
+export function waitlistOfferEmail(input: {
+  to: string;
+  name: string;
+  locale: Locale;
+  facts: BookingFacts;
+  time: WaitlistTime;
+  heldUntilMs: number;
+  bookUrl: string;
+  leaveUrl: string;
+}): OutboxEmail {
+  const m = messagesFor(input.locale);
+  const t = input.time as Appointment;
+  const until = new Intl.DateTimeFormat(m.intl, {
+    timeZone: input.time.timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(input.heldUntilMs));
+  const rows = [
+    { label: m.card.service, value: input.facts.serviceName },
+    { label: m.card.staff, value: input.facts.staffName },
+    { label: m.card.date, value: formatDate(t, m.intl) },
+    { label: m.card.time, value: formatTime(t, m.intl) },
+    { label: m.card.duration, value: formatDuration(t, m.intl) },
+  ];
+  const price = formatPrice(input.facts.priceMinor, input.facts.currency, m.intl);
+  if (price !== null) rows.push({ label: m.card.price, value: price });
+  return {
+    id: newId("eml"),
+    to: input.to,
+    ...rendered({
+      locale: input.locale,
+      subject: m.waitlistOffer.subject({
+        service: input.facts.serviceName,
+        staff: input.facts.staffName,
+      }),
+      businessName: input.facts.businessName,
+      title: m.waitlistOffer.title,
+      greeting: m.greeting(input.name),
+      intro: m.waitlistOffer.intro(input.facts.businessName, until),
+      cards: [
+        {
+          rows,
+          buttons: [{ label: m.waitlistOffer.book, href: input.bookUrl, primary: true }],
+        },
+      ],
+      buttons: [{ label: m.waitlistOffer.leave, href: input.leaveUrl, primary: false }],
+      closing: [],
+      footer: m.waitlistOffer.footer,
+    }),
+    attachments: [],
+    kind: "waitlist-offer",
+  };
+}

@@ -6,7 +6,7 @@ import { presentedTokenHash } from "./hold-credential.ts";
 import { formatHoldId } from "./hold-id.ts";
 import { newHoldSecret, signHoldToken } from "./hold-token.ts";
 import { republishOffers } from "./republish-offers.ts";
-import { liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
+import { type LiveReschedule, liveReschedule, type RescheduleOf } from "./reschedule-of.ts";
 import { type SlotInput, slotRef, slotRefused } from "./select-slot.ts";
 import { clientTag, hashToken, holdKeyOf, newHoldKey } from "./tokens.ts";
 import type { HoldOutcome, HoldUndo } from "./types.ts";
@@ -66,6 +66,11 @@ export async function holdSlots({
      * most one per client, and its booking links its appointments (see isSeriesHoldKey).
      */
     series?: boolean;
+    /**
+     * A waitlist offer's private scope (published just before by the offer itself, with the
+     * offer's TTL): checked instead of the shared offer, and never republished.
+     */
+    offerScope?: LiveReschedule;
   };
 }): Promise<Hold> {
   const [first] = input.slots;
@@ -89,7 +94,8 @@ export async function holdSlots({
   const refs = input.slots.map((slot, i) => slotRef(slot.start, startField(i)));
   const series = input.series === true || isSeriesSlots(refs);
   // No credential: 404 before any store is asked.
-  const reschedule = input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null;
+  const reschedule =
+    input.offerScope ?? (input.rescheduleOf ? await liveReschedule(input.rescheduleOf) : null);
   const keyed = input.idempotencyKey
     ? await keyedHold(
         ctx.secrets.holdTokenKey,
@@ -133,6 +139,7 @@ export async function holdSlots({
     if (
       outcome.kind === "unavailable" &&
       outcome.reason === "not-offered" &&
+      !input.offerScope &&
       (await republishOffers(ctx, first.serviceId, first.staffId, refs, input.rescheduleOf))
     ) {
       outcome = await ctx.liveState.hold({ ...request, nowMs: ctx.clock.nowMs() });

@@ -20,8 +20,13 @@ export async function listOutbox({
   const emails = await ctx.bookings.listOutbox({ ...rest, ...(to !== undefined ? { to } : {}) });
   if (!ctx.mailer) return emails;
   return emails.map((email) =>
-    email.kind === "sign-in-code"
-      ? { ...email, subject: "Your sign-in code", body: HIDDEN_CODE_BODY, html: null }
+    email.kind === "sign-in-code" || email.kind === "waitlist-code"
+      ? {
+          ...email,
+          subject: email.kind === "sign-in-code" ? "Your sign-in code" : "Your waitlist code",
+          body: HIDDEN_CODE_BODY,
+          html: null,
+        }
       : {
           ...email,
           body: hideTokens(email.body),

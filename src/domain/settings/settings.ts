@@ -53,6 +53,8 @@ export const Settings = z.object({
     .default(120),
   maxHeldSlotsPerClient: z.number().int().min(1).max(100).default(4),
   maxHeldSlotsPerIp: z.number().int().min(1).max(1000).default(20),
+  /** How long a waitlist offer holds a freed time (docs/adr/0315-waitlist-offers-hold-the-freed-time.md). */
+  waitlistOfferTtlS: z.number().int().min(60).max(3600).default(900),
   /** Where system alerts are emailed too (docs/adr/1201-system-alerts.md); null: webhooks only. */
   operatorEmail: z.email().max(254).nullable().default(null),
   /** The language of a customer's emails when neither the request nor its browser names one. */

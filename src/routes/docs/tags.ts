@@ -31,6 +31,11 @@ export const TAGS = [
       "Customer sign-in by emailed one-time code: the session token (`Authorization: Bearer`, 24 h) lists and manages all of the customer's appointments without their manage tokens.",
   },
   {
+    name: "Waitlist",
+    description:
+      "For a date with no free time: join (an emailed code confirms it), and the first person waiting is emailed an offer that holds a freed time for them; book it with the offer's hold, or leave the list.",
+  },
+  {
     name: "Calendar",
     description:
       "A staff member's subscription feed (iCalendar), read with the feed key an admin created.",

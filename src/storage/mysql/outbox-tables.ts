@@ -43,9 +43,10 @@ export function emailOutbox(db: Client): MysqlOutboxQueue<OutboxEmail> {
     // A delivered email keeps no secret: a sign-in code's text goes, manage tokens in links are
     // blanked (only their hashes are stored elsewhere), and the attachment (whose calendar file
     // carries the manage link) is not kept. The row stays as a record of what was sent.
-    onSent: `subject = IF(kind = 'sign-in-code', 'Your sign-in code', subject),
-      body = IF(kind = 'sign-in-code', '(code delivered; not kept)', REGEXP_REPLACE(body, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
-      html = IF(kind = 'sign-in-code', NULL, REGEXP_REPLACE(html, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
+    // A waitlist code is kept no more than a sign-in code.
+    onSent: `subject = CASE kind WHEN 'sign-in-code' THEN 'Your sign-in code' WHEN 'waitlist-code' THEN 'Your waitlist code' ELSE subject END,
+      body = IF(kind IN ('sign-in-code', 'waitlist-code'), '(code delivered; not kept)', REGEXP_REPLACE(body, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
+      html = IF(kind IN ('sign-in-code', 'waitlist-code'), NULL, REGEXP_REPLACE(html, '${TOKEN_PARAM}', '${TOKEN_SENT}')),
       attachments = NULL`,
   });
 }

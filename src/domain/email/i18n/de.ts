@@ -58,4 +58,25 @@ export const de: Messages = {
     ignore: "Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail.",
     footer: "Diese E-Mail wurde gesendet, weil sich jemand mit dieser Adresse anmelden wollte.",
   },
+  waitlistCode: {
+    subject: (code) => `Ihr Wartelisten-Code: ${code}`,
+    title: "Bestätigen Sie Ihren Platz auf der Warteliste",
+    intro: (what) => `Geben Sie diesen Code ein, um sich auf die Warteliste für ${what} zu setzen:`,
+    validity: "Er ist einmal verwendbar und 10 Minuten lang gültig. Er meldet Sie nicht an.",
+    ignore:
+      "Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail: ohne den Code geschieht nichts.",
+    leave: "Warteliste verlassen",
+    footer:
+      "Diese E-Mail wurde gesendet, weil sich jemand mit dieser Adresse auf eine Warteliste setzen wollte.",
+  },
+  waitlistOffer: {
+    subject: (f) => `Ein Termin ist für Sie frei: ${f.service} bei ${f.staff}`,
+    title: "Ein Termin ist frei geworden und für Sie reserviert",
+    intro: (business, until) =>
+      `Sie stehen als Nächstes auf der Warteliste bei ${business}. Dieser Termin ist bis ${until} für Sie reserviert; niemand sonst kann ihn bis dahin buchen.`,
+    book: "Diesen Termin buchen",
+    leave: "Warteliste verlassen",
+    footer:
+      "Diese E-Mail wurde gesendet, weil Sie sich mit dieser Adresse auf eine Warteliste gesetzt haben.",
+  },
 };

@@ -58,4 +58,22 @@ export const en: Messages = {
     ignore: "If you did not ask for it, ignore this email.",
     footer: "This email was sent because someone asked to sign in with this address.",
   },
+  waitlistCode: {
+    subject: (code) => `Your waitlist code: ${code}`,
+    title: "Confirm your place on the waitlist",
+    intro: (what) => `Enter this code to join the waitlist for ${what}:`,
+    validity: "It works once, for 10 minutes. It does not sign you in.",
+    ignore: "If you did not ask for it, ignore this email: nothing happens without the code.",
+    leave: "Leave the waitlist",
+    footer: "This email was sent because someone asked to join a waitlist with this address.",
+  },
+  waitlistOffer: {
+    subject: (f) => `A time is free for you: ${f.service} with ${f.staff}`,
+    title: "A time became free, and it is held for you",
+    intro: (business, until) =>
+      `You are next on the waitlist at ${business}. This time is held for you until ${until}; nobody else can take it meanwhile.`,
+    book: "Book this time",
+    leave: "Leave the waitlist",
+    footer: "This email was sent because you joined a waitlist with this address.",
+  },
 };

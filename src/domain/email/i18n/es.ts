@@ -58,4 +58,23 @@ export const es: Messages = {
     ignore: "Si no lo has pedido, ignora este correo.",
     footer: "Te enviamos este correo porque alguien pidió acceder con esta dirección.",
   },
+  waitlistCode: {
+    subject: (code) => `Su código de lista de espera: ${code}`,
+    title: "Confirme su lugar en la lista de espera",
+    intro: (what) => `Introduzca este código para unirse a la lista de espera de ${what}:`,
+    validity: "Funciona una vez, durante 10 minutos. No inicia ninguna sesión.",
+    ignore: "Si no lo ha solicitado, ignore este correo: sin el código no ocurre nada.",
+    leave: "Salir de la lista de espera",
+    footer:
+      "Este correo se envió porque alguien pidió unirse a una lista de espera con esta dirección.",
+  },
+  waitlistOffer: {
+    subject: (f) => `Hay una hora libre para usted: ${f.service} con ${f.staff}`,
+    title: "Se ha liberado una hora y está reservada para usted",
+    intro: (business, until) =>
+      `Es el siguiente en la lista de espera de ${business}. Esta hora está reservada para usted hasta ${until}; nadie más puede tomarla mientras tanto.`,
+    book: "Reservar esta hora",
+    leave: "Salir de la lista de espera",
+    footer: "Este correo se envió porque se unió a una lista de espera con esta dirección.",
+  },
 };

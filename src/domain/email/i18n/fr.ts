@@ -61,4 +61,23 @@ export const fr: Messages = {
     ignore: "Si vous ne l’avez pas demandé, ignorez cet e-mail.",
     footer: "Cet e-mail a été envoyé car quelqu’un a demandé à se connecter avec cette adresse.",
   },
+  waitlistCode: {
+    subject: (code) => `Votre code de liste d'attente : ${code}`,
+    title: "Confirmez votre place sur la liste d'attente",
+    intro: (what) => `Saisissez ce code pour rejoindre la liste d'attente pour ${what} :`,
+    validity: "Il fonctionne une fois, pendant 10 minutes. Il ne vous connecte pas.",
+    ignore: "Si vous ne l'avez pas demandé, ignorez cet e-mail : rien ne se passe sans le code.",
+    leave: "Quitter la liste d'attente",
+    footer:
+      "Cet e-mail a été envoyé car quelqu'un a demandé à rejoindre une liste d'attente avec cette adresse.",
+  },
+  waitlistOffer: {
+    subject: (f) => `Un créneau est libre pour vous : ${f.service} avec ${f.staff}`,
+    title: "Un créneau s'est libéré et il vous est réservé",
+    intro: (business, until) =>
+      `Vous êtes le prochain sur la liste d'attente de ${business}. Ce créneau vous est réservé jusqu'à ${until} ; personne d'autre ne peut le prendre d'ici là.`,
+    book: "Réserver ce créneau",
+    leave: "Quitter la liste d'attente",
+    footer: "Cet e-mail a été envoyé car vous avez rejoint une liste d'attente avec cette adresse.",
+  },
 };

@@ -17,7 +17,9 @@ function leaves(value: unknown, path: string): [string, string][] {
     const fn = value as (...args: unknown[]) => string;
     // Subject functions take one object; the others take strings (and a count).
     const text =
-      path.endsWith(".subject") && !path.startsWith("signInCode")
+      path.endsWith(".subject") &&
+      !path.startsWith("signInCode") &&
+      !path.startsWith("waitlistCode")
         ? fn({ service: "Haircut", staff: "Ana" })
         : path.endsWith("introSeveral")
           ? fn("Salon Süd", 3)

@@ -84,4 +84,25 @@ export interface Messages {
     ignore: string;
     footer: string;
   };
+  /** The code that confirms a waitlist entry (it signs nobody in). */
+  waitlistCode: {
+    subject: (code: string) => string;
+    title: string;
+    /** Names what is waited for: "Haircut on 7 December 2026". */
+    intro: (what: string) => string;
+    validity: string;
+    ignore: string;
+    /** The link that leaves the list. */
+    leave: string;
+    footer: string;
+  };
+  /** A freed time held for the first person waiting. */
+  waitlistOffer: {
+    subject: (f: SubjectFacts) => string;
+    title: string;
+    intro: (business: string, until: string) => string;
+    book: string;
+    leave: string;
+    footer: string;
+  };
 }

@@ -49,6 +49,8 @@ export const OutboxEmailSchema = z
         "reschedule",
         "reminder",
         "sign-in-code",
+        "waitlist-code",
+        "waitlist-offer",
         "system-alert",
       ])
       .openapi({ description: "What the email announces.", example: "confirmation" }),

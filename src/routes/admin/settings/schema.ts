@@ -73,6 +73,12 @@ const fields = {
     "Customers cannot reschedule later than this many minutes before the start.",
     120,
   ),
+  waitlistOfferTtlS: Int(
+    60,
+    3600,
+    "Seconds a freed time is held for the first person waiting (the offer's hold).",
+    900,
+  ),
   operatorEmail: z.email().max(254).nullable().openapi({
     description:
       "Also receives every system alert (`system.*` webhook events) by email; null: nobody is emailed.",
@@ -122,6 +128,7 @@ export const SettingsPatch = z
     maxHeldSlotsPerClient: fields.maxHeldSlotsPerClient.optional(),
     maxHeldSlotsPerIp: fields.maxHeldSlotsPerIp.optional(),
     operatorEmail: fields.operatorEmail.optional(),
+    waitlistOfferTtlS: fields.waitlistOfferTtlS.optional(),
     defaultLocale: fields.defaultLocale.optional(),
     noShowLimit: fields.noShowLimit.optional(),
     reminders: fields.reminders.optional(),

@@ -41,6 +41,7 @@ describe("admin settings", () => {
         "slotIntervalMin",
         "timeZone",
         "viewingTtlS",
+        "waitlistOfferTtlS",
       ].sort(),
     );
   });
