@@ -413,9 +413,10 @@ describe("the business app", () => {
     });
     const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
     await publicCatalogShows(service.id, member.id);
-    // A Wednesday far from the other browser tests' Mondays; the closure is removed at the end.
-    const wednesday = addDaysUtc(upcomingMonday(40), 2);
-    const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: wednesday })}`;
+    // Closures are business-wide: a Thursday about seven weeks out, a date no other test books
+    // or closes (bookable-recheck closes the Wednesday of the week before); removed at the end.
+    const closedDay = addDaysUtc(upcomingMonday(47), 3);
+    const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: closedDay })}`;
     const manager = await accountSession("manager", "Mo Manager");
 
     const visitor = await appContext({
@@ -426,7 +427,7 @@ describe("the business app", () => {
     const booking = await visitor.newPage();
     const freeOn = async () => {
       await booking.goto(bookingUrl);
-      const cell = booking.locator(`button.date[data-date="${wednesday}"]`);
+      const cell = booking.locator(`button.date[data-date="${closedDay}"]`);
       await cell.waitFor({ timeout: 20_000 });
       await expect.poll(() => cell.getAttribute("data-free"), { timeout: 10_000 }).not.toBe(null);
       return Number(await cell.getAttribute("data-free"));
@@ -443,25 +444,31 @@ describe("the business app", () => {
     // A manager may close dates but not hand out access.
     expect(await page.locator("#tab-accounts").isHidden()).toBe(true);
     await page.locator("#tab-closures").click();
-    await page.locator("#closure-start").fill(wednesday);
-    await page.locator("#closure-end").fill(wednesday);
+    await page.locator("#closure-start").fill(closedDay);
+    await page.locator("#closure-end").fill(closedDay);
     await page.locator("#closure-reason").fill("Team training");
     await page.locator("#closure-form button[type=submit]").click();
-    await expect
-      .poll(() => page.locator("#closure-note").textContent())
-      .toBe("Closed. Nobody can book these dates now.");
-    const closureId = await page.locator("#closure-list").getAttribute("data-added");
-    expect(closureId).toMatch(/^clo_/);
-    await page.locator(`li.closure[data-id="${closureId}"]`).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "admin-manager-closures-desktop");
-
     try {
+      await expect
+        .poll(() => page.locator("#closure-note").textContent())
+        .toBe("Closed. Nobody can book these dates now.");
+      const closureId = await page.locator("#closure-list").getAttribute("data-added");
+      expect(closureId).toMatch(/^clo_/);
+      await page.locator(`li.closure[data-id="${closureId}"]`).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "admin-manager-closures-desktop");
       // The public availability is cached per isolate for a few seconds: a visitor reloading sees it.
       await expect.poll(freeOn, { timeout: 30_000, interval: 1000 }).toBe(0);
     } finally {
-      const removed = await workerCall("DELETE", `/v1/admin/closures/${closureId}`, manager.token);
-      expect(removed.status).toBe(204);
+      // Whatever failed above, the business-wide closure must not outlive this test.
+      const listed = await workerCall("GET", "/v1/admin/closures", manager.token);
+      const { closures } = (await listed.json()) as {
+        closures: { id: string; startDate: string }[];
+      };
+      for (const c of closures.filter((c) => c.startDate === closedDay)) {
+        const removed = await workerCall("DELETE", `/v1/admin/closures/${c.id}`, manager.token);
+        expect(removed.status).toBe(204);
+      }
     }
     await visitor.close();
     await context.close();

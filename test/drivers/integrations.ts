@@ -117,9 +117,26 @@ export function gate(): { promise: Promise<void>; open(): void } {
  * Resolves once `condition()` holds, checked every few milliseconds (a timer, not setImmediate:
  * an immediate loop keeps a core busy while the test waits, and slows the stores it waits on).
  */
-export function whenReceived(receiver: Receiver, condition: (r: Received[]) => boolean) {
-  return new Promise<void>((resolve) => {
-    const check = () => (condition(receiver.received) ? resolve() : setTimeout(check, 5));
+export function whenReceived(
+  receiver: Receiver,
+  condition: (r: Received[]) => boolean,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (condition(receiver.received)) return resolve();
+      // A wait that cannot end says what did arrive, instead of running into the test's timeout.
+      if (Date.now() > deadline)
+        return reject(
+          new Error(
+            `the receiver's condition did not hold in ${timeoutMs} ms; received: ${JSON.stringify(
+              receiver.received.map((r) => ({ id: r.headers["webhook-id"], status: r.status })),
+            )}`,
+          ),
+        );
+      setTimeout(check, 5);
+    };
     check();
   });
 }

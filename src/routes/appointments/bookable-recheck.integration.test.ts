@@ -25,7 +25,8 @@ type Proof = { holdId: string; holdToken: string };
 
 /**
  * A Wednesday about six weeks ahead, inside the 90-day horizon: closures are business-wide, and
- * no other test books Wednesdays this far out, so a closure here disturbs nobody.
+ * no other test books Wednesdays this far out, so a closure here disturbs nobody (the business
+ * app's browser test closes a Thursday a week later for the same reason).
  */
 const DATE = (() => {
   const d = new Date(`${upcomingMonday(40)}T12:00:00Z`);
@@ -120,6 +121,7 @@ describe("the booking transaction re-checks that the time is still bookable", ()
   it("past the minimum notice (60 minutes): 409 SLOT_UNAVAILABLE", async () => {
     const staff = await newStaff();
     const start = (await staff.slots()).find((s) => s.start.slice(11, 16) === "14:00")?.start;
+    expect(start, "14:00 offered").toBeDefined();
     const startMs = Date.parse(start ?? "");
     clock.current = startMs - 61 * 60_000; // the slot is 61 minutes ahead: offered
     try {
