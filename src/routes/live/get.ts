@@ -9,6 +9,7 @@ import {
 import { errorResponses } from "../../errors/envelope.ts";
 import { clientIpGroup } from "../../http/client-ip.ts";
 import { createRouter } from "../../http/router.ts";
+import { sseResponse } from "../../http/sse.ts";
 import { withCommonAnswers } from "../shared/common-answers.ts";
 import { LiveHeaders, LiveQuery } from "./schema.ts";
 
@@ -49,85 +50,22 @@ const route = createRoute(
   ),
 );
 
-/** One event in the Server-Sent Events format (data is one line of JSON). */
-function formatEvent(event: LiveStreamEvent): string {
-  switch (event.kind) {
-    case "ping":
-      return ": ping\n\n";
-    case "mode":
-      return `event: mode\ndata: ${JSON.stringify({ mode: event.mode })}\n\n`;
-    case "reconnect":
-      return "event: reconnect\ndata: {}\n\n";
-    default:
-      return `event: ${event.kind}\nid: ${event.id}\ndata: ${JSON.stringify(event.body)}\n\n`;
-  }
-}
-
 export const liveRoute = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const headers = c.req.valid("header");
-  const encoder = new TextEncoder();
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let gone = false;
-  let stream: { close(): void } | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c;
-    },
-    cancel: () => {
-      gone = true;
-      stream?.close();
-    },
-  });
-  const sink = {
-    send: (event: LiveStreamEvent) => {
-      if (gone) return false;
-      try {
-        controller.enqueue(encoder.encode(formatEvent(event)));
-        return true;
-      } catch {
-        gone = true;
-        return false;
-      }
-    },
-    end: () => {
-      if (gone) return;
-      gone = true;
-      try {
-        controller.close();
-      } catch {
-        // already closed by the runtime
-      }
-    },
-  };
-  // The client left: the runtime aborts the request's signal at the first write that fails
-  // (compatibility flag enable_request_signal), sooner than it cancels the body. Either ends the
-  // stream, which frees its place under the per-address limit.
-  c.req.raw.signal.addEventListener("abort", () => {
-    gone = true;
-    stream?.close();
-  });
-  // EventSource retries after 1 s when the connection drops.
-  controller.enqueue(encoder.encode("retry: 1000\n\n"));
-  stream = await openLiveStream({
-    ctx: c.var.ctx,
-    input: {
-      staffId: query.staffId,
-      date: query.date,
-      clientId: headers["x-client-id"],
-      ticket: query.ticket,
-      ipGroup: clientIpGroup(c),
-      lastEventId: headers["last-event-id"],
-    },
-    sink,
-  });
-  if (gone) stream.close();
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-    },
-  }) as never;
+  const response = await sseResponse<LiveStreamEvent>(c.req.raw.signal, (sink) =>
+    openLiveStream({
+      ctx: c.var.ctx,
+      input: {
+        staffId: query.staffId,
+        date: query.date,
+        clientId: headers["x-client-id"],
+        ticket: query.ticket,
+        ipGroup: clientIpGroup(c),
+        lastEventId: headers["last-event-id"],
+      },
+      sink,
+    }),
+  );
+  return response as never;
 });

@@ -12,6 +12,7 @@ import { ApiError } from "../../../errors/api-error.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
 import { staffScopeOf } from "../../../http/admin-auth.ts";
 import { createRouter } from "../../../http/router.ts";
+import { sseResponse } from "../../../http/sse.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
 import { AdminSecurity } from "../../shared/schemas.ts";
 import { AdminLiveHeaders, AdminLiveQuery } from "./schema.ts";
@@ -54,19 +55,6 @@ const route = createRoute(
   ),
 );
 
-function formatEvent(event: AdminLiveEvent): string {
-  switch (event.kind) {
-    case "ping":
-      return ": ping\n\n";
-    case "mode":
-      return `event: mode\ndata: ${JSON.stringify({ mode: event.mode })}\n\n`;
-    case "reconnect":
-      return "event: reconnect\ndata: {}\n\n";
-    default:
-      return `event: ${event.kind}\nid: ${event.id}\ndata: ${JSON.stringify(event.body)}\n\n`;
-  }
-}
-
 export const adminLiveRoutes = createRouter().openapi(route, async (c) => {
   const query = c.req.valid("query");
   const headers = c.req.valid("header");
@@ -86,65 +74,19 @@ export const adminLiveRoutes = createRouter().openapi(route, async (c) => {
       throw new ApiError("NOT_FOUND", `query.staffId: no staff member ${scoped}`);
     staffIds = [scoped];
   }
-  const encoder = new TextEncoder();
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let gone = false;
-  let stream: { close(): void } | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c;
-    },
-    cancel: () => {
-      gone = true;
-      stream?.close();
-    },
-  });
-  const sink = {
-    send: (event: AdminLiveEvent) => {
-      if (gone) return false;
-      try {
-        controller.enqueue(encoder.encode(formatEvent(event)));
-        return true;
-      } catch {
-        gone = true;
-        return false;
-      }
-    },
-    end: () => {
-      if (gone) return;
-      gone = true;
-      try {
-        controller.close();
-      } catch {
-        // already closed by the runtime
-      }
-    },
-  };
-  // As GET /v1/live: a client that left aborts the signal at the first failed write.
-  c.req.raw.signal.addEventListener("abort", () => {
-    gone = true;
-    stream?.close();
-  });
-  controller.enqueue(encoder.encode("retry: 1000\n\n"));
-  stream = await openAdminLiveStream({
-    ctx,
-    input: {
-      staffIds,
-      from: query.from,
-      to: query.to,
-      // Its own group of places, apart from any address's (`streams:<ip group>`).
-      credential: `admin:${caller?.actor ?? "unknown"}`,
-      lastEventId: headers["last-event-id"],
-    },
-    sink,
-  });
-  if (gone) stream.close();
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-    },
-  }) as never;
+  const response = await sseResponse<AdminLiveEvent>(c.req.raw.signal, (sink) =>
+    openAdminLiveStream({
+      ctx,
+      input: {
+        staffIds,
+        from: query.from,
+        to: query.to,
+        // Its own group of places, apart from any address's (`streams:<ip group>`).
+        credential: `admin:${caller?.actor ?? "unknown"}`,
+        lastEventId: headers["last-event-id"],
+      },
+      sink,
+    }),
+  );
+  return response as never;
 });
