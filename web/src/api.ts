@@ -133,6 +133,8 @@ export interface Appointment {
   customer: { name: string; email: string; phone: string | null };
   notes: string;
   rescheduledFrom: string | null;
+  /** The recurring series the appointment belongs to (null: a single booking). */
+  seriesId?: string | null;
 }
 
 export interface Hold {

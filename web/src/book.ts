@@ -1,6 +1,8 @@
 /**
  * The booking page (`/`): service and staff member, a month of dates with free times, the day's
  * times with live states, a hold with its countdown, the details form, and the confirmation.
+ * A chosen time can repeat (a series, series.ts: held and booked all or nothing), and a date with
+ * no free time offers its waitlist (notify.ts).
  * Deep links: `/?serviceId=…&staffId=…&date=YYYY-MM-DD` open straight at that date's times.
  */
 import {
@@ -15,6 +17,7 @@ import {
 import { byId, h, notices } from "./dom.ts";
 import { currentLocale, languageSwitch, type Messages, startLocale, t } from "./i18n/index.ts";
 import { explain, fieldOf, stripField } from "./messages.ts";
+import { NotifyForm } from "./notify.ts";
 import { type PickedSlot, TimePicker } from "./picker.ts";
 import {
   clearAnswerErrors,
@@ -22,8 +25,15 @@ import {
   renderQuestions,
   showAnswerError,
 } from "./questions.ts";
+import {
+  chosenStarts,
+  fillRepeatChoices,
+  renderOccurrences,
+  type SeriesAnswer,
+  seriesHoldBody,
+} from "./series.ts";
 import { calendarLink, describeSlot, priceText } from "./shared.ts";
-import { formatCountdown } from "./time.ts";
+import { formatCountdown, formatDay } from "./time.ts";
 
 const clientId = tabClientId();
 const { announce, alert } = notices();
@@ -37,6 +47,12 @@ const form = byId<HTMLFormElement>("form");
 const bookButton = byId<HTMLButtonElement>("book");
 const extendButton = byId<HTMLButtonElement>("extend");
 const countdown = byId("countdown");
+const repeatBox = byId<HTMLInputElement>("repeat");
+const everySelect = byId<HTMLSelectElement>("every");
+const countSelect = byId<HTMLSelectElement>("count");
+const seriesSection = byId("series");
+const occurrenceList = byId("occurrences");
+const holdSeriesButton = byId<HTMLButtonElement>("hold-series");
 
 let services: PublicService[] = [];
 let staff: PublicStaff[] = [];
@@ -52,18 +68,46 @@ let attempt: { key: string; body: string } | undefined;
 /** Made once the language is chosen (start), since it draws words. */
 let picker!: TimePicker;
 let language!: ReturnType<typeof languageSwitch>;
+let notify!: NotifyForm;
+/** The series being chosen (the occurrences the API found for the chosen time). */
+let series: SeriesAnswer | undefined;
+/** The full date whose waitlist the page offers. */
+let fullDate: string | undefined;
 
 const currentService = () => services.find((s) => s.id === serviceSelect.value);
 const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? t().ourTeam;
 
 function showChoice(slot: PickedSlot | null): void {
-  continueBar.hidden = slot === null || hold !== undefined;
+  continueBar.hidden = slot === null || hold !== undefined || series !== undefined;
   if (!slot) return;
   const text = t().slotWith(describeSlot(slot.start), staffName(slot.staffId));
   byId("choice").textContent = t().chosen(text);
-  continueButton.textContent = t().continue;
+  // "Anyone" was resolved to whoever is free at the chosen time: the series is with them.
+  byId("repeat-with").textContent = t().repeatWith(staffName(slot.staffId));
+  continueButton.textContent = repeatBox.checked ? t().checkDates : t().continue;
   announce(t().chosenAnnounce(text));
 }
+
+repeatBox.addEventListener("change", () => {
+  byId("repeat-options").hidden = !repeatBox.checked;
+  continueButton.textContent = repeatBox.checked ? t().checkDates : t().continue;
+});
+
+/** The picker found a date with no free time (or, with null, one with free time). */
+function offerWaitlist(date: string | null): void {
+  fullDate = date ?? undefined;
+  const bar = byId("notify-offer");
+  bar.hidden = date === null || hold !== undefined;
+  if (date) byId("notify-day").textContent = t().dayFull(formatDay(date));
+  if (date === null) notify.close();
+}
+
+byId("notify-open").addEventListener("click", () => {
+  const service = currentService();
+  if (!service || !fullDate) return;
+  byId("notify-offer").hidden = true;
+  notify.open({ serviceId: service.id, staffId: staffSelect.value || null, date: fullDate });
+});
 
 async function loadServices(): Promise<void> {
   const result = await call<{ services: PublicService[] }>("GET", "/v1/services");
@@ -141,6 +185,7 @@ continueButton.addEventListener("click", async () => {
   const slot = picker.selection;
   const service = currentService();
   if (!slot || !service || continueButton.disabled) return;
+  if (repeatBox.checked) return checkSeries(service, slot);
   continueButton.disabled = true;
   continueButton.textContent = t().holding;
   const what = `${service.id} ${slot.staffId} ${slot.start}`;
@@ -179,10 +224,23 @@ function startHold(granted: Hold & { slot: PickedSlot }): void {
   renderQuestions(byId("questions"), currentService()?.questions ?? []);
   details.hidden = false;
   bookButton.disabled = false;
-  byId("held").textContent = t().slotWith(
-    describeSlot(granted.slot.start),
-    staffName(granted.slot.staffId),
-  );
+  seriesSection.hidden = true;
+  byId("notify-offer").hidden = true;
+  const dates = byId("held-dates");
+  if (granted.slots.length > 1) {
+    byId("held").textContent = t().seriesWith(
+      granted.slots.length,
+      staffName(granted.slot.staffId),
+    );
+    dates.replaceChildren(...granted.slots.map((s) => h("li", {}, describeSlot(s.start))));
+    dates.hidden = false;
+  } else {
+    byId("held").textContent = t().slotWith(
+      describeSlot(granted.slot.start),
+      staffName(granted.slot.staffId),
+    );
+    dates.hidden = true;
+  }
   tick();
   clearInterval(holdTimer);
   holdTimer = setInterval(tick, 1000);
@@ -221,6 +279,8 @@ function expireHold(): void {
 /** Leaves the details step: back to the times, which are re-read. */
 function endHold(): void {
   hold = undefined;
+  series = undefined;
+  seriesSection.hidden = true;
   attempt = undefined;
   clearInterval(holdTimer);
   bookButton.disabled = true;
@@ -339,14 +399,22 @@ async function book(): Promise<void> {
     answers: collectAnswers(currentService()?.questions ?? []),
   });
   if (attempt?.body !== body) attempt = { key: randomId("book_"), body };
-  const result = await call<{ appointment: Appointment; manageToken: string }>(
-    "POST",
-    "/v1/appointments",
-    { body: JSON.parse(body) as unknown, headers: { "Idempotency-Key": attempt.key } },
-  );
+  const result = await call<{
+    appointment: Appointment;
+    appointments?: Appointment[];
+    manageToken: string;
+  }>("POST", "/v1/appointments", {
+    body: JSON.parse(body) as unknown,
+    headers: { "Idempotency-Key": attempt.key },
+  });
   booking = false;
   bookButton.textContent = t().book;
-  if (result.ok) return confirm(result.body.appointment, result.body.manageToken);
+  if (result.ok)
+    return confirm(
+      result.body.appointment,
+      result.body.manageToken,
+      result.body.appointments ?? [result.body.appointment],
+    );
   bookButton.disabled = !hold;
   const { text, retry } = explain(result);
   const slot = hold?.slot;
@@ -367,7 +435,7 @@ async function book(): Promise<void> {
   alert(text, retry ? { label: retry, run: () => void book() } : undefined);
 }
 
-function confirm(appointment: Appointment, manageToken: string): void {
+function confirm(appointment: Appointment, manageToken: string, all: Appointment[]): void {
   hold = undefined;
   clearInterval(holdTimer);
   picker.stop();
@@ -376,12 +444,30 @@ function confirm(appointment: Appointment, manageToken: string): void {
   picker.element.hidden = true;
   byId("choose").hidden = true;
   const service = services.find((s) => s.id === appointment.serviceId);
-  byId("done-summary").textContent = t().bookedSummary(
-    service?.name ?? t().yourAppointment,
-    staffName(appointment.staffId),
-    describeSlot(appointment.start),
-    appointment.customer.email,
-  );
+  byId("notify-offer").hidden = true;
+  byId("notify").hidden = true;
+  const dates = byId("done-dates");
+  if (all.length > 1) {
+    byId("done-summary").textContent = t().bookedSeriesSummary(
+      service?.name ?? t().yourAppointment,
+      staffName(appointment.staffId),
+      all.length,
+      appointment.customer.email,
+    );
+    const sorted = [...all].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    dates.replaceChildren(
+      ...sorted.map((a) => h("li", { "data-id": a.id }, describeSlot(a.start))),
+    );
+    dates.hidden = false;
+  } else {
+    byId("done-summary").textContent = t().bookedSummary(
+      service?.name ?? t().yourAppointment,
+      staffName(appointment.staffId),
+      describeSlot(appointment.start),
+      appointment.customer.email,
+    );
+    dates.hidden = true;
+  }
   const manage = `/manage?${new URLSearchParams({ id: appointment.id, token: manageToken })}`;
   const link = byId<HTMLAnchorElement>("manage-link");
   link.href = manage;
@@ -391,6 +477,115 @@ function confirm(appointment: Appointment, manageToken: string): void {
   byId("done-title").focus();
   announce(t().bookedAnnounce);
 }
+
+/** Reads the series for the chosen time and shows each occurrence free or taken. */
+async function checkSeries(service: PublicService, slot: PickedSlot): Promise<void> {
+  const query = new URLSearchParams({
+    serviceId: service.id,
+    staffId: slot.staffId,
+    start: slot.start,
+    everyWeeks: everySelect.value,
+    count: countSelect.value,
+  });
+  continueButton.disabled = true;
+  byId("series-loading").hidden = false;
+  occurrenceList.replaceChildren();
+  byId("series-error").textContent = "";
+  holdSeriesButton.hidden = true;
+  const result = await call<SeriesAnswer>("GET", `/v1/availability/series?${query}`, {
+    headers: { "X-Client-Id": clientId },
+  });
+  continueButton.disabled = false;
+  if (!result.ok) {
+    const { text, retry } = explain(result);
+    alert(text, retry ? { label: retry, run: () => continueButton.click() } : undefined);
+    return;
+  }
+  alert(undefined);
+  series = result.body;
+  continueBar.hidden = true;
+  picker.element.hidden = true;
+  byId("notify-offer").hidden = true;
+  serviceSelect.disabled = true;
+  staffSelect.disabled = true;
+  byId("series-loading").hidden = true;
+  renderOccurrences(occurrenceList, series, countChosen);
+  countChosen();
+  seriesSection.hidden = false;
+  byId("series-title").focus();
+  const taken = series.occurrences.filter((o) => !o.free).length;
+  announce(t().seriesAnnounce(series.occurrences.length - taken, taken));
+}
+
+/** The hold button names how many times it will hold. */
+function countChosen(): void {
+  if (!series) return;
+  const { starts } = chosenStarts(occurrenceList, series);
+  const open = series.occurrences.filter(
+    (o, i) => !o.free && !occurrenceList.querySelector(`input[name="alt-${i}"]:checked`),
+  ).length;
+  holdSeriesButton.textContent = t().holdSeries(starts.length + open);
+  holdSeriesButton.hidden = false;
+  holdSeriesButton.disabled = starts.length + open === 0;
+}
+
+/** Back from the series to the day's times (nothing is held yet). */
+function leaveSeries(): void {
+  series = undefined;
+  seriesSection.hidden = true;
+  picker.element.hidden = false;
+  serviceSelect.disabled = false;
+  staffSelect.disabled = false;
+  showChoice(picker.selection);
+}
+
+byId("series-back").addEventListener("click", () => {
+  leaveSeries();
+  picker.focus();
+});
+
+holdSeriesButton.addEventListener("click", async () => {
+  const service = currentService();
+  const chosen = picker.selection;
+  if (!series || !service || !chosen || holdSeriesButton.disabled) return;
+  const { starts, missing } = chosenStarts(occurrenceList, series);
+  byId("series-error").textContent = "";
+  if (missing) {
+    missing.setAttribute("aria-invalid", "true");
+    byId("series-error").textContent = t().chooseForTaken;
+    missing.querySelector("input")?.focus();
+    return;
+  }
+  const body = seriesHoldBody(clientId, series, starts);
+  const what = JSON.stringify(body);
+  if (holdAttempt?.what !== what) holdAttempt = { what, key: crypto.randomUUID() };
+  holdSeriesButton.disabled = true;
+  holdSeriesButton.textContent = t().holding;
+  const result = await call<Hold>("POST", "/v1/holds", {
+    body,
+    headers: { "Idempotency-Key": holdAttempt.key },
+  });
+  holdSeriesButton.disabled = false;
+  countChosen();
+  if (result.ok) {
+    holdAttempt = null;
+    alert(undefined);
+    const first = result.body.slots[0];
+    startHold({
+      ...result.body,
+      slot: first ? { staffId: first.staffId, start: first.start, end: first.end } : chosen,
+    });
+    return;
+  }
+  const { text, retry } = explain(result);
+  if (result.code === "SLOT_HELD" || result.code === "SLOT_UNAVAILABLE") {
+    // One of the times went meanwhile: read the series again, with the refusal on top.
+    await checkSeries(service, chosen);
+    alert(text);
+    return;
+  }
+  alert(text, retry ? { label: retry, run: () => holdSeriesButton.click() } : undefined);
+});
 
 async function start(): Promise<void> {
   await startLocale();
@@ -404,8 +599,11 @@ async function start(): Promise<void> {
     onServerTime: (serverMs) => {
       skewMs = serverMs - Date.now();
     },
+    onFullDate: offerWaitlist,
   });
   byId("picker").append(picker.element);
+  notify = new NotifyForm({ announce, alert });
+  fillRepeatChoices(everySelect, countSelect);
   await loadServices();
 }
 

@@ -1,6 +1,7 @@
 /**
- * The manage page (`/manage?id=…&token=…`): view the appointment, cancel it, or move it (pick a
- * new time, hold it, then the atomic `POST /v1/appointments/{id}/reschedule`).
+ * The manage page (`/manage?id=…&token=…`): view the appointment, cancel it (for one of a series:
+ * this one, this and the following, or all, `?scope=`), or move it (pick a new time, hold it,
+ * then the atomic `POST /v1/appointments/{id}/reschedule`).
  */
 import {
   type Appointment,
@@ -73,6 +74,7 @@ function render(): void {
     [m.withRow, who?.name ?? m.ourTeam],
     [m.whenRow, describeSlot(a.start)],
     [m.nameRow, a.customer.name],
+    ...(a.seriesId ? ([[m.seriesRow, m.seriesPart]] as [string, string][]) : []),
   ];
   byId("facts").replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
   byId("facts").hidden = false;
@@ -84,6 +86,8 @@ function render(): void {
 }
 
 byId("cancel").addEventListener("click", () => {
+  byId("scope").hidden = !appointment?.seriesId;
+  byId<HTMLInputElement>("scope-one").checked = true;
   byId("confirm-cancel").hidden = false;
   byId("actions").hidden = true;
   byId<HTMLButtonElement>("cancel-yes").focus();
@@ -98,9 +102,12 @@ byId("cancel-no").addEventListener("click", () => {
 byId("cancel-yes").addEventListener("click", async () => {
   if (busy) return;
   busy = true;
-  const result = await call<{ appointment?: Appointment } & Appointment>("POST", path("/cancel"), {
-    headers: auth,
-  });
+  const scope = appointment?.seriesId
+    ? (document.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ?? "one")
+    : "one";
+  const result = await call<
+    { appointment?: Appointment; appointments?: Appointment[]; left?: Appointment[] } & Appointment
+  >("POST", path(`/cancel${scope === "one" ? "" : `?scope=${scope}`}`), { headers: auth });
   busy = false;
   byId("confirm-cancel").hidden = true;
   if (!result.ok) {
@@ -114,7 +121,12 @@ byId("cancel-yes").addEventListener("click", async () => {
   render();
   alert(undefined);
   byId("view-title").focus();
-  announce(t().cancelledAnnounce);
+  const cancelled = result.body.appointments?.length ?? 1;
+  const left = result.body.left?.length ?? 0;
+  const words = cancelled > 1 ? t().cancelledMany(cancelled) : t().cancelledAnnounce;
+  announce(words);
+  // Occurrences inside their own cut-off stay booked: say so where it is seen, not only heard.
+  if (left > 0) alert(`${words} ${t().leftInside(left)}`);
 });
 
 byId("reschedule").addEventListener("click", async () => {

@@ -51,6 +51,11 @@ export interface PickerHost {
   /** The selection changed (null: nothing selected). */
   onPick: (slot: PickedSlot | null) => void;
   onServerTime?: (serverMs: number) => void;
+  /**
+   * A date with no free time was chosen (the month says none, or its times are all taken), or,
+   * with null, a date with free time opened: the booking page offers its waitlist then.
+   */
+  onFullDate?: (date: string | null) => void;
 }
 
 const RANK: Record<BaseState, number> = { available: 0, viewing: 1, held: 2, booked: 3 };
@@ -192,7 +197,10 @@ export class TimePicker {
       if (day.date === this.date) button.setAttribute("aria-pressed", "true");
       button.addEventListener("click", () => {
         if (free > 0) void this.openDate(day.date);
-        else this.host.announce(t().dayHasNoTimes(formatDay(day.date)));
+        else {
+          this.host.announce(t().dayHasNoTimes(formatDay(day.date)));
+          this.host.onFullDate?.(day.date);
+        }
       });
       cells.push(button);
     }
@@ -244,6 +252,8 @@ export class TimePicker {
       baseMine: s.mine === true,
     }));
     this.refused.clear();
+    const anyFree = this.slots.some((s) => s.base === "available" || s.base === "viewing");
+    this.host.onFullDate?.(anyFree ? null : date);
     if (changed) this.startFeeds(date);
     this.renderTimes();
     if (changed && focus) this.timesTitle.focus();

@@ -148,7 +148,9 @@ async function offerTo(
     });
     const token = await entryToken(ctx, entry.id);
     const base = ctx.deployment.publicBaseUrl;
-    const bookUrl = `${base}/waitlist?id=${encodeURIComponent(entry.id)}&action=book&hold=${encodeURIComponent(hold.holdId)}&htoken=${encodeURIComponent(hold.holdToken)}&token=${encodeURIComponent(token)}`;
+    // The credentials first; then what the page shows before anything is booked (service,
+    // time, until when it is kept). Those are display facts only: booking checks the hold.
+    const bookUrl = `${base}/waitlist?id=${encodeURIComponent(entry.id)}&action=book&hold=${encodeURIComponent(hold.holdId)}&htoken=${encodeURIComponent(hold.holdToken)}&token=${encodeURIComponent(token)}&svc=${encodeURIComponent(time.serviceId)}&start=${encodeURIComponent(slot.start)}&until=${encodeURIComponent(new Date(hold.expiresAtMs).toISOString())}`;
     const message = waitlistOfferEmail({
       to: entry.email,
       name: entry.name,

@@ -121,6 +121,77 @@ export const de: Messages = {
   moving: "Wird verschoben …",
   movedAnnounce: (slot) => `Verschoben. Ihr Termin ist jetzt am ${slot}.`,
 
+  repeatLabel: "Diesen Termin wiederholen",
+  repeatWith: (staff) =>
+    `Jedes Mal bei ${staff}, zur selben Uhrzeit, beginnend mit dem gewählten Tag.`,
+  everyLabel: "Wie oft",
+  everyWeeks: (n) => (n === 1 ? "jede Woche" : `alle ${n} Wochen`),
+  countLabel: "Wie viele Termine",
+  checkDates: "Termine prüfen",
+  seriesTitle: "Ihre wiederholten Termine",
+  seriesLoading: "Die Termine werden geprüft …",
+  occurrenceFree: "frei",
+  occurrenceTaken: "vergeben",
+  pickAlternative:
+    "Diese Zeit ist vergeben. Wählen Sie eine andere Zeit an diesem Tag oder lassen Sie den Tag aus:",
+  noAlternatives: "An diesem Tag ist keine andere Zeit frei.",
+  leaveOut: "Diesen Tag auslassen",
+  chooseForTaken: "Wählen Sie für jeden vergebenen Tag eine Zeit oder lassen Sie ihn aus.",
+  holdSeries: (n) => `Diese ${n} Termine reservieren`,
+  backToTimes: "Zurück zu den Zeiten",
+  seriesWith: (n, staff) => `${n} Termine bei ${staff}:`,
+  bookedSeriesSummary: (service, staff, n, email) =>
+    `${service} bei ${staff}, ${n}-mal. Eine Bestätigung ist unterwegs an ${email}.`,
+  seriesAnnounce: (free, taken) => `${free} Termine frei, ${taken} vergeben.`,
+
+  notifyMe: "Benachrichtigen, wenn eine Zeit frei wird",
+  dayFull: (day) => `${day} hat keine freie Zeit.`,
+  waitlistTitle: (day) => `E-Mail erhalten, wenn am ${day} eine Zeit frei wird`,
+  waitlistIntro:
+    "Sagt jemand ab, wird die Zeit für die erste wartende Person reserviert, und sie bekommt eine E-Mail zum Buchen.",
+  windowLegend: "Nur zwischen diesen Uhrzeiten (optional)",
+  fromLabel: "Von",
+  toLabel: "Bis",
+  joining: "Wird gesendet …",
+  codeSent: (email) =>
+    `Wir haben einen 6-stelligen Code an ${email} geschickt. Geben Sie ihn ein, um sich auf die Warteliste zu setzen.`,
+  codeLabel: "Code aus der E-Mail",
+  confirmCode: "Bestätigen",
+  hintCode: "Geben Sie die 6 Ziffern aus der E-Mail ein.",
+  onWaitlist: (day) =>
+    `Sie stehen auf der Warteliste für ${day}. Wir schreiben Ihnen, sobald eine Zeit frei wird.`,
+  notNow: "Jetzt nicht",
+
+  waitlistPageTitle: "Ihre Warteliste",
+  skipToOffer: "Zum Angebot springen",
+  offerTitle: "Eine Zeit ist für Sie frei",
+  offerIntro: "Eine Zeit, auf die Sie gewartet haben, ist frei und für Sie reserviert:",
+  offerKeptFor: "Für Sie reserviert noch",
+  bookOffer: "Diese Zeit buchen",
+  offerLapsed:
+    "Die Zeit ist nicht mehr für Sie reserviert. Sie können sie noch buchen, wenn niemand anderes sie genommen hat.",
+  offerTaken: "Leider hat inzwischen jemand anderes diese Zeit gebucht.",
+  offerInvalid:
+    "Dieser Link gilt nicht mehr: Das Angebot wurde schon genutzt oder der Eintrag ist beendet.",
+  offerNeedsAnswers:
+    "Für diese Leistung gibt es vor dem Buchen ein paar Fragen: Bitte buchen Sie die Zeit auf der Buchungsseite.",
+  toBookingPage: "Zur Buchungsseite",
+  leaveTitle: "Warteliste verlassen",
+  leaveConfirm: "Die Warteliste verlassen? Wir schreiben Ihnen dann nicht mehr zu diesem Tag.",
+  leaveYes: "Ja, Warteliste verlassen",
+  leftDone: "Sie haben die Warteliste verlassen. Wir schreiben Ihnen zu diesem Tag nicht mehr.",
+  leaveEnded: "Dieser Wartelisten-Eintrag ist schon gebucht oder beendet.",
+
+  seriesRow: "Serie",
+  seriesPart: "Teil einer wiederkehrenden Serie",
+  scopeLegend: "Welche Termine?",
+  scopeOne: "Nur diesen",
+  scopeFollowing: "Diesen und die folgenden",
+  scopeAll: "Alle der Serie",
+  cancelledMany: (n) => `${n} Termine sind abgesagt. Ihre Zeiten sind wieder für andere frei.`,
+  leftInside: (n) =>
+    `${n} konnten online nicht mehr abgesagt werden, weil sie zu kurz bevorstehen. Bitte melden Sie sich dazu bei uns.`,
+
   slotHeld: (until) =>
     `Jemand anderes hat diese Zeit${until ? ` bis ${until} Uhr (Ihre Zeit)` : ""} reserviert, um zu buchen. Bitte wählen Sie eine andere Zeit.`,
   slotUnavailable:

@@ -119,6 +119,74 @@ export const en: Messages = {
   moving: "Moving…",
   movedAnnounce: (slot) => `Moved. Your appointment is now ${slot}.`,
 
+  repeatLabel: "Repeat this appointment",
+  repeatWith: (staff) =>
+    `Each time with ${staff}, at the same time of day, starting with the chosen date.`,
+  everyLabel: "How often",
+  everyWeeks: (n) => (n === 1 ? "every week" : `every ${n} weeks`),
+  countLabel: "How many times",
+  checkDates: "Check the dates",
+  seriesTitle: "Your repeated dates",
+  seriesLoading: "Checking the dates…",
+  occurrenceFree: "free",
+  occurrenceTaken: "taken",
+  pickAlternative: "This time is taken. Choose another time that day, or leave the date out:",
+  noAlternatives: "No other time is free that day.",
+  leaveOut: "Leave this date out",
+  chooseForTaken: "Choose a time, or leave the date out, for each taken date.",
+  holdSeries: (n) => `Hold these ${n} times`,
+  backToTimes: "Back to the times",
+  seriesWith: (n, staff) => `${n} appointments with ${staff}:`,
+  bookedSeriesSummary: (service, staff, n, email) =>
+    `${service} with ${staff}, ${n} times. A confirmation is on its way to ${email}.`,
+  seriesAnnounce: (free, taken) => `${free} dates free, ${taken} taken.`,
+
+  notifyMe: "Notify me when a time frees up",
+  dayFull: (day) => `${day} has no free time.`,
+  waitlistTitle: (day) => `Get an email when a time frees up on ${day}`,
+  waitlistIntro:
+    "When someone cancels, the first person waiting gets the time kept for them and an email to book it.",
+  windowLegend: "Only between these times (optional)",
+  fromLabel: "From",
+  toLabel: "Until",
+  joining: "Sending…",
+  codeSent: (email) => `We emailed a 6-digit code to ${email}. Enter it to join the waitlist.`,
+  codeLabel: "Code from the email",
+  confirmCode: "Confirm",
+  hintCode: "Enter the 6 digits from the email.",
+  onWaitlist: (day) =>
+    `You are on the waitlist for ${day}. We will email you as soon as a time frees up.`,
+  notNow: "Not now",
+
+  waitlistPageTitle: "Your waitlist",
+  skipToOffer: "Skip to the offer",
+  offerTitle: "A time is free for you",
+  offerIntro: "A time you waited for is free, and it is kept for you:",
+  offerKeptFor: "Kept for you for",
+  bookOffer: "Book this time",
+  offerLapsed:
+    "The time is no longer kept for you. You can still book it if nobody else has taken it.",
+  offerTaken: "Sorry, someone else has booked this time meanwhile.",
+  offerInvalid: "This link is no longer valid: the offer was used, or the entry has ended.",
+  offerNeedsAnswers:
+    "This service asks a few questions before booking: please book the time on the booking page.",
+  toBookingPage: "Go to the booking page",
+  leaveTitle: "Leave the waitlist",
+  leaveConfirm: "Leave the waitlist? We will stop emailing you about this date.",
+  leaveYes: "Yes, leave the waitlist",
+  leftDone: "You have left the waitlist. We will not email you about this date again.",
+  leaveEnded: "This waitlist entry has already been booked or has ended.",
+
+  seriesRow: "Series",
+  seriesPart: "Part of a repeating series",
+  scopeLegend: "Which appointments?",
+  scopeOne: "Only this one",
+  scopeFollowing: "This one and the following ones",
+  scopeAll: "All in the series",
+  cancelledMany: (n) => `${n} appointments are cancelled. Their times are free for others again.`,
+  leftInside: (n) =>
+    `${n} could not be cancelled online any more: they are too close. Please contact us about them.`,
+
   slotHeld: (until) =>
     `Someone else is holding this time${until ? ` until ${until} (your time)` : ""} while they book. Please choose another time.`,
   slotUnavailable:

@@ -123,6 +123,78 @@ export const fr: Messages = {
   moving: "Déplacement…",
   movedAnnounce: (slot) => `Déplacé. Votre rendez-vous est maintenant le ${slot}.`,
 
+  repeatLabel: "Répéter ce rendez-vous",
+  repeatWith: (staff) => `Chaque fois avec ${staff}, à la même heure, à partir de la date choisie.`,
+  everyLabel: "Fréquence",
+  everyWeeks: (n) => (n === 1 ? "chaque semaine" : `toutes les ${n} semaines`),
+  countLabel: "Combien de fois",
+  checkDates: "Vérifier les dates",
+  seriesTitle: "Vos dates répétées",
+  seriesLoading: "Vérification des dates…",
+  occurrenceFree: "libre",
+  occurrenceTaken: "prise",
+  pickAlternative:
+    "Cette heure est prise. Choisissez une autre heure ce jour-là, ou laissez cette date de côté :",
+  noAlternatives: "Aucune autre heure n’est libre ce jour-là.",
+  leaveOut: "Laisser cette date de côté",
+  chooseForTaken: "Pour chaque date prise, choisissez une heure ou laissez-la de côté.",
+  holdSeries: (n) => `Réserver ces ${n} horaires`,
+  backToTimes: "Retour aux horaires",
+  seriesWith: (n, staff) => `${n} rendez-vous avec ${staff} :`,
+  bookedSeriesSummary: (service, staff, n, email) =>
+    `${service} avec ${staff}, ${n} fois. Une confirmation est en route vers ${email}.`,
+  seriesAnnounce: (free, taken) => `${free} dates libres, ${taken} prises.`,
+
+  notifyMe: "M’avertir quand un horaire se libère",
+  dayFull: (day) => `Plus d’horaire libre le ${day}.`,
+  waitlistTitle: (day) => `Recevoir un e-mail quand un horaire se libère le ${day}`,
+  waitlistIntro:
+    "Quand quelqu’un annule, l’horaire est gardé pour la première personne en attente, qui reçoit un e-mail pour le réserver.",
+  windowLegend: "Seulement entre ces heures (facultatif)",
+  fromLabel: "De",
+  toLabel: "À",
+  joining: "Envoi…",
+  codeSent: (email) =>
+    `Nous avons envoyé un code à 6 chiffres à ${email}. Saisissez-le pour rejoindre la liste d’attente.`,
+  codeLabel: "Code reçu par e-mail",
+  confirmCode: "Confirmer",
+  hintCode: "Saisissez les 6 chiffres de l’e-mail.",
+  onWaitlist: (day) =>
+    `Vous êtes sur la liste d’attente du ${day}. Nous vous écrirons dès qu’un horaire se libère.`,
+  notNow: "Pas maintenant",
+
+  waitlistPageTitle: "Votre liste d’attente",
+  skipToOffer: "Aller à l’offre",
+  offerTitle: "Un horaire est libre pour vous",
+  offerIntro: "Un horaire que vous attendiez est libre, et il est gardé pour vous :",
+  offerKeptFor: "Gardé pour vous encore",
+  bookOffer: "Réserver cet horaire",
+  offerLapsed:
+    "L’horaire n’est plus gardé pour vous. Vous pouvez encore le réserver si personne d’autre ne l’a pris.",
+  offerTaken: "Désolé, quelqu’un d’autre a réservé cet horaire entre-temps.",
+  offerInvalid:
+    "Ce lien n’est plus valable : l’offre a déjà été utilisée, ou l’inscription est terminée.",
+  offerNeedsAnswers:
+    "Ce service pose quelques questions avant la réservation : réservez l’horaire sur la page de réservation.",
+  toBookingPage: "Aller à la page de réservation",
+  leaveTitle: "Quitter la liste d’attente",
+  leaveConfirm: "Quitter la liste d’attente ? Nous ne vous écrirons plus au sujet de cette date.",
+  leaveYes: "Oui, quitter la liste",
+  leftDone:
+    "Vous avez quitté la liste d’attente. Nous ne vous écrirons plus au sujet de cette date.",
+  leaveEnded: "Cette inscription a déjà été réservée ou est terminée.",
+
+  seriesRow: "Série",
+  seriesPart: "Fait partie d’une série répétée",
+  scopeLegend: "Quels rendez-vous ?",
+  scopeOne: "Seulement celui-ci",
+  scopeFollowing: "Celui-ci et les suivants",
+  scopeAll: "Tous ceux de la série",
+  cancelledMany: (n) =>
+    `${n} rendez-vous sont annulés. Leurs horaires sont de nouveau libres pour d’autres.`,
+  leftInside: (n) =>
+    `${n} ne peuvent plus être annulés en ligne : ils sont trop proches. Contactez-nous à leur sujet.`,
+
   slotHeld: (until) =>
     `Quelqu’un d’autre a réservé cet horaire${until ? ` jusqu’à ${until} (votre heure)` : ""} le temps de finaliser. Veuillez en choisir un autre.`,
   slotUnavailable:

@@ -131,6 +131,74 @@ export interface Messages {
   moving: string;
   movedAnnounce: (slot: string) => string;
 
+  // The booking page's repeat choice (a recurring series).
+  repeatLabel: string;
+  /** Under the repeat choice: the series is with the staff member of the chosen time. */
+  repeatWith: (staff: string) => string;
+  everyLabel: string;
+  /** An option of "every …": "week", "2 weeks". */
+  everyWeeks: (n: number) => string;
+  countLabel: string;
+  checkDates: string;
+  seriesTitle: string;
+  seriesLoading: string;
+  occurrenceFree: string;
+  occurrenceTaken: string;
+  pickAlternative: string;
+  noAlternatives: string;
+  leaveOut: string;
+  chooseForTaken: string;
+  holdSeries: (n: number) => string;
+  backToTimes: string;
+  /** Above the list of held or booked dates: "4 appointments with Ana". */
+  seriesWith: (n: number, staff: string) => string;
+  bookedSeriesSummary: (service: string, staff: string, n: number, email: string) => string;
+  seriesAnnounce: (free: number, taken: number) => string;
+
+  // The booking page's waitlist ("Notify me").
+  notifyMe: string;
+  dayFull: (day: string) => string;
+  waitlistTitle: (day: string) => string;
+  waitlistIntro: string;
+  windowLegend: string;
+  fromLabel: string;
+  toLabel: string;
+  joining: string;
+  codeSent: (email: string) => string;
+  codeLabel: string;
+  confirmCode: string;
+  hintCode: string;
+  onWaitlist: (day: string) => string;
+  notNow: string;
+
+  // The waitlist page (/waitlist, from an offer or leave link).
+  waitlistPageTitle: string;
+  skipToOffer: string;
+  offerTitle: string;
+  offerIntro: string;
+  offerKeptFor: string;
+  bookOffer: string;
+  offerLapsed: string;
+  offerTaken: string;
+  offerInvalid: string;
+  offerNeedsAnswers: string;
+  toBookingPage: string;
+  leaveTitle: string;
+  leaveConfirm: string;
+  leaveYes: string;
+  leftDone: string;
+  leaveEnded: string;
+
+  // The manage page's series cancel.
+  seriesRow: string;
+  seriesPart: string;
+  scopeLegend: string;
+  scopeOne: string;
+  scopeFollowing: string;
+  scopeAll: string;
+  cancelledMany: (n: number) => string;
+  leftInside: (n: number) => string;
+
   // API outcomes in plain words (messages.ts maps each error code to one of these).
   slotHeld: (until: string | undefined) => string;
   slotUnavailable: string;
