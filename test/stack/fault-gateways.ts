@@ -14,8 +14,14 @@ import {
 import { buildServices } from "../../src/compose.ts";
 import type { Clock } from "../../src/domain/ports.ts";
 import type { Services } from "../../src/runtime/services.ts";
+import { expect } from "vitest";
 import { adminVia } from "../drivers/admin-call.ts";
 import { testApp } from "../drivers/api.ts";
+import {
+  createTestService,
+  createTestStaff,
+  upcomingMonday,
+} from "../fixtures/catalog-fixtures.ts";
 import { TEST_STACK, testBindings } from "./stack-env.ts";
 
 export interface FaultGateways {
@@ -121,4 +127,46 @@ export function isolateOver(
       }),
     admin: adminVia(request, TEST_STACK.adminToken),
   };
+}
+
+/** A staff member with one service, 9–17 on weekdays, and the date the tests use. */
+export interface IsolateCatalog {
+  serviceId: string;
+  staffId: string;
+  date: string;
+}
+
+/** Creates a service of `durationMin` (no buffer) and a staff member for it, through `api`. */
+export async function catalogOver(api: Isolate, durationMin = 30): Promise<IsolateCatalog> {
+  const admin = { bindings: {}, request: api.request, admin: api.admin };
+  const { id: serviceId } = await createTestService(admin, { durationMin, bufferAfterMin: 0 });
+  const { id: staffId } = await createTestStaff(admin, { serviceIds: [serviceId] });
+  return { serviceId, staffId, date: upcomingMonday() };
+}
+
+export type IsolateSlot = { start: string; state: string; staffId: string };
+
+/** Reads availability from `from` to `to` (which publishes the offers holds check): its slots. */
+export async function slotsOver(
+  api: Isolate,
+  c: { serviceId: string; staffId: string },
+  from: string,
+  to = from,
+): Promise<IsolateSlot[]> {
+  const query = new URLSearchParams({ serviceId: c.serviceId, staffId: c.staffId, from, to });
+  const res = await api.request(`/v1/availability?${query}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { days: { slots: IsolateSlot[] }[] }).days.flatMap((d) => d.slots);
+}
+
+/** The start of the slot at local `hhmm` among `slots` (the test's dates have one each). */
+export function slotAt(slots: readonly { start: string }[], hhmm: string): string {
+  const slot = slots.find((s) => s.start.slice(11, 16) === hhmm);
+  if (!slot) throw new Error(`no slot at ${hhmm}`);
+  return slot.start;
+}
+
+/** The start of the catalog date's slot at `hhmm` (reading availability publishes its offer). */
+export async function startOver(api: Isolate, c: IsolateCatalog, hhmm: string): Promise<string> {
+  return slotAt(await slotsOver(api, c, c.date), hhmm);
 }

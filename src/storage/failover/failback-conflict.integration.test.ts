@@ -17,15 +17,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../../../test/drivers/api.ts";
 import {
-  createTestService,
-  createTestStaff,
-  upcomingMonday,
-} from "../../../test/fixtures/catalog-fixtures.ts";
-import {
+  catalogOver,
   type FaultGateways,
   type Isolate,
+  type IsolateCatalog,
   isolateOver,
   startFaultGateways,
+  startOver,
 } from "../../../test/stack/fault-gateways.ts";
 import { withDb } from "../../../test/stack/db-direct.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
@@ -46,32 +44,7 @@ afterAll(async () => {
   await Promise.all([onRedis?.close(), cut?.close(), redisDirect.quit()]);
 });
 
-type Catalog = { serviceId: string; staffId: string; date: string };
-
-async function catalog(api: Isolate): Promise<Catalog> {
-  const admin = { bindings: {}, request: api.request, admin: api.admin };
-  const { id: serviceId } = await createTestService(admin, { durationMin: 30, bufferAfterMin: 0 });
-  const { id: staffId } = await createTestStaff(admin, { serviceIds: [serviceId] });
-  return { serviceId, staffId, date: upcomingMonday() };
-}
-
-/** Reads availability (which publishes the offer holds check) and returns the start at hh:mm. */
-async function startAt(api: Isolate, c: Catalog, hhmm: string): Promise<string> {
-  const query = new URLSearchParams({
-    serviceId: c.serviceId,
-    staffId: c.staffId,
-    from: c.date,
-    to: c.date,
-  });
-  const res = await api.request(`/v1/availability?${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { days: { slots: { start: string }[] }[] };
-  const slot = body.days[0]?.slots.find((s) => s.start.slice(11, 16) === hhmm);
-  if (!slot) throw new Error(`no slot at ${hhmm}`);
-  return slot.start;
-}
-
-const hold = (api: Isolate, c: Catalog, start: string) =>
+const hold = (api: Isolate, c: IsolateCatalog, start: string) =>
   api.json("POST", "/v1/holds", {
     clientId: uniqueId("client_"),
     serviceId: c.serviceId,
@@ -115,9 +88,9 @@ async function raceSyncWithRetraction() {
   // The Redis-side isolate waits long enough for its held-up retraction to be answered.
   const up = isolateOver(onRedis, prefix, { REDIS_TIMEOUT_MS: "10000" }, { waitUntil: true });
   const down = isolateOver(cut, prefix, {}, { waitUntil: true });
-  const c = await catalog(up);
-  const start = await startAt(up, c, "10:00");
-  await startAt(down, c, "10:00");
+  const c = await catalogOver(up);
+  const start = await startOver(up, c, "10:00");
+  await startOver(down, c, "10:00");
 
   // The cut isolate holds the slot in the fallback (its Redis refuses; it fails over at once).
   cut.upstash.setFault("refuse");

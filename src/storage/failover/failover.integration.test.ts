@@ -10,16 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
 import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
 import { expectError } from "../../../test/drivers/api.ts";
-import {
-  createTestService,
-  createTestStaff,
-  upcomingMonday,
-} from "../../../test/fixtures/catalog-fixtures.ts";
 import { withDb } from "../../../test/stack/db-direct.ts";
 import {
+  catalogOver,
   type FaultGateways,
   type Isolate,
   isolateOver,
+  slotAt,
+  slotsOver,
   startFaultGateways,
 } from "../../../test/stack/fault-gateways.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
@@ -40,18 +38,9 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
   return isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: String(TIMEOUT_MS), ...overrides });
 }
 
-/** A staff member with a 30-minute service (or `durationMin`), 9–17 on weekdays. */
-async function catalog(
-  durationMin = 30,
-): Promise<{ serviceId: string; staffId: string; date: string }> {
-  const admin = isolate(`${uniqueId("fa")}:`);
-  const api = { bindings: {}, request: admin.request, admin: admin.admin };
-  const { id: serviceId } = await createTestService(api, { durationMin, bufferAfterMin: 0 });
-  const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
-  return { serviceId, staffId, date: upcomingMonday() };
-}
+/** A catalog of its own (a 30-minute service, or `durationMin`), made over healthy gateways. */
+const catalog = (durationMin = 30) => catalogOver(isolate(`${uniqueId("fa")}:`), durationMin);
 
-type Slot = { start: string; state: string; staffId: string };
 type SyncBody = { outcome: string; synced: number; conflicts: number; alreadyInRedis: number };
 
 /** The ids a select or hold names. */
@@ -59,27 +48,6 @@ const ids = (c: { serviceId: string; staffId: string }) => ({
   serviceId: c.serviceId,
   staffId: c.staffId,
 });
-
-async function availability(
-  api: Isolate,
-  c: { serviceId: string; staffId: string; date: string },
-): Promise<Slot[]> {
-  const query = new URLSearchParams({
-    serviceId: c.serviceId,
-    staffId: c.staffId,
-    from: c.date,
-    to: c.date,
-  });
-  const res = await api.request(`/v1/availability?${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
-}
-
-const slotAt = (slots: Slot[], hhmm: string) => {
-  const slot = slots.find((s) => s.start.slice(11, 16) === hhmm);
-  if (!slot) throw new Error(`no slot at ${hhmm}`);
-  return slot.start;
-};
 
 async function status(api: Isolate) {
   const res = await api.admin("GET", "/v1/debug/redis-status");
@@ -238,11 +206,11 @@ describe.each([
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
     const clientId = uniqueId("client_");
-    const start = slotAt(await availability(api, c), "10:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "10:00");
     await duringOutage(fault, async () => {
       const before = upstash.requestCount();
       // Availability: one Redis attempt fails, the overlay comes from the fallback.
-      expect((await availability(api, c)).length).toBeGreaterThan(0);
+      expect((await slotsOver(api, c, c.date)).length).toBeGreaterThan(0);
       expect(upstash.requestCount() - before).toBe(1);
 
       const selected = await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start });
@@ -281,7 +249,7 @@ describe.each([
       };
 
       // Reschedule onto a new hold, then cancel: both through the fallback's live state.
-      const newStart = slotAt(await availability(api, c), "14:00");
+      const newStart = slotAt(await slotsOver(api, c, c.date), "14:00");
       const moved = await api.json("POST", "/v1/holds", { clientId, ...ids(c), start: newStart });
       expect(moved.status).toBe(201);
       const newHold = (await moved.json()) as { holdId: string; holdToken: string };
@@ -303,7 +271,7 @@ describe.each([
       expect(await confirmedFor(email)).toBe(0);
 
       // A released hold frees its slot for someone else, in the fallback too.
-      const releaseStart = slotAt(await availability(api, c), "15:00");
+      const releaseStart = slotAt(await slotsOver(api, c, c.date), "15:00");
       const toRelease = await api.json("POST", "/v1/holds", {
         clientId,
         ...ids(c),
@@ -350,7 +318,7 @@ describe("a hung Redis", () => {
   it("costs one request at most the timeout (no client retries), and nothing after it", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
-    const start = slotAt(await availability(api, c), "11:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "11:00");
     await duringOutage("hang", async () => {
       const before = upstash.requestCount();
       const startedMs = performance.now();
@@ -373,7 +341,7 @@ describe("holds during an outage, and the failback sync", () => {
     const c = await catalog();
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
-    const start = slotAt(await availability(api, c), "11:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "11:30");
     let winner: { holdId: string; holdToken: string } | undefined;
     await duringOutage("refuse", async () => {
       const results = await Promise.all(
@@ -425,12 +393,12 @@ describe("holds during an outage, and the failback sync", () => {
     const c = await catalog();
     const prefix = `${uniqueId("fo")}:`;
     const down = isolate(prefix);
-    const start = slotAt(await availability(down, c), "13:00");
+    const start = slotAt(await slotsOver(down, c, c.date), "13:00");
     await holdInOutage(down, c, start);
     // Another isolate of the deployment never saw the outage. Its Redis hold of the same slot is
     // refused: the booking store has the fallback hold's cells.
     const up = isolate(prefix);
-    await availability(up, c);
+    await slotsOver(up, c, c.date);
     const hold = () =>
       up.json("POST", "/v1/holds", { clientId: uniqueId("client_"), ...ids(c), start });
     await expectError(await hold(), 409, "SLOT_HELD");
@@ -452,7 +420,7 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const a = isolate(prefix);
     const b = isolate(prefix);
-    const slots = await availability(a, c);
+    const slots = await slotsOver(a, c, c.date);
     for (const hhmm of ["09:00", "10:00", "11:00", "14:00", "15:00"]) {
       await holdInOutage(a, c, slotAt(slots, hhmm));
     }
@@ -483,7 +451,7 @@ describe("holds during an outage, and the failback sync", () => {
     const c = await catalog();
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
-    const start = slotAt(await availability(api, c), "14:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "14:30");
     await holdInOutage(api, c, start);
     await redisDirect.set(`${prefix}sync-lock`, "another-sync", "PX", 30_000);
     const busy = await api.admin("POST", "/v1/admin/sync");
@@ -505,7 +473,7 @@ describe("holds during an outage, and the failback sync", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix, { REDIS_COOLDOWN_MS: "0" });
     const clientId = uniqueId("client_");
-    const start = slotAt(await availability(api, c), "16:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "16:00");
     await duringOutage("http500", async () => {
       expect(
         (await api.json("POST", "/v1/slots/select", { clientId, ...ids(c), start })).status,
@@ -536,7 +504,7 @@ describe("holds during an outage, and the failback sync", () => {
     const c = await catalog();
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
-    const start = slotAt(await availability(api, c), "09:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "09:30");
     await holdInOutage(api, c, start);
     const expiredField = `v:${uniqueId("x").slice(0, 11)}`;
     await withDb((conn) =>
@@ -573,7 +541,7 @@ describe("hold limits across the failback", () => {
     const c = await catalog(15);
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
-    const starts = (await availability(api, c)).map((s) => s.start);
+    const starts = (await slotsOver(api, c, c.date)).map((s) => s.start);
     const clientId = uniqueId("client_");
     const ip = "198.51.100.41";
     const held: { holdId: string; holdToken: string; expiresAt: string }[] = [];
@@ -617,7 +585,7 @@ describe("hold limits across the failback", () => {
     const c = await catalog(15);
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix);
-    const starts = (await availability(api, c)).map((s) => s.start);
+    const starts = (await slotsOver(api, c, c.date)).map((s) => s.start);
     expect(starts.length).toBeGreaterThan(21);
     const ip = "2001:db8:4242:1::7";
     await duringOutage("refuse", async () => {
@@ -650,7 +618,7 @@ describe("hold limits across the failback", () => {
     const c = await catalog(15);
     const prefix = `${uniqueId("fo")}:`;
     const down = isolate(prefix);
-    const starts = (await availability(down, c)).map((s) => s.start);
+    const starts = (await slotsOver(down, c, c.date)).map((s) => s.start);
     const clientId = uniqueId("client_");
     const ip = "198.51.100.42";
     await duringOutage("refuse", async () => {
@@ -661,7 +629,7 @@ describe("hold limits across the failback", () => {
     // Another isolate never saw the outage: another client holds the first slot in Redis, which
     // only MySQL out of its reach allows (the booking store would refuse it).
     const up = isolate(prefix);
-    await availability(up, c);
+    await slotsOver(up, c, c.date);
     const other = () => holdFrom(up, c, uniqueId("client_"), starts[0] as string, ip);
     await expectError(await other(), 409, "SLOT_HELD");
     expect((await whileMysqlRefuses(other)).status).toBe(201);
@@ -692,7 +660,7 @@ describe("MySQL fails during the failback", () => {
     const prefix = `${uniqueId("fo")}:`;
     const api = isolate(prefix, { MYSQL_TIMEOUT_MS: "500" });
     const clientId = uniqueId("client_");
-    const start = slotAt(await availability(api, c), "16:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "16:30");
     const hold = await holdInOutage(api, c, start, clientId);
 
     planetscale.setFault("refuse");
@@ -757,7 +725,7 @@ describe("while MySQL is down", () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`, { MYSQL_TIMEOUT_MS: "500" });
     const clientId = uniqueId("client_");
-    const start = slotAt(await availability(api, c), "10:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "10:30");
     planetscale.setFault("refuse");
     try {
       expect(
@@ -792,7 +760,7 @@ describe("failback details", () => {
   it("the debug lock listing is served by the fallback while Redis refuses", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
-    const start = slotAt(await availability(api, c), "15:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "15:30");
     await duringOutage("refuse", async () => {
       const held = await api.json("POST", "/v1/holds", {
         clientId: uniqueId("client_"),
@@ -942,9 +910,9 @@ describe("observability", () => {
   it("metrics count requests by route, store round trips and fallback hits", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("fo")}:`);
-    await availability(api, c);
+    await slotsOver(api, c, c.date);
     await duringOutage("refuse", async () => {
-      await availability(api, c);
+      await slotsOver(api, c, c.date);
     });
     const res = await api.admin("GET", "/v1/debug/metrics");
     const body = (await res.json()) as {

@@ -17,15 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
 import { expectError } from "../../../test/drivers/api.ts";
 import {
-  createTestService,
-  createTestStaff,
-  upcomingMonday,
-} from "../../../test/fixtures/catalog-fixtures.ts";
-import {
+  catalogOver,
   type FaultGateways,
   type Isolate,
+  type IsolateCatalog,
   isolateOver,
   startFaultGateways,
+  startOver,
 } from "../../../test/stack/fault-gateways.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
@@ -45,16 +43,7 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
   );
 }
 
-type Catalog = { serviceId: string; staffId: string; date: string };
-
-async function catalog(api: Isolate): Promise<Catalog> {
-  const admin = { bindings: {}, request: api.request, admin: api.admin };
-  const { id: serviceId } = await createTestService(admin, { durationMin: 30, bufferAfterMin: 0 });
-  const { id: staffId } = await createTestStaff(admin, { serviceIds: [serviceId] });
-  return { serviceId, staffId, date: upcomingMonday() };
-}
-
-function availabilityPath(c: Catalog): string {
+function availabilityPath(c: IsolateCatalog): string {
   const query = new URLSearchParams({
     serviceId: c.serviceId,
     staffId: c.staffId,
@@ -64,19 +53,9 @@ function availabilityPath(c: Catalog): string {
   return `/v1/availability?${query}`;
 }
 
-/** Reads availability (which publishes the offer holds check) and returns the start at hh:mm. */
-async function startAt(api: Isolate, c: Catalog, hhmm: string): Promise<string> {
-  const res = await api.request(availabilityPath(c));
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { days: { slots: { start: string }[] }[] };
-  const slot = body.days[0]?.slots.find((s) => s.start.slice(11, 16) === hhmm);
-  if (!slot) throw new Error(`no slot at ${hhmm}`);
-  return slot.start;
-}
-
 const hold = (
   api: Isolate,
-  c: Catalog,
+  c: IsolateCatalog,
   start: string,
   headers: Record<string, string> = {},
   clientId = uniqueId("client_"),
@@ -106,7 +85,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A hold whose hold_slots reply comes late (it ran in Redis at once), while another request of
  * the isolate is answered in time, so the timeout is judged "busy": 503 OVERLOADED.
  */
-async function lateHold(api: Isolate, c: Catalog, start: string, headers = {}) {
+async function lateHold(api: Isolate, c: IsolateCatalog, start: string, headers = {}) {
   upstash.setFault("late", { slowMs: TIMEOUT_MS * 4, only: holdSlots.sha1 });
   try {
     const answer = hold(api, c, start, headers);
@@ -133,11 +112,11 @@ describe("a hold whose answer came too late is taken back", () => {
   it("answered 503 OVERLOADED, it leaves no hold: the next client holds the slot", async () => {
     const prefix = `${uniqueId("un")}:`;
     const api = isolate(prefix);
-    const c = await catalog(api);
+    const c = await catalogOver(api);
     // Every script this test needs is loaded (a late NOSCRIPT would make nothing run at all).
-    const warm = await hold(api, c, await startAt(api, c, "09:00"));
+    const warm = await hold(api, c, await startOver(api, c, "09:00"));
     expect(warm.status).toBe(201);
-    const start = await startAt(api, c, "10:00");
+    const start = await startOver(api, c, "10:00");
 
     const late = await lateHold(api, c, start);
     expect(late.headers.get("Retry-After")).toBe("1");
@@ -153,9 +132,9 @@ describe("a hold whose answer came too late is taken back", () => {
   it("a hold call held up on the way, run only after its undo, holds nothing", async () => {
     const prefix = `${uniqueId("un")}:`;
     const api = isolate(prefix);
-    const c = await catalog(api);
-    expect((await hold(api, c, await startAt(api, c, "09:00"))).status).toBe(201);
-    const start = await startAt(api, c, "15:00");
+    const c = await catalogOver(api);
+    expect((await hold(api, c, await startOver(api, c, "09:00"))).status).toBe(201);
+    const start = await startOver(api, c, "15:00");
 
     // The hold call reaches Redis only after its caller timed out and sent the undo.
     upstash.setFault("slow", { slowMs: TIMEOUT_MS * 4, only: holdSlots.sha1, times: 1 });
@@ -183,9 +162,9 @@ describe("a hold whose answer came too late is taken back", () => {
   it("keyed: taken back too, and the retry with the same key holds the slot anew with a token that books", async () => {
     const prefix = `${uniqueId("un")}:`;
     const api = isolate(prefix);
-    const c = await catalog(api);
-    expect((await hold(api, c, await startAt(api, c, "09:00"))).status).toBe(201);
-    const start = await startAt(api, c, "11:00");
+    const c = await catalogOver(api);
+    expect((await hold(api, c, await startOver(api, c, "09:00"))).status).toBe(201);
+    const start = await startOver(api, c, "11:00");
     const key = { "Idempotency-Key": uniqueId("hold-") };
     const clientId = uniqueId("client_");
 
@@ -215,18 +194,18 @@ describe("100 parallel holds without Idempotency-Key under load (20 races)", () 
     const prefix = `${uniqueId("un")}:`;
     // The bench's timeout (1 s): with the load beside it, a reply later still is judged busy.
     const api = isolate(prefix, { REDIS_TIMEOUT_MS: "1000", REDIS_COOLDOWN_MS: "1000" });
-    const races: Catalog[] = [];
+    const races: IsolateCatalog[] = [];
     const starts: string[] = [];
     for (let run = 0; run < 20; run++) {
-      const c = await catalog(api);
+      const c = await catalogOver(api);
       races.push(c);
-      starts.push(await startAt(api, c, "14:00"));
+      starts.push(await startOver(api, c, "14:00"));
     }
     // Availability read beside the races all along, as the pages do.
     let reading = true;
     const readers = Array.from({ length: 150 }, async (_, i) => {
       while (reading) {
-        const c = races[i % races.length] as Catalog;
+        const c = races[i % races.length] as IsolateCatalog;
         await api.request(availabilityPath(c)).then((res) => res.arrayBuffer());
       }
     });

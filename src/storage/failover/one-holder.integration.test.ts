@@ -11,14 +11,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createTestService,
-  createTestStaff,
-  upcomingMonday,
-} from "../../../test/fixtures/catalog-fixtures.ts";
-import {
+  catalogOver,
   type FaultGateways,
   type Isolate,
   isolateOver,
+  slotsOver,
   startFaultGateways,
 } from "../../../test/stack/fault-gateways.ts";
 import { uniqueId } from "../../../test/stack/stack-env.ts";
@@ -38,39 +35,24 @@ afterAll(async () => {
   await Promise.all([healthy?.close(), cut?.close()]);
 });
 
-type Slot = { start: string; state: string };
-
 /** Two dates of a 30-minute service, 9–17: 28 slots that do not overlap, for one staff member. */
 async function catalog(admin: Isolate) {
-  const api = { bindings: {}, request: admin.request, admin: admin.admin };
-  const { id: serviceId } = await createTestService(api, { durationMin: 30, bufferAfterMin: 0 });
-  const { id: staffId } = await createTestStaff(api, { serviceIds: [serviceId] });
-  const monday = upcomingMonday();
-  const tuesday = new Date(Date.parse(`${monday}T12:00:00Z`) + 86_400_000)
+  const c = await catalogOver(admin);
+  const tuesday = new Date(Date.parse(`${c.date}T12:00:00Z`) + 86_400_000)
     .toISOString()
     .slice(0, 10);
-  return { serviceId, staffId, dates: [monday, tuesday] };
+  return { serviceId: c.serviceId, staffId: c.staffId, dates: [c.date, tuesday] };
 }
 
 async function slotsOf(
   api: Isolate,
   c: { serviceId: string; staffId: string; dates: string[] },
 ): Promise<string[]> {
-  const query = new URLSearchParams({
-    serviceId: c.serviceId,
-    staffId: c.staffId,
-    from: c.dates[0] ?? "",
-    to: c.dates[c.dates.length - 1] ?? "",
-  });
-  const res = await api.request(`/v1/availability?${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { days: { slots: Slot[] }[] };
+  const slots = await slotsOver(api, c, c.dates[0] ?? "", c.dates[c.dates.length - 1]);
   // Starts on the hour and half hour: 30-minute slots that never overlap one another.
-  return body.days.flatMap((d) =>
-    d.slots
-      .filter((s) => s.state === "available" && /:(00|30):00/.test(s.start.slice(13)))
-      .map((s) => s.start),
-  );
+  return slots
+    .filter((s) => s.state === "available" && /:(00|30):00/.test(s.start.slice(13)))
+    .map((s) => s.start);
 }
 
 type Fault = "refuse" | "hang" | "slow" | "flapping";

@@ -12,16 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanetscaleGateway } from "../../../scripts/gateways/planetscale-gateway.ts";
 import type { UpstashGateway } from "../../../scripts/gateways/upstash-gateway.ts";
 import { expectError } from "../../../test/drivers/api.ts";
-import {
-  createTestService,
-  createTestStaff,
-  upcomingMonday,
-} from "../../../test/fixtures/catalog-fixtures.ts";
 import { withDb } from "../../../test/stack/db-direct.ts";
 import {
+  catalogOver,
   type FaultGateways,
   type Isolate,
+  type IsolateCatalog,
   isolateOver,
+  slotAt,
+  slotsOver,
   startFaultGateways,
 } from "../../../test/stack/fault-gateways.ts";
 import { directRedis } from "../../../test/stack/redis-direct.ts";
@@ -37,35 +36,8 @@ function isolate(prefix: string, overrides: Record<string, string> = {}): Isolat
   return isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: String(TIMEOUT_MS), ...overrides });
 }
 
-type Catalog = { serviceId: string; staffId: string; date: string };
-
-async function catalog(): Promise<Catalog> {
-  const api = isolate(`${uniqueId("ov")}:`);
-  const admin = { bindings: {}, request: api.request, admin: api.admin };
-  const { id: serviceId } = await createTestService(admin, { durationMin: 30, bufferAfterMin: 0 });
-  const { id: staffId } = await createTestStaff(admin, { serviceIds: [serviceId] });
-  return { serviceId, staffId, date: upcomingMonday() };
-}
-
-type Slot = { start: string; state: string };
-
-async function slots(api: Isolate, c: Catalog): Promise<Slot[]> {
-  const query = new URLSearchParams({
-    serviceId: c.serviceId,
-    staffId: c.staffId,
-    from: c.date,
-    to: c.date,
-  });
-  const res = await api.request(`/v1/availability?${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { days: { slots: Slot[] }[] }).days[0]?.slots ?? [];
-}
-
-const slotAt = (list: Slot[], hhmm: string) => {
-  const slot = list.find((s) => s.start.slice(11, 16) === hhmm);
-  if (!slot) throw new Error(`no slot at ${hhmm}`);
-  return slot.start;
-};
+/** A catalog of its own, made through an isolate of its own (healthy gateways). */
+const catalog = () => catalogOver(isolate(`${uniqueId("ov")}:`));
 
 async function status(api: Isolate) {
   const res = await api.admin("GET", "/v1/debug/redis-status");
@@ -114,7 +86,7 @@ async function redisHoldsOf(prefix: string, staffId: string): Promise<string[]> 
  */
 async function holdUntilAnswered(
   api: Isolate,
-  c: Catalog,
+  c: IsolateCatalog,
   start: string,
   clientId = uniqueId("client_"),
 ): Promise<{ status: number; overloaded: number; body: unknown; clientId: string }> {
@@ -155,7 +127,7 @@ describe("down versus busy", () => {
   it("a slow but alive Redis under load is not failed over: timed-out calls answer 503 OVERLOADED with Retry-After", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("ov")}:`);
-    const start = slotAt(await slots(api, c), "10:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "10:00");
     // Every reply comes later than the timeout, but well within the confirming probe's budget.
     upstash.setFault("slow", { slowMs: TIMEOUT_MS * 2 });
     try {
@@ -195,7 +167,7 @@ describe("down versus busy", () => {
       REDIS_PROBE_TIMEOUT_MS: "500",
       REDIS_DOWN_AFTER_MS: "1000",
     });
-    const start = slotAt(await slots(api, c), "10:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "10:30");
     upstash.setFault("hang");
     try {
       const answers = await Promise.all(
@@ -226,7 +198,7 @@ describe("down versus busy", () => {
         clientId: uniqueId("client_"),
         serviceId: other.serviceId,
         staffId: other.staffId,
-        start: slotAt(await slots(api, other), "10:30"),
+        start: slotAt(await slotsOver(api, other, other.date), "10:30"),
       });
       expect(held.status, await held.clone().text()).toBe(201);
     } finally {
@@ -237,7 +209,7 @@ describe("down versus busy", () => {
   it("a hung Redis fails over within one timeout in a quiet isolate: the hold is granted by the fallback", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("ov")}:`);
-    const start = slotAt(await slots(api, c), "11:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "11:00");
     upstash.setFault("hang");
     try {
       const before = upstash.requestCount();
@@ -261,7 +233,7 @@ describe("down versus busy", () => {
   it("refused connections fail over at once, even under load", async () => {
     const c = await catalog();
     const api = isolate(`${uniqueId("ov")}:`);
-    const start = slotAt(await slots(api, c), "11:30");
+    const start = slotAt(await slotsOver(api, c, c.date), "11:30");
     upstash.setFault("refuse");
     try {
       const answers = await Promise.all(
@@ -295,7 +267,7 @@ describe("holds stay exclusive when Redis is merely slow", () => {
     // A short cool-down: should a saturated machine make the confirming probes time out too (a
     // false "down"), the isolate comes back to Redis soon, and the race still ends.
     const api = isolate(prefix, { REDIS_COOLDOWN_MS: "1000", ...overrides });
-    const start = slotAt(await slots(api, c), "14:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "14:00");
     return { c, prefix, api, start };
   }
 
@@ -361,7 +333,9 @@ describe("holds stay exclusive when Redis is merely slow", () => {
     const prepared = await prepareRace({ REDIS_TIMEOUT_MS: "1000" });
     const { api } = prepared;
     const other = await catalog();
-    const otherSlots = (await slots(api, other)).filter((s) => s.state === "available");
+    const otherSlots = (await slotsOver(api, other, other.date)).filter(
+      (s) => s.state === "available",
+    );
     const query = new URLSearchParams({
       serviceId: other.serviceId,
       staffId: other.staffId,
@@ -404,7 +378,7 @@ describe("load shedding", () => {
       OVERLOAD_MAX_QUEUE: "0",
       OVERLOAD_CRITICAL_RESERVE: "2",
     });
-    const start = slotAt(await slots(api, c), "15:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "15:00");
     const held = await api.json("POST", "/v1/holds", {
       clientId: uniqueId("client_"),
       serviceId: c.serviceId,
@@ -457,7 +431,7 @@ describe("load shedding", () => {
       FALLBACK_MAX_SQL: "1",
       OVERLOAD_CRITICAL_RESERVE: "0",
     });
-    const start = slotAt(await slots(api, c), "16:00");
+    const start = slotAt(await slotsOver(api, c, c.date), "16:00");
     upstash.setFault("refuse");
     planetscale.setFault("slow", { slowMs: 600 });
     try {
