@@ -350,7 +350,7 @@ describe("the business app", () => {
     await context.close();
   }, 180_000);
 
-  it("a manager moves a future appointment to a free time (hold, then the admin reschedule)", async () => {
+  it("the owner moves a future appointment in the week view, and a customer's booking page sees the new time taken live", async () => {
     const service = await createTestService(api, {
       name: "Trim",
       durationMin: 30,
@@ -366,8 +366,28 @@ describe("the business app", () => {
       endMs: startMs + 30 * 60_000,
     });
     await publicCatalogShows(service.id, member.id);
-    const manager = await accountSession("manager", "Mo Manager");
-    await workerListsStaff(manager.token, [member.id]);
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [member.id]);
+
+    // A customer has the booking page open on that date, watching its times live.
+    const customer = await appContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const booking = await customer.newPage();
+    const streams: number[] = [];
+    booking.on("response", (res) => {
+      if (res.url().includes("/v1/live?")) streams.push(res.status());
+    });
+    const newStart = `${monday}T14:00:00+00:00`;
+    const customerSees = () =>
+      booking.locator(`button.time[data-start="${newStart}"]`).getAttribute("data-state");
+    await booking.goto(
+      `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: monday })}`,
+    );
+    await booking.locator(`button.time[data-start="${newStart}"]`).waitFor({ timeout: 20_000 });
+    await expect.poll(customerSees, { timeout: 15_000 }).toBe("available");
 
     const context = await appContext({
       viewport: { width: 375, height: 800 },
@@ -375,9 +395,10 @@ describe("the business app", () => {
       locale: "en-GB",
     });
     const page = await context.newPage();
-    await signInOnPage(page, manager.email);
+    await signInOnPage(page, owner.email);
     await page.locator("#day").fill(monday);
     await page.locator("#day").dispatchEvent("change");
+    await page.locator("#tab-week").click();
     await page.locator(`button.appt[data-id="${id}"]`).click();
     await page.locator("#detail").waitFor({ state: "visible" });
     // Not started: move and cancel, no attendance.
@@ -391,6 +412,9 @@ describe("the business app", () => {
     await screenshot(page, "admin-manager-move-375");
     await target.click();
     await expect.poll(() => page.locator("#detail-facts").textContent()).toContain("at 14:00");
+    // The customer's page was not reloaded: the stream told it the new time is taken.
+    await expect.poll(customerSees, { timeout: 15_000, interval: 100 }).toBe("booked");
+    expect(streams).toContain(200);
     const [rows] = await withDb((conn) =>
       conn.query(
         "SELECT status, start_at FROM appointments WHERE id = ? OR rescheduled_from = ? ORDER BY created_at",
@@ -402,6 +426,7 @@ describe("the business app", () => {
       ["cancelled", `${monday}T10:00:00.000Z`],
       ["confirmed", `${monday}T14:00:00.000Z`],
     ]);
+    await customer.close();
     await context.close();
   }, 180_000);
 

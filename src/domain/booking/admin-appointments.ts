@@ -18,6 +18,7 @@ import {
   recorded,
   withAudit,
 } from "./announce.ts";
+import { beginFromHold, holdSpent, resolveHold } from "./book-appointment.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
@@ -139,6 +140,60 @@ export async function adminCancelAppointment({
 }
 
 /**
+ * The live half of an admin move made with a hold of the new time (the app holds it while the
+ * move is sent): the hold turns into the new appointment's booked entry, as a customer's move
+ * does, so live state shows the time booked at once rather than free until the offer is read
+ * again. Without a hold there is nothing to undo.
+ */
+async function bookHeldTime(
+  ctx: DomainContext,
+  input: { holdId?: string; holdToken?: string },
+  move: { staffId: string; startMs: number; old: Appointment; appointmentId: string },
+): Promise<{ undo(): Promise<void> }> {
+  const none = { undo: async () => undefined };
+  if (input.holdId === undefined || input.holdToken === undefined) return none;
+  const hold = await resolveHold(ctx, input.holdId, input.holdToken).catch(() => {
+    throw new DomainError("NOT_FOUND", "body.holdId: no such hold for this token");
+  });
+  const [slot, ...more] = hold.claim.slots;
+  if (
+    !slot ||
+    more.length > 0 ||
+    hold.staffId !== move.staffId ||
+    hold.claim.serviceId !== move.old.serviceId ||
+    slot.startMs !== move.startMs
+  )
+    throw new DomainError(
+      "BAD_REQUEST",
+      "body.holdId: the hold must be of the new time alone, for the same service and staff member",
+    );
+  const nowMs = ctx.clock.nowMs();
+  const begin = await beginFromHold(ctx, hold, [move.appointmentId], null, nowMs, move.old.id);
+  if (begin.kind === "wrong-token")
+    throw new DomainError("NOT_FOUND", "body.holdId: no such hold for this token");
+  if (begin.kind === "released") throw holdSpent("released");
+  if (begin.kind === "held")
+    throw new DomainError("SLOT_HELD", "body.holdId: another client holds this slot", {
+      details: { heldUntil: new Date(begin.untilMs).toISOString() },
+    });
+  if (begin.kind !== "ok")
+    throw new DomainError("SLOT_UNAVAILABLE", "body.start: the time was booked meanwhile");
+  return {
+    // Best effort, as a booking's undo: booked entries left behind lapse with the offer TTL.
+    undo: () =>
+      ctx.liveState
+        .abortBooking({
+          staffId: hold.staffId,
+          idempotencyKeyHash: null,
+          appointmentIds: [move.appointmentId],
+          restore: begin.restore,
+          nowMs: ctx.clock.nowMs(),
+        })
+        .catch(() => undefined),
+  };
+}
+
+/**
  * Moves a confirmed appointment to `start` (optionally to another staff member) as a new
  * appointment whose `rescheduledFrom` is the old one. Admin override: working hours, closures,
  * notice and cut-offs are not checked, and live holds are not consulted. It can still never
@@ -152,7 +207,7 @@ export async function adminRescheduleAppointment({
   audit,
 }: {
   ctx: DomainContext;
-  input: { id: string; start: string; staffId?: string };
+  input: { id: string; start: string; staffId?: string; holdId?: string; holdToken?: string };
   /** The admin's audit entry, written in the move's transaction. */
   audit?: AuditEntry;
 }): Promise<PresentedAppointment> {
@@ -166,29 +221,38 @@ export async function adminRescheduleAppointment({
   if (!old) throw appointmentNotFound();
   if (old.status !== "confirmed") throw notConfirmed();
   const staffId = input.staffId ?? old.staffId;
+  const appointmentId = newId("apt");
+  const nowMs = ctx.clock.nowMs();
+  const live = await bookHeldTime(ctx, input, { staffId, startMs: start.ms, old, appointmentId });
   const announcement = recorded(
     withAudit(
       announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
       audit,
     ),
   );
-  const outcome = await ctx.bookings.book({
-    staffId,
-    serviceId: old.serviceId,
-    appointmentIds: [newId("apt")],
-    startsMs: [start.ms],
-    customer: old.customer,
-    notes: old.notes,
-    // A move keeps the customer's language.
-    locale: old.locale,
-    // A move keeps the answers as they were asked.
-    answers: () => ({ ok: true, answers: old.answers }),
-    manageTokenHash: old.manageTokenHash,
-    idempotency: null,
-    nowMs: ctx.clock.nowMs(),
-    announce: announcement.announce,
-    replaces: { appointmentId: input.id, cutoffMs: null },
-  });
+  const outcome = await ctx.bookings
+    .book({
+      staffId,
+      serviceId: old.serviceId,
+      appointmentIds: [appointmentId],
+      startsMs: [start.ms],
+      customer: old.customer,
+      notes: old.notes,
+      // A move keeps the customer's language.
+      locale: old.locale,
+      // A move keeps the answers as they were asked.
+      answers: () => ({ ok: true, answers: old.answers }),
+      manageTokenHash: old.manageTokenHash,
+      idempotency: null,
+      nowMs,
+      announce: announcement.announce,
+      replaces: { appointmentId: input.id, cutoffMs: null },
+    })
+    .catch(async (error: unknown) => {
+      await live.undo();
+      throw error;
+    });
+  if (outcome.kind !== "booked") await live.undo();
   switch (outcome.kind) {
     case "booked": {
       const [booked] = outcome.appointments;

@@ -919,8 +919,9 @@ byId("move-form").addEventListener("submit", async (event) => {
 });
 
 /**
- * Holds the chosen time first (so no customer takes it while the move is sent), then the admin
- * reschedule, then releases the hold: the new appointment's cells now keep the time.
+ * Holds the chosen time first (so no customer takes it while the move is sent), then sends the
+ * admin reschedule with that hold: the move books it, so customers' pages see the time taken at
+ * once. A refused move releases the hold.
  */
 async function moveTo(slot: LiveSlot): Promise<void> {
   const a = current;
@@ -933,12 +934,19 @@ async function moveTo(slot: LiveSlot): Promise<void> {
   const moved = await api<{ appointment: AdminAppointment }>(
     "POST",
     `/v1/admin/appointments/${encodeURIComponent(a.id)}/reschedule`,
-    { start: slot.start, staffId: slot.staffId },
+    {
+      start: slot.start,
+      staffId: slot.staffId,
+      holdId: held.body.holdId,
+      holdToken: held.body.holdToken,
+    },
   );
-  void call("DELETE", `/v1/holds/${encodeURIComponent(held.body.holdId)}`, {
-    headers: { "X-Hold-Token": held.body.holdToken },
-  });
-  if (!moved.ok) return alert(failureText(moved));
+  if (!moved.ok) {
+    void call("DELETE", `/v1/holds/${encodeURIComponent(held.body.holdId)}`, {
+      headers: { "X-Hold-Token": held.body.holdToken },
+    });
+    return alert(failureText(moved));
+  }
   current = moved.body.appointment;
   drawDetail();
   alert(undefined);

@@ -118,6 +118,66 @@ describe("POST /v1/admin/appointments/{id}/reschedule", () => {
     await expectError(await reschedule("apt_whatever1", body), 400, "BAD_REQUEST", message);
   });
 
+  it("with a hold of the new time: books the hold, so live state shows the time booked at once", async () => {
+    const { serviceId, staffId, insert } = await freshStaff();
+    const old = await insert(10);
+    const state = async (start: string) => {
+      const query = new URLSearchParams({ serviceId, staffId, from: monday, to: monday });
+      const res = await api.request(`/v1/availability?${query}`);
+      const { days } = (await res.json()) as {
+        days: { slots: { start: string; state: string }[] }[];
+      };
+      return days[0]?.slots.find((s) => s.start === start)?.state;
+    };
+    expect(await state(iso(15))).toBe("available");
+    const hold = async (start: string) => {
+      const res = await api.request("/v1/holds", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+        body: JSON.stringify({
+          clientId: `client_${crypto.randomUUID()}`,
+          serviceId,
+          staffId,
+          start,
+        }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { holdId: string; holdToken: string };
+    };
+    const { holdId, holdToken } = await hold(iso(15));
+    // A hold of another time than the move's is refused, naming the field; nothing changes.
+    await expectError(
+      await reschedule(old, { start: iso(16), holdId, holdToken }),
+      400,
+      "BAD_REQUEST",
+      "body.holdId",
+    );
+    await expectError(
+      await reschedule(old, { start: iso(15), holdId }),
+      400,
+      "BAD_REQUEST",
+      "body.holdToken",
+    );
+    await expectError(
+      await reschedule(old, { start: iso(15), holdId, holdToken: `${holdToken.slice(0, -2)}xx` }),
+      404,
+      "NOT_FOUND",
+      "body.holdId",
+    );
+    expect(await listed(staffId)).toEqual([{ id: old, status: "confirmed" }]);
+
+    const res = await reschedule(old, { start: iso(15), holdId, holdToken });
+    expect(res.status, await res.clone().text()).toBe(200);
+    // Live state says booked (not held, not free): the hold became the appointment's entry.
+    expect(await state(iso(15))).toBe("booked");
+    // Done once: the old appointment is cancelled now.
+    await expectError(
+      await reschedule(old, { start: iso(15), holdId, holdToken }),
+      409,
+      "CONFLICT",
+    );
+  });
+
   it("answers 401 without the admin token", async () => {
     const res = await api.request("/v1/admin/appointments/apt_whatever1/reschedule", {
       method: "POST",

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HoldProof } from "../../appointments/schema.ts";
 import { AppointmentSchema } from "../../shared/appointment-schema.ts";
 import { Id, LocalDate, PageQuery, SlotStart, StaffId } from "../../shared/schemas.ts";
 
@@ -50,6 +51,15 @@ export const AdminRescheduleBody = z
     staffId: StaffId.optional().openapi({
       description: "Move to this staff member (who must perform the service); default: the same.",
     }),
+    holdId: HoldProof.holdId.optional().openapi({
+      description:
+        "A hold of exactly the new time (and staff member), made to keep it while the move is sent: the move books it, so live state shows the time as booked at once. With `holdToken`.",
+    }),
+    holdToken: HoldProof.holdToken.optional().openapi({ description: "The hold's token." }),
+  })
+  .refine((body) => (body.holdId === undefined) === (body.holdToken === undefined), {
+    message: "holdId and holdToken go together",
+    path: ["holdToken"],
   })
   .openapi("AdminRescheduleInput");
 
