@@ -390,7 +390,10 @@ describe("the business app", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "admin-manager-move-375");
     await target.click();
-    await expect.poll(() => page.locator("#detail-facts").textContent()).toContain("at 14:00");
+    // A hold and the admin reschedule through `wrangler dev`: more than the poll's default second.
+    await expect
+      .poll(() => page.locator("#detail-facts").textContent(), { timeout: 15_000 })
+      .toContain("at 14:00");
     const [rows] = await withDb((conn) =>
       conn.query(
         "SELECT status, start_at FROM appointments WHERE id = ? OR rescheduled_from = ? ORDER BY created_at",

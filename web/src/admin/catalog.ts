@@ -206,7 +206,7 @@ byId("service-form").addEventListener("submit", async (event) => {
         body,
       )
     : await ctx.api<CatalogService>("POST", "/v1/admin/services", body);
-  if (!result.ok) return refuse(result, "service", { price: "service-price" });
+  if (!result.ok) return refuse(result, "service");
   ctx.alert(undefined);
   ctx.announce(m.serviceSaved(result.body.name));
   editingService = undefined;
@@ -220,15 +220,11 @@ byId("service-form").addEventListener("submit", async (event) => {
 function refuse(
   result: { status: number; message: string } & Parameters<typeof failureText>[0],
   prefix: string,
-  aliases: Record<string, string>,
 ): void {
-  const named = refusedField(result.message) ?? "";
-  const last = named.split(".").pop() ?? "";
-  const id = [
-    `${prefix}-${named.split(".")[0]}`,
-    `${prefix}-${last}`,
-    aliases[named.split(".")[0] ?? ""],
-  ].find((candidate) => candidate && document.getElementById(candidate));
+  // The most precise control first: `body.price.currency` → `service-currency`, then `service-price`.
+  const path = (refusedField(result.message) ?? "").split(".");
+  const candidates = [`${prefix}-${path[path.length - 1]}`, `${prefix}-${path[0]}`];
+  const id = candidates.find((candidate) => candidate && document.getElementById(candidate));
   if ((result.status === 400 || result.status === 409) && id) {
     fieldError(id, stripField(result.message));
     byId(id).focus();
@@ -331,7 +327,7 @@ byId("member-form").addEventListener("submit", async (event) => {
         body,
       )
     : await ctx.api<CatalogStaff>("POST", "/v1/admin/staff", body);
-  if (!result.ok) return refuse(result, "member", {});
+  if (!result.ok) return refuse(result, "member");
   ctx.alert(undefined);
   ctx.announce(m.staffSaved(result.body.name));
   editingStaff = undefined;

@@ -182,7 +182,7 @@ function draw(): void {
 
 function hoursText(list: Interval[] | undefined): string {
   if (!list || list.length === 0) return at().dayOff;
-  return list.map((i) => `${i.start}–${i.end === "24:00" ? "24:00" : i.end}`).join(", ");
+  return list.map((i) => `${i.start}–${i.end}`).join(", ");
 }
 
 function weekdayFieldset(day: WeekdayKey, index: number): HTMLFieldSetElement {
