@@ -6,6 +6,7 @@
 import { byId, h } from "../dom.ts";
 import { formatLocale } from "../time.ts";
 import { stripField } from "../messages.ts";
+import { minorUnits } from "./amounts.ts";
 import { at } from "./i18n.ts";
 import {
   type CatalogService,
@@ -164,13 +165,6 @@ function cancelEdit(run: () => void): HTMLButtonElement {
   const b = h("button", { type: "button", class: "secondary" }, at().newInstead);
   b.addEventListener("click", run);
   return b;
-}
-
-/** "55", "55.5", "55,50" → 5550 minor units; NaN when it is not an amount. */
-export function minorUnits(raw: string): number {
-  const match = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(raw.trim());
-  if (!match) return Number.NaN;
-  return Number(match[1]) * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
 }
 
 byId("service-form").addEventListener("submit", async (event) => {
