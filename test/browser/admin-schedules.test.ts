@@ -205,6 +205,8 @@ describe("the business app's weekly hours, catalog and settings", () => {
     // Two intervals with a break; the 16:00 appointment falls outside and is named.
     await end.fill("12:00");
     await page.locator(`#hours-${day} button[data-add]`).click();
+    // The new row's open end takes the focus (it starts where the last interval ends).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`hours-${day}-1-end`);
     await page.locator(`#hours-${day}-1-start`).fill("13:00");
     await page.locator(`#hours-${day}-1-end`).fill("15:00");
     await expect.poll(() => preview.getAttribute("data-outside")).toBe(late);
@@ -217,6 +219,7 @@ describe("the business app's weekly hours, catalog and settings", () => {
     await screenshot(page, "admin-manager-weekly-hours-375");
 
     await page.locator("#hours-save").click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("hours-title");
     await expect
       .poll(async () => {
         const res = await workerCall("GET", `/v1/admin/staff/${member.id}/schedule`, manager.token);
