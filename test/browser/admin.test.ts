@@ -411,7 +411,10 @@ describe("the business app", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "admin-manager-move-375");
     await target.click();
-    await expect.poll(() => page.locator("#detail-facts").textContent()).toContain("at 14:00");
+    // A hold and the admin reschedule through `wrangler dev`: more than the poll's default second.
+    await expect
+      .poll(() => page.locator("#detail-facts").textContent(), { timeout: 15_000 })
+      .toContain("at 14:00");
     // The customer's page was not reloaded: the stream told it the new time is taken.
     await expect.poll(customerSees, { timeout: 15_000, interval: 100 }).toBe("booked");
     expect(streams).toContain(200);
@@ -765,9 +768,8 @@ describe("the business app", () => {
       await page.locator("#settings-form button[type=submit]").click();
       const horizon = page.locator("#setting-horizonDays");
       await expect.poll(() => horizon.getAttribute("aria-invalid")).toBe("true");
-      expect(await page.locator("#setting-horizonDays-error").textContent()).toContain(
-        "horizonDays",
-      );
+      // The API's words, without the field path the page already shows as the label.
+      expect(await page.locator("#setting-horizonDays-error").textContent()).toMatch(/\d/);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("setting-horizonDays");
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, "admin-manager-settings-375");

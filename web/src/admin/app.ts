@@ -6,7 +6,7 @@
  */
 import { type ApiFailure, call, tabClientId } from "../api.ts";
 import { byId, h, notices } from "../dom.ts";
-import { CATALOGUES, currentLocale, LOCALES, languageSwitch, startLocale } from "../i18n/index.ts";
+import { currentLocale, languageSwitch, startLocale } from "../i18n/index.ts";
 import { explain } from "../messages.ts";
 import { describeSlot } from "../shared.ts";
 import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.ts";
@@ -21,32 +21,39 @@ import {
   type WatchQuery,
 } from "./feed.ts";
 import { type AdminMessages, at } from "./i18n.ts";
+import { catalogPage } from "./catalog.ts";
+import type { CatalogService, CatalogStaff, Page, PageContext } from "./page.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
+import { hoursPage } from "./schedules.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
+import { settingsPage } from "./settings.ts";
 
-type View = "day" | "week" | "search" | "closures" | "settings" | "accounts";
+type View = "day" | "week" | "search" | "closures" | "settings" | "accounts" | "hours" | "catalog";
 
 /** The views that are a form or a list, not a watched range of days. */
-const STILL_VIEWS: readonly View[] = ["search", "closures", "settings", "accounts"];
+const STILL_VIEWS: readonly View[] = [
+  "search",
+  "closures",
+  "settings",
+  "accounts",
+  "hours",
+  "catalog",
+];
 
-interface StaffMember {
-  id: string;
-  name: string;
-  serviceIds: string[];
-  active: boolean;
-}
-interface Service {
-  id: string;
-  name: string;
-}
+/** The views drawn by modules of their own, each into the `<section>` of its name. */
+const PAGES: Partial<Record<View, Page>> = {
+  hours: hoursPage,
+  catalog: catalogPage,
+  settings: settingsPage,
+};
 
 const { announce, alert } = notices();
 const clientId = tabClientId();
 let session: Session | undefined;
 let api: Caller;
 let caps: Capabilities;
-let staff: StaffMember[] = [];
-let services: Service[] = [];
+let staff: CatalogStaff[] = [];
+let services: CatalogService[] = [];
 let view: View = "day";
 let date = todayLocal();
 let stopWatch: (() => void) | undefined;
@@ -156,19 +163,39 @@ async function enter(s: Session): Promise<void> {
   byId("who").hidden = false;
   byId("who-name").textContent = at().signedInAs(s.account.name, at().roles[s.account.role]);
   document.body.dataset.role = s.account.role;
-  const [staffResult, servicesResult] = await Promise.all([
-    api<{ staff: StaffMember[] }>("GET", "/v1/admin/staff"),
-    api<{ services: Service[] }>("GET", "/v1/admin/services"),
-  ]);
+  await loadCatalog();
   if (!session) return;
-  staff = staffResult.ok ? staffResult.body.staff : [];
-  services = servicesResult.ok ? servicesResult.body.services : [];
-  fillStaffSelect();
   byId("tab-closures").hidden = !caps.closures;
+  byId("tab-catalog").hidden = !caps.catalog;
   byId("tab-accounts").hidden = !caps.accounts;
   byId("tab-settings").hidden = !caps.settings;
   byId("app").hidden = false;
   show("day");
+}
+
+/** The active staff and services (the day views' names and choices, the hours page). */
+async function loadCatalog(): Promise<void> {
+  const [staffResult, servicesResult] = await Promise.all([
+    api<{ staff: CatalogStaff[] }>("GET", "/v1/admin/staff"),
+    api<{ services: CatalogService[] }>("GET", "/v1/admin/services"),
+  ]);
+  staff = staffResult.ok ? staffResult.body.staff : [];
+  services = servicesResult.ok ? servicesResult.body.services : [];
+  fillStaffSelect();
+}
+
+function pageContext(): PageContext | undefined {
+  if (!session) return undefined;
+  return {
+    api,
+    account: session.account,
+    caps,
+    staff: () => staff,
+    services: () => services,
+    reloadCatalog: loadCatalog,
+    alert,
+    announce,
+  };
 }
 
 function fillStaffSelect(): void {
@@ -199,10 +226,12 @@ function show(next: View, focus = false): void {
   byId("search").hidden = next !== "search";
   byId("closures").hidden = next !== "closures";
   byId("accounts").hidden = next !== "accounts";
-  byId("settings").hidden = next !== "settings";
+  for (const name of Object.keys(PAGES)) byId(name).hidden = next !== name;
   byId("days").hidden = next !== "day" && next !== "week";
   if (STILL_VIEWS.includes(next)) {
-    if (next === "settings") void loadSettings();
+    const page = PAGES[next];
+    const ctx = pageContext();
+    if (page && ctx) void page.open(ctx);
     stopWatch?.();
     stopWatch = undefined;
     if (next === "closures") void loadClosures();
@@ -584,85 +613,6 @@ async function deleteClosure(id: string): Promise<void> {
   await loadClosures();
   byId("closures-title").focus();
 }
-
-// ---- settings (owner, manager) -----------------------------------------------------------
-
-type SettingKey = keyof AdminMessages["settingLabels"];
-const SETTING_FIELDS: { key: SettingKey; kind: "text" | "number" | "locale" }[] = [
-  { key: "businessName", kind: "text" },
-  { key: "timeZone", kind: "text" },
-  { key: "defaultLocale", kind: "locale" },
-  { key: "slotIntervalMin", kind: "number" },
-  { key: "minNoticeMin", kind: "number" },
-  { key: "horizonDays", kind: "number" },
-  { key: "cancelCutoffMin", kind: "number" },
-  { key: "rescheduleCutoffMin", kind: "number" },
-];
-let loadedSettings: Record<string, unknown> = {};
-
-async function loadSettings(): Promise<void> {
-  const result = await api<Record<string, unknown>>("GET", "/v1/admin/settings");
-  if (!result.ok) return alert(failureText(result));
-  loadedSettings = result.body;
-  const m = at();
-  byId("settings-fields").replaceChildren(
-    ...SETTING_FIELDS.map(({ key, kind }) => {
-      const id = `setting-${key}`;
-      const value = String(loadedSettings[key] ?? "");
-      const control =
-        kind === "locale"
-          ? h(
-              "select",
-              { id },
-              ...LOCALES.map((l) => {
-                const option = h("option", { value: l, lang: l }, CATALOGUES[l].languageName);
-                option.selected = l === value;
-                return option;
-              }),
-            )
-          : h("input", {
-              id,
-              type: kind === "number" ? "number" : "text",
-              ...(kind === "number" ? { inputmode: "numeric", step: "1" } : {}),
-              "aria-describedby": `${id}-error`,
-            });
-      if (control instanceof HTMLInputElement) control.value = value;
-      return h(
-        "div",
-        { class: "field" },
-        h("label", { for: id }, m.settingLabels[key]),
-        control,
-        h("p", { id: `${id}-error`, class: "field-error" }),
-      );
-    }),
-  );
-}
-
-byId("settings-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const patch: Record<string, unknown> = {};
-  for (const { key, kind } of SETTING_FIELDS) {
-    const id = `setting-${key}`;
-    const raw = byId<HTMLInputElement | HTMLSelectElement>(id).value.trim();
-    const value = kind === "number" ? Number(raw) : raw;
-    if (kind !== "locale") fieldError(id, "");
-    if (value !== loadedSettings[key]) patch[key] = value;
-  }
-  if (Object.keys(patch).length === 0) return announce(at().settingsSaved);
-  const result = await api<Record<string, unknown>>("PUT", "/v1/admin/settings", patch);
-  if (!result.ok) {
-    // The refusal names its field (`body.horizonDays: …`): the message goes beside it.
-    const named = SETTING_FIELDS.find(({ key }) => result.message.includes(key));
-    if (result.status === 400 && named && named.kind !== "locale") {
-      fieldError(`setting-${named.key}`, result.message);
-      return byId(`setting-${named.key}`).focus();
-    }
-    return alert(failureText(result));
-  }
-  alert(undefined);
-  loadedSettings = result.body;
-  announce(at().settingsSaved);
-});
 
 // ---- accounts (owner) --------------------------------------------------------------------
 

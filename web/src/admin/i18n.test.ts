@@ -41,6 +41,11 @@ describe("the business app's catalogues", () => {
       expect(catalogue.closureAdded(3)).toContain("3");
       expect(catalogue.results(4)).toContain("4");
       expect(catalogue.deleteClosure("«A»")).toContain("«A»");
+      expect(catalogue.slotsBeforeAfter(11, 7)).toMatch(/11.*7/);
+      expect(catalogue.outsideHours("«A»")).toContain("«A»");
+      expect(catalogue.removeHours("«A»", "«B»")).toMatch(/«B».*«A»/);
+      expect(catalogue.intervalProblem(2, "«A»")).toMatch(/2.*«A»/);
+      expect(catalogue.offGrid(15)).toContain("15");
     }
   });
 

@@ -5,7 +5,263 @@
  */
 import { currentLocale, type Locale } from "../i18n/index.ts";
 
-export interface AdminMessages {
+// ---- weekly hours, catalog and settings pages (schedules.ts, catalog.ts, settings.ts) -------
+
+type SettingKey =
+  | "businessName"
+  | "timeZone"
+  | "defaultLocale"
+  | "operatorEmail"
+  | "slotIntervalMin"
+  | "minNoticeMin"
+  | "horizonDays"
+  | "cancelCutoffMin"
+  | "rescheduleCutoffMin"
+  | "holdTtlS"
+  | "holdExtensionCapS"
+  | "viewingTtlS"
+  | "waitlistOfferTtlS"
+  | "maxHeldSlotsPerClient"
+  | "maxHeldSlotsPerIp"
+  | "noShowLimit"
+  | "reminders";
+
+export interface PagesMessages {
+  weeklyHours: string;
+  weeklyReadOnly: string;
+  noStaff: string;
+  saveWeekly: string;
+  weeklySaved: string;
+  addHours: (day: string) => string;
+  removeHours: (day: string, range: string) => string;
+  intervalProblem: (row: number, text: string) => string;
+  problems: Record<"required" | "endAfterStart" | "overlaps", string>;
+  offGrid: (gridMin: number) => string;
+  previewTitle: string;
+  previewService: string;
+  previewNoService: string;
+  previewNote: string;
+  slotsBeforeAfter: (before: number, after: number) => string;
+  outsideHours: (what: string) => string;
+  settingGroups: Record<"business" | "booking" | "holds" | "limits" | "reminders", string>;
+  settingLabels: Record<SettingKey, string>;
+  settingHelp: Partial<Record<SettingKey, string>>;
+  units: Record<"min" | "s" | "days", string>;
+  noShowParts: Record<"count" | "days", string>;
+  numberNeeded: string;
+  catalog: string;
+  servicesTitle: string;
+  staffTitle: string;
+  edit: string;
+  editNamed: (name: string) => string;
+  minutes: (n: number) => string;
+  inactive: string;
+  newService: string;
+  editService: (name: string) => string;
+  serviceName: string;
+  durationMin: string;
+  bufferBeforeMin: string;
+  bufferAfterMin: string;
+  priceLabel: string;
+  currencyLabel: string;
+  activeService: string;
+  addService: string;
+  saveChanges: string;
+  newInstead: string;
+  amountNeeded: string;
+  serviceSaved: (name: string) => string;
+  newStaff: string;
+  editStaff: (name: string) => string;
+  staffZone: string;
+  businessZone: string;
+  staffServices: string;
+  noServices: string;
+  activeStaff: string;
+  addStaff: string;
+  staffSaved: (name: string) => string;
+}
+
+const pagesEn: PagesMessages = {
+  weeklyHours: "Weekly hours",
+  weeklyReadOnly:
+    "Your weekly hours, set by an owner or manager. To change one date, use “Change the hours of this date” on the Today view.",
+  noStaff: "No staff member yet: add one in Catalog.",
+  saveWeekly: "Save the weekly hours",
+  weeklySaved: "The weekly hours were saved.",
+  addHours: (day) => `Add hours on ${day}`,
+  removeHours: (day, range) => `Remove ${range} on ${day}`,
+  intervalProblem: (row, text) => `Row ${row}: ${text}`,
+  problems: {
+    required: "give a start and an end.",
+    endAfterStart: "the end must be after the start.",
+    overlaps: "overlaps another row; leave a gap for a break.",
+  },
+  offGrid: (gridMin) => `times must be on the ${gridMin}-minute grid.`,
+  previewTitle: "Effect over the next 7 days",
+  previewService: "Count the bookable times of",
+  previewNoService: "This staff member performs no service, so no times are bookable.",
+  previewNote:
+    "Counts the bookable start times before → after the change. Appointments outside the new hours stay booked: move or cancel them.",
+  slotsBeforeAfter: (before, after) => ` · ${before} → ${after} bookable times`,
+  outsideHours: (what) => `Outside the new hours: ${what}`,
+  settingGroups: {
+    business: "Business",
+    booking: "Booking times",
+    holds: "Holds while booking",
+    limits: "Limits",
+    reminders: "Reminder emails",
+  },
+  settingLabels: {
+    businessName: "Business name",
+    timeZone: "Time zone (IANA, e.g. Europe/Berlin)",
+    defaultLocale: "Default language of emails and pages",
+    operatorEmail: "Email for system alerts (empty: nobody)",
+    slotIntervalMin: "Times start every",
+    minNoticeMin: "Earliest booking before the start",
+    horizonDays: "Bookable up to",
+    cancelCutoffMin: "Customers may cancel until, before the start",
+    rescheduleCutoffMin: "Customers may move until, before the start",
+    holdTtlS: "A held time is kept for",
+    holdExtensionCapS: "A hold lives at most, extensions included",
+    viewingTtlS: "“Someone is looking” shows for",
+    waitlistOfferTtlS: "A freed time is offered to the waitlist for",
+    maxHeldSlotsPerClient: "Held times per visitor at once",
+    maxHeldSlotsPerIp: "Held times per network address at once",
+    noShowLimit: "Refuse bookings after repeated no-shows",
+    reminders: "Send reminders before the start",
+  },
+  settingHelp: {
+    slotIntervalMin: "A multiple of 5 that divides a day: 5, 10, 15, 20, 30, 60 …",
+    holdExtensionCapS: "At least as long as a held time is kept.",
+    reminders:
+      "Up to 5, separated by commas: 1440, 120 is a day and two hours before. Empty: none.",
+  },
+  units: { min: "minutes", s: "seconds", days: "days" },
+  noShowParts: { count: "No-shows", days: "Within (days)" },
+  numberNeeded: "Enter a whole number.",
+  catalog: "Catalog",
+  servicesTitle: "Services",
+  staffTitle: "Staff",
+  edit: "Edit",
+  editNamed: (name) => `Edit ${name}`,
+  minutes: (n) => `${n} min`,
+  inactive: "inactive",
+  newService: "New service",
+  editService: (name) => `Change ${name}`,
+  serviceName: "Name",
+  durationMin: "Duration (minutes)",
+  bufferBeforeMin: "Preparation before (minutes)",
+  bufferAfterMin: "Clean-up after (minutes)",
+  priceLabel: "Price (e.g. 55.00)",
+  currencyLabel: "Currency (e.g. EUR)",
+  activeService: "Customers can book it",
+  addService: "Add the service",
+  saveChanges: "Save the changes",
+  newInstead: "Add a new one instead",
+  amountNeeded: "Enter an amount such as 55.00.",
+  serviceSaved: (name) => `${name} was saved.`,
+  newStaff: "New staff member",
+  editStaff: (name) => `Change ${name}`,
+  staffZone: "Time zone (empty: the business’s)",
+  businessZone: "business time zone",
+  staffServices: "Performs",
+  noServices: "No services yet.",
+  activeStaff: "Customers can book them",
+  addStaff: "Add the staff member",
+  staffSaved: (name) => `${name} was saved.`,
+};
+
+const pagesDe: PagesMessages = {
+  weeklyHours: "Wochenzeiten",
+  weeklyReadOnly:
+    "Ihre wöchentliche Arbeitszeit, festgelegt von Inhaber oder Leitung. Einen einzelnen Tag ändern Sie in der Ansicht „Heute“ unter „Arbeitszeit für diesen Tag ändern“.",
+  noStaff: "Noch keine Mitarbeiter: im Katalog anlegen.",
+  saveWeekly: "Wochenzeiten speichern",
+  weeklySaved: "Die Wochenzeiten wurden gespeichert.",
+  addHours: (day) => `Zeiten am ${day} hinzufügen`,
+  removeHours: (day, range) => `${range} am ${day} entfernen`,
+  intervalProblem: (row, text) => `Zeile ${row}: ${text}`,
+  problems: {
+    required: "Bitte Beginn und Ende angeben.",
+    endAfterStart: "Das Ende muss nach dem Beginn liegen.",
+    overlaps: "überschneidet sich mit einer anderen Zeile; für eine Pause eine Lücke lassen.",
+  },
+  offGrid: (gridMin) => `Zeiten müssen im ${gridMin}-Minuten-Raster liegen.`,
+  previewTitle: "Auswirkung in den nächsten 7 Tagen",
+  previewService: "Buchbare Zeiten zählen für",
+  previewNoService: "Dieser Mitarbeiter bietet keine Leistung an, also ist nichts buchbar.",
+  previewNote:
+    "Zählt die buchbaren Anfangszeiten vor → nach der Änderung. Termine außerhalb der neuen Zeiten bleiben gebucht: verschieben oder stornieren Sie sie.",
+  slotsBeforeAfter: (before, after) => ` · ${before} → ${after} buchbare Zeiten`,
+  outsideHours: (what) => `Außerhalb der neuen Zeiten: ${what}`,
+  settingGroups: {
+    business: "Betrieb",
+    booking: "Buchungszeiten",
+    holds: "Reservierungen beim Buchen",
+    limits: "Grenzen",
+    reminders: "Erinnerungs-E-Mails",
+  },
+  settingLabels: {
+    businessName: "Name des Betriebs",
+    timeZone: "Zeitzone (IANA, z. B. Europe/Berlin)",
+    defaultLocale: "Standardsprache von E-Mails und Seiten",
+    operatorEmail: "E-Mail für Systemwarnungen (leer: niemand)",
+    slotIntervalMin: "Zeiten beginnen alle",
+    minNoticeMin: "Buchung frühestens vor Beginn",
+    horizonDays: "Buchbar bis zu",
+    cancelCutoffMin: "Kunden können stornieren bis vor Beginn",
+    rescheduleCutoffMin: "Kunden können verschieben bis vor Beginn",
+    holdTtlS: "Eine reservierte Zeit bleibt reserviert für",
+    holdExtensionCapS: "Eine Reservierung lebt höchstens, Verlängerungen eingeschlossen",
+    viewingTtlS: "„Jemand sieht es sich an“ erscheint für",
+    waitlistOfferTtlS: "Eine frei gewordene Zeit wird der Warteliste angeboten für",
+    maxHeldSlotsPerClient: "Reservierte Zeiten je Besucher gleichzeitig",
+    maxHeldSlotsPerIp: "Reservierte Zeiten je Netzadresse gleichzeitig",
+    noShowLimit: "Buchungen nach wiederholtem Nichterscheinen ablehnen",
+    reminders: "Erinnerungen vor Beginn senden",
+  },
+  settingHelp: {
+    slotIntervalMin: "Ein Vielfaches von 5, das einen Tag teilt: 5, 10, 15, 20, 30, 60 …",
+    holdExtensionCapS: "Mindestens so lang, wie eine Zeit reserviert bleibt.",
+    reminders:
+      "Bis zu 5, durch Kommas getrennt: 1440, 120 ist einen Tag und zwei Stunden vorher. Leer: keine.",
+  },
+  units: { min: "Minuten", s: "Sekunden", days: "Tage" },
+  noShowParts: { count: "Nichterscheinen", days: "Innerhalb von (Tagen)" },
+  numberNeeded: "Bitte eine ganze Zahl eingeben.",
+  catalog: "Katalog",
+  servicesTitle: "Leistungen",
+  staffTitle: "Mitarbeiter",
+  edit: "Ändern",
+  editNamed: (name) => `${name} ändern`,
+  minutes: (n) => `${n} Min.`,
+  inactive: "inaktiv",
+  newService: "Neue Leistung",
+  editService: (name) => `${name} ändern`,
+  serviceName: "Name",
+  durationMin: "Dauer (Minuten)",
+  bufferBeforeMin: "Vorbereitung davor (Minuten)",
+  bufferAfterMin: "Nachbereitung danach (Minuten)",
+  priceLabel: "Preis (z. B. 55,00)",
+  currencyLabel: "Währung (z. B. EUR)",
+  activeService: "Kunden können sie buchen",
+  addService: "Leistung hinzufügen",
+  saveChanges: "Änderungen speichern",
+  newInstead: "Stattdessen neu anlegen",
+  amountNeeded: "Bitte einen Betrag wie 55,00 eingeben.",
+  serviceSaved: (name) => `${name} wurde gespeichert.`,
+  newStaff: "Neuer Mitarbeiter",
+  editStaff: (name) => `${name} ändern`,
+  staffZone: "Zeitzone (leer: die des Betriebs)",
+  businessZone: "Zeitzone des Betriebs",
+  staffServices: "Bietet an",
+  noServices: "Noch keine Leistungen.",
+  activeStaff: "Kunden können bei ihnen buchen",
+  addStaff: "Mitarbeiter hinzufügen",
+  staffSaved: (name) => `${name} wurde gespeichert.`,
+};
+
+export interface AdminMessages extends PagesMessages {
   title: string;
   skip: string;
   signInTitle: string;
@@ -101,17 +357,6 @@ export interface AdminMessages {
   settings: string;
   saveSettings: string;
   settingsSaved: string;
-  settingLabels: Record<
-    | "businessName"
-    | "timeZone"
-    | "defaultLocale"
-    | "slotIntervalMin"
-    | "minNoticeMin"
-    | "horizonDays"
-    | "cancelCutoffMin"
-    | "rescheduleCutoffMin",
-    string
-  >;
   addAccount: string;
   accountName: string;
   accountRole: string;
@@ -128,6 +373,7 @@ export interface AdminMessages {
 }
 
 const en: AdminMessages = {
+  ...pagesEn,
   title: "Business app",
   skip: "Skip to the content",
   signInTitle: "Sign in",
@@ -238,16 +484,6 @@ const en: AdminMessages = {
   settings: "Settings",
   saveSettings: "Save the settings",
   settingsSaved: "The settings were saved.",
-  settingLabels: {
-    businessName: "Business name",
-    timeZone: "Time zone (IANA, e.g. Europe/Berlin)",
-    defaultLocale: "Default language of emails and pages",
-    slotIntervalMin: "Times start every (minutes)",
-    minNoticeMin: "Earliest booking before the start (minutes)",
-    horizonDays: "Bookable up to (days ahead)",
-    cancelCutoffMin: "Customers may cancel until (minutes before)",
-    rescheduleCutoffMin: "Customers may move until (minutes before)",
-  },
   addAccount: "Add a person",
   accountName: "Name",
   accountRole: "Role",
@@ -264,6 +500,7 @@ const en: AdminMessages = {
 };
 
 const de: AdminMessages = {
+  ...pagesDe,
   title: "Betriebs-App",
   skip: "Zum Inhalt springen",
   signInTitle: "Anmelden",
@@ -372,16 +609,6 @@ const de: AdminMessages = {
   settings: "Einstellungen",
   saveSettings: "Einstellungen speichern",
   settingsSaved: "Die Einstellungen wurden gespeichert.",
-  settingLabels: {
-    businessName: "Name des Betriebs",
-    timeZone: "Zeitzone (IANA, z. B. Europe/Berlin)",
-    defaultLocale: "Standardsprache von E-Mails und Seiten",
-    slotIntervalMin: "Zeiten beginnen alle (Minuten)",
-    minNoticeMin: "Buchung frühestens vor Beginn (Minuten)",
-    horizonDays: "Buchbar bis (Tage im Voraus)",
-    cancelCutoffMin: "Kunden können stornieren bis (Minuten vorher)",
-    rescheduleCutoffMin: "Kunden können verschieben bis (Minuten vorher)",
-  },
   addAccount: "Person hinzufügen",
   accountName: "Name",
   accountRole: "Rolle",

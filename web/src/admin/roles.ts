@@ -25,6 +25,10 @@ export interface Capabilities {
   settings: boolean;
   /** The business accounts (owner only: `accounts:manage`). */
   accounts: boolean;
+  /** Services and staff (`catalog:write`: owner and manager). */
+  catalog: boolean;
+  /** Anyone's weekly hours (a staff account may change one date of its own, never the week). */
+  weeklyHours: boolean;
 }
 
 export function capabilitiesOf(role: Role): Capabilities {
@@ -37,6 +41,8 @@ export function capabilitiesOf(role: Role): Capabilities {
     closures: business,
     settings: business,
     accounts: role === "owner",
+    catalog: business,
+    weeklyHours: business,
   };
 }
 

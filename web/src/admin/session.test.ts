@@ -36,6 +36,8 @@ describe("what a role's app offers", () => {
       closures: false,
       settings: false,
       accounts: false,
+      catalog: false,
+      weeklyHours: false,
     });
     for (const role of ["owner", "manager"] as const) {
       expect(capabilitiesOf(role)).toEqual({
@@ -46,6 +48,8 @@ describe("what a role's app offers", () => {
         closures: true,
         settings: true,
         accounts: role === "owner",
+        catalog: true,
+        weeklyHours: true,
       });
     }
   });
