@@ -13,21 +13,32 @@ import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.t
 import { closedOn, groupByDate, hoursOn, nextHours, utcRange, viewDates } from "./days.ts";
 import {
   type AdminAppointment,
+  adminLiveOpener,
   type Closure,
   type LiveSlot,
-  PollingSource,
   type Snapshot,
   type StaffHours,
+  StreamingSource,
   type WatchQuery,
 } from "./feed.ts";
-import { type AdminMessages, at } from "./i18n.ts";
+import { type AdminMessages, at, ow } from "./i18n.ts";
+import { keysPage } from "./keys.ts";
+import type { OwnerPage, PageContext } from "./owner-kit.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
+import { webhooksPage } from "./webhooks.ts";
 
-type View = "day" | "week" | "search" | "closures" | "settings" | "accounts";
+type View = "day" | "week" | "search" | "closures" | "settings" | "accounts" | "keys" | "webhooks";
 
 /** The views that are a form or a list, not a watched range of days. */
-const STILL_VIEWS: readonly View[] = ["search", "closures", "settings", "accounts"];
+const STILL_VIEWS: readonly View[] = [
+  "search",
+  "closures",
+  "settings",
+  "accounts",
+  "keys",
+  "webhooks",
+];
 
 interface StaffMember {
   id: string;
@@ -167,6 +178,7 @@ async function enter(s: Session): Promise<void> {
   byId("tab-closures").hidden = !caps.closures;
   byId("tab-accounts").hidden = !caps.accounts;
   byId("tab-settings").hidden = !caps.settings;
+  for (const page of OWNER_PAGES) page.tab.hidden = !caps.integrations;
   byId("app").hidden = false;
   show("day");
 }
@@ -201,8 +213,10 @@ function show(next: View, focus = false): void {
   byId("accounts").hidden = next !== "accounts";
   byId("settings").hidden = next !== "settings";
   byId("days").hidden = next !== "day" && next !== "week";
+  for (const page of OWNER_PAGES) page.section.hidden = next !== page.view;
   if (STILL_VIEWS.includes(next)) {
     if (next === "settings") void loadSettings();
+    void OWNER_PAGES.find((page) => page.view === next)?.load();
     stopWatch?.();
     stopWatch = undefined;
     if (next === "closures") void loadClosures();
@@ -212,6 +226,20 @@ function show(next: View, focus = false): void {
   }
   watchDays();
   if (focus) byId("days-title").focus();
+}
+
+// The owner's pages build their own tab and section (keys.ts, webhooks.ts) in the page's
+// language, so they are placed once the words are chosen (`start`).
+const pageContext = (): PageContext => ({ api, alert, announce, failureText });
+let OWNER_PAGES: OwnerPage[] = [];
+
+function placeOwnerPages(): void {
+  OWNER_PAGES = [keysPage(pageContext), webhooksPage(pageContext)];
+  for (const page of OWNER_PAGES) {
+    document.querySelector("nav.tabs")?.append(page.tab);
+    byId("detail").before(page.section);
+    page.tab.addEventListener("click", () => show(page.view as View, true));
+  }
 }
 
 for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
@@ -299,7 +327,15 @@ async function loadHours(query: WatchQuery): Promise<StaffHours | undefined> {
   return { weekly: schedule.body.weekly, overrides: overrides.body.overrides };
 }
 
-const source = new PollingSource(async (query) => {
+const source = new StreamingSource(
+  loadRange,
+  adminLiveOpener(
+    () => session?.token,
+    () => endSession(at().sessionEnded),
+  ),
+);
+
+async function loadRange(query: WatchQuery): Promise<Snapshot> {
   const [appointments, closures, hours, live] = await Promise.all([
     loadAppointments(query),
     api<{ closures: Closure[] }>("GET", "/v1/admin/closures").then((r) =>
@@ -309,7 +345,7 @@ const source = new PollingSource(async (query) => {
     loadLive(query),
   ]);
   return { appointments, closures, ...(hours ? { hours } : {}), live, atMs: Date.now() };
-});
+}
 
 function watchDays(): void {
   stopWatch?.();
@@ -364,12 +400,46 @@ function drawDays(dates: string[], staffId: string | undefined, snapshot: Snapsh
     }
     if (items.length === 0) block.append(h("p", { class: "muted" }, m.nothingOnDay));
     else block.append(h("ul", { class: "appt-list" }, ...items.map((a) => appointmentItem(a))));
+    const now = liveOnDay(snapshot, day, staffId);
+    if (now) block.append(now);
     blocks.push(block);
   }
   byId("day-list").replaceChildren(...blocks);
-  byId("updated").textContent = m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()));
+  const updated = byId("updated");
+  updated.textContent = `${m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()))} · ${ow().via[snapshot.via ?? "poll"]}`;
+  updated.dataset.via = snapshot.via ?? "poll";
   drawLive(snapshot.live);
   drawOverrideBox(dates, staffId, snapshot);
+}
+
+/**
+ * What customers are viewing and holding on a date right now (the stream's cells; a booking
+ * shows as its appointment instead). Undefined while polling or when nothing is going on.
+ */
+function liveOnDay(snapshot: Snapshot, day: string, staffId: string | undefined) {
+  const entries = (snapshot.liveDays ?? [])
+    .filter((d) => d.date === day && (!staffId || d.staffId === staffId))
+    .flatMap((d) => d.slots.map((slot) => ({ ...slot, staffId: d.staffId })))
+    .filter((e) => e.state !== "booked")
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  if (entries.length === 0) return undefined;
+  const m = at();
+  return h(
+    "ul",
+    { class: "live-list live-day", "aria-label": ow().liveOnDay(formatDay(day)) },
+    ...entries.map((e) =>
+      h(
+        "li",
+        {
+          class: `live-slot state-${e.state}`,
+          "data-state": e.state,
+          "data-start": e.start,
+          "data-staff": e.staffId,
+        },
+        ow().liveWho(wallTime(e.start), m.liveStates[e.state], staffId ? "" : staffName(e.staffId)),
+      ),
+    ),
+  );
 }
 
 /** The date's own hours (an override), for one staff member on the day view. */
@@ -956,6 +1026,7 @@ byId("detail-back").addEventListener("click", () => {
 async function start(): Promise<void> {
   await startLocale();
   applyWords();
+  placeOwnerPages();
   byId("top").append(languageSwitch().element);
   const kept = loadSession();
   if (kept) await enter(kept);

@@ -25,6 +25,8 @@ export interface Capabilities {
   settings: boolean;
   /** The business accounts (owner only: `accounts:manage`). */
   accounts: boolean;
+  /** API keys and webhooks (owner only: `keys:manage`, `webhooks:manage`). */
+  integrations: boolean;
 }
 
 export function capabilitiesOf(role: Role): Capabilities {
@@ -37,6 +39,7 @@ export function capabilitiesOf(role: Role): Capabilities {
     closures: business,
     settings: business,
     accounts: role === "owner",
+    integrations: role === "owner",
   };
 }
 
