@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  adminLiveOpener,
   type LiveDay,
   type LiveSlot,
   overlayLive,
@@ -272,5 +273,81 @@ describe("overlayLive", () => {
       "held",
     ]);
     expect(overlayLive(slots, undefined)).toBe(slots);
+  });
+});
+
+describe("adminLiveOpener: the stream read with fetch", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** A streamed body that sends `chunks` one by one, then ends. */
+  function body(chunks: string[]): ReadableStream<Uint8Array> {
+    const encoder = new TextEncoder();
+    return new ReadableStream({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+  }
+
+  it("sends the session in Authorization with the range, and yields events split anywhere", async () => {
+    const fetchFake = vi.fn(
+      async (_url: string, _init: RequestInit) =>
+        new Response(
+          body([
+            "retry: 1000\n\nevent: snap",
+            'shot\nid: 1-a\ndata: {"days":[]}\n\n: ping\n\n',
+            'event: mode\ndata: {"mode":"poll"}\n\n',
+          ]),
+          { status: 200, headers: { "Content-Type": "text/event-stream" } },
+        ),
+    );
+    vi.stubGlobal("fetch", fetchFake);
+    const open = adminLiveOpener(
+      () => "ae_bs_token",
+      () => {
+        throw new Error("not a 401");
+      },
+    );
+    const answer = await open(
+      { dates: ["2030-03-04", "2030-03-05", "2030-03-06"], staffId: "stf_a" },
+      new AbortController().signal,
+    );
+    const [url, init] = fetchFake.mock.calls[0] ?? [];
+    expect(url).toBe("/v1/admin/live?from=2030-03-04&to=2030-03-06&staffId=stf_a");
+    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer ae_bs_token");
+    if (!answer.ok) throw new Error("refused");
+    const seen: string[] = [];
+    for await (const item of answer.items) seen.push(item.event);
+    expect(seen).toEqual(["alive", "alive", "snapshot", "alive", "mode"]);
+  });
+
+  it("a 429 carries its Retry-After; a 401 ends the session", async () => {
+    let ended = 0;
+    const open = adminLiveOpener(
+      () => "ae_bs_token",
+      () => ended++,
+    );
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response("{}", { status: 429, headers: { "Retry-After": "7" } })),
+    );
+    expect(await open({ dates: ["2030-03-04"] }, new AbortController().signal)).toEqual({
+      ok: false,
+      status: 429,
+      retryAfterMs: 7_000,
+    });
+    expect(ended).toBe(0);
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response("{}", { status: 401 })),
+    );
+    expect(await open({ dates: ["2030-03-04"] }, new AbortController().signal)).toEqual({
+      ok: false,
+      status: 401,
+    });
+    expect(ended).toBe(1);
   });
 });

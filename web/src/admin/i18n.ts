@@ -582,7 +582,7 @@ const ownerDe: OwnerMessages = {
   expires: (when) => `gültig bis ${when}`,
   neverExpires: "ohne Ablaufdatum",
   expired: "Abgelaufen",
-  revoked: "Widerrufen",
+  revoked: "Ist widerrufen",
   revoke: (name) => `${name} widerrufen`,
   revokeButton: "Widerrufen",
   confirmRevoke: (name) =>
