@@ -7,6 +7,8 @@
  * `GET /v1/admin/live`, not a poll. Each page is checked with axe-core, at 375 px, in English
  * and German.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../src/domain/webhooks/types.ts";
@@ -19,6 +21,7 @@ import {
   upcomingMonday,
 } from "../fixtures/catalog-fixtures.ts";
 import { newClientId } from "../fixtures/live-fixtures.ts";
+import { insertAppointmentWithCells } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
 import {
   adminHeaders,
@@ -30,7 +33,10 @@ import {
 } from "./harness.ts";
 
 /** The page-side globals these tests touch (this file is type-checked without the DOM library). */
-declare const document: { documentElement: { scrollWidth: number } };
+declare const document: {
+  documentElement: { scrollWidth: number };
+  activeElement: { id: string; className: string } | null;
+};
 
 let worker: Worker;
 let browser: Browser;
@@ -97,6 +103,22 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
 }
 
+/** A webhook receiver on a free local port that answers 200 and counts what it got. */
+async function receiver(): Promise<{ url: string; received: string[]; server: Server }> {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push(body);
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/${uniqueId("hook-")}`, received, server };
+}
+
 async function fitsWidth(page: Page, width: number): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
     width,
@@ -128,7 +150,9 @@ describe("the business app's owner pages", () => {
     const key = await secret.inputValue();
     expect(key).toMatch(/^ae_live_[0-9a-z]{16}_[A-Za-z0-9_-]{43}$/);
     const id = key.slice("ae_live_".length, "ae_live_".length + 16);
-    expect(await page.locator("#key-secret").textContent()).toContain("You won't see it again");
+    expect(await page.locator("#key-secret").textContent()).toContain("you won't see it again");
+    // Focus lands on the secret, ready to copy.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("key-secret-value");
     const item = page.locator(`#key-list li[data-id="${id}"]`);
     await item.waitFor();
     expect(await item.getAttribute("data-state")).toBe("active");
@@ -149,19 +173,23 @@ describe("the business app's owner pages", () => {
     expect(await secret.inputValue()).toBe("");
 
     await item.locator("button.revoke").click();
-    await item.locator(".confirm button.danger").click();
+    // The question takes the focus; by keyboard, Enter revokes.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("danger");
+    expect(await item.locator(".confirm").textContent()).toContain(`Revoke “${name}”?`);
+    await page.keyboard.press("Enter");
     await expect.poll(() => item.getAttribute("data-state")).toBe("revoked");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("keys-title");
     expect((await workerCall("GET", "/v1/admin/services", key)).status).toBe(401);
     await screenshot(page, "admin-owner-keys-375");
     expect(errors).toEqual([]);
     await page.context().close();
   }, 180_000);
 
-  it("an owner registers a webhook endpoint, sees its deliveries, rotates its secret and removes it", async () => {
+  it("an owner registers a webhook endpoint, rotates its secret, sees a delivery, switches it off and removes it", async () => {
     const owner = await account("owner", "Olga Owner");
     const page = await appPage("en-GB", 375);
-    // A receiver nobody listens on: nothing is sent to it by this test, and it is removed.
-    const url = `http://127.0.0.1:9/${uniqueId("hook-")}`;
+    const hook = await receiver();
+    const url = hook.url;
     try {
       await signIn(page, owner.email);
       await page.locator("#tab-webhooks").click();
@@ -206,6 +234,39 @@ describe("the business app's owner pages", () => {
       await expect
         .poll(() => fresh.locator(".deliveries li").allTextContents(), { timeout: 10_000 })
         .toEqual(["Nothing sent yet."]);
+      await fresh.locator("details summary").click();
+
+      // A real event: an appointment cancelled by the owner, delivered by the Cron Trigger's
+      // outbox run (or at once), answered 200 by the receiver.
+      const service = await createTestService(api, { name: "Hooked", durationMin: 30 });
+      const member = await createTestStaff(api, { serviceIds: [service.id], timeZone: "UTC" });
+      const startMs = Date.parse(`${upcomingMonday(64)}T11:00:00Z`);
+      const appointmentId = await insertAppointmentWithCells({
+        staffId: member.id,
+        serviceId: service.id,
+        startMs,
+        endMs: startMs + 30 * 60_000,
+      });
+      const cancelled = await workerCall(
+        "POST",
+        `/v1/admin/appointments/${appointmentId}/cancel`,
+        owner.token,
+      );
+      expect(cancelled.status, await cancelled.clone().text()).toBe(200);
+      await expect
+        .poll(
+          async () => {
+            if (hook.received.some((b) => b.includes(appointmentId))) return true;
+            await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+            return hook.received.some((b) => b.includes(appointmentId));
+          },
+          { timeout: 30_000, interval: 1000 },
+        )
+        .toBe(true);
+      await fresh.locator("details summary").click();
+      const delivered = fresh.locator('.deliveries li.delivery[data-status="200"]');
+      await delivered.first().waitFor({ timeout: 10_000 });
+      expect(await delivered.first().textContent()).toContain("appointment.cancelled, attempt 1");
       expect(await seriousViolations(page)).toEqual([]);
       await fitsWidth(page, 375);
       await screenshot(page, "admin-owner-webhooks-deliveries-375");
@@ -233,9 +294,10 @@ describe("the business app's owner pages", () => {
       ).json()) as {
         webhooks: { id: string; url: string }[];
       };
-      for (const hook of listed.webhooks.filter((w) => w.url === url)) {
-        await workerCall("DELETE", `/v1/admin/webhooks/${hook.id}`, owner.token);
+      for (const endpoint of listed.webhooks.filter((w) => w.url === url)) {
+        await workerCall("DELETE", `/v1/admin/webhooks/${endpoint.id}`, owner.token);
       }
+      hook.server.close();
       await page.context().close();
     }
   }, 180_000);

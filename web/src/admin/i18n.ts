@@ -490,8 +490,7 @@ const ownerEn: OwnerMessages = {
   scopesNeeded: "Tick at least one permission.",
   createKey: "Create the key",
   keyCreated: (name) => `The key “${name}” was created.`,
-  secretOnce:
-    "Copy it now and keep it somewhere safe. You won't see it again: it is not kept here.",
+  secretOnce: "Copy it now and keep it somewhere safe: you won't see it again.",
   copy: "Copy",
   copied: "Copied.",
   copyFailed: "Copying did not work here: select the text and copy it.",
@@ -571,8 +570,7 @@ const ownerDe: OwnerMessages = {
   scopesNeeded: "Kreuzen Sie mindestens ein Recht an.",
   createKey: "Schlüssel erstellen",
   keyCreated: (name) => `Der Schlüssel „${name}“ wurde erstellt.`,
-  secretOnce:
-    "Kopieren Sie es jetzt und bewahren Sie es sicher auf. Sie sehen es nicht wieder: Hier wird es nicht gespeichert.",
+  secretOnce: "Kopieren Sie es jetzt und bewahren Sie es sicher auf: Sie sehen es nicht wieder.",
   copy: "Kopieren",
   copied: "Kopiert.",
   copyFailed: "Kopieren geht hier nicht: Markieren Sie den Text und kopieren Sie ihn.",
