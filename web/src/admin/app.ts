@@ -13,22 +13,36 @@ import { formatClock, formatDay, todayLocal, addDays, wallTime } from "../time.t
 import { closedOn, groupByDate, hoursOn, nextHours, utcRange, viewDates } from "./days.ts";
 import {
   type AdminAppointment,
+  adminLiveOpener,
   type Closure,
   type LiveSlot,
-  PollingSource,
   type Snapshot,
   type StaffHours,
+  StreamingSource,
   type WatchQuery,
 } from "./feed.ts";
-import { type AdminMessages, at } from "./i18n.ts";
 import { catalogPage } from "./catalog.ts";
+import { type AdminMessages, at, ow } from "./i18n.ts";
+import { keysPage } from "./keys.ts";
+import type { OwnerPage, PageContext as OwnerPageContext } from "./owner-kit.ts";
 import type { CatalogService, CatalogStaff, Page, PageContext } from "./page.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { hoursPage } from "./schedules.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
 import { settingsPage } from "./settings.ts";
+import { webhooksPage } from "./webhooks.ts";
 
-type View = "day" | "week" | "search" | "closures" | "settings" | "accounts" | "hours" | "catalog";
+type View =
+  | "day"
+  | "week"
+  | "search"
+  | "closures"
+  | "settings"
+  | "accounts"
+  | "hours"
+  | "catalog"
+  | "keys"
+  | "webhooks";
 
 /** The views that are a form or a list, not a watched range of days. */
 const STILL_VIEWS: readonly View[] = [
@@ -38,6 +52,8 @@ const STILL_VIEWS: readonly View[] = [
   "accounts",
   "hours",
   "catalog",
+  "keys",
+  "webhooks",
 ];
 
 /** The views drawn by modules of their own, each into the `<section>` of its name. */
@@ -169,6 +185,7 @@ async function enter(s: Session): Promise<void> {
   byId("tab-catalog").hidden = !caps.catalog;
   byId("tab-accounts").hidden = !caps.accounts;
   byId("tab-settings").hidden = !caps.settings;
+  for (const page of OWNER_PAGES) page.tab.hidden = !caps.integrations;
   byId("app").hidden = false;
   show("day");
 }
@@ -228,10 +245,12 @@ function show(next: View, focus = false): void {
   byId("accounts").hidden = next !== "accounts";
   for (const name of Object.keys(PAGES)) byId(name).hidden = next !== name;
   byId("days").hidden = next !== "day" && next !== "week";
+  for (const page of OWNER_PAGES) page.section.hidden = next !== page.view;
   if (STILL_VIEWS.includes(next)) {
     const page = PAGES[next];
     const ctx = pageContext();
     if (page && ctx) void page.open(ctx);
+    void OWNER_PAGES.find((page) => page.view === next)?.load();
     stopWatch?.();
     stopWatch = undefined;
     if (next === "closures") void loadClosures();
@@ -241,6 +260,20 @@ function show(next: View, focus = false): void {
   }
   watchDays();
   if (focus) byId("days-title").focus();
+}
+
+// The owner's pages build their own tab and section (keys.ts, webhooks.ts) in the page's
+// language, so they are placed once the words are chosen (`start`).
+const ownerContext = (): OwnerPageContext => ({ api, alert, announce, failureText });
+let OWNER_PAGES: OwnerPage[] = [];
+
+function placeOwnerPages(): void {
+  OWNER_PAGES = [keysPage(ownerContext), webhooksPage(ownerContext)];
+  for (const page of OWNER_PAGES) {
+    document.querySelector("nav.tabs")?.append(page.tab);
+    byId("detail").before(page.section);
+    page.tab.addEventListener("click", () => show(page.view as View, true));
+  }
 }
 
 for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
@@ -328,7 +361,15 @@ async function loadHours(query: WatchQuery): Promise<StaffHours | undefined> {
   return { weekly: schedule.body.weekly, overrides: overrides.body.overrides };
 }
 
-const source = new PollingSource(async (query) => {
+const source = new StreamingSource(
+  loadRange,
+  adminLiveOpener(
+    () => session?.token,
+    () => endSession(at().sessionEnded),
+  ),
+);
+
+async function loadRange(query: WatchQuery): Promise<Snapshot> {
   const [appointments, closures, hours, live] = await Promise.all([
     loadAppointments(query),
     api<{ closures: Closure[] }>("GET", "/v1/admin/closures").then((r) =>
@@ -338,7 +379,7 @@ const source = new PollingSource(async (query) => {
     loadLive(query),
   ]);
   return { appointments, closures, ...(hours ? { hours } : {}), live, atMs: Date.now() };
-});
+}
 
 function watchDays(): void {
   stopWatch?.();
@@ -393,12 +434,46 @@ function drawDays(dates: string[], staffId: string | undefined, snapshot: Snapsh
     }
     if (items.length === 0) block.append(h("p", { class: "muted" }, m.nothingOnDay));
     else block.append(h("ul", { class: "appt-list" }, ...items.map((a) => appointmentItem(a))));
+    const now = liveOnDay(snapshot, day, staffId);
+    if (now) block.append(now);
     blocks.push(block);
   }
   byId("day-list").replaceChildren(...blocks);
-  byId("updated").textContent = m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()));
+  const updated = byId("updated");
+  updated.textContent = `${m.updatedAt(formatClock(new Date(snapshot.atMs).toISOString()))} · ${ow().via[snapshot.via ?? "poll"]}`;
+  updated.dataset.via = snapshot.via ?? "poll";
   drawLive(snapshot.live);
   drawOverrideBox(dates, staffId, snapshot);
+}
+
+/**
+ * What customers are viewing and holding on a date right now (the stream's cells; a booking
+ * shows as its appointment instead). Undefined while polling or when nothing is going on.
+ */
+function liveOnDay(snapshot: Snapshot, day: string, staffId: string | undefined) {
+  const entries = (snapshot.liveDays ?? [])
+    .filter((d) => d.date === day && (!staffId || d.staffId === staffId))
+    .flatMap((d) => d.slots.map((slot) => ({ ...slot, staffId: d.staffId })))
+    .filter((e) => e.state !== "booked")
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  if (entries.length === 0) return undefined;
+  const m = at();
+  return h(
+    "ul",
+    { class: "live-list live-day", "aria-label": ow().liveOnDay(formatDay(day)) },
+    ...entries.map((e) =>
+      h(
+        "li",
+        {
+          class: `live-slot state-${e.state}`,
+          "data-state": e.state,
+          "data-start": e.start,
+          "data-staff": e.staffId,
+        },
+        ow().liveWho(wallTime(e.start), m.liveStates[e.state], staffId ? "" : staffName(e.staffId)),
+      ),
+    ),
+  );
 }
 
 /** The date's own hours (an override), for one staff member on the day view. */
@@ -914,6 +989,7 @@ byId("detail-back").addEventListener("click", () => {
 async function start(): Promise<void> {
   await startLocale();
   applyWords();
+  placeOwnerPages();
   byId("top").append(languageSwitch().element);
   const kept = loadSession();
   if (kept) await enter(kept);

@@ -631,3 +631,243 @@ export const ADMIN_CATALOGUES: Partial<Record<Locale, AdminMessages>> = { en, de
 export function at(): AdminMessages {
   return ADMIN_CATALOGUES[currentLocale()] ?? en;
 }
+
+// ---- The owner's pages (API keys, webhooks) and the live stream's words -------------------
+// A block of its own: the owner's pages are modules of their own (keys.ts, webhooks.ts).
+
+export interface OwnerMessages {
+  /** How the day views' live part arrives, after "Updated 10:02". */
+  via: Record<"stream" | "poll", string>;
+  /** The list of a day's current holds and views (from the live stream). */
+  liveOnDay: (day: string) => string;
+  liveWho: (time: string, state: string, staff: string) => string;
+  keysTab: string;
+  keysTitle: string;
+  keysIntro: string;
+  newKey: string;
+  keyName: string;
+  keyExpiry: string;
+  keyExpiryHint: string;
+  keyScopes: string;
+  scopesNeeded: string;
+  createKey: string;
+  keyCreated: (name: string) => string;
+  secretOnce: string;
+  copy: string;
+  copied: string;
+  copyFailed: string;
+  done: string;
+  noKeys: string;
+  keyFacts: (prefix: string, created: string) => string;
+  expires: (when: string) => string;
+  neverExpires: string;
+  expired: string;
+  revoked: string;
+  revoke: (name: string) => string;
+  revokeButton: string;
+  confirmRevoke: (name: string) => string;
+  yesRevoke: string;
+  keepIt: string;
+  keyRevoked: (name: string) => string;
+  /** What a scope allows, by its name; a scope without words here shows its name only. */
+  scopeHints: Partial<Record<string, string>>;
+  listsFailed: string;
+  hooksTab: string;
+  hooksTitle: string;
+  hooksIntro: string;
+  newHook: string;
+  hookUrl: string;
+  hookEvents: string;
+  eventsNeeded: string;
+  createHook: string;
+  hookCreated: string;
+  noHooks: string;
+  hookActive: string;
+  hookInactive: string;
+  hookDisabled: (reason: string) => string;
+  rotate: string;
+  confirmRotate: string;
+  yesRotate: string;
+  rotated: string;
+  switchOff: string;
+  switchOn: string;
+  remove: string;
+  confirmRemove: (url: string) => string;
+  yesRemove: string;
+  removed: string;
+  deliveries: string;
+  noDeliveries: string;
+  attemptLine: (event: string, attempt: number, when: string) => string;
+  noAnswer: string;
+}
+
+const ownerEn: OwnerMessages = {
+  via: { stream: "live", poll: "refreshed every 15 s" },
+  liveOnDay: (day) => `Right now on ${day}`,
+  liveWho: (time, state, staff) => (staff ? `${time} ${state} (${staff})` : `${time} ${state}`),
+  keysTab: "API keys",
+  keysTitle: "API keys",
+  keysIntro:
+    "A key lets another program use the API with only the permissions you tick. Only owners see this page.",
+  newKey: "New API key",
+  keyName: "What it is for",
+  keyExpiry: "Stops working on (optional)",
+  keyExpiryHint: "Empty: it works until you revoke it.",
+  keyScopes: "What it may do",
+  scopesNeeded: "Tick at least one permission.",
+  createKey: "Create the key",
+  keyCreated: (name) => `The key “${name}” was created.`,
+  secretOnce: "Copy it now and keep it somewhere safe: you won't see it again.",
+  copy: "Copy",
+  copied: "Copied.",
+  copyFailed: "Copying did not work here: select the text and copy it.",
+  done: "I have copied it",
+  noKeys: "No API keys yet.",
+  keyFacts: (prefix, created) => `${prefix}… · created ${created}`,
+  expires: (when) => `works until ${when}`,
+  neverExpires: "no end date",
+  expired: "Expired",
+  revoked: "Revoked",
+  revoke: (name) => `Revoke ${name}`,
+  revokeButton: "Revoke",
+  confirmRevoke: (name) =>
+    `Revoke “${name}”? Every program using it is refused from its next request. This cannot be undone.`,
+  yesRevoke: "Yes, revoke it",
+  keepIt: "No, keep it",
+  keyRevoked: (name) => `“${name}” is revoked.`,
+  scopeHints: {
+    "appointments:read": "see appointments and the live state",
+    "appointments:write": "cancel, move and mark appointments",
+    "catalog:read": "see services, staff and hours",
+    "catalog:write": "change services and staff",
+    "schedules:write": "change hours and closures",
+    "settings:write": "see and change the settings",
+    "webhooks:manage": "manage webhooks",
+    "audit:read": "read the audit log",
+    ops: "operations: sync, outbox, diagnostics",
+    proxy: "book on behalf of customers (integrations)",
+    "accounts:manage": "add and remove accounts",
+    "keys:manage": "create and revoke API keys",
+  },
+  listsFailed: "The list of choices could not be loaded.",
+  hooksTab: "Webhooks",
+  hooksTitle: "Webhooks",
+  hooksIntro:
+    "A webhook sends each chosen event to your address, signed with a secret. Only owners see this page.",
+  newHook: "New webhook",
+  hookUrl: "Address (URL)",
+  hookEvents: "Events to send",
+  eventsNeeded: "Tick at least one event.",
+  createHook: "Add the webhook",
+  hookCreated: "The webhook was added. Its signing secret:",
+  noHooks: "No webhooks yet.",
+  hookActive: "Active",
+  hookInactive: "Switched off",
+  hookDisabled: (reason) => `Disabled: ${reason}`,
+  rotate: "New secret",
+  confirmRotate:
+    "Replace the signing secret? The old one stops working at once, retries included: update your receiver.",
+  yesRotate: "Yes, replace it",
+  rotated: "The new signing secret:",
+  switchOff: "Switch off",
+  switchOn: "Switch on",
+  remove: "Remove",
+  confirmRemove: (url) => `Remove the webhook to ${url}? Its pending deliveries go with it.`,
+  yesRemove: "Yes, remove it",
+  removed: "The webhook was removed.",
+  deliveries: "Recent deliveries",
+  noDeliveries: "Nothing sent yet.",
+  attemptLine: (event, attempt, when) => `${event}, attempt ${attempt}, ${when}`,
+  noAnswer: "no answer",
+};
+
+const ownerDe: OwnerMessages = {
+  via: { stream: "live", poll: "alle 15 s aktualisiert" },
+  liveOnDay: (day) => `Gerade jetzt am ${day}`,
+  liveWho: (time, state, staff) => (staff ? `${time} ${state} (${staff})` : `${time} ${state}`),
+  keysTab: "API-Schlüssel",
+  keysTitle: "API-Schlüssel",
+  keysIntro:
+    "Mit einem Schlüssel nutzt ein anderes Programm die API, nur mit den Rechten, die Sie ankreuzen. Nur Inhaber sehen diese Seite.",
+  newKey: "Neuer API-Schlüssel",
+  keyName: "Wofür er ist",
+  keyExpiry: "Gültig bis (optional)",
+  keyExpiryHint: "Leer: gültig, bis Sie ihn widerrufen.",
+  keyScopes: "Was er darf",
+  scopesNeeded: "Kreuzen Sie mindestens ein Recht an.",
+  createKey: "Schlüssel erstellen",
+  keyCreated: (name) => `Der Schlüssel „${name}“ wurde erstellt.`,
+  secretOnce: "Kopieren Sie es jetzt und bewahren Sie es sicher auf: Sie sehen es nicht wieder.",
+  copy: "Kopieren",
+  copied: "Kopiert.",
+  copyFailed: "Kopieren geht hier nicht: Markieren Sie den Text und kopieren Sie ihn.",
+  done: "Ich habe ihn kopiert",
+  noKeys: "Noch keine API-Schlüssel.",
+  keyFacts: (prefix, created) => `${prefix}… · erstellt ${created}`,
+  expires: (when) => `gültig bis ${when}`,
+  neverExpires: "ohne Ablaufdatum",
+  expired: "Abgelaufen",
+  revoked: "Ist widerrufen",
+  revoke: (name) => `${name} widerrufen`,
+  revokeButton: "Widerrufen",
+  confirmRevoke: (name) =>
+    `„${name}“ widerrufen? Jedes Programm, das ihn nutzt, wird ab der nächsten Anfrage abgewiesen. Das lässt sich nicht rückgängig machen.`,
+  yesRevoke: "Ja, widerrufen",
+  keepIt: "Nein, behalten",
+  keyRevoked: (name) => `„${name}“ ist widerrufen.`,
+  scopeHints: {
+    "appointments:read": "Termine und den Live-Stand sehen",
+    "appointments:write": "Termine absagen, verschieben und markieren",
+    "catalog:read": "Leistungen, Mitarbeiter und Zeiten sehen",
+    "catalog:write": "Leistungen und Mitarbeiter ändern",
+    "schedules:write": "Arbeitszeiten und Schließtage ändern",
+    "settings:write": "Einstellungen sehen und ändern",
+    "webhooks:manage": "Webhooks verwalten",
+    "audit:read": "das Prüfprotokoll lesen",
+    ops: "Betrieb: Abgleich, Postausgang, Diagnose",
+    proxy: "für Kunden buchen (Integrationen)",
+    "accounts:manage": "Konten anlegen und entfernen",
+    "keys:manage": "API-Schlüssel erstellen und widerrufen",
+  },
+  listsFailed: "Die Auswahl konnte nicht geladen werden.",
+  hooksTab: "Webhooks",
+  hooksTitle: "Webhooks",
+  hooksIntro:
+    "Ein Webhook sendet jedes gewählte Ereignis an Ihre Adresse, mit einem Geheimnis signiert. Nur Inhaber sehen diese Seite.",
+  newHook: "Neuer Webhook",
+  hookUrl: "Adresse (URL)",
+  hookEvents: "Zu sendende Ereignisse",
+  eventsNeeded: "Kreuzen Sie mindestens ein Ereignis an.",
+  createHook: "Webhook hinzufügen",
+  hookCreated: "Der Webhook wurde hinzugefügt. Sein Signatur-Geheimnis:",
+  noHooks: "Noch keine Webhooks.",
+  hookActive: "Aktiv",
+  hookInactive: "Ausgeschaltet",
+  hookDisabled: (reason) => `Deaktiviert: ${reason}`,
+  rotate: "Neues Geheimnis",
+  confirmRotate:
+    "Das Signatur-Geheimnis ersetzen? Das alte gilt sofort nicht mehr, auch für Wiederholungen: Passen Sie Ihren Empfänger an.",
+  yesRotate: "Ja, ersetzen",
+  rotated: "Das neue Signatur-Geheimnis:",
+  switchOff: "Ausschalten",
+  switchOn: "Einschalten",
+  remove: "Entfernen",
+  confirmRemove: (url) =>
+    `Den Webhook an ${url} entfernen? Noch offene Zustellungen werden mit entfernt.`,
+  yesRemove: "Ja, entfernen",
+  removed: "Der Webhook wurde entfernt.",
+  deliveries: "Letzte Zustellungen",
+  noDeliveries: "Noch nichts gesendet.",
+  attemptLine: (event, attempt, when) => `${event}, Versuch ${attempt}, ${when}`,
+  noAnswer: "keine Antwort",
+};
+
+export const OWNER_CATALOGUES: Partial<Record<Locale, OwnerMessages>> = {
+  en: ownerEn,
+  de: ownerDe,
+};
+
+/** The owner pages' words in the page's language, English where there is no catalogue yet. */
+export function ow(): OwnerMessages {
+  return OWNER_CATALOGUES[currentLocale()] ?? ownerEn;
+}

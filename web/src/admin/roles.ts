@@ -29,6 +29,8 @@ export interface Capabilities {
   catalog: boolean;
   /** Anyone's weekly hours (a staff account may change one date of its own, never the week). */
   weeklyHours: boolean;
+  /** API keys and webhooks (owner only: `keys:manage`, `webhooks:manage`). */
+  integrations: boolean;
 }
 
 export function capabilitiesOf(role: Role): Capabilities {
@@ -43,6 +45,7 @@ export function capabilitiesOf(role: Role): Capabilities {
     accounts: role === "owner",
     catalog: business,
     weeklyHours: business,
+    integrations: role === "owner",
   };
 }
 

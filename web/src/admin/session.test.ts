@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from "vitest";
-import { PollingSource, type Snapshot } from "./feed.ts";
+import { describe, expect, it } from "vitest";
+import { roleAllows } from "../../../src/http/admin-scopes.ts";
 import { capabilitiesOf } from "./roles.ts";
 import { parseSession } from "./session.ts";
 
@@ -38,6 +38,7 @@ describe("what a role's app offers", () => {
       accounts: false,
       catalog: false,
       weeklyHours: false,
+      integrations: false,
     });
     for (const role of ["owner", "manager"] as const) {
       expect(capabilitiesOf(role)).toEqual({
@@ -50,61 +51,20 @@ describe("what a role's app offers", () => {
         accounts: role === "owner",
         catalog: true,
         weeklyHours: true,
+        integrations: role === "owner",
       });
     }
   });
-});
 
-describe("the polling day source", () => {
-  const snapshot = (atMs: number): Snapshot => ({ appointments: [], closures: [], live: [], atMs });
-
-  it("loads at once, then every interval, and not after stop", async () => {
-    vi.useFakeTimers();
-    try {
-      let loads = 0;
-      const seen: number[] = [];
-      const source = new PollingSource(async () => snapshot(++loads), 1000);
-      const stop = source.watch(
-        { dates: ["2026-12-07"] },
-        (s) => seen.push(s.atMs),
-        () => {},
-      );
-      await vi.advanceTimersByTimeAsync(0);
-      expect(seen).toEqual([1]);
-      await vi.advanceTimersByTimeAsync(1000);
-      expect(seen).toEqual([1, 2]);
-      stop();
-      await vi.advanceTimersByTimeAsync(5000);
-      expect(seen).toEqual([1, 2]);
-      expect(loads).toBe(2);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it("reports a failed load and keeps polling", async () => {
-    vi.useFakeTimers();
-    try {
-      let n = 0;
-      const errors: string[] = [];
-      const seen: number[] = [];
-      const source = new PollingSource(async () => {
-        n++;
-        if (n === 1) throw new Error("down");
-        return snapshot(n);
-      }, 1000);
-      const stop = source.watch(
-        { dates: [] },
-        (s) => seen.push(s.atMs),
-        (e) => errors.push(e),
-      );
-      await vi.advanceTimersByTimeAsync(0);
-      expect(errors).toEqual(["down"]);
-      await vi.advanceTimersByTimeAsync(1000);
-      expect(seen).toEqual([2]);
-      stop();
-    } finally {
-      vi.useRealTimers();
+  it("offers API keys and webhooks to exactly the roles the server lets manage them", () => {
+    for (const role of ["owner", "manager", "staff"] as const) {
+      const server =
+        roleAllows(role, "GET", "/v1/admin/api-keys") &&
+        roleAllows(role, "POST", "/v1/admin/api-keys") &&
+        roleAllows(role, "DELETE", "/v1/admin/api-keys/{id}") &&
+        roleAllows(role, "GET", "/v1/admin/webhooks") &&
+        roleAllows(role, "POST", "/v1/admin/webhooks/{id}/rotate-secret");
+      expect(capabilitiesOf(role).integrations, role).toBe(server);
     }
   });
 });
