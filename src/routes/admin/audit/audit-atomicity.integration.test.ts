@@ -328,25 +328,28 @@ describe("an admin write in MySQL and its audit entry commit together", () => {
   it.each(Object.keys(cases))("%s", async (key) => {
     const prepare = cases[key] as () => Promise<Case>;
     const refused = await prepare();
-    const before = await probe(refused.probe);
-    const faultId = uniqueId(FAULT);
-    // The refused entry fails the request as a store fault would: its log line is expected.
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const failed = await call(refused, faultId).finally(() => errors.mockRestore());
-    expect(failed.status, await failed.clone().text()).toBeGreaterThanOrEqual(500);
-    expect(await probe(refused.probe)).toEqual(before);
-    expect(await entriesOf(faultId)).toEqual([]);
-
-    // The same write with an ordinary request id: the probe sees the change, and its one entry.
     const written = await prepare();
-    const unchanged = await probe(written.probe);
-    const requestId = uniqueId("req");
-    const res = await call(written, requestId);
-    expect(res.status, await res.clone().text()).toBeLessThan(300);
-    expect(await probe(written.probe)).not.toEqual(unchanged);
-    expect(await entriesOf(requestId)).toHaveLength(1);
-    await written.cleanUp?.();
-    await refused.cleanUp?.();
+    try {
+      const before = await probe(refused.probe);
+      const faultId = uniqueId(FAULT);
+      // The refused entry fails the request as a store fault would: its log line is expected.
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const failed = await call(refused, faultId).finally(() => errors.mockRestore());
+      expect(failed.status, await failed.clone().text()).toBeGreaterThanOrEqual(500);
+      expect(await probe(refused.probe)).toEqual(before);
+      expect(await entriesOf(faultId)).toEqual([]);
+
+      // The same write with an ordinary request id: the probe sees the change, and its one entry.
+      const unchanged = await probe(written.probe);
+      const requestId = uniqueId("req");
+      const res = await call(written, requestId);
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      expect(await probe(written.probe)).not.toEqual(unchanged);
+      expect(await entriesOf(requestId)).toHaveLength(1);
+    } finally {
+      await written.cleanUp?.();
+      await refused.cleanUp?.();
+    }
   });
 });
 
