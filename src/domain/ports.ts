@@ -636,14 +636,14 @@ export interface AuditLog {
   list(filter: AuditFilter): Promise<AuditEntry[]>;
 }
 
-/** API keys (migrations/0023_api_keys.sql). Create and revoke write their audit entry in the same transaction. */
+/** API keys (migrations/0023_api_keys.sql). Create and revoke write an admin request's audit entry in their transaction. */
 export interface ApiKeyRepo {
-  create(key: ApiKeyRecord & { secretHash: string }, audit: AuditEntry): Promise<void>;
+  create(key: ApiKeyRecord & { secretHash: string }, audit?: PendingAudit): Promise<void>;
   find(id: string): Promise<(ApiKeyRecord & { secretHash: string }) | null>;
   /** Newest first. */
   list(): Promise<ApiKeyRecord[]>;
   /** The key after its revocation (already revoked: unchanged, no entry), or null when unknown. */
-  revoke(id: string, nowMs: number, audit: AuditEntry): Promise<ApiKeyRecord | null>;
+  revoke(id: string, nowMs: number, audit?: PendingAudit): Promise<ApiKeyRecord | null>;
 }
 
 /** Everything a domain verb may use; built once per isolate by the composition root. */

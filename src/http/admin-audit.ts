@@ -10,7 +10,7 @@
  * leaves it unwritten, and it is recorded here right after the answer; that write failing does
  * not undo the change nor fail the answer: it is logged at error level with the whole entry
  * (docs/architecture/sign-in-and-security.md, "Audit log"). Routes that build their own entry
- * (API keys; the admin cancel and reschedule, through their announcement) set `audited`.
+ * (the admin cancel and reschedule, through their announcement) set `audited`.
  * Mounted after the Idempotency-Key middleware: a replayed answer changed nothing and is not
  * recorded again. Refusals (any status from 300) changed nothing and are not recorded.
  */
