@@ -19,3 +19,14 @@ export interface AuditEntry {
   address: string;
   requestId: string;
 }
+
+/**
+ * An admin write's entry, prepared before the write (src/http/admin-audit.ts) and carried in the
+ * request's context. The MySQL write that makes the change records it in the change's own
+ * transaction and sets `written`; an entry no write took (a sync, a test delivery: changes
+ * outside MySQL) is recorded right after the answer instead.
+ */
+export interface PendingAudit {
+  entry: AuditEntry;
+  written: boolean;
+}

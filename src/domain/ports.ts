@@ -53,10 +53,10 @@ import type {
   WebhookEndpoint,
   WebhookEventType,
 } from "./webhooks/types.ts";
-import type { AuditEntry } from "./audit.ts";
+import type { AuditEntry, PendingAudit } from "./audit.ts";
 import type { WaitlistRepo } from "./waitlist/types.ts";
 
-export type { AuditEntry };
+export type { AuditEntry, PendingAudit };
 
 /** Checks a store end to end (Redis: write and read back a short-lived key; MySQL: SELECT 1). */
 export interface StoreProbe {
@@ -74,31 +74,39 @@ export interface Clock {
  * transaction that would delete, so an appointment booked meanwhile is never orphaned.
  */
 export interface CatalogRepo {
+  // A write given an admin request's `audit` entry records it in its own transaction when it
+  // changed something (src/storage/mysql/audit-repo.ts).
   getSettings(): Promise<Settings>;
-  putSettings(settings: Settings): Promise<void>;
+  putSettings(settings: Settings, audit?: PendingAudit): Promise<void>;
 
   listServices(options: { activeOnly: boolean }): Promise<Service[]>;
   getService(id: string): Promise<Service | null>;
-  createService(id: string, input: ServiceInput): Promise<Service>;
-  updateService(id: string, input: ServiceInput): Promise<Service | null>;
-  deleteService(id: string): Promise<"deleted" | "not-found" | "has-future-appointments">;
+  createService(id: string, input: ServiceInput, audit?: PendingAudit): Promise<Service>;
+  updateService(id: string, input: ServiceInput, audit?: PendingAudit): Promise<Service | null>;
+  deleteService(
+    id: string,
+    audit?: PendingAudit,
+  ): Promise<"deleted" | "not-found" | "has-future-appointments">;
 
   listStaff(options: { activeOnly: boolean; serviceId?: string }): Promise<Staff[]>;
   getStaff(id: string): Promise<Staff | null>;
-  createStaff(id: string, input: StaffInput): Promise<Staff>;
-  updateStaff(id: string, input: StaffInput): Promise<Staff | null>;
-  deleteStaff(id: string): Promise<"deleted" | "not-found" | "has-future-appointments">;
+  createStaff(id: string, input: StaffInput, audit?: PendingAudit): Promise<Staff>;
+  updateStaff(id: string, input: StaffInput, audit?: PendingAudit): Promise<Staff | null>;
+  deleteStaff(
+    id: string,
+    audit?: PendingAudit,
+  ): Promise<"deleted" | "not-found" | "has-future-appointments">;
 
   getSchedule(staffId: string): Promise<WeeklySchedule | null>;
-  putSchedule(staffId: string, weekly: WeeklySchedule): Promise<boolean>;
+  putSchedule(staffId: string, weekly: WeeklySchedule, audit?: PendingAudit): Promise<boolean>;
 
   listOverrides(staffId: string, range: { from?: string; to?: string }): Promise<DateOverride[]>;
-  putOverride(override: DateOverride): Promise<boolean>;
-  deleteOverride(staffId: string, date: string): Promise<boolean>;
+  putOverride(override: DateOverride, audit?: PendingAudit): Promise<boolean>;
+  deleteOverride(staffId: string, date: string, audit?: PendingAudit): Promise<boolean>;
 
   listClosures(): Promise<Closure[]>;
-  createClosure(closure: Closure): Promise<Closure>;
-  deleteClosure(id: string): Promise<boolean>;
+  createClosure(closure: Closure, audit?: PendingAudit): Promise<Closure>;
+  deleteClosure(id: string, audit?: PendingAudit): Promise<boolean>;
 }
 
 export interface AvailabilitySource {
@@ -393,14 +401,17 @@ export interface Mailer {
 
 /** Webhook endpoints, their signing secrets and their attempt log, in MySQL. */
 export interface WebhookRepo {
-  create(input: {
-    id: string;
-    url: string;
-    events: WebhookEventType[];
-    active: boolean;
-    secret: string;
-    nowMs: number;
-  }): Promise<WebhookEndpoint>;
+  create(
+    input: {
+      id: string;
+      url: string;
+      events: WebhookEventType[];
+      active: boolean;
+      secret: string;
+      nowMs: number;
+    },
+    audit?: PendingAudit,
+  ): Promise<WebhookEndpoint>;
   list(): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | null>;
   /** The endpoint's current signing secret (null when there is no such endpoint). */
@@ -410,10 +421,11 @@ export interface WebhookRepo {
     id: string,
     patch: { url?: string; events?: WebhookEventType[]; active?: boolean },
     nowMs: number,
+    audit?: PendingAudit,
   ): Promise<WebhookEndpoint | null>;
   /** Deletes the endpoint, its pending deliveries and its attempt log. */
-  delete(id: string): Promise<boolean>;
-  rotateSecret(id: string, secret: string, nowMs: number): Promise<boolean>;
+  delete(id: string, audit?: PendingAudit): Promise<boolean>;
+  rotateSecret(id: string, secret: string, nowMs: number, audit?: PendingAudit): Promise<boolean>;
   recordAttempt(
     attempt: WebhookAttempt & { endpointId: string; deliveryId: string },
   ): Promise<void>;
@@ -474,8 +486,8 @@ export interface WebhookSender {
 /** The per-staff calendar-feed keys, stored as hashes. */
 export interface CalendarKeyRepo {
   /** Sets (or replaces) the staff member's key hash; false when the staff member does not exist. */
-  put(staffId: string, keyHash: string, nowMs: number): Promise<boolean>;
-  delete(staffId: string): Promise<boolean>;
+  put(staffId: string, keyHash: string, nowMs: number, audit?: PendingAudit): Promise<boolean>;
+  delete(staffId: string, audit?: PendingAudit): Promise<boolean>;
   find(staffId: string): Promise<string | null>;
 }
 
@@ -555,7 +567,7 @@ export interface AccountRecord {
 /** Business accounts and their sessions (migrations/0026_business_accounts.sql). */
 export interface AccountRepo {
   /** "email-taken": another account (active or not) has the email. */
-  create(account: AccountRecord): Promise<"created" | "email-taken">;
+  create(account: AccountRecord, audit?: PendingAudit): Promise<"created" | "email-taken">;
   find(id: string): Promise<AccountRecord | null>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   /** Every account, deactivated ones too, newest first. */
@@ -565,9 +577,10 @@ export interface AccountRepo {
     id: string,
     change: { name: string; role: AccountRole; staffId: string | null },
     nowMs: number,
+    audit?: PendingAudit,
   ): Promise<AccountRecord | null | "deactivated">;
   /** Marks it deactivated (once; again changes nothing) and revokes its sessions, in one transaction. */
-  deactivate(id: string, nowMs: number): Promise<AccountRecord | null>;
+  deactivate(id: string, nowMs: number, audit?: PendingAudit): Promise<AccountRecord | null>;
   /** The active account of a live business session, read with its current role. */
   findSession(tokenHash: string, nowMs: number): Promise<AccountRecord | null>;
   revokeSession(tokenHash: string, nowMs: number): Promise<boolean>;
@@ -623,14 +636,14 @@ export interface AuditLog {
   list(filter: AuditFilter): Promise<AuditEntry[]>;
 }
 
-/** API keys (migrations/0023_api_keys.sql). Create and revoke write their audit entry in the same transaction. */
+/** API keys (migrations/0023_api_keys.sql). Create and revoke write an admin request's audit entry in their transaction. */
 export interface ApiKeyRepo {
-  create(key: ApiKeyRecord & { secretHash: string }, audit: AuditEntry): Promise<void>;
+  create(key: ApiKeyRecord & { secretHash: string }, audit?: PendingAudit): Promise<void>;
   find(id: string): Promise<(ApiKeyRecord & { secretHash: string }) | null>;
   /** Newest first. */
   list(): Promise<ApiKeyRecord[]>;
   /** The key after its revocation (already revoked: unchanged, no entry), or null when unknown. */
-  revoke(id: string, nowMs: number, audit: AuditEntry): Promise<ApiKeyRecord | null>;
+  revoke(id: string, nowMs: number, audit?: PendingAudit): Promise<ApiKeyRecord | null>;
 }
 
 /** Everything a domain verb may use; built once per isolate by the composition root. */
@@ -686,6 +699,11 @@ export interface DomainContext {
   apiKeys: ApiKeyRepo;
   accounts: AccountRepo;
   audit: AuditLog;
+  /**
+   * An admin write's audit entry (src/http/admin-audit.ts), set for that request only: the verb
+   * hands it to the repo write that makes the change, which records it in the same transaction.
+   */
+  pendingAudit?: PendingAudit;
   funnel: FunnelStatsSource;
   /** The waitlist's entries and offers (src/domain/waitlist/). */
   waitlist: WaitlistRepo;

@@ -1,19 +1,23 @@
 /**
  * The audit log of admin writes: every successful non-GET admin request records who (the
- * ADMIN_TOKEN or the API key's id), what (the operation's id, its target, the request body with
- * secrets redacted), when, from which address and under which request id. Routes whose repo
- * takes the entry into its own transaction (creating and revoking API keys; the admin cancel and
- * reschedule, through their announcement) write it there and set `audited`; every other write
- * is recorded here, right after it succeeded. A failed write
- * of the entry does not undo the change nor fail the answer: it is logged at error level with
- * the whole entry (docs/architecture/sign-in-and-security.md, "Audit log").
+ * ADMIN_TOKEN, the API key's id or the business account), what (the operation's id, its target,
+ * the request body with secrets redacted), when, from which address and under which request id.
+ *
+ * The entry is prepared before the route runs and carried in the request's context
+ * (`ctx.pendingAudit`): the MySQL write that makes the change records it in the change's own
+ * transaction (src/storage/mysql/audit-repo.ts), so the two commit together or not at all. A
+ * write whose change is not in MySQL (the Redis sync, a test delivery) or that changed nothing
+ * leaves it unwritten, and it is recorded here right after the answer; that write failing does
+ * not undo the change nor fail the answer: it is logged at error level with the whole entry
+ * (docs/architecture/sign-in-and-security.md, "Audit log"). Routes that build their own entry
+ * (the admin cancel and reschedule, through their announcement) set `audited`.
  * Mounted after the Idempotency-Key middleware: a replayed answer changed nothing and is not
  * recorded again. Refusals (any status from 300) changed nothing and are not recorded.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { newId } from "../domain/ids.ts";
-import type { AuditEntry } from "../domain/ports.ts";
+import type { AuditEntry, PendingAudit } from "../domain/ports.ts";
 import { log } from "../observability/log.ts";
 import { adminOperationOf, isAdminPath } from "./admin-auth.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -54,15 +58,16 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** The operation ids of `app`, by "METHOD /path" as the document spells it. */
-function indexOperationIds(app: OpenAPIHono<AppEnv>): Map<string, string> {
-  const ids = new Map<string, string>();
+/** Each operation's id and the status of its success, by "METHOD /path" as the document spells it. */
+function indexOperations(app: OpenAPIHono<AppEnv>): Map<string, { id: string; status: number }> {
+  const operations = new Map<string, { id: string; status: number }>();
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== "route") continue;
-    const { method, path, operationId } = definition.route;
-    if (operationId) ids.set(`${method.toUpperCase()} ${path}`, operationId);
+    const { method, path, operationId, responses } = definition.route;
+    const status = Number(Object.keys(responses).find((code) => /^2\d\d$/.test(code)) ?? 200);
+    if (operationId) operations.set(`${method.toUpperCase()} ${path}`, { id: operationId, status });
   }
-  return ids;
+  return operations;
 }
 
 /** The value of the operation path's `{id}` in this request's path, if it has one. */
@@ -120,32 +125,43 @@ export function auditEntryOf(
 }
 
 export function auditAdminWrites(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
-  let operationIds: Map<string, string> | undefined;
+  let operations: Map<string, { id: string; status: number }> | undefined;
   return async (c, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(c.req.method) || !isAdminPath(c.req.path)) {
       return next();
     }
-    const change = await bodyOf(c);
-    await next();
-    if (c.get("audited") === true || c.res.status >= 300) return;
-    operationIds ??= indexOperationIds(app);
     const operation = adminOperationOf(c);
-    if (!operation) return;
-    let targetId = pathIdOf(operation.path, c.req.path);
-    if (targetId === null) {
-      targetId = idOf(
-        await c.res
-          .clone()
-          .json()
-          .catch(() => null),
-      );
-    }
-    const entry = auditEntryOf(c, {
-      operation: operationIds.get(`${operation.method} ${operation.path}`) ?? "unknown",
-      targetId,
-      change,
+    if (!operation) return next();
+    operations ??= indexOperations(app);
+    const known = operations.get(`${operation.method} ${operation.path}`);
+    // Prepared before the write, with the status its success answers: the repo write that makes
+    // the change records it in the change's own transaction (src/storage/mysql/audit-repo.ts).
+    const pending: PendingAudit = {
+      entry: auditEntryOf(c, {
+        operation: known?.id ?? "unknown",
+        targetId: pathIdOf(operation.path, c.req.path),
+        change: await bodyOf(c),
+        status: known?.status ?? 200,
+      }),
+      written: false,
+    };
+    c.set("ctx", { ...c.var.ctx, pendingAudit: pending });
+    await next();
+    if (pending.written || c.get("audited") === true || c.res.status >= 300) return;
+    // No MySQL write took the entry (a sync of Redis, a test delivery, a write that changed
+    // nothing): recorded now, after the answer was decided.
+    const entry: AuditEntry = {
+      ...pending.entry,
       status: c.res.status,
-    });
+      targetId:
+        pending.entry.targetId ??
+        idOf(
+          await c.res
+            .clone()
+            .json()
+            .catch(() => null),
+        ),
+    };
     try {
       await c.var.ctx.audit.record(entry);
     } catch (error) {

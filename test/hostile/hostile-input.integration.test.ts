@@ -5,4 +5,5 @@ await hostileSuite({
   label: "Redis up",
   overrides: {},
   runs: Number(process.env.HOSTILE_RUNS ?? 100),
+  credentialRuns: Number(process.env.HOSTILE_CREDENTIAL_RUNS ?? 6),
 });

@@ -16,7 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApi } from "../drivers/api.ts";
 import { uniqueId } from "../stack/stack-env.ts";
 import { baselineRequest, isSafe, mustRefuse, surelyRefused } from "./baselines.ts";
-import { checkResponse } from "./check-response.ts";
+import { checkResponse, type Verdict } from "./check-response.ts";
+import {
+  CREDENTIAL_KINDS,
+  type CredentialKind,
+  type Credentials,
+  createCredentials,
+  type Expectation,
+  expectationOf,
+  tokenFor,
+} from "./credentials.ts";
 import { createHostileFixture, type HostileFixture } from "./fixture.ts";
 import { EDGE_DATE_TIMES, EDGE_DATES, isDateField, isDateTimeField } from "./hostile-values.ts";
 import {
@@ -32,6 +41,7 @@ import {
   type RequestShape,
 } from "./openapi-walk.ts";
 import { findPartialWrites } from "./partial-writes.ts";
+import { isAdminPath } from "../../src/http/admin-auth.ts";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20_261_126);
 /** Headers every route gets hostile values for, declared or not. */
@@ -50,6 +60,11 @@ export interface HostileSuiteOptions {
   overrides: Record<string, string>;
   /** Generated requests per operation. */
   runs: number;
+  /**
+   * Generated requests per admin operation and credential kind other than the ADMIN_TOKEN
+   * (credentials.ts); none when absent. The ADMIN_TOKEN gets `runs`, the others a sample each.
+   */
+  credentialRuns?: number;
 }
 
 /**
@@ -71,9 +86,12 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
   let requestsSent = 0;
   const startedAt = Date.now();
 
+  let credentials: Credentials | undefined;
+
   beforeAll(async () => {
     fixture = await createHostileFixture(api, run);
-  }, 60_000);
+    if (options.credentialRuns) credentials = await createCredentials(api, fixture);
+  }, 120_000);
 
   afterAll(() => {
     if (process.env.HOSTILE_VERBOSE) {
@@ -86,8 +104,16 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
     );
   });
 
-  /** Sends one request; returns what was wrong with the answer, if anything. */
-  async function send(op: Operation, req: RequestShape, mutations: Mutation[]): Promise<string[]> {
+  /**
+   * Sends one request; returns what was wrong with the answer, if anything. `judge` adds what a
+   * credential's answer must be on top of the general rules.
+   */
+  async function send(
+    op: Operation,
+    req: RequestShape,
+    mutations: Mutation[],
+    judge?: (verdict: Verdict) => string[],
+  ): Promise<string[]> {
     const id = String(++seq);
     const shaped = applyMutations(req, mutations);
     const { url, init } = encodeRequest(shaped);
@@ -101,7 +127,7 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
     const counts = statusesByOp.get(op.key) ?? new Map<number, number>();
     statusesByOp.set(op.key, counts.set(verdict.status, (counts.get(verdict.status) ?? 0) + 1));
     if (mustRefuse(op) && verdict.status < 400) verdict.problems.push("accepted a refused request");
-    const problems = verdict.problems;
+    const problems = [...verdict.problems, ...(judge?.(verdict) ?? [])];
     if (problems.length === 0) return [];
     return [
       `#${id} ${problems.join("; ")}`,
@@ -227,6 +253,61 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
       expect(wrong).toEqual([]);
     });
 
+    if (options.credentialRuns) {
+      const runs = options.credentialRuns;
+      // The admin API's own operations (not the business sign-in, which takes no credential).
+      const adminOps = operations.filter((o) => o.admin && isAdminPath(o.path));
+      CREDENTIAL_KINDS.forEach((kind, kindIndex) => {
+        it(`admin operations, ${kind}: ${describeKind(kind)}`, async () => {
+          const failures: string[] = [];
+          for (const [index, op] of adminOps.entries()) {
+            failures.push(...(await hostileAs(kind, op, SEED + 1_000 * (kindIndex + 1) + index)));
+          }
+          expect(failures, `HOSTILE_SEED=${SEED}, ${kind}`).toEqual([]);
+        });
+      });
+
+      /** `runs` hostile requests of `op` with `kind`'s token, each judged by its expectation. */
+      async function hostileAs(kind: CredentialKind, op: Operation, seed: number) {
+        const expected = expectationOf(kind, op);
+        const token = `Bearer ${tokenFor(credentials as Credentials, kind, op)}`;
+        const request = () => {
+          const req = baselineRequest(op, fixture, String(seq + 1));
+          req.headers.authorization = token;
+          return req;
+        };
+        const failures: string[] = [];
+        // The refusal of the unmutated request: every hostile one must get the same body. (An
+        // allowed credential's unmutated request would run the settings and sync baselines.)
+        let reference: string | undefined;
+        if (expected !== "allowed") {
+          const first = await send(op, request(), [], (verdict) => {
+            reference = withoutRequestId(verdict.body);
+            return judgeRefusal(expected, verdict, undefined, []);
+          });
+          failures.push(...first);
+        }
+        const template = request();
+        let mutationsArb = fc.array(mutationArbitrary(op, template, HOSTILE_HEADERS), {
+          minLength: 1,
+          maxLength: 2,
+        });
+        if (mustRefuse(op) && expected === "allowed") {
+          mutationsArb = mutationsArb.filter((ms) => surelyRefused(op, ms));
+        }
+        mutationsArb = mutationsArb.filter((ms) => isSafe(op, applyMutations(template, ms)));
+        await fc.assert(
+          fc.asyncProperty(mutationsArb, async (mutations) => {
+            const judge = (verdict: Verdict) =>
+              judgeRefusal(expected, verdict, reference, mutations);
+            failures.push(...(await send(op, request(), mutations, judge)));
+          }),
+          { numRuns: runs, seed },
+        );
+        return failures.map((line) => `${op.key} (seed ${seed}) ${line}`);
+      }
+    }
+
     it("leaves no partial write: no row from a refused request, no appointment without its cells", async () => {
       const staffIds = [fixture.staffId, fixture.adminStaffId, fixture.victimStaffId];
       const { problems, rowsChecked } = await findPartialWrites(run, staffIds, statusBySeq);
@@ -235,6 +316,87 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
       expect(rowsChecked).toBeGreaterThan(20);
     });
   });
+}
+
+function describeKind(kind: CredentialKind): string {
+  return {
+    "owner session": "what the ADMIN_TOKEN may call, judged alike",
+    "manager session": "its role's operations judged alike, the others 403 whatever the input",
+    "staff session": "its own staff member's, others' appointments 404, the rest 403",
+    "another staff member's session": "the fixture's staff member and appointments are 404",
+    "key with the operation's scope": "judged like the ADMIN_TOKEN",
+    "key with another scope": "403 before the input is read: one body whatever the input",
+    "revoked key": "401 whatever the input",
+  }[kind];
+}
+
+/** The error body without its request id (each request has its own). */
+function withoutRequestId(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { requestId?: unknown } };
+    if (parsed.error) delete parsed.error.requestId;
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * What a credential's answer must be beyond the general rules: an allowed one is never refused
+ * for its credential; a refused one gets its one answer, whatever the input. Some answers come before any credential is
+ * checked, the same for every caller, and judge only the request's framing, never its content
+ * (src/app.ts, the cheap refusals before the admission): an Authorization header the mutation
+ * spoiled (401), an oversized body (413), a Content-Type the operation cannot read (415), and a
+ * path no operation matches (404 "No route for …").
+ */
+function judgeRefusal(
+  expected: Expectation,
+  verdict: Verdict,
+  reference: string | undefined,
+  mutations: Mutation[],
+): string[] {
+  const message = messageOf(verdict.body);
+  const touches = (name: string) =>
+    mutations.some(
+      (m) => (m.kind === "header-drop" || m.kind === "header-set") && m.name.toLowerCase() === name,
+    );
+  if (expected === "allowed") {
+    // Its own credential is never the reason it is refused.
+    const refused = verdict.status === 401 || verdict.status === 403;
+    return refused && !touches("authorization")
+      ? [`an allowed credential was refused: ${verdict.status} ${message}`]
+      : [];
+  }
+  const framing =
+    (verdict.status === 401 && touches("authorization")) ||
+    (verdict.status === 413 &&
+      mutations.some((m) => m.kind === "raw-body" && m.label.startsWith("size"))) ||
+    (verdict.status === 415 &&
+      (touches("content-type") ||
+        mutations.some((m) => m.kind === "raw-body" && m.label.startsWith("type:")))) ||
+    (verdict.status === 404 &&
+      mutations.some((m) => m.kind === "param-set") &&
+      message.startsWith("No route for "));
+  if (framing) return [];
+  if (expected === "not-found") {
+    return verdict.status === 404 && /^param\.id: /.test(message)
+      ? []
+      : [`expected 404 naming param.id for another staff member's id, got ${verdict.status}`];
+  }
+  const status = expected === "forbidden" ? 403 : 401;
+  if (verdict.status !== status) return [`expected ${status}, got ${verdict.status}`];
+  if (reference !== undefined && withoutRequestId(verdict.body) !== reference) {
+    return [`the ${status} body depends on the input: ${reference} became ${verdict.body}`];
+  }
+  return [];
+}
+
+function messageOf(body: string): string {
+  try {
+    return (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /** One mutation per (date or date-time field of `op`, edge value): body, query and path. */

@@ -83,7 +83,7 @@ export async function createAccount({
     updatedAtMs: nowMs,
     deactivatedAtMs: null,
   };
-  if ((await ctx.accounts.create(account)) === "email-taken") {
+  if ((await ctx.accounts.create(account, ctx.pendingAudit)) === "email-taken") {
     throw new DomainError("CONFLICT", `body.email: an account with ${account.email} exists`);
   }
   return account;
@@ -125,6 +125,7 @@ export async function updateAccount({
       staffId: await checkedStaffLink(ctx, role, staffId),
     },
     ctx.clock.nowMs(),
+    ctx.pendingAudit,
   );
   if (updated === null) throw accountNotFound(input.id);
   if (updated === "deactivated") throw accountDeactivated(input.id);
@@ -139,7 +140,7 @@ export async function deactivateAccount({
   ctx: DomainContext;
   input: { id: string };
 }): Promise<AccountRecord> {
-  const account = await ctx.accounts.deactivate(input.id, ctx.clock.nowMs());
+  const account = await ctx.accounts.deactivate(input.id, ctx.clock.nowMs(), ctx.pendingAudit);
   if (!account) throw accountNotFound(input.id);
   return account;
 }

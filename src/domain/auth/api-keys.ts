@@ -6,7 +6,7 @@
  * or expired key fails on the very next request.
  */
 import { randomToken, secretsEqual, sha256Hex } from "../crypto.ts";
-import type { ApiKeyRecord, AuditEntry, DomainContext } from "../ports.ts";
+import type { ApiKeyRecord, DomainContext } from "../ports.ts";
 
 export const API_KEY_PREFIX = "ae_live_";
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -24,14 +24,13 @@ function newKeyId(): string {
   return id;
 }
 
-/** Creates a key; its token is returned here only. The audit entry is written with it. */
+/** Creates a key; its token is returned here only. The request's audit entry is written with it. */
 export async function issueApiKey(input: {
   ctx: DomainContext;
   name: string;
   scopes: string[];
   expiresAtMs: number | null;
   createdBy: string;
-  audit: (targetId: string) => AuditEntry;
 }): Promise<{ key: ApiKeyRecord; token: string }> {
   const id = newKeyId();
   const secret = randomToken(32);
@@ -44,7 +43,10 @@ export async function issueApiKey(input: {
     revokedAtMs: null,
     createdBy: input.createdBy,
   };
-  await input.ctx.apiKeys.create({ ...key, secretHash: await sha256Hex(secret) }, input.audit(id));
+  await input.ctx.apiKeys.create(
+    { ...key, secretHash: await sha256Hex(secret) },
+    input.ctx.pendingAudit,
+  );
   return { key, token: `${API_KEY_PREFIX}${id}_${secret}` };
 }
 

@@ -311,7 +311,9 @@ export async function adminMarkAttendance({
   input: { id: string; status: AttendanceStatus; actor: string };
 }): Promise<PresentedAppointment> {
   const nowMs = ctx.clock.nowMs();
-  const announcement = recorded(announceAttendance(ctx));
+  // The request's audit entry rides in the announcement, written in the mark's transaction.
+  const audit = ctx.pendingAudit?.written === false ? ctx.pendingAudit : undefined;
+  const announcement = recorded(withAudit(announceAttendance(ctx), audit?.entry));
   const outcome = await ctx.bookings.markAttendance({
     id: input.id,
     status: input.status,
@@ -336,7 +338,11 @@ export async function adminMarkAttendance({
       `body.status: the appointment started more than 7 days ago (${new Date(appointment.startMs).toISOString()}); its ${appointment.status} mark is final`,
     );
   }
-  if (outcome.kind === "changed") announcement.deliver(ctx);
+  if (outcome.kind === "changed") {
+    // Committed with the change; an unchanged mark wrote nothing and is recorded after the answer.
+    if (audit) audit.written = true;
+    announcement.deliver(ctx);
+  }
   return presentAppointment(outcome.appointment);
 }
 

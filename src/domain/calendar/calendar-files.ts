@@ -109,7 +109,14 @@ export async function rotateCalendarKey({
   input: { staffId: string };
 }): Promise<{ key: string; url: string }> {
   const key = randomToken(24);
-  if (!(await ctx.calendarKeys.put(input.staffId, await sha256Hex(key), ctx.clock.nowMs())))
+  if (
+    !(await ctx.calendarKeys.put(
+      input.staffId,
+      await sha256Hex(key),
+      ctx.clock.nowMs(),
+      ctx.pendingAudit,
+    ))
+  )
     throw new DomainError("NOT_FOUND", "id: no such staff member");
   return {
     key,
@@ -124,6 +131,6 @@ export async function revokeCalendarKey({
   ctx: DomainContext;
   input: { staffId: string };
 }): Promise<void> {
-  if (!(await ctx.calendarKeys.delete(input.staffId)))
+  if (!(await ctx.calendarKeys.delete(input.staffId, ctx.pendingAudit)))
     throw new DomainError("NOT_FOUND", "id: no calendar key for this staff member");
 }

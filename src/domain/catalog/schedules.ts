@@ -57,7 +57,8 @@ export async function putSchedule({
       slotIntervalMin,
     );
   }
-  if (!(await ctx.catalog.putSchedule(input.staffId, weekly))) throw staffNotFound("id");
+  if (!(await ctx.catalog.putSchedule(input.staffId, weekly, ctx.pendingAudit)))
+    throw staffNotFound("id");
   return weekly;
 }
 
@@ -88,7 +89,7 @@ export async function putOverride({
     ...input,
     intervals: checkIntervals("body.intervals", input.intervals, slotIntervalMin),
   };
-  if (!(await ctx.catalog.putOverride(override))) throw staffNotFound("id");
+  if (!(await ctx.catalog.putOverride(override, ctx.pendingAudit))) throw staffNotFound("id");
   return override;
 }
 
@@ -99,7 +100,7 @@ export async function deleteOverride({
   ctx: DomainContext;
   input: { staffId: string; date: string };
 }): Promise<void> {
-  if (!(await ctx.catalog.deleteOverride(input.staffId, input.date))) {
+  if (!(await ctx.catalog.deleteOverride(input.staffId, input.date, ctx.pendingAudit))) {
     throw new DomainError("NOT_FOUND", "date: no override for this staff member on this date");
   }
 }
@@ -122,7 +123,7 @@ export async function createClosure({
       "BAD_REQUEST",
       `body.endDate: a closure spans at most ${MAX_CLOSURE_DAYS} days`,
     );
-  const closure = await ctx.catalog.createClosure({ ...input, id: newId("clo") });
+  const closure = await ctx.catalog.createClosure({ ...input, id: newId("clo") }, ctx.pendingAudit);
   return { ...closure, ...(await confirmedOnDates(ctx, input.startDate, input.endDate)) };
 }
 
@@ -160,6 +161,6 @@ export async function deleteClosure({
   ctx: DomainContext;
   input: { id: string };
 }): Promise<void> {
-  if (!(await ctx.catalog.deleteClosure(input.id)))
+  if (!(await ctx.catalog.deleteClosure(input.id, ctx.pendingAudit)))
     throw new DomainError("NOT_FOUND", "id: no such closure");
 }

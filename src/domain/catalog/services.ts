@@ -59,7 +59,7 @@ export async function createService({
   input: ServiceInput;
 }): Promise<Service> {
   await checkGrid(ctx, input);
-  return ctx.catalog.createService(newId("svc"), input);
+  return ctx.catalog.createService(newId("svc"), input, ctx.pendingAudit);
 }
 
 export async function updateService({
@@ -72,7 +72,7 @@ export async function updateService({
   const current = await getService({ ctx, input: { id: input.id } });
   const next: ServiceInput = { ...current, ...input.patch };
   await checkGrid(ctx, next);
-  const updated = await ctx.catalog.updateService(input.id, next);
+  const updated = await ctx.catalog.updateService(input.id, next, ctx.pendingAudit);
   if (!updated) throw serviceNotFound("id");
   return updated;
 }
@@ -89,7 +89,7 @@ export async function deleteService({
   ctx: DomainContext;
   input: { id: string };
 }): Promise<void> {
-  const outcome = await ctx.catalog.deleteService(input.id);
+  const outcome = await ctx.catalog.deleteService(input.id, ctx.pendingAudit);
   if (outcome === "not-found") throw serviceNotFound("id");
   if (outcome === "has-future-appointments") {
     throw new DomainError(

@@ -48,10 +48,11 @@ export async function createStaff({
   input: StaffInput;
 }): Promise<Staff> {
   await checkServices(ctx, input.serviceIds);
-  return ctx.catalog.createStaff(newId("stf"), {
-    ...input,
-    serviceIds: [...new Set(input.serviceIds)],
-  });
+  return ctx.catalog.createStaff(
+    newId("stf"),
+    { ...input, serviceIds: [...new Set(input.serviceIds)] },
+    ctx.pendingAudit,
+  );
 }
 
 export async function updateStaff({
@@ -64,10 +65,11 @@ export async function updateStaff({
   const current = await getStaff({ ctx, input: { id: input.id } });
   const next: StaffInput = { ...current, ...input.patch };
   if (input.patch.serviceIds) await checkServices(ctx, input.patch.serviceIds);
-  const updated = await ctx.catalog.updateStaff(input.id, {
-    ...next,
-    serviceIds: [...new Set(next.serviceIds)],
-  });
+  const updated = await ctx.catalog.updateStaff(
+    input.id,
+    { ...next, serviceIds: [...new Set(next.serviceIds)] },
+    ctx.pendingAudit,
+  );
   if (!updated) throw staffNotFound("id");
   return updated;
 }
@@ -80,7 +82,7 @@ export async function deleteStaff({
   ctx: DomainContext;
   input: { id: string };
 }): Promise<void> {
-  const outcome = await ctx.catalog.deleteStaff(input.id);
+  const outcome = await ctx.catalog.deleteStaff(input.id, ctx.pendingAudit);
   if (outcome === "not-found") throw staffNotFound("id");
   if (outcome === "has-future-appointments") {
     throw new DomainError(

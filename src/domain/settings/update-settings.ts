@@ -25,6 +25,6 @@ export async function updateSettings({
       `body.holdExtensionCapS: must be at least holdTtlS (${next.holdExtensionCapS} < ${next.holdTtlS} seconds)`,
     );
   }
-  await ctx.catalog.putSettings(next);
+  await ctx.catalog.putSettings(next, ctx.pendingAudit);
   return next;
 }

@@ -36,14 +36,17 @@ export async function createWebhook({
   input: { url: string; events: WebhookEventType[]; active: boolean };
 }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const secret = newWebhookSecret();
-  const endpoint = await ctx.webhooks.create({
-    id: newId("whk"),
-    url: guardedUrl(ctx, input.url),
-    events: [...new Set(input.events)],
-    active: input.active,
-    secret,
-    nowMs: ctx.clock.nowMs(),
-  });
+  const endpoint = await ctx.webhooks.create(
+    {
+      id: newId("whk"),
+      url: guardedUrl(ctx, input.url),
+      events: [...new Set(input.events)],
+      active: input.active,
+      secret,
+      nowMs: ctx.clock.nowMs(),
+    },
+    ctx.pendingAudit,
+  );
   return { endpoint, secret };
 }
 
@@ -74,7 +77,7 @@ export async function updateWebhook({
   if (input.url !== undefined) patch.url = guardedUrl(ctx, input.url);
   if (input.events !== undefined) patch.events = [...new Set(input.events)];
   if (input.active !== undefined) patch.active = input.active;
-  const endpoint = await ctx.webhooks.update(input.id, patch, ctx.clock.nowMs());
+  const endpoint = await ctx.webhooks.update(input.id, patch, ctx.clock.nowMs(), ctx.pendingAudit);
   if (!endpoint) throw notFound();
   return endpoint;
 }
@@ -86,7 +89,7 @@ export async function deleteWebhook({
   ctx: DomainContext;
   input: { id: string };
 }): Promise<void> {
-  if (!(await ctx.webhooks.delete(input.id))) throw notFound();
+  if (!(await ctx.webhooks.delete(input.id, ctx.pendingAudit))) throw notFound();
 }
 
 /**
@@ -101,7 +104,8 @@ export async function rotateWebhookSecret({
   input: { id: string };
 }): Promise<{ secret: string }> {
   const secret = newWebhookSecret();
-  if (!(await ctx.webhooks.rotateSecret(input.id, secret, ctx.clock.nowMs()))) throw notFound();
+  if (!(await ctx.webhooks.rotateSecret(input.id, secret, ctx.clock.nowMs(), ctx.pendingAudit)))
+    throw notFound();
   return { secret };
 }
 

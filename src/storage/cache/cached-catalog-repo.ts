@@ -51,27 +51,33 @@ export class CachedCatalogRepo implements CatalogRepo {
   }
 
   getSettings: CatalogRepo["getSettings"] = () => this.repo.getSettings();
-  putSettings: CatalogRepo["putSettings"] = (s) => this.bump(this.repo.putSettings(s));
+  putSettings: CatalogRepo["putSettings"] = (s, audit) =>
+    this.bump(this.repo.putSettings(s, audit));
   getService: CatalogRepo["getService"] = (id) => this.repo.getService(id);
-  createService: CatalogRepo["createService"] = (id, input) =>
-    this.bump(this.repo.createService(id, input));
-  updateService: CatalogRepo["updateService"] = (id, input) =>
-    this.bump(this.repo.updateService(id, input));
-  deleteService: CatalogRepo["deleteService"] = (id) => this.bump(this.repo.deleteService(id));
+  createService: CatalogRepo["createService"] = (id, input, audit) =>
+    this.bump(this.repo.createService(id, input, audit));
+  updateService: CatalogRepo["updateService"] = (id, input, audit) =>
+    this.bump(this.repo.updateService(id, input, audit));
+  deleteService: CatalogRepo["deleteService"] = (id, audit) =>
+    this.bump(this.repo.deleteService(id, audit));
   getStaff: CatalogRepo["getStaff"] = (id) => this.repo.getStaff(id);
-  createStaff: CatalogRepo["createStaff"] = (id, input) =>
-    this.bump(this.repo.createStaff(id, input));
-  updateStaff: CatalogRepo["updateStaff"] = (id, input) =>
-    this.bump(this.repo.updateStaff(id, input));
-  deleteStaff: CatalogRepo["deleteStaff"] = (id) => this.bump(this.repo.deleteStaff(id));
+  createStaff: CatalogRepo["createStaff"] = (id, input, audit) =>
+    this.bump(this.repo.createStaff(id, input, audit));
+  updateStaff: CatalogRepo["updateStaff"] = (id, input, audit) =>
+    this.bump(this.repo.updateStaff(id, input, audit));
+  deleteStaff: CatalogRepo["deleteStaff"] = (id, audit) =>
+    this.bump(this.repo.deleteStaff(id, audit));
   getSchedule: CatalogRepo["getSchedule"] = (id) => this.repo.getSchedule(id);
-  putSchedule: CatalogRepo["putSchedule"] = (id, weekly) =>
-    this.bump(this.repo.putSchedule(id, weekly));
+  putSchedule: CatalogRepo["putSchedule"] = (id, weekly, audit) =>
+    this.bump(this.repo.putSchedule(id, weekly, audit));
   listOverrides: CatalogRepo["listOverrides"] = (id, range) => this.repo.listOverrides(id, range);
-  putOverride: CatalogRepo["putOverride"] = (o) => this.bump(this.repo.putOverride(o));
-  deleteOverride: CatalogRepo["deleteOverride"] = (id, date) =>
-    this.bump(this.repo.deleteOverride(id, date));
+  putOverride: CatalogRepo["putOverride"] = (o, audit) =>
+    this.bump(this.repo.putOverride(o, audit));
+  deleteOverride: CatalogRepo["deleteOverride"] = (id, date, audit) =>
+    this.bump(this.repo.deleteOverride(id, date, audit));
   listClosures: CatalogRepo["listClosures"] = () => this.repo.listClosures();
-  createClosure: CatalogRepo["createClosure"] = (c) => this.bump(this.repo.createClosure(c));
-  deleteClosure: CatalogRepo["deleteClosure"] = (id) => this.bump(this.repo.deleteClosure(id));
+  createClosure: CatalogRepo["createClosure"] = (c, audit) =>
+    this.bump(this.repo.createClosure(c, audit));
+  deleteClosure: CatalogRepo["deleteClosure"] = (id, audit) =>
+    this.bump(this.repo.deleteClosure(id, audit));
 }

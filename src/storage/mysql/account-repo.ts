@@ -1,5 +1,6 @@
 import type { Client } from "@planetscale/database";
-import type { AccountRecord, AccountRepo, AccountRole } from "../../domain/ports.ts";
+import type { AccountRecord, AccountRepo, AccountRole, PendingAudit } from "../../domain/ports.ts";
+import { auditedStatement, auditedTransaction } from "./audit-repo.ts";
 import { fromSqlDateTime, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -29,11 +30,10 @@ function isDuplicateKey(error: unknown): boolean {
 export class MysqlAccountRepo implements AccountRepo {
   constructor(private readonly db: Client) {}
 
-  async create(account: AccountRecord): Promise<"created" | "email-taken"> {
+  async create(account: AccountRecord, audit?: PendingAudit): Promise<"created" | "email-taken"> {
     try {
-      await this.db.execute(
-        `INSERT INTO accounts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+      await auditedStatement(this.db, audit, account.id, (db) =>
+        db.execute(`INSERT INTO accounts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
           account.id,
           account.email,
           account.name,
@@ -43,7 +43,7 @@ export class MysqlAccountRepo implements AccountRepo {
           toSqlDateTime(account.createdAtMs),
           toSqlDateTime(account.updatedAtMs),
           null,
-        ],
+        ]),
       );
       return "created";
     } catch (error) {
@@ -78,28 +78,43 @@ export class MysqlAccountRepo implements AccountRepo {
     id: string,
     change: { name: string; role: AccountRole; staffId: string | null },
     nowMs: number,
+    audit?: PendingAudit,
   ): Promise<AccountRecord | null | "deactivated"> {
-    const result = await this.db.execute(
-      "UPDATE accounts SET name = ?, role = ?, staff_id = ?, updated_at = ? WHERE id = ? AND deactivated_at IS NULL",
-      [change.name, change.role, change.staffId, toSqlDateTime(nowMs), id],
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      id,
+      (db) =>
+        db.execute(
+          "UPDATE accounts SET name = ?, role = ?, staff_id = ?, updated_at = ? WHERE id = ? AND deactivated_at IS NULL",
+          [change.name, change.role, change.staffId, toSqlDateTime(nowMs), id],
+        ),
+      (result) => result.rowsAffected > 0,
     );
     const account = await this.find(id);
     if (result.rowsAffected === 0 && account?.deactivatedAtMs != null) return "deactivated";
     return account;
   }
 
-  async deactivate(id: string, nowMs: number): Promise<AccountRecord | null> {
+  async deactivate(id: string, nowMs: number, audit?: PendingAudit): Promise<AccountRecord | null> {
     const now = toSqlDateTime(nowMs);
-    await this.db.transaction(async (tx) => {
-      await tx.execute(
-        "UPDATE accounts SET deactivated_at = ?, updated_at = ? WHERE id = ? AND deactivated_at IS NULL",
-        [now, now, id],
-      );
-      await tx.execute(
-        "UPDATE business_sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
-        [now, id],
-      );
-    });
+    await auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx) => {
+        const result = await tx.execute(
+          "UPDATE accounts SET deactivated_at = ?, updated_at = ? WHERE id = ? AND deactivated_at IS NULL",
+          [now, now, id],
+        );
+        await tx.execute(
+          "UPDATE business_sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+          [now, id],
+        );
+        return result.rowsAffected > 0;
+      },
+      (deactivated) => deactivated,
+    );
     return this.find(id);
   }
 

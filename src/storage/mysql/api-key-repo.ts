@@ -1,6 +1,6 @@
 import type { Client, Transaction } from "@planetscale/database";
-import type { ApiKeyRecord, ApiKeyRepo, AuditEntry } from "../../domain/ports.ts";
-import { insertAuditEntry } from "./audit-repo.ts";
+import type { ApiKeyRecord, ApiKeyRepo, PendingAudit } from "../../domain/ports.ts";
+import { auditedTransaction } from "./audit-repo.ts";
 import { fromSqlDateTime, parseJsonColumn, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -29,8 +29,8 @@ function withoutSecret({ secretHash: _, ...key }: ApiKeyRecord & { secretHash: s
 export class MysqlApiKeyRepo implements ApiKeyRepo {
   constructor(private readonly db: Client) {}
 
-  async create(key: ApiKeyRecord & { secretHash: string }, audit: AuditEntry): Promise<void> {
-    await this.db.transaction(async (tx: Transaction) => {
+  async create(key: ApiKeyRecord & { secretHash: string }, audit?: PendingAudit): Promise<void> {
+    await auditedTransaction(this.db, audit, key.id, async (tx: Transaction) => {
       await tx.execute(`INSERT INTO api_keys (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
         key.id,
         key.name,
@@ -41,7 +41,6 @@ export class MysqlApiKeyRepo implements ApiKeyRepo {
         key.expiresAtMs === null ? null : toSqlDateTime(key.expiresAtMs),
         null,
       ]);
-      await insertAuditEntry(tx, audit);
     });
   }
 
@@ -58,21 +57,29 @@ export class MysqlApiKeyRepo implements ApiKeyRepo {
     return (rows as Row[]).map((row) => withoutSecret(fromRow(row)));
   }
 
-  async revoke(id: string, nowMs: number, audit: AuditEntry): Promise<ApiKeyRecord | null> {
-    return this.db.transaction(async (tx: Transaction) => {
-      const { rows } = await tx.execute(`SELECT ${COLUMNS} FROM api_keys WHERE id = ? FOR UPDATE`, [
-        id,
-      ]);
-      const row = rows[0] as Row | undefined;
-      if (!row) return null;
-      const key = withoutSecret(fromRow(row));
-      if (key.revokedAtMs !== null) return key;
-      await tx.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [
-        toSqlDateTime(nowMs),
-        id,
-      ]);
-      await insertAuditEntry(tx, audit);
-      return { ...key, revokedAtMs: nowMs };
-    });
+  async revoke(id: string, nowMs: number, audit?: PendingAudit): Promise<ApiKeyRecord | null> {
+    let revoked = false;
+    return auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx: Transaction) => {
+        const { rows } = await tx.execute(
+          `SELECT ${COLUMNS} FROM api_keys WHERE id = ? FOR UPDATE`,
+          [id],
+        );
+        const row = rows[0] as Row | undefined;
+        if (!row) return null;
+        const key = withoutSecret(fromRow(row));
+        if (key.revokedAtMs !== null) return key;
+        await tx.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [
+          toSqlDateTime(nowMs),
+          id,
+        ]);
+        revoked = true;
+        return { ...key, revokedAtMs: nowMs };
+      },
+      () => revoked,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Client, Transaction } from "@planetscale/database";
-import type { AuditEntry, AuditFilter, AuditLog } from "../../domain/ports.ts";
+import type { AuditEntry, AuditFilter, AuditLog, PendingAudit } from "../../domain/ports.ts";
 import { fromSqlDateTime, parseJsonColumn, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -22,6 +22,50 @@ export async function insertAuditEntry(db: Client | Transaction, entry: AuditEnt
     entry.address,
     entry.requestId,
   ]);
+}
+
+/**
+ * Runs an admin write in a transaction of its own and, when `changed` says it changed something,
+ * records the request's audit entry in that same transaction: the change and its entry commit
+ * together or not at all. The entry's target is `targetId` where the request's path named none
+ * (a create: the new id). `written` is set only once the transaction committed. Without an entry
+ * to record (not an admin request, or already recorded) it is a plain transaction.
+ */
+export async function auditedTransaction<T>(
+  db: Client,
+  audit: PendingAudit | undefined,
+  targetId: string | null,
+  write: (tx: Transaction) => Promise<T>,
+  changed: (result: T) => boolean = () => true,
+): Promise<T> {
+  const entry = audit && !audit.written ? audit.entry : undefined;
+  let recorded = false;
+  const result = await db.transaction(async (tx) => {
+    const result = await write(tx);
+    if (entry && changed(result)) {
+      await insertAuditEntry(tx, { ...entry, targetId: entry.targetId ?? targetId });
+      recorded = true;
+    }
+    return result;
+  });
+  if (audit && recorded) audit.written = true;
+  return result;
+}
+
+/**
+ * A write of one statement: alone (one round trip) when there is no entry to record, else in a
+ * transaction with its entry as `auditedTransaction` does. The driver cannot batch statements,
+ * so the entry costs BEGIN and COMMIT around the two statements.
+ */
+export function auditedStatement<T>(
+  db: Client,
+  audit: PendingAudit | undefined,
+  targetId: string | null,
+  write: (db: Client | Transaction) => Promise<T>,
+  changed?: (result: T) => boolean,
+): Promise<T> {
+  if (!audit || audit.written) return write(db);
+  return auditedTransaction(db, audit, targetId, write, changed);
 }
 
 function fromRow(row: Row): AuditEntry {

@@ -14,7 +14,8 @@ import type {
   WeeklySchedule,
 } from "../../domain/catalog/types.ts";
 import { decodeQuestions } from "../../domain/catalog/questions.ts";
-import type { CatalogRepo } from "../../domain/ports.ts";
+import type { CatalogRepo, PendingAudit } from "../../domain/ports.ts";
+import { auditedStatement, auditedTransaction } from "./audit-repo.ts";
 import { DEFAULT_SETTINGS, ReminderOffsets, Settings } from "../../domain/settings/settings.ts";
 import { decodeIntervals, decodeWeekly, encodeIntervals, encodeWeekly } from "./schedule-codec.ts";
 import {
@@ -95,11 +96,13 @@ export class MysqlCatalogRepo implements CatalogRepo {
     return row ? Settings.parse(parseJsonColumn(row.document)) : DEFAULT_SETTINGS;
   }
 
-  async putSettings(settings: Settings): Promise<void> {
-    await this.db.execute(
-      `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, ?)
+  async putSettings(settings: Settings, audit?: PendingAudit): Promise<void> {
+    await auditedStatement(this.db, audit, null, (db) =>
+      db.execute(
+        `INSERT INTO settings (id, document, updated_at) VALUES (1, ?, ?)
        ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)`,
-      [JSON.stringify(settings), this.now()],
+        [JSON.stringify(settings), this.now()],
+      ),
     );
   }
 
@@ -119,62 +122,84 @@ export class MysqlCatalogRepo implements CatalogRepo {
     return row ? toService(row) : null;
   }
 
-  async createService(id: string, input: ServiceInput): Promise<Service> {
+  async createService(id: string, input: ServiceInput, audit?: PendingAudit): Promise<Service> {
     const now = this.now();
-    await this.db.execute(
-      `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        id,
-        input.name,
-        input.description,
-        input.durationMin,
-        input.bufferBeforeMin,
-        input.bufferAfterMin,
-        input.price.amountMinor,
-        input.price.currency,
-        input.active ? 1 : 0,
-        encodeQuestions(input.questions),
-        now,
-        now,
-        input.reminders === null ? null : JSON.stringify(input.reminders),
-      ],
+    await auditedStatement(this.db, audit, id, (db) =>
+      db.execute(
+        `INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          id,
+          input.name,
+          input.description,
+          input.durationMin,
+          input.bufferBeforeMin,
+          input.bufferAfterMin,
+          input.price.amountMinor,
+          input.price.currency,
+          input.active ? 1 : 0,
+          encodeQuestions(input.questions),
+          now,
+          now,
+          input.reminders === null ? null : JSON.stringify(input.reminders),
+        ],
+      ),
     );
     return { ...input, id, createdAtMs: fromSqlDateTime(now), updatedAtMs: fromSqlDateTime(now) };
   }
 
-  async updateService(id: string, input: ServiceInput): Promise<Service | null> {
-    const result = await this.db.execute(
-      `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_before_min = ?, buffer_after_min = ?,
+  async updateService(
+    id: string,
+    input: ServiceInput,
+    audit?: PendingAudit,
+  ): Promise<Service | null> {
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      id,
+      (db) =>
+        db.execute(
+          `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_before_min = ?, buffer_after_min = ?,
          price_minor = ?, currency = ?, active = ?, reminders = ?, questions = ?, updated_at = ? WHERE id = ?`,
-      [
-        input.name,
-        input.description,
-        input.durationMin,
-        input.bufferBeforeMin,
-        input.bufferAfterMin,
-        input.price.amountMinor,
-        input.price.currency,
-        input.active ? 1 : 0,
-        input.reminders === null ? null : JSON.stringify(input.reminders),
-        encodeQuestions(input.questions),
-        this.now(),
-        id,
-      ],
+          [
+            input.name,
+            input.description,
+            input.durationMin,
+            input.bufferBeforeMin,
+            input.bufferAfterMin,
+            input.price.amountMinor,
+            input.price.currency,
+            input.active ? 1 : 0,
+            input.reminders === null ? null : JSON.stringify(input.reminders),
+            encodeQuestions(input.questions),
+            this.now(),
+            id,
+          ],
+        ),
+      (result) => result.rowsAffected > 0,
     );
     return result.rowsAffected === 0 ? null : this.getService(id);
   }
 
-  async deleteService(id: string): Promise<"deleted" | "not-found" | "has-future-appointments"> {
-    return this.db.transaction(async (tx) => {
-      // Lock the service row first, so no booking for it can commit between the check and the delete.
-      const { rows } = await tx.execute("SELECT id FROM services WHERE id = ? FOR UPDATE", [id]);
-      if (rows.length === 0) return "not-found";
-      if (await hasFutureAppointments(tx, "service_id", id, this.now()))
-        return "has-future-appointments";
-      await tx.execute("DELETE FROM staff_services WHERE service_id = ?", [id]);
-      await tx.execute("DELETE FROM services WHERE id = ?", [id]);
-      return "deleted";
-    });
+  async deleteService(
+    id: string,
+    audit?: PendingAudit,
+  ): Promise<"deleted" | "not-found" | "has-future-appointments"> {
+    return auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx) => {
+        // Lock the service row first, so no booking for it can commit between the check and the delete.
+        const { rows } = await tx.execute("SELECT id FROM services WHERE id = ? FOR UPDATE", [id]);
+        if (rows.length === 0) return "not-found";
+        if (await hasFutureAppointments(tx, "service_id", id, this.now()))
+          return "has-future-appointments";
+        await tx.execute("DELETE FROM staff_services WHERE service_id = ?", [id]);
+        await tx.execute("DELETE FROM services WHERE id = ?", [id]);
+        return "deleted" as const;
+      },
+      (outcome) => outcome === "deleted",
+    );
   }
 
   async listStaff({
@@ -207,9 +232,9 @@ export class MysqlCatalogRepo implements CatalogRepo {
     return row ? toStaff(row) : null;
   }
 
-  async createStaff(id: string, input: StaffInput): Promise<Staff> {
+  async createStaff(id: string, input: StaffInput, audit?: PendingAudit): Promise<Staff> {
     const now = this.now();
-    await this.db.transaction(async (tx) => {
+    await auditedTransaction(this.db, audit, id, async (tx) => {
       await tx.execute(
         `INSERT INTO staff (id, name, bio, email, phone, time_zone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
@@ -229,40 +254,55 @@ export class MysqlCatalogRepo implements CatalogRepo {
     return { ...input, id, createdAtMs: fromSqlDateTime(now), updatedAtMs: fromSqlDateTime(now) };
   }
 
-  async updateStaff(id: string, input: StaffInput): Promise<Staff | null> {
-    const found = await this.db.transaction(async (tx) => {
-      const result = await tx.execute(
-        `UPDATE staff SET name = ?, bio = ?, email = ?, phone = ?, time_zone = ?, active = ?, updated_at = ? WHERE id = ?`,
-        [
-          input.name,
-          input.bio,
-          input.email,
-          input.phone,
-          input.timeZone,
-          input.active ? 1 : 0,
-          this.now(),
-          id,
-        ],
-      );
-      if (result.rowsAffected === 0) return false;
-      await replaceStaffServices(tx, id, input.serviceIds);
-      return true;
-    });
+  async updateStaff(id: string, input: StaffInput, audit?: PendingAudit): Promise<Staff | null> {
+    const found = await auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx) => {
+        const result = await tx.execute(
+          `UPDATE staff SET name = ?, bio = ?, email = ?, phone = ?, time_zone = ?, active = ?, updated_at = ? WHERE id = ?`,
+          [
+            input.name,
+            input.bio,
+            input.email,
+            input.phone,
+            input.timeZone,
+            input.active ? 1 : 0,
+            this.now(),
+            id,
+          ],
+        );
+        if (result.rowsAffected === 0) return false;
+        await replaceStaffServices(tx, id, input.serviceIds);
+        return true;
+      },
+      (found) => found,
+    );
     return found ? this.getStaff(id) : null;
   }
 
-  async deleteStaff(id: string): Promise<"deleted" | "not-found" | "has-future-appointments"> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.execute("SELECT id FROM staff WHERE id = ? FOR UPDATE", [id]);
-      if (rows.length === 0) return "not-found";
-      if (await hasFutureAppointments(tx, "staff_id", id, this.now()))
-        return "has-future-appointments";
-      for (const table of ["staff_services", "staff_schedules", "staff_overrides"]) {
-        await tx.execute(`DELETE FROM ${table} WHERE staff_id = ?`, [id]);
-      }
-      await tx.execute("DELETE FROM staff WHERE id = ?", [id]);
-      return "deleted";
-    });
+  async deleteStaff(
+    id: string,
+    audit?: PendingAudit,
+  ): Promise<"deleted" | "not-found" | "has-future-appointments"> {
+    return auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx) => {
+        const { rows } = await tx.execute("SELECT id FROM staff WHERE id = ? FOR UPDATE", [id]);
+        if (rows.length === 0) return "not-found";
+        if (await hasFutureAppointments(tx, "staff_id", id, this.now()))
+          return "has-future-appointments";
+        for (const table of ["staff_services", "staff_schedules", "staff_overrides"]) {
+          await tx.execute(`DELETE FROM ${table} WHERE staff_id = ?`, [id]);
+        }
+        await tx.execute("DELETE FROM staff WHERE id = ?", [id]);
+        return "deleted" as const;
+      },
+      (outcome) => outcome === "deleted",
+    );
   }
 
   async getSchedule(staffId: string): Promise<WeeklySchedule | null> {
@@ -275,12 +315,23 @@ export class MysqlCatalogRepo implements CatalogRepo {
     return row.weekly === null ? {} : decodeWeekly(parseJsonColumn(row.weekly));
   }
 
-  async putSchedule(staffId: string, weekly: WeeklySchedule): Promise<boolean> {
+  async putSchedule(
+    staffId: string,
+    weekly: WeeklySchedule,
+    audit?: PendingAudit,
+  ): Promise<boolean> {
     // One statement: the row is written only if the staff member exists.
-    const result = await this.db.execute(
-      `INSERT INTO staff_schedules (staff_id, weekly, updated_at) SELECT id, ?, ? FROM staff WHERE id = ?
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      staffId,
+      (db) =>
+        db.execute(
+          `INSERT INTO staff_schedules (staff_id, weekly, updated_at) SELECT id, ?, ? FROM staff WHERE id = ?
        ON DUPLICATE KEY UPDATE weekly = VALUES(weekly), updated_at = VALUES(updated_at)`,
-      [encodeWeekly(weekly), this.now(), staffId],
+          [encodeWeekly(weekly), this.now(), staffId],
+        ),
+      (result) => result.rowsAffected > 0,
     );
     return result.rowsAffected > 0 || (await this.getStaff(staffId)) !== null;
   }
@@ -302,26 +353,40 @@ export class MysqlCatalogRepo implements CatalogRepo {
     }));
   }
 
-  async putOverride(override: DateOverride): Promise<boolean> {
-    const result = await this.db.execute(
-      `INSERT INTO staff_overrides (staff_id, local_date, intervals, note, updated_at) SELECT id, ?, ?, ?, ? FROM staff WHERE id = ?
+  async putOverride(override: DateOverride, audit?: PendingAudit): Promise<boolean> {
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      override.staffId,
+      (db) =>
+        db.execute(
+          `INSERT INTO staff_overrides (staff_id, local_date, intervals, note, updated_at) SELECT id, ?, ?, ?, ? FROM staff WHERE id = ?
        ON DUPLICATE KEY UPDATE intervals = VALUES(intervals), note = VALUES(note), updated_at = VALUES(updated_at)`,
-      [
-        override.date,
-        encodeIntervals(override.intervals),
-        override.note,
-        this.now(),
-        override.staffId,
-      ],
+          [
+            override.date,
+            encodeIntervals(override.intervals),
+            override.note,
+            this.now(),
+            override.staffId,
+          ],
+        ),
+      (result) => result.rowsAffected > 0,
     );
     // rowsAffected is 0 when an identical row is rewritten; tell that apart from "no such staff".
     return result.rowsAffected > 0 || (await this.getStaff(override.staffId)) !== null;
   }
 
-  async deleteOverride(staffId: string, date: string): Promise<boolean> {
-    const result = await this.db.execute(
-      "DELETE FROM staff_overrides WHERE staff_id = ? AND local_date = ?",
-      [staffId, date],
+  async deleteOverride(staffId: string, date: string, audit?: PendingAudit): Promise<boolean> {
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      staffId,
+      (db) =>
+        db.execute("DELETE FROM staff_overrides WHERE staff_id = ? AND local_date = ?", [
+          staffId,
+          date,
+        ]),
+      (result) => result.rowsAffected > 0,
     );
     return result.rowsAffected > 0;
   }
@@ -339,16 +404,24 @@ export class MysqlCatalogRepo implements CatalogRepo {
     }));
   }
 
-  async createClosure(closure: Closure): Promise<Closure> {
-    await this.db.execute(
-      "INSERT INTO closures (id, start_date, end_date, reason, created_at) VALUES (?, ?, ?, ?, ?)",
-      [closure.id, closure.startDate, closure.endDate, closure.reason, this.now()],
+  async createClosure(closure: Closure, audit?: PendingAudit): Promise<Closure> {
+    await auditedStatement(this.db, audit, closure.id, (db) =>
+      db.execute(
+        "INSERT INTO closures (id, start_date, end_date, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+        [closure.id, closure.startDate, closure.endDate, closure.reason, this.now()],
+      ),
     );
     return closure;
   }
 
-  async deleteClosure(id: string): Promise<boolean> {
-    const result = await this.db.execute("DELETE FROM closures WHERE id = ?", [id]);
+  async deleteClosure(id: string, audit?: PendingAudit): Promise<boolean> {
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      id,
+      (db) => db.execute("DELETE FROM closures WHERE id = ?", [id]),
+      (result) => result.rowsAffected > 0,
+    );
     return result.rowsAffected > 0;
   }
 }

@@ -1,10 +1,11 @@
 import type { Client } from "@planetscale/database";
-import type { WebhookRepo } from "../../domain/ports.ts";
+import type { PendingAudit, WebhookRepo } from "../../domain/ports.ts";
 import type {
   WebhookAttempt,
   WebhookEndpoint,
   WebhookEventType,
 } from "../../domain/webhooks/types.ts";
+import { auditedStatement, auditedTransaction } from "./audit-repo.ts";
 import { fromSqlDateTime, toBool, toInt, toSqlDateTime } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -35,12 +36,17 @@ export class MysqlWebhookRepo implements WebhookRepo {
     return row ? String(row.secret) : null;
   }
 
-  async create(input: Parameters<WebhookRepo["create"]>[0]): Promise<WebhookEndpoint> {
+  async create(
+    input: Parameters<WebhookRepo["create"]>[0],
+    audit?: PendingAudit,
+  ): Promise<WebhookEndpoint> {
     const now = toSqlDateTime(input.nowMs);
-    await this.db.execute(
-      `INSERT INTO webhook_endpoints (id, url, events, active, secret, disabled_reason, last_success_at, created_at, updated_at)
+    await auditedStatement(this.db, audit, input.id, (db) =>
+      db.execute(
+        `INSERT INTO webhook_endpoints (id, url, events, active, secret, disabled_reason, last_success_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
-      [input.id, input.url, input.events.join(","), input.active ? 1 : 0, input.secret, now, now],
+        [input.id, input.url, input.events.join(","), input.active ? 1 : 0, input.secret, now, now],
+      ),
     );
     return {
       id: input.id,
@@ -73,6 +79,7 @@ export class MysqlWebhookRepo implements WebhookRepo {
     id: string,
     patch: { url?: string; events?: WebhookEventType[]; active?: boolean },
     nowMs: number,
+    audit?: PendingAudit,
   ): Promise<WebhookEndpoint | null> {
     const sets: string[] = ["updated_at = ?"];
     const params: unknown[] = [toSqlDateTime(nowMs)];
@@ -82,27 +89,50 @@ export class MysqlWebhookRepo implements WebhookRepo {
       sets.push("active = ?", "disabled_reason = NULL");
       params.push(patch.active ? 1 : 0);
     }
-    const result = await this.db.execute(
-      `UPDATE webhook_endpoints SET ${sets.join(", ")} WHERE id = ?`,
-      [...params, id],
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      id,
+      (db) =>
+        db.execute(`UPDATE webhook_endpoints SET ${sets.join(", ")} WHERE id = ?`, [...params, id]),
+      (result) => result.rowsAffected > 0,
     );
     return result.rowsAffected > 0 ? this.get(id) : null;
   }
 
-  async delete(id: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const result = await tx.execute("DELETE FROM webhook_endpoints WHERE id = ?", [id]);
-      if (result.rowsAffected === 0) return false;
-      await tx.execute("DELETE FROM webhook_deliveries WHERE endpoint_id = ?", [id]);
-      await tx.execute("DELETE FROM webhook_attempts WHERE endpoint_id = ?", [id]);
-      return true;
-    });
+  async delete(id: string, audit?: PendingAudit): Promise<boolean> {
+    return auditedTransaction(
+      this.db,
+      audit,
+      id,
+      async (tx) => {
+        const result = await tx.execute("DELETE FROM webhook_endpoints WHERE id = ?", [id]);
+        if (result.rowsAffected === 0) return false;
+        await tx.execute("DELETE FROM webhook_deliveries WHERE endpoint_id = ?", [id]);
+        await tx.execute("DELETE FROM webhook_attempts WHERE endpoint_id = ?", [id]);
+        return true;
+      },
+      (deleted) => deleted,
+    );
   }
 
-  async rotateSecret(id: string, secret: string, nowMs: number): Promise<boolean> {
-    const result = await this.db.execute(
-      "UPDATE webhook_endpoints SET secret = ?, updated_at = ? WHERE id = ?",
-      [secret, toSqlDateTime(nowMs), id],
+  async rotateSecret(
+    id: string,
+    secret: string,
+    nowMs: number,
+    audit?: PendingAudit,
+  ): Promise<boolean> {
+    const result = await auditedStatement(
+      this.db,
+      audit,
+      id,
+      (db) =>
+        db.execute("UPDATE webhook_endpoints SET secret = ?, updated_at = ? WHERE id = ?", [
+          secret,
+          toSqlDateTime(nowMs),
+          id,
+        ]),
+      (result) => result.rowsAffected > 0,
     );
     return result.rowsAffected > 0;
   }

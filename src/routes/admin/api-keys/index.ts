@@ -3,7 +3,6 @@ import { API_KEY_PREFIX, issueApiKey } from "../../../domain/auth/api-keys.ts";
 import type { ApiKeyRecord } from "../../../domain/ports.ts";
 import { ApiError } from "../../../errors/api-error.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
-import { auditEntryOf } from "../../../http/admin-audit.ts";
 import { OWNER_ONLY_SCOPES } from "../../../http/admin-scopes.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";
@@ -129,10 +128,7 @@ export const adminApiKeyRoutes = createRouter()
       scopes: input.scopes,
       expiresAtMs,
       createdBy: caller.actor,
-      audit: (targetId) =>
-        auditEntryOf(c, { operation: "adminCreateApiKey", targetId, change: input, status: 201 }),
     });
-    c.set("audited", true);
     return c.json(CreatedApiKey.parse({ ...present(key), key: token }), 201);
   })
   .openapi(list, async (c) => {
@@ -141,12 +137,7 @@ export const adminApiKeyRoutes = createRouter()
   })
   .openapi(revoke, async (c) => {
     const { id } = c.req.valid("param");
-    const key = await c.var.ctx.apiKeys.revoke(
-      id,
-      c.var.ctx.clock.nowMs(),
-      auditEntryOf(c, { operation: "adminRevokeApiKey", targetId: id, change: null, status: 200 }),
-    );
+    const key = await c.var.ctx.apiKeys.revoke(id, c.var.ctx.clock.nowMs(), c.var.ctx.pendingAudit);
     if (!key) throw new ApiError("NOT_FOUND", `param.id: no API key ${id}`);
-    c.set("audited", true);
     return c.json(ApiKeySchema.parse(present(key)), 200);
   });
