@@ -269,7 +269,6 @@ async function moveRefusal(
       return new DomainError(
         "BAD_REQUEST",
         `holdId: scope ${scope} moves ${outcome.occurrences} occurrence(s), but the hold has ${outcome.times} time(s): hold one time per occurrence`,
-        { details: { occurrences: outcome.occurrences, times: outcome.times } },
       );
     default:
       return new DomainError(
