@@ -172,11 +172,9 @@ describe("the webhooks in /openapi.json", () => {
     };
     const events = [
       ...announceBooking(ctx, "token")([appointment("apt_booked1")], FACTS).events,
-      ...announceReschedule(
-        ctx,
+      ...announceReschedule(ctx, () => null)([appointment("apt_moved01")], FACTS, [
         appointment("apt_before1"),
-        null,
-      )([appointment("apt_moved01")], FACTS).events,
+      ]).events,
       ...announceCancel(ctx)(cancelled, FACTS).events,
       ...systemEvents(),
       ...announceAttendance(ctx)({

@@ -14,6 +14,7 @@ import type {
   BookInput,
   BookingFacts,
   BookOutcome,
+  CancelScope,
   DueReminder,
   OutboxEmail,
 } from "./booking/types.ts";
@@ -305,8 +306,6 @@ export interface LivePush {
  * enforced inside it by the database (a row per 5-minute cell under a unique key), never by a
  * check before it.
  */
-/** Which occurrences of a series a cancel takes. */
-export type CancelScope = "one" | "following" | "all";
 
 export interface BookingRepo {
   book(input: BookInput): Promise<BookOutcome>;
@@ -344,6 +343,11 @@ export interface BookingRepo {
         left: Appointment[];
         /** The cut-off applied (null: none). */
         cutoffMs: number | null;
+        /**
+         * The cancelled appointments someone may be waiting for, read in the locking statement
+         * (a waiting entry for the service around its date): only these are offered.
+         */
+        waitlisted: string[];
       }
     | { kind: "not-found" }
     | { kind: "not-confirmed" }
@@ -382,11 +386,6 @@ export interface BookingRepo {
     announce: (due: DueReminder[]) => Promise<Announcement>;
   }): Promise<{ sent: number }>;
   list(filter: AppointmentFilter): Promise<Appointment[]>;
-  /**
-   * Ids of the appointments that share a manage token's hash, oldest first (the token was derived
-   * from one of them: the first appointment of the booking that issued it).
-   */
-  idsWithManageToken(manageTokenHash: string, limit: number): Promise<string[]>;
   listOutbox(input: {
     limit: number;
     pendingOnly: boolean;

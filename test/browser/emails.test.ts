@@ -91,7 +91,7 @@ const KINDS: Record<string, (locale: Locale) => OutboxEmail> = {
           endMs: Date.UTC(2026, 11, 15, 14, 30),
         }),
       ],
-      previous: appointment(locale),
+      previous: [appointment(locale)],
       facts,
       links,
       ics: "",

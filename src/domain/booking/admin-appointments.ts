@@ -22,7 +22,7 @@ import { beginFromHold, holdSpent, resolveHold } from "./book-appointment.ts";
 import { forgetBooked } from "./manage-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { type PresentedAppointment, presentAppointment } from "./present.ts";
-import { recoverManageToken } from "./recover-manage-token.ts";
+import { derivedManageToken } from "./recover-manage-token.ts";
 import type {
   Appointment,
   AppointmentFilter,
@@ -135,7 +135,7 @@ export async function adminCancelAppointment({
   if (outcome.kind === "not-found") throw appointmentNotFound();
   if (outcome.kind !== "cancelled") throw notConfirmed();
   announcement.deliver(ctx);
-  await forgetBooked(ctx, outcome.appointment);
+  await forgetBooked(ctx, outcome.appointment, outcome.appointments, outcome.waitlisted);
   return presentAppointment(outcome.appointment);
 }
 
@@ -224,29 +224,33 @@ export async function adminRescheduleAppointment({
   const appointmentId = newId("apt");
   const nowMs = ctx.clock.nowMs();
   const live = await bookHeldTime(ctx, input, { staffId, startMs: start.ms, old, appointmentId });
+  let manageToken: string | null = null;
   const announcement = recorded(
     withAudit(
-      announceReschedule(ctx, old, await recoverManageToken(ctx, old.manageTokenHash)),
+      announceReschedule(ctx, () => manageToken),
       audit,
     ),
   );
+  // A move keeps the customer, language and answers as the transaction reads them.
   const outcome = await ctx.bookings
     .book({
       staffId,
       serviceId: old.serviceId,
       appointmentIds: [appointmentId],
       startsMs: [start.ms],
-      customer: old.customer,
-      notes: old.notes,
-      // A move keeps the customer's language.
-      locale: old.locale,
-      // A move keeps the answers as they were asked.
-      answers: () => ({ ok: true, answers: old.answers }),
-      manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,
       announce: announcement.announce,
-      replaces: { appointmentId: input.id, cutoffMs: null },
+      replaces: {
+        appointmentId: input.id,
+        cutoffMs: null,
+        // No credential to judge: only the email's links need the manage token, derived from
+        // what the transaction reads (no read of its own).
+        authorize: async (replaced) => {
+          manageToken = await derivedManageToken(ctx, replaced);
+          return true;
+        },
+      },
     })
     .catch(async (error: unknown) => {
       await live.undo();
@@ -258,7 +262,7 @@ export async function adminRescheduleAppointment({
       const [booked] = outcome.appointments;
       if (!booked) throw new Error("book() answered booked without an appointment");
       announcement.deliver(ctx);
-      await forgetBooked(ctx, old);
+      await forgetBooked(ctx, old, outcome.replaced, outcome.waitlisted);
       return presentAppointment(booked);
     }
     case "slot-taken": {
@@ -269,8 +273,10 @@ export async function adminRescheduleAppointment({
     case "not-bookable":
       throw new DomainError("SLOT_UNAVAILABLE", `body.start: ${outcome.reason}`);
     case "replaced-not-found":
-      // Cancelled or moved by someone else between the read above and the transaction.
       throw appointmentNotFound();
+    case "replaced-not-confirmed":
+      // Cancelled or moved by someone else between the read above and the transaction.
+      throw notConfirmed();
     default:
       throw new Error(`unexpected outcome of an admin reschedule: ${outcome.kind}`);
   }

@@ -87,26 +87,35 @@ export function announceBooking(ctx: DomainContext, manageToken: string) {
   });
 }
 
-/** A move: reschedule email and `appointment.rescheduled` (with the previous appointment's id). */
-export function announceReschedule(
-  ctx: DomainContext,
-  previous: Appointment,
-  manageToken: string | null,
-) {
-  return (appointments: Appointment[], facts: BookingFacts): Announcement => ({
-    emails: [
-      rescheduleEmail({
-        appointments,
-        previous,
-        facts,
-        links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken },
-        ics: calendarFile(ctx, appointments, facts, manageToken),
-      }),
-    ],
-    events: appointments.map((a) =>
-      webhookEvent(ctx, "appointment.rescheduled", a, { previousAppointmentId: previous.id }),
-    ),
-  });
+/**
+ * A move: one reschedule email (each new time with the one it replaces, struck through) and one
+ * `appointment.rescheduled` per new appointment, with the id of the appointment it replaces
+ * (`previousAppointmentId`): a series move says exactly which occurrence went where.
+ */
+export function announceReschedule(ctx: DomainContext, manageToken: () => string | null) {
+  return (
+    appointments: Appointment[],
+    facts: BookingFacts,
+    previous: Appointment[],
+  ): Announcement => {
+    const token = manageToken();
+    return {
+      emails: [
+        rescheduleEmail({
+          appointments,
+          previous,
+          facts,
+          links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken: token },
+          ics: calendarFile(ctx, appointments, facts, token),
+        }),
+      ],
+      events: appointments.map((a) =>
+        webhookEvent(ctx, "appointment.rescheduled", a, {
+          previousAppointmentId: a.rescheduledFrom ?? previous[0]?.id,
+        }),
+      ),
+    };
+  };
 }
 
 /** A cancel: cancellation email (its calendar file cancels the event) and `appointment.cancelled`. */

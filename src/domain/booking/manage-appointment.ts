@@ -9,29 +9,32 @@ import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { hashToken } from "../live/tokens.ts";
 import { offerCancelledTime } from "../waitlist/offer.ts";
-import type { CancelScope, DomainContext } from "../ports.ts";
+import type { DomainContext } from "../ports.ts";
 import { formatInstant } from "../time/zoned-time.ts";
 import { announceCancel, announceReschedule, recorded } from "./announce.ts";
 import { beginFromHold, holdSpent, pastCap, resolveHold } from "./book-appointment.ts";
 import { nearbySlots } from "./nearby-slots.ts";
 import { presentAppointment } from "./present.ts";
-import { recoverManageToken } from "./recover-manage-token.ts";
+import { derivedManageToken } from "./recover-manage-token.ts";
 import { stillBookable } from "./still-bookable.ts";
-import type { Appointment } from "./types.ts";
+import type { Appointment, CancelScope } from "./types.ts";
 
 /**
  * The freed time goes first to the waitlist (its offer's hold is made while the live booked
  * entry still blocks everyone else), then stops showing as booked in live state. Best effort:
  * MySQL already says it is free, and the live entry lapses with the offer TTL anyway.
+ * `waitlisted`: the freed appointments someone may be waiting for, as the store's locking read
+ * found them; the others cost nothing more.
  */
 export async function forgetBooked(
   ctx: DomainContext,
   appointment: Appointment,
-  all: Appointment[] = [appointment],
+  all: Appointment[],
+  waitlisted: readonly string[],
 ): Promise<void> {
   // The freed times go to the waitlist first, so their offers' holds exist before the
   // cancelled appointments leave the live state (docs/adr/0315-waitlist-offers-hold-the-freed-time.md).
-  for (const a of all) await offerCancelledTime(ctx, a);
+  for (const a of all) if (waitlisted.includes(a.id)) await offerCancelledTime(ctx, a);
   await ctx.liveState
     .clearBooked({
       staffId: appointment.staffId,
@@ -128,7 +131,7 @@ export async function cancelAppointment({
   if (outcome.kind === "too-late")
     throw cutoffPassed(outcome.appointment, outcome.cutoffMs, "cancelled");
   announcement.deliver(ctx);
-  await forgetBooked(ctx, outcome.appointment, outcome.appointments);
+  await forgetBooked(ctx, outcome.appointment, outcome.appointments, outcome.waitlisted);
   return {
     appointment: presentAppointment(outcome.appointment),
     appointments: outcome.appointments.map(presentAppointment),
@@ -143,24 +146,25 @@ export async function cancelAppointment({
 /**
  * Moves the appointment to the held slot in ONE transaction: the old one is cancelled and its
  * cells freed, the new one booked (its cells claimed), or nothing changes. The manage token
- * stays the same.
+ * stays the same. With scope `following` or `all`, the series' occurrences in scope move onto
+ * the hold's times in order (docs/adr/0318-moving-a-series.md). The credential is judged on the
+ * row the transaction reads: no read before it.
  */
 export async function rescheduleAppointment({
   ctx,
   input,
 }: {
   ctx: DomainContext;
-  input: { id: string; holdId: string; holdToken: string } & Credential;
+  input: { id: string; holdId: string; holdToken: string; scope?: CancelScope } & Credential;
 }) {
-  const old = await authorized(ctx, input.id, input);
+  const check = await credentialCheck(ctx, input);
   const hold = await resolveHold(ctx, input.holdId, input.holdToken);
   const nowMs = ctx.clock.nowMs();
   if (pastCap(hold, nowMs)) throw holdSpent("capped");
   const appointmentIds = hold.startsMs.map(() => newId("apt"));
-  // The manage token for the email's links: the caller's own, or recovered for a session.
-  const manageToken = input.manageToken ?? (await recoverManageToken(ctx, old.manageTokenHash));
-  const announcement = recorded(announceReschedule(ctx, old, manageToken));
-  const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs, old.id);
+  let manageToken: string | null = null;
+  const announcement = recorded(announceReschedule(ctx, () => manageToken));
+  const begin = await beginFromHold(ctx, hold, appointmentIds, null, nowMs, input.id);
   if (begin.kind === "wrong-token")
     throw new DomainError("NOT_FOUND", "holdId: no such hold for this token");
   if (begin.kind === "released") throw holdSpent("released");
@@ -192,19 +196,21 @@ export async function rescheduleAppointment({
       serviceId: hold.claim.serviceId,
       appointmentIds,
       startsMs: hold.startsMs,
-      customer: old.customer,
-      notes: old.notes,
-      // A move keeps the customer's language.
-      locale: old.locale,
-      // A move keeps the answers as they were asked.
-      answers: () => ({ ok: true, answers: old.answers }),
-      manageTokenHash: old.manageTokenHash,
       idempotency: null,
       nowMs,
       announce: announcement.announce,
       bookable: stillBookable(hold.claim.slots, nowMs),
       // The cut-off comes from the settings the transaction reads: no statement of its own.
-      replaces: { appointmentId: old.id, cutoffMs: "settings" },
+      replaces: {
+        appointmentId: input.id,
+        cutoffMs: "settings",
+        ...(input.scope ? { scope: input.scope } : {}),
+        authorize: async (replaced) => {
+          if (!(await check(replaced))) return false;
+          manageToken = input.manageToken ?? (await derivedManageToken(ctx, replaced));
+          return true;
+        },
+      },
     })
     .catch(async (error: unknown) => {
       await undo();
@@ -216,32 +222,58 @@ export async function rescheduleAppointment({
     });
   if (outcome.kind === "booked") {
     announcement.deliver(ctx);
-    await forgetBooked(ctx, old);
-    return outcome.appointments.map(presentAppointment);
+    const [named = outcome.replaced[0]] = outcome.replaced.filter((a) => a.id === input.id);
+    if (named) await forgetBooked(ctx, named, outcome.replaced, outcome.waitlisted);
+    return {
+      appointments: outcome.appointments.map(presentAppointment),
+      replaced: outcome.replaced.map(presentAppointment),
+    };
   }
   await undo();
-  if (outcome.kind === "slot-taken") {
-    throw new DomainError(
-      "SLOT_UNAVAILABLE",
-      "holdId: the new time was booked meanwhile; nothing changed",
-      {
-        details: {
-          nearby: await nearbySlots(
-            ctx,
-            hold.claim.serviceId,
-            hold.staffId,
-            hold.startsMs[0] ?? nowMs,
-            hold.claim.slots[0]?.offsetMin ?? 0,
-          ),
+  throw await moveRefusal(ctx, outcome, hold, nowMs, input.scope ?? "one");
+}
+
+/** Why a customer's move changed nothing, as the error its answer carries. */
+async function moveRefusal(
+  ctx: DomainContext,
+  outcome: Exclude<Awaited<ReturnType<DomainContext["bookings"]["book"]>>, { kind: "booked" }>,
+  hold: Awaited<ReturnType<typeof resolveHold>>,
+  nowMs: number,
+  scope: CancelScope,
+): Promise<DomainError> {
+  switch (outcome.kind) {
+    case "slot-taken":
+      return new DomainError(
+        "SLOT_UNAVAILABLE",
+        "holdId: the new time was booked meanwhile; nothing changed",
+        {
+          details: {
+            nearby: await nearbySlots(
+              ctx,
+              hold.claim.serviceId,
+              hold.staffId,
+              hold.startsMs[0] ?? nowMs,
+              hold.claim.slots[0]?.offsetMin ?? 0,
+            ),
+          },
         },
-      },
-    );
+      );
+    case "too-late":
+      // A series move is refused whole when one of its occurrences is inside the cut-off.
+      return cutoffPassed(outcome.appointment, outcome.cutoffMs, "moved");
+    case "replaced-not-found":
+      return notFound();
+    case "replaced-not-confirmed":
+      return new DomainError("CONFLICT", "id: the appointment is no longer confirmed");
+    case "wrong-count":
+      return new DomainError(
+        "BAD_REQUEST",
+        `holdId: scope ${scope} moves ${outcome.occurrences} occurrence(s), but the hold has ${outcome.times} time(s): hold one time per occurrence`,
+      );
+    default:
+      return new DomainError(
+        "SLOT_UNAVAILABLE",
+        `holdId: ${"reason" in outcome ? outcome.reason : "the slot can no longer be booked"}`,
+      );
   }
-  if (outcome.kind === "too-late") throw cutoffPassed(old, outcome.cutoffMs, "moved");
-  if (outcome.kind === "replaced-not-found")
-    throw new DomainError("CONFLICT", "id: the appointment is no longer confirmed");
-  throw new DomainError(
-    "SLOT_UNAVAILABLE",
-    `holdId: ${"reason" in outcome ? outcome.reason : "the slot can no longer be booked"}`,
-  );
 }

@@ -99,11 +99,28 @@ export interface Announcement {
   audit?: AuditEntry;
 }
 
-export interface BookInput {
+/** What a booking and a move share. */
+interface BookCommon {
   staffId: string;
   serviceId: string;
   appointmentIds: string[];
   startsMs: number[];
+  /**
+   * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
+   * key, so that the hold books at most once and a retry with any key finds its booking.
+   */
+  idempotency: { keyHash: string; bodyHash: string; holdHash?: string } | null;
+  nowMs: number;
+  /**
+   * Re-checked inside the transaction with the rows its catalog read returns (working time,
+   * closures, notice, horizon; see still-bookable.ts). Absent for admin moves, which skip it.
+   */
+  bookable?: BookableCheck;
+}
+
+/** A new booking: who books, and what the booking carries. */
+export interface NewBooking extends BookCommon {
+  replaces?: undefined;
   customer: Customer;
   notes: string;
   /**
@@ -113,44 +130,83 @@ export interface BookInput {
   locale: Locale | null;
   /**
    * The intake answers to store, given the service's questions as the transaction reads them
-   * (no statement of its own); a refusal books nothing ("bad-answers"). A move keeps the
-   * answers as they were asked.
+   * (no statement of its own); a refusal books nothing ("bad-answers").
    */
   answers: (questions: Question[]) => AnswersCheck;
   manageTokenHash: string;
-  /**
-   * The Idempotency-Key's record, and `holdHash`: a second record under the hold token's own
-   * key, so that the hold books at most once and a retry with any key finds its booking.
-   */
-  idempotency: { keyHash: string; bodyHash: string; holdHash?: string } | null;
-  nowMs: number;
+  /** Links the appointments of a series hold. */
+  seriesId?: string | null;
   /** The emails and webhook events, built once the appointments and their facts are known. */
   announce: (appointments: Appointment[], facts: BookingFacts) => Announcement;
-  /**
-   * Re-checked inside the transaction with the rows its catalog read returns (working time,
-   * closures, notice, horizon; see still-bookable.ts). Absent for admin moves, which skip it.
-   */
-  bookable?: BookableCheck;
-  /** Links the appointments of a series hold (a reschedule keeps the replaced one's). */
-  seriesId?: string | null;
-  /** Reschedule: cancel this appointment in the same transaction (its cells are freed first). */
-  replaces?: {
+}
+
+/** An appointment a move replaces, as the move's transaction reads it. */
+export type ReplacedAppointment = Appointment & {
+  manageTokenHash: string;
+  /** The oldest appointment sharing its manage token hash: the id its manage token derives from. */
+  manageTokenOriginId: string | null;
+};
+
+/**
+ * A move: the appointments it replaces are cancelled in the same transaction (their cells freed
+ * first, so the new times may overlap them). The new appointments keep the replaced one's
+ * customer, notes, language, answers, manage token and series, as the transaction reads them.
+ */
+export interface Move extends BookCommon {
+  replaces: {
     appointmentId: string;
     /**
-     * Refuse ("too-late") when it starts sooner than this; "settings": the settings'
+     * Refuse ("too-late") when one replaced starts sooner than this; "settings": the settings'
      * `rescheduleCutoffMin`, as the transaction reads them (no statement of its own).
      */
     cutoffMs: number | null | "settings";
+    /**
+     * `one` (default): this appointment. `following` / `all`: with its series' later (or all)
+     * confirmed occurrences, mapped in order onto the new times (same count, else
+     * "wrong-count"). Without a series, every scope is `one`.
+     */
+    scope?: CancelScope;
+    /**
+     * The caller's credential, judged on the named row as the transaction reads it, before
+     * anything is written: false answers "replaced-not-found" and changes nothing.
+     */
+    authorize?: (replaced: ReplacedAppointment) => Promise<boolean>;
   };
+  /** `previous`: the replaced appointments, by start (the new ones map onto them in order). */
+  announce: (
+    appointments: Appointment[],
+    facts: BookingFacts,
+    previous: Appointment[],
+  ) => Announcement;
 }
 
+export type BookInput = NewBooking | Move;
+
+/** Which occurrences of a series a cancel or a move takes. */
+export type CancelScope = "one" | "following" | "all";
+
 export type BookOutcome =
-  | { kind: "booked"; appointments: Appointment[] }
+  | {
+      kind: "booked";
+      appointments: Appointment[];
+      /** A move's replaced appointments, now cancelled (by start); empty for a new booking. */
+      replaced: Appointment[];
+      /**
+       * The replaced appointments someone may be waiting for (a waiting entry for the service
+       * around its date), read in the same statement: only these are offered to the waitlist.
+       */
+      waitlisted: string[];
+    }
   | { kind: "slot-taken" }
   | { kind: "idempotency-used" }
   | { kind: "not-bookable"; reason: string }
+  /** The replaced appointment does not exist, or the credential is not its own. */
   | { kind: "replaced-not-found" }
-  | { kind: "too-late"; cutoffMs: number }
+  | { kind: "replaced-not-confirmed" }
+  /** A series scope whose occurrences are not as many as the new times. */
+  | { kind: "wrong-count"; occurrences: number; times: number }
+  /** A replaced appointment (the first such) starts inside the cut-off. */
+  | { kind: "too-late"; cutoffMs: number; appointment: Appointment }
   /** The settings' `noShowLimit`: the customer's email has too many recent no-shows. */
   | { kind: "no-show-limit"; count: number; limit: { count: number; days: number } }
   | { kind: "bad-answers"; field: string; message: string };

@@ -214,7 +214,13 @@ describe.each(SUPPORTED_LOCALES)("emails in %s", (locale) => {
       endMs: Date.UTC(2026, 11, 8, 14, 15),
       rescheduledFrom: "apt_old",
     });
-    const email = rescheduleEmail({ appointments: [moved], previous, facts, links, ics: "" });
+    const email = rescheduleEmail({
+      appointments: [moved],
+      previous: [previous],
+      facts,
+      links,
+      ics: "",
+    });
     const seen = read(email.html ?? "");
     expect(email.subject).toBe(m.reschedule.subject({ service: "Haircut & Colour", staff: "Ana" }));
     expect(seen.title).toBe(m.reschedule.title);
@@ -242,7 +248,7 @@ describe.each(SUPPORTED_LOCALES)("emails in %s", (locale) => {
     const a = appointment({ locale });
     const email = rescheduleEmail({
       appointments: [a],
-      previous: a,
+      previous: [a],
       facts,
       links: { publicBaseUrl: links.publicBaseUrl, manageToken: null },
       ics: "",
@@ -442,7 +448,15 @@ describe("the whole email, in English (snapshots)", () => {
       calendar: { uid: previous.calendar.uid, sequence: 2 },
     });
     expect(
-      shown(rescheduleEmail({ appointments: [moved], previous, facts, links, ics: ics(moved) })),
+      shown(
+        rescheduleEmail({
+          appointments: [moved],
+          previous: [previous],
+          facts,
+          links,
+          ics: ics(moved),
+        }),
+      ),
     ).toMatchSnapshot();
   });
 
@@ -513,7 +527,7 @@ describe("the whole email, in English (snapshots)", () => {
     });
     const emails = [
       confirmationEmail({ appointments: [a], facts, links, ics: ics(a) }),
-      rescheduleEmail({ appointments: [a], previous: a, facts, links, ics: ics(a) }),
+      rescheduleEmail({ appointments: [a], previous: [a], facts, links, ics: ics(a) }),
       cancellationEmail({ appointment: a, facts, publicBaseUrl: links.publicBaseUrl, ics: ics(a) }),
     ];
     for (const email of emails) {

@@ -133,36 +133,40 @@ export function confirmationEmail(input: {
 
 export function rescheduleEmail(input: {
   appointments: Appointment[];
-  previous: Appointment;
+  /** The replaced appointments, by start: the new one at each index replaces the one there. */
+  previous: Appointment[];
   facts: BookingFacts;
   links: EmailLinks;
   ics: string;
 }): OutboxEmail {
+  const [first] = input.previous;
+  if (!first) throw new Error("a reschedule email needs the appointment it replaces");
   // The customer's language travels with the appointment across moves.
-  const locale = input.previous.locale;
+  const locale = first.locale;
   const m = messagesFor(locale);
   const { facts } = input;
   const cards = input.appointments.map((a, i) => {
     const card = appointmentCard(a, facts, input.links, m);
-    if (i > 0) return card;
+    const replaced = input.previous[i];
+    if (!replaced) return card;
     // The old time, struck through, right under the new one.
     const at = card.rows.findIndex((row) => row.label === m.card.time) + 1;
     const previously = {
       label: m.card.previously,
-      value: formatWhen(input.previous, m.intl),
+      value: formatWhen(replaced, m.intl),
       struck: true,
     };
     return { ...card, rows: [...card.rows.slice(0, at), previously, ...card.rows.slice(at)] };
   });
   return {
     id: newId("eml"),
-    to: input.previous.customer.email,
+    to: first.customer.email,
     ...rendered({
       locale,
       subject: m.reschedule.subject({ service: facts.serviceName, staff: facts.staffName }),
       businessName: facts.businessName,
       title: m.reschedule.title,
-      greeting: m.greeting(input.previous.customer.name),
+      greeting: m.greeting(first.customer.name),
       intro: m.reschedule.intro(facts.businessName),
       cards,
       buttons: [],

@@ -12,7 +12,11 @@
 import type { Client, Transaction } from "@planetscale/database";
 import type { AvailabilityData } from "../../domain/availability/availability-data.ts";
 import type { Interval } from "../../domain/availability/types.ts";
-import { decodeAnswers, decodeQuestions } from "../../domain/catalog/questions.ts";
+import {
+  type AnswersCheck,
+  decodeAnswers,
+  decodeQuestions,
+} from "../../domain/catalog/questions.ts";
 import type {
   Appointment,
   AppointmentFilter,
@@ -21,6 +25,8 @@ import type {
   BookingFacts,
   BookOutcome,
   DueReminder,
+  Move,
+  ReplacedAppointment,
 } from "../../domain/booking/types.ts";
 import { CELL_MS } from "../../domain/live/types.ts";
 import type { BookingRepo } from "../../domain/ports.ts";
@@ -47,15 +53,64 @@ import {
 
 type Row = Record<string, unknown>;
 
-const APPOINTMENT_COLUMNS = `a.id, a.staff_id, a.service_id, a.status, a.start_at, a.end_at, a.occupied_start, a.occupied_end,
-  a.customer_name, a.customer_email, a.customer_phone, a.notes, a.answers, a.manage_token_hash, a.rescheduled_from, a.series_id,
-  a.created_at, a.updated_at, a.cancelled_at, a.ical_uid, a.ical_sequence,
-  COALESCE(a.locale, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.defaultLocale')), 'en') AS locale,
-  a.attendance_changed_at, a.attendance_changed_by,
-  COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone
-`;
+/**
+ * An appointment's columns, from the alias `a` of appointments and `st` of its staff row; with a
+ * `prefix`, each named `<prefix><column>` (a move reads its replaced rows beside the catalog's).
+ */
+function appointmentColumns(a: string, st: string, prefix = ""): string {
+  const settings = "(SELECT document FROM settings WHERE id = 1)";
+  return [
+    ...[
+      "id",
+      "staff_id",
+      "service_id",
+      "status",
+      "start_at",
+      "end_at",
+      "occupied_start",
+      "occupied_end",
+      "customer_name",
+      "customer_email",
+      "customer_phone",
+      "notes",
+      "answers",
+      "manage_token_hash",
+      "rescheduled_from",
+      "series_id",
+      "created_at",
+      "updated_at",
+      "cancelled_at",
+      "ical_uid",
+      "ical_sequence",
+      "attendance_changed_at",
+      "attendance_changed_by",
+    ].map((column) => `${a}.${column} AS ${prefix}${column}`),
+    `COALESCE(${a}.locale, JSON_UNQUOTE(JSON_EXTRACT(${settings}, '$.defaultLocale')), 'en') AS ${prefix}locale`,
+    `COALESCE(${st}.time_zone, JSON_UNQUOTE(JSON_EXTRACT(${settings}, '$.timeZone')), 'UTC') AS ${prefix}time_zone`,
+  ].join(", ");
+}
+
+const APPOINTMENT_COLUMNS = appointmentColumns("a", "st");
 const APPOINTMENT_FROM = "FROM appointments a LEFT JOIN staff st ON st.id = a.staff_id";
 const APPOINTMENT_SELECT = `SELECT ${APPOINTMENT_COLUMNS} ${APPOINTMENT_FROM}`;
+
+/**
+ * Whether anyone may be waiting for the time the appointment `a` frees, as a column of the
+ * statement that reads (and locks) it, so that a cancel or a move with nobody waiting pays no
+ * read after its commit. A necessary condition, not the exact list: a waiting entry for its
+ * service and staff member (or anyone), dated within a day of its UTC date (an entry's date is
+ * local to the staff member's zone, within a day of UTC everywhere), with no live offer and never
+ * offered this time; the window and the exact date are judged by the offer's own read
+ * (src/domain/waitlist/offer.ts). A subquery takes no lock in a locking read. Parameters: now, now.
+ */
+function waitlistedSql(a: string): string {
+  return `EXISTS (SELECT 1 FROM waitlist_entries e
+    WHERE e.service_id = ${a}.service_id AND e.status = 'waiting' AND e.expires_at > ?
+      AND e.date BETWEEN DATE(${a}.start_at) - INTERVAL 1 DAY AND DATE(${a}.start_at) + INTERVAL 1 DAY
+      AND (e.staff_id IS NULL OR e.staff_id = ${a}.staff_id)
+      AND NOT EXISTS (SELECT 1 FROM waitlist_offers o WHERE o.entry_id = e.id
+        AND ((o.staff_id = ${a}.staff_id AND o.start_at = ${a}.start_at) OR (o.state <> 'booked' AND o.expires_at > ?))))`;
+}
 
 /** A language no longer supported reads as English rather than failing the read. */
 function localeOf(value: unknown): Locale {
@@ -187,6 +242,33 @@ function bookableData(input: BookInput, rows: Row[]): AvailabilityData {
   };
 }
 
+/** The columns of a row that start with `prefix`, without it (a move's replaced rows). */
+function unprefixed(row: Row, prefix: string): Row {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
+
+/** What a move's new appointments keep of the appointment it replaces. */
+function keptBy(replaced: ReplacedAppointment) {
+  return {
+    customer: replaced.customer,
+    notes: replaced.notes,
+    locale: replaced.locale as Locale | null,
+    // A move keeps the answers as they were asked.
+    answers: { ok: true, answers: replaced.answers } as AnswersCheck,
+    manageTokenHash: replaced.manageTokenHash,
+    seriesId: replaced.seriesId,
+  };
+}
+
+/** The ids of the rows whose `waitlisted` column (waitlistedSql) says someone may be waiting. */
+function waitlistedIds(rows: Row[], prefix = ""): string[] {
+  return rows.filter((r) => toBool(r[`${prefix}waitlisted`])).map((r) => String(r[`${prefix}id`]));
+}
+
 /** Marks which statement failed, so a duplicate key is attributed to the right rule. */
 class Step extends Error {
   constructor(
@@ -273,7 +355,10 @@ export class MysqlBookingRepo implements BookingRepo {
     }
   }
 
-  /** Statements: catalog check (with the answers' check), [replaced: cancel, free], idempotency, customer, appointments, cells, email. */
+  /**
+   * Statements: catalog check (with the answers' check and a move's replaced rows), [replaced:
+   * cancel, free], idempotency, customer, appointments, cells, email.
+   */
   private async bookIn(tx: Transaction, input: BookInput): Promise<BookOutcome> {
     const now = toSqlDateTime(input.nowMs);
     // The line that closes the delete race: the service and staff rows are read with a shared
@@ -285,55 +370,14 @@ export class MysqlBookingRepo implements BookingRepo {
     // the dates' overrides, closures around them) and the service's intake questions (the
     // answers are checked against them as of this transaction), so it costs no statement of its
     // own: one row per override or closure (x), or one row with x NULL.
-    const dates = input.bookable?.dates ?? [];
-    const first = dates[0];
-    const last = dates[dates.length - 1];
-    const { rows } = await tx.execute(
-      `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
-         sv.name AS service_name, sv.price_minor, sv.currency, CAST(sv.questions AS CHAR) AS questions, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
-         EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
-         COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone,
-         st.time_zone AS own_zone,
-         (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document,
-         (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
-         (SELECT COALESCE(r.ical_uid, r.id) FROM appointments r WHERE r.id = ?) AS replaced_uid,
-         (SELECT r.ical_sequence FROM appointments r WHERE r.id = ?) AS replaced_sequence,
-         (SELECT r.series_id FROM appointments r WHERE r.id = ?) AS replaced_series,
-         ${NO_SHOWS_SQL} AS no_shows,
-         x.kind, x.a, x.b
-       FROM services sv JOIN staff st ON st.id = ?
-       LEFT JOIN (
-         SELECT 'override' AS kind, DATE_FORMAT(o.local_date, '%Y-%m-%d') AS a, CAST(o.intervals AS CHAR) AS b
-           FROM staff_overrides o WHERE o.staff_id = ? AND o.local_date IN (${dates.length ? dates.map(() => "?").join(", ") : "NULL"})
-         UNION ALL
-         SELECT 'closure', DATE_FORMAT(c.start_date, '%Y-%m-%d'), DATE_FORMAT(c.end_date, '%Y-%m-%d')
-           FROM closures c WHERE c.end_date >= ? AND c.start_date <= ?
-       ) x ON 1 = 1
-       WHERE sv.id = ?
-       LOCK IN SHARE MODE`,
-      [
-        // The calendar identity a reschedule's new appointment inherits (nothing to read: "").
-        input.replaces?.appointmentId ?? "",
-        input.replaces?.appointmentId ?? "",
-        // A moved occurrence stays in its series.
-        input.replaces?.appointmentId ?? "",
-        // The no-show limit counts for new bookings only: a reschedule keeps its customer.
-        input.replaces ? 0 : 1,
-        input.customer.email,
-        toSqlDateTime(input.nowMs),
-        toSqlDateTime(input.nowMs),
-        input.staffId,
-        input.staffId,
-        ...dates,
-        // Closures are business-zone dates: two days around cover every zone (as availability).
-        first === undefined ? "9999-12-31" : addDays(first, -2),
-        last === undefined ? "0001-01-01" : addDays(last, 2),
-        input.serviceId,
-      ],
-    );
+    const { rows } = await tx.execute(...this.catalogStatement(input));
     const catalog = rows[0] as Row | undefined;
+    if (!catalog)
+      return { kind: "not-bookable", reason: "the service or staff member is no longer offered" };
+    // A move judges the credential first, on the row it replaces, before anything else.
+    const replacing = input.replaces ? await this.replacedIn(input, rows as Row[]) : null;
+    if (replacing && !Array.isArray(replacing)) return replacing;
     if (
-      !catalog ||
       !toBool(catalog.service_active) ||
       !toBool(catalog.staff_active) ||
       !toBool(catalog.performs)
@@ -350,25 +394,31 @@ export class MysqlBookingRepo implements BookingRepo {
     if (!input.replaces && limit && noShows >= limit.count)
       return { kind: "no-show-limit", count: noShows, limit };
     // Nothing is written yet: a refused answer leaves no trace (the COMMIT only unlocks).
-    const answers = input.answers(decodeQuestions(catalog.questions));
-    if (!answers.ok) return { kind: "bad-answers", field: answers.field, message: answers.message };
-    let inherited: Appointment["calendar"] | null = null;
-    const seriesId =
-      input.seriesId ??
-      (catalog.replaced_series === null || catalog.replaced_series === undefined
+    const named = input.replaces
+      ? replacing?.find((a) => a.id === input.replaces?.appointmentId)
+      : undefined;
+    const keeps = named
+      ? keptBy(named)
+      : input.replaces
         ? null
-        : String(catalog.replaced_series));
-    if (input.replaces) {
+        : {
+            customer: input.customer,
+            notes: input.notes,
+            locale: input.locale,
+            answers: input.answers(decodeQuestions(catalog.questions)),
+            manageTokenHash: input.manageTokenHash,
+            seriesId: input.seriesId ?? null,
+          };
+    if (!keeps) return { kind: "replaced-not-found" };
+    const { answers } = keeps;
+    if (!answers.ok) return { kind: "bad-answers", field: answers.field, message: answers.message };
+    if (replacing && input.replaces) {
       const { cutoffMs } = input.replaces;
       const cutoff =
         cutoffMs === "settings" ? data.settings.rescheduleCutoffMin * 60_000 : cutoffMs;
-      const freed = await this.freeReplaced(tx, input.replaces.appointmentId, cutoff, input.nowMs);
-      if (freed === "too-late") return { kind: freed, cutoffMs: cutoff ?? 0 };
-      if (freed !== "ok") return { kind: freed };
-      inherited = {
-        uid: String(catalog.replaced_uid ?? input.replaces.appointmentId),
-        sequence: toInt(catalog.replaced_sequence ?? 0),
-      };
+      const late = replacing.find((a) => cutoff !== null && a.startMs < input.nowMs + cutoff);
+      if (late) return { kind: "too-late", cutoffMs: cutoff ?? 0, appointment: late };
+      await this.freeReplaced(tx, replacing, now);
     }
     if (input.idempotency) {
       const { keyHash, bodyHash, holdHash } = input.idempotency;
@@ -382,7 +432,7 @@ export class MysqlBookingRepo implements BookingRepo {
         rows.flatMap((hash) => [hash, bodyHash, ids, now]),
       );
     }
-    const customerId = await customerIdFor(input.customer.email);
+    const customerId = await customerIdFor(keeps.customer.email);
     // A reschedule keeps the customer (and their row): only a new booking upserts it.
     if (!input.replaces)
       await tx.execute(
@@ -390,23 +440,19 @@ export class MysqlBookingRepo implements BookingRepo {
        ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), updated_at = VALUES(updated_at)`,
         [
           customerId,
-          input.customer.email.toLowerCase(),
-          input.customer.name,
-          input.customer.phone,
+          keeps.customer.email.toLowerCase(),
+          keeps.customer.name,
+          keeps.customer.phone,
           now,
           now,
         ],
       );
-    const locale = input.locale ?? data.settings.defaultLocale;
-    const appointments = this.newAppointments(
-      input,
-      catalog,
-      now,
-      inherited,
-      locale,
-      answers.answers,
-      seriesId,
-    );
+    const appointments = this.newAppointments(input, catalog, now, {
+      ...keeps,
+      locale: keeps.locale ?? data.settings.defaultLocale,
+      answers: answers.answers,
+      replaced: replacing ?? [],
+    });
     await tx.execute(
       `INSERT INTO appointments (id, staff_id, service_id, customer_id, status, start_at, end_at, occupied_start, occupied_end,
          customer_name, customer_email, customer_phone, notes, answers, manage_token_hash, rescheduled_from, created_at, updated_at, cancelled_at,
@@ -426,7 +472,7 @@ export class MysqlBookingRepo implements BookingRepo {
         a.customer.phone,
         a.notes,
         a.answers.length === 0 ? null : JSON.stringify(a.answers),
-        input.manageTokenHash,
+        keeps.manageTokenHash,
         a.rescheduledFrom,
         now,
         now,
@@ -446,83 +492,223 @@ export class MysqlBookingRepo implements BookingRepo {
       `INSERT INTO appointment_cells (staff_id, cell_start, appointment_id) VALUES ${cells.map(() => "(?, ?, ?)").join(", ")}`,
       cells.flat(),
     );
-    await writeAnnouncement(tx, input.announce(appointments, toFacts(catalog)), now);
-    return { kind: "booked", appointments };
+    const facts = toFacts(catalog);
+    const replaced = (replacing ?? []).map(({ manageTokenHash, manageTokenOriginId, ...a }) => ({
+      ...a,
+      status: "cancelled" as const,
+      cancelledAtMs: input.nowMs,
+      updatedAtMs: input.nowMs,
+    }));
+    await writeAnnouncement(
+      tx,
+      input.replaces
+        ? input.announce(appointments, facts, replaced)
+        : input.announce(appointments, facts),
+      now,
+    );
+    const waitlisted = replacing
+      ? (rows as Row[]).filter((r) => r.kind === "replaced" && toBool(r.r_waitlisted))
+      : [];
+    return {
+      kind: "booked",
+      appointments,
+      replaced,
+      waitlisted: [...new Set(waitlisted.map((r) => String(r.r_id)))],
+    };
   }
 
   /**
-   * A reschedule's first new appointment inherits the calendar uid of the one it replaces, with
-   * the SEQUENCE 2 higher (the replaced one's cancel file takes the number in between).
+   * The catalog statement. A move also reads the appointments it replaces, share-locked as
+   * current rows (so the credential, status and cut-off are judged on what the UPDATE then
+   * changes): x lists their ids (a derived table takes no lock) and `r` joins each by primary
+   * key, one row per replaced appointment beside the override and closure rows.
+   */
+  private catalogStatement(input: BookInput): [string, unknown[]] {
+    const dates = input.bookable?.dates ?? [];
+    const first = dates[0];
+    const last = dates[dates.length - 1];
+    const move = input.replaces;
+    const scope = move?.scope ?? "one";
+    const replacedIds = !move
+      ? ""
+      : `UNION ALL SELECT 'replaced', m.id, NULL FROM appointments m WHERE m.id = ?${
+          scope === "one"
+            ? ""
+            : ` UNION ALL SELECT 'replaced', m.id, NULL FROM appointments m
+                 WHERE m.series_id = (SELECT s.series_id FROM appointments s WHERE s.id = ?)
+                   AND m.status = 'confirmed' AND m.id <> ?${
+                     scope === "following"
+                       ? " AND m.start_at >= (SELECT s.start_at FROM appointments s WHERE s.id = ?)"
+                       : ""
+                   }`
+        }`;
+    const replacedParams = !move
+      ? []
+      : [
+          move.appointmentId,
+          ...(scope === "one" ? [] : [move.appointmentId, move.appointmentId]),
+          ...(scope === "following" ? [move.appointmentId] : []),
+        ];
+    const sql = `SELECT sv.duration_min, sv.buffer_before_min, sv.buffer_after_min, sv.active AS service_active, st.active AS staff_active,
+         sv.name AS service_name, sv.price_minor, sv.currency, CAST(sv.questions AS CHAR) AS questions, st.name AS staff_name, ${BUSINESS_NAME_SQL} AS business_name,
+         EXISTS (SELECT 1 FROM staff_services ss WHERE ss.staff_id = st.id AND ss.service_id = sv.id) AS performs,
+         COALESCE(st.time_zone, JSON_UNQUOTE(JSON_EXTRACT((SELECT document FROM settings WHERE id = 1), '$.timeZone')), 'UTC') AS time_zone,
+         st.time_zone AS own_zone,
+         (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document,
+         (SELECT CAST(sc.weekly AS CHAR) FROM staff_schedules sc WHERE sc.staff_id = st.id) AS weekly,
+         ${NO_SHOWS_SQL} AS no_shows,
+         x.kind, x.a, x.b${
+           move
+             ? `, ${appointmentColumns("r", "rst", "r_")}, ${waitlistedSql("r")} AS r_waitlisted,
+         (SELECT o.id FROM appointments o WHERE o.manage_token_hash = r.manage_token_hash
+           ORDER BY o.created_at, o.id LIMIT 1) AS r_token_origin`
+             : ""
+         }
+       FROM services sv JOIN staff st ON st.id = ?
+       LEFT JOIN (
+         SELECT 'override' AS kind, DATE_FORMAT(o.local_date, '%Y-%m-%d') AS a, CAST(o.intervals AS CHAR) AS b
+           FROM staff_overrides o WHERE o.staff_id = ? AND o.local_date IN (${dates.length ? dates.map(() => "?").join(", ") : "NULL"})
+         UNION ALL
+         SELECT 'closure', DATE_FORMAT(c.start_date, '%Y-%m-%d'), DATE_FORMAT(c.end_date, '%Y-%m-%d')
+           FROM closures c WHERE c.end_date >= ? AND c.start_date <= ?
+         ${replacedIds}
+       ) x ON 1 = 1${
+         move
+           ? `
+       LEFT JOIN appointments r ON x.kind = 'replaced' AND r.id = x.a
+       LEFT JOIN staff rst ON rst.id = r.staff_id`
+           : ""
+       }
+       WHERE sv.id = ?
+       LOCK IN SHARE MODE`;
+    const params = [
+      // The no-show limit counts for new bookings only: a reschedule keeps its customer.
+      move ? 0 : 1,
+      move ? "" : input.customer.email,
+      toSqlDateTime(input.nowMs),
+      toSqlDateTime(input.nowMs),
+      ...(move ? [toSqlDateTime(input.nowMs), toSqlDateTime(input.nowMs)] : []),
+      input.staffId,
+      input.staffId,
+      ...dates,
+      // Closures are business-zone dates: two days around cover every zone (as availability).
+      first === undefined ? "9999-12-31" : addDays(first, -2),
+      last === undefined ? "0001-01-01" : addDays(last, 2),
+      ...replacedParams,
+      input.serviceId,
+    ];
+    return [sql, params];
+  }
+
+  /**
+   * A move's replaced appointments from the catalog rows, judged before anything is written:
+   * the named one must exist and pass the credential, be confirmed, and (for a series scope)
+   * its occurrences in scope must be as many as the new times. By start.
+   */
+  private async replacedIn(
+    input: Move,
+    rows: Row[],
+  ): Promise<
+    ReplacedAppointment[] | Extract<BookOutcome, { kind: `replaced-${string}` | "wrong-count" }>
+  > {
+    const replaced = rows
+      .filter((row) => row.kind === "replaced" && row.r_id !== null && row.r_id !== undefined)
+      .map((row) => ({
+        ...toAppointment(unprefixed(row, "r_")),
+        manageTokenOriginId:
+          row.r_token_origin === null || row.r_token_origin === undefined
+            ? null
+            : String(row.r_token_origin),
+      }));
+    const named = replaced.find((a) => a.id === input.replaces.appointmentId);
+    if (!named) return { kind: "replaced-not-found" };
+    if (input.replaces.authorize && !(await input.replaces.authorize(named)))
+      return { kind: "replaced-not-found" };
+    if (named.status !== "confirmed") return { kind: "replaced-not-confirmed" };
+    if ((input.replaces.scope ?? "one") === "one" || named.seriesId === null) return [named];
+    const occurrences = replaced
+      .filter((a) => a.status === "confirmed" && a.seriesId === named.seriesId)
+      .sort((a, b) => a.startMs - b.startMs);
+    if (occurrences.length !== input.startsMs.length)
+      return { kind: "wrong-count", occurrences: occurrences.length, times: input.startsMs.length };
+    return occurrences;
+  }
+
+  /**
+   * The new appointments. A move's keep the replaced one's customer, language, answers and
+   * series; each maps onto the replaced appointment at its index (the last one for any further
+   * new time) and inherits its calendar uid with the SEQUENCE 2 higher (the replaced one's
+   * cancel file takes the number in between) and links it as `rescheduledFrom`.
    */
   private newAppointments(
     input: BookInput,
     catalog: Row,
     now: string,
-    inherited: Appointment["calendar"] | null,
-    locale: Locale,
-    answers: Appointment["answers"],
-    seriesId: string | null,
+    keeps: {
+      customer: Appointment["customer"];
+      notes: string;
+      locale: Locale;
+      answers: Appointment["answers"];
+      seriesId: string | null;
+      replaced: Appointment[];
+    },
   ): Appointment[] {
     const durationMs = toInt(catalog.duration_min) * 60_000;
     const beforeMs = toInt(catalog.buffer_before_min) * 60_000;
     const afterMs = toInt(catalog.buffer_after_min) * 60_000;
-    return input.startsMs.map((startMs, i) => ({
-      id: input.appointmentIds[i] ?? "",
-      staffId: input.staffId,
-      serviceId: input.serviceId,
-      status: "confirmed" as const,
-      startMs,
-      endMs: startMs + durationMs,
-      occupiedStartMs: startMs - beforeMs,
-      occupiedEndMs: startMs + durationMs + afterMs,
-      timeZone: String(catalog.time_zone),
-      customer: { ...input.customer, email: input.customer.email.toLowerCase() },
-      notes: input.notes,
-      locale,
-      answers,
-      rescheduledFrom: input.replaces?.appointmentId ?? null,
-      seriesId,
-      createdAtMs: fromSqlDateTime(now),
-      updatedAtMs: fromSqlDateTime(now),
-      cancelledAtMs: null,
-      attendanceChangedAtMs: null,
-      attendanceChangedBy: null,
-      calendar:
-        i === 0 && inherited
-          ? { uid: inherited.uid, sequence: inherited.sequence + 2 }
-          : { uid: input.appointmentIds[i] ?? "", sequence: 0 },
-    }));
+    return input.startsMs.map((startMs, i) => {
+      const previous = keeps.replaced[Math.min(i, keeps.replaced.length - 1)];
+      // A single move onto several times: only the first inherits the calendar event.
+      const inherits = previous && (i === 0 || keeps.replaced.length > 1);
+      const id = input.appointmentIds[i] ?? "";
+      return {
+        id,
+        staffId: input.staffId,
+        serviceId: input.serviceId,
+        status: "confirmed" as const,
+        startMs,
+        endMs: startMs + durationMs,
+        occupiedStartMs: startMs - beforeMs,
+        occupiedEndMs: startMs + durationMs + afterMs,
+        timeZone: String(catalog.time_zone),
+        customer: { ...keeps.customer, email: keeps.customer.email.toLowerCase() },
+        notes: keeps.notes,
+        locale: keeps.locale,
+        answers: keeps.answers,
+        rescheduledFrom: previous?.id ?? null,
+        seriesId: keeps.seriesId,
+        createdAtMs: fromSqlDateTime(now),
+        updatedAtMs: fromSqlDateTime(now),
+        cancelledAtMs: null,
+        attendanceChangedAtMs: null,
+        attendanceChangedBy: null,
+        calendar:
+          previous && inherits
+            ? { uid: previous.calendar.uid, sequence: previous.calendar.sequence + 2 }
+            : { uid: id, sequence: 0 },
+      };
+    });
   }
 
   /**
-   * Reschedule: cancel the old appointment and free its cells first, in the same transaction, so
-   * the new time may overlap the old one. The UPDATE's conditions are the checks (confirmed, not
-   * inside the cut-off) and its row lock serialises concurrent moves of one appointment; only
-   * when it changes nothing does a read say why.
+   * A move cancels the replaced appointments and frees their cells first, in the same
+   * transaction, so the new times may overlap them. They were read share-locked and judged
+   * (confirmed, outside the cut-off), so nobody changed them since; the UPDATE takes their
+   * exclusive locks. Two moves of one appointment at once both hold the share lock and both
+   * ask for the exclusive one: MySQL rolls one back as the deadlock's victim, and its rerun
+   * (retryConflicts in book) finds the row cancelled.
    */
-  private async freeReplaced(
-    tx: Transaction,
-    appointmentId: string,
-    cutoffMs: number | null,
-    nowMs: number,
-  ): Promise<"ok" | "replaced-not-found" | "too-late"> {
-    const now = toSqlDateTime(nowMs);
+  private async freeReplaced(tx: Transaction, replaced: Appointment[], now: string): Promise<void> {
+    const ids = replaced.map((a) => a.id);
+    const marks = ids.map(() => "?").join(", ");
     const result = await tx.execute(
       `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ?
-       WHERE id = ? AND status = 'confirmed' AND start_at >= ?`,
-      // No cut-off: any start qualifies.
-      [now, now, appointmentId, cutoffMs === null ? "0001-01-01" : toSqlDateTime(nowMs + cutoffMs)],
+       WHERE id IN (${marks}) AND status = 'confirmed'`,
+      [now, now, ...ids],
     );
-    if (result.rowsAffected === 0) {
-      const { rows } = await tx.execute("SELECT status FROM appointments WHERE id = ?", [
-        appointmentId,
-      ]);
-      return (rows[0] as Row | undefined)?.status === "confirmed"
-        ? "too-late"
-        : "replaced-not-found";
-    }
-    await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [appointmentId]);
-    return "ok";
+    if (result.rowsAffected !== ids.length)
+      throw new Error("a replaced appointment changed under its share lock");
+    await tx.execute(`DELETE FROM appointment_cells WHERE appointment_id IN (${marks})`, ids);
   }
 
   async findIdempotencyRecord(
@@ -548,6 +734,14 @@ export class MysqlBookingRepo implements BookingRepo {
   }
 
   async cancel(input: Parameters<BookingRepo["cancel"]>[0]): ReturnType<BookingRepo["cancel"]> {
+    // A move share-locks the row it replaces before its UPDATE: a cancel of the same row at that
+    // instant can be the deadlock's victim, and runs again (then finds it moved: not confirmed).
+    return retryConflicts(() => this.cancelOnce(input));
+  }
+
+  private cancelOnce(
+    input: Parameters<BookingRepo["cancel"]>[0],
+  ): ReturnType<BookingRepo["cancel"]> {
     return this.db.transaction(async (tx) => {
       // The credential's row, the business's cut-off and the facts for the emails ride on the
       // locking read: a cancel costs no statement before its transaction.
@@ -559,7 +753,8 @@ export class MysqlBookingRepo implements BookingRepo {
            (SELECT name FROM services WHERE id = a.service_id) AS service_name,
            (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
            (SELECT currency FROM services WHERE id = a.service_id) AS currency,
-           (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document
+           (SELECT CAST(document AS CHAR) FROM settings WHERE id = 1) AS settings_document,
+           ${waitlistedSql("a")} AS waitlisted
          ${APPOINTMENT_FROM} WHERE ${
            scope === "one"
              ? "a.id = ?"
@@ -569,11 +764,15 @@ export class MysqlBookingRepo implements BookingRepo {
                    : ""
                })`
          } ORDER BY a.start_at FOR UPDATE`,
-        scope === "one"
-          ? [input.id]
-          : scope === "following"
-            ? [input.id, input.id, input.id]
-            : [input.id, input.id],
+        [
+          toSqlDateTime(input.nowMs),
+          toSqlDateTime(input.nowMs),
+          ...(scope === "one"
+            ? [input.id]
+            : scope === "following"
+              ? [input.id, input.id, input.id]
+              : [input.id, input.id]),
+        ],
       );
       const row = (rows as Row[]).find((r) => String(r.id) === input.id);
       if (!row) return { kind: "not-found" as const };
@@ -612,6 +811,7 @@ export class MysqlBookingRepo implements BookingRepo {
         appointments: [cancelled],
         left: [],
         cutoffMs,
+        waitlisted: waitlistedIds([row]),
       };
     });
   }
@@ -670,6 +870,7 @@ export class MysqlBookingRepo implements BookingRepo {
       appointments: cancelled,
       left,
       cutoffMs,
+      waitlisted: waitlistedIds(rows.filter((r) => ids.includes(String(r.id)))),
     };
   }
 
@@ -828,14 +1029,6 @@ export class MysqlBookingRepo implements BookingRepo {
     const sql = `${APPOINTMENT_SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.start_at, a.id LIMIT ${Math.max(1, Math.min(201, Math.floor(filter.limit)))}`;
     const { rows } = await this.db.execute(sql, params);
     return (rows as Row[]).map(toAppointment);
-  }
-
-  async idsWithManageToken(manageTokenHash: string, limit: number): Promise<string[]> {
-    const { rows } = await this.db.execute(
-      `SELECT id FROM appointments WHERE manage_token_hash = ? ORDER BY created_at, id LIMIT ${Math.max(1, Math.min(200, Math.floor(limit)))}`,
-      [manageTokenHash],
-    );
-    return (rows as Row[]).map((row) => String(row.id));
   }
 
   async listOutbox(input: { limit: number; pendingOnly: boolean; to?: string }) {

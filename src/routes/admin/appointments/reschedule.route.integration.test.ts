@@ -5,6 +5,7 @@ import {
   createTestStaff,
   upcomingMonday,
 } from "../../../../test/fixtures/catalog-fixtures.ts";
+import { countRoundTrips } from "../../../../test/drivers/round-trips.ts";
 import { insertAppointmentWithCells } from "../../../../test/stack/db-direct.ts";
 
 const api = testApi();
@@ -43,8 +44,15 @@ describe("POST /v1/admin/appointments/{id}/reschedule", () => {
     const { serviceId, staffId, insert } = await freshStaff();
     const old = await insert(10);
     // Any offset is accepted; the answer uses the staff member's (UTC here).
-    const res = await reschedule(old, { start: `${monday}T16:00:00+01:00` });
+    const { result: res, sqlStatements } = await countRoundTrips(() =>
+      reschedule(old, { start: `${monday}T16:00:00+01:00` }),
+    );
     expect(res.status).toBe(200);
+    // One read of the appointment (its service and staff member name the new one's), then one
+    // transaction of 10 (its audit entry included): nothing after COMMIT when nobody waits.
+    expect(sqlStatements[1]).toBe("BEGIN");
+    expect(sqlStatements.at(-1)).toBe("COMMIT");
+    expect(sqlStatements).toHaveLength(11);
     const { appointment } = (await res.json()) as { appointment: Appointment };
     expect(appointment).toMatchObject({
       id: expect.stringMatching(/^apt_[0-9a-z]{20}$/),
