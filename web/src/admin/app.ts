@@ -21,6 +21,7 @@ import {
   type WatchQuery,
 } from "./feed.ts";
 import { type AdminMessages, at } from "./i18n.ts";
+import { showMessages } from "./messages.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
 
@@ -807,6 +808,7 @@ function drawDetail(): void {
     if (caps.cancel) actions.push(actionButton(m.cancel, "cancel", askCancel, "danger"));
   }
   byId("detail-actions").replaceChildren(...actions);
+  void showMessages(api, a.id);
   byId("confirm-cancel").hidden = true;
   byId("move-form").hidden = true;
   byId("move-times").replaceChildren();
