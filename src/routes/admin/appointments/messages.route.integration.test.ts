@@ -63,6 +63,8 @@ describe("GET /v1/admin/appointments/{id}/messages", () => {
     expect(outboxInserts(booking.sqlStatements)).toEqual(["outbox_emails", "webhook_deliveries"]);
     const other = await bookAt(h, live, "11:00");
     await h.settle();
+    // The harness's clock stands still: the cancel comes a second later, so "newest first" shows.
+    h.clock.current += 1000;
 
     const cancel = await countRoundTrips(() =>
       h.admin("POST", `/v1/admin/appointments/${booked.id}/cancel`),
