@@ -46,6 +46,7 @@ import type {
   SlotRef,
   WatchOutcome,
 } from "./live/types.ts";
+import type { AppointmentMessages } from "./outbox/appointment-messages.ts";
 import type { OutboxQueue } from "./outbox/types.ts";
 import type { Settings } from "./settings/settings.ts";
 import type {
@@ -391,6 +392,11 @@ export interface BookingRepo {
     pendingOnly: boolean;
     to?: string;
   }): Promise<(OutboxEmail & { createdAtMs: number; sentAtMs: number | null })[]>;
+  /**
+   * The emails and webhook deliveries about one appointment, newest first, at most `limit` of
+   * each, in ONE statement that also tells whether the appointment exists (null: it does not).
+   */
+  messagesOf(appointmentId: string, limit: number): Promise<AppointmentMessages | null>;
 }
 
 /** Delivers one email with its attachments (production: an HTTP email API). Throws when refused. */

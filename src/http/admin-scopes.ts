@@ -31,6 +31,7 @@ export const OWNER_ONLY_SCOPES: readonly Scope[] = ["accounts:manage", "keys:man
 export const OPERATION_SCOPES: Readonly<Record<string, Scope>> = {
   "GET /v1/admin/appointments": "appointments:read",
   "GET /v1/admin/appointments/{id}": "appointments:read",
+  "GET /v1/admin/appointments/{id}/messages": "appointments:read",
   "POST /v1/admin/appointments/{id}/cancel": "appointments:write",
   "POST /v1/admin/appointments/{id}/reschedule": "appointments:write",
   "POST /v1/admin/appointments/{id}/attendance": "appointments:write",
@@ -128,6 +129,7 @@ export const STAFF_OPERATIONS: Readonly<Record<string, StaffOwnership>> = {
   "GET /v1/admin/appointments": "own-list",
   "GET /v1/admin/live": "own-list",
   "GET /v1/admin/appointments/{id}": "own-appointment",
+  "GET /v1/admin/appointments/{id}/messages": "own-appointment",
   "POST /v1/admin/appointments/{id}/attendance": "own-appointment",
   "GET /v1/admin/services": "shared",
   "GET /v1/admin/services/{id}": "shared",

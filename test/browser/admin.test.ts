@@ -9,12 +9,19 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
 import { checkedFetch, testApi } from "../drivers/api.ts";
-import { latestSignInCode, newAccountEmail, randomIp } from "../fixtures/account-fixtures.ts";
+import { bookAt } from "../drivers/integrations.ts";
+import {
+  latestSignInCode,
+  newAccountEmail,
+  randomIp,
+  signInEmailsTo,
+} from "../fixtures/account-fixtures.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../fixtures/catalog-fixtures.ts";
+import { liveFixture } from "../fixtures/live-fixtures.ts";
 import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
 import {
@@ -348,6 +355,79 @@ describe("the business app", () => {
     await page.locator("#sign-in").waitFor({ state: "visible" });
     expect(await page.evaluate(() => sessionStorage.getItem("ae-business-session"))).toBe(null);
     await context.close();
+  }, 180_000);
+
+  it("an appointment's page lists its emails: the confirmation, then the cancellation (en and de)", async () => {
+    const live = await liveFixture(api);
+    const email = `${uniqueId("cust")}@example.test`;
+    const booked = (await bookAt(api, live, "10:00", { name: "Mia Weber", email })).appointment;
+    const owner = await ownerSession();
+    await workerListsStaff(owner.token, [live.staffId]);
+
+    const openIt = async (page: Page) => {
+      await page.locator("#tab-search").click();
+      await page.locator("#search-email").fill(email);
+      await page.locator("#search-form button[type=submit]").click();
+      await page.locator(`#search-results button.appt[data-id="${booked.id}"]`).click();
+      await page.locator("#detail").waitFor({ state: "visible" });
+    };
+    const kinds = (page: Page) =>
+      page.locator("#detail-messages .msg .msg-title").allTextContents();
+
+    const en = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "en-GB",
+    });
+    const page = await en.newPage();
+    await signInOnPage(page, owner.email);
+    await openIt(page);
+    await expect.poll(() => kinds(page), { timeout: 10_000 }).toHaveLength(1);
+    expect(await kinds(page)).toEqual(["Confirmation"]);
+    // Nothing delivers in the test stack (no mailer): the email waits in the outbox.
+    expect(await page.locator("#detail-messages .msg .badge").textContent()).toBe(
+      "Waiting to be sent",
+    );
+    expect(await page.locator("#detail-messages").textContent()).toContain(`To ${email}`);
+
+    // A cancel on the page queues the cancellation email, and the list shows it first.
+    await page.locator("#cancel").click();
+    await page.locator("#cancel-yes").click();
+    await expect
+      .poll(() => page.locator("#detail-facts").getAttribute("data-status"))
+      .toBe("cancelled");
+    await expect.poll(() => kinds(page)).toHaveLength(2);
+    expect(await kinds(page)).toEqual(["Cancellation", "Confirmation"]);
+    await screenshot(page, "admin-appointment-messages-375");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await en.close();
+
+    const de = await appContext({
+      viewport: { width: 375, height: 800 },
+      timezoneId: "UTC",
+      locale: "de-DE",
+    });
+    const dePage = await de.newPage();
+    await dePage.goto(`${worker.url}/admin`);
+    // A second sign-in of the same person: wait for the new code, not the first one.
+    const codesBefore = await signInEmailsTo(owner.email);
+    await dePage.locator("#email").fill(owner.email);
+    await dePage.getByRole("button", { name: "Code per E-Mail senden" }).click();
+    await dePage.locator("#code").waitFor({ state: "visible" });
+    await expect.poll(() => signInEmailsTo(owner.email), { timeout: 10_000 }).toBe(codesBefore + 1);
+    await dePage.locator("#code").fill(await latestSignInCode(owner.email));
+    await dePage.locator("#code-form button[type=submit]").click();
+    await dePage.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
+    await openIt(dePage);
+    await expect.poll(() => kinds(dePage), { timeout: 10_000 }).toHaveLength(2);
+    expect(await kinds(dePage)).toEqual(["Stornierung", "Bestätigung"]);
+    expect(await dePage.locator("#detail-messages-title").textContent()).toBe("Nachrichten");
+    expect(await seriousViolations(dePage)).toEqual([]);
+    await screenshot(dePage, "admin-appointment-messages-de-375");
+    await de.close();
   }, 180_000);
 
   it("the owner moves a future appointment in the week view, and a customer's booking page sees the new time taken live", async () => {

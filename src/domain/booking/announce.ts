@@ -15,7 +15,7 @@ import { deliverSoon } from "../outbox/deliver.ts";
 import type { AuditEntry, DomainContext } from "../ports.ts";
 import type { WebhookEvent, WebhookEventType } from "../webhooks/types.ts";
 import { presentAppointment } from "./present.ts";
-import type { Announcement, Appointment, BookingFacts, DueReminder } from "./types.ts";
+import type { Announcement, Appointment, BookingFacts, DueReminder, OutboxEmail } from "./types.ts";
 
 /** The host part of the public base URL: calendar UIDs are `<uid>@<host>`. */
 export function calendarHost(ctx: DomainContext): string {
@@ -64,6 +64,7 @@ function webhookEvent(
   return {
     id: newId("msg"),
     type,
+    appointmentId: appointment.id,
     payload: JSON.stringify({
       type,
       timestamp: new Date(ctx.clock.nowMs()).toISOString(),
@@ -72,16 +73,24 @@ function webhookEvent(
   };
 }
 
+/** `email`, linked to the appointment it is about (the first of several: one email lists them). */
+function about(email: OutboxEmail, appointment: Appointment | undefined): OutboxEmail {
+  return { ...email, appointmentId: appointment?.id ?? null };
+}
+
 /** A new booking: confirmation email (manage links, calendar file) and `appointment.created`. */
 export function announceBooking(ctx: DomainContext, manageToken: string) {
   return (appointments: Appointment[], facts: BookingFacts): Announcement => ({
     emails: [
-      confirmationEmail({
-        appointments,
-        facts,
-        links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken },
-        ics: calendarFile(ctx, appointments, facts, manageToken),
-      }),
+      about(
+        confirmationEmail({
+          appointments,
+          facts,
+          links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken },
+          ics: calendarFile(ctx, appointments, facts, manageToken),
+        }),
+        appointments[0],
+      ),
     ],
     events: appointments.map((a) => webhookEvent(ctx, "appointment.created", a)),
   });
@@ -101,13 +110,16 @@ export function announceReschedule(ctx: DomainContext, manageToken: () => string
     const token = manageToken();
     return {
       emails: [
-        rescheduleEmail({
-          appointments,
-          previous,
-          facts,
-          links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken: token },
-          ics: calendarFile(ctx, appointments, facts, token),
-        }),
+        about(
+          rescheduleEmail({
+            appointments,
+            previous,
+            facts,
+            links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken: token },
+            ics: calendarFile(ctx, appointments, facts, token),
+          }),
+          appointments[0],
+        ),
       ],
       events: appointments.map((a) =>
         webhookEvent(ctx, "appointment.rescheduled", a, {
@@ -128,13 +140,16 @@ export function announceCancel(ctx: DomainContext) {
     more: Appointment[] = [],
   ): Announcement => ({
     emails: [
-      cancellationEmail({
+      about(
+        cancellationEmail({
+          appointment,
+          more,
+          facts,
+          publicBaseUrl: ctx.deployment.publicBaseUrl,
+          ics: calendarFile(ctx, [appointment, ...more], facts, null),
+        }),
         appointment,
-        more,
-        facts,
-        publicBaseUrl: ctx.deployment.publicBaseUrl,
-        ics: calendarFile(ctx, [appointment, ...more], facts, null),
-      }),
+      ),
     ],
     events: [appointment, ...more].map((a) => webhookEvent(ctx, "appointment.cancelled", a)),
   });
@@ -167,13 +182,14 @@ export function announceReminders(
   return {
     emails: due.map((d) => {
       const token = manageTokens.get(d.appointment.id) ?? null;
-      return reminderEmail({
+      const email = reminderEmail({
         appointment: d.appointment,
         offsetMin: d.offsetMin,
         facts: d.facts,
         links: { publicBaseUrl: ctx.deployment.publicBaseUrl, manageToken: token },
         ics: calendarFile(ctx, [d.appointment], d.facts, token),
       });
+      return about(email, d.appointment);
     }),
     events: due.map((d) =>
       webhookEvent(ctx, "appointment.reminder_sent", d.appointment, { offsetMin: d.offsetMin }),

@@ -71,6 +71,11 @@ export interface OutboxEmail {
   /** The HTML part (null for rows written before emails had one). */
   html: string | null;
   attachments: EmailAttachment[];
+  /**
+   * The appointment it is about (the first one when it covers several): stored with the row so
+   * the business app can list an appointment's emails. Absent: about no appointment.
+   */
+  appointmentId?: string | null;
   kind:
     | "confirmation"
     | "cancellation"

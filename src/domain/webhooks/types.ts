@@ -34,6 +34,8 @@ export interface WebhookEvent {
   id: string;
   type: WebhookEventType;
   payload: string;
+  /** The appointment it is about, stored with each delivery. Absent: about no appointment. */
+  appointmentId?: string | null;
 }
 
 export interface WebhookEndpoint {

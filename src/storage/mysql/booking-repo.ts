@@ -38,6 +38,7 @@ import {
   Settings,
 } from "../../domain/settings/settings.ts";
 import { addDays } from "../../domain/time/zoned-time.ts";
+import { readAppointmentMessages } from "./appointment-messages.ts";
 import { retryConflicts } from "./conflict-retry.ts";
 import { toOutboxEmail, writeAnnouncement } from "./outbox-tables.ts";
 import { decodeIntervals, decodeWeekly } from "./schedule-codec.ts";
@@ -1046,5 +1047,9 @@ export class MysqlBookingRepo implements BookingRepo {
       createdAtMs: fromSqlDateTime(row.created_at),
       sentAtMs: row.sent_at === null ? null : fromSqlDateTime(row.sent_at),
     }));
+  }
+
+  messagesOf(appointmentId: string, limit: number) {
+    return readAppointmentMessages(this.db, appointmentId, limit);
   }
 }

@@ -87,8 +87,8 @@ export async function writeAnnouncement(
   const { emails, events } = announcement;
   if (emails.length > 0) {
     await tx.execute(
-      `INSERT INTO outbox_emails (id, to_email, subject, body, html, attachments, kind, created_at, sent_at, attempts)
-       VALUES ${emails.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, NULL, 0)").join(", ")}`,
+      `INSERT INTO outbox_emails (id, to_email, subject, body, html, attachments, kind, appointment_id, created_at, sent_at, attempts)
+       VALUES ${emails.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0)").join(", ")}`,
       emails.flatMap((m) => [
         m.id,
         m.to,
@@ -97,17 +97,18 @@ export async function writeAnnouncement(
         m.html,
         m.attachments.length ? JSON.stringify(m.attachments) : null,
         m.kind,
+        m.appointmentId ?? null,
         now,
       ]),
     );
   }
   if (events.length > 0) {
     await tx.execute(
-      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, payload, created_at, attempts)
-       SELECT CONCAT(ev.id, ':', e.id), ev.id, e.id, ev.type, ev.payload, ?, 0
-       FROM (${events.map(() => "SELECT ? AS id, ? AS type, ? AS payload").join(" UNION ALL ")}) ev
+      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, payload, appointment_id, created_at, attempts)
+       SELECT CONCAT(ev.id, ':', e.id), ev.id, e.id, ev.type, ev.payload, ev.appointment_id, ?, 0
+       FROM (${events.map(() => "SELECT ? AS id, ? AS type, ? AS payload, ? AS appointment_id").join(" UNION ALL ")}) ev
        JOIN webhook_endpoints e ON e.active = 1 AND FIND_IN_SET(ev.type, e.events) > 0`,
-      [now, ...events.flatMap((ev) => [ev.id, ev.type, ev.payload])],
+      [now, ...events.flatMap((ev) => [ev.id, ev.type, ev.payload, ev.appointmentId ?? null])],
     );
   }
   if (announcement.audit) await insertAuditEntry(tx, announcement.audit);

@@ -26,6 +26,7 @@ import { type AdminMessages, at, ow } from "./i18n.ts";
 import { keysPage } from "./keys.ts";
 import type { OwnerPage, PageContext as OwnerPageContext } from "./owner-kit.ts";
 import type { CatalogService, CatalogStaff, Page, PageContext } from "./page.ts";
+import { showMessages } from "./messages.ts";
 import { type Account, type Capabilities, capabilitiesOf } from "./roles.ts";
 import { hoursPage } from "./schedules.ts";
 import { authedCaller, type Caller, loadSession, type Session, saveSession } from "./session.ts";
@@ -832,6 +833,7 @@ function drawDetail(): void {
     if (caps.cancel) actions.push(actionButton(m.cancel, "cancel", askCancel, "danger"));
   }
   byId("detail-actions").replaceChildren(...actions);
+  void showMessages(api, a.id);
   byId("confirm-cancel").hidden = true;
   byId("move-form").hidden = true;
   byId("move-times").replaceChildren();

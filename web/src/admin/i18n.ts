@@ -632,6 +632,109 @@ export function at(): AdminMessages {
   return ADMIN_CATALOGUES[currentLocale()] ?? en;
 }
 
+// ---- an appointment's messages (messages.ts) ---------------------------------------------
+// A block of its own: the words of the "Messages" section of an appointment's page.
+
+export type EmailKind =
+  | "confirmation"
+  | "cancellation"
+  | "reschedule"
+  | "reminder"
+  | "sign-in-code"
+  | "system-alert"
+  | "waitlist-code"
+  | "waitlist-offer";
+
+export interface MessageWords {
+  title: string;
+  emails: string;
+  webhooks: string;
+  noEmails: string;
+  noWebhooks: string;
+  loading: string;
+  loadFailed: string;
+  kinds: Record<EmailKind, string>;
+  /** The delivery states: delivered, waiting for its first attempt, retrying, stopped. */
+  sent: (when: string) => string;
+  pending: string;
+  failing: (attempts: number) => string;
+  givenUp: (attempts: number) => string;
+  to: (address: string) => string;
+  queued: (when: string) => string;
+  endpoint: (id: string) => string;
+  lastError: (error: string) => string;
+  /** Outbox rows written before they were linked to their appointment are not listed. */
+  olderNote: string;
+}
+
+const messagesEn: MessageWords = {
+  title: "Messages",
+  emails: "Emails",
+  webhooks: "Webhook deliveries",
+  noEmails: "No emails for this appointment.",
+  noWebhooks: "No webhook deliveries for this appointment.",
+  loading: "Loading…",
+  loadFailed: "The messages could not be loaded.",
+  kinds: {
+    confirmation: "Confirmation",
+    cancellation: "Cancellation",
+    reschedule: "Moved",
+    reminder: "Reminder",
+    "sign-in-code": "Sign-in code",
+    "system-alert": "System alert",
+    "waitlist-code": "Waitlist code",
+    "waitlist-offer": "Waitlist offer",
+  },
+  sent: (when) => `Sent ${when}`,
+  pending: "Waiting to be sent",
+  failing: (n) => `${n} failed ${n === 1 ? "attempt" : "attempts"}, retrying`,
+  givenUp: (n) => `Given up after ${n} ${n === 1 ? "attempt" : "attempts"}`,
+  to: (address) => `To ${address}`,
+  queued: (when) => `Queued ${when}`,
+  endpoint: (id) => `Endpoint ${id}`,
+  lastError: (error) => `Last error: ${error}`,
+  olderNote: "Messages queued before this list existed are not shown.",
+};
+
+const messagesDe: MessageWords = {
+  title: "Nachrichten",
+  emails: "E-Mails",
+  webhooks: "Webhook-Zustellungen",
+  noEmails: "Keine E-Mails zu diesem Termin.",
+  noWebhooks: "Keine Webhook-Zustellungen zu diesem Termin.",
+  loading: "Wird geladen…",
+  loadFailed: "Die Nachrichten konnten nicht geladen werden.",
+  kinds: {
+    confirmation: "Bestätigung",
+    cancellation: "Stornierung",
+    reschedule: "Verschoben",
+    reminder: "Erinnerung",
+    "sign-in-code": "Anmeldecode",
+    "system-alert": "Systemmeldung",
+    "waitlist-code": "Wartelisten-Code",
+    "waitlist-offer": "Wartelisten-Angebot",
+  },
+  sent: (when) => `Gesendet ${when}`,
+  pending: "Wartet auf Versand",
+  failing: (n) => `${n} ${n === 1 ? "Versuch" : "Versuche"} fehlgeschlagen, wird wiederholt`,
+  givenUp: (n) => `Aufgegeben nach ${n} ${n === 1 ? "Versuch" : "Versuchen"}`,
+  to: (address) => `An ${address}`,
+  queued: (when) => `Erstellt ${when}`,
+  endpoint: (id) => `Endpunkt ${id}`,
+  lastError: (error) => `Letzter Fehler: ${error}`,
+  olderNote: "Nachrichten, die vor dieser Liste erstellt wurden, werden nicht gezeigt.",
+};
+
+export const MESSAGE_CATALOGUES: Partial<Record<Locale, MessageWords>> = {
+  en: messagesEn,
+  de: messagesDe,
+};
+
+/** The Messages section's words in the page's language, English where there are none yet. */
+export function messageWords(): MessageWords {
+  return MESSAGE_CATALOGUES[currentLocale()] ?? messagesEn;
+}
+
 // ---- The owner's pages (API keys, webhooks) and the live stream's words -------------------
 // A block of its own: the owner's pages are modules of their own (keys.ts, webhooks.ts).
 

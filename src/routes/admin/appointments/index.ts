@@ -3,6 +3,7 @@ import { attendanceRoute } from "./attendance.ts";
 import { cancelAppointmentRoute } from "./cancel.ts";
 import { getAppointmentRoute } from "./get.ts";
 import { listAppointmentsRoute } from "./list.ts";
+import { appointmentMessagesRoute } from "./messages.ts";
 import { rescheduleAppointmentRoute } from "./reschedule.ts";
 
 export const adminAppointmentRoutes = createRouter()
@@ -10,4 +11,5 @@ export const adminAppointmentRoutes = createRouter()
   .route("/", getAppointmentRoute)
   .route("/", cancelAppointmentRoute)
   .route("/", rescheduleAppointmentRoute)
-  .route("/", attendanceRoute);
+  .route("/", attendanceRoute)
+  .route("/", appointmentMessagesRoute);
