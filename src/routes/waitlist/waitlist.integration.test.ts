@@ -560,3 +560,66 @@ describe("with Redis down (the MySQL fallback store)", () => {
     expect(res.status, await res.clone().text()).toBe(201);
   });
 });
+
+describe("an offer across a failover (two isolates of one deployment, one without Redis)", () => {
+  afterAll(() => {
+    h = redisUp;
+  });
+
+  it("a cancel on the fallback soon after a booking through Redis offers the time at once; the isolate on Redis cannot give it away, before or after the failback sync; it books once and no second offer is made", async () => {
+    const up = redisUp;
+    const down = harness({
+      UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+      REDIS_COOLDOWN_MS: "600000",
+      REDIS_KEY_PREFIX: String(up.bindings.REDIS_KEY_PREFIX),
+    });
+    down.clock.current = up.clock.current;
+    h = up;
+    const live = await fullDay();
+    const first = await joinAndConfirm(live);
+    const second = await joinAndConfirm(live);
+    const someoneElse = () =>
+      live.post("/v1/holds", {
+        clientId: uniqueId("client_"),
+        serviceId: live.serviceId,
+        staffId: live.staffId,
+        start: live.booked.appointment.start,
+      });
+    const cronPasses = () =>
+      Promise.all([runWaitlistPass(up.services.ctx), runWaitlistPass(down.services.ctx)]);
+
+    // The cancel reaches the isolate that lost Redis: the offer's hold is made in the fallback.
+    h = down;
+    await cancel(live.booked);
+    const [offer, ...more] = await offersTo(first.email);
+    expect(more).toEqual([]);
+    expect(offer?.id).toBe(first.entry.id);
+
+    // The isolate on Redis cannot hand the time to anyone else (the booking store arbitrates),
+    // and cron passes in both isolates at once offer it to nobody else.
+    h = up;
+    expect((await someoneElse()).status).toBe(409);
+    await cronPasses();
+    expect(await offersTo(second.email)).toEqual([]);
+
+    // The failback sync runs; whatever it copies, the time still has one holder.
+    const sync = await up.admin("POST", "/v1/admin/sync");
+    expect(sync.status, await sync.clone().text()).toBe(200);
+    const after = await someoneElse();
+    expect(after.status, await after.clone().text()).toBe(409);
+
+    // The link books it, once (through the isolate that made the offer).
+    h = down;
+    const res = await send("POST", `/v1/waitlist/${first.entry.id}/book`, {
+      token: offer?.token,
+      holdId: offer?.holdId,
+      holdToken: offer?.holdToken,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const booking = (await res.json()) as { appointment: { start: string } };
+    expect(booking.appointment.start).toBe(live.booked.appointment.start);
+    await cronPasses();
+    expect(await offersTo(second.email)).toEqual([]);
+    expect(await offersTo(first.email)).toHaveLength(1);
+  });
+});

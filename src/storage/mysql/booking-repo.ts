@@ -293,6 +293,26 @@ async function insertOrMark(
   }
 }
 
+/**
+ * Frees the cells of appointments that are cancelled or moved away, and, in the same statement,
+ * the booking store's claims of Redis holds on those cells ("r:", hold-arbiter.ts). While an
+ * appointment is confirmed no other hold can be granted on its cells, so such a claim is the
+ * booked hold's own, which a booking leaves to lapse at the hold's expiry (or the hold of a move
+ * of this very appointment, which cannot book once it is cancelled). Left there, it would make
+ * isolates on the MySQL fallback refuse the freed time until then, the waitlist's offer of it
+ * included. Cells are 5-minute UTC cells in both tables (`fallback_cells.cell` counts them).
+ */
+async function freeCells(tx: Transaction, appointmentIds: string[]): Promise<void> {
+  await tx.execute(
+    `DELETE ac, fc FROM appointment_cells ac
+       LEFT JOIN fallback_cells fc ON fc.staff_id = ac.staff_id
+         AND fc.cell = TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', ac.cell_start) DIV 300
+         AND fc.owner LIKE 'r:%'
+     WHERE ac.appointment_id IN (${appointmentIds.map(() => "?").join(", ")})`,
+    appointmentIds,
+  );
+}
+
 function cellRows(
   staffId: string,
   appointmentId: string,
@@ -709,7 +729,7 @@ export class MysqlBookingRepo implements BookingRepo {
     );
     if (result.rowsAffected !== ids.length)
       throw new Error("a replaced appointment changed under its share lock");
-    await tx.execute(`DELETE FROM appointment_cells WHERE appointment_id IN (${marks})`, ids);
+    await freeCells(tx, ids);
   }
 
   async findIdempotencyRecord(
@@ -798,7 +818,7 @@ export class MysqlBookingRepo implements BookingRepo {
         "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
         [now, now, input.id],
       );
-      await tx.execute("DELETE FROM appointment_cells WHERE appointment_id = ?", [input.id]);
+      await freeCells(tx, [input.id]);
       const cancelled = {
         ...appointment,
         status: "cancelled" as const,
@@ -851,10 +871,7 @@ export class MysqlBookingRepo implements BookingRepo {
       `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`,
       [now, now, ...ids],
     );
-    await tx.execute(
-      `DELETE FROM appointment_cells WHERE appointment_id IN (${ids.map(() => "?").join(", ")})`,
-      ids,
-    );
+    await freeCells(tx, ids);
     const cancelled = going.map((a) => ({
       ...a,
       status: "cancelled" as const,
