@@ -284,7 +284,7 @@ describe("the business app", () => {
     );
   }, 180_000);
 
-  it("an owner sees everyone's day, finds an appointment by customer email, and signs out", async () => {
+  it("an owner sees everyone's day, finds an appointment by a part of the customer's name and by email, and signs out", async () => {
     const service = await createTestService(api, {
       name: "Colour",
       durationMin: 30,
@@ -335,6 +335,14 @@ describe("the business app", () => {
     await screenshot(page, "admin-owner-week-desktop");
 
     await page.locator("#tab-search").click();
+    // By a part of the customer's name, any case; then by email.
+    const surname = uniqueId("Weber");
+    await setCustomerName(first, `Mia ${surname}`);
+    await page.locator("#search-name").fill(surname.toLowerCase());
+    await page.locator("#search-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#search-results button.appt").count()).toBe(1);
+    expect(await page.locator("#search-results button.appt").getAttribute("data-id")).toBe(first);
+    await page.locator("#search-name").fill("");
     await page.locator("#search-email").fill(email);
     await page.locator("#search-form button[type=submit]").click();
     await expect.poll(() => page.locator("#search-results button.appt").count()).toBe(1);

@@ -99,7 +99,10 @@ function operationHints(
     hints.url = "http://127.0.0.1:9/hostile";
     hints.active = false;
   }
-  if (p === "/v1/admin/appointments/{id}/reschedule") hints.start = fx.adminRescheduleStart;
+  // The move's hold is optional and must be of the new time: the baseline moves without one
+  // (mutations still set `holdId` and `holdToken`).
+  if (p === "/v1/admin/appointments/{id}/reschedule")
+    return { hints, body: { start: fx.adminRescheduleStart } };
   if (p === "/v1/appointments/{id}/reschedule") {
     hints.holdId = fx.rescheduleHold.holdId;
     hints.holdToken = fx.rescheduleHold.holdToken;

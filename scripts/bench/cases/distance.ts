@@ -195,6 +195,42 @@ export async function operations(
       );
     }),
   );
+  // A series of 12 weekly occurrences, held with `repeat` and booked in one transaction. Each
+  // sample starts at another free hour 7 to 10 days out: past the single slots taken above, each
+  // (weekday, hour) once, and 11 weeks later still inside the default 90-day horizon.
+  const first = tomorrow();
+  const seriesStarts = catalog.slots
+    .filter((slot) => {
+      const day = slot.start.slice(0, 10);
+      return day >= addDays(first, 7) && day <= addDays(first, 10);
+    })
+    .map((slot) => slot.start);
+  let series: { holdId: string; holdToken: string } | null = null;
+  rows.push(
+    await measure(
+      workers,
+      "book a series of 12",
+      () => book(series as { holdId: string; holdToken: string }),
+      async (i) => {
+        const start = seriesStarts[i];
+        if (!start) throw new Error("distance bench: no start left for a series");
+        series = (await must(
+          await send(
+            "/v1/holds",
+            json({
+              clientId: holder(),
+              serviceId,
+              staffId,
+              start,
+              repeat: { everyWeeks: 1, count: 12 },
+            }),
+          ),
+          201,
+          "series hold",
+        )) as { holdId: string; holdToken: string };
+      },
+    ),
+  );
   rows.push(await measure(workers, "health", () => send("/v1/health")));
   return rows;
 }

@@ -5,6 +5,10 @@
  */
 import { DomainError } from "../errors.ts";
 import { ID_PATTERN, newId } from "../ids.ts";
+import {
+  APPOINTMENT_MESSAGES_LIMIT,
+  type AppointmentMessages,
+} from "../outbox/appointment-messages.ts";
 import type { AuditEntry, DomainContext } from "../ports.ts";
 import {
   isSupportedDate,
@@ -38,6 +42,7 @@ export interface ListAppointmentsInput {
   staffId?: string;
   status?: AppointmentStatus;
   customerEmail?: string;
+  customerName?: string;
   cursor?: string;
   /** 1..200. */
   limit: number;
@@ -92,6 +97,7 @@ export async function listAppointments({
   if (input.staffId !== undefined) filter.staffId = input.staffId;
   if (input.status !== undefined) filter.status = input.status;
   if (input.customerEmail !== undefined) filter.customerEmail = input.customerEmail;
+  if (input.customerName !== undefined) filter.customerName = input.customerName;
   if (input.cursor !== undefined) filter.after = decodeCursor(input.cursor);
   const rows = await ctx.bookings.list(filter);
   const page = rows.slice(0, input.limit);
@@ -358,4 +364,17 @@ function appointmentNotFound(): DomainError {
 
 function notConfirmed(): DomainError {
   return new DomainError("CONFLICT", "id: the appointment is not confirmed");
+}
+
+/** An appointment's emails and webhook deliveries; NOT_FOUND when there is no such appointment. */
+export async function listAppointmentMessages({
+  ctx,
+  input,
+}: {
+  ctx: DomainContext;
+  input: { id: string };
+}): Promise<AppointmentMessages> {
+  const messages = await ctx.bookings.messagesOf(input.id, APPOINTMENT_MESSAGES_LIMIT);
+  if (messages === null) throw new DomainError("NOT_FOUND", "id: no such appointment");
+  return messages;
 }

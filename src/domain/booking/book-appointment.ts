@@ -144,7 +144,10 @@ export async function bookAppointment({
     return orBooked(refusal(begin));
   }
 
-  const manageToken = await manageTokenFor(ctx, appointmentIds[0] ?? "");
+  // Derived from the earliest occurrence's id: the one the booking store finds again as the
+  // token's origin when a move needs the links (booking-repo.ts, TOKEN_ORIGIN_ORDER).
+  const earliest = hold.startsMs.indexOf(Math.min(...hold.startsMs));
+  const manageToken = await manageTokenFor(ctx, appointmentIds[earliest] ?? "");
   // Best effort: if the live-state store cannot take the undo either, its booked entries
   // lapse by themselves (after the offer TTL) and MySQL still holds nothing.
   const undo = () =>
@@ -284,11 +287,9 @@ async function replay(ctx: DomainContext, keyHash: string, bodyHash: string): Pr
 /** The 201 a booking of these appointments gave: the appointments as booked, its manage token. */
 async function answerAsBooked(ctx: DomainContext, appointmentIds: string[]): Promise<Booking> {
   const appointments = await ctx.bookings.getAppointments(appointmentIds);
-  const manageToken = await replayedManageToken(
-    ctx,
-    appointmentIds[0] ?? "",
-    appointments[0]?.manageTokenHash,
-  );
+  // The token comes from the earliest occurrence's id (see bookAppointment).
+  const [earliest] = [...appointments].sort((a, b) => a.startMs - b.startMs);
+  const manageToken = await replayedManageToken(ctx, earliest?.id ?? "", earliest?.manageTokenHash);
   // The answer is the one the first request gave: the appointments as they were booked.
   const asBooked = appointments.map((a) =>
     presentAppointment({

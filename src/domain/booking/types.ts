@@ -242,6 +242,8 @@ export interface AppointmentFilter {
   status?: AppointmentStatus;
   /** Matched case-insensitively (the column's collation). */
   customerEmail?: string;
+  /** A part of the customer's name, matched case-insensitively (the column's collation). */
+  customerName?: string;
   /** Opaque cursor from the previous page. */
   after?: { startMs: number; id: string };
   limit: number;

@@ -3,9 +3,7 @@
  * app shows them on the appointment. Only delivery facts, never a body or a payload: those carry
  * manage links (a customer's token) until the row is sent.
  */
-import { DomainError } from "../errors.ts";
 import type { OutboxEmail } from "../booking/types.ts";
-import type { DomainContext } from "../ports.ts";
 import type { WebhookEventType } from "../webhooks/types.ts";
 
 /** Where a row stands; `attempts` counts those made so far (a pending row may have failed some). */
@@ -39,16 +37,3 @@ export interface AppointmentMessages {
 
 /** How many of each kind an appointment lists: it has a handful; the bound keeps a page small. */
 export const APPOINTMENT_MESSAGES_LIMIT = 100;
-
-/** An appointment's emails and webhook deliveries; NOT_FOUND when there is no such appointment. */
-export async function listAppointmentMessages({
-  ctx,
-  input,
-}: {
-  ctx: DomainContext;
-  input: { id: string };
-}): Promise<AppointmentMessages> {
-  const messages = await ctx.bookings.messagesOf(input.id, APPOINTMENT_MESSAGES_LIMIT);
-  if (messages === null) throw new DomainError("NOT_FOUND", "id: no such appointment");
-  return messages;
-}

@@ -567,7 +567,8 @@ describe("an offer across a failover (two isolates of one deployment, one withou
   });
 
   it("a cancel on the fallback soon after a booking through Redis offers the time at once; the isolate on Redis cannot give it away, before or after the failback sync; it books once and no second offer is made", async () => {
-    const up = redisUp;
+    // A deployment of its own, on a fresh clock: earlier tests moved redisUp's past the date.
+    const up = harness();
     const down = harness({
       UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
       REDIS_COOLDOWN_MS: "600000",

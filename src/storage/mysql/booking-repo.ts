@@ -58,6 +58,15 @@ type Row = Record<string, unknown>;
  * An appointment's columns, from the alias `a` of appointments and `st` of its staff row; with a
  * `prefix`, each named `<prefix><column>` (a move reads its replaced rows beside the catalog's).
  */
+/**
+ * Which of the appointments sharing a manage token's hash its token was derived from: the
+ * booking's first appointment (a move keeps the hash). Not a move's (`rescheduled_from` set), then
+ * the earliest made, then the earliest start: a series' appointments are made in one transaction
+ * at one instant, and the token comes from its first occurrence.
+ */
+const TOKEN_ORIGIN_ORDER = (t: string) =>
+  `${t}.rescheduled_from IS NOT NULL, ${t}.created_at, ${t}.start_at, ${t}.id`;
+
 function appointmentColumns(a: string, st: string, prefix = ""): string {
   const settings = "(SELECT document FROM settings WHERE id = 1)";
   return [
@@ -582,7 +591,7 @@ export class MysqlBookingRepo implements BookingRepo {
            move
              ? `, ${appointmentColumns("r", "rst", "r_")}, ${waitlistedSql("r")} AS r_waitlisted,
          (SELECT o.id FROM appointments o WHERE o.manage_token_hash = r.manage_token_hash
-           ORDER BY o.created_at, o.id LIMIT 1) AS r_token_origin`
+           ORDER BY ${TOKEN_ORIGIN_ORDER("o")} LIMIT 1) AS r_token_origin`
              : ""
          }
        FROM services sv JOIN staff st ON st.id = ?
@@ -953,7 +962,7 @@ export class MysqlBookingRepo implements BookingRepo {
              (SELECT price_minor FROM services WHERE id = a.service_id) AS price_minor,
              (SELECT currency FROM services WHERE id = a.service_id) AS currency,
              (SELECT m.id FROM appointments m WHERE m.manage_token_hash = a.manage_token_hash
-               ORDER BY m.created_at, m.id LIMIT 1) AS token_origin
+               ORDER BY ${TOKEN_ORIGIN_ORDER("m")} LIMIT 1) AS token_origin
            ${APPOINTMENT_FROM} WHERE a.id IN (${marks}) AND a.status = 'confirmed' FOR UPDATE`,
           ids,
         );
@@ -1036,6 +1045,8 @@ export class MysqlBookingRepo implements BookingRepo {
     if (filter.status !== undefined) add("a.status = ?", filter.status);
     if (filter.customerEmail !== undefined)
       add("a.customer_email = ?", filter.customerEmail.toLowerCase());
+    if (filter.customerName !== undefined)
+      add("a.customer_name LIKE ?", `%${filter.customerName.replace(/[\\%_]/g, "\\$&")}%`);
     if (filter.after)
       add(
         "(a.start_at > ? OR (a.start_at = ? AND a.id > ?))",

@@ -584,9 +584,11 @@ byId("search-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const m = at();
   const email = byId<HTMLInputElement>("search-email").value.trim();
+  const name = byId<HTMLInputElement>("search-name").value.trim();
   const day = byId<HTMLInputElement>("search-date").value;
   const params = new URLSearchParams({ limit: "100" });
   if (email) params.set("customerEmail", email);
+  if (name) params.set("customerName", name);
   if (day) {
     const range = utcRange([day]);
     params.set("from", range.from);

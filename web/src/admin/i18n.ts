@@ -306,6 +306,7 @@ export interface AdminMessages extends PagesMessages {
   liveStates: Record<"available" | "viewing" | "held" | "booked", string>;
   searchTitle: string;
   customerEmail: string;
+  customerName: string;
   fromDate: string;
   find: string;
   noResults: string;
@@ -428,6 +429,7 @@ const en: AdminMessages = {
   },
   searchTitle: "Find appointments",
   customerEmail: "Customer email",
+  customerName: "Customer name",
   fromDate: "On date",
   find: "Find",
   noResults: "No appointments found.",
@@ -555,6 +557,7 @@ const de: AdminMessages = {
   },
   searchTitle: "Termine suchen",
   customerEmail: "E-Mail der Kundin/des Kunden",
+  customerName: "Name der Kundin/des Kunden",
   fromDate: "Am Datum",
   find: "Suchen",
   noResults: "Keine Termine gefunden.",

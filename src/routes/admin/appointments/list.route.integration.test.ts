@@ -5,7 +5,7 @@ import {
   createTestStaff,
   upcomingMonday,
 } from "../../../../test/fixtures/catalog-fixtures.ts";
-import { insertAppointment } from "../../../../test/stack/db-direct.ts";
+import { insertAppointment, withDb } from "../../../../test/stack/db-direct.ts";
 
 const api = testApi();
 const HOUR_MS = 3_600_000;
@@ -124,6 +124,31 @@ describe("GET /v1/admin/appointments", () => {
     expect(await ids(`staffId=${staffId}&status=cancelled`)).toEqual([cancelled]);
     expect(await ids(`staffId=${staffId}&status=confirmed`)).toEqual(
       mine.filter((id) => id !== cancelled),
+    );
+  });
+
+  it("filters by a part of the customer's name, any case; % and _ are plain characters", async () => {
+    const surname = `Weber${crypto.randomUUID().slice(0, 8)}`;
+    const [first, second] = [mine[0] ?? "", mine[3] ?? ""];
+    await withDb(async (conn) => {
+      await conn.query("UPDATE appointments SET customer_name = ? WHERE id = ?", [
+        `Mia ${surname}`,
+        first,
+      ]);
+      await conn.query("UPDATE appointments SET customer_name = ? WHERE id = ?", [
+        `Jo ${surname}_%`,
+        second,
+      ]);
+    });
+    expect(await ids(`customerName=${surname.toLowerCase()}`)).toEqual([first, second]);
+    expect(await ids(`customerName=${encodeURIComponent(`mia ${surname}`)}`)).toEqual([first]);
+    expect(await ids(`customerName=${encodeURIComponent(`${surname}_%`)}`)).toEqual([second]);
+    expect(await ids(`customerName=${encodeURIComponent(`${surname}%`)}`)).toEqual([]);
+    await expectError(
+      await api.admin("GET", "/v1/admin/appointments?customerName="),
+      400,
+      "BAD_REQUEST",
+      "query.customerName",
     );
   });
 

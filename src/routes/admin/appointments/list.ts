@@ -16,7 +16,7 @@ const route = createRoute(
       tags: ["Admin: appointments"],
       summary: "List appointments",
       description:
-        "A page of appointments by start time, filtered by UTC day range, staff member, status and customer email (`customerEmail` with `status=no_show` lists a customer's no-shows). Follow `nextCursor` until it is null.",
+        "A page of appointments by start time, filtered by UTC day range, staff member, status, customer email and a part of the customer's name (`customerEmail` with `status=no_show` lists a customer's no-shows). Follow `nextCursor` until it is null.",
       security: AdminSecurity,
       request: { query: AppointmentListQuery },
       responses: {

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { listAppointmentMessages } from "../../../domain/outbox/appointment-messages.ts";
+import { listAppointmentMessages } from "../../../domain/booking/admin-appointments.ts";
 import { errorResponses } from "../../../errors/envelope.ts";
 import { createRouter } from "../../../http/router.ts";
 import { withCommonAnswers } from "../../shared/common-answers.ts";

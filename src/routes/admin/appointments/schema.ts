@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HoldProof } from "../../appointments/schema.ts";
 import { AppointmentSchema } from "../../shared/appointment-schema.ts";
-import { Id, LocalDate, PageQuery, SlotStart, StaffId } from "../../shared/schemas.ts";
+import { Id, LocalDate, PageQuery, SlotStart, StaffId, WellFormed } from "../../shared/schemas.ts";
 
 /** Days here are UTC days, not the staff members' local dates: one range for everyone. */
 const UtcDay = (description: string, example: string) =>
@@ -20,6 +20,17 @@ export const AppointmentListQuery = z.strictObject({
     description: "Only this customer's appointments (the email they booked with, any case).",
     example: "mia@example.com",
   }),
+  customerName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine(...WellFormed)
+    .optional()
+    .openapi({
+      description: "Only appointments whose customer's name contains this text (any case).",
+      example: "Weber",
+    }),
   ...PageQuery,
 });
 
