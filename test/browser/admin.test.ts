@@ -379,8 +379,9 @@ describe("the business app", () => {
       await page.locator(`#search-results button.appt[data-id="${booked.id}"]`).click();
       await page.locator("#detail").waitFor({ state: "visible" });
     };
+    // Its emails only: webhook endpoints other tests left active may list deliveries too.
     const kinds = (page: Page) =>
-      page.locator("#detail-messages .msg .msg-title").allTextContents();
+      page.locator('#detail-messages [data-kind="emails"] .msg .msg-title').allTextContents();
 
     const en = await appContext({
       viewport: { width: 375, height: 800 },
@@ -393,9 +394,9 @@ describe("the business app", () => {
     await expect.poll(() => kinds(page), { timeout: 10_000 }).toHaveLength(1);
     expect(await kinds(page)).toEqual(["Confirmation"]);
     // Nothing delivers in the test stack (no mailer): the email waits in the outbox.
-    expect(await page.locator("#detail-messages .msg .badge").textContent()).toBe(
-      "Waiting to be sent",
-    );
+    expect(
+      await page.locator('#detail-messages [data-kind="emails"] .msg .badge').textContent(),
+    ).toBe("Waiting to be sent");
     expect(await page.locator("#detail-messages").textContent()).toContain(`To ${email}`);
 
     // A cancel on the page queues the cancellation email, and the list shows it first.

@@ -94,9 +94,10 @@ function operationHints(
     hints.to = "12:00";
   }
   if (p === "/v1/admin/outbox") hints.to = `${fx.run}.setup@example.test`;
-  // Endpoints the run registers stay quiet: inactive, and at a local port nothing listens on.
+  // Endpoints the run registers stay quiet: inactive, and at a local port nothing listens on
+  // (a mutation may drop `active`); the suite removes them at its end, by the run in their URL.
   if (p.startsWith("/v1/admin/webhooks")) {
-    hints.url = "http://127.0.0.1:9/hostile";
+    hints.url = `http://127.0.0.1:9/hostile/${fx.run}`;
     hints.active = false;
   }
   // The move's hold is optional and must be of the new time: the baseline moves without one

@@ -14,6 +14,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApi } from "../drivers/api.ts";
+import { withDb } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
 import { baselineRequest, isSafe, mustRefuse, surelyRefused } from "./baselines.ts";
 import { checkResponse, type Verdict } from "./check-response.ts";
@@ -93,7 +94,14 @@ export async function hostileSuite(options: HostileSuiteOptions): Promise<void> 
     if (options.credentialRuns) credentials = await createCredentials(api, fixture);
   }, 120_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    // The run's webhook endpoints (their URL names the run): left behind, an active one would
+    // get a delivery of every later test's booking in the shared database.
+    await withDb((conn) =>
+      conn.query("DELETE FROM webhook_endpoints WHERE url LIKE ?", [
+        `http://127.0.0.1:9/hostile/${run}%`,
+      ]),
+    );
     if (process.env.HOSTILE_VERBOSE) {
       for (const [key, counts] of statusesByOp) {
         console.log(`${key}: ${[...counts].map(([status, n]) => `${status}×${n}`).join(" ")}`);
@@ -347,7 +355,7 @@ function withoutRequestId(body: string): string {
  * checked, the same for every caller, and judge only the request's framing, never its content
  * (src/app.ts, the cheap refusals before the admission): an Authorization header the mutation
  * spoiled (401), an oversized body (413), a Content-Type the operation cannot read (415), and a
- * path no operation matches (404 "No route for …").
+ * path no operation matches (404 "No route for …", or 400 for its malformed Idempotency-Key).
  */
 function judgeRefusal(
   expected: Expectation,
@@ -376,7 +384,13 @@ function judgeRefusal(
         mutations.some((m) => m.kind === "raw-body" && m.label.startsWith("type:")))) ||
     (verdict.status === 404 &&
       mutations.some((m) => m.kind === "param-set") &&
-      message.startsWith("No route for "));
+      message.startsWith("No route for ")) ||
+    // A path no operation matches has no scope to refuse: its malformed Idempotency-Key is
+    // refused for its form, as for every caller.
+    (verdict.status === 400 &&
+      touches("idempotency-key") &&
+      mutations.some((m) => m.kind === "param-set") &&
+      message.startsWith("header.idempotency-key:"));
   if (framing) return [];
   if (expected === "not-found") {
     return verdict.status === 404 && /^param\.id: /.test(message)

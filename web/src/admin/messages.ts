@@ -74,9 +74,14 @@ function item(row: Delivery, title: string, lines: string[], w: MessageWords): H
   );
 }
 
-function list(items: HTMLLIElement[], empty: string, label: string): HTMLElement {
-  if (items.length === 0) return h("p", { class: "muted" }, empty);
-  return h("ul", { class: "msg-list", "aria-label": label }, ...items);
+function list(
+  items: HTMLLIElement[],
+  empty: string,
+  label: string,
+  kind: "emails" | "webhooks",
+): HTMLElement {
+  if (items.length === 0) return h("p", { class: "muted", "data-kind": kind }, empty);
+  return h("ul", { class: "msg-list", "aria-label": label, "data-kind": kind }, ...items);
 }
 
 /** The section's content for loaded messages. */
@@ -89,9 +94,9 @@ export function messagesContent(messages: AppointmentMessages, w: MessageWords):
   );
   const nodes: Node[] = [
     h("h4", {}, w.emails),
-    list(emails, w.noEmails, w.emails),
+    list(emails, w.noEmails, w.emails, "emails"),
     h("h4", {}, w.webhooks),
-    list(webhooks, w.noWebhooks, w.webhooks),
+    list(webhooks, w.noWebhooks, w.webhooks, "webhooks"),
   ];
   if (emails.length === 0 && webhooks.length === 0) {
     nodes.push(h("p", { class: "muted" }, w.olderNote));
