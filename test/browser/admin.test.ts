@@ -541,6 +541,7 @@ describe("the business app", () => {
       startMs: keptMs,
       endMs: keptMs + 30 * 60_000,
     });
+    await setCustomerName(kept, "Kim Kept");
     const manager = await accountSession("manager", "Mo Manager");
 
     const visitor = await appContext({
@@ -571,18 +572,20 @@ describe("the business app", () => {
     await page.locator("#closure-start").fill(closedDay);
     await page.locator("#closure-end").fill(closedDay);
     await page.locator("#closure-reason").fill("Team training");
-    // Before saving: the effect of the closure, read from the confirmed appointments.
-    const effect = page.locator("#closure-effect");
-    expect(await effect.getAttribute("aria-live")).toBe("polite");
-    await expect
-      .poll(() => page.locator("#closure-effect-count").textContent())
-      .toBe("1 confirmed appointment falls on these dates and stays booked:");
-    expect(await effect.textContent()).toContain("Nobody can book these dates after saving.");
-    expect(await effect.locator(`li[data-id="${kept}"]`).textContent()).toMatch(/10:00 Test$/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "admin-closure-effect-en");
-    await page.locator("#closure-form button[type=submit]").click();
     try {
+      // Before saving: the effect of the closure, read from the confirmed appointments.
+      const effect = page.locator("#closure-effect");
+      expect(await effect.getAttribute("aria-live")).toBe("polite");
+      await expect
+        .poll(() => page.locator("#closure-effect-count").textContent())
+        .toBe("1 confirmed appointment falls on these dates and stays booked:");
+      expect(await effect.textContent()).toContain("Nobody can book these dates after saving.");
+      expect(await effect.locator(`li[data-id="${kept}"]`).textContent()).toMatch(
+        /10:00 Kim Kept$/,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "admin-closure-effect-en");
+      await page.locator("#closure-form button[type=submit]").click();
       await expect
         .poll(() => page.locator("#closure-note").textContent())
         .toBe(
@@ -616,6 +619,14 @@ describe("the business app", () => {
         const removed = await workerCall("DELETE", `/v1/admin/closures/${c.id}`, manager.token);
         expect(removed.status).toBe(204);
       }
+      // Nor the kept appointment: the next run counts the date's confirmed appointments again.
+      await withDb(async (conn) => {
+        await conn.query("DELETE FROM appointment_cells WHERE appointment_id = ?", [kept]);
+        await conn.query(
+          "UPDATE appointments SET status = 'cancelled', cancelled_at = UTC_TIMESTAMP(3) WHERE id = ?",
+          [kept],
+        );
+      });
     }
     await visitor.close();
     await context.close();
