@@ -534,6 +534,15 @@ describe("the business app", () => {
     // or closes (bookable-recheck closes the Wednesday of the week before); removed at the end.
     const closedDay = addDaysUtc(upcomingMonday(47), 3);
     const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: closedDay })}`;
+    // One confirmed appointment on the date: the closure keeps it, and says so before saving.
+    const keptMs = Date.parse(`${closedDay}T10:00:00Z`);
+    const kept = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs: keptMs,
+      endMs: keptMs + 30 * 60_000,
+    });
+    await setCustomerName(kept, "Kim Kept");
     const manager = await accountSession("manager", "Mo Manager");
 
     const visitor = await appContext({
@@ -564,11 +573,26 @@ describe("the business app", () => {
     await page.locator("#closure-start").fill(closedDay);
     await page.locator("#closure-end").fill(closedDay);
     await page.locator("#closure-reason").fill("Team training");
-    await page.locator("#closure-form button[type=submit]").click();
     try {
+      // Before saving: the effect of the closure, read from the confirmed appointments.
+      const effect = page.locator("#closure-effect");
+      expect(await effect.getAttribute("aria-live")).toBe("polite");
+      await expect
+        .poll(() => page.locator("#closure-effect-count").textContent())
+        .toBe("1 confirmed appointment falls on these dates and stays booked:");
+      expect(await effect.textContent()).toContain("Nobody can book these dates after saving.");
+      expect(await effect.locator(`li[data-id="${kept}"]`).textContent()).toMatch(
+        /10:00 Kim Kept$/,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "admin-closure-effect-en");
+      await page.locator("#closure-form button[type=submit]").click();
       await expect
         .poll(() => page.locator("#closure-note").textContent())
-        .toBe("Closed. Nobody can book these dates now.");
+        .toBe(
+          "Closed. 1 confirmed appointment on these dates stays booked: cancel or move it as needed.",
+        );
+      expect(await effect.textContent()).toBe("");
       const closureId = await page.locator("#closure-list").getAttribute("data-added");
       expect(closureId).toMatch(/^clo_/);
       await page.locator(`li.closure[data-id="${closureId}"]`).waitFor();
@@ -576,6 +600,16 @@ describe("the business app", () => {
       await screenshot(page, "admin-manager-closures-desktop");
       // The public availability is cached per isolate for a few seconds: a visitor reloading sees it.
       await expect.poll(freeOn, { timeout: 30_000, interval: 1000 }).toBe(0);
+      // The same effect in German (the choice reloads the page; the session stays).
+      await page.goto(`${worker.url}/admin?lang=de`);
+      await page.locator("#tab-closures").click();
+      await page.locator("#closure-start").fill(closedDay);
+      await page.locator("#closure-end").fill(closedDay);
+      await expect
+        .poll(() => page.locator("#closure-effect-count").textContent())
+        .toBe("1 bestätigter Termin liegt an diesen Tagen und bleibt bestehen:");
+      await page.setViewportSize({ width: 375, height: 800 });
+      await screenshot(page, "admin-closure-effect-de-375");
     } finally {
       // Whatever failed above, the business-wide closure must not outlive this test.
       const listed = await workerCall("GET", "/v1/admin/closures", manager.token);
@@ -586,6 +620,14 @@ describe("the business app", () => {
         const removed = await workerCall("DELETE", `/v1/admin/closures/${c.id}`, manager.token);
         expect(removed.status).toBe(204);
       }
+      // Nor the kept appointment: the next run counts the date's confirmed appointments again.
+      await withDb(async (conn) => {
+        await conn.query("DELETE FROM appointment_cells WHERE appointment_id = ?", [kept]);
+        await conn.query(
+          "UPDATE appointments SET status = 'cancelled', cancelled_at = UTC_TIMESTAMP(3) WHERE id = ?",
+          [kept],
+        );
+      });
     }
     await visitor.close();
     await context.close();
@@ -608,6 +650,14 @@ describe("the business app", () => {
     });
     expect(created.status).toBe(201);
     const monday = upcomingMonday(30);
+    // A confirmed appointment at 15:00: outside the new hours below, and it stays booked.
+    const laterMs = Date.parse(`${monday}T15:00:00Z`);
+    const later = await insertAppointmentWithCells({
+      staffId: member.id,
+      serviceId: service.id,
+      startMs: laterMs,
+      endMs: laterMs + 30 * 60_000,
+    });
 
     const context = await appContext({
       viewport: { width: 375, height: 800 },
@@ -625,6 +675,27 @@ describe("the business app", () => {
     await page.locator("#override-box summary").click();
     await page.locator("#override-start").fill("10:00");
     await page.locator("#override-end").fill("14:00");
+    // Before saving: the date's bookable times before and after, and who falls outside.
+    const effect = page.locator("#override-effect");
+    expect(await effect.getAttribute("aria-live")).toBe("polite");
+    const slots = page.locator("#override-effect-slots");
+    // 09–12 and 13–17 on the 15-min grid for 30 min: 11 + 15, less the 3 starts the 15:00
+    // appointment takes; 10–14: 15.
+    await expect.poll(() => slots.textContent()).toBe("Bookable times of Nails: 23 → 15");
+    expect(await effect.locator(`li[data-id="${later}"]`).textContent()).toBe("15:00 Test");
+    expect(await effect.textContent()).toContain(
+      "Confirmed appointments outside the new hours (they stay booked):",
+    );
+    // "Not working": nothing bookable after, the appointment still named.
+    await page.locator("#override-off").check();
+    await expect.poll(() => slots.textContent()).toBe("Bookable times of Nails: 23 → 0");
+    await page.locator("#override-off").uncheck();
+    await expect.poll(() => slots.textContent()).toBe("Bookable times of Nails: 23 → 15");
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await screenshot(page, "admin-date-effect-en-375");
     await page.locator("#override-note").fill("Dentist");
     await page.locator("#override-form button[type=submit]").click();
     await expect
@@ -653,6 +724,19 @@ describe("the business app", () => {
     await expect
       .poll(() => hours.textContent(), { timeout: 15_000 })
       .toBe("Working 09:00–12:00, 13:00–17:00");
+
+    // The same effect in German (the choice reloads the page; the session stays).
+    await page.goto(`${worker.url}/admin?lang=de`);
+    await page.locator("#day").fill(monday);
+    await page.locator("#day").dispatchEvent("change");
+    await expect
+      .poll(() => hours.textContent(), { timeout: 15_000 })
+      .toBe("Arbeitszeit 09:00–12:00, 13:00–17:00");
+    await page.locator("#override-box summary").click();
+    await page.locator("#override-start").fill("10:00");
+    await page.locator("#override-end").fill("14:00");
+    await expect.poll(() => slots.textContent()).toBe("Buchbare Zeiten für Nails: 23 → 15");
+    await screenshot(page, "admin-date-effect-de-375");
     await context.close();
   }, 180_000);
 

@@ -22,6 +22,7 @@ import {
   type WatchQuery,
 } from "./feed.ts";
 import { catalogPage } from "./catalog.ts";
+import { clearEffect, drawClosureEffect, drawDateEffect } from "./effects-view.ts";
 import { type AdminMessages, at, ow } from "./i18n.ts";
 import { keysPage } from "./keys.ts";
 import type { OwnerPage, PageContext as OwnerPageContext } from "./owner-kit.ts";
@@ -481,12 +482,13 @@ function liveOnDay(snapshot: Snapshot, day: string, staffId: string | undefined)
 function drawOverrideBox(dates: string[], staffId: string | undefined, snapshot: Snapshot): void {
   const box = byId<HTMLDetailsElement>("override-box");
   box.hidden = view !== "day" || !staffId || !snapshot.hours;
-  if (box.hidden || !snapshot.hours) return;
+  if (box.hidden || !snapshot.hours || !staffId) return;
   const day = dates[0] ?? date;
   const override = snapshot.hours.overrides.find((o) => o.date === day);
   byId("override-reset").hidden = !override;
+  dateSource = { date: day, staffId, snapshot, staff, services };
   // Redrawn on every poll: the form keeps what the person is typing while it is open.
-  if (box.open) return;
+  if (box.open) return void drawDateEffect(dateSource);
   const { intervals } = hoursOn(snapshot.hours.weekly, snapshot.hours.overrides, day);
   const off = byId<HTMLInputElement>("override-off");
   off.checked = intervals.length === 0;
@@ -494,11 +496,20 @@ function drawOverrideBox(dates: string[], staffId: string | undefined, snapshot:
   byId<HTMLInputElement>("override-end").value = intervals[intervals.length - 1]?.end ?? "";
   byId<HTMLInputElement>("override-note").value = override?.note ?? "";
   byId("override-times").hidden = off.checked;
+  clearEffect("override-effect");
 }
+
+/** The day view's date and data, for the effect of the date's new hours before saving. */
+let dateSource: Parameters<typeof drawDateEffect>[0] | undefined;
 
 byId<HTMLInputElement>("override-off").addEventListener("change", (event) => {
   byId("override-times").hidden = (event.target as HTMLInputElement).checked;
 });
+for (const id of ["override-box", "override-off", "override-start", "override-end"]) {
+  byId(id).addEventListener(id === "override-box" ? "toggle" : "input", () => {
+    if (dateSource) void drawDateEffect(dateSource);
+  });
+}
 
 function overridePath(): string | undefined {
   const staffId = selectedStaff();
@@ -530,6 +541,7 @@ byId("override-form").addEventListener("submit", async (event) => {
   }
   alert(undefined);
   byId<HTMLDetailsElement>("override-box").open = false;
+  clearEffect("override-effect");
   announce(m.hoursSaved);
   watchDays();
 });
@@ -677,12 +689,17 @@ byId("closure-form").addEventListener("submit", async (event) => {
   for (const id of ["closure-start", "closure-end", "closure-reason"]) {
     byId<HTMLInputElement>(id).value = "";
   }
+  clearEffect("closure-effect");
   const note = m.closureAdded(result.body.confirmedAppointments.length);
   byId("closure-note").textContent = note;
   announce(note);
   byId("closure-list").dataset.added = result.body.id;
   await loadClosures();
 });
+
+for (const id of ["closure-start", "closure-end"]) {
+  byId(id).addEventListener("change", () => void drawClosureEffect(api));
+}
 
 async function deleteClosure(id: string): Promise<void> {
   const result = await api("DELETE", `/v1/admin/closures/${encodeURIComponent(id)}`);

@@ -58,3 +58,21 @@ describe("the business app's catalogues", () => {
     );
   });
 });
+
+describe("the effect previews' words", () => {
+  it("English and German have the same keys, and the counts keep their numbers", async () => {
+    const { EFFECT_CATALOGUES } = await import("./i18n.ts");
+    const { en, de } = EFFECT_CATALOGUES;
+    if (!en || !de) throw new Error("no effect catalogue");
+    expect(Object.keys(de).sort()).toEqual(Object.keys(en).sort());
+    for (const words of [en, de]) {
+      expect(words.bookableOf("«A»", 23, 15)).toMatch(/«A».*23.*15/);
+      expect(words.closureKeeps(7)).toContain("7");
+      expect(words.andMore(2)).toContain("2");
+    }
+    expect(en.closureKeeps(1)).toBe(
+      "1 confirmed appointment falls on these dates and stays booked:",
+    );
+    expect(en.closureKeeps(0)).toBe("No confirmed appointment falls on these dates.");
+  });
+});

@@ -977,3 +977,55 @@ export const OWNER_CATALOGUES: Partial<Record<Locale, OwnerMessages>> = {
 export function ow(): OwnerMessages {
   return OWNER_CATALOGUES[currentLocale()] ?? ownerEn;
 }
+
+// ---- the effect of a date's hours and of a closure, before saving (effects-view.ts) ---------
+// A block of its own: the day view's "Change the hours of this date" and the closure form.
+
+export interface EffectWords {
+  /** The title of a date's effect, e.g. "If you save: Monday, 7 December". */
+  dateEffectTitle: (day: string) => string;
+  bookableOf: (service: string, before: number, after: number) => string;
+  /** The appointments outside the new hours keep their time. */
+  outsideKept: string;
+  nobodyBooks: string;
+  closureKeeps: (n: number) => string;
+  andMore: (n: number) => string;
+}
+
+const effectEn: EffectWords = {
+  dateEffectTitle: (day) => `If you save: ${day}`,
+  bookableOf: (service, before, after) => `Bookable times of ${service}: ${before} → ${after}`,
+  outsideKept: "Confirmed appointments outside the new hours (they stay booked):",
+  nobodyBooks: "Nobody can book these dates after saving.",
+  closureKeeps: (n) =>
+    n === 0
+      ? "No confirmed appointment falls on these dates."
+      : n === 1
+        ? "1 confirmed appointment falls on these dates and stays booked:"
+        : `${n} confirmed appointments fall on these dates and stay booked:`,
+  andMore: (n) => `and ${n} more`,
+};
+
+const effectDe: EffectWords = {
+  dateEffectTitle: (day) => `Wenn Sie speichern: ${day}`,
+  bookableOf: (service, before, after) => `Buchbare Zeiten für ${service}: ${before} → ${after}`,
+  outsideKept: "Bestätigte Termine außerhalb der neuen Zeiten (sie bleiben bestehen):",
+  nobodyBooks: "Diese Tage kann danach niemand mehr buchen.",
+  closureKeeps: (n) =>
+    n === 0
+      ? "An diesen Tagen liegt kein bestätigter Termin."
+      : n === 1
+        ? "1 bestätigter Termin liegt an diesen Tagen und bleibt bestehen:"
+        : `${n} bestätigte Termine liegen an diesen Tagen und bleiben bestehen:`,
+  andMore: (n) => `und ${n} weitere`,
+};
+
+export const EFFECT_CATALOGUES: Partial<Record<Locale, EffectWords>> = {
+  en: effectEn,
+  de: effectDe,
+};
+
+/** The effect previews' words in the page's language, English where there are none yet. */
+export function ew(): EffectWords {
+  return EFFECT_CATALOGUES[currentLocale()] ?? effectEn;
+}
