@@ -2,7 +2,7 @@
  * Builds the booking pages and the business app (web/) into the worker's static assets (public/):
  * the four HTML pages, the stylesheet, one minified bundle per page, and `_headers` with the pages' strict
  * Content-Security-Policy (assets are served before the worker, so the header comes from there).
- * Fails when a bundle exceeds the 40 KB gzipped budget. Runs on `npm install` (postinstall),
+ * Fails when a bundle exceeds its gzipped budget (MAX_GZIP_BYTES). Runs on `npm install` (postinstall),
  * before `npm run dev`, `npm test` and `npm run deploy`, so `public/` is never committed.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +14,17 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = join(root, "public");
-const MAX_GZIP_BYTES = 40 * 1024;
+/**
+ * Gzipped budgets. A customer's page is often a first visit on a phone network: 40 KB. The
+ * business app is loaded once per signed-in session and holds every view of the business side
+ * in two languages: 56 KB.
+ */
+const MAX_GZIP_BYTES: Record<string, number> = {
+  book: 40 * 1024,
+  manage: 40 * 1024,
+  waitlist: 40 * 1024,
+  admin: 56 * 1024,
+};
 
 /**
  * Same-origin everything, no inline script or style, no framing, no plugins. The pages call only
@@ -76,10 +86,11 @@ export async function buildWeb(log: (line: string) => void = console.log): Promi
   for (const file of Object.keys(result.metafile.outputs)) {
     const gzipped = gzipSync(readFileSync(join(root, file))).length;
     log(`web: ${file} ${(gzipped / 1024).toFixed(1)} KB gzipped`);
-    if (gzipped > MAX_GZIP_BYTES) {
-      throw new Error(
-        `${file} is ${gzipped} bytes gzipped, over the ${MAX_GZIP_BYTES}-byte budget`,
-      );
+    const name = file.replace(/^.*\/|\.js$/g, "");
+    const budget = MAX_GZIP_BYTES[name];
+    if (budget === undefined) throw new Error(`${file} has no size budget (MAX_GZIP_BYTES)`);
+    if (gzipped > budget) {
+      throw new Error(`${file} is ${gzipped} bytes gzipped, over the ${budget}-byte budget`);
     }
   }
   copyFileSync(join(root, "web/pages/index.html"), join(out, "index.html"));
