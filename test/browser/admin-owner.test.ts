@@ -9,12 +9,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../src/domain/webhooks/types.ts";
 import { SCOPES } from "../../src/http/admin-scopes.ts";
 import { checkedFetch, testApi } from "../drivers/api.ts";
-import { latestSignInCode, newAccountEmail, randomIp } from "../fixtures/account-fixtures.ts";
+import { randomIp } from "../fixtures/account-fixtures.ts";
 import {
   createTestService,
   createTestStaff,
@@ -23,14 +23,8 @@ import {
 import { newClientId } from "../fixtures/live-fixtures.ts";
 import { insertAppointmentWithCells } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
-import {
-  adminHeaders,
-  launchBrowser,
-  screenshot,
-  seriousViolations,
-  startWorker,
-  type Worker,
-} from "./harness.ts";
+import { businessAppHarness } from "./admin-harness.ts";
+import { screenshot, seriousViolations } from "./harness.ts";
 
 /** The page-side globals these tests touch (this file is type-checked without the DOM library). */
 declare const document: {
@@ -38,69 +32,20 @@ declare const document: {
   activeElement: { id: string; className: string } | null;
 };
 
-let worker: Worker;
-let browser: Browser;
+const app = businessAppHarness();
+const { workerCall, signInOnPage: signIn } = app;
 const api = testApi();
 
-beforeAll(async () => {
-  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
-});
-
-/** A request to the worker with a bearer credential (a session or an API key). */
-function workerCall(method: string, path: string, token: string, body?: unknown) {
-  return fetch(`${worker.url}${path}`, {
-    method,
-    headers: { ...adminHeaders, Authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
 /** An account of `role` made with the ADMIN_TOKEN; signed in through the worker's API. */
-async function account(role: "owner" | "manager", name: string) {
-  const email = newAccountEmail();
-  const res = await api.admin("POST", "/v1/admin/accounts", { email, name, role });
-  expect(res.status, await res.clone().text()).toBe(201);
-  const ip = { "CF-Connecting-IP": randomIp(), "Content-Type": "application/json" };
-  const otp = await fetch(`${worker.url}/v1/admin/auth/otp`, {
-    method: "POST",
-    headers: ip,
-    body: JSON.stringify({ email }),
-  });
-  expect(otp.status).toBe(202);
-  const verify = await fetch(`${worker.url}/v1/admin/auth/verify`, {
-    method: "POST",
-    headers: ip,
-    body: JSON.stringify({ email, code: await latestSignInCode(email) }),
-  });
-  expect(verify.status, await verify.clone().text()).toBe(200);
-  return { email, token: ((await verify.json()) as { sessionToken: string }).sessionToken };
-}
+const account = (role: "owner" | "manager", name: string) => app.accountSession(role, name);
 
 async function appPage(locale: string, width: number): Promise<Page> {
-  const context = await browser.newContext({
+  const context = await app.appContext({
     viewport: { width, height: 900 },
     timezoneId: "UTC",
     locale,
-    extraHTTPHeaders: { "CF-Connecting-IP": randomIp() },
   });
   return context.newPage();
-}
-
-/** Signs in on the page in any language: email, then the code from the outbox. */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${worker.url}/admin`);
-  await page.locator("#email").fill(email);
-  await page.locator("#email-form button[type=submit]").click();
-  await page.locator("#code").waitFor({ state: "visible" });
-  await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
-  await page.locator("#code").fill(await latestSignInCode(email));
-  await page.locator("#code-form button[type=submit]").click();
-  await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
 }
 
 /** A webhook receiver on a free local port that answers 200 and counts what it got. */
@@ -257,7 +202,7 @@ describe("the business app's owner pages", () => {
         .poll(
           async () => {
             if (hook.received.some((b) => b.includes(appointmentId))) return true;
-            await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+            await fetch(`${app.worker.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
             return hook.received.some((b) => b.includes(appointmentId));
           },
           { timeout: 30_000, interval: 1000 },
@@ -364,7 +309,7 @@ describe("the business app's live stream", () => {
       .poll(
         async () => {
           const staff = await (
-            await checkedFetch(`${worker.url}/v1/staff?serviceId=${service.id}`)
+            await checkedFetch(`${app.worker.url}/v1/staff?serviceId=${service.id}`)
           ).text();
           const admin = await (await workerCall("GET", "/v1/admin/staff", owner.token)).text();
           return staff.includes(member.id) && admin.includes(member.id);
@@ -393,7 +338,7 @@ describe("the business app's live stream", () => {
 
     const clientId = newClientId();
     const availability = await checkedFetch(
-      `${worker.url}/v1/availability?${new URLSearchParams({ serviceId: service.id, staffId: member.id, from: monday, to: monday })}`,
+      `${app.worker.url}/v1/availability?${new URLSearchParams({ serviceId: service.id, staffId: member.id, from: monday, to: monday })}`,
       { headers: { "X-Client-Id": clientId } },
     );
     const { days } = (await availability.json()) as {
@@ -402,7 +347,7 @@ describe("the business app's live stream", () => {
     const slot = days[0]?.slots.find((s) => s.state === "available");
     if (!slot) throw new Error(`no free time on ${monday}`);
     const heldAtMs = Date.now();
-    const held = await fetch(`${worker.url}/v1/holds`, {
+    const held = await fetch(`${app.worker.url}/v1/holds`, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -435,7 +380,7 @@ describe("the business app's live stream", () => {
       await screenshot(page, "admin-owner-week-live-desktop");
 
       // Released: the entry leaves the week, again through the stream.
-      const released = await fetch(`${worker.url}/v1/holds/${holdId}`, {
+      const released = await fetch(`${app.worker.url}/v1/holds/${holdId}`, {
         method: "DELETE",
         headers: { "X-Hold-Token": holdToken, "CF-Connecting-IP": randomIp() },
       });
@@ -443,7 +388,7 @@ describe("the business app's live stream", () => {
       await expect.poll(() => entry.count(), { timeout: 10_000 }).toBe(0);
       expect(errors).toEqual([]);
     } finally {
-      await fetch(`${worker.url}/v1/holds/${holdId}`, {
+      await fetch(`${app.worker.url}/v1/holds/${holdId}`, {
         method: "DELETE",
         headers: { "X-Hold-Token": holdToken, "CF-Connecting-IP": randomIp() },
       });

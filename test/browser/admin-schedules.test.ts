@@ -6,21 +6,14 @@
  * field; a service added in the app is offered. Every test makes its own staff member and
  * service, so no shared hours change; a setting the page could change is restored.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { checkedFetch, testApi } from "../drivers/api.ts";
-import { latestSignInCode, newAccountEmail, randomIp } from "../fixtures/account-fixtures.ts";
 import { createTestService, createTestStaff } from "../fixtures/catalog-fixtures.ts";
 import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
-import {
-  adminHeaders,
-  launchBrowser,
-  screenshot,
-  seriousViolations,
-  startWorker,
-  type Worker,
-} from "./harness.ts";
+import { businessAppHarness } from "./admin-harness.ts";
+import { screenshot, seriousViolations } from "./harness.ts";
 
 /** The page-side globals these tests touch (this file is type-checked without the DOM library). */
 declare const document: {
@@ -28,18 +21,13 @@ declare const document: {
   activeElement: { id: string } | null;
 };
 
-let worker: Worker;
-let browser: Browser;
+const app = businessAppHarness();
+const { accountSession, signInOnPage, workerCall, workerLists } = app;
 const api = testApi();
 
-beforeAll(async () => {
-  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
-});
+/** A context at `width` px in `locale`, in UTC. */
+const appContext = (width: number, locale = "en-GB") =>
+  app.appContext({ viewport: { width, height: 900 }, timezoneId: "UTC", locale });
 
 const EVERY_DAY = Object.fromEntries(
   ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map((d) => [
@@ -57,77 +45,6 @@ const WEEKDAY_KEYS = [
   "saturday",
 ] as const;
 
-function workerCall(method: string, path: string, token: string, body?: unknown) {
-  return fetch(`${worker.url}${path}`, {
-    method,
-    headers: { ...adminHeaders, Authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function signInThroughWorker(email: string): Promise<string> {
-  // Its own address: the per-address code limit is not this file's subject.
-  const ip = { "CF-Connecting-IP": randomIp() };
-  const post = (path: string, body: unknown) =>
-    fetch(`${worker.url}${path}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...ip },
-      body: JSON.stringify(body),
-    });
-  expect((await post("/v1/admin/auth/otp", { email })).status).toBe(202);
-  const verify = await post("/v1/admin/auth/verify", {
-    email,
-    code: await latestSignInCode(email),
-  });
-  expect(verify.status, await verify.clone().text()).toBe(200);
-  return ((await verify.json()) as { sessionToken: string }).sessionToken;
-}
-
-async function accountSession(
-  role: "owner" | "manager" | "staff",
-  name: string,
-  staffId?: string,
-): Promise<{ email: string; token: string }> {
-  const email = newAccountEmail();
-  const body = { email, name, role, ...(staffId ? { staffId } : {}) };
-  const res = await api.admin("POST", "/v1/admin/accounts", body);
-  expect(res.status, await res.clone().text()).toBe(201);
-  return { email, token: await signInThroughWorker(email) };
-}
-
-function appContext(width: number, locale = "en-GB") {
-  return browser.newContext({
-    viewport: { width, height: 900 },
-    timezoneId: "UTC",
-    locale,
-    extraHTTPHeaders: { "CF-Connecting-IP": randomIp() },
-  });
-}
-
-async function signInOnPage(page: Page, email: string): Promise<void> {
-  await page.goto(`${worker.url}/admin`);
-  await page.locator("#email").fill(email);
-  await page.locator("#email-form button[type=submit]").click();
-  await page.locator("#code").waitFor({ state: "visible" });
-  await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
-  await page.locator("#code").fill(await latestSignInCode(email));
-  await page.locator("#code-form button[type=submit]").click();
-  await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
-}
-
-/** The worker reads the catalog through its own cache: wait until its admin list has the ids. */
-async function workerLists(token: string, path: string, ids: string[]): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const text = await (await workerCall("GET", path, token)).text();
-        return ids.every((id) => text.includes(id));
-      },
-      { timeout: 20_000, interval: 250 },
-    )
-    .toBe(true);
-}
-
 interface Slot {
   start: string;
   state: string;
@@ -136,7 +53,7 @@ interface Slot {
 /** The public availability of one staff member on one date (what the booking page shows). */
 async function availableOn(serviceId: string, staffId: string, date: string): Promise<Slot[]> {
   const params = new URLSearchParams({ serviceId, staffId, from: date, to: date });
-  const res = await checkedFetch(`${worker.url}/v1/availability?${params}`);
+  const res = await checkedFetch(`${app.worker.url}/v1/availability?${params}`);
   if (res.status !== 200) return [];
   const body = (await res.json()) as { days: { slots: Slot[] }[] };
   return body.days.flatMap((d) => d.slots).filter((s) => s.state === "available");

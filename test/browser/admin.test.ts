@@ -5,17 +5,12 @@
  * from the outbox, sees only their own day, and marks a started appointment attended. The owner
  * sees everyone's day. Each view is checked with axe-core at 375 px and on a desktop.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../../scripts/build-web.ts";
 import { checkedFetch, testApi } from "../drivers/api.ts";
 import { bookAt } from "../drivers/integrations.ts";
-import {
-  latestSignInCode,
-  newAccountEmail,
-  randomIp,
-  signInEmailsTo,
-} from "../fixtures/account-fixtures.ts";
+import { latestSignInCode, newAccountEmail, signInEmailsTo } from "../fixtures/account-fixtures.ts";
 import {
   createTestService,
   createTestStaff,
@@ -24,14 +19,8 @@ import {
 import { liveFixture } from "../fixtures/live-fixtures.ts";
 import { insertAppointmentWithCells, withDb } from "../stack/db-direct.ts";
 import { uniqueId } from "../stack/stack-env.ts";
-import {
-  adminHeaders,
-  launchBrowser,
-  screenshot,
-  seriousViolations,
-  startWorker,
-  type Worker,
-} from "./harness.ts";
+import { businessAppHarness } from "./admin-harness.ts";
+import { screenshot, seriousViolations } from "./harness.ts";
 
 /** The page-side globals these tests touch (this file is type-checked without the DOM library). */
 declare const document: {
@@ -40,57 +29,9 @@ declare const document: {
 };
 declare const sessionStorage: { getItem(key: string): string | null };
 
-let worker: Worker;
-let browser: Browser;
+const app = businessAppHarness();
+const { workerCall, signInThroughWorker, accountSession, appContext, signInOnPage } = app;
 const api = testApi();
-
-beforeAll(async () => {
-  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
-});
-
-/** A request to the worker (sessions live in the worker's store, not the in-process app's). */
-async function workerCall(method: string, path: string, token: string, body?: unknown) {
-  return fetch(`${worker.url}${path}`, {
-    method,
-    headers: { ...adminHeaders, Authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-/** Signs `email` in through the worker's API; the business session token. */
-async function signInThroughWorker(email: string): Promise<string> {
-  // Its own address: the per-address code limit (10 in 10 minutes) is not this file's subject.
-  const ip = { "CF-Connecting-IP": randomIp() };
-  const otp = await fetch(`${worker.url}/v1/admin/auth/otp`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...ip },
-    body: JSON.stringify({ email }),
-  });
-  expect(otp.status).toBe(202);
-  const verify = await fetch(`${worker.url}/v1/admin/auth/verify`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...ip },
-    body: JSON.stringify({ email, code: await latestSignInCode(email) }),
-  });
-  expect(verify.status, await verify.clone().text()).toBe(200);
-  return ((await verify.json()) as { sessionToken: string }).sessionToken;
-}
-
-/** An account made with the ADMIN_TOKEN, signed in through the worker. */
-async function accountSession(
-  role: "owner" | "manager",
-  name: string,
-): Promise<{ email: string; token: string }> {
-  const email = newAccountEmail();
-  const res = await api.admin("POST", "/v1/admin/accounts", { email, name, role });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return { email, token: await signInThroughWorker(email) };
-}
 
 const ownerSession = () => accountSession("owner", "Olga Owner");
 
@@ -102,32 +43,15 @@ async function publicCatalogShows(serviceId: string, staffId: string): Promise<v
   await expect
     .poll(
       async () => {
-        const services = await (await checkedFetch(`${worker.url}/v1/services`)).text();
+        const services = await (await checkedFetch(`${app.worker.url}/v1/services`)).text();
         const staff = await (
-          await checkedFetch(`${worker.url}/v1/staff?serviceId=${serviceId}`)
+          await checkedFetch(`${app.worker.url}/v1/staff?serviceId=${serviceId}`)
         ).text();
         return services.includes(serviceId) && staff.includes(staffId);
       },
       { timeout: 20_000, interval: 250 },
     )
     .toBe(true);
-}
-
-/** A browser context with its own client address (the per-address sign-in limits stay out of the way). */
-function appContext(options: NonNullable<Parameters<Browser["newContext"]>[0]>) {
-  return browser.newContext({ ...options, extraHTTPHeaders: { "CF-Connecting-IP": randomIp() } });
-}
-
-/** Signs in on the page: email, then the code from the outbox. */
-async function signInOnPage(page: Page, email: string): Promise<void> {
-  await page.goto(`${worker.url}/admin`);
-  await page.locator("#email").fill(email);
-  await page.getByRole("button", { name: "Email me a code" }).click();
-  await page.locator("#code").waitFor({ state: "visible" });
-  await expect.poll(() => latestSignInCode(email), { timeout: 10_000 }).toMatch(/^\d{6}$/);
-  await page.locator("#code").fill(await latestSignInCode(email));
-  await page.locator("#code-form button[type=submit]").click();
-  await page.locator("#app").waitFor({ state: "visible", timeout: 15_000 });
 }
 
 /**
@@ -145,17 +69,8 @@ function startedToday(): { startMs: number; endMs: number } {
  * The worker reads the catalog through its own cache, and the fixtures wrote it through another
  * app: wait until the worker's admin staff list has `ids`, as a person would a few seconds later.
  */
-async function workerListsStaff(token: string, ids: string[]): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const text = await (await workerCall("GET", "/v1/admin/staff", token)).text();
-        return ids.every((id) => text.includes(id));
-      },
-      { timeout: 20_000, interval: 250 },
-    )
-    .toBe(true);
-}
+const workerListsStaff = (token: string, ids: string[]) =>
+  app.workerLists(token, "/v1/admin/staff", ids);
 
 async function setCustomerName(id: string, name: string): Promise<void> {
   await withDb((conn) =>
@@ -165,7 +80,7 @@ async function setCustomerName(id: string, name: string): Promise<void> {
 
 describe("the business app", () => {
   it("serves /admin with the pages' strict CSP and no-store", async () => {
-    const res = await fetch(`${worker.url}/admin`);
+    const res = await fetch(`${app.worker.url}/admin`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toBe(PAGE_CSP);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -224,7 +139,7 @@ describe("the business app", () => {
       page.on("response", (r) => {
         if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
       });
-      await page.goto(`${worker.url}/admin`);
+      await page.goto(`${app.worker.url}/admin`);
       await page.locator("#sign-in").waitFor({ state: "visible" });
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, `admin-sign-in-${label}`);
@@ -420,7 +335,7 @@ describe("the business app", () => {
       locale: "de-DE",
     });
     const dePage = await de.newPage();
-    await dePage.goto(`${worker.url}/admin`);
+    await dePage.goto(`${app.worker.url}/admin`);
     // A second sign-in of the same person: wait for the new code, not the first one.
     const codesBefore = await signInEmailsTo(owner.email);
     await dePage.locator("#email").fill(owner.email);
@@ -473,7 +388,7 @@ describe("the business app", () => {
     const customerSees = () =>
       booking.locator(`button.time[data-start="${newStart}"]`).getAttribute("data-state");
     await booking.goto(
-      `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: monday })}`,
+      `${app.worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: monday })}`,
     );
     await booking.locator(`button.time[data-start="${newStart}"]`).waitFor({ timeout: 20_000 });
     await expect.poll(customerSees, { timeout: 15_000 }).toBe("available");
@@ -533,7 +448,7 @@ describe("the business app", () => {
     // Closures are business-wide: a Thursday about seven weeks out, a date no other test books
     // or closes (bookable-recheck closes the Wednesday of the week before); removed at the end.
     const closedDay = addDaysUtc(upcomingMonday(47), 3);
-    const bookingUrl = `${worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: closedDay })}`;
+    const bookingUrl = `${app.worker.url}/?${new URLSearchParams({ serviceId: service.id, staffId: member.id, date: closedDay })}`;
     // One confirmed appointment on the date: the closure keeps it, and says so before saving.
     const keptMs = Date.parse(`${closedDay}T10:00:00Z`);
     const kept = await insertAppointmentWithCells({
@@ -601,7 +516,7 @@ describe("the business app", () => {
       // The public availability is cached per isolate for a few seconds: a visitor reloading sees it.
       await expect.poll(freeOn, { timeout: 30_000, interval: 1000 }).toBe(0);
       // The same effect in German (the choice reloads the page; the session stays).
-      await page.goto(`${worker.url}/admin?lang=de`);
+      await page.goto(`${app.worker.url}/admin?lang=de`);
       await page.locator("#tab-closures").click();
       await page.locator("#closure-start").fill(closedDay);
       await page.locator("#closure-end").fill(closedDay);
@@ -726,7 +641,7 @@ describe("the business app", () => {
       .toBe("Working 09:00–12:00, 13:00–17:00");
 
     // The same effect in German (the choice reloads the page; the session stays).
-    await page.goto(`${worker.url}/admin?lang=de`);
+    await page.goto(`${app.worker.url}/admin?lang=de`);
     await page.locator("#day").fill(monday);
     await page.locator("#day").dispatchEvent("change");
     await expect
@@ -815,7 +730,7 @@ describe("the business app", () => {
     });
     const page = await context.newPage();
     const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
-    await page.goto(`${worker.url}/admin`);
+    await page.goto(`${app.worker.url}/admin`);
     await expect.poll(focused).toBe("sign-in-title");
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("email");
@@ -883,7 +798,7 @@ describe("the business app", () => {
       locale: "de-DE",
     });
     const page = await context.newPage();
-    await page.goto(`${worker.url}/admin`);
+    await page.goto(`${app.worker.url}/admin`);
     await expect.poll(() => page.locator("#sign-in-title").textContent()).toBe("Anmelden");
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
     expect(await page.title()).toBe("Betriebs-App");
