@@ -51,7 +51,6 @@ function outcome(title: string, text = ""): void {
 
 async function showOffer(): Promise<void> {
   if (!id || !token || !holdId || !holdToken) return outcome(t().linkIncomplete);
-  byId("offer").hidden = false;
   if (serviceId) {
     const [services, team] = await Promise.all([
       call<{ services: PublicService[] }>("GET", "/v1/services"),
@@ -69,6 +68,8 @@ async function showOffer(): Promise<void> {
     ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
   );
   byId("offer-facts").hidden = rows.length === 0;
+  // Shown once its facts are in: never an offer without what it is.
+  byId("offer").hidden = false;
   if (Number.isFinite(untilMs)) {
     tick();
     timer = setInterval(tick, 1000);
