@@ -11,6 +11,10 @@
  * - Both granted: held. Redis granted and MySQL refused: the Redis hold is taken back and the
  *   answer is SLOT_HELD. Redis refused and MySQL granted: the claim is deleted. MySQL down or
  *   late: the hold stands on Redis alone (no other store can grant then).
+ * - A hold of cells this isolate granted to another hold that is still live sends no claim beside
+ *   the script: Redis will almost surely refuse it (the slot is held), and a refused hold then
+ *   costs no SQL at all. If Redis grants it after all (the other hold was released or booked and
+ *   cancelled through another isolate), the claim follows the script: one crossing more.
  * - Extend and release follow in MySQL once Redis has answered (only the holder's call changes
  *   anything, and only Redis can tell who that is).
  * - Every other call goes to Redis unchanged.
@@ -38,8 +42,21 @@ interface Shape {
 /** Services whose shape one isolate remembers (a bound, not a working-set estimate). */
 const MAX_SHAPES = 1000;
 
+/**
+ * Cells of granted holds one isolate remembers (a bound: past it the memory starts again, which
+ * costs refused holds their claim beside the script for a while, never a wrong answer).
+ */
+const MAX_GRANTED_CELLS = 20_000;
+
 export class ArbitratedLiveState implements LiveStateStore {
   private readonly shapes = new Map<string, Shape>();
+  /** "<staffId> <cell>" → the hold this isolate granted there, its client and its expiry. */
+  private readonly grantedCells = new Map<
+    string,
+    { owner: string; clientTag: string; untilMs: number }
+  >();
+  /** owner → its keys in grantedCells, to forget a hold that is released or taken back. */
+  private readonly grantedBy = new Map<string, string[]>();
 
   constructor(
     readonly redis: RedisLiveStateStore,
@@ -63,8 +80,12 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const guess = this.guess(input);
-    // In flight beside the script; insert() never rejects (a failure is "unreachable").
-    const early = guess ? this.arbiter.insert(guess, input.nowMs) : null;
+    // In flight beside the script; insert() never rejects (a failure is "unreachable"). Not when
+    // this isolate granted the cells to a live hold: Redis will refuse this one.
+    const early =
+      guess && !this.heldByAnother(guess, input.nowMs)
+        ? this.arbiter.insert(guess, input.nowMs)
+        : null;
     // A Redis failure propagates (the caller fails over). A claim already written stays: the
     // script may have run, and until the claim expires no other holder takes the slot in MySQL;
     // this request's own fallback hold (same hold key) takes it over.
@@ -94,7 +115,10 @@ export class ArbitratedLiveState implements LiveStateStore {
         input.nowMs,
       );
     }
-    if (answer.kind === "granted" || answer.kind === "unreachable") return outcome;
+    if (answer.kind === "granted" || answer.kind === "unreachable") {
+      this.remember(exact);
+      return outcome;
+    }
     // The booking store has another holder (a fallback hold, or a booking): the Redis hold goes,
     // and so do the cells this claim took on its way.
     await this.free(input.staffId, outcome.holdKey);
@@ -117,10 +141,13 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   async extend(input: In<"extend">): Promise<{ expiresAtMs: number; capped: boolean } | null> {
     const extended = await this.redis.extend(input);
-    if (extended)
-      await this.arbiter
-        .extend(input.staffId, redisClaimOwner(input.holdKey), extended.expiresAtMs)
-        .catch(() => undefined);
+    if (!extended) return null;
+    const owner = redisClaimOwner(input.holdKey);
+    for (const key of this.grantedBy.get(owner) ?? []) {
+      const cell = this.grantedCells.get(key);
+      if (cell?.owner === owner) cell.untilMs = extended.expiresAtMs;
+    }
+    await this.arbiter.extend(input.staffId, owner, extended.expiresAtMs).catch(() => undefined);
     return extended;
   }
 
@@ -154,7 +181,56 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   /** Best effort: a claim left behind lapses at its expiry, and Redis holds take it over. */
   private async free(staffId: string, holdKey: string): Promise<void> {
+    this.forget(redisClaimOwner(holdKey));
     await this.arbiter.free(staffId, redisClaimOwner(holdKey)).catch(() => undefined);
+  }
+
+  /**
+   * Remembers a granted hold's cells to its expiry. A booked hold stays remembered: Redis
+   * refuses its cells as booked.
+   */
+  private remember(claim: CellClaim): void {
+    if (Math.max(this.grantedCells.size, this.grantedBy.size) >= MAX_GRANTED_CELLS) {
+      this.grantedCells.clear();
+      this.grantedBy.clear();
+    }
+    const keys: string[] = [];
+    for (const range of claim.ranges)
+      for (let cell = range.cellStart; cell < range.cellEnd; cell++) {
+        const key = `${claim.staffId} ${cell}`;
+        this.grantedCells.set(key, {
+          owner: claim.owner,
+          clientTag: claim.clientTag,
+          untilMs: claim.expiresAtMs,
+        });
+        keys.push(key);
+      }
+    this.grantedBy.set(claim.owner, keys);
+  }
+
+  private forget(owner: string): void {
+    for (const key of this.grantedBy.get(owner) ?? [])
+      if (this.grantedCells.get(key)?.owner === owner) this.grantedCells.delete(key);
+    this.grantedBy.delete(owner);
+  }
+
+  /**
+   * Whether this isolate granted one of the claim's cells to another client's hold that is still
+   * live. (The same client's is not counted: Redis may hand it that very hold.)
+   */
+  private heldByAnother(claim: CellClaim, nowMs: number): boolean {
+    for (const range of claim.ranges)
+      for (let cell = range.cellStart; cell < range.cellEnd; cell++) {
+        const granted = this.grantedCells.get(`${claim.staffId} ${cell}`);
+        if (
+          granted &&
+          granted.owner !== claim.owner &&
+          granted.clientTag !== claim.clientTag &&
+          granted.untilMs > nowMs
+        )
+          return true;
+      }
+    return false;
   }
 
   /** The claim this hold will need, from the service's learned shape (null: unknown). */
