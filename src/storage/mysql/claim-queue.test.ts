@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ClaimQueue, type QueuedAnswer } from "./claim-queue.ts";
+
+/** A claim of cells [from, to) of one staff member. */
+type Claim = { id: string; from: number; to: number };
+
+interface Statement {
+  claims: string[];
+  answer(value: QueuedAnswer): void;
+}
+
+/** A booking store that answers each statement when the test says. */
+function fakeStore() {
+  const statements: Statement[] = [];
+  const send = (claims: readonly Claim[]) =>
+    new Promise<QueuedAnswer>((resolve) => {
+      statements.push({ claims: claims.map((c) => c.id), answer: resolve });
+    });
+  return { statements, send };
+}
+
+function queueOver(store: ReturnType<typeof fakeStore>, waitMs = 10_000) {
+  return new ClaimQueue<Claim>({
+    sendTogether: (claims) => store.send(claims),
+    sendAlone: (claim) => store.send([claim]),
+    overlaps: (a, b) => a.from < b.to && b.from < a.to,
+    maxWaitMs: 10,
+    waitMs: () => waitMs,
+    nowMs: () => Date.now(),
+  });
+}
+
+const claim = (id: string, from: number) => ({ id, from, to: from + 6 });
+
+/** Lets every settled promise's continuations run (no timer moves). */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("claims of one isolate's holds", () => {
+  it("a claim with no statement in flight goes at once, alone", async () => {
+    const store = fakeStore();
+    const answer = queueOver(store).claim(claim("a", 0));
+    await settle();
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"]]);
+    store.statements[0]?.answer("granted");
+    expect(await answer).toBe("granted");
+  });
+
+  it("claims made while a statement is in flight go together in one statement when it answers", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = queue.claim(claim("a", 0));
+    await settle();
+    const b = queue.claim(claim("b", 10));
+    const c = queue.claim(claim("c", 20));
+    await settle();
+    expect(store.statements).toHaveLength(1);
+    store.statements[0]?.answer("granted");
+    await settle();
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
+    store.statements[1]?.answer("granted");
+    expect(await Promise.all([a, b, c])).toEqual(["granted", "granted", "granted"]);
+  });
+
+  it("a shared statement refused by one claim is sent again claim by claim, and each gets its own answer", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = queue.claim(claim("a", 0));
+    await settle();
+    const b = queue.claim(claim("b", 10));
+    const c = queue.claim(claim("c", 20));
+    store.statements[0]?.answer("granted");
+    await settle();
+    store.statements[1]?.answer("conflict");
+    await settle();
+    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["b"], ["c"]]);
+    store.statements[2]?.answer("granted");
+    store.statements[3]?.answer("conflict");
+    expect(await Promise.all([a, b, c])).toEqual(["granted", "granted", "conflict"]);
+  });
+
+  it("claims of the same cells never share a statement (they would refuse each other)", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    void queue.claim(claim("a", 0));
+    await settle();
+    void queue.claim(claim("b", 10));
+    void queue.claim(claim("c", 12));
+    store.statements[0]?.answer("granted");
+    await settle();
+    expect(store.statements.slice(1).map((s) => s.claims)).toEqual([["c"], ["b"]]);
+  });
+
+  it("a queued claim waits for the statement in flight at most 10 ms, then goes with what queued", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    void queue.claim(claim("a", 0));
+    await settle();
+    const b = queue.claim(claim("b", 10));
+    const c = queue.claim(claim("c", 20));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(store.statements).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
+    store.statements[1]?.answer("granted");
+    expect(await Promise.all([b, c])).toEqual(["granted", "granted"]);
+  });
+
+  it("when a statement never answers (its request went away), its claims go alone after waitMs, and new claims no longer queue behind it", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store, 1_000);
+    const a = queue.claim(claim("a", 0));
+    await settle();
+    const b = queue.claim(claim("b", 10));
+    const c = queue.claim(claim("c", 20));
+    await vi.advanceTimersByTimeAsync(10);
+    // "b" and "c" went out together, and neither statement answers.
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["a"], ["b"], ["c"]]);
+    store.statements[2]?.answer("granted");
+    store.statements[3]?.answer("granted");
+    store.statements[4]?.answer("unreachable");
+    expect(await Promise.all([a, b, c])).toEqual(["granted", "granted", "unreachable"]);
+    // The statements in flight are older than waitMs: a new claim goes at once.
+    void queue.claim(claim("d", 30));
+    await settle();
+    expect(store.statements.at(-1)?.claims).toEqual(["d"]);
+  });
+});
