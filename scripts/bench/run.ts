@@ -84,10 +84,13 @@ export interface BenchContext {
   durationS: number;
   connections: number;
   log: (line: string) => void;
+  /** The worker's workerd process (absent or 0: unknown), for CPU per request. */
+  workerPid?: number;
 }
 
+/** The ratio to `baseline`, unless the case measured its own (paired rounds). */
 function withRatio(result: CaseResult, baseline: CaseResult | undefined): CaseResult {
-  if (!baseline) return result;
+  if (!baseline || result.ratioP50 !== undefined) return result;
   return {
     ...result,
     baseline: baseline.name,
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
       durationS,
       connections,
       log,
+      workerPid,
     };
     caseHooks.counters = () => workerCounters(ctx);
 
