@@ -11,10 +11,11 @@
  * - Both granted: held. Redis granted and MySQL refused: the Redis hold is taken back and the
  *   answer is SLOT_HELD. Redis refused and MySQL granted: the claim is deleted. MySQL down or
  *   late: the hold stands on Redis alone (no other store can grant then).
- * - A hold of cells this isolate granted to another hold that is still live sends no claim beside
- *   the script: Redis will almost surely refuse it (the slot is held), and a refused hold then
- *   costs no SQL at all. If Redis grants it after all (the other hold was released or booked and
- *   cancelled through another isolate), the claim follows the script: one crossing more.
+ * - A hold of cells this isolate granted to another client's hold that is still live sends no
+ *   claim beside the script: Redis will almost surely refuse it (the slot is held), and a refused
+ *   hold then costs no SQL at all. If Redis grants it after all (the other hold was released
+ *   through another isolate, or its booking was cancelled), the claim follows the script: one
+ *   crossing more (docs/adr/0215-the-claims-cost.md).
  * - Extend and release follow in MySQL once Redis has answered (only the holder's call changes
  *   anything, and only Redis can tell who that is).
  * - Every other call goes to Redis unchanged.

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClaimQueue, type QueuedAnswer } from "./claim-queue.ts";
 
@@ -6,15 +7,27 @@ type Claim = { id: string; from: number; to: number };
 
 interface Statement {
   claims: string[];
+  /** The claim whose request sent it (see `request`). */
+  sentBy: string | undefined;
   answer(value: QueuedAnswer): void;
 }
+
+/**
+ * Which request runs: in Workers a request's outgoing calls end with it, so each statement must
+ * be sent by a request whose own claim is in it.
+ */
+const request = new AsyncLocalStorage<string>();
 
 /** A booking store that answers each statement when the test says. */
 function fakeStore() {
   const statements: Statement[] = [];
   const send = (claims: readonly Claim[]) =>
     new Promise<QueuedAnswer>((resolve) => {
-      statements.push({ claims: claims.map((c) => c.id), answer: resolve });
+      statements.push({
+        claims: claims.map((c) => c.id),
+        sentBy: request.getStore(),
+        answer: resolve,
+      });
     });
   return { statements, send };
 }
@@ -31,6 +44,10 @@ function queueOver(store: ReturnType<typeof fakeStore>, waitMs = 10_000) {
 }
 
 const claim = (id: string, from: number) => ({ id, from, to: from + 6 });
+
+/** `queue.claim` as the request of claim `id` makes it. */
+const claimAs = (queue: ClaimQueue<Claim>, id: string, from: number) =>
+  request.run(id, () => queue.claim(claim(id, from)));
 
 /** Lets every settled promise's continuations run (no timer moves). */
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -115,22 +132,49 @@ describe("claims of one isolate's holds", () => {
   it("when a statement never answers (its request went away), its claims go alone after waitMs, and new claims no longer queue behind it", async () => {
     const store = fakeStore();
     const queue = queueOver(store, 1_000);
-    const a = queue.claim(claim("a", 0));
+    // "a" goes alone, sent by its own request (the SQL client's timeout bounds that one).
+    void queue.claim(claim("a", 0));
     await settle();
     const b = queue.claim(claim("b", 10));
     const c = queue.claim(claim("c", 20));
     await vi.advanceTimersByTimeAsync(10);
-    // "b" and "c" went out together, and neither statement answers.
+    // "b" and "c" went out together, sent by b's request, and neither statement answers.
     expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["a"], ["b"], ["c"]]);
+    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["b"], ["c"]]);
     store.statements[2]?.answer("granted");
-    store.statements[3]?.answer("granted");
-    store.statements[4]?.answer("unreachable");
-    expect(await Promise.all([a, b, c])).toEqual(["granted", "granted", "unreachable"]);
+    store.statements[3]?.answer("unreachable");
+    expect(await Promise.all([b, c])).toEqual(["granted", "unreachable"]);
     // The statements in flight are older than waitMs: a new claim goes at once.
     void queue.claim(claim("d", 30));
     await settle();
     expect(store.statements.at(-1)?.claims).toEqual(["d"]);
+  });
+
+  it("every statement is sent by a request whose own claim is in it: shared, refused and split, same cells, after the 10 ms wait", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = claimAs(queue, "a", 0);
+    await settle();
+    const b = claimAs(queue, "b", 10);
+    const c = claimAs(queue, "c", 20);
+    const d = claimAs(queue, "d", 22);
+    store.statements[0]?.answer("granted");
+    await settle();
+    // b and c together; d (c's cells) alone.
+    store.statements[1]?.answer("conflict");
+    store.statements[2]?.answer("granted");
+    await settle();
+    for (const statement of store.statements.slice(3)) statement.answer("granted");
+    const e = claimAs(queue, "e", 40);
+    const f = claimAs(queue, "f", 50);
+    await settle();
+    const g = claimAs(queue, "g", 60);
+    await vi.advanceTimersByTimeAsync(10);
+    for (const statement of store.statements) statement.answer("granted");
+    await Promise.all([a, b, c, d, e, f, g]);
+    expect(store.statements.length).toBeGreaterThan(6);
+    for (const statement of store.statements)
+      expect(statement.claims, `sent by ${statement.sentBy}`).toContain(statement.sentBy);
   });
 });

@@ -2,19 +2,20 @@
  * Lets the claims of one isolate's concurrent holds share a statement (hold-arbiter.ts).
  *
  * Why: a busy isolate's cost per hold is mostly its outgoing requests (workerd's HTTP work, not
- * the JavaScript), and the claim is a hold's second one. While one statement of claims is in
+ * the JavaScript), and the claim is a hold's second one. While a statement of claims is in
  * flight, the claims that arrive queue; when it answers, everything queued goes as the next
- * statement. An isolate alone, or with no statement in flight, sends at once: nothing waits.
+ * statement. With nothing in flight a claim goes at once: nothing waits. A queued claim waits at
+ * most `maxWaitMs` (then it sends what has queued itself), so far from the booking store a hold
+ * still makes one crossing.
  *
- * When the booking store is far (its learned round trip above `nearMs`), nothing queues: a wait
- * for the statement in flight would cost up to a whole crossing, more than the request saved.
- *
- * Who sends: in Workers a request's outgoing calls end with the request, so a statement is sent
- * by a request whose own claim is in it, and the next one is handed to a request waiting in the
- * queue (its own continuation sends it). A request that goes away mid-statement (cancelled)
- * leaves its statement's other claims waiting; each claim has a timer of its own (`waitMs`,
- * above the SQL timeout) after which it goes alone, and a statement that old no longer makes
- * others queue.
+ * Who sends: in Workers a request's outgoing calls end with the request. So a shared statement
+ * is sent by a request whose own claim is in it (and which waits for its answer), the next one
+ * is handed to a request waiting in the queue (its own continuation sends it), and a claim that
+ * goes alone (its cells meet another's in the queue, or its statement was refused) is sent by
+ * its own request. A request that goes away mid-statement (cancelled) leaves that statement's
+ * other claims waiting; each has a timer of its own (`waitMs`, above the SQL timeout) after
+ * which it goes alone, and a statement that old no longer makes others queue.
+ * (docs/adr/0215-the-claims-cost.md)
  */
 
 /** Claims in one statement at most (six cells each for a 30-minute hold). */
@@ -35,12 +36,14 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve };
 }
 
+/** What a queued claim is told: the store's answer, or to send itself alone. */
+type Told = QueuedAnswer | "alone";
+
 interface Entry<C> {
   claim: C;
-  answer: Deferred<QueuedAnswer>;
+  told: Deferred<Told>;
   /** Resolved when this entry's request is to send what has queued. */
   lead: Deferred<void>;
-  answered: boolean;
 }
 
 export interface ClaimQueueOptions<C> {
@@ -59,18 +62,14 @@ export interface ClaimQueueOptions<C> {
 
 export class ClaimQueue<C> {
   private readonly queue: Entry<C>[] = [];
-  /** When the statement in flight was sent, and which it is (null: none). */
-  private inFlight: { sentMs: number; id: number } | null = null;
+  /** The statements in flight: id → when sent. */
+  private readonly flying = new Map<number, number>();
   private sent = 0;
 
   constructor(private readonly options: ClaimQueueOptions<C>) {}
 
   async claim(claim: C): Promise<QueuedAnswer> {
-    const entry: Entry<C> = { claim, answer: deferred(), lead: deferred(), answered: false };
-    const answered = entry.answer.promise.then((answer) => {
-      entry.answered = true;
-      return answer;
-    });
+    const entry: Entry<C> = { claim, told: deferred(), lead: deferred() };
     this.queue.push(entry);
     const busy = this.busy();
     if (!busy) entry.lead.resolve();
@@ -83,14 +82,16 @@ export class ClaimQueue<C> {
       : undefined;
     const watchdog = setTimeout(() => {
       if (this.queue.includes(entry)) entry.lead.resolve();
-      else if (!entry.answered) void this.options.sendAlone(claim).then(entry.answer.resolve);
+      else entry.told.resolve("alone");
     }, this.options.waitMs());
     try {
-      const first = await Promise.race([answered, entry.lead.promise.then(() => null)]);
-      if (first !== null) return first;
-      // Its own answer may come first, from the watchdog, when the statement never answers.
-      await Promise.race([this.send(entry), answered]);
-      return await answered;
+      const first = await Promise.race([entry.told.promise, entry.lead.promise.then(() => null)]);
+      // A request that sends a statement stays until it answers, or until its own watchdog
+      // gives up on it.
+      if (first === null) await Promise.race([this.send(entry), entry.told.promise]);
+      const told = await entry.told.promise;
+      // Every claim that goes alone is sent by its own request.
+      return told === "alone" ? await this.flight(() => this.options.sendAlone(claim)) : told;
     } finally {
       clearTimeout(watchdog);
       clearTimeout(patience);
@@ -99,45 +100,45 @@ export class ClaimQueue<C> {
 
   /** A statement in flight that is not so old that its request must have gone away. */
   private busy(): boolean {
-    return (
-      this.inFlight !== null && this.options.nowMs() - this.inFlight.sentMs < this.options.waitMs()
-    );
+    const nowMs = this.options.nowMs();
+    for (const sentMs of this.flying.values())
+      if (nowMs - sentMs < this.options.waitMs()) return true;
+    return false;
+  }
+
+  /** Sends a statement, marked in flight; when it answers, the first queued claim sends next. */
+  private async flight(statement: () => Promise<QueuedAnswer>): Promise<QueuedAnswer> {
+    const id = ++this.sent;
+    this.flying.set(id, this.options.nowMs());
+    try {
+      return await statement();
+    } finally {
+      this.flying.delete(id);
+      this.queue[0]?.lead.resolve();
+    }
   }
 
   /**
-   * Sends `own` with what has queued, then hands on the queue. A request sends only a statement
-   * its own claim is in (so it stays to the answer); when another took it meanwhile, that one's
-   * answer is awaited.
+   * Sends `own` with what has queued. A request sends only a statement its own claim is in (so
+   * it stays to the answer); a claim that goes alone is sent by its own request. When another
+   * request took `own` meanwhile, that one's answer is awaited.
    */
   private async send(own: Entry<C>): Promise<void> {
     const at = this.queue.indexOf(own);
     if (at < 0) return;
     this.queue.splice(at, 1);
     const batch = [own, ...this.queue.splice(0, MAX_TOGETHER - 1)];
-    const id = ++this.sent;
-    this.inFlight = { sentMs: this.options.nowMs(), id };
-    try {
-      const together: Entry<C>[] = [];
-      const alone: Entry<C>[] = [];
-      for (const entry of batch)
-        (together.some((t) => this.options.overlaps(t.claim, entry.claim)) ? alone : together).push(
-          entry,
-        );
-      const single = async (entry: Entry<C>) =>
-        entry.answer.resolve(await this.options.sendAlone(entry.claim));
-      await Promise.all([
-        ...alone.map(single),
-        (async () => {
-          if (together.length === 1) return single(together[0] as Entry<C>);
-          const answer = await this.options.sendTogether(together.map((e) => e.claim));
-          // One refused claim refuses the statement: each goes again alone to learn whose.
-          if (answer === "conflict") await Promise.all(together.map(single));
-          else for (const entry of together) entry.answer.resolve(answer);
-        })(),
-      ]);
-    } finally {
-      if (this.inFlight?.id === id) this.inFlight = null;
-      this.queue[0]?.lead.resolve();
+    const together: Entry<C>[] = [];
+    for (const entry of batch)
+      if (together.some((t) => this.options.overlaps(t.claim, entry.claim)))
+        entry.told.resolve("alone");
+      else together.push(entry);
+    if (together.length === 1) {
+      own.told.resolve("alone");
+      return;
     }
+    const answer = await this.flight(() => this.options.sendTogether(together.map((e) => e.claim)));
+    // One refused claim refuses the statement: each goes again alone to learn whose.
+    for (const entry of together) entry.told.resolve(answer === "conflict" ? "alone" : answer);
   }
 }

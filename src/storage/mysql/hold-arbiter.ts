@@ -11,8 +11,9 @@
  *   takes such rows over (their owner lost in Redis, or its hold is gone from Redis), and a
  *   fallback hold meeting them is refused (it cannot ask Redis).
  *
- * The happy path is ONE multi-row INSERT, sent in parallel with the Lua script. Everything else
- * (reading who is in the way, taking rows over) runs only after a duplicate key.
+ * The happy path is ONE multi-row INSERT, sent in parallel with the Lua script, and shared with
+ * the claims of the isolate's other holds made while one is in flight (claim-queue.ts).
+ * Everything else (reading who is in the way, taking rows over) runs only after a duplicate key.
  */
 import type { Client } from "@planetscale/database";
 import { log } from "../../observability/log.ts";
