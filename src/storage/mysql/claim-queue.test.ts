@@ -52,6 +52,17 @@ const claimAs = (queue: ClaimQueue<Claim>, id: string, from: number) =>
 /** Lets every settled promise's continuations run (no timer moves). */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** Claim "a" in flight, and "b" and "c" made meanwhile: queued behind it. */
+async function twoQueuedBehindOne(waitMs?: number) {
+  const store = fakeStore();
+  const queue = queueOver(store, waitMs);
+  const a = queue.claim(claim("a", 0));
+  await settle();
+  const b = queue.claim(claim("b", 10));
+  const c = queue.claim(claim("c", 20));
+  return { store, queue, a, b, c };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -70,12 +81,7 @@ describe("claims of one isolate's holds", () => {
   });
 
   it("claims made while a statement is in flight go together in one statement when it answers", async () => {
-    const store = fakeStore();
-    const queue = queueOver(store);
-    const a = queue.claim(claim("a", 0));
-    await settle();
-    const b = queue.claim(claim("b", 10));
-    const c = queue.claim(claim("c", 20));
+    const { store, a, b, c } = await twoQueuedBehindOne();
     await settle();
     expect(store.statements).toHaveLength(1);
     store.statements[0]?.answer("granted");
@@ -86,12 +92,7 @@ describe("claims of one isolate's holds", () => {
   });
 
   it("a shared statement refused by one claim is sent again claim by claim, and each gets its own answer", async () => {
-    const store = fakeStore();
-    const queue = queueOver(store);
-    const a = queue.claim(claim("a", 0));
-    await settle();
-    const b = queue.claim(claim("b", 10));
-    const c = queue.claim(claim("c", 20));
+    const { store, a, b, c } = await twoQueuedBehindOne();
     store.statements[0]?.answer("granted");
     await settle();
     store.statements[1]?.answer("conflict");
@@ -115,12 +116,7 @@ describe("claims of one isolate's holds", () => {
   });
 
   it("a queued claim waits for the statement in flight at most 10 ms, then goes with what queued", async () => {
-    const store = fakeStore();
-    const queue = queueOver(store);
-    void queue.claim(claim("a", 0));
-    await settle();
-    const b = queue.claim(claim("b", 10));
-    const c = queue.claim(claim("c", 20));
+    const { store, b, c } = await twoQueuedBehindOne();
     await vi.advanceTimersByTimeAsync(9);
     expect(store.statements).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -130,13 +126,8 @@ describe("claims of one isolate's holds", () => {
   });
 
   it("when a statement never answers (its request went away), its claims go alone after waitMs, and new claims no longer queue behind it", async () => {
-    const store = fakeStore();
-    const queue = queueOver(store, 1_000);
     // "a" goes alone, sent by its own request (the SQL client's timeout bounds that one).
-    void queue.claim(claim("a", 0));
-    await settle();
-    const b = queue.claim(claim("b", 10));
-    const c = queue.claim(claim("c", 20));
+    const { store, queue, b, c } = await twoQueuedBehindOne(1_000);
     await vi.advanceTimersByTimeAsync(10);
     // "b" and "c" went out together, sent by b's request, and neither statement answers.
     expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
