@@ -98,12 +98,17 @@ export class ClaimQueue<C> {
     }
   }
 
-  /** A statement in flight that is not so old that its request must have gone away. */
+  /**
+   * A statement in flight that is not so old that its request must have gone away. Those that
+   * old are forgotten: they never answer.
+   */
   private busy(): boolean {
     const nowMs = this.options.nowMs();
-    for (const sentMs of this.flying.values())
-      if (nowMs - sentMs < this.options.waitMs()) return true;
-    return false;
+    let busy = false;
+    for (const [id, sentMs] of this.flying)
+      if (nowMs - sentMs < this.options.waitMs()) busy = true;
+      else this.flying.delete(id);
+    return busy;
   }
 
   /** Sends a statement, marked in flight; when it answers, the first queued claim sends next. */
