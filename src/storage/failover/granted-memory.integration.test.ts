@@ -4,7 +4,6 @@
  * refuses it, so it costs no SQL at all. When that memory is out of date (the other hold was
  * released through another isolate), the hold is still claimed before it is answered.
  */
-import { Client } from "@planetscale/database";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   catalogOver,
@@ -15,13 +14,13 @@ import {
   startFaultGateways,
   startOver,
 } from "../../../test/stack/fault-gateways.ts";
-import { TEST_STACK, uniqueId } from "../../../test/stack/stack-env.ts";
+import { withDb } from "../../../test/stack/db-direct.ts";
+import { uniqueId } from "../../../test/stack/stack-env.ts";
 
 let gateways: FaultGateways;
 let a: Isolate;
 let b: Isolate;
 let c: IsolateCatalog;
-let db: Client;
 
 beforeAll(async () => {
   gateways = await startFaultGateways();
@@ -29,9 +28,6 @@ beforeAll(async () => {
   a = isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: "5000" });
   b = isolateOver(gateways, prefix, { REDIS_TIMEOUT_MS: "5000" });
   c = await catalogOver(a);
-  db = new Client({
-    url: `http://${TEST_STACK.planetscaleUsername}:${TEST_STACK.planetscalePassword}@127.0.0.1:${gateways.planetscale.port}`,
-  });
 });
 
 afterAll(() => gateways.close());
@@ -51,15 +47,17 @@ async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; sql: 
   return { result, sql: gateways.planetscale.statementCount() - before };
 }
 
-/** The live claims on the staff member's cells: owner → cells. */
+/** The live claims on the staff member's cells: owner → cells (read beside the gateways). */
 async function claims(): Promise<Record<string, number>> {
-  const { rows } = await db.execute(
-    "SELECT owner, COUNT(*) AS cells FROM fallback_cells WHERE staff_id = ? AND expires_at_ms > ? GROUP BY owner",
-    [c.staffId, Date.now()],
-  );
-  return Object.fromEntries(
-    (rows as { owner: string; cells: string }[]).map((r) => [r.owner, Number(r.cells)]),
-  );
+  return withDb(async (conn) => {
+    const [rows] = await conn.query(
+      "SELECT owner, COUNT(*) AS cells FROM fallback_cells WHERE staff_id = ? AND expires_at_ms > ? GROUP BY owner",
+      [c.staffId, Date.now()],
+    );
+    return Object.fromEntries(
+      (rows as { owner: string; cells: number }[]).map((r) => [r.owner, Number(r.cells)]),
+    );
+  });
 }
 
 it("a hold of a time this isolate granted to another client makes no SQL; after a release elsewhere the next hold is claimed before it is answered", async () => {
