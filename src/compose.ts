@@ -172,13 +172,7 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   // Every hold Redis makes is claimed in MySQL too, on the fallback's own cells: an isolate that
   // lost Redis and one that reaches it never both grant a slot (arbitrated-live-state.ts).
   const liveState = new Failover<LiveStateStore>(
-    new ArbitratedLiveState(
-      new RedisLiveStateStore(redis, keys),
-      new HoldArbiter(db, {
-        // Past the SQL timeout a statement has answered or its request went away.
-        waitMs: () => 2 * storeTimeouts.mysql.timeoutMs(),
-      }),
-    ),
+    new ArbitratedLiveState(new RedisLiveStateStore(redis, keys), new HoldArbiter(db)),
     new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,
