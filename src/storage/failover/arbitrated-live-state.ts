@@ -29,6 +29,7 @@ import {
   redisClaimOwner,
 } from "../mysql/hold-arbiter.ts";
 import type { RedisLiveStateStore } from "../redis/live-state-store.ts";
+import { GrantedHolds } from "./granted-holds.ts";
 
 type In<K extends keyof LiveStateStore> = Parameters<LiveStateStore[K]>[0];
 type Granted = Extract<HoldOutcome, { kind: "ok" | "existing" }>;
@@ -51,13 +52,7 @@ const MAX_GRANTED_CELLS = 20_000;
 
 export class ArbitratedLiveState implements LiveStateStore {
   private readonly shapes = new Map<string, Shape>();
-  /** "<staffId> <cell>" → the hold this isolate granted there, its client and its expiry. */
-  private readonly grantedCells = new Map<
-    string,
-    { owner: string; clientTag: string; untilMs: number }
-  >();
-  /** owner → its keys in grantedCells, to forget a hold that is released or taken back. */
-  private readonly grantedBy = new Map<string, string[]>();
+  private readonly granted = new GrantedHolds(MAX_GRANTED_CELLS);
 
   constructor(
     readonly redis: RedisLiveStateStore,
@@ -84,7 +79,7 @@ export class ArbitratedLiveState implements LiveStateStore {
     // In flight beside the script; insert() never rejects (a failure is "unreachable"). Not when
     // this isolate granted the cells to a live hold: Redis will refuse this one.
     const early =
-      guess && !this.heldByAnother(guess, input.nowMs)
+      guess && !this.granted.heldByAnother(guess, input.nowMs)
         ? this.arbiter.insert(guess, input.nowMs)
         : null;
     // A Redis failure propagates (the caller fails over). A claim already written stays: the
@@ -117,7 +112,7 @@ export class ArbitratedLiveState implements LiveStateStore {
       );
     }
     if (answer.kind === "granted" || answer.kind === "unreachable") {
-      this.remember(exact);
+      this.granted.remember(exact);
       return outcome;
     }
     // The booking store has another holder (a fallback hold, or a booking): the Redis hold goes,
@@ -144,10 +139,7 @@ export class ArbitratedLiveState implements LiveStateStore {
     const extended = await this.redis.extend(input);
     if (!extended) return null;
     const owner = redisClaimOwner(input.holdKey);
-    for (const key of this.grantedBy.get(owner) ?? []) {
-      const cell = this.grantedCells.get(key);
-      if (cell?.owner === owner) cell.untilMs = extended.expiresAtMs;
-    }
+    this.granted.extend(owner, extended.expiresAtMs);
     await this.arbiter.extend(input.staffId, owner, extended.expiresAtMs).catch(() => undefined);
     return extended;
   }
@@ -182,56 +174,8 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   /** Best effort: a claim left behind lapses at its expiry, and Redis holds take it over. */
   private async free(staffId: string, holdKey: string): Promise<void> {
-    this.forget(redisClaimOwner(holdKey));
+    this.granted.forget(redisClaimOwner(holdKey));
     await this.arbiter.free(staffId, redisClaimOwner(holdKey)).catch(() => undefined);
-  }
-
-  /**
-   * Remembers a granted hold's cells to its expiry. A booked hold stays remembered: Redis
-   * refuses its cells as booked.
-   */
-  private remember(claim: CellClaim): void {
-    if (Math.max(this.grantedCells.size, this.grantedBy.size) >= MAX_GRANTED_CELLS) {
-      this.grantedCells.clear();
-      this.grantedBy.clear();
-    }
-    const keys: string[] = [];
-    for (const range of claim.ranges)
-      for (let cell = range.cellStart; cell < range.cellEnd; cell++) {
-        const key = `${claim.staffId} ${cell}`;
-        this.grantedCells.set(key, {
-          owner: claim.owner,
-          clientTag: claim.clientTag,
-          untilMs: claim.expiresAtMs,
-        });
-        keys.push(key);
-      }
-    this.grantedBy.set(claim.owner, keys);
-  }
-
-  private forget(owner: string): void {
-    for (const key of this.grantedBy.get(owner) ?? [])
-      if (this.grantedCells.get(key)?.owner === owner) this.grantedCells.delete(key);
-    this.grantedBy.delete(owner);
-  }
-
-  /**
-   * Whether this isolate granted one of the claim's cells to another client's hold that is still
-   * live. (The same client's is not counted: Redis may hand it that very hold.)
-   */
-  private heldByAnother(claim: CellClaim, nowMs: number): boolean {
-    for (const range of claim.ranges)
-      for (let cell = range.cellStart; cell < range.cellEnd; cell++) {
-        const granted = this.grantedCells.get(`${claim.staffId} ${cell}`);
-        if (
-          granted &&
-          granted.owner !== claim.owner &&
-          granted.clientTag !== claim.clientTag &&
-          granted.untilMs > nowMs
-        )
-          return true;
-      }
-    return false;
   }
 
   /** The claim this hold will need, from the service's learned shape (null: unknown). */
