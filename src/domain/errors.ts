@@ -36,7 +36,12 @@ export class DomainError extends Error {
       cause?: unknown;
     } = {},
   ) {
+    // An expected outcome, answered with its envelope: nothing reads its stack, and capturing
+    // one costs a refused hold (409) about as much as writing its answer.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = "DomainError";
     this.code = code;
     this.details = options.details;
