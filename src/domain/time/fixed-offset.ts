@@ -2,8 +2,10 @@
  * Instants written with an explicit UTC offset, as the API sends and receives them
  * (`2026-12-07T10:00:00+01:00`). Parsing keeps the offset so that answers use the same one.
  */
+import { civilDayNumber } from "./zoned-time.ts";
+
 const OFFSET_DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+  /^((\d{4})-(\d{2})-(\d{2}))T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
 export interface OffsetInstant {
   ms: number;
@@ -20,16 +22,16 @@ export interface OffsetInstant {
 export function parseOffsetDateTime(text: string): OffsetInstant | null {
   const match = OFFSET_DATE_TIME.exec(text);
   if (!match) return null;
-  const [, date = "", hh = "", mm = "", ss = "00", fraction = "", zone = "Z"] = match;
-  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return null;
-  const offsetMin =
-    zone === "Z"
-      ? 0
-      : (zone.startsWith("-") ? -1 : 1) *
-        (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  // Plain arithmetic on the digits: every hold and booking reads its start here, and Date's
+  // string parsing would cost more than the rest of this function.
+  const [, date = "", year, month, day, hh, mm, ss = "0", fraction = "", sign, offH, offM] = match;
+  const [hours, minutes, seconds] = [Number(hh), Number(mm), Number(ss)];
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+  const offsetMin = sign ? (sign === "-" ? -1 : 1) * (Number(offH) * 60 + Number(offM)) : 0;
   if (Math.abs(offsetMin) > 18 * 60) return null;
-  const localMs = Date.parse(`${date}T${hh}:${mm}:${ss}Z`);
-  if (Number.isNaN(localMs) || new Date(localMs).toISOString().slice(0, 10) !== date) return null;
+  const dayNumber = civilDayNumber(Number(year), Number(month), Number(day));
+  if (Number.isNaN(dayNumber)) return null;
+  const localMs = dayNumber * 86_400_000 + ((hours * 60 + minutes) * 60 + seconds) * 1000;
   const fractionMs = Number(fraction.slice(0, 3).padEnd(3, "0"));
   return { ms: localMs + fractionMs - offsetMin * 60_000, offsetMin, localDate: date };
 }

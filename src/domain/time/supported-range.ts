@@ -29,6 +29,17 @@ export function isSupportedDate(date: string): boolean {
  */
 export function parseSupportedDateTime(text: string): OffsetInstant | null {
   const parsed = parseOffsetDateTime(text);
-  if (!parsed || !isSupportedDate(parsed.localDate)) return null;
-  return isSupportedDate(new Date(parsed.ms).toISOString().slice(0, 10)) ? parsed : null;
+  // The local date is a real date once parsed; the UTC date's range is a range of instants.
+  if (
+    !parsed ||
+    parsed.localDate < FIRST_SUPPORTED_DATE ||
+    parsed.localDate > LAST_SUPPORTED_DATE ||
+    parsed.ms < FIRST_SUPPORTED_MS ||
+    parsed.ms >= AFTER_LAST_SUPPORTED_MS
+  )
+    return null;
+  return parsed;
 }
+
+const FIRST_SUPPORTED_MS = Date.parse(`${FIRST_SUPPORTED_DATE}T00:00:00Z`);
+const AFTER_LAST_SUPPORTED_MS = Date.parse(`${LAST_SUPPORTED_DATE}T00:00:00Z`) + 86_400_000;

@@ -194,9 +194,11 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 function parseDayNumber(date: string): number {
   const match = typeof date === "string" ? DATE_PATTERN.exec(date) : null;
   if (!match) return Number.NaN;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  return civilDayNumber(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/** The day number of a calendar date given as numbers, or NaN when it does not exist. */
+export function civilDayNumber(year: number, month: number, day: number): number {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   return dayNumberFromCivil(year, month, day);
 }
