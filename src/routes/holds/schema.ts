@@ -136,6 +136,11 @@ export function toHoldResponse(hold: Hold): z.infer<typeof HoldResponse> {
     holdId: hold.holdId,
     holdToken: hold.holdToken,
     expiresAt: new Date(hold.expiresAtMs).toISOString(),
-    slots: hold.slots,
+    slots: hold.slots.map(({ serviceId, staffId, start, end }) => ({
+      serviceId,
+      staffId,
+      start,
+      end,
+    })),
   };
 }
