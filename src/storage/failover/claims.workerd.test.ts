@@ -9,19 +9,13 @@
  * (docs/adr/0215-the-claims-cost.md). Every answer here must be the app's: 201, 409 or 503 with
  * a JSON body, and each slot at most one 201.
  */
-import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { adminVia } from "../../../test/drivers/admin-call.ts";
+import { admin, bindings, request } from "../../../test/drivers/workerd-api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../../../test/fixtures/catalog-fixtures.ts";
-
-const bindings = env as unknown as Record<string, string>;
-const request = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`http://worker.test${path}`, init);
-const admin = adminVia(request, bindings.ADMIN_TOKEN ?? "");
 
 // Fresh clients and addresses each run: the workerd tier's key prefix outlives a run, and so do
 // its holds, which the hold limits count.

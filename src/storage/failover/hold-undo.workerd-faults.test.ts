@@ -4,22 +4,14 @@
  * the request is answered 503 OVERLOADED. It must hold nothing: the route takes the hold back
  * before it answers (or in waitUntil), and the next client holds the slot.
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminVia } from "../../../test/drivers/admin-call.ts";
+import { admin, bindings, request } from "../../../test/drivers/workerd-api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../../../test/fixtures/catalog-fixtures.ts";
 import { holdSlots } from "../../lua/scripts.gen.ts";
-
-const bindings = env as unknown as Record<string, string>;
-
-const request = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`http://worker.test${path}`, init);
-
-const admin = adminVia(request, bindings.ADMIN_TOKEN ?? "");
 
 async function setFault(fault: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${bindings.UPSTASH_REDIS_REST_URL}/__fault`, {

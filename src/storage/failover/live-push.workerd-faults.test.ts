@@ -5,22 +5,14 @@
  * notice the failover from its own timers. The gateway keeps the subscription open
  * (keepSubscriptions), so the failover is the only sign the stream gets.
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminVia } from "../../../test/drivers/admin-call.ts";
 import { expectStreamingAfterFailback, readSse } from "../../../test/drivers/sse.ts";
+import { admin, bindings, request } from "../../../test/drivers/workerd-api.ts";
 import {
   createTestService,
   createTestStaff,
   upcomingMonday,
 } from "../../../test/fixtures/catalog-fixtures.ts";
-
-const bindings = env as unknown as Record<string, string>;
-
-const request = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`http://worker.test${path}`, init);
-
-const admin = adminVia(request, bindings.ADMIN_TOKEN ?? "");
 
 /** Sets the fault gateway's fault; open subscriptions stay open. */
 async function setFault(fault: "none" | "refuse"): Promise<void> {
