@@ -32,6 +32,7 @@ const UNIT_TESTS = [
   "src/storage/round-trip-baseline.test.ts",
   "src/storage/mysql/conflict-retry.test.ts",
   "src/storage/failover/granted-holds.test.ts",
+  "src/storage/mysql/claim-queue.test.ts",
   "web/**/*.test.ts",
   "test/architecture/docs-links.test.ts",
   "scripts/drill/*.test.ts",

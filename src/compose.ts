@@ -172,7 +172,14 @@ export function buildServices(bindings: unknown, clock: Clock = systemClock): Se
   // Every hold Redis makes is claimed in MySQL too, on the fallback's own cells: an isolate that
   // lost Redis and one that reaches it never both grant a slot (arbitrated-live-state.ts).
   const liveState = new Failover<LiveStateStore>(
-    new ArbitratedLiveState(new RedisLiveStateStore(redis, keys), new HoldArbiter(db)),
+    new ArbitratedLiveState(
+      new RedisLiveStateStore(redis, keys),
+      new HoldArbiter(db, {
+        // Past the SQL timeout a statement has answered or its request went away.
+        waitMs: () => storeTimeouts.mysql.timeoutMs() + 1_000,
+        sent: (claims) => metrics.claimStatement(claims),
+      }),
+    ),
     new MysqlFallbackLiveStateStore(db, config.REDIS_KEY_PREFIX),
     gate,
     metrics,

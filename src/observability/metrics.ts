@@ -24,6 +24,7 @@ export class Metrics {
   private readonly shed = new Map<string, number>();
   private readonly errorCodes = new Map<string, number>();
   private readonly holdUndos = { undone: 0, kept: 0, gone: 0, failed: 0 };
+  private readonly claims = { statements: 0, shared: 0 };
   readonly sinceMs = Date.now();
 
   recordRequest(route: string, status: number, latencyMs: number): void {
@@ -59,6 +60,12 @@ export class Metrics {
    */
   holdUndo(outcome: "undone" | "kept" | "gone" | "failed"): void {
     this.holdUndos[outcome]++;
+  }
+
+  /** A statement of hold claims sent to the booking store, with how many claims it carried. */
+  claimStatement(claims: number): void {
+    this.claims.statements++;
+    if (claims > 1) this.claims.shared += claims;
   }
 
   /** A fallback call refused because the isolate's fallback bound was reached. */
@@ -99,6 +106,7 @@ export class Metrics {
         [...this.errorCodes.entries()].sort(([a], [b]) => a.localeCompare(b)),
       ),
       holdUndos: { ...this.holdUndos },
+      claims: { ...this.claims },
     };
   }
 }

@@ -123,6 +123,10 @@ const Metrics = z
         description:
           "Undos of holds whose request was answered with an error (503): `undone` (the hold had been made and was taken back), `kept` (a retry with the same Idempotency-Key had been handed it), `gone` (nothing had been held), `failed` (the store did not answer the undo; retried in the background).",
       }),
+    claims: z.object({ statements: z.number().int(), shared: z.number().int() }).openapi({
+      description:
+        "The booking store's claims of holds made in Redis: the first statements of claims sent (`statements`; a conflict's reads and retries are not counted), and the claims that went in one of them with others (`shared`).",
+    }),
     shed: z.record(z.string(), z.number().int()).openapi({
       description:
         "Requests answered 503 OVERLOADED by this isolate, by reason (`queue-full`, `queue-timeout`, `fallback:<operation>`).",

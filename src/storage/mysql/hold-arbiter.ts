@@ -11,14 +11,13 @@
  *   takes such rows over (their owner lost in Redis, or its hold is gone from Redis), and a
  *   fallback hold meeting them is refused (it cannot ask Redis).
  *
- * The happy path is ONE multi-row INSERT per hold, sent in parallel with the Lua script.
+ * The happy path is ONE multi-row INSERT, sent in parallel with the Lua script, and shared with
+ * the claims of the isolate's other holds made while one is in flight (claim-queue.ts).
  * Everything else (reading who is in the way, taking rows over) runs only after a duplicate key.
- * The claims of concurrent holds are never gathered into one statement across requests: in
- * Workers, a request that continues on a promise another request settles can run in that
- * request's context (docs/adr/0215-the-claims-cost.md).
  */
 import type { Client } from "@planetscale/database";
 import { log } from "../../observability/log.ts";
+import { ClaimQueue } from "./claim-queue.ts";
 import { isDuplicateKey, isRetryableConflict, toInt } from "./sql-values.ts";
 
 type Row = Record<string, unknown>;
@@ -60,28 +59,90 @@ function cellsOf(claim: CellClaim): number[] {
 /** The owner of a Redis hold's cells; the fallback's own are "h:" (holds) and "b:" (bookings). */
 export const redisClaimOwner = (holdKey: string) => `r:${holdKey}`;
 
+/** How the isolate's claims may share a statement (claim-queue.ts). */
+export interface ClaimSharing {
+  /** How long a claim waits for the statement it went out in before it goes alone. */
+  waitMs(): number;
+  /** Told of each statement of claims sent, with how many claims it carried. */
+  sent?(claims: number): void;
+}
+
+/** The longest a queued claim waits for the statement in flight (claim-queue.ts). */
+const MAX_WAIT_MS = 10;
+
+type Timed = { claim: CellClaim; nowMs: number };
+
+const overlap = (a: CellClaim, b: CellClaim) =>
+  a.staffId === b.staffId &&
+  a.ranges.some((x) => b.ranges.some((y) => x.cellStart < y.cellEnd && y.cellStart < x.cellEnd));
+
 export class HoldArbiter {
-  constructor(private readonly db: Client) {}
+  private readonly queue: ClaimQueue<Timed> | null;
+
+  /** Without `sharing`, every claim is its own statement. */
+  constructor(
+    private readonly db: Client,
+    sharing?: ClaimSharing,
+  ) {
+    this.queue = sharing
+      ? new ClaimQueue<Timed>({
+          // The earliest clock: a row is dead only if it is for every claim in the statement.
+          sendTogether: (claims) =>
+            this.insertRows(
+              claims.map((c) => c.claim),
+              Math.min(...claims.map((c) => c.nowMs)),
+              false,
+            ),
+          sendAlone: ({ claim, nowMs }) => this.insertRows([claim], nowMs, false),
+          overlaps: (a, b) => overlap(a.claim, b.claim),
+          maxWaitMs: MAX_WAIT_MS,
+          waitMs: sharing.waitMs,
+          nowMs: () => performance.now(),
+          ...(sharing.sent ? { sent: sharing.sent } : {}),
+        })
+      : null;
+  }
 
   /**
-   * ONE INSERT of every cell of the claim, ascending. A dead row (expired) or the claim's own is
+   * Claims the cells, in a statement shared with this isolate's other holds' claims when it
+   * can (claim-queue.ts); alone after a conflict (`takeOver`, which is rare).
+   */
+  insert(claim: CellClaim, nowMs: number, takeOver = false): Promise<ClaimInsert> {
+    if (takeOver || !this.queue) return this.insertRows([claim], nowMs, takeOver);
+    return this.queue.claim({ claim, nowMs });
+  }
+
+  /**
+   * ONE INSERT of every cell of `claims`, ascending. A dead row (expired) or the claim's own is
    * taken over in the same statement; a live row of another owner fails the whole statement
    * ("conflict", nothing written): its owner is set to NULL, which a NOT NULL column refuses in
    * strict mode (MySQL's and PlanetScale's default). So an abandoned hold's expired cells cost
    * no extra trip. `takeOver` (after a conflict, when Redis granted the hold): other Redis holds'
    * claims are taken over too.
    */
-  async insert(claim: CellClaim, nowMs: number, takeOver = false): Promise<ClaimInsert> {
-    const cells = cellsOf(claim);
-    if (cells.length === 0) return "granted";
+  private async insertRows(
+    claims: readonly CellClaim[],
+    nowMs: number,
+    takeOver: boolean,
+  ): Promise<ClaimInsert> {
+    const rows = claims
+      .flatMap((claim) => cellsOf(claim).map((cell) => ({ claim, cell })))
+      .sort((a, b) =>
+        a.claim.staffId === b.claim.staffId
+          ? a.cell - b.cell
+          : a.claim.staffId < b.claim.staffId
+            ? -1
+            : 1,
+      );
+    if (rows.length === 0) return "granted";
     const rival = takeOver ? " AND owner NOT LIKE 'r:%'" : "";
     try {
       await this.db.execute(
-        `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(cells.length, "(?, ?, ?, ?, ?)")}
+        `INSERT INTO fallback_cells (staff_id, cell, owner, client_tag, expires_at_ms) VALUES ${marks(rows.length, "(?, ?, ?, ?, ?)")}
          ON DUPLICATE KEY UPDATE owner = IF(expires_at_ms > ? AND owner <> VALUES(owner)${rival}, NULL, VALUES(owner)),
            client_tag = VALUES(client_tag), expires_at_ms = VALUES(expires_at_ms)`,
         [
-          ...cells.flatMap((cell) => [
+          ...rows.flatMap(({ claim, cell }) => [
             claim.staffId,
             cell,
             claim.owner,
@@ -96,8 +157,7 @@ export class HoldArbiter {
       if (isDuplicateKey(error) || isRefusedOwner(error) || isRetryableConflict(error))
         return "conflict";
       log("warn", "hold claim unanswered", {
-        staffId: claim.staffId,
-        owner: claim.owner,
+        owners: claims.map((claim) => claim.owner),
         error: error instanceof Error ? error.message : String(error),
       });
       return "unreachable";

@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ClaimQueue, lookDelayMs, type QueuedAnswer } from "./claim-queue.ts";
+
+/** A claim of cells [from, to) of one staff member. */
+type Claim = { id: string; from: number; to: number };
+
+interface Statement {
+  claims: string[];
+  answer(value: QueuedAnswer): void;
+}
+
+/** A booking store that answers each statement when the test says. */
+function fakeStore() {
+  const statements: Statement[] = [];
+  const send = (claims: readonly Claim[]) =>
+    new Promise<QueuedAnswer>((resolve) => {
+      statements.push({ claims: claims.map((c) => c.id), answer: resolve });
+    });
+  return { statements, send };
+}
+
+const WAIT_MS = 6_000;
+
+function queueOver(store: ReturnType<typeof fakeStore>) {
+  return new ClaimQueue<Claim>({
+    sendTogether: (claims) => store.send(claims),
+    sendAlone: (claim) => store.send([claim]),
+    overlaps: (a, b) => a.from < b.to && b.from < a.to,
+    maxWaitMs: 10,
+    waitMs: () => WAIT_MS,
+    nowMs: () => Date.now(),
+  });
+}
+
+const claim = (id: string, from: number) => ({ id, from, to: from + 6 });
+
+/** Runs the timers of `ms` milliseconds and every continuation they lead to. */
+const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+/** Claim "a" in flight, and "b" and "c" (cells apart unless told) made meanwhile. */
+async function twoQueuedBehindOne(cFrom = 100) {
+  const store = fakeStore();
+  const queue = queueOver(store);
+  const a = queue.claim(claim("a", 0));
+  await pass();
+  const b = queue.claim(claim("b", 50));
+  const c = queue.claim(claim("c", cFrom));
+  await pass(1);
+  return { store, queue, a, b, c };
+}
+
+describe("ClaimQueue", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sends a claim at once, alone, when nothing is in flight", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = queue.claim(claim("a", 0));
+    await pass();
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"]]);
+    expect(queue.queued).toBe(0);
+    store.statements[0]?.answer("granted");
+    await expect(a).resolves.toBe("granted");
+  });
+
+  it("queues the claims made while one is in flight, and sends them as one statement when it answers", async () => {
+    const { store, queue, a, b, c } = await twoQueuedBehindOne();
+    expect(store.statements).toHaveLength(1);
+    expect(queue.queued).toBe(2);
+    store.statements[0]?.answer("granted");
+    await expect(a).resolves.toBe("granted");
+    await pass(4);
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
+    expect(queue.queued).toBe(0);
+    store.statements[1]?.answer("granted");
+    await pass(4);
+    await expect(b).resolves.toBe("granted");
+    await expect(c).resolves.toBe("granted");
+  });
+
+  it("sends each claim of a refused shared statement again alone (nothing of it was written)", async () => {
+    const { store, b, c } = await twoQueuedBehindOne();
+    store.statements[0]?.answer("granted");
+    await pass(4);
+    store.statements[1]?.answer("conflict");
+    await pass(4);
+    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["b"], ["c"]]);
+    store.statements[2]?.answer("conflict");
+    store.statements[3]?.answer("granted");
+    await pass(4);
+    await expect(b).resolves.toBe("conflict");
+    await expect(c).resolves.toBe("granted");
+  });
+
+  it("passes an unreachable store's answer to every claim of the statement", async () => {
+    const { store, b, c } = await twoQueuedBehindOne();
+    store.statements[0]?.answer("granted");
+    await pass(4);
+    store.statements[1]?.answer("unreachable");
+    await pass(4);
+    await expect(b).resolves.toBe("unreachable");
+    await expect(c).resolves.toBe("unreachable");
+    expect(store.statements).toHaveLength(2);
+  });
+
+  it("does not put claims of the same cells in one statement: the later goes alone", async () => {
+    const { store, b, c } = await twoQueuedBehindOne(52);
+    store.statements[0]?.answer("granted");
+    await pass(4);
+    const sent = store.statements.slice(1).map((s) => s.claims);
+    expect(sent).toContainEqual(["b"]);
+    expect(sent).toContainEqual(["c"]);
+    expect(sent).toHaveLength(2);
+    for (const statement of store.statements.slice(1)) statement.answer("granted");
+    await pass(4);
+    await expect(b).resolves.toBe("granted");
+    await expect(c).resolves.toBe("granted");
+  });
+
+  it("sends what has queued beside a slow statement once a claim has waited maxWaitMs", async () => {
+    const { store, b, c } = await twoQueuedBehindOne();
+    await pass(8);
+    expect(store.statements).toHaveLength(1);
+    await pass(6);
+    expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
+    store.statements[1]?.answer("granted");
+    await pass(4);
+    await expect(b).resolves.toBe("granted");
+    await expect(c).resolves.toBe("granted");
+  });
+
+  it("sends a taken claim alone when its statement has not answered within waitMs (its leader went away)", async () => {
+    const { store, queue, c } = await twoQueuedBehindOne();
+    store.statements[0]?.answer("granted");
+    await pass(4);
+    expect(store.statements[1]?.claims).toEqual(["b", "c"]);
+    // "b"'s request sent the shared statement and never hears back; "c" goes alone.
+    await pass(WAIT_MS + 4);
+    expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["c"]]);
+    store.statements[2]?.answer("granted");
+    await pass(4);
+    await expect(c).resolves.toBe("granted");
+    // The unanswered statement no longer makes claims queue.
+    void queue.claim(claim("d", 200));
+    await pass();
+    expect(store.statements.at(-1)?.claims).toEqual(["d"]);
+    expect(queue.queued).toBe(0);
+  });
+
+  it("looks every 1 ms at first, then every 2 and 4 ms", () => {
+    expect([0, 3, 4, 7, 8, 50].map(lookDelayMs)).toEqual([1, 1, 2, 2, 4, 4]);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Lets the claims of one isolate's concurrent holds share a statement (hold-arbiter.ts).
+ *
+ * Why: on a busy isolate a hold's claim is its second outgoing request, and the outgoing
+ * requests are most of what a granted hold costs beyond the Lua script
+ * (docs/adr/0215-the-claims-cost.md).
+ *
+ * How, without any request going on in another's context (src/runtime/own-context.ts): requests
+ * share plain data here, never a promise.
+ * - Nothing in flight: the claim goes at once, alone, sent by its own request.
+ * - A statement in flight: the claim queues and looks from its own request's timers. The first
+ *   queued claim that looks once nothing is in flight (or that has waited `maxWaitMs`) leads:
+ *   its request sends one statement of itself and what has queued, waits for the answer, and
+ *   writes each claim's answer into its entry.
+ * - A claim another request took reads its answer when it next looks. A shared statement that
+ *   met a live holder wrote nothing ("conflict"); its claims, and a claim whose cells meet
+ *   another's in the batch, then go alone, each sent by its own request.
+ * - A claim taken but unanswered after `waitMs` (its leader's request went away: in Workers a
+ *   request's I/O ends with it) goes alone. Sending it twice is harmless: the statement takes
+ *   over the claim's own rows.
+ */
+
+/** Claims in one statement at most (six cells each for a 30-minute hold). */
+const MAX_TOGETHER = 64;
+
+export type QueuedAnswer = "granted" | "conflict" | "unreachable";
+
+/** What a queued claim learns: the store's answer, or to send itself alone. */
+type Told = QueuedAnswer | "alone";
+
+interface Entry<C> {
+  claim: C;
+  queuedMs: number;
+  /** In a statement another request sends (or sent). */
+  taken: boolean;
+  told?: Told;
+}
+
+export interface ClaimQueueOptions<C> {
+  /** One statement for all of `claims`: "conflict" when any of them meets a live holder. */
+  sendTogether(claims: readonly C[]): Promise<QueuedAnswer>;
+  /** One claim alone. */
+  sendAlone(claim: C): Promise<QueuedAnswer>;
+  /** Whether two claims would refuse each other in one statement (the same cells). */
+  overlaps(a: C, b: C): boolean;
+  /** The longest a queued claim waits for the statement in flight before it leads anyway. */
+  maxWaitMs: number;
+  /** How long a taken claim waits for its answer before it goes alone (above the SQL timeout). */
+  waitMs(): number;
+  nowMs(): number;
+  /** Told of each statement sent, with how many claims it carried. */
+  sent?(claims: number): void;
+}
+
+/**
+ * The delay before a queued claim's next look: 1 ms for the first four, 2 ms for the next four,
+ * then 4 ms. A statement answers in a few milliseconds locally; a look is one timer.
+ */
+export const lookDelayMs = (looks: number) => Math.min(4, 2 ** Math.floor(looks / 4));
+
+export class ClaimQueue<C> {
+  private queue: Entry<C>[] = [];
+  /** The statements in flight: id → when sent. */
+  private readonly flying = new Map<number, number>();
+  private statements = 0;
+
+  constructor(private readonly options: ClaimQueueOptions<C>) {}
+
+  async claim(claim: C): Promise<QueuedAnswer> {
+    if (!this.busy()) return this.flight(() => this.options.sendAlone(claim));
+    const entry: Entry<C> = { claim, queuedMs: this.options.nowMs(), taken: false };
+    this.queue.push(entry);
+    const told = await this.turn(entry);
+    return told === "alone" ? this.flight(() => this.options.sendAlone(claim)) : told;
+  }
+
+  /** Claims waiting to be taken into a statement (for tests and metrics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Looks from this request's own timers until its claim has an answer or is to lead. Even an
+   * answer already written is read from a timer: it was written by another request.
+   */
+  private turn(entry: Entry<C>): Promise<Told> {
+    return new Promise<Told>((resolve) => {
+      let looks = 0;
+      const look = () => {
+        if (entry.told) return resolve(entry.told);
+        const waitedMs = this.options.nowMs() - entry.queuedMs;
+        if (!entry.taken && (!this.busy() || waitedMs >= this.options.maxWaitMs))
+          return resolve(this.lead(entry));
+        if (entry.taken && waitedMs >= this.options.waitMs()) return resolve("alone");
+        setTimeout(look, lookDelayMs(looks++));
+      };
+      setTimeout(look, lookDelayMs(looks++));
+    });
+  }
+
+  /**
+   * Sends `own` with what has queued, from `own`'s request. Claims queued so long ago that their
+   * requests must have gone away are dropped: nobody would read their answers.
+   */
+  private async lead(own: Entry<C>): Promise<Told> {
+    this.queue.splice(this.queue.indexOf(own), 1);
+    const oldestMs = this.options.nowMs() - this.options.waitMs();
+    this.queue = this.queue.filter((entry) => entry.queuedMs >= oldestMs);
+    const together: Entry<C>[] = [own];
+    for (const entry of this.queue.splice(0, MAX_TOGETHER - 1)) {
+      entry.taken = true;
+      if (together.some((t) => this.options.overlaps(t.claim, entry.claim))) entry.told = "alone";
+      else together.push(entry);
+    }
+    own.taken = true;
+    if (together.length === 1) return "alone";
+    const answer = await this.flight(
+      () => this.options.sendTogether(together.map((entry) => entry.claim)),
+      together.length,
+    );
+    const told: Told = answer === "conflict" ? "alone" : answer;
+    for (const entry of together) entry.told = told;
+    return told;
+  }
+
+  /**
+   * A statement in flight that is not so old that its request must have gone away. Those that
+   * old are forgotten: they never answer.
+   */
+  private busy(): boolean {
+    const nowMs = this.options.nowMs();
+    let busy = false;
+    for (const [id, sentMs] of this.flying)
+      if (nowMs - sentMs < this.options.waitMs()) busy = true;
+      else this.flying.delete(id);
+    return busy;
+  }
+
+  /** Sends a statement, marked in flight until it answers. */
+  private async flight(statement: () => Promise<QueuedAnswer>, claims = 1): Promise<QueuedAnswer> {
+    const id = ++this.statements;
+    this.flying.set(id, this.options.nowMs());
+    this.options.sent?.(claims);
+    try {
+      return await statement();
+    } finally {
+      this.flying.delete(id);
+    }
+  }
+}
