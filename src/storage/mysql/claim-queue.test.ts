@@ -152,7 +152,26 @@ describe("ClaimQueue", () => {
     expect(queue.queued).toBe(0);
   });
 
-  it("looks every 1 ms at first, then every 2 and 4 ms", () => {
+  it("first looks when the statement in flight should have answered, by the round trip it learned", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = queue.claim(claim("a", 0));
+    await pass(20);
+    store.statements[0]?.answer("granted");
+    await expect(a).resolves.toBe("granted");
+    // Learned: 0.8 × 5 + 0.2 × 20 = 8 ms.
+    void queue.claim(claim("b", 50));
+    await pass();
+    void queue.claim(claim("c", 100));
+    await pass(1);
+    store.statements[1]?.answer("granted");
+    await pass(5);
+    expect(store.statements).toHaveLength(2);
+    await pass(3);
+    expect(store.statements.map((st) => st.claims)).toEqual([["a"], ["b"], ["c"]]);
+  });
+
+  it("looks every 1 ms once late, then every 2 and 4 ms", () => {
     expect([0, 3, 4, 7, 8, 50].map(lookDelayMs)).toEqual([1, 1, 2, 2, 4, 4]);
   });
 });

@@ -12,6 +12,9 @@
  *   queued claim that looks once nothing is in flight (or that has waited `maxWaitMs`) leads:
  *   its request sends one statement of itself and what has queued, waits for the answer, and
  *   writes each claim's answer into its entry.
+ * - A claim first looks when the statement it waits for should have answered (the queue learns
+ *   the statements' round trip), then every 1, 2, 4 ms: each look is a timer of the isolate's one
+ *   thread, which a busy isolate feels.
  * - A claim another request took reads its answer when it next looks. A shared statement that
  *   met a live holder wrote nothing ("conflict"); its claims, and a claim whose cells meet
  *   another's in the batch, then go alone, each sent by its own request.
@@ -31,6 +34,8 @@ type Told = QueuedAnswer | "alone";
 interface Entry<C> {
   claim: C;
   queuedMs: number;
+  /** When its statement should answer (once taken). */
+  dueMs: number;
   /** In a statement another request sends (or sent). */
   taken: boolean;
   told?: Told;
@@ -53,22 +58,28 @@ export interface ClaimQueueOptions<C> {
 }
 
 /**
- * The delay before a queued claim's next look: 1 ms for the first four, 2 ms for the next four,
- * then 4 ms. A statement answers in a few milliseconds locally; a look is one timer.
+ * The delay before a queued claim's next look once its answer is due and has not come: 1 ms for
+ * the first four, 2 ms for the next four, then 4 ms.
  */
-export const lookDelayMs = (looks: number) => Math.min(4, 2 ** Math.floor(looks / 4));
+export const lookDelayMs = (lateLooks: number) => Math.min(4, 2 ** Math.floor(lateLooks / 4));
+
+/** The round trip a statement is expected to take before the queue has seen one. */
+const FIRST_RTT_MS = 5;
 
 export class ClaimQueue<C> {
   private queue: Entry<C>[] = [];
   /** The statements in flight: id → when sent. */
   private readonly flying = new Map<number, number>();
   private statements = 0;
+  /** The statements' round trip, learned (a moving average). */
+  private rttMs = FIRST_RTT_MS;
 
   constructor(private readonly options: ClaimQueueOptions<C>) {}
 
   async claim(claim: C): Promise<QueuedAnswer> {
     if (!this.busy()) return this.flight(() => this.options.sendAlone(claim));
-    const entry: Entry<C> = { claim, queuedMs: this.options.nowMs(), taken: false };
+    const nowMs = this.options.nowMs();
+    const entry: Entry<C> = { claim, queuedMs: nowMs, dueMs: nowMs, taken: false };
     this.queue.push(entry);
     const told = await this.turn(entry);
     return told === "alone" ? this.flight(() => this.options.sendAlone(claim)) : told;
@@ -85,17 +96,31 @@ export class ClaimQueue<C> {
    */
   private turn(entry: Entry<C>): Promise<Told> {
     return new Promise<Told>((resolve) => {
-      let looks = 0;
+      let lateLooks = 0;
+      const next = () => {
+        const nowMs = this.options.nowMs();
+        const dueMs = entry.taken
+          ? entry.dueMs
+          : Math.min(this.freeAtMs(), entry.queuedMs + this.options.maxWaitMs);
+        setTimeout(look, dueMs - nowMs >= 1 ? dueMs - nowMs : lookDelayMs(lateLooks++));
+      };
       const look = () => {
         if (entry.told) return resolve(entry.told);
         const waitedMs = this.options.nowMs() - entry.queuedMs;
         if (!entry.taken && (!this.busy() || waitedMs >= this.options.maxWaitMs))
           return resolve(this.lead(entry));
         if (entry.taken && waitedMs >= this.options.waitMs()) return resolve("alone");
-        setTimeout(look, lookDelayMs(looks++));
+        next();
       };
-      setTimeout(look, lookDelayMs(looks++));
+      next();
     });
+  }
+
+  /** When the statements in flight should all have answered. */
+  private freeAtMs(): number {
+    let freeAtMs = 0;
+    for (const sentMs of this.flying.values()) freeAtMs = Math.max(freeAtMs, sentMs + this.rttMs);
+    return freeAtMs;
   }
 
   /**
@@ -107,8 +132,10 @@ export class ClaimQueue<C> {
     const oldestMs = this.options.nowMs() - this.options.waitMs();
     this.queue = this.queue.filter((entry) => entry.queuedMs >= oldestMs);
     const together: Entry<C>[] = [own];
+    const dueMs = this.options.nowMs() + this.rttMs;
     for (const entry of this.queue.splice(0, MAX_TOGETHER - 1)) {
       entry.taken = true;
+      entry.dueMs = dueMs;
       if (together.some((t) => this.options.overlaps(t.claim, entry.claim))) entry.told = "alone";
       else together.push(entry);
     }
@@ -136,15 +163,17 @@ export class ClaimQueue<C> {
     return busy;
   }
 
-  /** Sends a statement, marked in flight until it answers. */
+  /** Sends a statement, marked in flight until it answers; learns its round trip. */
   private async flight(statement: () => Promise<QueuedAnswer>, claims = 1): Promise<QueuedAnswer> {
     const id = ++this.statements;
-    this.flying.set(id, this.options.nowMs());
+    const sentMs = this.options.nowMs();
+    this.flying.set(id, sentMs);
     this.options.sent?.(claims);
     try {
       return await statement();
     } finally {
       this.flying.delete(id);
+      this.rttMs = 0.8 * this.rttMs + 0.2 * (this.options.nowMs() - sentMs);
     }
   }
 }
