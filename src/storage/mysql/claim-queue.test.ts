@@ -171,6 +171,26 @@ describe("ClaimQueue", () => {
     expect(store.statements.map((st) => st.claims)).toEqual([["a"], ["b"], ["c"]]);
   });
 
+  it("does not let one slow statement make the next claims look late", async () => {
+    const store = fakeStore();
+    const queue = queueOver(store);
+    const a = queue.claim(claim("a", 0));
+    await pass(5_000);
+    store.statements[0]?.answer("unreachable");
+    await expect(a).resolves.toBe("unreachable");
+    // Learned: 0.8 × 5 + 0.2 × min(5 000, 2 × 5 + 5) = 7 ms, not 1 004 ms.
+    void queue.claim(claim("b", 50));
+    await pass();
+    const c = queue.claim(claim("c", 100));
+    await pass(1);
+    store.statements[1]?.answer("granted");
+    await pass(8);
+    expect(store.statements.map((st) => st.claims)).toEqual([["a"], ["b"], ["c"]]);
+    store.statements[2]?.answer("granted");
+    await pass(12);
+    await expect(c).resolves.toBe("granted");
+  });
+
   it("looks every 1 ms once late, then every 2 and 4 ms", () => {
     expect([0, 3, 4, 7, 8, 50].map(lookDelayMs)).toEqual([1, 1, 2, 2, 4, 4]);
   });

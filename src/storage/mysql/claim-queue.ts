@@ -173,7 +173,10 @@ export class ClaimQueue<C> {
       return await statement();
     } finally {
       this.flying.delete(id);
-      this.rttMs = 0.8 * this.rttMs + 0.2 * (this.options.nowMs() - sentMs);
+      // One slow statement (a timeout) moves the estimate by at most 40 %: otherwise the next
+      // claims would look a second late for answers that came in milliseconds.
+      const tookMs = Math.min(this.options.nowMs() - sentMs, 2 * this.rttMs + FIRST_RTT_MS);
+      this.rttMs = 0.8 * this.rttMs + 0.2 * tookMs;
     }
   }
 }
