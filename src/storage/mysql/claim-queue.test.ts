@@ -37,6 +37,16 @@ const claim = (id: string, from: number) => ({ id, from, to: from + 6 });
 /** Runs the timers of `ms` milliseconds and every continuation they lead to. */
 const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
+/** Answers statement `at` and lets the claims waiting on it look (a few milliseconds). */
+async function answered(
+  store: ReturnType<typeof fakeStore>,
+  at: number,
+  value: QueuedAnswer,
+): Promise<void> {
+  store.statements[at]?.answer(value);
+  await pass(4);
+}
+
 /** Claim "a" in flight, and "b" and "c" (cells apart unless told) made meanwhile. */
 async function twoQueuedBehindOne(cFrom = 100) {
   const store = fakeStore();
@@ -77,32 +87,26 @@ describe("ClaimQueue", () => {
     await pass(4);
     expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
     expect(queue.queued).toBe(0);
-    store.statements[1]?.answer("granted");
-    await pass(4);
+    await answered(store, 1, "granted");
     await expect(b).resolves.toBe("granted");
     await expect(c).resolves.toBe("granted");
   });
 
   it("sends each claim of a refused shared statement again alone (nothing of it was written)", async () => {
     const { store, b, c } = await twoQueuedBehindOne();
-    store.statements[0]?.answer("granted");
-    await pass(4);
-    store.statements[1]?.answer("conflict");
-    await pass(4);
+    await answered(store, 0, "granted");
+    await answered(store, 1, "conflict");
     expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["b"], ["c"]]);
     store.statements[2]?.answer("conflict");
-    store.statements[3]?.answer("granted");
-    await pass(4);
+    await answered(store, 3, "granted");
     await expect(b).resolves.toBe("conflict");
     await expect(c).resolves.toBe("granted");
   });
 
   it("passes an unreachable store's answer to every claim of the statement", async () => {
     const { store, b, c } = await twoQueuedBehindOne();
-    store.statements[0]?.answer("granted");
-    await pass(4);
-    store.statements[1]?.answer("unreachable");
-    await pass(4);
+    await answered(store, 0, "granted");
+    await answered(store, 1, "unreachable");
     await expect(b).resolves.toBe("unreachable");
     await expect(c).resolves.toBe("unreachable");
     expect(store.statements).toHaveLength(2);
@@ -110,8 +114,7 @@ describe("ClaimQueue", () => {
 
   it("does not put claims of the same cells in one statement: the later goes alone", async () => {
     const { store, b, c } = await twoQueuedBehindOne(52);
-    store.statements[0]?.answer("granted");
-    await pass(4);
+    await answered(store, 0, "granted");
     const sent = store.statements.slice(1).map((s) => s.claims);
     expect(sent).toContainEqual(["b"]);
     expect(sent).toContainEqual(["c"]);
@@ -128,22 +131,19 @@ describe("ClaimQueue", () => {
     expect(store.statements).toHaveLength(1);
     await pass(6);
     expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["b", "c"]]);
-    store.statements[1]?.answer("granted");
-    await pass(4);
+    await answered(store, 1, "granted");
     await expect(b).resolves.toBe("granted");
     await expect(c).resolves.toBe("granted");
   });
 
   it("sends a taken claim alone when its statement has not answered within waitMs (its leader went away)", async () => {
     const { store, queue, c } = await twoQueuedBehindOne();
-    store.statements[0]?.answer("granted");
-    await pass(4);
+    await answered(store, 0, "granted");
     expect(store.statements[1]?.claims).toEqual(["b", "c"]);
     // "b"'s request sent the shared statement and never hears back; "c" goes alone.
     await pass(WAIT_MS + 4);
     expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["c"]]);
-    store.statements[2]?.answer("granted");
-    await pass(4);
+    await answered(store, 2, "granted");
     await expect(c).resolves.toBe("granted");
     // The unanswered statement no longer makes claims queue.
     void queue.claim(claim("d", 200));

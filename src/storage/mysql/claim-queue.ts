@@ -85,7 +85,7 @@ export class ClaimQueue<C> {
     return told === "alone" ? this.flight(() => this.options.sendAlone(claim)) : told;
   }
 
-  /** Claims waiting to be taken into a statement (for tests and metrics). */
+  /** Claims waiting to be taken into a statement (what the tests look at). */
   get queued(): number {
     return this.queue.length;
   }

@@ -17,6 +17,7 @@
  */
 import type { Client } from "@planetscale/database";
 import { log } from "../../observability/log.ts";
+import { overlaps } from "../fallback/fallback-codec.ts";
 import { ClaimQueue } from "./claim-queue.ts";
 import { isDuplicateKey, isRetryableConflict, toInt } from "./sql-values.ts";
 
@@ -73,8 +74,7 @@ const MAX_WAIT_MS = 10;
 type Timed = { claim: CellClaim; nowMs: number };
 
 const overlap = (a: CellClaim, b: CellClaim) =>
-  a.staffId === b.staffId &&
-  a.ranges.some((x) => b.ranges.some((y) => x.cellStart < y.cellEnd && y.cellStart < x.cellEnd));
+  a.staffId === b.staffId && a.ranges.some((x) => b.ranges.some((y) => overlaps(x, y)));
 
 export class HoldArbiter {
   private readonly queue: ClaimQueue<Timed> | null;
