@@ -45,10 +45,13 @@ interface Shape {
 const MAX_SHAPES = 1000;
 
 /**
- * Cells of granted holds one isolate remembers (a bound: past it the memory starts again, which
- * costs refused holds their claim beside the script for a while, never a wrong answer).
+ * Cells of live granted holds one isolate remembers: a bound, about 5 MB (a cell is a map entry
+ * pointing at its hold): a month of 8-hour days of about 30 staff members, all held. Past it the
+ * memory starts again, which costs refused holds their claim beside the script for a while,
+ * never a wrong answer. Too small a bound is not cheap: a claim sent for a held slot fails the
+ * statement it shares (claim-queue.ts).
  */
-const MAX_GRANTED_CELLS = 20_000;
+const MAX_GRANTED_CELLS = 100_000;
 
 export class ArbitratedLiveState implements LiveStateStore {
   private readonly shapes = new Map<string, Shape>();
@@ -112,7 +115,7 @@ export class ArbitratedLiveState implements LiveStateStore {
       );
     }
     if (answer.kind === "granted" || answer.kind === "unreachable") {
-      this.granted.remember(exact);
+      this.granted.remember(exact, input.nowMs);
       return outcome;
     }
     // The booking store has another holder (a fallback hold, or a booking): the Redis hold goes,

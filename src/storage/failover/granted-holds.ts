@@ -25,7 +25,10 @@ export class GrantedHolds {
   private readonly byOwner = new Map<string, GrantedHold>();
   private cells = 0;
 
-  /** `maxCells`: a bound. Past it the memory starts again (refused holds claim for a while). */
+  /**
+   * `maxCells`: a bound. At it the expired holds go; if that frees less than a quarter, the
+   * memory starts again (refused holds claim for a while).
+   */
   constructor(private readonly maxCells: number) {}
 
   /** The cells in memory. */
@@ -34,12 +37,8 @@ export class GrantedHolds {
   }
 
   /** A granted hold, to its expiry. A booked hold stays: Redis refuses its cells as booked. */
-  remember(claim: CellClaim): void {
-    if (this.cells >= this.maxCells) {
-      this.byCell.clear();
-      this.byOwner.clear();
-      this.cells = 0;
-    }
+  remember(claim: CellClaim, nowMs: number): void {
+    if (this.cells >= this.maxCells) this.makeRoom(nowMs);
     this.forget(claim.owner);
     const hold: GrantedHold = {
       staffId: claim.staffId,
@@ -81,6 +80,20 @@ export class GrantedHolds {
           this.cells--;
         }
     if (cells.size === 0) this.byCell.delete(hold.staffId);
+  }
+
+  /**
+   * Forgets the expired holds (an expired hold refuses nobody, so nothing is lost); when they
+   * were too few to leave room for long, starts again. A sweep that frees little would
+   * otherwise run on every hold.
+   */
+  private makeRoom(nowMs: number): void {
+    for (const hold of this.byOwner.values()) if (hold.untilMs <= nowMs) this.forget(hold.owner);
+    if (this.cells > (this.maxCells * 3) / 4) {
+      this.byCell.clear();
+      this.byOwner.clear();
+      this.cells = 0;
+    }
   }
 
   /**
