@@ -116,7 +116,7 @@ async function pairedWithRedisCall(
   options: Parameters<typeof runLoad>[0],
 ): Promise<CaseResult> {
   const durationS = Math.max(2, Math.round(options.durationS / 2));
-  const rounds: { result: CaseResult; ratio: number; cpuRatio: number }[] = [];
+  const rounds: { result: CaseResult; ratio: number; cpuRatio: number; claims: number }[] = [];
   // The worker's CPU per request, which the machine's drift moves less than latency does.
   const measured = async (load: () => Promise<CaseResult>) => {
     const before = ctx.workerPid ? processCpuMs(ctx.workerPid) : 0;
@@ -134,11 +134,13 @@ async function pairedWithRedisCall(
         headers: ctx.adminHeaders,
       }),
     );
+    const statementsBefore = await claimStatements(ctx);
     const storm = await measured(() => runLoad({ ...options, durationS }));
     rounds.push({
       result: storm.result,
       ratio: storm.result.p50Ms / Math.max(baseline.result.p50Ms, 0.001),
       cpuRatio: storm.cpuMsPerRequest / Math.max(baseline.cpuMsPerRequest, 0.001),
+      claims: (await claimStatements(ctx)) - statementsBefore,
     });
   }
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRED_ROUNDS / 2)];
@@ -148,8 +150,19 @@ async function pairedWithRedisCall(
     ...median.result,
     baseline: "one Redis call, the round just before",
     ratioP50: median.ratio,
-    note: `median of ${PAIRED_ROUNDS} rounds of ${durationS} s: ${list(rounds.map((r) => r.ratio))}; workerd CPU per request: ${list(rounds.map((r) => r.cpuRatio))}`,
+    note: `median of ${PAIRED_ROUNDS} rounds of ${durationS} s: ${list(rounds.map((r) => r.ratio))}; workerd CPU per request: ${list(rounds.map((r) => r.cpuRatio))}; claim statements per 201: ${rounds.map(({ result, claims }) => (claims / Math.max(granted(result), 1)).toFixed(2)).join(", ")}`,
   };
+}
+
+/** The 201s of a case. */
+const granted = (result: CaseResult) =>
+  Number(/(?:^|, )201: (\d+)/.exec(result.statuses ?? "")?.[1] ?? 0);
+
+/** The statements of hold claims the worker's isolate has sent so far (GET /v1/debug/metrics). */
+async function claimStatements(ctx: BenchContext): Promise<number> {
+  const res = await fetch(`${ctx.url}/v1/debug/metrics`, { headers: ctx.adminHeaders });
+  const body = (await res.json()) as { claims?: { statements?: number } };
+  return body.claims?.statements ?? 0;
 }
 
 function pickSlot(slots: readonly Slot[]): { staffId: string; start: string } {
