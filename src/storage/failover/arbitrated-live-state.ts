@@ -9,8 +9,9 @@
  *   holds (the offer's meta lives in Redis); without one (the first hold of a service in an
  *   isolate) or when Redis answered other cells, the claim follows the script instead.
  * - Both granted: held. Redis granted and MySQL refused: the Redis hold is taken back and the
- *   answer is SLOT_HELD. Redis refused and MySQL granted: the claim is deleted. MySQL down or
- *   late: the hold stands on Redis alone (no other store can grant then).
+ *   answer is SLOT_HELD. Redis refused: the claim is withdrawn if it waits to be sent still (in
+ *   the isolate's queue, claim-queue.ts), and deleted if it was written. MySQL down or late: the
+ *   hold stands on Redis alone (no other store can grant then).
  * - A hold of cells this isolate granted to another client's hold that is still live sends no
  *   claim beside the script: Redis will almost surely refuse it (the slot is held), and a refused
  *   hold then costs no SQL at all. If Redis grants it after all (the other hold was released
@@ -25,6 +26,7 @@ import type { LiveStateStore } from "../../domain/ports.ts";
 import {
   type CellClaim,
   type ClaimAnswer,
+  type ClaimInsert,
   type HoldArbiter,
   redisClaimOwner,
 } from "../mysql/hold-arbiter.ts";
@@ -79,35 +81,39 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const guess = this.guess(input);
-    // In flight beside the script; insert() never rejects (a failure is "unreachable"). Not when
-    // this isolate granted the cells to a live hold: Redis will refuse this one.
+    // In flight beside the script; insertBeside() never rejects (a failure is "unreachable").
+    // Not when this isolate granted the cells to a live hold: Redis will refuse this one.
+    const withdraw = new AbortController();
     const early =
       guess && !this.granted.heldByAnother(guess, input.nowMs)
-        ? this.arbiter.insert(guess, input.nowMs)
+        ? this.arbiter.insertBeside(guess, input.nowMs, withdraw.signal)
         : null;
-    // A Redis failure propagates (the caller fails over). A claim already written stays: the
-    // script may have run, and until the claim expires no other holder takes the slot in MySQL;
-    // this request's own fallback hold (same hold key) takes it over.
+    // A Redis failure propagates (the caller fails over). The claim is not withdrawn, and one
+    // already written stays: the script may have run, and until the claim expires no other
+    // holder takes the slot in MySQL; this request's own fallback hold (same hold key) takes it
+    // over.
     const outcome = await this.redis.hold(input).catch(async (error: unknown) => {
       await early;
       throw error;
     });
     if (outcome.kind !== "ok" && outcome.kind !== "existing") {
-      if (early && (await early) === "granted") await this.free(input.staffId, input.holdKey);
+      await this.drop(early, withdraw, input);
       return outcome;
     }
     if (outcome.kind === "ok") this.learn(input, outcome);
     const exact = claimOf(input, outcome);
+    // The claim sent beside the script, when it was of the cells Redis granted.
+    const beside = guess && early && sameCells(guess, exact) ? await early : null;
     let answer: ClaimAnswer;
-    if (guess && early && sameCells(guess, exact)) {
-      answer = await this.settled(await early, exact, input.nowMs);
+    if (guess && beside && beside !== "withdrawn") {
+      answer = await this.settled(beside, exact, input.nowMs);
       if (answer.kind === "granted" && guess.expiresAtMs !== exact.expiresAtMs)
         await this.arbiter
           .extend(input.staffId, exact.owner, exact.expiresAtMs)
           .catch(() => undefined);
     } else {
       // Guessed wrong (the service changed) or nothing to guess from: claim what Redis holds.
-      if (early && (await early) === "granted") await this.free(input.staffId, input.holdKey);
+      await this.drop(early, withdraw, input);
       answer = await this.settled(
         await this.arbiter.insert(exact, input.nowMs),
         exact,
@@ -173,6 +179,20 @@ export class ArbitratedLiveState implements LiveStateStore {
     if (first === "granted") return { kind: "granted" };
     if (first === "unreachable") return { kind: "unreachable", error: null };
     return this.arbiter.settle(claim, nowMs, true);
+  }
+
+  /**
+   * The claim beside the script is not needed (Redis refused the hold, or holds other cells):
+   * withdrawn if it is not sent yet, freed if it was written.
+   */
+  private async drop(
+    early: Promise<ClaimInsert | "withdrawn"> | null,
+    withdraw: AbortController,
+    input: In<"hold">,
+  ): Promise<void> {
+    if (!early) return;
+    withdraw.abort();
+    if ((await early) === "granted") await this.free(input.staffId, input.holdKey);
   }
 
   /** Best effort: a claim left behind lapses at its expiry, and Redis holds take it over. */

@@ -191,6 +191,53 @@ describe("ClaimQueue", () => {
     await expect(c).resolves.toBe("granted");
   });
 
+  describe("a claim its request withdraws (Redis refused the hold)", () => {
+    /** Claim "a" in flight, and "b" (withdrawable) and "c" made meanwhile. */
+    async function withdrawableBehindOne() {
+      const store = fakeStore();
+      const queue = queueOver(store);
+      void queue.claim(claim("a", 0));
+      await pass();
+      const withdraw = new AbortController();
+      const b = queue.claim(claim("b", 50), withdraw.signal);
+      const c = queue.claim(claim("c", 100));
+      await pass(1);
+      return { store, queue, withdraw, b, c };
+    }
+
+    it("unsent: leaves the queue, answers at once, and is never sent", async () => {
+      const { store, queue, withdraw, b, c } = await withdrawableBehindOne();
+      withdraw.abort();
+      expect(queue.queued).toBe(1);
+      await expect(b).resolves.toBe("withdrawn");
+      await answered(store, 0, "granted");
+      expect(store.statements.map((s) => s.claims)).toEqual([["a"], ["c"]]);
+      await answered(store, 1, "granted");
+      await expect(c).resolves.toBe("granted");
+    });
+
+    it("in a shared statement that met a live holder: not sent again, while the others are", async () => {
+      const { store, withdraw, b, c } = await withdrawableBehindOne();
+      await answered(store, 0, "granted");
+      expect(store.statements[1]?.claims).toEqual(["b", "c"]);
+      withdraw.abort();
+      await answered(store, 1, "conflict");
+      expect(store.statements.slice(2).map((s) => s.claims)).toEqual([["c"]]);
+      await answered(store, 2, "granted");
+      await expect(b).resolves.toBe("withdrawn");
+      await expect(c).resolves.toBe("granted");
+    });
+
+    it("in a statement that was written: answers as the store did (the caller frees it)", async () => {
+      const { store, withdraw, b } = await withdrawableBehindOne();
+      await answered(store, 0, "granted");
+      withdraw.abort();
+      await answered(store, 1, "granted");
+      await expect(b).resolves.toBe("granted");
+      expect(store.statements).toHaveLength(2);
+    });
+  });
+
   it("looks every 1 ms once late, then every 2 and 4 ms", () => {
     expect([0, 3, 4, 7, 8, 50].map(lookDelayMs)).toEqual([1, 1, 2, 2, 4, 4]);
   });

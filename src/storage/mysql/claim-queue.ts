@@ -21,6 +21,9 @@
  * - A claim taken but unanswered after `waitMs` (its leader's request went away: in Workers a
  *   request's I/O ends with it) goes alone. Sending it twice is harmless: the statement takes
  *   over the claim's own rows.
+ * - A claim whose own request no longer needs it (Redis refused the hold) is withdrawn through
+ *   its signal: unsent, it leaves the queue and answers "withdrawn" at once; in a statement
+ *   that met a live holder, it is not sent again. The abort runs in the claim's own request.
  */
 
 /** Claims in one statement at most (six cells each for a 30-minute hold). */
@@ -28,8 +31,11 @@ const MAX_TOGETHER = 64;
 
 export type QueuedAnswer = "granted" | "conflict" | "unreachable";
 
+/** A claim's answer: the store's, or "withdrawn" (never written: its request withdrew it). */
+export type ClaimAnswer = QueuedAnswer | "withdrawn";
+
 /** What a queued claim learns: the store's answer, or to send itself alone. */
-type Told = QueuedAnswer | "alone";
+type Told = ClaimAnswer | "alone";
 
 interface Entry<C> {
   claim: C;
@@ -76,13 +82,20 @@ export class ClaimQueue<C> {
 
   constructor(private readonly options: ClaimQueueOptions<C>) {}
 
-  async claim(claim: C): Promise<QueuedAnswer> {
+  /**
+   * `withdraw`: aborted by the claim's own request when it no longer needs the claim. Only a
+   * claim that was never written answers "withdrawn"; one already sent answers as the store did.
+   */
+  claim(claim: C): Promise<QueuedAnswer>;
+  claim(claim: C, withdraw: AbortSignal): Promise<ClaimAnswer>;
+  async claim(claim: C, withdraw?: AbortSignal): Promise<ClaimAnswer> {
     if (!this.busy()) return this.flight(() => this.options.sendAlone(claim));
     const nowMs = this.options.nowMs();
     const entry: Entry<C> = { claim, queuedMs: nowMs, dueMs: nowMs, taken: false };
     this.queue.push(entry);
-    const told = await this.turn(entry);
-    return told === "alone" ? this.flight(() => this.options.sendAlone(claim)) : told;
+    const told = await this.turn(entry, withdraw);
+    if (told !== "alone") return told;
+    return withdraw?.aborted ? "withdrawn" : this.flight(() => this.options.sendAlone(claim));
   }
 
   /** Claims waiting to be taken into a statement (what the tests look at). */
@@ -94,16 +107,28 @@ export class ClaimQueue<C> {
    * Looks from this request's own timers until its claim has an answer or is to lead. Even an
    * answer already written is read from a timer: it was written by another request.
    */
-  private turn(entry: Entry<C>): Promise<Told> {
+  private turn(entry: Entry<C>, withdraw?: AbortSignal): Promise<Told> {
     return new Promise<Told>((resolve) => {
       let lateLooks = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const next = () => {
         const nowMs = this.options.nowMs();
         const dueMs = entry.taken
           ? entry.dueMs
           : Math.min(this.freeAtMs(), entry.queuedMs + this.options.maxWaitMs);
-        setTimeout(look, dueMs - nowMs >= 1 ? dueMs - nowMs : lookDelayMs(lateLooks++));
+        timer = setTimeout(look, dueMs - nowMs >= 1 ? dueMs - nowMs : lookDelayMs(lateLooks++));
       };
+      // Unsent: out of the queue, answered now. Taken: its statement's answer is awaited still.
+      withdraw?.addEventListener(
+        "abort",
+        () => {
+          if (entry.taken || entry.told) return;
+          this.unqueue(entry);
+          clearTimeout(timer);
+          resolve("withdrawn");
+        },
+        { once: true },
+      );
       const look = () => {
         if (entry.told) return resolve(entry.told);
         const waitedMs = this.options.nowMs() - entry.queuedMs;
@@ -114,6 +139,12 @@ export class ClaimQueue<C> {
       };
       next();
     });
+  }
+
+  /** Takes an entry out of the queue (a leader may have dropped it as too old already). */
+  private unqueue(entry: Entry<C>): void {
+    const at = this.queue.indexOf(entry);
+    if (at >= 0) this.queue.splice(at, 1);
   }
 
   /** When the statements in flight should all have answered. */
@@ -128,7 +159,7 @@ export class ClaimQueue<C> {
    * requests must have gone away are dropped: nobody would read their answers.
    */
   private async lead(own: Entry<C>): Promise<Told> {
-    this.queue.splice(this.queue.indexOf(own), 1);
+    this.unqueue(own);
     const oldestMs = this.options.nowMs() - this.options.waitMs();
     this.queue = this.queue.filter((entry) => entry.queuedMs >= oldestMs);
     const together: Entry<C>[] = [own];

@@ -113,6 +113,21 @@ export class HoldArbiter {
   }
 
   /**
+   * The claim sent beside the Lua script, before anyone knows whether Redis grants the hold:
+   * `withdraw` is aborted by the hold's request when Redis refused it. Not sent yet, the claim
+   * then never is ("withdrawn"); in a shared statement that met a live holder, it is not sent
+   * again. A claim answered "granted" is the caller's to free.
+   */
+  insertBeside(
+    claim: CellClaim,
+    nowMs: number,
+    withdraw: AbortSignal,
+  ): Promise<ClaimInsert | "withdrawn"> {
+    if (!this.queue) return this.insertRows([claim], nowMs, false);
+    return this.queue.claim({ claim, nowMs }, withdraw);
+  }
+
+  /**
    * ONE INSERT of every cell of `claims`, ascending. A dead row (expired) or the claim's own is
    * taken over in the same statement; a live row of another owner fails the whole statement
    * ("conflict", nothing written): its owner is set to NULL, which a NOT NULL column refuses in
