@@ -287,6 +287,9 @@ async function keyedHold(
  * `repeat`, and it is the same series.
  */
 export function isSeriesSlots(refs: readonly { startMs: number; offsetMin: number }[]): boolean {
+  // One slot, the common hold, is one date: no date is formatted (it showed in a hold storm's
+  // CPU profile).
+  if (refs.length < 2) return false;
   const dates = new Set(
     refs.map((ref) => new Date(ref.startMs + ref.offsetMin * 60_000).toISOString().slice(0, 10)),
   );
