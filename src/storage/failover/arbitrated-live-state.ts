@@ -83,11 +83,10 @@ export class ArbitratedLiveState implements LiveStateStore {
     const guess = this.guess(input);
     // In flight beside the script; insertBeside() never rejects (a failure is "unreachable").
     // Not when this isolate granted the cells to a live hold: Redis will refuse this one.
-    const withdraw = new AbortController();
+    const withdraw =
+      guess && !this.granted.heldByAnother(guess, input.nowMs) ? new AbortController() : null;
     const early =
-      guess && !this.granted.heldByAnother(guess, input.nowMs)
-        ? this.arbiter.insertBeside(guess, input.nowMs, withdraw.signal)
-        : null;
+      guess && withdraw ? this.arbiter.insertBeside(guess, input.nowMs, withdraw.signal) : null;
     // A Redis failure propagates (the caller fails over). The claim is not withdrawn, and one
     // already written stays: the script may have run, and until the claim expires no other
     // holder takes the slot in MySQL; this request's own fallback hold (same hold key) takes it
@@ -187,11 +186,11 @@ export class ArbitratedLiveState implements LiveStateStore {
    */
   private async drop(
     early: Promise<ClaimInsert | "withdrawn"> | null,
-    withdraw: AbortController,
+    withdraw: AbortController | null,
     input: In<"hold">,
   ): Promise<void> {
     if (!early) return;
-    withdraw.abort();
+    withdraw?.abort();
     if ((await early) === "granted") await this.free(input.staffId, input.holdKey);
   }
 
