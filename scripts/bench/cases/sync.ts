@@ -27,6 +27,10 @@ export async function syncCase(bindings: StackBindings, mysqlUrl: string): Promi
       const scope = `benchsync${entries}_${process.pid}:`;
       const staffIds = Array.from({ length: 20 }, (_, i) => `stf_sync${entries}_${i}`);
       const nowMs = Date.now();
+      // An earlier run's rows of these staff members (cells are not scoped) would collide with
+      // this run's for a day: the bench owns them, so they go first.
+      for (const table of ["fallback_cells", "fallback_live"])
+        await conn.query(`DELETE FROM ${table} WHERE staff_id IN (?)`, [staffIds]);
       await insertFallbackHolds(conn, {
         scope,
         staffIds,
