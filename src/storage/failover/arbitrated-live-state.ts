@@ -26,7 +26,7 @@ import type { LiveStateStore } from "../../domain/ports.ts";
 import {
   type CellClaim,
   type ClaimAnswer,
-  type ClaimInsert,
+  type ClaimBeside,
   type HoldArbiter,
   redisClaimOwner,
 } from "../mysql/hold-arbiter.ts";
@@ -81,28 +81,28 @@ export class ArbitratedLiveState implements LiveStateStore {
 
   async hold(input: In<"hold">): Promise<HoldOutcome> {
     const guess = this.guess(input);
-    // In flight beside the script; insertBeside() never rejects (a failure is "unreachable").
+    // In flight beside the script; its answer never rejects (a failure is "unreachable").
     // Not when this isolate granted the cells to a live hold: Redis will refuse this one.
-    const withdraw =
-      guess && !this.granted.heldByAnother(guess, input.nowMs) ? new AbortController() : null;
     const early =
-      guess && withdraw ? this.arbiter.insertBeside(guess, input.nowMs, withdraw.signal) : null;
+      guess && !this.granted.heldByAnother(guess, input.nowMs)
+        ? this.arbiter.insertBeside(guess, input.nowMs)
+        : null;
     // A Redis failure propagates (the caller fails over). The claim is not withdrawn, and one
     // already written stays: the script may have run, and until the claim expires no other
     // holder takes the slot in MySQL; this request's own fallback hold (same hold key) takes it
     // over.
     const outcome = await this.redis.hold(input).catch(async (error: unknown) => {
-      await early;
+      await early?.answer;
       throw error;
     });
     if (outcome.kind !== "ok" && outcome.kind !== "existing") {
-      await this.drop(early, withdraw, input);
+      await this.drop(early, input);
       return outcome;
     }
     if (outcome.kind === "ok") this.learn(input, outcome);
     const exact = claimOf(input, outcome);
     // The claim sent beside the script, when it was of the cells Redis granted.
-    const beside = guess && early && sameCells(guess, exact) ? await early : null;
+    const beside = guess && early && sameCells(guess, exact) ? await early.answer : null;
     let answer: ClaimAnswer;
     if (guess && beside && beside !== "withdrawn") {
       answer = await this.settled(beside, exact, input.nowMs);
@@ -112,7 +112,7 @@ export class ArbitratedLiveState implements LiveStateStore {
           .catch(() => undefined);
     } else {
       // Guessed wrong (the service changed) or nothing to guess from: claim what Redis holds.
-      await this.drop(early, withdraw, input);
+      await this.drop(early, input);
       answer = await this.settled(
         await this.arbiter.insert(exact, input.nowMs),
         exact,
@@ -184,14 +184,10 @@ export class ArbitratedLiveState implements LiveStateStore {
    * The claim beside the script is not needed (Redis refused the hold, or holds other cells):
    * withdrawn if it is not sent yet, freed if it was written.
    */
-  private async drop(
-    early: Promise<ClaimInsert | "withdrawn"> | null,
-    withdraw: AbortController | null,
-    input: In<"hold">,
-  ): Promise<void> {
+  private async drop(early: ClaimBeside | null, input: In<"hold">): Promise<void> {
     if (!early) return;
-    withdraw?.abort();
-    if ((await early) === "granted") await this.free(input.staffId, input.holdKey);
+    early.withdraw();
+    if ((await early.answer) === "granted") await this.free(input.staffId, input.holdKey);
   }
 
   /** Best effort: a claim left behind lapses at its expiry, and Redis holds take it over. */

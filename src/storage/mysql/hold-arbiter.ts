@@ -42,6 +42,13 @@ export type ClaimAnswer =
 /** What one INSERT of claims met: taken, a live holder (nothing written), or no answer. */
 export type ClaimInsert = "granted" | "conflict" | "unreachable";
 
+/** A claim sent beside the Lua script (see insertBeside). */
+export interface ClaimBeside {
+  answer: Promise<ClaimInsert | "withdrawn">;
+  /** Redis refused the hold (or holds other cells): the claim is not needed. */
+  withdraw(): void;
+}
+
 /** Claims after a conflict, each followed by a read of who is in the way. */
 const ATTEMPTS = 5;
 
@@ -55,6 +62,18 @@ function cellsOf(claim: CellClaim): number[] {
   const cells = new Set<number>();
   for (const r of claim.ranges) for (let c = r.cellStart; c < r.cellEnd; c++) cells.add(c);
   return [...cells].sort((a, b) => a - b);
+}
+
+/**
+ * Rows by (staff_id, cell), the primary key's columns: concurrent statements then take their row
+ * locks in one order and cannot deadlock on each other.
+ */
+function byStaffThenCell(
+  a: { claim: CellClaim; cell: number },
+  b: { claim: CellClaim; cell: number },
+): number {
+  if (a.claim.staffId !== b.claim.staffId) return a.claim.staffId < b.claim.staffId ? -1 : 1;
+  return a.cell - b.cell;
 }
 
 /** The owner of a Redis hold's cells; the fallback's own are "h:" (holds) and "b:" (bookings). */
@@ -113,18 +132,19 @@ export class HoldArbiter {
   }
 
   /**
-   * The claim sent beside the Lua script, before anyone knows whether Redis grants the hold:
-   * `withdraw` is aborted by the hold's request when Redis refused it. Not sent yet, the claim
-   * then never is ("withdrawn"); in a shared statement that met a live holder, it is not sent
-   * again. A claim answered "granted" is the caller's to free.
+   * The claim sent beside the Lua script, before anyone knows whether Redis grants the hold.
+   * Its request withdraws it once Redis refused the hold: not sent yet, the claim then never is
+   * ("withdrawn"); in a shared statement that met a live holder, it is not sent again. A claim
+   * answered "granted" is the caller's to free.
    */
-  insertBeside(
-    claim: CellClaim,
-    nowMs: number,
-    withdraw: AbortSignal,
-  ): Promise<ClaimInsert | "withdrawn"> {
-    if (!this.queue) return this.insertRows([claim], nowMs, false);
-    return this.queue.claim({ claim, nowMs }, withdraw);
+  insertBeside(claim: CellClaim, nowMs: number): ClaimBeside {
+    if (!this.queue) return { answer: this.insertRows([claim], nowMs, false), withdraw() {} };
+    // Aborted by the claim's own request, so the queue answers it in that request's context.
+    const withdrawal = new AbortController();
+    return {
+      answer: this.queue.claim({ claim, nowMs }, withdrawal.signal),
+      withdraw: () => withdrawal.abort(),
+    };
   }
 
   /**
@@ -142,13 +162,7 @@ export class HoldArbiter {
   ): Promise<ClaimInsert> {
     const rows = claims
       .flatMap((claim) => cellsOf(claim).map((cell) => ({ claim, cell })))
-      .sort((a, b) =>
-        a.claim.staffId === b.claim.staffId
-          ? a.cell - b.cell
-          : a.claim.staffId < b.claim.staffId
-            ? -1
-            : 1,
-      );
+      .sort(byStaffThenCell);
     if (rows.length === 0) return "granted";
     const rival = takeOver ? " AND owner NOT LIKE 'r:%'" : "";
     try {
